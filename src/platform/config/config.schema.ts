@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (min = 1) => z.coerce.number().int().min(min);
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
+
+/**
+ * Every setting Kona reads, with its default and what it means. Keys are the environment
+ * variable names; the optional JSON file (KONA_CONFIG_FILE) uses the same keys.
+ */
+export const settingsSchema = z.object({
+  KONA_DATA_DIR: z.string().min(1).default('./data').describe(
+    'Directory for embedded databases, uploads, generated keys and the process lock.',
+  ),
+  KONA_HOST: z.string().min(1).default('localhost').describe('Address the web server listens on.'),
+  KONA_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port the web server listens on (0 picks a free one).'),
+  KONA_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional().describe(
+    'Public base URL (e.g. https://kona.example.org). https:// turns on Secure, __Host- cookies. Default: http://localhost:<port>.',
+  ),
+  KONA_CONTROL_DATABASE_URL: postgresUrl.optional().describe(
+    'PostgreSQL URL of the control-plane database. Unset: embedded PGlite under the data directory.',
+  ),
+  KONA_TENANT_SERVER_URL: postgresUrl.optional().describe(
+    'PostgreSQL server on which `kona tenant create --server` creates new tenant databases (a user allowed to CREATE DATABASE).',
+  ),
+  KONA_ENCRYPTION_KEYS: z.string().optional().describe(
+    'PII key ring: comma-separated `id:base64key` (32-byte keys); the last one encrypts new data.',
+  ),
+  KONA_BLIND_INDEX_KEY: z.string().optional().describe('Base64 32-byte key for keyed hashes (exact look-ups of encrypted emails).'),
+  KONA_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional().describe(
+    'Secret for signing CSRF tokens. Unset on the embedded default: generated into the data directory.',
+  ),
+  KONA_KEYS_FILE: z.string().optional().describe(
+    'JSON file holding KONA_ENCRYPTION_KEYS, KONA_BLIND_INDEX_KEY and KONA_SESSION_SECRET (e.g. a mounted Kubernetes Secret).',
+  ),
+  KONA_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level.'),
+  KONA_TRUST_PROXY: bool.default(false).describe('Trust X-Forwarded-* headers (set behind Traefik or a tunnel).'),
+  KONA_DEMO: bool.default(true).describe('Create the demo rescue on first start when no tenant exists.'),
+  KONA_JOBS: bool.default(true).describe('Run background jobs inside the web process (`kona serve`). Turn off when `kona worker` runs them.'),
+  KONA_SESSION_IDLE_MINUTES: positiveInt().default(60).describe('A session ends after this long without a request.'),
+  KONA_SESSION_ABSOLUTE_HOURS: positiveInt().default(12).describe('A session ends this long after sign-in, however active.'),
+  KONA_LOGIN_WINDOW_MINUTES: positiveInt().default(15).describe('Window over which failed sign-ins are counted.'),
+  KONA_LOGIN_MAX_PER_ACCOUNT: positiveInt().default(5).describe('Failed sign-ins allowed per account in the window.'),
+  KONA_LOGIN_MAX_PER_ADDRESS: positiveInt().default(20).describe('Failed sign-ins allowed per client address in the window.'),
+  KONA_INVITE_DAYS: positiveInt().default(7).describe('Days an invitation link stays valid.'),
+  KONA_SHUTDOWN_GRACE_SECONDS: positiveInt().default(10).describe('On SIGTERM, how long in-flight requests may finish before exit.'),
+  KONA_JOB_POLL_MS: positiveInt(50).default(1000).describe('How often a job runner looks for due jobs.'),
+  KONA_METRICS_TOKEN: z.string().min(16).optional().describe('If set, /metrics requires `Authorization: Bearer <token>`.'),
+});
+
+/** Validated settings, as parsed from the environment and the optional file. */
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** The documented list of settings: name, default and description (README and `kona settings`). */
+export function describeSettings(): { name: string; defaultValue: string; description: string }[] {
+  return Object.entries(settingsSchema.shape).map(([name, field]) => {
+    const parsed = field.safeParse(undefined);
+    const defaultValue = parsed.success && parsed.data !== undefined ? String(parsed.data) : '';
+    return { name, defaultValue, description: field.description ?? '' };
+  });
+}

@@ -1,0 +1,91 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json = ColumnType<Record<string, unknown>, string | undefined, string>;
+
+/** Roles a rescue's people can hold, from most to least trusted. */
+export type StaffRole = 'admin' | 'staff' | 'foster' | 'viewer';
+
+/** Tables shared by both database kinds. */
+export interface CommonTables {
+  login_attempts: { id: Generated<string>; account_key: string; address_key: string; succeeded: boolean; at: Timestamp };
+  audit_log: {
+    id: Generated<string>;
+    at: Timestamp;
+    actor_type: string;
+    actor_id: string | null;
+    action: string;
+    target_type: string | null;
+    target_id: string | null;
+    detail: Json;
+  };
+  jobs: {
+    id: Generated<string>;
+    name: string;
+    payload: Json;
+    status: ColumnType<'queued' | 'running' | 'succeeded' | 'failed', string | undefined, string>;
+    attempts: Generated<number>;
+    max_attempts: Generated<number>;
+    run_at: Timestamp;
+    locked_at: NullableTimestamp;
+    locked_by: string | null;
+    last_error: string | null;
+    idempotency_key: string | null;
+    created_at: Timestamp;
+    finished_at: NullableTimestamp;
+  };
+  job_schedules: { name: string; cron: string; next_run_at: Timestamp };
+}
+
+/** The control-plane database. */
+export interface ControlSchema extends CommonTables {
+  tenants: {
+    slug: string;
+    name: string;
+    status: ColumnType<'active' | 'disabled', string | undefined, string>;
+    db_kind: 'embedded' | 'postgres';
+    db_url: string | null;
+    created_at: Timestamp;
+    disabled_at: NullableTimestamp;
+  };
+  tenant_hostnames: { hostname: string; tenant_slug: string };
+  operators: {
+    id: Generated<string>;
+    username: string;
+    password_hash: string;
+    status: ColumnType<'active' | 'disabled', string | undefined, string>;
+    created_at: Timestamp;
+  };
+  operator_sessions: { token_hash: string; operator_id: string; created_at: Timestamp; last_seen_at: Timestamp };
+  audit_log: CommonTables['audit_log'] & { tenant_slug: string | null };
+}
+
+/** One rescue's database. */
+export interface TenantSchema extends CommonTables {
+  rescue_settings: { id: Generated<boolean>; name: string; tagline: Generated<string>; updated_at: Timestamp };
+  staff: {
+    id: Generated<string>;
+    email_enc: string;
+    email_hash: string;
+    name_enc: string;
+    role: StaffRole;
+    password_hash: string;
+    status: ColumnType<'active' | 'disabled', string | undefined, string>;
+    created_at: Timestamp;
+    password_changed_at: Timestamp;
+  };
+  sessions: { token_hash: string; staff_id: string; created_at: Timestamp; last_seen_at: Timestamp };
+  invitations: {
+    id: Generated<string>;
+    token_hash: string;
+    email_enc: string;
+    email_hash: string;
+    role: StaffRole;
+    invited_by: string | null;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+    accepted_at: NullableTimestamp;
+    revoked_at: NullableTimestamp;
+  };
+}

@@ -1,0 +1,87 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/** A PostgreSQL server started from the system's binaries for one test run. */
+export interface PostgresServer {
+  /** Superuser URL of the `postgres` maintenance database. */
+  url: string;
+  version: string;
+  stop(): Promise<void>;
+}
+
+/** Finds the PostgreSQL server binaries: pg_config --bindir, then /usr/lib/postgresql/<newest>/bin. */
+export function findPostgresBin(): string | null {
+  if (process.env.KONA_PG_BIN) return process.env.KONA_PG_BIN;
+  try {
+    const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+    if (existsSync(path.join(dir, 'initdb'))) return dir;
+  } catch {
+    // pg_config is often only the client's; fall through to Debian's layout.
+  }
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')));
+  versions.sort((a, b) => Number(b) - Number(a));
+  return versions[0] ? path.join(root, versions[0], 'bin') : null;
+}
+
+/** Asks the kernel for a free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+// initdb refuses to run as root; when the tests run as root (CI), the server runs as `postgres`.
+function serverUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid, gid };
+}
+
+function run(bin: string, args: string[], user: { uid: number; gid: number } | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { ...user, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(bin)} exited ${code}: ${out}`))));
+  });
+}
+
+/** initdb into a temporary directory, start on a free loopback port, and return its URL. */
+export async function startPostgres(): Promise<PostgresServer> {
+  const bin = findPostgresBin();
+  if (!bin) throw new Error('No PostgreSQL server binaries found: install Debian\'s `postgresql` package (or set KONA_PG_BIN).');
+  const user = serverUser();
+  const dir = mkdtempSync(path.join(tmpdir(), 'kona-pg-'));
+  if (user) chownSync(dir, user.uid, user.gid);
+  const data = path.join(dir, 'data');
+  const port = await freePort();
+  await run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], user);
+  await run(
+    path.join(bin, 'pg_ctl'),
+    ['-D', data, '-w', '-t', '60', '-l', path.join(dir, 'server.log'), '-o',
+      `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c max_connections=200`, 'start'],
+    user,
+  );
+  const version = (await run(path.join(bin, 'postgres'), ['--version'], user)).trim();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    version,
+    stop: async () => {
+      await run(path.join(bin, 'pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop'], user).catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
