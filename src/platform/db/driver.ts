@@ -79,7 +79,7 @@ export async function openDatabase<S>(target: DatabaseTarget, observer?: Databas
 }
 
 /** Whether pgvector is installed in this database, and if not, why. */
-export async function vectorSupport(db: Database<unknown>): Promise<{ available: boolean; reason: string }> {
+export async function vectorSupport(db: AnyDatabase): Promise<{ available: boolean; reason: string }> {
   const installed = await sql<{ extversion: string }>`select extversion from pg_extension where extname = 'vector'`.execute(db.kysely);
   if (installed.rows[0]) return { available: true, reason: `pgvector ${installed.rows[0].extversion}` };
   const offered = await sql<{ n: number }>`select count(*)::int as n from pg_available_extensions where name = 'vector'`.execute(db.kysely);
@@ -90,3 +90,7 @@ export async function vectorSupport(db: Database<unknown>): Promise<{ available:
       : 'pgvector is not installed on this PostgreSQL server',
   };
 }
+
+/** A database of either schema, for code that only runs raw SQL on it (migrations, health checks). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyDatabase = Database<any>;

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { packageRoot } from '../runtime/paths.js';
-import type { Database } from './driver.js';
+import type { AnyDatabase } from './driver.js';
 
 /** A migration file: its number, name, SQL text and checksum. */
 export interface Migration {
@@ -52,7 +52,7 @@ const ledger = `create table if not exists kona_migrations (
 const advisoryLockKey = 4_815_162_342;
 
 /** Applies pending migrations in order, each in its own transaction; refuses edited or missing ones. */
-export async function migrate(db: Database<unknown>, migrations: Migration[]): Promise<{ applied: Migration[] }> {
+export async function migrate(db: AnyDatabase, migrations: Migration[]): Promise<{ applied: Migration[] }> {
   return db.exclusive(async (conn) => {
     if (db.kind === 'postgres') await sql`select pg_advisory_lock(${advisoryLockKey})`.execute(conn.kysely);
     try {
@@ -94,6 +94,6 @@ function verifyApplied(applied: { version: number; name: string; checksum: strin
 }
 
 /** Applies the named set from the package's migrations folder. */
-export function migrateSet(db: Database<unknown>, set: MigrationSet): Promise<{ applied: Migration[] }> {
+export function migrateSet(db: AnyDatabase, set: MigrationSet): Promise<{ applied: Migration[] }> {
   return migrate(db, loadMigrations(migrationsDir(set)));
 }

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -88,4 +88,12 @@ export interface TenantSchema extends CommonTables {
     accepted_at: NullableTimestamp;
     revoked_at: NullableTimestamp;
   };
+}
+
+/** A query builder over either database; both hold the common tables. */
+export type EitherKysely = Kysely<TenantSchema> | Kysely<ControlSchema>;
+
+/** Views either database as its common tables (Kysely's types are invariant in the schema). */
+export function commonTables(db: EitherKysely): Kysely<CommonTables> {
+  return db as unknown as Kysely<CommonTables>;
 }

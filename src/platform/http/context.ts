@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import type { Secrets } from '../crypto/secrets.js';
+import type { Database } from '../db/driver.js';
+import type { ControlSchema, StaffRole } from '../db/schema.js';
+import type { TenantDatabases, TenantHandle } from '../tenancy/tenant-databases.js';
+
+/** Everything a process shares between requests. Nothing here is per-tenant. */
+export interface AppContext {
+  config: Config;
+  secrets: Secrets;
+  control: Database<ControlSchema>;
+  tenants: TenantDatabases;
+  logger: Logger;
+  /** Called after the tenant registry changed in this process (hostnames, status). */
+  onTenantsChanged?: () => Promise<void>;
+}
+
+/** The signed-in member of a rescue. */
+export interface StaffActor {
+  kind: 'staff';
+  id: string;
+  role: StaffRole;
+  name: string;
+  sessionHash: string;
+}
+
+/** The signed-in operator. */
+export interface OperatorActor {
+  kind: 'operator';
+  id: string;
+  username: string;
+  sessionHash: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The rescue this request is for; set only under /r/:tenant (or its hostname). */
+    tenant?: TenantHandle;
+    /** URL prefix of the tenant's pages: '' on its own hostname, '/r/<slug>' otherwise. */
+    basePath: string;
+    actor?: StaffActor | OperatorActor;
+    /** Token to embed in this request's forms. */
+    csrfToken: string;
+  }
+}

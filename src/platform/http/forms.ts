@@ -1,0 +1,34 @@
+import type { z } from 'zod';
+import type { FieldErrors } from '../errors/errors.js';
+import type { FormState } from './views/forms.js';
+
+/** Fields never echoed back into a re-shown form. */
+const secretFields = /password|token|_csrf/i;
+
+/** The text values of a submitted form, minus secrets, for showing it again. */
+export function formValues(body: unknown): Record<string, string> {
+  if (!body || typeof body !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).filter(([k, v]) => typeof v === 'string' && !secretFields.test(k)) as [string, string][],
+  );
+}
+
+/** zod issues as one message per field (the first issue of each). */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || 'form';
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+/** Parses a form body with a schema; on failure returns the state to show the form again. */
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+): { ok: true; data: z.infer<S> } | { ok: false; state: FormState } {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return { ok: true, data: result.data };
+  return { ok: false, state: { values: formValues(body), errors: fieldErrors(result.error) } };
+}

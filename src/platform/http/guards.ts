@@ -1,0 +1,100 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { KonaError } from '../errors/errors.js';
+import type { AppContext } from './context.js';
+import { csrfField, csrfHeader, csrfTokenFor, csrfTokenValid, newCsrfBinding } from './csrf.js';
+import { wantsJson } from './errors.js';
+import { can } from './permissions.js';
+import {
+  loadOperatorSession,
+  loadStaffSession,
+  operatorCookie,
+  preSessionCookie,
+  readCookie,
+  sessionLimits,
+  setCookie,
+  tenantCookie,
+} from './sessions.js';
+
+/** Header set by the URL rewrite when a request arrived on a tenant's own hostname. */
+export const hostTenantMarker = 'x-kona-host-tenant';
+
+const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Resolves `/r/:tenant` to that tenant's handle and loads the staff session from its database. */
+export function tenantResolver(ctx: AppContext) {
+  return async (request: FastifyRequest<{ Params: { tenant?: string } }>) => {
+    const slug = request.params.tenant ?? '';
+    const tenant = await ctx.tenants.get(slug);
+    if (!tenant) {
+      const row = await ctx.control.kysely.selectFrom('tenants').select('status').where('slug', '=', slug).executeTakeFirst();
+      if (row?.status === 'disabled') throw new KonaError('KONA_ERR_TENANT_DISABLED', 'This rescue\'s site has been switched off by the operator.');
+      throw new KonaError('KONA_ERR_TENANT_UNKNOWN', 'There is no rescue at this address. Check the link.');
+    }
+    request.tenant = tenant;
+    request.basePath = request.raw.headers[hostTenantMarker] === slug ? '' : `/r/${slug}`;
+    const token = readCookie(request, tenantCookie(ctx.config, request.basePath));
+    if (token) {
+      const s = await loadStaffSession(tenant.db.kysely, token, sessionLimits(ctx.config));
+      if (s) request.actor = { kind: 'staff', id: s.id, role: s.role, name: ctx.secrets.keyRing.decrypt(s.nameEnc), sessionHash: s.sessionHash };
+    }
+  };
+}
+
+/** Loads the operator session from the control plane. */
+export function operatorResolver(ctx: AppContext) {
+  return async (request: FastifyRequest) => {
+    const token = readCookie(request, operatorCookie(ctx.config));
+    if (!token) return;
+    const s = await loadOperatorSession(ctx.control.kysely, token, sessionLimits(ctx.config));
+    if (s) request.actor = { kind: 'operator', id: s.id, username: s.username, sessionHash: s.sessionHash };
+  };
+}
+
+/** The CSRF binding of this request: its session, else the pre-session cookie (created if missing). */
+function csrfBinding(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, create: boolean): string | undefined {
+  if (request.actor) return request.actor.sessionHash;
+  const spec = preSessionCookie(ctx.config);
+  let value = readCookie(request, spec);
+  if (!value && create) {
+    value = newCsrfBinding();
+    setCookie(reply, spec, value);
+  }
+  return value;
+}
+
+/**
+ * Runs before every handler in the tenant and operator scopes: checks the CSRF token of any
+ * state-changing request, then the route's declared permission.
+ */
+export function accessGuard(ctx: AppContext) {
+  const secret = ctx.secrets.sessionSecret;
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const isUnsafe = unsafe.has(request.method);
+    const binding = csrfBinding(ctx, request, reply, !isUnsafe);
+    request.csrfToken = binding ? csrfTokenFor(secret, binding) : '';
+    if (isUnsafe) {
+      const presented = (request.body as Record<string, unknown> | undefined)?.[csrfField] ?? request.headers[csrfHeader];
+      if (!binding || !csrfTokenValid(secret, binding, presented)) {
+        throw new KonaError('KONA_ERR_CSRF', 'This form had expired or came from another site, so nothing was changed. Go back, reload the page and send it again.');
+      }
+    }
+    const permission = request.routeOptions.config.permission ?? 'public';
+    if (permission === 'public') return;
+    const actor = request.actor;
+    if (permission === 'operator') {
+      if (actor?.kind === 'operator') return;
+      return denyAnonymous(request, reply, '/operator/sign-in');
+    }
+    if (actor?.kind !== 'staff') return denyAnonymous(request, reply, `${request.basePath}/hub/sign-in`);
+    if (!can(actor.role, permission)) {
+      throw new KonaError('KONA_ERR_FORBIDDEN', `Your role (${actor.role}) does not allow this. Ask an admin of this rescue if you need it.`);
+    }
+  };
+}
+
+function denyAnonymous(request: FastifyRequest, reply: FastifyReply, signIn: string) {
+  if (request.method === 'GET' && !wantsJson(request)) {
+    return reply.redirect(`${signIn}?next=${encodeURIComponent(request.url.replace(/^\/r\/[^/]+/, request.basePath))}`, 303);
+  }
+  throw new KonaError('KONA_ERR_UNAUTHENTICATED', 'Please sign in first; your session may have ended.');
+}

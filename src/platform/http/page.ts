@@ -1,0 +1,36 @@
+import type { FastifyRequest } from 'fastify';
+import type { Assets } from './assets.js';
+import { can, type Permission } from './permissions.js';
+import type { PageContext } from './views/layout.js';
+
+const hubNav: { path: string; label: string; permission: Permission }[] = [
+  { path: '/hub', label: 'Dashboard', permission: 'hub.view' },
+  { path: '/hub/staff', label: 'Staff', permission: 'staff.manage' },
+  { path: '/hub/settings', label: 'Settings', permission: 'settings.manage' },
+  { path: '/hub/jobs', label: 'Jobs', permission: 'jobs.manage' },
+  { path: '/hub/audit', label: 'Audit log', permission: 'audit.view' },
+  { path: '/hub/account/password', label: 'Password', permission: 'account.self' },
+];
+
+/** Builds the page frame's context for a request (header, navigation, CSRF token). */
+export function pageContextFor(assets: Assets) {
+  return (request: FastifyRequest, area: PageContext['area'] = 'public'): PageContext => {
+    const actor = request.actor;
+    const base: PageContext = {
+      css: assets.url('kona.css'),
+      basePath: request.tenant ? request.basePath : undefined,
+      rescueName: request.tenant?.name,
+      csrfToken: request.csrfToken,
+      area,
+    };
+    if (actor?.kind === 'staff' && area === 'hub') {
+      base.user = { name: actor.name, role: actor.role };
+      base.nav = hubNav.filter((n) => can(actor.role, n.permission)).map((n) => ({ href: `${request.basePath}${n.path}`, label: n.label }));
+    }
+    if (actor?.kind === 'operator' && area === 'operator') {
+      base.user = { name: actor.username, role: 'operator' };
+      base.nav = [{ href: '/operator', label: 'Rescues' }];
+    }
+    return base;
+  };
+}

@@ -1,0 +1,33 @@
+import type { StaffRole } from '../db/schema.js';
+
+/**
+ * Every route declares one of these in `config.permission`. `public` needs nothing; `operator`
+ * needs a signed-in operator; the rest need a signed-in member of the rescue whose role grants it.
+ */
+export const permissions = ['public', 'operator', 'hub.view', 'account.self', 'staff.manage', 'settings.manage', 'jobs.manage', 'audit.view'] as const;
+/** One declared permission. */
+export type Permission = (typeof permissions)[number];
+
+/** Tenant permissions each role holds. Later features add theirs here, in one place. */
+export const roleGrants: Record<StaffRole, readonly Permission[]> = {
+  admin: ['hub.view', 'account.self', 'staff.manage', 'settings.manage', 'jobs.manage', 'audit.view'],
+  staff: ['hub.view', 'account.self'],
+  foster: ['hub.view', 'account.self'],
+  viewer: ['hub.view', 'account.self'],
+};
+
+/** Whether a role holds a tenant permission. */
+export function can(role: StaffRole, permission: Permission): boolean {
+  return permission === 'public' || roleGrants[role].includes(permission);
+}
+
+/** Whether a value is a known permission (checked when routes are registered). */
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === 'string' && (permissions as readonly string[]).includes(value);
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    permission?: Permission;
+  }
+}

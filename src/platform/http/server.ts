@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { loggerOptions } from '../logging/logger.js';
+import { Assets } from './assets.js';
+import type { AppContext } from './context.js';
+import { registerErrorHandling } from './errors.js';
+import { accessGuard, hostTenantMarker, operatorResolver, tenantResolver } from './guards.js';
+import { HostMap } from './host-map.js';
+import { pageContextFor } from './page.js';
+import { isPermission } from './permissions.js';
+
+/** Route plugins of the features, grouped by where they mount. */
+export interface FeatureRoutes {
+  /** Mounted at the root: health, metrics, the landing page. */
+  root?: FastifyPluginAsync[];
+  /** Mounted under `/r/:tenant` (and on each tenant's own hostname). */
+  tenant: FastifyPluginAsync[];
+  /** Mounted under `/operator`. */
+  operator?: FastifyPluginAsync[];
+}
+
+/** Shared pieces routes reach through `app.kona`. */
+export interface KonaDecorations {
+  ctx: AppContext;
+  assets: Assets;
+  page: ReturnType<typeof pageContextFor>;
+  hosts: HostMap;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    kona: KonaDecorations;
+  }
+}
+
+/**
+ * Builds the web app. Tenancy by construction: tenant routes live in one encapsulated scope whose
+ * first hook resolves the tenant from the path (or hostname) and nothing else can set it.
+ */
+export async function buildServer(ctx: AppContext, routes: FeatureRoutes, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const hosts = new HostMap(ctx.control.kysely);
+  await hosts.refresh();
+  const app = Fastify({
+    logger: options.logger === false ? false : { ...loggerOptions(ctx.config.settings.KONA_LOG_LEVEL), serializers: safeSerializers },
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    trustProxy: ctx.config.settings.KONA_TRUST_PROXY,
+    bodyLimit: 1024 * 1024,
+    // A request on a tenant's own hostname is served by the same routes as /r/<slug>/…
+    rewriteUrl: (req) => {
+      delete req.headers[hostTenantMarker];
+      const slug = hosts.lookup(req.headers.host);
+      if (!slug) return req.url ?? '/';
+      req.headers[hostTenantMarker] = slug;
+      return `/r/${slug}${req.url ?? '/'}`;
+    },
+  });
+  const assets = new Assets();
+  const page = pageContextFor(assets);
+  app.decorate('kona', { ctx, assets, page, hosts });
+  app.decorateRequest('basePath', '');
+  app.decorateRequest('csrfToken', '');
+  app.addHook('onRoute', (route) => {
+    if (!isPermission(route.config?.permission) && route.method !== 'HEAD') {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no permission (config.permission)`);
+    }
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    reply.header('x-frame-options', 'DENY');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  registerErrorHandling(app, (r) => page(r, 'error'));
+  assets.register(app);
+  for (const plugin of routes.root ?? []) await app.register(plugin);
+  await app.register(
+    async (scope) => {
+      scope.addHook('onRequest', tenantResolver(ctx));
+      scope.addHook('preHandler', accessGuard(ctx));
+      for (const plugin of routes.tenant) await scope.register(plugin);
+    },
+    { prefix: '/r/:tenant' },
+  );
+  await app.register(
+    async (scope) => {
+      scope.addHook('onRequest', operatorResolver(ctx));
+      scope.addHook('preHandler', accessGuard(ctx));
+      for (const plugin of routes.operator ?? []) await scope.register(plugin);
+    },
+    { prefix: '/operator' },
+  );
+  return app;
+}
+
+// Request lines carry method, route and ids only: never query strings (tokens), cookies or bodies.
+const safeSerializers = {
+  req(req: { method: string; url: string; id: string; routeOptions?: { url?: string } }) {
+    return { method: req.method, url: req.url.split('?')[0]!.replace(/\/invite\/[^/]+/, '/invite/[token]'), id: req.id };
+  },
+  res(res: { statusCode: number }) {
+    return { statusCode: res.statusCode };
+  },
+};

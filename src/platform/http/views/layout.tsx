@@ -1,0 +1,71 @@
+import type { ComponentChildren } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { csrfField } from '../csrf.js';
+
+/** What every page needs to draw its frame. */
+export interface PageContext {
+  /** Fingerprinted stylesheet URL. */
+  css: string;
+  /** Prefix for this tenant's links ('' or '/r/<slug>'); undefined outside a tenant. */
+  basePath?: string;
+  rescueName?: string;
+  csrfToken: string;
+  /** The signed-in person, for the header. */
+  user?: { name: string; role: string };
+  /** Links of the hub's navigation the person may use. */
+  nav?: { href: string; label: string }[];
+  area: 'public' | 'hub' | 'operator' | 'error';
+}
+
+/** Hidden CSRF field for every state-changing form. */
+export function Csrf({ token }: { token: string }) {
+  return <input type="hidden" name={csrfField} value={token} />;
+}
+
+/** The HTML frame: skip link, header with navigation, main landmark, footer. */
+export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+  const { ctx } = props;
+  const home = ctx.area === 'operator' ? '/operator' : ctx.area === 'hub' ? `${ctx.basePath}/hub` : `${ctx.basePath ?? ''}/`;
+  const brand = ctx.area === 'operator' ? 'Kona operator' : (ctx.rescueName ?? 'Kona');
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · ${brand}`}</title>
+        <link rel="stylesheet" href={ctx.css} />
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="site">
+          <a class="brand" href={home}>{brand}</a>
+          {ctx.nav && ctx.nav.length > 0 && (
+            <nav aria-label="Main">
+              <ul>
+                {ctx.nav.map((n) => (
+                  <li key={n.href}><a href={n.href}>{n.label}</a></li>
+                ))}
+              </ul>
+            </nav>
+          )}
+          {ctx.user && (
+            <form method="post" action={ctx.area === 'operator' ? '/operator/sign-out' : `${ctx.basePath}/hub/sign-out`} class="inline">
+              <Csrf token={ctx.csrfToken} />
+              <span>{ctx.user.name} ({ctx.user.role}) </span>
+              <button type="submit" class="link">Sign out</button>
+            </form>
+          )}
+        </header>
+        <main id="main" tabIndex={-1}>
+          {props.children}
+        </main>
+        <footer class="site">Runs on Kona, self-hosted for rescues.</footer>
+      </body>
+    </html>
+  );
+}
+
+/** Renders a page to an HTML document; text is escaped by Preact unless explicitly marked raw. */
+export function renderPage(node: preact.VNode<any>): string {
+  return `<!doctype html>${renderToString(node)}`;
+}

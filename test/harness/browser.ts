@@ -1,0 +1,36 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Finds the Chromium executable: $KONA_CHROMIUM, then Debian's /usr/bin/chromium(-browser); throws if none. */
+export function findChromium(): string {
+  const fromEnv = process.env.KONA_CHROMIUM;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`KONA_CHROMIUM=${fromEnv} does not exist`);
+    return fromEnv;
+  }
+  const found = CANDIDATES.find((p) => existsSync(p));
+  if (!found) {
+    throw new Error(
+      `Chromium not found (looked at ${CANDIDATES.join(', ')}); install it with \`apt-get install chromium\` or set KONA_CHROMIUM`,
+    );
+  }
+  return found;
+}
+
+/** Launches the system's Chromium headless under playwright-core, with a fresh profile; the caller closes it. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), args: ARGS, headless: true });
+}
