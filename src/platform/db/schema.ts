@@ -91,7 +91,7 @@ export interface TenantSchema extends CommonTables {
 }
 
 /** A query builder over either database; both hold the common tables. */
-export type EitherKysely = Kysely<TenantSchema> | Kysely<ControlSchema>;
+export type EitherKysely = Kysely<TenantSchema> | Kysely<ControlSchema> | Kysely<CommonTables>;
 
 /** Views either database as its common tables (Kysely's types are invariant in the schema). */
 export function commonTables(db: EitherKysely): Kysely<CommonTables> {

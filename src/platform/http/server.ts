@@ -39,7 +39,11 @@ declare module 'fastify' {
  * Builds the web app. Tenancy by construction: tenant routes live in one encapsulated scope whose
  * first hook resolves the tenant from the path (or hostname) and nothing else can set it.
  */
-export async function buildServer(ctx: AppContext, routes: FeatureRoutes, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildServer(
+  ctx: AppContext,
+  routes: FeatureRoutes,
+  options: { logger?: boolean; setup?: (app: FastifyInstance) => void } = {},
+): Promise<FastifyInstance> {
   const hosts = new HostMap(ctx.control.kysely);
   await hosts.refresh();
   const app = Fastify({
@@ -77,6 +81,7 @@ export async function buildServer(ctx: AppContext, routes: FeatureRoutes, option
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
     return payload;
   });
+  options.setup?.(app);
   await app.register(cookie);
   await app.register(formbody);
   registerErrorHandling(app, (r) => page(r, 'error'));

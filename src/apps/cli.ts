@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { ConfigError, loadConfig, type Config } from '../platform/config/config.js';
+import { describeSettings } from '../platform/config/config.schema.js';
+import { generateSecrets } from '../platform/crypto/secrets.js';
+import { createLogger } from '../platform/logging/logger.js';
+import { callAdmin, type AdminRequest } from '../platform/runtime/admin-socket.js';
+import { acquireLock, lockHolder } from '../platform/runtime/lock.js';
+import { runAdminCommand } from './admin-commands.js';
+import { openRuntime } from './runtime.js';
+import { createJobRunner, serve } from './web.js';
+
+/** Thrown for a failed command: printed without a stack trace. */
+class CliError extends Error {}
+
+/**
+ * Runs an admin command where it is safe: through the running server's socket when one holds the
+ * embedded databases, otherwise in this process under the same lock (never both at once).
+ */
+async function admin(config: Config, request: AdminRequest): Promise<unknown> {
+  const logger = createLogger(process.env.KONA_LOG_LEVEL ?? 'warn', process.stderr as never);
+  if (config.embeddedControlPlane) {
+    const holder = lockHolder(config.dataDir);
+    if (holder?.socket && holder.role === 'serve') {
+      const answer = await callAdmin(holder.socket, request).catch((err: Error) => {
+        throw new CliError(`Kona is running (pid ${holder.pid}) but did not answer on ${holder.socket}: ${err.message}`);
+      });
+      if (!answer.ok) throw new CliError(answer.error);
+      return answer.result;
+    }
+    const lock = acquireLock(config.dataDir, { role: 'cli' });
+    if ('heldBy' in lock) throw new CliError(`Another kona process (pid ${lock.heldBy.pid}, ${lock.heldBy.role}) is using ${config.dataDir}; wait for it to finish.`);
+    try {
+      return await runLocally(config, logger, request);
+    } finally {
+      lock.release();
+    }
+  }
+  return runLocally(config, logger, request);
+}
+
+async function runLocally(config: Config, logger: ReturnType<typeof createLogger>, request: AdminRequest) {
+  const rt = await openRuntime(config, logger);
+  try {
+    const answer = await runAdminCommand(rt, request);
+    if (!answer.ok) throw new CliError(answer.error);
+    return answer.result;
+  } finally {
+    await rt.close();
+  }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+const program = new Command('kona').description('Kona: operations platform for dog rescues').showHelpAfterError();
+
+program
+  .command('serve', { isDefault: true })
+  .description('Run the web server (and, on a single box, the job runner)')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config.settings.KONA_LOG_LEVEL);
+    const server = await serve(config, logger);
+    process.stdout.write(`Kona is serving at ${server.url}\n`);
+    let stopping = false;
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.on(signal, () => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'shutting down');
+        void server.stop().then(() => process.exit(0), (err: Error) => {
+          logger.error({ err: err.message }, 'shutdown failed');
+          process.exit(1);
+        });
+      });
+    }
+  });
+
+program
+  .command('worker')
+  .description('Run background jobs (cluster shape, with a PostgreSQL control plane)')
+  .action(async () => {
+    const config = loadConfig();
+    if (config.embeddedControlPlane) throw new CliError('On the embedded default, `kona serve` runs the jobs itself; `kona worker` needs KONA_CONTROL_DATABASE_URL.');
+    const logger = createLogger(config.settings.KONA_LOG_LEVEL);
+    const rt = await openRuntime(config, logger);
+    const runner = createJobRunner(rt, logger);
+    runner.start();
+    logger.info({ workerId: runner.workerId }, 'worker started');
+    const stop = async () => {
+      await runner.stop();
+      await rt.close();
+      process.exit(0);
+    };
+    process.once('SIGTERM', () => void stop());
+    process.once('SIGINT', () => void stop());
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending migrations to the control plane and every tenant database')
+  .action(async () => print(await admin(loadConfig(), { command: 'migrate', args: {} })));
+
+const tenant = program.command('tenant').description('Manage rescues (tenants)');
+tenant
+  .command('create <slug>')
+  .description('Create a rescue: embedded by default, or on a PostgreSQL server')
+  .requiredOption('--name <name>', 'the rescue\'s name')
+  .option('--hostname <host...>', 'hostnames that serve this rescue')
+  .option('--server [url]', 'create its database on a PostgreSQL server (default KONA_TENANT_SERVER_URL)')
+  .option('--database-url <url>', 'use an existing, empty database (e.g. a CloudNativePG cluster\'s service)')
+  .option('--admin-email <email>', 'invite the first admin and print the invitation link')
+  .action(async (slug: string, o: { name: string; hostname?: string[]; server?: string | boolean; databaseUrl?: string; adminEmail?: string }) => {
+    const config = loadConfig();
+    const serverUrl = o.server === true ? config.settings.KONA_TENANT_SERVER_URL : o.server || undefined;
+    if (o.server === true && !serverUrl) throw new CliError('--server needs a URL, or KONA_TENANT_SERVER_URL set.');
+    print(await admin(config, { command: 'tenant.create', args: { slug, name: o.name, hostnames: o.hostname ?? [], serverUrl, databaseUrl: o.databaseUrl, adminEmail: o.adminEmail } }));
+  });
+tenant.command('list').description('List rescues').action(async () => {
+  const rows = (await admin(loadConfig(), { command: 'tenant.list', args: {} })) as { slug: string; name: string; status: string; dbKind: string; hostnames: string[] }[];
+  if (rows.length === 0) return void process.stdout.write('No rescues yet. Create one with: kona tenant create <slug> --name "…"\n');
+  for (const r of rows) process.stdout.write(`${r.slug.padEnd(24)} ${r.status.padEnd(9)} ${r.dbKind.padEnd(9)} ${r.name}${r.hostnames.length ? `  (${r.hostnames.join(', ')})` : ''}\n`);
+});
+tenant.command('disable <slug>').description('Switch a rescue\'s site and hub off (data is kept)').action(async (slug: string) => print(await admin(loadConfig(), { command: 'tenant.disable', args: { slug } })));
+tenant.command('enable <slug>').description('Switch a disabled rescue back on').action(async (slug: string) => print(await admin(loadConfig(), { command: 'tenant.enable', args: { slug } })));
+tenant
+  .command('invite-admin <slug> <email>')
+  .description('Print an invitation link that makes <email> an admin of the rescue')
+  .action(async (slug: string, email: string) => print(await admin(loadConfig(), { command: 'tenant.invite-admin', args: { slug, email } })));
+
+program
+  .command('operator')
+  .description('Manage operator accounts')
+  .command('create <username>')
+  .description('Create an operator; prints the generated password once')
+  .action(async (username: string) => print(await admin(loadConfig(), { command: 'operator.create', args: { username } })));
+
+program.command('settings').description('List every setting (environment variable) with its default').action(() => {
+  for (const s of describeSettings()) process.stdout.write(`${s.name}${s.defaultValue ? `=${s.defaultValue}` : ''}\n    ${s.description}\n`);
+});
+
+program
+  .command('keys')
+  .description('Encryption keys')
+  .command('generate')
+  .description('Print a fresh KONA_ENCRYPTION_KEYS, KONA_BLIND_INDEX_KEY and KONA_SESSION_SECRET as JSON (for KONA_KEYS_FILE)')
+  .action(() => print(generateSecrets()));
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof CliError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(err instanceof ConfigError ? 78 : 1);
+  }
+  process.stderr.write(`kona: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../platform/config/config.js';
+import { loadSecrets, type Secrets } from '../platform/crypto/secrets.js';
+import { openDatabase, type Database } from '../platform/db/driver.js';
+import { migrateSet } from '../platform/db/migrate.js';
+import type { ControlSchema } from '../platform/db/schema.js';
+import type { AppContext } from '../platform/http/context.js';
+import { JobRegistry } from '../platform/jobs/index.js';
+import { createMetrics, type Metrics } from '../platform/metrics/metrics.js';
+import { TenantDatabases } from '../platform/tenancy/tenant-databases.js';
+import { migrateAllTenants } from '../platform/tenancy/tenants.service.js';
+import { declaredJobs, jobDefinitions } from './jobs.js';
+
+/** An opened Kona: control plane and tenants migrated, secrets loaded, jobs registered. */
+export interface Runtime {
+  ctx: AppContext;
+  metrics: Metrics;
+  jobs: JobRegistry;
+  close(): Promise<void>;
+}
+
+/** Opens the control-plane database the configuration names (embedded under the data directory by default). */
+export function openControl(config: Config, metrics?: Metrics): Promise<Database<ControlSchema>> {
+  const url = config.settings.KONA_CONTROL_DATABASE_URL;
+  return openDatabase<ControlSchema>(
+    url ? { kind: 'postgres', url } : { kind: 'embedded', dir: path.join(config.dataDir, 'control') },
+    metrics?.dbObserver('control'),
+  );
+}
+
+/**
+ * Opens everything a process role needs and applies pending migrations to the control plane and
+ * every active tenant. Refuses to start if a declared job has no handler.
+ */
+export async function openRuntime(config: Config, logger: Logger, options: { secrets?: Secrets } = {}): Promise<Runtime> {
+  const jobs = new JobRegistry();
+  for (const def of jobDefinitions) jobs.register(def);
+  jobs.assertComplete(declaredJobs);
+  const secrets = options.secrets ?? loadSecrets(config);
+  const metrics = createMetrics();
+  const control = await openControl(config, metrics);
+  try {
+    const { applied } = await migrateSet(control, 'control');
+    if (applied.length) logger.info({ migrations: applied.map((m) => m.version) }, 'control plane migrated');
+    metrics.addPoolSource('control', () => control.poolStats());
+    const tenants = new TenantDatabases(
+      control.kysely,
+      config.dataDir,
+      (slug) => metrics.dbObserver(metrics.tenantLabel(slug)),
+      (handle) => metrics.addPoolSource(metrics.tenantLabel(handle.slug), () => handle.db.poolStats()),
+      (slug) => metrics.removePoolSource(metrics.tenantLabel(slug)),
+    );
+    const ctx: AppContext = { config, secrets, control, tenants, logger };
+    for (const r of await migrateAllTenants({ control: control.kysely, dataDir: config.dataDir, embeddedAllowed: config.embeddedControlPlane, tenants })) {
+      if (r.error) logger.error({ tenant: r.slug, err: r.error }, 'tenant migration failed; its site stays closed until fixed');
+      else if (r.applied) logger.info({ tenant: r.slug, migrations: r.applied }, 'tenant migrated');
+    }
+    return {
+      ctx,
+      metrics,
+      jobs,
+      close: async () => {
+        await tenants.closeAll();
+        await control.close();
+      },
+    };
+  } catch (err) {
+    await control.close();
+    throw err;
+  }
+}

@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../platform/config/config.js';
+import { buildServer } from '../platform/http/server.js';
+import { JobRunner, jobSource } from '../platform/jobs/index.js';
+import { registerMetrics } from '../platform/metrics/metrics.plugin.js';
+import { adminSocketPath, listenAdmin } from '../platform/runtime/admin-socket.js';
+import { acquireLock } from '../platform/runtime/lock.js';
+import { listTenants } from '../platform/tenancy/tenants.service.js';
+import { createDemoRescue, runAdminCommand } from './admin-commands.js';
+import { featureRoutes } from './routes.js';
+import { openRuntime, type Runtime } from './runtime.js';
+
+/** Builds the web app on an opened runtime (tests use this with inject()). */
+export async function buildWebApp(rt: Runtime, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const { metrics } = rt;
+  const app = await buildServer(rt.ctx, featureRoutes, {
+    logger: options.logger,
+    setup: (a) =>
+      registerMetrics(a, metrics, {
+        token: rt.ctx.config.settings.KONA_METRICS_TOKEN,
+        tenantOf: (req) => (req.tenant ? metrics.tenantLabel(req.tenant.slug) : undefined),
+      }),
+  });
+  rt.ctx.onTenantsChanged = () => app.kona.hosts.refresh();
+  return app;
+}
+
+/** The job runner over the control plane and every open tenant database. */
+export function createJobRunner(rt: Runtime, logger: Logger): JobRunner {
+  let opened: ReturnType<typeof jobSource>[] = [];
+  const refresh = async () => {
+    // Open every active tenant so its jobs run even if nobody has visited its site yet.
+    for (const t of await listTenants({ control: rt.ctx.control.kysely })) if (t.status === 'active') await rt.ctx.tenants.get(t.slug).catch(() => undefined);
+    opened = (await rt.ctx.tenants.opened()).map((h) => jobSource(h.slug, h.db));
+  };
+  const runner = new JobRunner({
+    registry: rt.jobs,
+    logger: logger.child({ component: 'jobs' }),
+    pollMs: rt.ctx.config.settings.KONA_JOB_POLL_MS,
+    sources: () => {
+      void refresh().catch(() => {});
+      return [jobSource('control', rt.ctx.control), ...opened];
+    },
+  });
+  return runner;
+}
+
+/**
+ * `kona serve`: the web server, and on a single box the job runner and the admin socket the CLI
+ * talks to. SIGTERM stops taking new connections, lets in-flight requests finish, then closes
+ * the databases.
+ */
+export async function serve(config: Config, logger: Logger): Promise<{ url: string; stop(): Promise<void> }> {
+  const started = Date.now();
+  const socket = adminSocketPath(config.dataDir);
+  const lock = config.embeddedControlPlane ? acquireLock(config.dataDir, { role: 'serve', socket }) : { release: () => {} };
+  if ('heldBy' in lock) {
+    throw new Error(`Kona is already running on ${config.dataDir} (pid ${lock.heldBy.pid}). Stop it first, or use the kona CLI, which talks to it.`);
+  }
+  let rt: Runtime | undefined;
+  try {
+    rt = await openRuntime(config, logger);
+    if (config.settings.KONA_DEMO && (await listTenants({ control: rt.ctx.control.kysely })).length === 0) {
+      const demo = await createDemoRescue(rt);
+      const url = new URL(`/r/${demo.slug}/hub/sign-in`, config.publicUrl);
+      // Printed to the terminal once, never logged: this is the only place the password appears.
+      process.stdout.write(
+        `\n  A demo rescue was created. Sign in to its hub at ${url}\n  as ${demo.email} with password ${demo.password}\n  (shown only now; change it under Password once signed in)\n\n`,
+      );
+    }
+    const app = await buildWebApp(rt);
+    app.kona.hosts.start(10_000, (err) => logger.warn({ err: (err as Error).message }, 'hostname refresh failed'));
+    const address = await app.listen({ host: config.settings.KONA_HOST, port: config.settings.KONA_PORT });
+    const admin = config.embeddedControlPlane ? await listenAdmin(socket, (req) => runAdminCommand(rt!, req)) : undefined;
+    const runner = config.settings.KONA_JOBS ? createJobRunner(rt, logger) : undefined;
+    runner?.start();
+    const port = Number(new URL(address).port);
+    const url = config.settings.KONA_PUBLIC_URL ?? `http://localhost:${port}`;
+    logger.info({ url, startupMs: Date.now() - started }, 'Kona is serving');
+    const runtime = rt;
+    return {
+      url,
+      stop: async () => {
+        const grace = setTimeout(() => {
+          logger.warn('in-flight requests did not finish within the grace period; closing anyway');
+          app.server.closeAllConnections();
+        }, config.settings.KONA_SHUTDOWN_GRACE_SECONDS * 1000);
+        await app.close();
+        clearTimeout(grace);
+        app.kona.hosts.stop();
+        await runner?.stop();
+        await admin?.close();
+        await runtime.close();
+        lock.release();
+      },
+    };
+  } catch (err) {
+    await rt?.close();
+    lock.release();
+    throw err;
+  }
+}

@@ -1,0 +1,27 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { can } from '../../platform/http/permissions.js';
+import { Layout, renderPage } from '../../platform/http/views/layout.js';
+
+/** The hub's dashboard: the first page after sign-in. Later features add their panels here. */
+export const dashboardRoutes: FastifyPluginAsync = async (app) => {
+  const { page } = app.kona;
+  app.get('/hub', { config: { permission: 'hub.view' } }, async (request, reply) => {
+    const actor = request.actor!;
+    const ctx = page(request, 'hub');
+    const role = actor.kind === 'staff' ? actor.role : 'viewer';
+    return reply.type('text/html').send(
+      renderPage(
+        <Layout ctx={ctx} title="Dashboard">
+          <h1>Dashboard</h1>
+          <p>Welcome, {ctx.user?.name}. You are signed in to {ctx.rescueName} as {role}.</p>
+          <ul class="cards">
+            <li><h2>Dogs</h2><p>Dog records, medical care and adoptions arrive here next.</p></li>
+            {can(role, 'staff.manage') && <li><h2>People</h2><p><a href={`${ctx.basePath}/hub/staff`}>Manage staff and invitations</a></p></li>}
+            {can(role, 'settings.manage') && <li><h2>Settings</h2><p><a href={`${ctx.basePath}/hub/settings`}>Rescue name and public details</a></p></li>}
+          </ul>
+        </Layout>,
+      ),
+    );
+  });
+  app.get('/hub/', { config: { permission: 'hub.view' } }, async (request, reply) => reply.redirect(`${request.basePath}/hub`, 301));
+};

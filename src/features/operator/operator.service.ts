@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { recordControlAudit, type Actor } from '../../platform/audit/audit.js';
+import { hashPassword, verifyDummy, verifyPassword } from '../../platform/auth/passwords.js';
+import type { ControlSchema } from '../../platform/db/schema.js';
+import { KonaError } from '../../platform/errors/errors.js';
+
+/** An operator's username. */
+export const usernameSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9._-]{3,64}$/, 'must be 3-64 lower-case letters, digits, dots, dashes or underscores');
+
+/** A random password that is easy to type from a printout: 4 groups of 5 characters. */
+export function generatePassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const bytes = randomBytes(20);
+  const chars = [...bytes].map((b) => alphabet[b % alphabet.length]);
+  return [0, 5, 10, 15].map((i) => chars.slice(i, i + 5).join('')).join('-');
+}
+
+/** Creates an operator account with a generated password, returned once. */
+export async function createOperator(control: Kysely<ControlSchema>, username: string, actor: Actor) {
+  const parsed = usernameSchema.safeParse(username);
+  if (!parsed.success) throw new KonaError('KONA_ERR_VALIDATION', `username ${parsed.error.issues[0]!.message}`);
+  const exists = await control.selectFrom('operators').select('id').where('username', '=', parsed.data).executeTakeFirst();
+  if (exists) throw new KonaError('KONA_ERR_CONFLICT', `Operator ${parsed.data} already exists.`);
+  const password = generatePassword();
+  const { id } = await control.insertInto('operators').values({ username: parsed.data, password_hash: await hashPassword(password) }).returning('id').executeTakeFirstOrThrow();
+  await recordControlAudit(control, { actor, action: 'operator.created', target: { type: 'operator', id } });
+  return { id, username: parsed.data, password };
+}
+
+/** Checks an operator's credentials; undefined when they do not match an active operator. */
+export async function verifyOperator(control: Kysely<ControlSchema>, username: string, password: string) {
+  const row = await control.selectFrom('operators').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
+  const ok = row ? await verifyPassword(row.password_hash, password) : await verifyDummy(password);
+  return row && ok && row.status === 'active' ? { id: row.id, username: row.username } : undefined;
+}
