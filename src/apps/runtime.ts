@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../platform/config/config.js';
@@ -37,6 +38,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
   const jobs = new JobRegistry();
   for (const def of jobDefinitions) jobs.register(def);
   jobs.assertComplete(declaredJobs);
+  mkdirSync(config.uploadsDir, { recursive: true });
   const secrets = options.secrets ?? loadSecrets(config);
   const metrics = createMetrics();
   const control = await openControl(config, metrics);

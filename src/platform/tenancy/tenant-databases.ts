@@ -4,6 +4,8 @@ import { openDatabase, type Database, type DatabaseObserver, type DatabaseTarget
 import type { ControlSchema, TenantSchema } from '../db/schema.js';
 import { selectTenant } from './tenants.queries.js';
 
+const statusRecheckMs = 5_000;
+
 /** What a request for one rescue may hold: its slug, name and its own database, nothing else. */
 export interface TenantHandle {
   readonly slug: string;
@@ -22,6 +24,7 @@ export function embeddedTenantDir(dataDir: string, slug: string): string {
  */
 export class TenantDatabases {
   private readonly open = new Map<string, Promise<TenantHandle>>();
+  private readonly checkedAt = new Map<string, number>();
 
   constructor(
     private readonly control: Kysely<ControlSchema>,
@@ -41,10 +44,15 @@ export class TenantDatabases {
   /** The handle of an active tenant, opening its database the first time; undefined if unknown or disabled. */
   async get(slug: string): Promise<TenantHandle | undefined> {
     const cached = this.open.get(slug);
-    if (cached) return cached;
+    // Another replica (or the CLI) may have disabled the tenant: re-check the registry now and then.
+    if (cached && Date.now() - (this.checkedAt.get(slug) ?? 0) < statusRecheckMs) return cached;
     const row = await selectTenant(this.control, slug);
-    if (!row || row.status !== 'active') return undefined;
-    return this.openHandle(row);
+    if (!row || row.status !== 'active') {
+      if (cached) await this.close(slug);
+      return undefined;
+    }
+    this.checkedAt.set(slug, Date.now());
+    return cached ?? this.openHandle(row);
   }
 
   private openHandle(row: { slug: string; name: string; db_kind: 'embedded' | 'postgres'; db_url: string | null }) {
@@ -70,6 +78,7 @@ export class TenantDatabases {
   async close(slug: string): Promise<void> {
     const handle = this.open.get(slug);
     this.open.delete(slug);
+    this.checkedAt.delete(slug);
     if (handle) {
       this.onClose?.(slug);
       await (await handle).db.close();
