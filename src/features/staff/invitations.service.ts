@@ -2,7 +2,7 @@ import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { normaliseEmail } from '../../platform/crypto/keyring.js';
 import type { StaffRole } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
-import { hashToken, newSessionToken } from '../../platform/http/sessions.js';
+import { createStaffSession, endStaffSession, hashToken, newSessionToken } from '../../platform/http/sessions.js';
 import { emailSchema, roleSchema } from './staff.schema.js';
 import { createStaff, emailHash, findStaffByEmail, type StaffDeps } from './staff.service.js';
 
@@ -61,12 +61,24 @@ export async function acceptInvitation(deps: StaffDeps, token: string, input: { 
     .where('accepted_at', 'is', null)
     .executeTakeFirst();
   if (claimed.numUpdatedRows === 0n) throw new KonaError('KONA_ERR_CONFLICT', 'This invitation was just used.');
+  let staffId: string;
   try {
-    return await createStaff(deps, { email: invitation.email, name: input.name, password: input.password, role: invitation.role }, { type: 'public' });
+    staffId = await createStaff(deps, { email: invitation.email, name: input.name, password: input.password, role: invitation.role }, { type: 'public' });
   } catch (err) {
     await deps.db.updateTable('invitations').set({ accepted_at: null }).where('id', '=', invitation.id).execute();
     throw err;
   }
+  await recordAudit(deps.db, { actor: { type: 'staff', id: staffId }, action: 'invitation.accepted', target: { type: 'invitation', id: invitation.id } });
+  return staffId;
+}
+
+/** Accepts an invitation and starts the new member's first session (ending any session the browser had). */
+export async function acceptInvitationAndSignIn(deps: StaffDeps, token: string, input: { name: string; password: string }, previousSessionHash?: string) {
+  const staffId = await acceptInvitation(deps, token, input);
+  if (previousSessionHash) await endStaffSession(deps.db, previousSessionHash);
+  const sessionToken = await createStaffSession(deps.db, staffId);
+  await recordAudit(deps.db, { actor: { type: 'staff', id: staffId }, action: 'staff.signed_in', target: { type: 'staff', id: staffId } });
+  return { staffId, token: sessionToken };
 }
 
 /** Invitations not yet used, revoked or expired, newest first. */

@@ -44,3 +44,9 @@ export async function countActiveAdmins(db: Db) {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Ids and encrypted names of the given staff members (for labelling audit entries). */
+export async function selectStaffNamesByIds(db: Db, ids: string[]): Promise<{ id: string; name_enc: string }[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('staff').select(['id', 'name_enc']).where('id', 'in', ids).execute();
+}

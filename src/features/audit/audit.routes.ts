@@ -1,0 +1,17 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { h } from 'preact';
+import { renderPage } from '../../platform/http/views/layout.js';
+import { staffDepsOf } from '../auth/auth.routes.js';
+import { listAuditEntries } from './audit.service.js';
+import { AuditPage } from './audit.views.js';
+
+const limit = 100;
+
+/** The rescue's audit log for its admins. */
+export const auditRoutes: FastifyPluginAsync = async (app) => {
+  const { page } = app.kona;
+  app.get('/hub/audit', { config: { permission: 'audit.view' } }, async (request, reply) => {
+    const entries = await listAuditEntries(staffDepsOf(request), limit);
+    return reply.type('text/html').send(renderPage(h(AuditPage, { ctx: page(request, 'hub'), entries, limit })));
+  });
+};
