@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -39,7 +39,8 @@ function kyselyLog(observer: DatabaseObserver | undefined) {
 /** Opens an embedded PGlite database with pgvector loaded; `dir: null` keeps it in memory. */
 export async function openEmbedded<S>(dir: string | null, observer?: DatabaseObserver): Promise<Database<S>> {
   if (dir) mkdirSync(dir, { recursive: true });
-  const client = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), extensions: { vector } });
+  // pg returns int8 as text (JavaScript numbers lose precision past 2^53); make PGlite agree.
+  const client = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), extensions: { vector }, parsers: { [types.INT8]: (v: string) => v } });
   const kysely = new Kysely<S>({ dialect: new PGliteDialect(client), log: kyselyLog(observer) });
   let waiting = 0;
   return {

@@ -37,6 +37,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The rescue this request is for; set only under /r/:tenant (or its hostname). */
     tenant?: TenantHandle;
+    /** The rescue's display name (from its settings). */
+    rescueName?: string;
     /** URL prefix of the tenant's pages: '' on its own hostname, '/r/<slug>' otherwise. */
     basePath: string;
     actor?: StaffActor | OperatorActor;

@@ -31,6 +31,9 @@ export function tenantResolver(ctx: AppContext) {
       throw new KonaError('KONA_ERR_TENANT_UNKNOWN', 'There is no rescue at this address. Check the link.');
     }
     request.tenant = tenant;
+    // The rescue may rename itself in its settings; the registry name is the operator's label.
+    const settings = await tenant.db.kysely.selectFrom('rescue_settings').select('name').executeTakeFirst();
+    request.rescueName = settings?.name ?? tenant.name;
     request.basePath = request.raw.headers[hostTenantMarker] === slug ? '' : `/r/${slug}`;
     const token = readCookie(request, tenantCookie(ctx.config, request.basePath));
     if (token) {

@@ -19,7 +19,7 @@ export function pageContextFor(assets: Assets) {
     const base: PageContext = {
       css: assets.url('kona.css'),
       basePath: request.tenant ? request.basePath : undefined,
-      rescueName: request.tenant?.name,
+      rescueName: request.rescueName ?? request.tenant?.name,
       csrfToken: request.csrfToken,
       area,
     };
