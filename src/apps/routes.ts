@@ -1,12 +1,18 @@
 import type { FeatureRoutes } from '../platform/http/server.js';
+import { auditRoutes } from '../features/audit/audit.routes.js';
 import { authRoutes } from '../features/auth/auth.routes.js';
 import { dashboardRoutes } from '../features/dashboard/dashboard.routes.js';
+import { jobsAdminRoutes } from '../features/jobs-admin/jobs-admin.routes.js';
+import { settingsRoutes } from '../features/settings/settings.routes.js';
+import { operatorRoutes } from '../features/operator/operator.routes.js';
 import { landingRoutes, publicSiteRoutes } from '../features/site/site.routes.js';
+import { invitationRoutes } from '../features/staff/invitations.routes.js';
+import { staffRoutes } from '../features/staff/staff.routes.js';
 import { healthRoutes } from '../platform/http/health.routes.js';
 
 /** Every feature's routes, by where they mount. The one place a new feature is added. */
 export const featureRoutes: FeatureRoutes = {
   root: [healthRoutes, landingRoutes],
-  tenant: [publicSiteRoutes, authRoutes, dashboardRoutes],
-  operator: [],
+  tenant: [publicSiteRoutes, authRoutes, dashboardRoutes, staffRoutes, invitationRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes],
+  operator: [operatorRoutes],
 };

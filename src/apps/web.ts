@@ -70,6 +70,13 @@ export async function serve(config: Config, logger: Logger): Promise<{ url: stri
       );
     }
     const app = await buildWebApp(rt);
+    let stopping = false;
+    // A keep-alive connection whose request was in flight at SIGTERM would sit idle afterwards and
+    // hold app.close() open until the grace period ran out: answers sent while stopping close it.
+    app.addHook('onSend', async (_request, reply, payload) => {
+      if (stopping) reply.header('connection', 'close');
+      return payload;
+    });
     app.kona.hosts.start(10_000, (err) => logger.warn({ err: (err as Error).message }, 'hostname refresh failed'));
     const address = await app.listen({ host: config.settings.KONA_HOST, port: config.settings.KONA_PORT });
     const admin = config.embeddedControlPlane ? await listenAdmin(socket, (req) => runAdminCommand(rt!, req)) : undefined;
@@ -82,6 +89,7 @@ export async function serve(config: Config, logger: Logger): Promise<{ url: stri
     return {
       url,
       stop: async () => {
+        stopping = true;
         const grace = setTimeout(() => {
           logger.warn('in-flight requests did not finish within the grace period; closing anyway');
           app.server.closeAllConnections();

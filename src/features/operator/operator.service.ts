@@ -2,9 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { recordControlAudit, type Actor } from '../../platform/audit/audit.js';
+import { assertNotThrottled, recordAttempt, type ThrottleLimits } from '../../platform/auth/login-throttle.js';
 import { hashPassword, verifyDummy, verifyPassword } from '../../platform/auth/passwords.js';
+import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { ControlSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
+import { createOperatorSession } from '../../platform/http/sessions.js';
+import { deleteOperatorSession, selectOperatorId } from './operator.queries.js';
 
 /** An operator's username. */
 export const usernameSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9._-]{3,64}$/, 'must be 3-64 lower-case letters, digits, dots, dashes or underscores');
@@ -34,4 +38,46 @@ export async function verifyOperator(control: Kysely<ControlSchema>, username: s
   const row = await control.selectFrom('operators').selectAll().where('username', '=', username.trim().toLowerCase()).executeTakeFirst();
   const ok = row ? await verifyPassword(row.password_hash, password) : await verifyDummy(password);
   return row && ok && row.status === 'active' ? { id: row.id, username: row.username } : undefined;
+}
+
+/** What operator sign-in needs: the control plane (accounts, sessions, throttle) and the key ring. */
+export interface OperatorDeps {
+  control: Kysely<ControlSchema>;
+  keyRing: KeyRing;
+}
+
+/** Outcome of an operator sign-in attempt. */
+export type OperatorSignInResult = { ok: true; token: string; operatorId: string } | { ok: false };
+
+/**
+ * Checks an operator's credentials under the same throttle as staff sign-in, counted on the
+ * control plane, and starts a fresh session. Every failure gets the same answer.
+ */
+export async function signInOperator(
+  deps: OperatorDeps,
+  input: { username: string; password: string; address: string; previousSessionHash?: string },
+  limits: ThrottleLimits,
+): Promise<OperatorSignInResult> {
+  const username = input.username.trim().toLowerCase();
+  const accountKey = deps.keyRing.blindIndex(`operator:${username}`);
+  await assertNotThrottled(deps.control, accountKey, input.address, limits);
+  const operator = await verifyOperator(deps.control, username, input.password);
+  if (!operator) {
+    await recordAttempt(deps.control, accountKey, input.address, false);
+    const known = await selectOperatorId(deps.control, username);
+    if (known) await recordControlAudit(deps.control, { actor: { type: 'public' }, action: 'operator.sign_in_failed', target: { type: 'operator', id: known } });
+    return { ok: false };
+  }
+  await recordAttempt(deps.control, accountKey, input.address, true);
+  // A new session id at every sign-in: a session fixed before sign-in is never promoted.
+  if (input.previousSessionHash) await deleteOperatorSession(deps.control, input.previousSessionHash);
+  const token = await createOperatorSession(deps.control, operator.id);
+  await recordControlAudit(deps.control, { actor: { type: 'operator', id: operator.id }, action: 'operator.signed_in', target: { type: 'operator', id: operator.id } });
+  return { ok: true, token, operatorId: operator.id };
+}
+
+/** Ends the operator's current session. */
+export async function signOutOperator(control: Kysely<ControlSchema>, operatorId: string, sessionHash: string): Promise<void> {
+  await deleteOperatorSession(control, sessionHash);
+  await recordControlAudit(control, { actor: { type: 'operator', id: operatorId }, action: 'operator.signed_out', target: { type: 'operator', id: operatorId } });
 }
