@@ -12,29 +12,6 @@ import { packageRoot } from '../platform/runtime/paths.js';
 const root = packageRoot();
 const cliJs = path.join(root, 'dist/src/apps/cli.js');
 
-/** Compiles src to dist once; the other process-spawning test file may be doing the same, so builds take turns. */
-async function ensureBuilt(): Promise<void> {
-  const lock = path.join(root, 'dist', '.test-build.lock');
-  mkdirSync(path.dirname(lock), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 120_000) rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  try {
-    // tsc is incremental: with dist current it writes nothing; without dist/ its build info would lie.
-    if (!existsSync(cliJs)) rmSync(path.join(root, 'dist/.tsbuildinfo.build'), { force: true });
-    const result = await run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], process.env);
-    // tsc still emits when some unrelated file fails to type-check; the tests then judge the result.
-    if (result.code !== 0) console.warn(`tsc -p tsconfig.build.json failed:\n${result.stdout}`);
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 interface Ran {
   code: number | null;
@@ -94,7 +71,6 @@ function dataDir(): string {
   return dir;
 }
 
-beforeAll(ensureBuilt, 120_000);
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { csrfFrom, testEnv } from '../../test/harness/app.js';
 import { freePort } from '../../test/harness/postgres.js';
 import { adminSocketPath } from '../platform/runtime/admin-socket.js';
@@ -15,33 +15,6 @@ const root = packageRoot();
 const cliJs = path.join(root, 'dist/src/apps/cli.js');
 const graceSeconds = 5;
 
-/** Compiles src to dist once; the other process-spawning test file may be doing the same, so builds take turns. */
-async function ensureBuilt(): Promise<void> {
-  const lock = path.join(root, 'dist', '.test-build.lock');
-  mkdirSync(path.dirname(lock), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 120_000) rmSync(lock, { recursive: true, force: true });
-      await sleep(200);
-    }
-  }
-  try {
-    // tsc is incremental: with dist current it writes nothing; without dist/ its build info would lie.
-    if (!existsSync(cliJs)) rmSync(path.join(root, 'dist/.tsbuildinfo.build'), { force: true });
-    await new Promise<void>((resolve) => {
-      execFile(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root }, (err, stdout) => {
-        // tsc still emits when some unrelated file fails to type-check; the tests then judge the result.
-        if (err) console.warn(`tsc -p tsconfig.build.json failed:\n${stdout}`);
-        resolve();
-      });
-    });
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -108,8 +81,7 @@ const cookiesOf = (setCookie: string[]) => setCookie.map((c) => c.split(';')[0])
 describe('kona serve', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'kona-serve-'));
   const running: ChildProcess[] = [];
-  beforeAll(ensureBuilt, 120_000);
-  afterAll(async () => {
+    afterAll(async () => {
     for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });

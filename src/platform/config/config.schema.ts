@@ -4,7 +4,7 @@ const bool = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
-const positiveInt = (min = 1) => z.coerce.number().int().min(min);
+const positiveInt = (min = 1) => z.coerce.number({ message: 'must be a whole number' }).int('must be a whole number').min(min, `must be at least ${min}`);
 
 const postgresUrl = z
   .string()
@@ -19,7 +19,7 @@ export const settingsSchema = z.object({
     'Directory for embedded databases, uploads, generated keys and the process lock.',
   ),
   KONA_HOST: z.string().min(1).default('localhost').describe('Address the web server listens on.'),
-  KONA_PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('Port the web server listens on (0 picks a free one).'),
+  KONA_PORT: z.coerce.number({ message: 'must be a port number from 0 to 65535' }).int('must be a whole number').min(0, 'must be 0 to 65535').max(65535, 'must be 0 to 65535').default(3000).describe('Port the web server listens on (0 picks a free one).'),
   KONA_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional().describe(
     'Public base URL (e.g. https://kona.example.org). https:// turns on Secure, __Host- cookies. Default: http://localhost:<port>.',
   ),
