@@ -61,14 +61,7 @@ export async function serve(config: Config, logger: Logger): Promise<{ url: stri
   let rt: Runtime | undefined;
   try {
     rt = await openRuntime(config, logger);
-    if (config.settings.KONA_DEMO && (await listTenants({ control: rt.ctx.control.kysely })).length === 0) {
-      const demo = await createDemoRescue(rt);
-      const url = new URL(`/r/${demo.slug}/hub/sign-in`, config.publicUrl);
-      // Printed to the terminal once, never logged: this is the only place the password appears.
-      process.stdout.write(
-        `\n  A demo rescue was created. Sign in to its hub at ${url}\n  as ${demo.email} with password ${demo.password}\n  (shown only now; change it under Password once signed in)\n\n`,
-      );
-    }
+    const demo = config.settings.KONA_DEMO && (await listTenants({ control: rt.ctx.control.kysely })).length === 0 ? await createDemoRescue(rt) : undefined;
     const app = await buildWebApp(rt);
     let stopping = false;
     // A keep-alive connection whose request was in flight at SIGTERM would sit idle afterwards and
@@ -84,6 +77,12 @@ export async function serve(config: Config, logger: Logger): Promise<{ url: stri
     runner?.start();
     const port = Number(new URL(address).port);
     const url = config.settings.KONA_PUBLIC_URL ?? `http://localhost:${port}`;
+    if (demo) {
+      // Printed to the terminal once, never logged: this is the only place the password appears.
+      process.stdout.write(
+        `\n  A demo rescue was created. Sign in to its hub at ${new URL(`/r/${demo.slug}/hub/sign-in`, url)}\n  as ${demo.email} with password ${demo.password}\n  (shown only now; change it under Password once signed in)\n\n`,
+      );
+    }
     logger.info({ url, startupMs: Date.now() - started }, 'Kona is serving');
     const runtime = rt;
     return {

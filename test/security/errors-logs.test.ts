@@ -79,6 +79,8 @@ describe.each(engines)('errors and logs on %s', (engine) => {
     const inTenant = await t.app.inject({ url: `/r/${SLUG}/no/such/page` });
     expect(inTenant.statusCode).toBe(404);
     expect(inTenant.body).toContain('There is no page at this address');
+    // Inside a rescue's site the page keeps that rescue's frame and links to its home.
+    expect(inTenant.body).toContain(`href="/r/${SLUG}/"`);
     const noRescue = await t.app.inject({ url: '/r/no-such-rescue/hub' });
     expect(noRescue.statusCode).toBe(404);
     expect(noRescue.body).toContain('There is no rescue at this address');

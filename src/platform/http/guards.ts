@@ -72,6 +72,8 @@ function csrfBinding(ctx: AppContext, request: FastifyRequest, reply: FastifyRep
 export function accessGuard(ctx: AppContext) {
   const secret = ctx.secrets.sessionSecret;
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    // No route matched: the not-found page changes nothing, so it needs neither token nor role.
+    if (request.is404) return;
     const isUnsafe = unsafe.has(request.method);
     const binding = csrfBinding(ctx, request, reply, !isUnsafe);
     request.csrfToken = binding ? csrfTokenFor(secret, binding) : '';

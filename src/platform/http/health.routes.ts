@@ -26,12 +26,15 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
             const vector = await vectorSupport(handle!.db);
             checks[`tenant:${t.slug}`] = { ok: true, vector: vector.available ? 'available' : `unavailable: ${vector.reason}` };
           } catch (err) {
-            checks[`tenant:${t.slug}`] = { ok: false, error: (err as Error).message };
+            // The endpoint is public: say which check failed, keep the reason (hosts, users) in the log.
+            app.log.warn({ tenant: t.slug, err: (err as Error).message }, 'readiness: tenant database unreachable');
+            checks[`tenant:${t.slug}`] = { ok: false, error: 'database unreachable' };
           }
         }),
       );
     } catch (err) {
-      checks.control = { ok: false, error: (err as Error).message };
+      app.log.warn({ err: (err as Error).message }, 'readiness: control plane unreachable');
+      checks.control = { ok: false, error: 'database unreachable' };
     }
     const ready = Object.values(checks).every((c) => c.ok);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks });

@@ -5,7 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { loggerOptions } from '../logging/logger.js';
 import { Assets } from './assets.js';
 import type { AppContext } from './context.js';
-import { registerErrorHandling } from './errors.js';
+import { registerErrorHandling, sendError } from './errors.js';
+import { KonaError } from '../errors/errors.js';
 import { accessGuard, hostTenantMarker, operatorResolver, tenantResolver } from './guards.js';
 import { HostMap } from './host-map.js';
 import { pageContextFor } from './page.js';
@@ -90,7 +91,11 @@ export async function buildServer(
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', tenantResolver(ctx));
-      scope.addHook('preHandler', accessGuard(ctx));
+      scope.addHook('preValidation', accessGuard(ctx));
+      // A missing page inside a rescue's site still wears that rescue's frame and links home there.
+      scope.setNotFoundHandler((request, reply) =>
+        sendError(request, reply, new KonaError('KONA_ERR_NOT_FOUND', 'There is no page at this address. Check the link, or start from the home page.'), (r) => page(r, 'public')),
+      );
       for (const plugin of routes.tenant) await scope.register(plugin);
     },
     { prefix: '/r/:tenant' },
@@ -98,7 +103,7 @@ export async function buildServer(
   await app.register(
     async (scope) => {
       scope.addHook('onRequest', operatorResolver(ctx));
-      scope.addHook('preHandler', accessGuard(ctx));
+      scope.addHook('preValidation', accessGuard(ctx));
       for (const plugin of routes.operator ?? []) await scope.register(plugin);
     },
     { prefix: '/operator' },
