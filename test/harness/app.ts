@@ -158,3 +158,12 @@ export function csrfFrom(html: string): string {
   if (!match) throw new Error('No CSRF token on the page');
   return match[1]!;
 }
+
+/** A new staff member of a rescue, already signed in through the real sign-in form. */
+export async function signedInStaff(t: TestApp, slug: string, role: StaffRole, overrides: { email?: string; name?: string; password?: string } = {}) {
+  const staff = await t.addStaff(slug, role, overrides);
+  const browser = new Browser(t.app);
+  const res = await browser.signIn(`/r/${slug}`, staff.email, staff.password);
+  if (res.statusCode !== 303) throw new Error(`sign-in failed with ${res.statusCode}`);
+  return { ...staff, browser };
+}

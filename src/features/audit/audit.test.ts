@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, type TestApp } from '../../../test/harness/app.js';
+import { Browser, createTestApp, signedInStaff, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 
 describe.each(engines)('audit log page on %s', (engine) => {
@@ -9,10 +9,7 @@ describe.each(engines)('audit log page on %s', (engine) => {
   beforeAll(async () => {
     t = await createTestApp(engine);
     await t.addTenant('alpha');
-    const a = await t.addStaff('alpha', 'admin', { name: 'Audrey Admin' });
-    adminId = a.id;
-    admin = new Browser(t.app);
-    await admin.signIn('/r/alpha', a.email, a.password);
+    ({ id: adminId, browser: admin } = await signedInStaff(t, 'alpha', 'admin', { name: 'Audrey Admin' }));
   });
   afterAll(() => t.close());
 

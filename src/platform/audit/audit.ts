@@ -17,33 +17,23 @@ export interface AuditEntry {
 
 /** Appends an entry to a database's audit log (tenant or control plane); the table refuses edits. */
 export async function recordAudit(db: EitherKysely, entry: AuditEntry): Promise<void> {
-  await commonTables(db)
-    .insertInto('audit_log')
-    .values({
-      actor_type: entry.actor.type,
-      actor_id: entry.actor.id ?? null,
-      action: entry.action,
-      target_type: entry.target?.type ?? null,
-      target_id: entry.target?.id ?? null,
-      detail: JSON.stringify(entry.detail ?? {}),
-    })
-    .execute();
+  await commonTables(db).insertInto('audit_log').values(auditRow(entry)).execute();
+}
+
+function auditRow(entry: AuditEntry) {
+  return {
+    actor_type: entry.actor.type,
+    actor_id: entry.actor.id ?? null,
+    action: entry.action,
+    target_type: entry.target?.type ?? null,
+    target_id: entry.target?.id ?? null,
+    detail: JSON.stringify(entry.detail ?? {}),
+  };
 }
 
 /** Appends a cross-tenant event to the control plane's audit log. */
 export async function recordControlAudit(db: Kysely<ControlSchema>, entry: AuditEntry & { tenant?: string }): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      actor_type: entry.actor.type,
-      actor_id: entry.actor.id ?? null,
-      action: entry.action,
-      target_type: entry.target?.type ?? null,
-      target_id: entry.target?.id ?? null,
-      tenant_slug: entry.tenant ?? null,
-      detail: JSON.stringify(entry.detail ?? {}),
-    })
-    .execute();
+  await db.insertInto('audit_log').values({ ...auditRow(entry), tenant_slug: entry.tenant ?? null }).execute();
 }
 
 /** The newest audit entries, newest first. */
