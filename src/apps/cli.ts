@@ -86,7 +86,7 @@ program
     if (config.embeddedControlPlane) throw new CliError('On the embedded default, `kona serve` runs the jobs itself; `kona worker` needs KONA_CONTROL_DATABASE_URL.');
     const logger = createLogger(config.settings.KONA_LOG_LEVEL);
     const rt = await openRuntime(config, logger);
-    const runner = createJobRunner(rt, logger);
+    const runner = await createJobRunner(rt, logger);
     runner.start();
     logger.info({ workerId: runner.workerId }, 'worker started');
     const stop = async () => {

@@ -27,19 +27,26 @@ export async function buildWebApp(rt: Runtime, options: { logger?: boolean } = {
 }
 
 /** The job runner over the control plane and every open tenant database. */
-export function createJobRunner(rt: Runtime, logger: Logger): JobRunner {
+export async function createJobRunner(rt: Runtime, logger: Logger): Promise<JobRunner> {
   let opened: ReturnType<typeof jobSource>[] = [];
+  let refreshedAt = 0;
   const refresh = async () => {
     // Open every active tenant so its jobs run even if nobody has visited its site yet.
     for (const t of await listTenants({ control: rt.ctx.control.kysely })) if (t.status === 'active') await rt.ctx.tenants.get(t.slug).catch(() => undefined);
     opened = (await rt.ctx.tenants.opened()).map((h) => jobSource(h.slug, h.db));
   };
+  await refresh();
+  refreshedAt = Date.now();
   const runner = new JobRunner({
     registry: rt.jobs,
     logger: logger.child({ component: 'jobs' }),
     pollMs: rt.ctx.config.settings.KONA_JOB_POLL_MS,
     sources: () => {
-      void refresh().catch(() => {});
+      // New or re-enabled tenants join within ten seconds; listing them every poll would be waste.
+      if (Date.now() - refreshedAt > 10_000) {
+        refreshedAt = Date.now();
+        void refresh().catch((err: Error) => logger.warn({ err: err.message }, 'job runner could not list tenants'));
+      }
       return [jobSource('control', rt.ctx.control), ...opened];
     },
   });
@@ -73,7 +80,7 @@ export async function serve(config: Config, logger: Logger): Promise<{ url: stri
     app.kona.hosts.start(10_000, (err) => logger.warn({ err: (err as Error).message }, 'hostname refresh failed'));
     const address = await app.listen({ host: config.settings.KONA_HOST, port: config.settings.KONA_PORT });
     const admin = config.embeddedControlPlane ? await listenAdmin(socket, (req) => runAdminCommand(rt!, req)) : undefined;
-    const runner = config.settings.KONA_JOBS ? createJobRunner(rt, logger) : undefined;
+    const runner = config.settings.KONA_JOBS ? await createJobRunner(rt, logger) : undefined;
     runner?.start();
     const port = Number(new URL(address).port);
     const url = config.settings.KONA_PUBLIC_URL ?? `http://localhost:${port}`;

@@ -1,0 +1,36 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/harness/app.js';
+import { engines } from '../../test/harness/databases.js';
+import { enqueueJob } from '../platform/jobs/index.js';
+import { createLogger } from '../platform/logging/logger.js';
+import { createJobRunner } from './web.js';
+
+describe.each(engines)('the process job runner on %s', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(engine);
+    await t.addTenant('busy');
+  });
+  afterAll(() => t.close());
+
+  it('runs jobs queued in a tenant database that nobody has visited, and prunes old sessions', async () => {
+    const handle = (await t.rt.ctx.tenants.get('busy'))!;
+    const staff = await t.addStaff('busy', 'staff');
+    await handle.db.kysely.insertInto('sessions').values([
+      { token_hash: 'stale', staff_id: staff.id, last_seen_at: new Date(Date.now() - 30 * 86_400_000) },
+      { token_hash: 'fresh', staff_id: staff.id },
+    ]).execute();
+    await t.rt.ctx.tenants.close('busy'); // as after a restart: the runner must open it itself
+    const { id } = await enqueueJob((await t.rt.ctx.tenants.get('busy'))!.db, t.rt.jobs, 'maintenance.prune-sessions', {});
+    await t.rt.ctx.tenants.close('busy');
+    const runner = await createJobRunner(t.rt, createLogger('silent'));
+    await runner.runOnce();
+    const db = (await t.rt.ctx.tenants.get('busy'))!.db.kysely;
+    expect(await db.selectFrom('jobs').select('status').where('id', '=', id).executeTakeFirst()).toEqual({ status: 'succeeded' });
+    expect((await db.selectFrom('sessions').select('token_hash').execute()).map((r) => r.token_hash)).toEqual(['fresh']);
+  });
+
+  it('refuses to start when a declared job has no handler', () => {
+    expect(() => t.rt.jobs.assertComplete(['maintenance.prune-sessions', 'mail.send'])).toThrow(/mail\.send/);
+  });
+});
