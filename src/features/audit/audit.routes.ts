@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { h } from 'preact';
 import { renderPage } from '../../platform/http/views/layout.js';
-import { staffDepsOf } from '../auth/auth.routes.js';
+import { staffDepsOf } from '../staff/staff.deps.js';
 import { listAuditEntries } from './audit.service.js';
 import { AuditPage } from './audit.views.js';
 

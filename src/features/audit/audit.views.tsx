@@ -1,4 +1,5 @@
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
+import { TableWrap } from '../../platform/http/views/tables.js';
 import type { AuditView } from './audit.service.js';
 
 function Who({ type, id, name }: { type: string | null; id: string | null; name?: string }) {
@@ -15,9 +16,9 @@ export function AuditPage(props: { ctx: PageContext; entries: AuditView[]; limit
       <h1>Audit log</h1>
       <p>The newest {props.limit} entries of who changed what at {ctx.rescueName}, newest first. Entries cannot be edited or removed.</p>
       {entries.length === 0 ? <p>Nothing has been recorded yet.</p> : (
-        <div class="table-wrap">
+        <TableWrap labelledBy="audit-caption">
           <table>
-            <caption>Audit entries</caption>
+            <caption id="audit-caption">Audit entries</caption>
             <thead>
               <tr><th scope="col">Time (UTC)</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr>
             </thead>
@@ -33,7 +34,7 @@ export function AuditPage(props: { ctx: PageContext; entries: AuditView[]; limit
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </Layout>
   );

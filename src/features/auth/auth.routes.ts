@@ -1,19 +1,14 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { h } from 'preact';
 import { KonaError } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import { clearCookie, setCookie, tenantCookie } from '../../platform/http/sessions.js';
 import { emptyForm } from '../../platform/http/views/forms.js';
 import { renderPage } from '../../platform/http/views/layout.js';
-import type { StaffDeps } from '../staff/staff.service.js';
+import { staffDepsOf } from '../staff/staff.deps.js';
 import { changePasswordSchema, safeNext, signInSchema } from './auth.schema.js';
 import { changeOwnPassword, signIn, signOut } from './auth.service.js';
 import { ChangePasswordPage, SignInPage } from './auth.views.js';
-
-/** The tenant's staff services for this request. */
-export function staffDepsOf(request: FastifyRequest): StaffDeps {
-  return { db: request.tenant!.db.kysely, keyRing: request.server.kona.ctx.secrets.keyRing };
-}
 
 /** Sign-in, sign-out and password change for a rescue's hub. */
 export const authRoutes: FastifyPluginAsync = async (app) => {

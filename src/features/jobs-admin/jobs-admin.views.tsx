@@ -1,6 +1,7 @@
 import type { FailedJob, JobStatus } from '../../platform/jobs/index.js';
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { Notice } from '../../platform/http/views/forms.js';
+import { TableWrap } from '../../platform/http/views/tables.js';
 
 const statuses: { status: JobStatus; label: string }[] = [
   { status: 'queued', label: 'Queued' },
@@ -16,9 +17,9 @@ function when(date: Date | null) {
 function FailedTable({ ctx, failed }: { ctx: PageContext; failed: FailedJob[] }) {
   if (failed.length === 0) return <p>No job has failed. Nothing needs attention.</p>;
   return (
-    <div class="table-wrap">
+    <TableWrap labelledBy="failed-jobs-caption">
       <table>
-        <caption>Jobs that failed after their last attempt</caption>
+        <caption id="failed-jobs-caption">Jobs that failed after their last attempt</caption>
         <thead>
           <tr><th scope="col">Job</th><th scope="col">Attempts</th><th scope="col">Last error</th><th scope="col">Finished at (UTC)</th><th scope="col">Action</th></tr>
         </thead>
@@ -39,7 +40,7 @@ function FailedTable({ ctx, failed }: { ctx: PageContext; failed: FailedJob[] })
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 

@@ -1,5 +1,6 @@
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { ErrorSummary, Field, Notice, type FormState } from '../../platform/http/views/forms.js';
+import { TableWrap } from '../../platform/http/views/tables.js';
 import type { RescueRow } from './rescues.service.js';
 
 /** The operator console's sign-in page. */
@@ -48,9 +49,9 @@ export function RescuesPage(props: { ctx: PageContext; rescues: RescueRow[]; cha
       {rescues.length === 0 ? (
         <p>No rescue has been set up yet. Create one with <code>kona tenant create &lt;slug&gt; --name "…"</code>.</p>
       ) : (
-        <div class="table-wrap">
+        <TableWrap labelledBy="rescues-caption">
           <table>
-            <caption>Rescues on this Kona ({rescues.length})</caption>
+            <caption id="rescues-caption">Rescues on this Kona ({rescues.length})</caption>
             <thead>
               <tr>
                 <th scope="col">Rescue</th>
@@ -76,7 +77,7 @@ export function RescuesPage(props: { ctx: PageContext; rescues: RescueRow[]; cha
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </Layout>
   );

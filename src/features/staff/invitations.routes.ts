@@ -5,7 +5,7 @@ import { formValues, parseForm } from '../../platform/http/forms.js';
 import { setCookie, tenantCookie } from '../../platform/http/sessions.js';
 import { emptyForm } from '../../platform/http/views/forms.js';
 import { renderPage } from '../../platform/http/views/layout.js';
-import { staffDepsOf } from '../auth/auth.routes.js';
+import { staffDepsOf } from './staff.deps.js';
 import { acceptInvitationAndSignIn, findOpenInvitation } from './invitations.service.js';
 import { acceptInvitationSchema, inviteTokenSchema } from './staff.schema.js';
 import { AcceptInvitationPage } from './invitations.views.js';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../platform/config/config.js';
 import { clearCookie, readCookie, setCookie, type CookieSpec } from '../../platform/http/sessions.js';
-import { staffDepsOf } from '../auth/auth.routes.js';
+import { staffDepsOf } from './staff.deps.js';
 import { findOpenInvitation } from './invitations.service.js';
 import type { CreatedInvitation } from './staff.views.js';
 

@@ -5,7 +5,7 @@ import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import { emptyForm, type FormState } from '../../platform/http/views/forms.js';
 import { renderPage } from '../../platform/http/views/layout.js';
-import { staffDepsOf } from '../auth/auth.routes.js';
+import { staffDepsOf } from './staff.deps.js';
 import { keepInvitationForDisplay, takeInvitationForDisplay } from './invite-link.js';
 import { createInvitation, listOpenInvitations, revokeInvitation } from './invitations.service.js';
 import { changeRoleSchema, idParamsSchema, inviteSchema } from './staff.schema.js';

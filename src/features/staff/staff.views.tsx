@@ -1,6 +1,7 @@
 import type { StaffRole } from '../../platform/db/schema.js';
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { ErrorSummary, Field, Notice, Select, type FormState } from '../../platform/http/views/forms.js';
+import { TableWrap } from '../../platform/http/views/tables.js';
 
 /** A row of the staff table. */
 export interface StaffRow {
@@ -46,9 +47,9 @@ function PostButton(props: { action: string; csrf: string; label: string; ariaLa
 function StaffTable({ ctx, staff, selfId }: { ctx: PageContext; staff: StaffRow[]; selfId: string }) {
   const base = `${ctx.basePath}/hub/staff`;
   return (
-    <div class="table-wrap">
+    <TableWrap labelledBy="staff-caption">
       <table>
-        <caption>Everyone with an account at {ctx.rescueName}</caption>
+        <caption id="staff-caption">Everyone with an account at {ctx.rescueName}</caption>
         <thead>
           <tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Actions</th></tr>
         </thead>
@@ -76,16 +77,16 @@ function StaffTable({ ctx, staff, selfId }: { ctx: PageContext; staff: StaffRow[
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
 function InvitationsTable({ ctx, invitations }: { ctx: PageContext; invitations: InvitationRow[] }) {
   if (invitations.length === 0) return <p>No invitations are waiting to be accepted.</p>;
   return (
-    <div class="table-wrap">
+    <TableWrap labelledBy="invitations-caption">
       <table>
-        <caption>Invitations not yet accepted</caption>
+        <caption id="invitations-caption">Invitations not yet accepted</caption>
         <thead>
           <tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Expires</th><th scope="col">Actions</th></tr>
         </thead>
@@ -100,7 +101,7 @@ function InvitationsTable({ ctx, invitations }: { ctx: PageContext; invitations:
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }
 
