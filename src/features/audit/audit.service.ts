@@ -1,6 +1,5 @@
 import { listAudit } from '../../platform/audit/audit.js';
-import type { StaffDeps } from '../staff/staff.service.js';
-import { selectStaffNamesByIds } from '../staff/staff.queries.js';
+import { type StaffDeps, staffNamesByIds } from '../staff/staff.service.js';
 
 /** One audit entry as the audit page shows it. */
 export interface AuditView {
@@ -28,7 +27,7 @@ export async function listAuditEntries(deps: StaffDeps, limit = 100): Promise<Au
     if (r.actor_type === 'staff' && r.actor_id && uuid.test(r.actor_id)) staffIds.add(r.actor_id);
     if (r.target_type === 'staff' && r.target_id && uuid.test(r.target_id)) staffIds.add(r.target_id);
   }
-  const names = new Map((await selectStaffNamesByIds(deps.db, [...staffIds])).map((s) => [s.id, deps.keyRing.decrypt(s.name_enc)]));
+  const names = await staffNamesByIds(deps, [...staffIds]);
   return rows.map((r) => ({
     id: r.id,
     at: r.at,

@@ -2,8 +2,7 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import { assertNotThrottled, recordAttempt, type ThrottleLimits } from '../../platform/auth/login-throttle.js';
 import { verifyDummy, verifyPassword } from '../../platform/auth/passwords.js';
 import { createStaffSession, endStaffSession } from '../../platform/http/sessions.js';
-import { emailHash, findStaffByEmail, setPassword, type StaffDeps } from '../staff/staff.service.js';
-import { selectStaffById } from '../staff/staff.queries.js';
+import { emailHash, findStaffByEmail, findStaffById, setPassword, type StaffDeps } from '../staff/staff.service.js';
 
 /** Outcome of a sign-in attempt. */
 export type SignInResult = { ok: true; token: string; staffId: string } | { ok: false };
@@ -42,7 +41,7 @@ export async function signOut(deps: StaffDeps, staffId: string, sessionHash: str
 
 /** Changes one's own password after checking the current one; every session ends, a new one starts. */
 export async function changeOwnPassword(deps: StaffDeps, staffId: string, current: string, next: string): Promise<{ ok: true; token: string } | { ok: false }> {
-  const staff = await selectStaffById(deps.db, staffId);
+  const staff = await findStaffById(deps, staffId);
   if (!staff || !(await verifyPassword(staff.password_hash, current))) return { ok: false };
   await setPassword(deps, staffId, next, { type: 'staff', id: staffId });
   return { ok: true, token: await createStaffSession(deps.db, staffId) };

@@ -7,7 +7,7 @@ import { KonaError } from '../../platform/errors/errors.js';
 import { endAllStaffSessions } from '../../platform/http/sessions.js';
 import { fieldErrors } from '../../platform/http/forms.js';
 import { newStaffSchema, type NewStaff } from './staff.schema.js';
-import { countActiveAdmins, insertStaff, selectAllStaff, selectStaffByEmailHash, selectStaffById, updateStaff } from './staff.queries.js';
+import { countActiveAdmins, insertStaff, selectAllStaff, selectStaffByEmailHash, selectStaffById, selectStaffNamesByIds, updateStaff } from './staff.queries.js';
 
 /** What staff operations need: the tenant's database and the PII key ring. */
 export interface StaffDeps {
@@ -94,4 +94,15 @@ export async function setPassword(deps: StaffDeps, id: string, password: string,
   await updateStaff(deps.db, id, { password_hash: await hashPassword(password), password_changed_at: new Date() });
   await endAllStaffSessions(deps.db, id);
   await recordAudit(deps.db, { actor, action: 'staff.password_changed', target: { type: 'staff', id } });
+}
+
+/** Display names of staff members by id (ids not found are left out). */
+export async function staffNamesByIds(deps: StaffDeps, ids: string[]): Promise<Map<string, string>> {
+  const rows = await selectStaffNamesByIds(deps.db, ids);
+  return new Map(rows.map((s) => [s.id, deps.keyRing.decrypt(s.name_enc)]));
+}
+
+/** One staff row by id, for checks such as the current password. */
+export function findStaffById(deps: StaffDeps, id: string) {
+  return selectStaffById(deps.db, id);
 }
