@@ -84,6 +84,8 @@ export async function serve(config: Config, logger: Logger): Promise<{ url: stri
     runner?.start();
     const port = Number(new URL(address).port);
     const url = config.settings.KONA_PUBLIC_URL ?? `http://localhost:${port}`;
+    // With port 0 the real address is known only now; links built later (invitations) need it.
+    config.publicUrl = new URL(url);
     if (demo) {
       // Printed to the terminal once, never logged: this is the only place the password appears.
       process.stdout.write(

@@ -1,49 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { serve } from '../../src/apps/web.js';
-import { loadConfig } from '../../src/platform/config/config.js';
-import { createLogger } from '../../src/platform/logging/logger.js';
-import { testEnv } from '../harness/app.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../harness/browser.js';
+import { serveDemo, type DemoServer } from '../harness/serve.js';
 
 const SCREENSHOT = '/tmp/kona-dashboard.png';
 
 // The real server (`kona serve` with the demo rescue) on a free port, driven by Chromium.
 describe('hub sign-in in Chromium (embedded)', () => {
-  let dataDir: string;
-  let server: { url: string; stop(): Promise<void> } | undefined;
+  let server: DemoServer | undefined;
   let browser: Browser | undefined;
   let signInUrl: string;
   let demo: { email: string; password: string };
-  let printed = '';
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'kona-browser-'));
-    const config = loadConfig(testEnv(dataDir, { KONA_PORT: '0', KONA_HOST: '127.0.0.1', KONA_DEMO: 'true' }));
-    // serve() prints the demo password to the terminal once; read it from there, and keep it out of the test output.
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      printed += String(chunk);
-      return true;
-    });
-    try {
-      server = await serve(config, createLogger('silent'));
-    } finally {
-      write.mockRestore();
-    }
-    const match = /as (\S+) with password (\S+)/.exec(printed);
-    if (!match) throw new Error(`serve() printed no demo credentials: ${printed}`);
-    demo = { email: match[1]!, password: match[2]! };
-    signInUrl = new URL('/r/demo/hub/sign-in', server.url.replace('localhost', '127.0.0.1')).toString();
+    server = await serveDemo();
+    demo = server.demo;
+    signInUrl = `${server.url}/r/demo/hub/sign-in`;
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function newPage(viewport = { width: 1280, height: 800 }): Promise<Page> {

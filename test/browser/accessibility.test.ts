@@ -1,0 +1,209 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { AxeResults, Result } from 'axe-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from '../harness/browser.js';
+import { serveDemo, type DemoServer } from '../harness/serve.js';
+
+// axe-core's minified build, injected into each page; the package's main is axe.js next to it.
+const AXE = path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** The global axe-core defines in the page once injected. */
+declare const axe: typeof import('axe-core');
+
+const viewports = {
+  desktop: { width: 1280, height: 800 },
+  phone: { width: 390, height: 844 },
+} as const;
+type Viewport = keyof typeof viewports;
+
+/** What axe found, one violation a paragraph, with the selectors of the elements that fail it. */
+function describeViolations(violations: Result[]): string {
+  return violations
+    .map((v) => {
+      const nodes = v.nodes.map((n) => `    - ${n.target.join(' ')}${n.failureSummary ? `\n      ${n.failureSummary.replace(/\n/g, '\n      ')}` : ''}`);
+      return `${v.id} (${v.impact ?? 'unknown impact'}): ${v.help}\n  ${v.helpUrl}\n${nodes.join('\n')}`;
+    })
+    .join('\n\n');
+}
+
+// Every page a person reaches in the demo rescue, checked with axe-core's WCAG 2.1 A and AA rules
+// in Chromium at a desktop and a phone width, as the server renders it (no mocks).
+describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
+  let server: DemoServer;
+  let browser: Browser;
+  /** A tab signed in as the demo admin and a signed-out visitor's tab, per viewport; each case reuses them. */
+  const tabs = { admin: {}, visitor: {} } as Record<'admin' | 'visitor', Record<Viewport, Page>>;
+  let invitePath: string;
+  let invited = 0;
+
+  const url = (p: string) => `${server.url}${p}`;
+
+  async function signIn(page: Page, password: string) {
+    await page.goto(url('/r/demo/hub/sign-in'));
+    await page.getByLabel('Email').fill(server.demo.email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  /** Invites a new address as staff from the staff page and returns the path of the link shown once (checking it points at this server). */
+  async function invite(page: Page): Promise<string> {
+    await page.goto(url('/r/demo/hub/staff'));
+    await page.getByLabel('Email').fill(`a11y-${++invited}@example.org`);
+    await page.getByLabel('Role', { exact: true }).selectOption('staff');
+    await page.getByRole('button', { name: 'Create invitation' }).click();
+    const link = new URL(await page.locator('#invite-link').inputValue());
+    expect(link.port).toBe(new URL(server.url).port);
+    return link.pathname;
+  }
+
+  beforeAll(async () => {
+    server = await serveDemo();
+    browser = await launchBrowser();
+    const first = await browser.newContext({ viewport: viewports.desktop });
+    const page = await first.newPage();
+    await signIn(page, server.demo.password);
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    invitePath = await invite(page);
+    const storageState = await first.storageState();
+    await first.close();
+    for (const v of Object.keys(viewports) as Viewport[]) {
+      tabs.admin[v] = await (await browser.newContext({ viewport: viewports[v], storageState })).newPage();
+      tabs.visitor[v] = await (await browser.newContext({ viewport: viewports[v] })).newPage();
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** Runs axe-core and the landmark checks on the page as it is now. */
+  async function audit(page: Page, h1: string) {
+    const structure = await page.evaluate(() => ({
+      lang: document.documentElement.getAttribute('lang') ?? '',
+      mains: document.querySelectorAll('main').length,
+      h1s: document.querySelectorAll('h1').length,
+      h1: document.querySelector('h1')?.textContent ?? '',
+    }));
+    expect(structure.h1, `the page at ${new URL(page.url()).pathname}`).toBe(h1);
+    expect.soft(structure.lang, 'the <html> element has a lang attribute').not.toBe('');
+    expect.soft(structure.mains, 'exactly one <main>').toBe(1);
+    expect.soft(structure.h1s, 'exactly one <h1>').toBe(1);
+    await page.addScriptTag({ path: AXE });
+    const results: AxeResults = await page.evaluate((values) => axe.run(document, { runOnly: { type: 'tag', values } }), TAGS);
+    if (results.violations.length > 0) {
+      expect.fail(`axe-core found ${results.violations.length} violation(s) on ${new URL(page.url()).pathname}:\n\n${describeViolations(results.violations)}`);
+    }
+    // Checks that found nothing to check would pass vacuously: make sure the page was really examined.
+    expect(results.passes.length).toBeGreaterThan(0);
+  }
+
+  interface Case {
+    name: string;
+    /** The page's heading, to be sure the case reached the page it means to check. */
+    h1: string;
+    who: 'admin' | 'visitor';
+    viewports: Viewport[];
+    /** Brings the page to the state to check. */
+    open(page: Page): Promise<unknown>;
+  }
+
+  const both: Viewport[] = ['desktop', 'phone'];
+  const cases: Case[] = [
+    { name: 'landing page /', h1: 'Rescues on this Kona', who: 'visitor', viewports: both, open: (p) => p.goto(url('/')) },
+    { name: "rescue's public home /r/demo/", h1: 'Demo Rescue', who: 'visitor', viewports: both, open: (p) => p.goto(url('/r/demo/')) },
+    { name: 'hub sign-in', h1: 'Sign in to the Demo Rescue hub', who: 'visitor', viewports: both, open: (p) => p.goto(url('/r/demo/hub/sign-in')) },
+    {
+      name: 'hub sign-in after a wrong password',
+      h1: 'Sign in to the Demo Rescue hub',
+      who: 'visitor',
+      viewports: both,
+      open: async (p) => {
+        await signIn(p, 'not the password at all');
+        await p.getByRole('alert').waitFor();
+      },
+    },
+    {
+      name: 'hub sign-in after an empty submission (field errors)',
+      h1: 'Sign in to the Demo Rescue hub',
+      who: 'visitor',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/sign-in'));
+        await p.getByRole('button', { name: 'Sign in' }).click();
+        await p.locator('.field-error').first().waitFor();
+      },
+    },
+    { name: 'dashboard', h1: 'Dashboard', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub')) },
+    {
+      name: 'staff, with an open invitation',
+      h1: 'Staff',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/staff'));
+        await p.getByRole('button', { name: /Withdraw the invitation/ }).first().waitFor();
+      },
+    },
+    {
+      name: 'staff, right after inviting (link shown once)',
+      h1: 'Staff',
+      who: 'admin',
+      viewports: both,
+      open: (p) => invite(p),
+    },
+    {
+      name: 'staff, after an invalid invitation',
+      h1: 'Staff',
+      who: 'admin',
+      viewports: ['desktop'],
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/staff'));
+        await p.getByLabel('Email').fill('not an email');
+        await p.getByRole('button', { name: 'Create invitation' }).click();
+        await p.locator('.field-error').first().waitFor();
+      },
+    },
+    { name: 'settings', h1: 'Rescue settings', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/settings')) },
+    {
+      name: 'settings after a rejected submission (empty name)',
+      h1: 'Rescue settings',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/settings'));
+        await p.getByLabel('Rescue name').fill('');
+        await p.getByRole('button', { name: 'Save settings' }).click();
+        await p.getByRole('alert').waitFor();
+      },
+    },
+    { name: 'jobs', h1: 'Background jobs', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/jobs')) },
+    { name: 'audit log', h1: 'Audit log', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/audit')) },
+    { name: 'change password', h1: 'Change your password', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/account/password')) },
+    {
+      name: 'change password after a rejected submission',
+      h1: 'Change your password',
+      who: 'admin',
+      viewports: ['desktop'],
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/account/password'));
+        await p.getByRole('button', { name: 'Change password' }).click();
+        await p.getByRole('alert').waitFor();
+      },
+    },
+    { name: 'invitation acceptance', h1: 'Join the Demo Rescue hub', who: 'visitor', viewports: both, open: (p) => p.goto(url(invitePath)) },
+    { name: '404 inside a rescue', h1: 'Not found', who: 'visitor', viewports: both, open: (p) => p.goto(url('/r/demo/no-such-page')) },
+    { name: '404 outside any rescue', h1: 'Not found', who: 'visitor', viewports: ['desktop'], open: (p) => p.goto(url('/no-such-page')) },
+    { name: 'operator sign-in', h1: 'Sign in to the operator console', who: 'visitor', viewports: both, open: (p) => p.goto(url('/operator/sign-in')) },
+  ];
+
+  const runs = cases.flatMap((c) => c.viewports.map((viewport) => ({ ...c, viewport })));
+  it.each(runs)('$name ($viewport)', async ({ who, viewport, open, h1 }) => {
+    const page = tabs[who][viewport];
+    await open(page);
+    await audit(page, h1);
+  });
+});
