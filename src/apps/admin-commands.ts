@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { createStaff } from '../features/staff/staff.service.js';
+import { addGeneratedKey } from '../platform/crypto/secrets.js';
+import { keyUsage } from '../platform/crypto/reencrypt.js';
+import { enqueueJob } from '../platform/jobs/index.js';
+import { tenantEncryptedColumns } from './jobs.js';
 import { createInvitation } from '../features/staff/invitations.service.js';
 import { createOperator, generatePassword } from '../features/operator/operator.service.js';
 import type { Actor } from '../platform/audit/audit.js';
@@ -44,6 +48,29 @@ const commands: Record<string, (rt: Runtime, args: Record<string, unknown>) => P
   'tenant.invite-admin': async (rt, args) => ({ link: await inviteAdmin(rt, String(args.slug), String(args.email)) }),
   // Opening the runtime already migrated everything; this reports the state (and retries failed tenants).
   migrate: async (rt) => ({ control: 'up to date', tenants: await migrateAllTenants(tenancy(rt)) }),
+  'keys.rotate': async (rt) => {
+    const { ctx } = rt;
+    // Generated keys (embedded default) get a new key here; operator-supplied ones were already extended.
+    const added = ctx.secrets.source === 'generated';
+    if (added) ctx.secrets = addGeneratedKey(ctx.secrets);
+    const keyId = ctx.secrets.keyRing.currentKeyId;
+    const queued: string[] = [];
+    for (const t of await listTenants(tenancy(rt))) {
+      if (t.status !== 'active') continue;
+      const handle = await ctx.tenants.get(t.slug);
+      await enqueueJob(handle!.db, rt.jobs, 'keys.reencrypt', { keyId }, { idempotencyKey: `keys.reencrypt:${keyId}` });
+      queued.push(t.slug);
+    }
+    return { currentKey: keyId, keyAdded: added, reencryptionQueuedFor: queued };
+  },
+  'keys.status': async (rt) => {
+    const out: Record<string, Record<string, number>> = {};
+    for (const t of await listTenants(tenancy(rt))) {
+      if (t.status !== 'active') continue;
+      out[t.slug] = await keyUsage((await rt.ctx.tenants.get(t.slug))!.db.kysely, tenantEncryptedColumns);
+    }
+    return { currentKey: rt.ctx.secrets.keyRing.currentKeyId, valuesPerKey: out };
+  },
   'operator.create': async (rt, args) => createOperator(rt.ctx.control.kysely, String(args.username), cli),
 };
 

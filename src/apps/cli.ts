@@ -141,12 +141,19 @@ program.command('settings').description('List every setting (environment variabl
   for (const s of describeSettings()) process.stdout.write(`${s.name}${s.defaultValue ? `=${s.defaultValue}` : ''}\n    ${s.description}\n`);
 });
 
-program
-  .command('keys')
-  .description('Encryption keys')
+const keys = program.command('keys').description('Encryption keys');
+keys
   .command('generate')
   .description('Print a fresh KONA_ENCRYPTION_KEYS, KONA_BLIND_INDEX_KEY and KONA_SESSION_SECRET as JSON (for KONA_KEYS_FILE)')
   .action(() => print(generateSecrets()));
+keys
+  .command('rotate')
+  .description('Make a new key current (generated keys) and re-encrypt every rescue\'s PII under it in the background')
+  .action(async () => print(await admin(loadConfig(), { command: 'keys.rotate', args: {} })));
+keys
+  .command('status')
+  .description('Show how many encrypted values each key holds, per rescue')
+  .action(async () => print(await admin(loadConfig(), { command: 'keys.status', args: {} })));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof CliError) {

@@ -1,32 +1,61 @@
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { staffEncryptedColumns } from '../features/staff/staff.encryption.js';
 import { pruneAttempts } from '../platform/auth/login-throttle.js';
+import type { KeyRing } from '../platform/crypto/keyring.js';
+import { reencryptTable, type EncryptedColumns } from '../platform/crypto/reencrypt.js';
 import type { TenantSchema } from '../platform/db/schema.js';
 import { defineJob, type JobDefinition } from '../platform/jobs/index.js';
-import type { Kysely } from 'kysely';
 
 /**
  * Every job Kona declares. A process refuses to start if one has no handler below, so a job
  * enqueued by one release is never left without a worker that knows it.
  */
-export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions'] as const;
+export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'keys.reencrypt'] as const;
+
+/** Every tenant table with application-encrypted columns; each feature lists its own. */
+export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns];
+
+/** What handlers need from the running process. */
+export interface JobDeps {
+  /** The current key ring (it changes when keys rotate). */
+  keyRing: () => KeyRing;
+}
 
 /** The handlers, one per declared job. */
-export const jobDefinitions: JobDefinition<z.ZodType>[] = [
-  defineJob({
-    name: 'maintenance.prune-login-attempts',
-    schema: z.object({}),
-    cron: '17 * * * *',
-    handler: async (_payload, ctx) => pruneAttempts(ctx.source.db.kysely),
-  }),
-  defineJob({
-    name: 'maintenance.prune-sessions',
-    schema: z.object({}),
-    cron: '23 3 * * *',
-    // Sessions idle for a week are long past any configured timeout; deleting them keeps the table small.
-    handler: async (_payload, ctx) => {
-      if (ctx.source.label === 'control') return;
-      const db = ctx.source.db.kysely as unknown as Kysely<TenantSchema>;
-      await db.deleteFrom('sessions').where('last_seen_at', '<', new Date(Date.now() - 7 * 86_400_000)).execute();
-    },
-  }),
-] as JobDefinition<z.ZodType>[];
+export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
+  return [
+    defineJob({
+      name: 'maintenance.prune-login-attempts',
+      schema: z.object({}),
+      cron: '17 * * * *',
+      handler: async (_payload, ctx) => pruneAttempts(ctx.source.db.kysely),
+    }),
+    defineJob({
+      name: 'maintenance.prune-sessions',
+      schema: z.object({}),
+      cron: '23 3 * * *',
+      // Sessions idle for a week are long past any configured timeout; deleting them keeps the table small.
+      handler: async (_payload, ctx) => {
+        if (ctx.source.label === 'control') return;
+        const db = ctx.source.db.kysely as unknown as Kysely<TenantSchema>;
+        await db.deleteFrom('sessions').where('last_seen_at', '<', new Date(Date.now() - 7 * 86_400_000)).execute();
+      },
+    }),
+    defineJob({
+      name: 'keys.reencrypt',
+      schema: z.object({ keyId: z.string() }),
+      maxAttempts: 10,
+      // Batched and resumable: a restart or a retry continues with the rows still under old keys.
+      handler: async (payload, ctx) => {
+        const ring = deps.keyRing();
+        if (ring.currentKeyId !== payload.keyId) {
+          throw new Error(`this process encrypts with key ${ring.currentKeyId}, not ${payload.keyId}: restart it with the new key ring`);
+        }
+        let changed = 0;
+        for (const spec of tenantEncryptedColumns) changed += await reencryptTable(ctx.source.db.kysely, spec, ring, ctx.signal);
+        ctx.logger.info({ keyId: payload.keyId, rows: changed }, 're-encryption finished');
+      },
+    }),
+  ] as JobDefinition<z.ZodType>[];
+}

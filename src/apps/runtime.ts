@@ -35,11 +35,12 @@ export function openControl(config: Config, metrics?: Metrics): Promise<Database
  * every active tenant. Refuses to start if a declared job has no handler.
  */
 export async function openRuntime(config: Config, logger: Logger, options: { secrets?: Secrets } = {}): Promise<Runtime> {
-  const jobs = new JobRegistry();
-  for (const def of jobDefinitions) jobs.register(def);
-  jobs.assertComplete(declaredJobs);
   mkdirSync(config.uploadsDir, { recursive: true });
   const secrets = options.secrets ?? loadSecrets(config);
+  let ctx: AppContext | undefined;
+  const jobs = new JobRegistry();
+  for (const def of jobDefinitions({ keyRing: () => (ctx?.secrets ?? secrets).keyRing })) jobs.register(def);
+  jobs.assertComplete(declaredJobs);
   const metrics = createMetrics();
   const control = await openControl(config, metrics);
   try {
@@ -53,13 +54,13 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
       (handle) => metrics.addPoolSource(metrics.tenantLabel(handle.slug), () => handle.db.poolStats()),
       (slug) => metrics.removePoolSource(metrics.tenantLabel(slug)),
     );
-    const ctx: AppContext = { config, secrets, control, tenants, logger };
+    ctx = { config, secrets, control, tenants, logger };
     for (const r of await migrateAllTenants({ control: control.kysely, dataDir: config.dataDir, embeddedAllowed: config.embeddedControlPlane, tenants })) {
       if (r.error) logger.error({ tenant: r.slug, err: r.error }, 'tenant migration failed; its site stays closed until fixed');
       else if (r.applied) logger.info({ tenant: r.slug, migrations: r.applied }, 'tenant migrated');
     }
     return {
-      ctx,
+      ctx: ctx,
       metrics,
       jobs,
       close: async () => {

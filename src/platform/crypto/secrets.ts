@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
@@ -9,6 +9,10 @@ import { KeyRing, parseKeyList } from './keyring.js';
 export interface Secrets {
   keyRing: KeyRing;
   sessionSecret: string;
+  /** Where the keys came from; only generated keys can be rotated by Kona itself. */
+  source: 'environment' | 'file' | 'generated';
+  /** The generated keys file, when source is 'generated'. */
+  generatedFile?: string;
 }
 
 interface SecretValues {
@@ -44,7 +48,12 @@ export function loadSecrets(config: Config): Secrets {
     KONA_BLIND_INDEX_KEY: s.KONA_BLIND_INDEX_KEY,
     KONA_SESSION_SECRET: s.KONA_SESSION_SECRET,
   };
-  if (s.KONA_KEYS_FILE) values = { ...readSecretsFile(s.KONA_KEYS_FILE), ...definedOnly(values) };
+  let source: Secrets['source'] = 'environment';
+  let generatedFile: string | undefined;
+  if (s.KONA_KEYS_FILE) {
+    values = { ...readSecretsFile(s.KONA_KEYS_FILE), ...definedOnly(values) };
+    source = 'file';
+  }
   if (!values.KONA_ENCRYPTION_KEYS || !values.KONA_BLIND_INDEX_KEY || !values.KONA_SESSION_SECRET) {
     if (!config.embeddedControlPlane) {
       throw new ConfigError([
@@ -57,15 +66,41 @@ export function loadSecrets(config: Config): Secrets {
       writeFileSync(file, JSON.stringify(generated(), null, 2), { mode: 0o600, flag: 'wx' });
     }
     values = { ...readSecretsFile(file), ...definedOnly(values) };
+    source = 'generated';
+    generatedFile = file;
   }
   try {
     return {
       keyRing: new KeyRing(parseKeyList(values.KONA_ENCRYPTION_KEYS!), Buffer.from(values.KONA_BLIND_INDEX_KEY!, 'base64')),
       sessionSecret: values.KONA_SESSION_SECRET!,
+      source,
+      generatedFile,
     };
   } catch (err) {
     throw new ConfigError([(err as Error).message]);
   }
+}
+
+/**
+ * Adds a new encryption key to the generated keys file and returns the secrets with it current.
+ * Keys supplied by the environment or KONA_KEYS_FILE belong to the operator: Kona never edits them.
+ */
+export function addGeneratedKey(secrets: Secrets): Secrets {
+  if (secrets.source !== 'generated' || !secrets.generatedFile) {
+    throw new Error('The keys come from the environment or KONA_KEYS_FILE: add a new id:key at the end of KONA_ENCRYPTION_KEYS, restart, then run `kona keys rotate` to re-encrypt.');
+  }
+  const file = secrets.generatedFile;
+  const values = readSecretsFile(file);
+  const entries = parseKeyList(values.KONA_ENCRYPTION_KEYS!);
+  const next = `k${entries.length + 1}`;
+  values.KONA_ENCRYPTION_KEYS = `${values.KONA_ENCRYPTION_KEYS},${next}:${randomBytes(32).toString('base64')}`;
+  // Write beside, then rename: a crash mid-write never leaves a keys file that loses old keys.
+  writeFileSync(`${file}.new`, JSON.stringify(values, null, 2), { mode: 0o600 });
+  renameSync(`${file}.new`, file);
+  return {
+    ...secrets,
+    keyRing: new KeyRing(parseKeyList(values.KONA_ENCRYPTION_KEYS), Buffer.from(values.KONA_BLIND_INDEX_KEY!, 'base64')),
+  };
 }
 
 /** A fresh set of secrets, as `kona keys generate` prints them. */
