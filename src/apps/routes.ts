@@ -6,13 +6,15 @@ import { jobsAdminRoutes } from '../features/jobs-admin/jobs-admin.routes.js';
 import { settingsRoutes } from '../features/settings/settings.routes.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
 import { landingRoutes, publicSiteRoutes } from '../features/site/site.routes.js';
+import { maintenanceNotices } from '../features/maintenance/maintenance.notices.js';
+import { maintenanceRoutes } from '../features/maintenance/maintenance.routes.js';
 import { invitationRoutes } from '../features/staff/invitations.routes.js';
 import { staffRoutes } from '../features/staff/staff.routes.js';
 import { healthRoutes } from '../platform/http/health.routes.js';
 
 /** Every feature's routes, by where they mount. The one place a new feature is added. */
 export const featureRoutes: FeatureRoutes = {
-  root: [healthRoutes, landingRoutes],
+  root: [maintenanceNotices, healthRoutes, landingRoutes],
   tenant: [publicSiteRoutes, authRoutes, dashboardRoutes, staffRoutes, invitationRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes],
-  operator: [operatorRoutes],
+  operator: [operatorRoutes, maintenanceRoutes],
 };

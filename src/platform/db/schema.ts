@@ -7,6 +7,14 @@ type Json = ColumnType<Record<string, unknown>, string | undefined, string>;
 /** Roles a rescue's people can hold, from most to least trusted. */
 export type StaffRole = 'admin' | 'staff' | 'foster' | 'viewer';
 
+/** A `date` column: drivers return a Date, so dog queries select these through to_char as YYYY-MM-DD. */
+type DateColumn = ColumnType<Date, string, string>;
+type NullableDateColumn = ColumnType<Date | null, string | null | undefined, string | null>;
+type Tristate = 'yes' | 'no' | 'unknown';
+
+/** Where a dog is in its time at the rescue. */
+export type DogStatus = 'intake' | 'medical_hold' | 'in_foster' | 'available' | 'adoption_pending' | 'adopted' | 'returned' | 'transferred_out' | 'deceased';
+
 /** Tables shared by both database kinds. */
 export interface CommonTables {
   login_attempts: { id: Generated<string>; account_key: string; address_key: string; succeeded: boolean; at: Timestamp };
@@ -58,6 +66,15 @@ export interface ControlSchema extends CommonTables {
     created_at: Timestamp;
   };
   operator_sessions: { token_hash: string; operator_id: string; created_at: Timestamp; last_seen_at: Timestamp };
+  maintenance_windows: {
+    id: Generated<string>;
+    starts_at: Timestamp;
+    ends_at: Timestamp;
+    message: string;
+    created_by: string | null;
+    created_at: Timestamp;
+    cancelled_at: NullableTimestamp;
+  };
   audit_log: CommonTables['audit_log'] & { tenant_slug: string | null };
 }
 
@@ -87,6 +104,55 @@ export interface TenantSchema extends CommonTables {
     expires_at: Timestamp;
     accepted_at: NullableTimestamp;
     revoked_at: NullableTimestamp;
+  };
+  dogs: {
+    id: Generated<string>;
+    name: string;
+    sex: 'male' | 'female' | 'unknown';
+    birth_date: NullableDateColumn;
+    birth_date_estimated: Generated<boolean>;
+    breeds: ColumnType<string[], string[] | undefined, string[]>;
+    size: 'small' | 'medium' | 'large' | 'xl';
+    colour: Generated<string>;
+    microchip: string | null;
+    spay_neuter: 'yes' | 'no' | 'unknown' | 'scheduled';
+    intake_date: DateColumn;
+    intake_type: 'stray' | 'owner_surrender' | 'transfer' | 'born_in_care' | 'return';
+    source: Generated<string>;
+    location: Generated<string>;
+    foster_id: string | null;
+    good_with_dogs: Tristate;
+    good_with_cats: Tristate;
+    good_with_children: Tristate;
+    energy: 'low' | 'medium' | 'high' | null;
+    special_needs: Generated<string>;
+    adoption_fee_cents: number | null;
+    public_description: Generated<string>;
+    on_hold: Generated<boolean>;
+    hold_reason: Generated<string>;
+    bonded_with: string | null;
+    status: ColumnType<DogStatus, DogStatus | undefined, DogStatus>;
+    status_changed_at: Timestamp;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  dog_status_history: {
+    id: Generated<string>;
+    dog_id: string;
+    from_status: DogStatus | null;
+    to_status: DogStatus;
+    reason: Generated<string>;
+    changed_by: string | null;
+    changed_at: Timestamp;
+  };
+  dog_weights: {
+    id: Generated<string>;
+    dog_id: string;
+    /** numeric(6,2): drivers return text, so queries select it as float8. */
+    kg: ColumnType<string, number, number>;
+    weighed_on: DateColumn;
+    recorded_by: string | null;
+    recorded_at: Timestamp;
   };
 }
 

@@ -44,5 +44,7 @@ declare module 'fastify' {
     actor?: StaffActor | OperatorActor;
     /** Token to embed in this request's forms. */
     csrfToken: string;
+    /** Site-wide notices for staff and operators (e.g. announced maintenance), filled by features. */
+    siteNotices: string[];
   }
 }

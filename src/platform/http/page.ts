@@ -23,13 +23,17 @@ export function pageContextFor(assets: Assets) {
       csrfToken: request.csrfToken,
       area,
     };
+    if (area === 'hub' || area === 'operator') base.notices = request.siteNotices ?? [];
     if (actor?.kind === 'staff' && area === 'hub') {
       base.user = { name: actor.name, role: actor.role };
       base.nav = hubNav.filter((n) => can(actor.role, n.permission)).map((n) => ({ href: `${request.basePath}${n.path}`, label: n.label }));
     }
     if (actor?.kind === 'operator' && area === 'operator') {
       base.user = { name: actor.username, role: 'operator' };
-      base.nav = [{ href: '/operator', label: 'Rescues' }];
+      base.nav = [
+        { href: '/operator', label: 'Rescues' },
+        { href: '/operator/maintenance', label: 'Maintenance' },
+      ];
     }
     return base;
   };

@@ -70,6 +70,7 @@ export async function buildServer(
   app.decorate('kona', { ctx, assets, page, hosts });
   app.decorateRequest('basePath', '');
   app.decorateRequest('csrfToken', '');
+  app.decorateRequest('siteNotices', null as unknown as string[]);
   app.addHook('onRoute', (route) => {
     if (!isPermission(route.config?.permission) && route.method !== 'HEAD') {
       throw new Error(`Route ${String(route.method)} ${route.url} declares no permission (config.permission)`);

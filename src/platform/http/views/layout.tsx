@@ -15,6 +15,8 @@ export interface PageContext {
   /** Links of the hub's navigation the person may use. */
   nav?: { href: string; label: string }[];
   area: 'public' | 'hub' | 'operator' | 'error';
+  /** Site-wide notices shown above the page (announced maintenance). */
+  notices?: string[];
 }
 
 /** Hidden CSRF field for every state-changing form. */
@@ -56,6 +58,11 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
             </form>
           )}
         </header>
+        {ctx.notices && ctx.notices.length > 0 && (
+          <section class="site-notices" aria-label="Announcements">
+            {ctx.notices.map((n) => <p key={n} class="notice warn">{n}</p>)}
+          </section>
+        )}
         <main id="main" tabIndex={-1}>
           {props.children}
         </main>
