@@ -11,6 +11,7 @@ export const errorCodes = {
   KONA_ERR_CONFLICT: { status: 409, title: 'That conflicts with what is already there' },
   KONA_ERR_RATE_LIMITED: { status: 429, title: 'Too many attempts' },
   KONA_ERR_PAYLOAD_TOO_LARGE: { status: 413, title: 'Too large' },
+  KONA_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'This kind of file is not accepted' },
   KONA_ERR_UNAVAILABLE: { status: 503, title: 'Temporarily unavailable' },
   KONA_ERR_INTERNAL: { status: 500, title: 'Something went wrong on our side' },
 } as const;

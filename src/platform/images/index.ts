@@ -1,0 +1,10 @@
+export { acceptedImageTypes, ImageTooLargeError, UnsupportedImageError } from './image-errors.js';
+export type { UnsupportedImageReason } from './image-errors.js';
+export { defaultMaxPixels, detectImageType, inspectImage, sniffImageType } from './image-type.js';
+export type { DetectedImage, ImageType } from './image-type.js';
+export { fitInside, makeVariants, variantSizes } from './variants.js';
+export type { ImageVariant, VariantFormat, VariantName } from './variants.js';
+export { publicBlobCacheControl, serveBlob, serveDocument } from './serve.js';
+export type { ServeOptions } from './serve.js';
+export { samplePhoto, sampleGps, pngClaiming } from './sample-images.js';
+export type { SamplePhotoOptions } from './sample-images.js';

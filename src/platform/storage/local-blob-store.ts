@@ -1,0 +1,158 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { link, mkdir, open, readdir, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { assertBlobKey, TooLargeError, type BlobRead, type BlobStore, type PutResult, type StorageHealth } from './blob-store.js';
+
+const tempDirName = '.tmp';
+
+/**
+ * Blobs as files under one directory (an NFS mount in production), at `<root>/<aa>/<bb>/<sha256>`.
+ * Uploads stream into `<root>/.tmp/` (the same file system, so publishing is atomic) and appear
+ * under their final name only complete and fsynced.
+ */
+export class LocalBlobStore implements BlobStore {
+  readonly root: string;
+  private readonly tempDir: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.tempDir = path.join(this.root, tempDirName);
+  }
+
+  /** The file of a key; throws `InvalidBlobKeyError` for anything but a sha256, so no name becomes a path. */
+  pathFor(key: string): string {
+    assertBlobKey(key);
+    return path.join(this.root, key.slice(0, 2), key.slice(2, 4), key);
+  }
+
+  /** Streams into a temp file while hashing and counting, then publishes it under its sha256. */
+  async putStream(source: AsyncIterable<Uint8Array>, { maxBytes }: { maxBytes: number }): Promise<PutResult> {
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new RangeError(`maxBytes must be a whole number of bytes, got ${maxBytes}`);
+    await mkdir(this.tempDir, { recursive: true });
+    const temp = path.join(this.tempDir, `${randomUUID()}.part`);
+    const file = await open(temp, 'wx');
+    try {
+      const { sha256, size } = await copyCounted(source, file, maxBytes);
+      await file.sync();
+      await file.close();
+      return { sha256, size, created: await this.publish(temp, sha256) };
+    } finally {
+      await file.close().catch(() => undefined);
+      await rm(temp, { force: true });
+    }
+  }
+
+  /** Opens a blob as a stream with its size; undefined when absent. */
+  async get(key: string): Promise<BlobRead | undefined> {
+    const file = await open(this.pathFor(key), 'r').catch(ifMissing(undefined));
+    if (!file) return undefined;
+    try {
+      const { size } = await file.stat();
+      return { stream: file.createReadStream(), size };
+    } catch (err) {
+      await file.close();
+      throw err;
+    }
+  }
+
+  /** Whether the key is stored. */
+  async exists(key: string): Promise<boolean> {
+    return stat(this.pathFor(key)).then(() => true, ifMissing(false));
+  }
+
+  /** Removes a blob; false when it was not there. */
+  async delete(key: string): Promise<boolean> {
+    return unlink(this.pathFor(key)).then(() => true, ifMissing(false));
+  }
+
+  /** Writes, fsyncs, links and removes a probe file: the same steps a put takes, so a broken mount shows here first. */
+  async health(): Promise<StorageHealth> {
+    let step = 'create the temp directory';
+    const probe = path.join(this.tempDir, `health-${randomUUID()}`);
+    try {
+      await mkdir(this.tempDir, { recursive: true });
+      step = 'write a file';
+      const file = await open(probe, 'wx');
+      try {
+        await file.writeFile('ok');
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      step = 'link a file';
+      await link(probe, `${probe}.linked`);
+      step = 'remove a file';
+      await Promise.all([unlink(probe), unlink(`${probe}.linked`)]);
+      return { ok: true };
+    } catch (err) {
+      await Promise.all([rm(probe, { force: true }), rm(`${probe}.linked`, { force: true })]).catch(() => undefined);
+      return { ok: false, error: `storage root ${this.root}: cannot ${step} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+    }
+  }
+
+  /** Removes temp files older than `maxAgeMs`: what a crash in the middle of an upload leaves behind. */
+  async sweepTemp(maxAgeMs = 24 * 60 * 60 * 1000): Promise<number> {
+    const names = await readdir(this.tempDir).catch(ifMissing([] as string[]));
+    const cutoff = Date.now() - maxAgeMs;
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(this.tempDir, name);
+      const info = await stat(file).catch(ifMissing(undefined));
+      if (info && info.mtimeMs < cutoff) {
+        await rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  // link() rather than rename(): it is just as atomic but never replaces an existing file, so of
+  // several concurrent puts of the same bytes exactly one reports `created`.
+  private async publish(temp: string, sha256: string): Promise<boolean> {
+    const final = this.pathFor(sha256);
+    await mkdir(path.dirname(final), { recursive: true });
+    try {
+      await link(temp, final);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+    await syncDirectory(path.dirname(final));
+    return true;
+  }
+}
+
+// Counts before writing, so the temp file never holds more than maxBytes; throwing out of the loop
+// destroys the source, which stops reading the upload.
+async function copyCounted(source: AsyncIterable<Uint8Array>, file: FileHandle, maxBytes: number): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of source) {
+    if (!(chunk instanceof Uint8Array)) throw new TypeError('putStream needs a byte stream (Buffer or Uint8Array chunks), not text');
+    size += chunk.byteLength;
+    if (size > maxBytes) throw new TooLargeError(maxBytes);
+    hash.update(chunk);
+    await file.write(chunk);
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+// Makes the new directory entry durable too, not only the file's bytes.
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (err) {
+    // Some file systems cannot fsync a directory; the file itself is already synced.
+    if (!['EINVAL', 'ENOTSUP', 'EISDIR', 'EBADF'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    await handle.close();
+  }
+}
+
+function ifMissing<T>(value: T): (err: unknown) => T {
+  return (err) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return value;
+    throw err;
+  };
+}
