@@ -2,7 +2,9 @@ import type { FeatureRoutes } from '../platform/http/server.js';
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { authRoutes } from '../features/auth/auth.routes.js';
 import { dashboardRoutes } from '../features/dashboard/dashboard.routes.js';
+import { dogsRoutes } from '../features/dogs/dogs.routes.js';
 import { jobsAdminRoutes } from '../features/jobs-admin/jobs-admin.routes.js';
+import { outboxRoutes } from '../features/outbox/outbox.routes.js';
 import { settingsRoutes } from '../features/settings/settings.routes.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
 import { landingRoutes, publicSiteRoutes } from '../features/site/site.routes.js';
@@ -15,6 +17,6 @@ import { healthRoutes } from '../platform/http/health.routes.js';
 /** Every feature's routes, by where they mount. The one place a new feature is added. */
 export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
-  tenant: [publicSiteRoutes, authRoutes, dashboardRoutes, staffRoutes, invitationRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes],
+  tenant: [publicSiteRoutes, authRoutes, dashboardRoutes, dogsRoutes, staffRoutes, invitationRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes],
   operator: [operatorRoutes, maintenanceRoutes],
 };

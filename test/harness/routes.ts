@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../../src/platform/http/context.js';
 import type { Permission } from '../../src/platform/http/permissions.js';
 
@@ -64,7 +64,7 @@ function dummyFor(name: string, previousSegment: string, tenant: string): string
   if (/job/i.test(name) || /job/i.test(previousSegment)) return '424242';
   if (/slug/i.test(name)) return 'no-such-rescue';
   if (/file/i.test(name)) return 'no-such-file.css';
-  return randomUUID();
+  return '00000000-0000-4000-8000-000000000000';
 }
 
 /** Fills a route pattern's parameters (`:name`, `:name(regex)`, `*`) with dummies; `:tenant` gets the slug. */

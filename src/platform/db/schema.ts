@@ -108,22 +108,22 @@ export interface TenantSchema extends CommonTables {
   dogs: {
     id: Generated<string>;
     name: string;
-    sex: 'male' | 'female' | 'unknown';
+    sex: Generated<'male' | 'female' | 'unknown'>;
     birth_date: NullableDateColumn;
     birth_date_estimated: Generated<boolean>;
     breeds: ColumnType<string[], string[] | undefined, string[]>;
     size: 'small' | 'medium' | 'large' | 'xl';
     colour: Generated<string>;
     microchip: string | null;
-    spay_neuter: 'yes' | 'no' | 'unknown' | 'scheduled';
+    spay_neuter: Generated<'yes' | 'no' | 'unknown' | 'scheduled'>;
     intake_date: DateColumn;
     intake_type: 'stray' | 'owner_surrender' | 'transfer' | 'born_in_care' | 'return';
     source: Generated<string>;
     location: Generated<string>;
     foster_id: string | null;
-    good_with_dogs: Tristate;
-    good_with_cats: Tristate;
-    good_with_children: Tristate;
+    good_with_dogs: Generated<Tristate>;
+    good_with_cats: Generated<Tristate>;
+    good_with_children: Generated<Tristate>;
     energy: 'low' | 'medium' | 'high' | null;
     special_needs: Generated<string>;
     adoption_fee_cents: number | null;

@@ -5,9 +5,11 @@ import type { PageContext } from './views/layout.js';
 
 const hubNav: { path: string; label: string; permission: Permission }[] = [
   { path: '/hub', label: 'Dashboard', permission: 'hub.view' },
+  { path: '/hub/dogs', label: 'Dogs', permission: 'dogs.view' },
   { path: '/hub/staff', label: 'Staff', permission: 'staff.manage' },
   { path: '/hub/settings', label: 'Settings', permission: 'settings.manage' },
   { path: '/hub/jobs', label: 'Jobs', permission: 'jobs.manage' },
+  { path: '/hub/outbox', label: 'Outbox', permission: 'mail.view' },
   { path: '/hub/audit', label: 'Audit log', permission: 'audit.view' },
   { path: '/hub/account/password', label: 'Password', permission: 'account.self' },
 ];

@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
+import { countDogs, selectDogPage, type DogListFilter } from './dog-list.queries.js';
+import { closedStatuses } from './dogs.lifecycle.js';
+import { dogsPerPage, type DogListQuery } from './dogs.schema.js';
+import { ageBandBounds, ageOn, ageText, normaliseMicrochip } from './dogs.values.js';
+
+/** One row of the dog list as the page shows it. */
+export interface DogListRow {
+  id: string;
+  name: string;
+  status: DogStatus;
+  sex: string;
+  size: string;
+  breeds: string[];
+  microchip: string | null;
+  location: string;
+  /** Age in words, "(est.)" when estimated; null when unknown. */
+  age: string | null;
+  onHold: boolean;
+}
+
+/** The filter a list query asks for. With no status chosen, closed records (adopted, gone) stay out. */
+export function filterOf(query: DogListQuery, today: string): DogListFilter {
+  const f: DogListFilter = {};
+  if (query.q) {
+    f.text = query.q;
+    const digits = normaliseMicrochip(query.q);
+    if (/^\d{3,15}$/.test(digits)) f.microchipPrefix = digits;
+  }
+  if (query.status === '') f.excludeStatuses = [...closedStatuses];
+  else if (query.status !== 'all') f.statuses = [query.status];
+  if (query.size) f.size = query.size;
+  if (query.age) Object.assign(f, ageBandBounds(query.age, today));
+  return f;
+}
+
+/** One page of dogs matching the search and filters, with the totals for paging. */
+export async function listDogs(db: Kysely<TenantSchema>, query: DogListQuery, today: string): Promise<{ dogs: DogListRow[]; total: number; page: number; pages: number }> {
+  const filter = filterOf(query, today);
+  const total = await countDogs(db, filter);
+  const pages = Math.max(1, Math.ceil(total / dogsPerPage));
+  const page = Math.min(query.page, pages);
+  const rows = await selectDogPage(db, filter, { limit: dogsPerPage, offset: (page - 1) * dogsPerPage });
+  const dogs = rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    status: r.status,
+    sex: r.sex,
+    size: r.size,
+    breeds: r.breeds,
+    microchip: r.microchip,
+    location: r.location,
+    age: r.birth_date ? `${ageText(ageOn(r.birth_date, today))}${r.birth_date_estimated ? ' (est.)' : ''}` : null,
+    onHold: r.on_hold,
+  }));
+  return { dogs, total, page, pages };
+}

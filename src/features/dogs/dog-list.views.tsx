@@ -1,0 +1,99 @@
+import { Layout, type PageContext } from '../../platform/http/views/layout.js';
+import { TableWrap } from '../../platform/http/views/tables.js';
+import type { DogListRow } from './dog-list.service.js';
+import { ChoiceSelect } from './dogs.components.js';
+import { ageBandChoices, labelOf, sexChoices, sizeChoices, statusChoices } from './dogs.fields.js';
+import type { DogListQuery } from './dogs.schema.js';
+
+/** The list page's data: one page of dogs and the query that found them. */
+export interface DogListProps {
+  ctx: PageContext;
+  query: DogListQuery;
+  dogs: DogListRow[];
+  total: number;
+  page: number;
+  pages: number;
+  canEdit: boolean;
+}
+
+const statusFilter = [{ value: '', label: 'In care (not adopted or gone)' }, { value: 'all', label: 'All dogs' }, ...statusChoices];
+
+/** The list's URL for another page, keeping the search and filters. */
+function pageHref(base: string, query: DogListQuery, page: number): string {
+  const params = new URLSearchParams();
+  for (const key of ['q', 'status', 'size', 'age'] as const) if (query[key]) params.set(key, query[key]);
+  if (page > 1) params.set('page', String(page));
+  const qs = params.toString();
+  return qs ? `${base}?${qs}` : base;
+}
+
+function Filters({ ctx, query }: { ctx: PageContext; query: DogListQuery }) {
+  const form = { values: { q: query.q, status: query.status, size: query.size, age: query.age }, errors: {} };
+  return (
+    <form method="get" action={`${ctx.basePath}/hub/dogs`} class="stack" role="search" aria-label="Find dogs">
+      <div>
+        <label for="f-q">Name or microchip</label>
+        <input id="f-q" name="q" type="search" value={query.q} autocomplete="off" />
+      </div>
+      <ChoiceSelect form={form} name="status" label="Status" options={statusFilter} />
+      <ChoiceSelect form={form} name="size" label="Size" options={[{ value: '', label: 'Any size' }, ...sizeChoices]} />
+      <ChoiceSelect form={form} name="age" label="Age" options={[{ value: '', label: 'Any age' }, ...ageBandChoices]} />
+      <div><button type="submit">Search</button> <a href={`${ctx.basePath}/hub/dogs`}>Clear</a></div>
+    </form>
+  );
+}
+
+function DogTable({ ctx, dogs }: { ctx: PageContext; dogs: DogListRow[] }) {
+  return (
+    <TableWrap labelledBy="dogs-caption">
+      <table>
+        <caption id="dogs-caption">Dogs found</caption>
+        <thead>
+          <tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Sex</th><th scope="col">Age</th><th scope="col">Size</th><th scope="col">Breeds</th><th scope="col">Location</th></tr>
+        </thead>
+        <tbody>
+          {dogs.map((d) => (
+            <tr key={d.id}>
+              <th scope="row"><a href={`${ctx.basePath}/hub/dogs/${d.id}`}>{d.name}</a></th>
+              <td>{labelOf(statusChoices, d.status)}{d.onHold ? ' (on hold)' : ''}</td>
+              <td>{labelOf(sexChoices, d.sex)}</td>
+              <td>{d.age ?? 'Unknown'}</td>
+              <td>{labelOf(sizeChoices, d.size)}</td>
+              <td>{d.breeds.join(', ') || '—'}</td>
+              <td>{d.location || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
+function Pager({ ctx, query, page, pages }: { ctx: PageContext; query: DogListQuery; page: number; pages: number }) {
+  if (pages <= 1) return null;
+  const base = `${ctx.basePath}/hub/dogs`;
+  return (
+    <nav aria-label="Pages of dogs">
+      <ul>
+        {page > 1 && <li><a href={pageHref(base, query, page - 1)} rel="prev">Previous page</a></li>}
+        <li aria-current="page">Page {page} of {pages}</li>
+        {page < pages && <li><a href={pageHref(base, query, page + 1)} rel="next">Next page</a></li>}
+      </ul>
+    </nav>
+  );
+}
+
+/** The hub's dog list: search, filters, one page of results and paging links (works without JavaScript). */
+export function DogListPage(props: DogListProps) {
+  const { ctx } = props;
+  return (
+    <Layout ctx={ctx} title="Dogs">
+      <h1>Dogs</h1>
+      {props.canEdit && <p><a class="button" href={`${ctx.basePath}/hub/dogs/new`}>Add a dog</a></p>}
+      <Filters ctx={ctx} query={props.query} />
+      <p role="status">{props.total === 0 ? 'No dogs match.' : `${props.total} ${props.total === 1 ? 'dog matches' : 'dogs match'}.`}</p>
+      {props.dogs.length > 0 && <DogTable ctx={ctx} dogs={props.dogs} />}
+      <Pager ctx={ctx} query={props.query} page={props.page} pages={props.pages} />
+    </Layout>
+  );
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { DogStatus } from '../../platform/db/schema.js';
+import { KonaError } from '../../platform/errors/errors.js';
+import { statusChoices, valuesOf } from './dogs.fields.js';
+import { allowedTransitions, assertTransition, isOpen, nextStatuses, reasonRequired } from './dogs.lifecycle.js';
+
+const statuses = valuesOf(statusChoices);
+
+function refusal(from: DogStatus, to: DogStatus, reason = 'because'): KonaError {
+  try {
+    assertTransition(from, to, reason);
+  } catch (err) {
+    return err as KonaError;
+  }
+  throw new Error(`${from} → ${to} was allowed`);
+}
+
+describe('dog status lifecycle', () => {
+  it('covers every status, and every target is a status', () => {
+    expect(Object.keys(allowedTransitions).sort()).toEqual([...statuses].sort());
+    for (const targets of Object.values(allowedTransitions)) for (const t of targets) expect(statuses).toContain(t);
+  });
+
+  it.each(statuses.flatMap((from) => statuses.map((to) => [from, to] as const)))('%s → %s follows the table', (from, to) => {
+    if (allowedTransitions[from].includes(to)) {
+      expect(() => assertTransition(from, to, 'a reason')).not.toThrow();
+    } else {
+      const err = refusal(from, to);
+      expect(err.code).toBe('KONA_ERR_CONFLICT');
+      expect(err.status).toBe(409);
+    }
+  });
+
+  it('names the allowed next statuses when it refuses', () => {
+    expect(refusal('intake', 'adopted').message).toBe(
+      'A dog that is intake cannot become adopted. Allowed next: medical hold, in foster, available, transferred out, deceased.',
+    );
+    expect(refusal('adopted', 'available').message).toContain('Allowed next: returned.');
+    expect(refusal('available', 'available').message).toBe('The dog is already available.');
+  });
+
+  it('treats deceased as final', () => {
+    expect(nextStatuses('deceased')).toEqual([]);
+    expect(refusal('deceased', 'intake').message).toBe('Deceased is final: the status cannot change any more.');
+  });
+
+  it('needs a reason for deceased, transferred out and returned', () => {
+    expect([...reasonRequired].sort()).toEqual(['deceased', 'returned', 'transferred_out']);
+    const err = refusal('adopted', 'returned', '   ');
+    expect(err.code).toBe('KONA_ERR_VALIDATION');
+    expect(err.options.fields).toEqual({ reason: 'is required for this status' });
+    expect(() => assertTransition('available', 'in_foster', '')).not.toThrow();
+  });
+
+  it('reopens a record when an adopted dog is returned', () => {
+    expect(isOpen('adopted')).toBe(false);
+    expect(nextStatuses('adopted')).toEqual(['returned']);
+    expect(isOpen('returned')).toBe(true);
+    expect(nextStatuses('returned')).toEqual(expect.arrayContaining(['intake', 'medical_hold', 'in_foster', 'available']));
+  });
+});

@@ -1,0 +1,60 @@
+import type { DogStatus } from '../../platform/db/schema.js';
+import { KonaError } from '../../platform/errors/errors.js';
+import { labelOf, statusChoices } from './dogs.fields.js';
+
+/**
+ * The one table of status changes a rescue may make. Everything else is refused. A return after
+ * adoption reopens the record: `returned` leads back into care like a new intake.
+ */
+export const allowedTransitions: Readonly<Record<DogStatus, readonly DogStatus[]>> = {
+  intake: ['medical_hold', 'in_foster', 'available', 'transferred_out', 'deceased'],
+  medical_hold: ['in_foster', 'available', 'transferred_out', 'deceased'],
+  in_foster: ['medical_hold', 'available', 'adoption_pending', 'transferred_out', 'deceased'],
+  available: ['medical_hold', 'in_foster', 'adoption_pending', 'transferred_out', 'deceased'],
+  adoption_pending: ['available', 'adopted', 'medical_hold', 'in_foster', 'deceased'],
+  adopted: ['returned'],
+  returned: ['intake', 'medical_hold', 'in_foster', 'available', 'transferred_out', 'deceased'],
+  transferred_out: ['intake'],
+  deceased: [],
+};
+
+/** Changes into these need a reason in the history: they end or undo a dog's time with the rescue. */
+export const reasonRequired: ReadonlySet<DogStatus> = new Set(['deceased', 'transferred_out', 'returned']);
+
+/** Statuses of dogs no longer in the rescue's care; their records are closed until a return reopens them. */
+export const closedStatuses: ReadonlySet<DogStatus> = new Set(['adopted', 'transferred_out', 'deceased']);
+
+/** The status a newly taken-in dog starts with. */
+export const initialStatus: DogStatus = 'intake';
+
+/** The statuses a dog in `from` may move to next. */
+export function nextStatuses(from: DogStatus): readonly DogStatus[] {
+  return allowedTransitions[from];
+}
+
+/** Whether a dog in this status is still in the rescue's care. */
+export function isOpen(status: DogStatus): boolean {
+  return !closedStatuses.has(status);
+}
+
+/** The status's label in a sentence ("in foster", "medical hold"). */
+export function statusLabel(status: DogStatus): string {
+  return labelOf(statusChoices, status);
+}
+
+/** Refuses a change the table does not allow (409 naming what is allowed) or one missing its reason (400). */
+export function assertTransition(from: DogStatus, to: DogStatus, reason: string): void {
+  const allowed = nextStatuses(from);
+  if (!allowed.includes(to)) {
+    const options = allowed.map((s) => statusLabel(s).toLowerCase());
+    const message = from === to
+      ? `The dog is already ${statusLabel(from).toLowerCase()}.`
+      : options.length === 0
+        ? `${statusLabel(from)} is final: the status cannot change any more.`
+        : `A dog that is ${statusLabel(from).toLowerCase()} cannot become ${statusLabel(to).toLowerCase()}. Allowed next: ${options.join(', ')}.`;
+    throw new KonaError('KONA_ERR_CONFLICT', message, { fields: { to: 'is not allowed from the current status' } });
+  }
+  if (reasonRequired.has(to) && reason.trim() === '') {
+    throw new KonaError('KONA_ERR_VALIDATION', `Give a reason when a dog becomes ${statusLabel(to).toLowerCase()}.`, { fields: { reason: 'is required for this status' } });
+  }
+}

@@ -1,0 +1,105 @@
+import type { Kysely } from 'kysely';
+import { recordAudit, type Actor } from '../../platform/audit/audit.js';
+import type { TenantSchema } from '../../platform/db/schema.js';
+import { KonaError, notFound } from '../../platform/errors/errors.js';
+import { closedStatuses, initialStatus } from './dogs.lifecycle.js';
+import { countDogsByStatus, insertDog, insertStatusHistory, selectDog, selectDogIdByMicrochip, updateDogRow, type DogRow } from './dogs.queries.js';
+import type { BirthInput, DogForm } from './dogs.schema.js';
+import { ageOn, isoToday, monthsBefore } from './dogs.values.js';
+
+type Db = Kysely<TenantSchema>;
+
+/** The columns the create and edit forms fill. */
+export type DogFields = Omit<DogForm, 'birth'> & { birth_date: string | null; birth_date_estimated: boolean };
+
+/** The birth date a form's age input stands for; an unchanged estimate keeps its stored day. */
+export function resolveBirth(birth: BirthInput, today: string, current?: Pick<DogRow, 'birth_date' | 'birth_date_estimated'>) {
+  if (birth.kind === 'unknown') return { birth_date: null, birth_date_estimated: false };
+  if (birth.kind === 'date') return { birth_date: birth.date, birth_date_estimated: false };
+  // Re-saving a form shows the age in whole months; recomputing would move the date by days each time.
+  if (current?.birth_date_estimated && current.birth_date) {
+    const age = ageOn(current.birth_date, today);
+    if (age.years * 12 + age.months === birth.months) return { birth_date: current.birth_date, birth_date_estimated: true };
+  }
+  return { birth_date: monthsBefore(today, birth.months), birth_date_estimated: true };
+}
+
+function fieldsOf(form: DogForm, today: string, current?: DogRow): DogFields {
+  const { birth, ...rest } = form;
+  return { ...rest, ...resolveBirth(birth, today, current) };
+}
+
+async function assertMicrochipFree(db: Db, microchip: string | null, selfId?: string): Promise<void> {
+  if (!microchip) return;
+  const holder = await selectDogIdByMicrochip(db, microchip);
+  if (holder && holder.id !== selfId) throw microchipTaken(holder.name);
+}
+
+function microchipTaken(holder?: string): KonaError {
+  const who = holder ? `${holder}'s record` : 'another dog\'s record';
+  return new KonaError('KONA_ERR_CONFLICT', `That microchip number is already on ${who}. Check the number, or open that dog instead.`, {
+    fields: { microchip: 'is already on another dog at this rescue' },
+  });
+}
+
+// Two people saving the same number at once: the unique index decides, with the same message.
+function isMicrochipViolation(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && e.constraint === 'dogs_microchip_key';
+}
+
+/** One dog by id, or a 404. */
+export async function getDog(db: Db, id: string): Promise<DogRow> {
+  const dog = await selectDog(db, id);
+  if (!dog) throw notFound('That dog');
+  return dog;
+}
+
+/** Takes a dog in: its record, the first row of its status history, and an audit entry. */
+export async function createDog(db: Db, form: DogForm, actor: Actor): Promise<string> {
+  const fields = fieldsOf(form, isoToday());
+  await assertMicrochipFree(db, fields.microchip);
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const id = await insertDog(tx, { ...fields, status: initialStatus });
+      await insertStatusHistory(tx, { dog_id: id, from_status: null, to_status: initialStatus, reason: '', changed_by: actor.type === 'staff' ? (actor.id ?? null) : null });
+      await recordAudit(tx, { actor, action: 'dog.created', target: { type: 'dog', id }, detail: { status: initialStatus } });
+      return id;
+    });
+  } catch (err) {
+    if (isMicrochipViolation(err)) throw microchipTaken();
+    throw err;
+  }
+}
+
+const same = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? a.join('\u0000') === b.join('\u0000') : a === b);
+
+/** Saves an edited dog and audits which fields changed (names only). */
+export async function updateDog(db: Db, id: string, form: DogForm, actor: Actor): Promise<{ changed: string[] }> {
+  const current = await getDog(db, id);
+  const next = fieldsOf(form, isoToday(), current);
+  const changed = (Object.keys(next) as (keyof DogFields)[]).filter((k) => !same(current[k], next[k]));
+  if (changed.length === 0) return { changed };
+  if (changed.includes('microchip')) await assertMicrochipFree(db, next.microchip, id);
+  try {
+    await db.transaction().execute(async (tx) => {
+      await updateDogRow(tx, id, next);
+      await recordAudit(tx, { actor, action: 'dog.updated', target: { type: 'dog', id }, detail: { fields: changed } });
+    });
+  } catch (err) {
+    if (isMicrochipViolation(err)) throw microchipTaken();
+    throw err;
+  }
+  return { changed };
+}
+
+/** The closed statuses as a list, for queries that leave closed records out. */
+export const closedStatusList = [...closedStatuses];
+
+/** Headline counts for the dashboard: dogs in care, and of those, dogs with the status available. */
+export async function dogCounts(db: Db): Promise<{ inCare: number; available: number }> {
+  const byStatus = await countDogsByStatus(db);
+  let inCare = 0;
+  for (const [status, n] of byStatus) if (!closedStatuses.has(status)) inCare += n;
+  return { inCare, available: byStatus.get('available') ?? 0 };
+}
