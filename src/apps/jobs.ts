@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { staffEncryptedColumns } from '../features/staff/staff.encryption.js';
 import { pruneAttempts } from '../platform/auth/login-throttle.js';
 import type { KeyRing } from '../platform/crypto/keyring.js';
+import { deliverMail, mailJobName, sealedMailSchema, type Mailer } from '../platform/mail/index.js';
 import { reencryptTable, type EncryptedColumns } from '../platform/crypto/reencrypt.js';
 import type { TenantSchema } from '../platform/db/schema.js';
 import { defineJob, type JobDefinition } from '../platform/jobs/index.js';
@@ -11,7 +12,7 @@ import { defineJob, type JobDefinition } from '../platform/jobs/index.js';
  * Every job Kona declares. A process refuses to start if one has no handler below, so a job
  * enqueued by one release is never left without a worker that knows it.
  */
-export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'keys.reencrypt'] as const;
+export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'keys.reencrypt', 'mail.send'] as const;
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
 export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns];
@@ -20,6 +21,8 @@ export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColu
 export interface JobDeps {
   /** The current key ring (it changes when keys rotate). */
   keyRing: () => KeyRing;
+  /** The mail adapter (SMTP or the outbox). */
+  mailer: () => Mailer;
 }
 
 /** The handlers, one per declared job. */
@@ -56,6 +59,14 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
         for (const spec of tenantEncryptedColumns) changed += await reencryptTable(ctx.source.db.kysely, spec, ring, ctx.signal);
         ctx.logger.info({ keyId: payload.keyId, rows: changed }, 're-encryption finished');
       },
+    }),
+    defineJob({
+      name: mailJobName,
+      schema: sealedMailSchema,
+      // 2 s doubling to an hourly cap: 20 attempts ride out an SMTP outage of several hours; after
+      // that the job shows as failed on /hub/jobs, where it can be retried, so no mail is lost.
+      maxAttempts: 20,
+      handler: async (payload, ctx) => deliverMail(deps, payload, ctx),
     }),
   ] as JobDefinition<z.ZodType>[];
 }

@@ -8,6 +8,7 @@ import { migrateSet } from '../platform/db/migrate.js';
 import type { ControlSchema } from '../platform/db/schema.js';
 import type { AppContext } from '../platform/http/context.js';
 import { JobRegistry } from '../platform/jobs/index.js';
+import { createMailer } from '../platform/mail/index.js';
 import { createMetrics, type Metrics } from '../platform/metrics/metrics.js';
 import { TenantDatabases } from '../platform/tenancy/tenant-databases.js';
 import { migrateAllTenants } from '../platform/tenancy/tenants.service.js';
@@ -38,8 +39,9 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
   mkdirSync(config.uploadsDir, { recursive: true });
   const secrets = options.secrets ?? loadSecrets(config);
   let ctx: AppContext | undefined;
+  const mailer = createMailer(config);
   const jobs = new JobRegistry();
-  for (const def of jobDefinitions({ keyRing: () => (ctx?.secrets ?? secrets).keyRing })) jobs.register(def);
+  for (const def of jobDefinitions({ keyRing: () => (ctx?.secrets ?? secrets).keyRing, mailer: () => mailer })) jobs.register(def);
   jobs.assertComplete(declaredJobs);
   const metrics = createMetrics();
   const control = await openControl(config, metrics);
@@ -54,7 +56,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
       (handle) => metrics.addPoolSource(metrics.tenantLabel(handle.slug), () => handle.db.poolStats()),
       (slug) => metrics.removePoolSource(metrics.tenantLabel(slug)),
     );
-    ctx = { config, secrets, control, tenants, logger };
+    ctx = { config, secrets, control, tenants, logger, mailer };
     for (const r of await migrateAllTenants({ control: control.kysely, dataDir: config.dataDir, embeddedAllowed: config.embeddedControlPlane, tenants })) {
       if (r.error) logger.error({ tenant: r.slug, err: r.error }, 'tenant migration failed; its site stays closed until fixed');
       else if (r.applied) logger.info({ tenant: r.slug, migrations: r.applied }, 'tenant migrated');
@@ -66,10 +68,12 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
       close: async () => {
         await tenants.closeAll();
         await control.close();
+        await mailer.close();
       },
     };
   } catch (err) {
     await control.close();
+    await mailer.close();
     throw err;
   }
 }

@@ -181,6 +181,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
       },
     },
     { name: 'jobs', h1: 'Background jobs', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/jobs')) },
+    { name: 'outbox', h1: 'Outbox', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/outbox')) },
     { name: 'audit log', h1: 'Audit log', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/audit')) },
     { name: 'change password', h1: 'Change your password', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/account/password')) },
     {

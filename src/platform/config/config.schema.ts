@@ -51,6 +51,15 @@ export const settingsSchema = z.object({
   KONA_INVITE_DAYS: positiveInt().default(7).describe('Days an invitation link stays valid.'),
   KONA_SHUTDOWN_GRACE_SECONDS: positiveInt().default(10).describe('On SIGTERM, how long in-flight requests may finish before exit.'),
   KONA_JOB_POLL_MS: positiveInt(50).default(1000).describe('How often a job runner looks for due jobs.'),
+  KONA_SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL' }).optional().describe(
+    'SMTP server for outgoing mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465. Unset: mail is written to the outbox in the data directory and listed in the hub.',
+  ),
+  KONA_MAIL_FROM: z
+    .string()
+    // One address, optionally with a display name; no line breaks, which would inject headers.
+    .regex(/^(?:[^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/, 'must be one address, e.g. "Happy Tails <adopt@example.org>"')
+    .default('Kona <no-reply@localhost>')
+    .describe('Sender of the mail Kona sends (From).'),
   KONA_METRICS_TOKEN: z.string().min(16).optional().describe('If set, /metrics requires `Authorization: Bearer <token>`.'),
 });
 

@@ -7,6 +7,8 @@ export interface Config {
   settings: Settings;
   dataDir: string;
   uploadsDir: string;
+  /** Where mail is written when no SMTP server is configured, one folder per rescue. */
+  outboxDir: string;
   publicUrl: URL;
   /** True when cookies must be Secure (the public URL is https). */
   secureCookies: boolean;
@@ -20,6 +22,9 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
   }
 }
+
+// Their values carry passwords or keys, so a start-up error names the setting but never echoes it.
+const secretSettings = new Set(['KONA_SMTP_URL', 'KONA_CONTROL_DATABASE_URL', 'KONA_TENANT_SERVER_URL', 'KONA_ENCRYPTION_KEYS', 'KONA_BLIND_INDEX_KEY', 'KONA_SESSION_SECRET', 'KONA_METRICS_TOKEN']);
 
 function readConfigFile(file: string): Record<string, unknown> {
   let text: string;
@@ -52,7 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? 'settings');
-      problems.push(`${name}: ${issue.message} (got ${JSON.stringify(merged[name])})`);
+      problems.push(`${name}: ${issue.message} (got ${secretSettings.has(name) ? 'a value, not shown' : JSON.stringify(merged[name])})`);
     }
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
@@ -66,6 +71,7 @@ function resolveConfig(settings: Settings): Config {
     settings,
     dataDir,
     uploadsDir: path.join(dataDir, 'uploads'),
+    outboxDir: path.join(dataDir, 'outbox'),
     publicUrl,
     secureCookies: publicUrl.protocol === 'https:',
     embeddedControlPlane: settings.KONA_CONTROL_DATABASE_URL === undefined,

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js';
 import type { Secrets } from '../crypto/secrets.js';
 import type { Database } from '../db/driver.js';
 import type { ControlSchema, StaffRole } from '../db/schema.js';
+import type { Mailer } from '../mail/mailer.js';
 import type { TenantDatabases, TenantHandle } from '../tenancy/tenant-databases.js';
 
 /** Everything a process shares between requests. Nothing here is per-tenant. */
@@ -12,6 +13,8 @@ export interface AppContext {
   control: Database<ControlSchema>;
   tenants: TenantDatabases;
   logger: Logger;
+  /** Where mail goes: the SMTP server or the outbox. */
+  mailer: Mailer;
   /** Called after the tenant registry changed in this process (hostnames, status). */
   onTenantsChanged?: () => Promise<void>;
 }

@@ -1,0 +1,12 @@
+export type { Mailer, MailDelivery, MailHealth } from './mailer.js';
+export { createMailer } from './mailer.factory.js';
+export { mailMessageSchema, sealedMailSchema } from './mail.schema.js';
+export type { MailMessage, SealedMail } from './mail.schema.js';
+export { enqueueMail, mailJobName, openMail, sealMail } from './mail.queue.js';
+export type { EnqueueMailOptions } from './mail.queue.js';
+export { deliverMail } from './mail.deliver.js';
+export type { MailDeps } from './mail.deliver.js';
+export { MailDeliveryError } from './mail.errors.js';
+export { outboxFileName, outboxFilePattern } from './outbox.js';
+export { listOutbox, readOutboxMessage } from './outbox-read.js';
+export type { OutboxEntry, OutboxMessage } from './outbox-read.js';

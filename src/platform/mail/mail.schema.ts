@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** One recipient address. */
+export const mailAddressSchema = z.email({ message: 'must be an email address' }).max(254, 'must be at most 254 characters');
+
+/** A message a feature asks Kona to send: one recipient, a one-line subject, a text body, optional HTML. */
+export const mailMessageSchema = z.object({
+  to: mailAddressSchema,
+  subject: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(300, 'must be at most 300 characters')
+    .regex(/^[^\r\n]*$/, 'must be one line'),
+  text: z.string().min(1, 'is required').max(200_000, 'must be at most 200,000 characters'),
+  html: z.string().max(500_000, 'must be at most 500,000 characters').optional(),
+});
+
+/** A validated message. */
+export type MailMessage = z.infer<typeof mailMessageSchema>;
+
+const sealed = z.string().regex(/^v1:/, 'must be encrypted with the key ring');
+
+/**
+ * The `mail.send` payload: the message's fields sealed with the key ring (the jobs table is not
+ * encrypted), plus the date and reference that make every retry build the same message.
+ */
+export const sealedMailSchema = z.object({
+  to: sealed,
+  subject: sealed,
+  text: sealed,
+  html: sealed.optional(),
+  queuedAt: z.iso.datetime(),
+  ref: z.string().regex(/^[a-f0-9]{32}$/, 'must be 32 hex digits'),
+});
+
+/** A sealed `mail.send` payload. */
+export type SealedMail = z.infer<typeof sealedMailSchema>;

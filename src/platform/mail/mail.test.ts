@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KeyRing } from '../crypto/keyring.js';
+import { MailDeliveryError } from './mail.errors.js';
+import { openMail, sealMail } from './mail.queue.js';
+import { mailMessageSchema } from './mail.schema.js';
+import { createOutboxMailer, outboxFileName, outboxFilePattern, outboxFileTime } from './outbox.js';
+import { listOutbox, readOutboxMessage } from './outbox-read.js';
+
+const ring = new KeyRing([{ id: 'k1', key: randomBytes(32) }], randomBytes(32));
+const message = { to: 'ann.adopter@example.org', subject: 'Your application for Biscuit', text: 'We would love to meet you.', html: '<p>We would love to meet you.</p>' };
+
+describe('mail messages', () => {
+  it('accepts one address and a one-line subject only', () => {
+    expect(mailMessageSchema.safeParse(message).success).toBe(true);
+    expect(mailMessageSchema.safeParse({ ...message, to: 'not an address' }).success).toBe(false);
+    expect(mailMessageSchema.safeParse({ ...message, to: 'a@example.org, b@example.org' }).success).toBe(false);
+    expect(mailMessageSchema.safeParse({ ...message, subject: 'Hi\r\nBcc: x@example.org' }).success).toBe(false);
+  });
+
+  it('seals every personal field for the jobs table and opens it again', () => {
+    const sealed = sealMail(message, ring, new Date('2025-03-01T10:15:00Z'));
+    const json = JSON.stringify(sealed);
+    for (const value of Object.values(message)) expect(json).not.toContain(value);
+    expect(sealed.queuedAt).toBe('2025-03-01T10:15:00.000Z');
+    expect(openMail(sealed, ring)).toEqual(message);
+  });
+
+  it('keeps the address, its parts and the subject out of a delivery error', () => {
+    const smtp = Object.assign(new Error('Can\'t send mail - all recipients were rejected: 550 5.1.1 <ann.adopter@example.org>: user ann.adopter unknown at example.org (re: Your application for Biscuit)'), {
+      code: 'EENVELOPE',
+      responseCode: 550,
+    });
+    const text = new MailDeliveryError(smtp, message).message;
+    expect(text).toContain('EENVELOPE, SMTP 550');
+    for (const leak of ['ann.adopter', 'example.org', 'Biscuit']) expect(text).not.toContain(leak);
+  });
+});
+
+describe('the outbox', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kona-outbox-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const mailer = createOutboxMailer(dir, 'Kona <no-reply@localhost>');
+  const delivery = { folder: 'alpha', jobId: '42', ref: 'b'.repeat(32), date: new Date('2025-03-01T10:15:00.000Z') };
+
+  it('names files by queue time and job id, in a pattern nothing else matches', () => {
+    const name = outboxFileName(delivery.date, '42');
+    expect(name).toBe('20250301T101500.000Z-42.eml');
+    expect(outboxFileTime(name)).toEqual(delivery.date);
+    for (const bad of ['../20250301T101500.000Z-42.eml', '20250301T101500.000Z-42.eml/..', '20250301T101500.000Z-4x.eml', 'keys.json']) {
+      expect(outboxFilePattern.test(bad), bad).toBe(false);
+    }
+  });
+
+  it('writes one private .eml per job, the same file again on a retry, and lists and reads it', async () => {
+    await mailer.send(message, delivery);
+    await mailer.send(message, delivery);
+    const folder = path.join(dir, 'alpha');
+    expect(readdirSync(folder)).toEqual(['20250301T101500.000Z-42.eml']);
+    expect(statSync(path.join(folder, '20250301T101500.000Z-42.eml')).mode & 0o777).toBe(0o600);
+    const { entries, total } = await listOutbox(dir, 'alpha');
+    expect(total).toBe(1);
+    expect(entries[0]).toMatchObject({ file: '20250301T101500.000Z-42.eml', to: message.to, subject: message.subject, time: delivery.date });
+    expect(await readOutboxMessage(dir, 'alpha', entries[0]!.file)).toMatchObject({ text: message.text, hasHtml: true, from: 'Kona <no-reply@localhost>' });
+    expect(await listOutbox(dir, 'beta')).toEqual({ entries: [], total: 0 });
+    expect(await mailer.health()).toMatchObject({ ok: true });
+  });
+
+  it('refuses names outside the pattern and folders that are not slugs', async () => {
+    expect(await readOutboxMessage(dir, 'alpha', '../alpha/20250301T101500.000Z-42.eml')).toBeUndefined();
+    expect(await readOutboxMessage(dir, 'alpha', '20250301T101500.000Z-43.eml')).toBeUndefined();
+    await expect(listOutbox(dir, '..')).rejects.toThrow(/slug/);
+    await expect(mailer.send(message, { ...delivery, folder: '../x' })).rejects.toThrow(/slug/);
+  });
+});
