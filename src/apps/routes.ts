@@ -3,7 +3,10 @@ import { auditRoutes } from '../features/audit/audit.routes.js';
 import { authRoutes } from '../features/auth/auth.routes.js';
 import { dashboardRoutes } from '../features/dashboard/dashboard.routes.js';
 import { dogsRoutes } from '../features/dogs/dogs.routes.js';
+import { photosRoutes } from '../features/photos/photos.routes.js';
+import { fostersRoutes } from '../features/fosters/fosters.routes.js';
 import { jobsAdminRoutes } from '../features/jobs-admin/jobs-admin.routes.js';
+import { medicalRoutes } from '../features/medical/medical.routes.js';
 import { outboxRoutes } from '../features/outbox/outbox.routes.js';
 import { settingsRoutes } from '../features/settings/settings.routes.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
@@ -17,6 +20,6 @@ import { healthRoutes } from '../platform/http/health.routes.js';
 /** Every feature's routes, by where they mount. The one place a new feature is added. */
 export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
-  tenant: [publicSiteRoutes, authRoutes, dashboardRoutes, dogsRoutes, staffRoutes, invitationRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes],
+  tenant: [publicSiteRoutes, authRoutes, dashboardRoutes, dogsRoutes, photosRoutes, fostersRoutes, medicalRoutes, staffRoutes, invitationRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes],
   operator: [operatorRoutes, maintenanceRoutes],
 };

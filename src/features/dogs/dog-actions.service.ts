@@ -13,17 +13,23 @@ const staffId = (actor: Actor) => (actor.type === 'staff' ? (actor.id ?? null) :
 /** Moves a dog to another status if the lifecycle allows it, writing the history row and the audit entry. */
 export async function changeDogStatus(db: Db, id: string, change: { to: DogStatus; reason: string }, actor: Actor): Promise<{ from: DogStatus; to: DogStatus }> {
   const dog = await getDog(db, id);
-  const from = dog.status;
+  await db.transaction().execute((tx) => applyStatusChange(tx, dog, change, actor));
+  return { from: dog.status, to: change.to };
+}
+
+/**
+ * The status change itself, inside a transaction the caller holds (another feature's command, such
+ * as assigning a foster, changes the status together with its own rows). `dog.status` is what the
+ * caller read: the update refuses if it changed since.
+ */
+export async function applyStatusChange(tx: Db, dog: { id: string; status: DogStatus }, change: { to: DogStatus; reason: string }, actor: Actor): Promise<void> {
+  const { id, status: from } = dog;
   assertTransition(from, change.to, change.reason);
-  await db.transaction().execute(async (tx) => {
-    // The status is checked again in the update: someone may have changed it since it was read.
-    if (!(await updateDogStatus(tx, id, from, change.to))) {
-      throw new KonaError('KONA_ERR_CONFLICT', 'Someone changed this dog\'s status a moment ago. Check the new status and try again.');
-    }
-    await insertStatusHistory(tx, { dog_id: id, from_status: from, to_status: change.to, reason: change.reason, changed_by: staffId(actor) });
-    await recordAudit(tx, { actor, action: 'dog.status_changed', target: { type: 'dog', id }, detail: { from, to: change.to } });
-  });
-  return { from, to: change.to };
+  if (!(await updateDogStatus(tx, id, from, change.to))) {
+    throw new KonaError('KONA_ERR_CONFLICT', 'Someone changed this dog\'s status a moment ago. Check the new status and try again.');
+  }
+  await insertStatusHistory(tx, { dog_id: id, from_status: from, to_status: change.to, reason: change.reason, changed_by: staffId(actor) });
+  await recordAudit(tx, { actor, action: 'dog.status_changed', target: { type: 'dog', id }, detail: { from, to: change.to } });
 }
 
 /** Adds a weighing to a dog's weight history. */

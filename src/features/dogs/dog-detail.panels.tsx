@@ -10,6 +10,9 @@ export interface DetailForms {
   status?: FormState;
   weight?: FormState;
   bond?: FormState;
+  foster?: FormState;
+  fosterEnd?: FormState;
+  note?: FormState;
 }
 
 /** What the dog still needs before the public site may show it as adoptable. */
@@ -90,6 +93,16 @@ export function BondPanel({ ctx, detail, canEdit, form }: { ctx: PageContext; de
   );
 }
 
+/** Where the dog's vaccinations, treatments and vet visits are kept (the medical feature's page). */
+export function MedicalLink({ ctx, detail }: { ctx: PageContext; detail: DogDetail }) {
+  return (
+    <section aria-labelledby="medical-heading">
+      <h2 id="medical-heading">Medical</h2>
+      <p><a href={`${ctx.basePath}/hub/dogs/${detail.dog.id}/medical`}>Vaccinations, treatments, vet visits and weights of {detail.dog.name}</a></p>
+    </section>
+  );
+}
+
 /** The weight history, the latest weighing first, and the form to add one. */
 export function WeightsPanel({ ctx, detail, canEdit, form, today }: { ctx: PageContext; detail: DogDetail; canEdit: boolean; form?: FormState; today: string }) {
   const state = form ?? { values: { weighed_on: today }, errors: {} };
@@ -131,6 +144,7 @@ export function Timeline({ detail }: { detail: DogDetail }) {
           <li key={i} data-kind={e.kind}>
             <time datetime={e.dateOnly ? e.at.toISOString().slice(0, 10) : e.at.toISOString()}>{stamp(e.at, e.dateOnly)}</time>{' '}
             <strong>{e.title}</strong>
+            {e.withName && <span> with {e.withName}</span>}
             {e.byName && <span> by {e.byName}</span>}
             {e.detail && <p>{e.detail}</p>}
           </li>

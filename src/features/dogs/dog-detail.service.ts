@@ -1,4 +1,6 @@
 import type { DogStatus } from '../../platform/db/schema.js';
+import { fosterPanelData, type FosterPanelData } from '../fosters/fosters.homes.js';
+import { selectPhotos, type PhotoRow } from '../photos/photos.queries.js';
 import { staffNamesByIds, type StaffDeps } from '../staff/staff.service.js';
 import { adoptability, approvedPhotoCount, type Adoptability } from './dogs.adoptability.js';
 import { isOpen, nextStatuses } from './dogs.lifecycle.js';
@@ -17,8 +19,12 @@ export interface DogDetail {
   adoptability: Adoptability;
   nextStatuses: readonly DogStatus[];
   weights: { kg: number; weighedOn: string }[];
-  timeline: (TimelineEntry & { byName?: string })[];
+  timeline: (TimelineEntry & { byName?: string; withName?: string })[];
   bondCandidates: { id: string; name: string; microchip: string | null }[];
+  /** Every photo of the dog in display order, whatever its review status. */
+  photos: PhotoRow[];
+  /** The foster home now and the fosters a dog can be placed with. */
+  foster: FosterPanelData;
 }
 
 /** Reads a dog's record with its timeline, weights, bonded partner and what it lacks to be adoptable. */
@@ -28,7 +34,7 @@ export async function dogDetail(deps: StaffDeps, id: string, today: string): Pro
   const partner = dog.bonded_with ? await selectDog(db, dog.bonded_with) : undefined;
   const weights = await selectWeights(db, id);
   const timeline = await dogTimeline(db, id);
-  const names = await staffNamesByIds(deps, [...new Set(timeline.map((e) => e.by).filter((b): b is string => !!b))]);
+  const names = await staffNamesByIds(deps, [...new Set(timeline.flatMap((e) => [e.by, e.with]).filter((b): b is string => !!b))]);
   const photos = await approvedPhotoCount(db, id);
   return {
     dog,
@@ -38,7 +44,9 @@ export async function dogDetail(deps: StaffDeps, id: string, today: string): Pro
     adoptability: adoptability({ status: dog.status, onHold: dog.on_hold, publicDescription: dog.public_description }, { approvedPhotoCount: photos }),
     nextStatuses: nextStatuses(dog.status),
     weights: weights.map((w) => ({ kg: w.kg, weighedOn: w.weighed_on })),
-    timeline: timeline.map((e) => ({ ...e, byName: e.by ? names.get(e.by) : undefined })),
+    timeline: timeline.map((e) => ({ ...e, byName: e.by ? names.get(e.by) : undefined, withName: e.with ? names.get(e.with) : undefined })),
     bondCandidates: dog.bonded_with ? [] : await selectBondCandidates(db, id, closedStatusList),
+    photos: await selectPhotos(db, id),
+    foster: await fosterPanelData(deps, dog),
   };
 }

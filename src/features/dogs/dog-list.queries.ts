@@ -14,6 +14,8 @@ export interface DogListFilter {
   size?: TenantSchema['dogs']['size'];
   bornAfter?: string;
   bornOnOrBefore?: string;
+  /** Only dogs in this foster's care now (the staff id). */
+  fosterId?: string;
 }
 
 // LIKE treats % and _ as wildcards: a name search for "50%" must match those characters only.
@@ -32,6 +34,7 @@ function filtered<O>(query: SelectQueryBuilder<TenantSchema, 'dogs', O>, f: DogL
   if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
   if (f.excludeStatuses?.length) q = q.where('status', 'not in', f.excludeStatuses);
   if (f.size) q = q.where('size', '=', f.size);
+  if (f.fosterId) q = q.where('foster_id', '=', f.fosterId);
   // Bounds are YYYY-MM-DD text; the column is typed as the Date drivers return.
   if (f.bornAfter) q = q.where(sql<string>`birth_date`, '>', f.bornAfter);
   if (f.bornOnOrBefore) q = q.where(sql<string>`birth_date`, '<=', f.bornOnOrBefore);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
+import { selectPrimaryPhotos, type PrimaryPhoto } from '../photos/photos.queries.js';
 import { countDogs, selectDogPage, type DogListFilter } from './dog-list.queries.js';
 import { closedStatuses } from './dogs.lifecycle.js';
 import { dogsPerPage, type DogListQuery } from './dogs.schema.js';
@@ -18,6 +19,8 @@ export interface DogListRow {
   /** Age in words, "(est.)" when estimated; null when unknown. */
   age: string | null;
   onHold: boolean;
+  /** The primary photo, shown as a thumbnail; absent when the dog has none. */
+  photo?: PrimaryPhoto;
 }
 
 /** The filter a list query asks for. With no status chosen, closed records (adopted, gone) stay out. */
@@ -31,6 +34,7 @@ export function filterOf(query: DogListQuery, today: string): DogListFilter {
   if (query.status === '') f.excludeStatuses = [...closedStatuses];
   else if (query.status !== 'all') f.statuses = [query.status];
   if (query.size) f.size = query.size;
+  if (query.foster) f.fosterId = query.foster;
   if (query.age) Object.assign(f, ageBandBounds(query.age, today));
   return f;
 }
@@ -42,6 +46,7 @@ export async function listDogs(db: Kysely<TenantSchema>, query: DogListQuery, to
   const pages = Math.max(1, Math.ceil(total / dogsPerPage));
   const page = Math.min(query.page, pages);
   const rows = await selectDogPage(db, filter, { limit: dogsPerPage, offset: (page - 1) * dogsPerPage });
+  const primaries = await selectPrimaryPhotos(db, rows.map((r) => r.id));
   const dogs = rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -53,6 +58,7 @@ export async function listDogs(db: Kysely<TenantSchema>, query: DogListQuery, to
     location: r.location,
     age: r.birth_date ? `${ageText(ageOn(r.birth_date, today))}${r.birth_date_estimated ? ' (est.)' : ''}` : null,
     onHold: r.on_hold,
+    photo: primaries.get(r.id),
   }));
   return { dogs, total, page, pages };
 }

@@ -1,5 +1,6 @@
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
+import { HubThumbnail } from '../photos/photos.views.js';
 import type { DogListRow } from './dog-list.service.js';
 import { ChoiceSelect } from './dogs.components.js';
 import { ageBandChoices, labelOf, sexChoices, sizeChoices, statusChoices } from './dogs.fields.js';
@@ -14,6 +15,8 @@ export interface DogListProps {
   page: number;
   pages: number;
   canEdit: boolean;
+  /** Foster homes to filter by. */
+  fosters?: { id: string; name: string }[];
 }
 
 const statusFilter = [{ value: '', label: 'In care (not adopted or gone)' }, { value: 'all', label: 'All dogs' }, ...statusChoices];
@@ -21,14 +24,14 @@ const statusFilter = [{ value: '', label: 'In care (not adopted or gone)' }, { v
 /** The list's URL for another page, keeping the search and filters. */
 function pageHref(base: string, query: DogListQuery, page: number): string {
   const params = new URLSearchParams();
-  for (const key of ['q', 'status', 'size', 'age'] as const) if (query[key]) params.set(key, query[key]);
+  for (const key of ['q', 'status', 'size', 'age', 'foster'] as const) if (query[key]) params.set(key, query[key]);
   if (page > 1) params.set('page', String(page));
   const qs = params.toString();
   return qs ? `${base}?${qs}` : base;
 }
 
-function Filters({ ctx, query }: { ctx: PageContext; query: DogListQuery }) {
-  const form = { values: { q: query.q, status: query.status, size: query.size, age: query.age }, errors: {} };
+function Filters({ ctx, query, fosters }: { ctx: PageContext; query: DogListQuery; fosters: { id: string; name: string }[] }) {
+  const form = { values: { q: query.q, status: query.status, size: query.size, age: query.age, foster: query.foster }, errors: {} };
   return (
     <form method="get" action={`${ctx.basePath}/hub/dogs`} class="stack" role="search" aria-label="Find dogs">
       <div>
@@ -38,6 +41,7 @@ function Filters({ ctx, query }: { ctx: PageContext; query: DogListQuery }) {
       <ChoiceSelect form={form} name="status" label="Status" options={statusFilter} />
       <ChoiceSelect form={form} name="size" label="Size" options={[{ value: '', label: 'Any size' }, ...sizeChoices]} />
       <ChoiceSelect form={form} name="age" label="Age" options={[{ value: '', label: 'Any age' }, ...ageBandChoices]} />
+      {fosters.length > 0 && <ChoiceSelect form={form} name="foster" label="Foster home" options={[{ value: '', label: 'Any or none' }, ...fosters.map((f) => ({ value: f.id, label: f.name }))]} />}
       <div><button type="submit">Search</button> <a href={`${ctx.basePath}/hub/dogs`}>Clear</a></div>
     </form>
   );
@@ -49,12 +53,13 @@ function DogTable({ ctx, dogs }: { ctx: PageContext; dogs: DogListRow[] }) {
       <table>
         <caption id="dogs-caption">Dogs found</caption>
         <thead>
-          <tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Sex</th><th scope="col">Age</th><th scope="col">Size</th><th scope="col">Breeds</th><th scope="col">Location</th></tr>
+          <tr><th scope="col">Name</th><th scope="col">Photo</th><th scope="col">Status</th><th scope="col">Sex</th><th scope="col">Age</th><th scope="col">Size</th><th scope="col">Breeds</th><th scope="col">Location</th></tr>
         </thead>
         <tbody>
           {dogs.map((d) => (
             <tr key={d.id}>
               <th scope="row"><a href={`${ctx.basePath}/hub/dogs/${d.id}`}>{d.name}</a></th>
+              <td>{d.photo ? <HubThumbnail basePath={ctx.basePath ?? ''} sha256={d.photo.sha256} alt={d.photo.alt || `Photo of ${d.name}`} width={d.photo.width} height={d.photo.height} box={80} /> : '—'}</td>
               <td>{labelOf(statusChoices, d.status)}{d.onHold ? ' (on hold)' : ''}</td>
               <td>{labelOf(sexChoices, d.sex)}</td>
               <td>{d.age ?? 'Unknown'}</td>
@@ -90,7 +95,7 @@ export function DogListPage(props: DogListProps) {
     <Layout ctx={ctx} title="Dogs">
       <h1>Dogs</h1>
       {props.canEdit && <p><a class="button" href={`${ctx.basePath}/hub/dogs/new`}>Add a dog</a></p>}
-      <Filters ctx={ctx} query={props.query} />
+      <Filters ctx={ctx} query={props.query} fosters={props.fosters ?? []} />
       <p role="status">{props.total === 0 ? 'No dogs match.' : `${props.total} ${props.total === 1 ? 'dog matches' : 'dogs match'}.`}</p>
       {props.dogs.length > 0 && <DogTable ctx={ctx} dogs={props.dogs} />}
       <Pager ctx={ctx} query={props.query} page={props.page} pages={props.pages} />

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
+import { countApprovedPhotos } from '../photos/photos.queries.js';
 import { statusLabel } from './dogs.lifecycle.js';
 
 /** The parts of a dog that decide whether the public may see it as adoptable. */
@@ -25,10 +26,7 @@ export function adoptability(dog: AdoptabilityFacts, extra: { approvedPhotoCount
   return { adoptable: missing.length === 0, missing };
 }
 
-/**
- * How many approved photos a dog has. Photos arrive with the photos feature; until then no dog has
- * one, so nothing is queried and every dog reports the photo as missing.
- */
-export async function approvedPhotoCount(_db: Kysely<TenantSchema>, _dogId: string): Promise<number> {
-  return 0;
+/** How many approved photos a dog has (pending and rejected ones never count). */
+export async function approvedPhotoCount(db: Kysely<TenantSchema>, dogId: string): Promise<number> {
+  return countApprovedPhotos(db, dogId);
 }

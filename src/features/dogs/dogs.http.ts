@@ -23,6 +23,11 @@ export function canEditDogs(request: FastifyRequest): boolean {
   return request.actor?.kind === 'staff' && can(request.actor.role, 'dogs.edit');
 }
 
+/** Whether the signed-in person may read medical records (decides whether the page links to them). */
+export function canViewMedical(request: FastifyRequest): boolean {
+  return request.actor?.kind === 'staff' && can(request.actor.role, 'medical.view');
+}
+
 /** Sends a rendered page with a status code. */
 export function sendPage(reply: FastifyReply, status: number, page: VNode<any>) {
   return reply.code(status).type('text/html').send(renderPage(page));

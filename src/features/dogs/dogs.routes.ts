@@ -2,6 +2,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import type { FormState } from '../../platform/http/views/forms.js';
+import { fosterHomesToChoose } from '../fosters/fosters.service.js';
+import { staffDepsOf } from '../staff/staff.deps.js';
 import { dogActionRoutes, showDog } from './dog-actions.routes.js';
 import { DogFormPage, dogFormValues, newDogValues } from './dog-form.views.js';
 import { listDogs } from './dog-list.service.js';
@@ -25,7 +27,8 @@ export const dogsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/hub/dogs', view, async (request, reply) => {
     const query = dogListQuerySchema.parse(request.query ?? {});
     const result = await listDogs(request.tenant!.db.kysely, query, isoToday());
-    return sendPage(reply, 200, h(DogListPage, { ctx: page(request, 'hub'), query, ...result, canEdit: canEditDogs(request) }));
+    const fosters = await fosterHomesToChoose(staffDepsOf(request));
+    return sendPage(reply, 200, h(DogListPage, { ctx: page(request, 'hub'), query, ...result, canEdit: canEditDogs(request), fosters }));
   });
 
   app.get('/hub/dogs/new', edit, async (request, reply) => showForm(request, reply, 200, { values: newDogValues(isoToday()), errors: {} }));

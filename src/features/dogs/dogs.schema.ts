@@ -132,6 +132,8 @@ export const dogListQuerySchema = z.object({
   status: z.enum(['', 'all', ...valuesOf(statusChoices)]).catch('').default(''),
   size: z.enum(['', ...valuesOf(sizeChoices)]).catch('').default(''),
   age: z.enum(['', ...valuesOf(ageBandChoices)]).catch('').default(''),
+  /** A foster's staff id: only the dogs in that foster home now. */
+  foster: z.union([z.literal(''), z.uuid()]).catch('').default(''),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),
 });
 

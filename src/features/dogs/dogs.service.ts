@@ -3,7 +3,7 @@ import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { closedStatuses, initialStatus } from './dogs.lifecycle.js';
-import { countDogsByStatus, insertDog, insertStatusHistory, selectDog, selectDogIdByMicrochip, updateDogRow, type DogRow } from './dogs.queries.js';
+import { countDogsByStatus, insertDog, insertStatusHistory, selectDog, selectDogIdByMicrochip, selectWeights, updateDogRow, type DogRow } from './dogs.queries.js';
 import type { BirthInput, DogForm } from './dogs.schema.js';
 import { ageOn, isoToday, monthsBefore } from './dogs.values.js';
 
@@ -102,4 +102,9 @@ export async function dogCounts(db: Db): Promise<{ inCare: number; available: nu
   let inCare = 0;
   for (const [status, n] of byStatus) if (!closedStatuses.has(status)) inCare += n;
   return { inCare, available: byStatus.get('available') ?? 0 };
+}
+
+/** A dog's weighings, the latest first: how other features (medical) read the weight history. */
+export async function weightHistory(db: Db, dogId: string): Promise<{ kg: number; weighedOn: string }[]> {
+  return (await selectWeights(db, dogId)).map((w) => ({ kg: w.kg, weighedOn: w.weighed_on }));
 }

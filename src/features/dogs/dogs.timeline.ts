@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { TenantSchema } from '../../platform/db/schema.js';
+import { medicalTimelineEntries } from '../medical/medical.timeline.js';
+import { photoTimelineEntries } from '../photos/photos.timeline.js';
 import { statusLabel } from './dogs.lifecycle.js';
+import { fosterEntries, noteEntries } from '../fosters/fosters.timeline.js';
 import { selectStatusHistory, selectWeights } from './dogs.queries.js';
 
 /** One entry of a dog's timeline, whatever feature it comes from. */
@@ -15,6 +18,8 @@ export interface TimelineEntry {
   detail?: string;
   /** The staff member who recorded it, by id. */
   by: string | null;
+  /** Another staff member the entry is about (the foster of a placement), by id. */
+  with?: string | null;
 }
 
 /** Reads one dog's entries of one kind. */
@@ -44,7 +49,7 @@ const weightEntries: TimelineSource = async (db, dogId) =>
   });
 
 /** Where the timeline reads from. The notes, medical and photos features add their sources here. */
-export const timelineSources: readonly TimelineSource[] = [statusEntries, weightEntries];
+export const timelineSources: readonly TimelineSource[] = [statusEntries, weightEntries, noteEntries, fosterEntries, medicalTimelineEntries, photoTimelineEntries];
 
 /** A dog's timeline from every source, newest first. */
 export async function dogTimeline(db: Kysely<TenantSchema>, dogId: string, sources = timelineSources): Promise<TimelineEntry[]> {

@@ -15,6 +15,14 @@ type Tristate = 'yes' | 'no' | 'unknown';
 /** Where a dog is in its time at the rescue. */
 export type DogStatus = 'intake' | 'medical_hold' | 'in_foster' | 'available' | 'adoption_pending' | 'adopted' | 'returned' | 'transferred_out' | 'deceased';
 
+/** Where a dog photo is in review: only approved photos are public. */
+export type PhotoStatus = 'pending' | 'approved' | 'rejected';
+
+/** Vaccines the medical record names; 'other' carries its name in the label. */
+export type VaccinationType = 'rabies' | 'dhpp' | 'leptospirosis' | 'bordetella' | 'other';
+/** A one-off treatment or an ongoing medication. */
+export type TreatmentKind = 'treatment' | 'medication';
+
 /** Tables shared by both database kinds. */
 export interface CommonTables {
   login_attempts: { id: Generated<string>; account_key: string; address_key: string; succeeded: boolean; at: Timestamp };
@@ -145,6 +153,23 @@ export interface TenantSchema extends CommonTables {
     changed_by: string | null;
     changed_at: Timestamp;
   };
+  dog_photos: {
+    id: Generated<string>;
+    dog_id: string;
+    /** The original's blob key; originals are never served (they keep EXIF, GPS included). */
+    sha256: string;
+    /** Blob key of each derived variant by "<size>.<ext>" (thumbnail.webp, medium.jpg, …). */
+    variants: ColumnType<Record<string, string>, string, string>;
+    width: number;
+    height: number;
+    alt_text: Generated<string>;
+    status: ColumnType<PhotoStatus, PhotoStatus | undefined, PhotoStatus>;
+    is_primary: Generated<boolean>;
+    position: Generated<number>;
+    uploaded_by: string | null;
+    approved_by: string | null;
+    created_at: Timestamp;
+  };
   dog_weights: {
     id: Generated<string>;
     dog_id: string;
@@ -153,6 +178,56 @@ export interface TenantSchema extends CommonTables {
     weighed_on: DateColumn;
     recorded_by: string | null;
     recorded_at: Timestamp;
+  };
+  /** A dog's stay with a foster home (fosters feature); ended_on is null while it lasts. */
+  foster_assignments: {
+    id: Generated<string>;
+    dog_id: string;
+    foster_id: string;
+    started_on: DateColumn;
+    ended_on: NullableDateColumn;
+    assigned_by: string | null;
+    ended_by: string | null;
+    created_at: Timestamp;
+    ended_at: NullableTimestamp;
+  };
+  /** A plain-text note on a dog's timeline (fosters feature). */
+  dog_notes: { id: Generated<string>; dog_id: string; author_id: string | null; body: string; created_at: Timestamp };
+  vaccinations: {
+    id: Generated<string>;
+    dog_id: string;
+    type: VaccinationType;
+    label: Generated<string>;
+    given_on: DateColumn;
+    due_on: NullableDateColumn;
+    given_by: Generated<string>;
+    notes: Generated<string>;
+    created_by: string | null;
+    created_at: Timestamp;
+  };
+  treatments: {
+    id: Generated<string>;
+    dog_id: string;
+    kind: TreatmentKind;
+    name: string;
+    dose: Generated<string>;
+    schedule: Generated<string>;
+    starts_on: DateColumn;
+    ends_on: NullableDateColumn;
+    next_due_on: NullableDateColumn;
+    notes: Generated<string>;
+    created_by: string | null;
+    created_at: Timestamp;
+  };
+  vet_visits: {
+    id: Generated<string>;
+    dog_id: string;
+    clinic: string;
+    visit_on: DateColumn;
+    reason: string;
+    outcome: Generated<string>;
+    created_by: string | null;
+    created_at: Timestamp;
   };
 }
 

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KonaError } from '../errors/errors.js';
 import type { AppContext } from './context.js';
@@ -77,11 +78,9 @@ export function accessGuard(ctx: AppContext) {
     const isUnsafe = unsafe.has(request.method);
     const binding = csrfBinding(ctx, request, reply, !isUnsafe);
     request.csrfToken = binding ? csrfTokenFor(secret, binding) : '';
-    if (isUnsafe) {
+    if (isUnsafe && !csrfDeferredToRoute(request)) {
       const presented = (request.body as Record<string, unknown> | undefined)?.[csrfField] ?? request.headers[csrfHeader];
-      if (!binding || !csrfTokenValid(secret, binding, presented)) {
-        throw new KonaError('KONA_ERR_CSRF', 'This form had expired or came from another site, so nothing was changed. Go back, reload the page and send it again.');
-      }
+      if (!binding || !csrfTokenValid(secret, binding, presented)) throw csrfError();
     }
     const permission = request.routeOptions.config.permission ?? 'public';
     if (permission === 'public') return;
@@ -95,6 +94,41 @@ export function accessGuard(ctx: AppContext) {
       throw new KonaError('KONA_ERR_FORBIDDEN', `Your role (${actor.role}) does not allow this. Ask an admin of this rescue if you need it.`);
     }
   };
+}
+
+function csrfError(): KonaError {
+  return new KonaError('KONA_ERR_CSRF', 'This form had expired or came from another site, so nothing was changed. Go back, reload the page and send it again.');
+}
+
+// A multipart body is streamed by its route, not parsed before this hook, so its `_csrf` field
+// cannot be read here. Only a route that opts in (`config.csrf: 'in-route'`) may take the check
+// over, and only for a multipart request without the header; it must call `assertCsrf` before it
+// touches any file. Every other request is checked here as before.
+function csrfDeferredToRoute(request: FastifyRequest): boolean {
+  return (
+    request.routeOptions.config.csrf === 'in-route' &&
+    request.headers[csrfHeader] === undefined &&
+    /^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '')
+  );
+}
+
+/** For a route with `config.csrf: 'in-route'`: throws KONA_ERR_CSRF unless `presented` is this visitor's token. */
+export function assertCsrf(request: FastifyRequest, presented: unknown): void {
+  const expected = request.csrfToken;
+  if (!expected || typeof presented !== 'string' || !safeEqual(expected, presented)) throw csrfError();
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** 'in-route': a multipart upload route checks the CSRF token itself (see assertCsrf). */
+    csrf?: 'in-route';
+  }
 }
 
 function denyAnonymous(request: FastifyRequest, reply: FastifyReply, signIn: string) {

@@ -1,11 +1,16 @@
+import type { StaffRole } from '../db/schema.js';
 import type { FastifyRequest } from 'fastify';
 import type { Assets } from './assets.js';
 import { can, type Permission } from './permissions.js';
 import type { PageContext } from './views/layout.js';
 
-const hubNav: { path: string; label: string; permission: Permission }[] = [
+// `roles` narrows an entry to some roles (a foster's own list means nothing to staff).
+const hubNav: { path: string; label: string; permission: Permission; roles?: StaffRole[] }[] = [
   { path: '/hub', label: 'Dashboard', permission: 'hub.view' },
   { path: '/hub/dogs', label: 'Dogs', permission: 'dogs.view' },
+  { path: '/hub/my-dogs', label: 'My dogs', permission: 'notes.write', roles: ['foster'] },
+  { path: '/hub/fosters', label: 'Foster homes', permission: 'fosters.manage' },
+  { path: '/hub/medical/due', label: 'Medical due', permission: 'medical.view' },
   { path: '/hub/staff', label: 'Staff', permission: 'staff.manage' },
   { path: '/hub/settings', label: 'Settings', permission: 'settings.manage' },
   { path: '/hub/jobs', label: 'Jobs', permission: 'jobs.manage' },
@@ -28,7 +33,7 @@ export function pageContextFor(assets: Assets) {
     if (area === 'hub' || area === 'operator') base.notices = request.siteNotices ?? [];
     if (actor?.kind === 'staff' && area === 'hub') {
       base.user = { name: actor.name, role: actor.role };
-      base.nav = hubNav.filter((n) => can(actor.role, n.permission)).map((n) => ({ href: `${request.basePath}${n.path}`, label: n.label }));
+      base.nav = hubNav.filter((n) => can(actor.role, n.permission) && (!n.roles || n.roles.includes(actor.role))).map((n) => ({ href: `${request.basePath}${n.path}`, label: n.label }));
     }
     if (actor?.kind === 'operator' && area === 'operator') {
       base.user = { name: actor.username, role: 'operator' };

@@ -1,0 +1,26 @@
+import type { VNode } from 'preact';
+import { Layout, type PageContext } from '../../platform/http/views/layout.js';
+import { Notice } from '../../platform/http/views/forms.js';
+import { TreatmentsPanel, VaccinationsPanel, VisitsPanel, WeightsPanel, type MedicalForms, type PanelProps } from './medical.panels.js';
+import type { MedicalRecord } from './medical.service.js';
+
+/** One section of the medical page. */
+export type MedicalPanel = (props: PanelProps) => VNode<any> | null;
+
+/** The medical page's sections in order. Attached documents add their panel here with the uploads work. */
+export const medicalPanels: readonly MedicalPanel[] = [VaccinationsPanel, TreatmentsPanel, VisitsPanel, WeightsPanel];
+
+/** A dog's medical record: vaccinations, treatments, vet visits and weights, with forms for editors. */
+export function MedicalPage(props: { ctx: PageContext; record: MedicalRecord; canEdit: boolean; today: string; forms?: MedicalForms; notice?: string; message?: string }) {
+  const { ctx, record } = props;
+  const panelProps: PanelProps = { ctx, record, canEdit: props.canEdit, forms: props.forms ?? {}, today: props.today };
+  return (
+    <Layout ctx={ctx} title={`${record.dog.name}: medical`}>
+      <p><a href={`${ctx.basePath}/hub/dogs/${record.dog.id}`}>Back to {record.dog.name}</a></p>
+      <h1>{record.dog.name}: medical record</h1>
+      {props.notice && <Notice>{props.notice}</Notice>}
+      {props.message && <div class="notice error" role="alert">{props.message}</div>}
+      {medicalPanels.map((Panel, i) => <Panel key={i} {...panelProps} />)}
+    </Layout>
+  );
+}

@@ -1,0 +1,95 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { KonaError, notFound } from '../../platform/errors/errors.js';
+import { wantsJson } from '../../platform/http/errors.js';
+import { parseForm } from '../../platform/http/forms.js';
+import { serveBlob } from '../../platform/images/index.js';
+import { showDog } from '../dogs/dog-actions.routes.js';
+import { actorOf, dogIdOf, isRefusal } from '../dogs/dogs.http.js';
+import { getDog } from '../dogs/dogs.service.js';
+import { maxFilesPerUpload, receivePhotos, type UploadResult } from './photos.receive.js';
+import { selectVariantsBySha } from './photos.queries.js';
+import { altTextSchema, moveSchema, photoParamsSchema, servedPhotoParamsSchema } from './photos.schema.js';
+import { approvePhoto, makePrimaryPhoto, movePhoto, rejectPhoto, setPhotoAltText } from './photos.service.js';
+import { isVariantFile, photoStoreOf, variantContentType } from './photos.store.js';
+
+const db = (request: FastifyRequest) => request.tenant!.db.kysely;
+
+/** Serves one variant of a photo found by its original's sha; approved photos only unless `anyStatus`. */
+async function serveVariant(request: FastifyRequest, reply: FastifyReply, anyStatus: boolean) {
+  const parsed = servedPhotoParamsSchema.safeParse(request.params);
+  if (!parsed.success || !isVariantFile(parsed.data.variant)) throw notFound('That photo');
+  const row = await selectVariantsBySha(db(request), parsed.data.sha, !anyStatus);
+  const key = row?.variants[parsed.data.variant];
+  if (!key) throw notFound('That photo');
+  return serveBlob(request, reply, { store: photoStoreOf(request), key, contentType: variantContentType(parsed.data.variant) });
+}
+
+/** The status a batch answers with: 200 when anything was stored, else the first refusal's. */
+function batchStatus(results: UploadResult[]): number {
+  if (results.some((r) => r.ok)) return 200;
+  return results[0]?.status ?? 400;
+}
+
+function uploadRoutes(app: FastifyInstance): void {
+  // CSRF is checked in the route (receivePhotos) before any file is read: the body streams.
+  app.post('/hub/dogs/:id/photos', { config: { permission: 'photos.upload', csrf: 'in-route' } }, async (request, reply) => {
+    const dogId = dogIdOf(request);
+    if (!request.isMultipart()) throw new KonaError('KONA_ERR_BAD_REQUEST', 'Send photos with the upload form (multipart/form-data).');
+    await getDog(db(request), dogId);
+    const results = await receivePhotos(request, dogId);
+    if (results.length === 0) results.push({ name: 'No file', ok: false, status: 400, message: 'Choose at least one photo to upload.' });
+    const status = batchStatus(results);
+    if (wantsJson(request)) return reply.code(status).send({ results });
+    return showDog(request, reply, dogId, status, { uploadResults: results });
+  });
+}
+
+type PhotoAction = (request: FastifyRequest, dogId: string, photoId: string) => Promise<unknown>;
+
+function actionRoute(app: FastifyInstance, name: string, permission: 'photos.approve' | 'photos.upload', done: string, action: PhotoAction): void {
+  app.post(`/hub/dogs/:id/photos/:photoId/${name}`, { config: { permission } }, async (request, reply) => {
+    const dogId = dogIdOf(request);
+    const params = photoParamsSchema.safeParse(request.params);
+    if (!params.success) throw notFound('That photo');
+    try {
+      await action(request, dogId, params.data.photoId);
+    } catch (err) {
+      if (!isRefusal(err)) throw err;
+      return showDog(request, reply, dogId, err.status, { message: err.message });
+    }
+    return reply.redirect(`${request.basePath}/hub/dogs/${dogId}?done=${done}#photos`, 303);
+  });
+}
+
+function formOrRefuse<T>(result: { ok: true; data: T } | { ok: false; state: { errors: Record<string, string> } }, what: string): T {
+  if (result.ok) return result.data;
+  throw new KonaError('KONA_ERR_VALIDATION', `${what}: ${Object.entries(result.state.errors).map(([k, v]) => `${k} ${v}`).join('; ')}.`);
+}
+
+/** Dog photos: upload, review, order and alt text in the hub; variants served publicly once approved. */
+export const photosRoutes: FastifyPluginAsync = async (app) => {
+  const maxBytes = app.kona.ctx.config.settings.KONA_UPLOAD_MAX_MB * 1024 * 1024;
+  // Registered in this scope only: no other route accepts multipart. fileSize sits one byte above
+  // the limit so putStream, which counts while writing, is what refuses an oversized file.
+  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: maxBytes + 1, files: maxFilesPerUpload, fields: 5, fieldSize: 1024, parts: maxFilesPerUpload + 5 } });
+
+  uploadRoutes(app);
+  actionRoute(app, 'approve', 'photos.approve', 'photo-approved', (r, dogId, id) => approvePhoto(db(r), dogId, id, actorOf(r)));
+  actionRoute(app, 'reject', 'photos.approve', 'photo-rejected', (r, dogId, id) => rejectPhoto(db(r), dogId, id, actorOf(r)));
+  actionRoute(app, 'primary', 'photos.approve', 'photo-primary', (r, dogId, id) => makePrimaryPhoto(db(r), dogId, id, actorOf(r)));
+  actionRoute(app, 'move', 'photos.approve', 'photo-moved', (r, dogId, id) =>
+    movePhoto(db(r), dogId, id, formOrRefuse(parseForm(moveSchema, r.body), 'The photo was not moved').direction, actorOf(r)));
+  actionRoute(app, 'alt', 'photos.upload', 'photo-alt', (r, dogId, id) =>
+    setPhotoAltText(db(r), dogId, id, formOrRefuse(parseForm(altTextSchema, r.body), 'The alt text was not saved').alt_text, actorOf(r)));
+
+  app.get('/photos/:sha/:variant', { config: { permission: 'public' } }, (request, reply) => serveVariant(request, reply, false));
+  // Pending photos are shown to staff for review: never stored by a shared cache.
+  app.get('/hub/photos/:sha/:variant', {
+    config: { permission: 'dogs.view' },
+    onSend: async (_request, reply, payload) => {
+      if (reply.statusCode === 200 || reply.statusCode === 304) reply.header('cache-control', 'private, max-age=3600');
+      return payload;
+    },
+  }, (request, reply) => serveVariant(request, reply, true));
+};
