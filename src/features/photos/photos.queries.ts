@@ -98,3 +98,31 @@ export async function updateAltText(db: Db, photoId: string, altText: string): P
 export async function updatePositions(db: Db, positions: { id: string; position: number }[]): Promise<void> {
   for (const p of positions) await db.updateTable('dog_photos').set({ position: p.position }).where('id', '=', p.id).execute();
 }
+
+/** An approved photo as the public site shows it. */
+export interface PublicPhoto {
+  sha256: string;
+  alt: string;
+  width: number;
+  height: number;
+  isPrimary: boolean;
+}
+
+/** The approved photos of these dogs, in display order, by dog id (dogs without one are absent). */
+export async function selectApprovedPhotos(db: Db, dogIds: readonly string[]): Promise<Map<string, PublicPhoto[]>> {
+  const out = new Map<string, PublicPhoto[]>();
+  if (dogIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('dog_photos')
+    .select(['dog_id', 'sha256', 'alt_text', 'width', 'height', 'is_primary'])
+    .where('dog_id', 'in', dogIds)
+    .where('status', '=', 'approved')
+    .orderBy('dog_id').orderBy('position').orderBy('created_at').orderBy('id')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.dog_id) ?? [];
+    list.push({ sha256: r.sha256, alt: r.alt_text, width: r.width, height: r.height, isPrimary: r.is_primary });
+    out.set(r.dog_id, list);
+  }
+  return out;
+}

@@ -1,27 +1,97 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { notFound } from '../../platform/errors/errors.js';
 import { Layout, renderPage } from '../../platform/http/views/layout.js';
 import { listTenants } from '../../platform/tenancy/tenants.service.js';
+import { getAdoptableDog, listAdoptableDogs } from '../dogs/dogs.public.js';
+import { isoToday } from '../dogs/dogs.values.js';
+import { absoluteUrl, feedDog, filterOf, listingQueryOf, photoPath, publicCacheControl, summary } from './site.service.js';
+import { DogCards, DogPage, Filters } from './site.views.js';
 
-/** A rescue's public home page. The dog listing arrives with the rescue-core work. */
+const dogParams = z.object({ id: z.uuid() });
+
+/** A rescue's public site: the adoptable dogs, each dog's page and a JSON feed. */
 export const publicSiteRoutes: FastifyPluginAsync = async (app) => {
-  const { page } = app.kona;
+  const { page, ctx: appCtx } = app.kona;
+  const db = (request: FastifyRequest) => request.tenant!.db.kysely;
+  const rescueNameOf = (request: FastifyRequest) => request.rescueName ?? request.tenant!.name;
+  const abs = (request: FastifyRequest) => (path: string) => absoluteUrl(appCtx.config.publicUrl, request.basePath, path);
+  // The frame's context is built without spreading it: reading its CSRF token would set a cookie,
+  // and these pages carry no form that needs one, so an edge cache can store them.
+  const frame = (request: FastifyRequest) => {
+    const ctx = page(request);
+    ctx.rescueName = rescueNameOf(request);
+    return ctx;
+  };
+
   app.get('/', { config: { permission: 'public' } }, async (request, reply) => {
-    const settings = await request.tenant!.db.kysely.selectFrom('rescue_settings').select(['name', 'tagline']).executeTakeFirst();
-    const ctx = { ...page(request), rescueName: settings?.name ?? request.tenant!.name };
-    reply.header('cache-control', 'public, max-age=60');
+    const settings = await db(request).selectFrom('rescue_settings').select(['tagline']).executeTakeFirst();
+    const ctx = frame(request);
+    const query = listingQueryOf(request.query);
+    const filter = filterOf(query);
+    const filtered = Object.values(query).some((v) => v !== undefined);
+    const today = isoToday();
+    const dogs = await listAdoptableDogs(db(request), filter, today);
+    const basePath = request.basePath;
+    reply.header('cache-control', publicCacheControl);
     return reply.type('text/html').send(
       renderPage(
-        <Layout ctx={ctx} title="Home">
+        <Layout ctx={ctx} title="Home" head={[
+          <meta key="d" name="description" content={`Dogs looking for a home with ${ctx.rescueName}.`} />,
+          <link key="c" rel="canonical" href={abs(request)('/')} />,
+        ]}>
           <h1>{ctx.rescueName}</h1>
           {settings?.tagline && <p>{settings.tagline}</p>}
           <section aria-labelledby="dogs-heading">
             <h2 id="dogs-heading">Dogs looking for a home</h2>
-            <p>No dogs are listed yet. Please check back soon.</p>
+            <Filters basePath={basePath} query={query} />
+            <DogCards basePath={basePath} dogs={dogs} today={today} filtered={filtered} />
           </section>
-          <p><a href={`${ctx.basePath}/hub`}>Staff and volunteers: sign in to the hub</a></p>
+          <p><a href={`${basePath}/dogs.json`}>These dogs as a JSON feed</a></p>
+          <p><a href={`${basePath}/hub`}>Staff and volunteers: sign in to the hub</a></p>
         </Layout>,
       ),
     );
+  });
+
+  app.get('/dogs/:id', { config: { permission: 'public' } }, async (request, reply) => {
+    const params = dogParams.safeParse(request.params);
+    const today = isoToday();
+    const dog = params.success ? await getAdoptableDog(db(request), params.data.id, today) : undefined;
+    if (!dog) throw notFound('That dog');
+    const partner = dog.bondedWith ? await getAdoptableDog(db(request), dog.bondedWith, today) : undefined;
+    const ctx = frame(request);
+    const url = abs(request);
+    const description = summary(dog.description);
+    const title = `${dog.name}, looking for a home with ${ctx.rescueName}`;
+    reply.header('cache-control', publicCacheControl);
+    return reply.type('text/html').send(
+      renderPage(
+        <Layout ctx={ctx} title={dog.name} head={[
+          <meta key="d" name="description" content={description} />,
+          <meta key="ot" property="og:title" content={title} />,
+          <meta key="od" property="og:description" content={description} />,
+          <meta key="oi" property="og:image" content={url(photoPath(dog.primary.sha256, 'large.jpg'))} />,
+          <meta key="oa" property="og:image:alt" content={dog.primary.alt} />,
+          <meta key="oy" property="og:type" content="website" />,
+          <meta key="ou" property="og:url" content={url(`/dogs/${dog.id}`)} />,
+          <meta key="tc" name="twitter:card" content="summary_large_image" />,
+          <link key="c" rel="canonical" href={url(`/dogs/${dog.id}`)} />,
+        ]}>
+          <DogPage basePath={request.basePath} dog={dog} partner={partner} today={today} rescueName={ctx.rescueName!} />
+        </Layout>,
+      ),
+    );
+  });
+
+  app.get('/dogs.json', { config: { permission: 'public' } }, async (request, reply) => {
+    const today = isoToday();
+    const dogs = await listAdoptableDogs(db(request), {}, today);
+    reply.header('cache-control', publicCacheControl);
+    return reply.type('application/json; charset=utf-8').send({
+      rescue: { name: rescueNameOf(request) },
+      dogs: dogs.map((d) => feedDog(d, today, abs(request))),
+    });
   });
 };
 

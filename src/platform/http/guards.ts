@@ -76,11 +76,23 @@ export function accessGuard(ctx: AppContext) {
     // No route matched: the not-found page changes nothing, so it needs neither token nor role.
     if (request.is404) return;
     const isUnsafe = unsafe.has(request.method);
-    const binding = csrfBinding(ctx, request, reply, !isUnsafe);
-    request.csrfToken = binding ? csrfTokenFor(secret, binding) : '';
-    if (isUnsafe && !csrfDeferredToRoute(request)) {
-      const presented = (request.body as Record<string, unknown> | undefined)?.[csrfField] ?? request.headers[csrfHeader];
-      if (!binding || !csrfTokenValid(secret, binding, presented)) throw csrfError();
+    if (!isUnsafe && !request.actor) {
+      // The pre-session cookie is created only when a page reads the token (it renders a form):
+      // a page without one sets no cookie, so a shared cache may store it.
+      let token: string | undefined;
+      Object.defineProperty(request, 'csrfToken', {
+        configurable: true,
+        enumerable: true,
+        get: () => (token ??= csrfTokenFor(secret, csrfBinding(ctx, request, reply, true)!)),
+        set: (value: string) => { token = value; },
+      });
+    } else {
+      const binding = csrfBinding(ctx, request, reply, false);
+      request.csrfToken = binding ? csrfTokenFor(secret, binding) : '';
+      if (isUnsafe && !csrfDeferredToRoute(request)) {
+        const presented = (request.body as Record<string, unknown> | undefined)?.[csrfField] ?? request.headers[csrfHeader];
+        if (!binding || !csrfTokenValid(secret, binding, presented)) throw csrfError();
+      }
     }
     const permission = request.routeOptions.config.permission ?? 'public';
     if (permission === 'public') return;

@@ -27,7 +27,8 @@ export function pageContextFor(assets: Assets) {
       css: assets.url('kona.css'),
       basePath: request.tenant ? request.basePath : undefined,
       rescueName: request.rescueName ?? request.tenant?.name,
-      csrfToken: request.csrfToken,
+      // Read when a form needs it: reading it may create the pre-session cookie.
+      get csrfToken() { return request.csrfToken; },
       area,
     };
     if (area === 'hub' || area === 'operator') base.notices = request.siteNotices ?? [];

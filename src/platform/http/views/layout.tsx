@@ -25,7 +25,7 @@ export function Csrf({ token }: { token: string }) {
 }
 
 /** The HTML frame: skip link, header with navigation, main landmark, footer. */
-export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren }) {
+export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren; /** Extra elements for <head> (meta tags for sharing). */ head?: ComponentChildren }) {
   const { ctx } = props;
   const home = ctx.area === 'operator' ? '/operator' : ctx.area === 'hub' ? `${ctx.basePath}/hub` : `${ctx.basePath ?? ''}/`;
   const brand = ctx.area === 'operator' ? 'Kona operator' : (ctx.rescueName ?? 'Kona');
@@ -36,6 +36,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · ${brand}`}</title>
         <link rel="stylesheet" href={ctx.css} />
+        {props.head}
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

@@ -1,0 +1,90 @@
+import { sql, type Kysely } from 'kysely';
+import type { TenantSchema } from '../../platform/db/schema.js';
+import { selectApprovedPhotos, type PublicPhoto } from '../photos/photos.queries.js';
+import { adoptability } from './dogs.adoptability.js';
+import { ageBandBounds } from './dogs.values.js';
+
+type Db = Kysely<TenantSchema>;
+type Dogs = TenantSchema['dogs'];
+
+/** What the public listing may be narrowed by. */
+export interface PublicDogFilter {
+  size?: Dogs['size'];
+  sex?: 'female' | 'male';
+  ageBand?: 'puppy' | 'young' | 'adult' | 'senior';
+  goodWithDogs?: boolean;
+  goodWithCats?: boolean;
+  goodWithChildren?: boolean;
+}
+
+/** An adoptable dog as the public may see it: public fields only, with its approved photos in order. */
+export interface PublicDog {
+  id: string;
+  name: string;
+  sex: 'male' | 'female' | 'unknown';
+  size: Dogs['size'];
+  birthDate: string | null;
+  birthDateEstimated: boolean;
+  goodWithDogs: string;
+  goodWithCats: string;
+  goodWithChildren: string;
+  energy: string | null;
+  adoptionFeeCents: number | null;
+  description: string;
+  bondedWith: string | null;
+  photos: PublicPhoto[];
+  /** The primary photo, else the first approved one. */
+  primary: PublicPhoto;
+}
+
+const publicColumns = [
+  'id', 'name', 'sex', 'size', 'birth_date_estimated', 'good_with_dogs', 'good_with_cats', 'good_with_children', 'energy',
+  'adoption_fee_cents', 'public_description', 'bonded_with', 'status', 'on_hold',
+  sql<string | null>`to_char(birth_date, 'YYYY-MM-DD')`.as('birth_date'),
+] as const;
+
+async function withPhotos(db: Db, rows: Awaited<ReturnType<typeof candidates>>): Promise<PublicDog[]> {
+  const photos = await selectApprovedPhotos(db, rows.map((r) => r.id));
+  const out: PublicDog[] = [];
+  for (const r of rows) {
+    // Every public photo has alt text: the dog's name when none was written.
+    const list = (photos.get(r.id) ?? []).map((p) => ({ ...p, alt: p.alt.trim() || `Photo of ${r.name}` }));
+    const facts = { status: r.status, onHold: r.on_hold, publicDescription: r.public_description };
+    if (!adoptability(facts, { approvedPhotoCount: list.length }).adoptable) continue;
+    out.push({
+      id: r.id, name: r.name, sex: r.sex, size: r.size, birthDate: r.birth_date, birthDateEstimated: r.birth_date_estimated,
+      goodWithDogs: r.good_with_dogs, goodWithCats: r.good_with_cats, goodWithChildren: r.good_with_children, energy: r.energy,
+      adoptionFeeCents: r.adoption_fee_cents, description: r.public_description, bondedWith: r.bonded_with,
+      photos: list, primary: list.find((p) => p.isPrimary) ?? list[0]!,
+    });
+  }
+  return out;
+}
+
+// Narrowed in SQL to dogs that may be adoptable; adoptability() has the final word.
+function candidates(db: Db, f: PublicDogFilter, today: string, id?: string) {
+  let q = db.selectFrom('dogs').select(publicColumns).where('status', '=', 'available').where('on_hold', '=', false)
+    .where(sql<string>`trim(public_description)`, '<>', '');
+  if (id) q = q.where('id', '=', id);
+  if (f.size) q = q.where('size', '=', f.size);
+  if (f.sex) q = q.where('sex', '=', f.sex);
+  if (f.goodWithDogs) q = q.where('good_with_dogs', '=', 'yes');
+  if (f.goodWithCats) q = q.where('good_with_cats', '=', 'yes');
+  if (f.goodWithChildren) q = q.where('good_with_children', '=', 'yes');
+  if (f.ageBand) {
+    const b = ageBandBounds(f.ageBand, today);
+    if (b.bornAfter) q = q.where(sql<string>`birth_date`, '>', b.bornAfter);
+    if (b.bornOnOrBefore) q = q.where(sql<string>`birth_date`, '<=', b.bornOnOrBefore);
+  }
+  return q.orderBy(sql`lower(name)`).orderBy('id').execute();
+}
+
+/** The rescue's adoptable dogs matching the filter, by name. */
+export async function listAdoptableDogs(db: Db, f: PublicDogFilter, today: string): Promise<PublicDog[]> {
+  return withPhotos(db, await candidates(db, f, today));
+}
+
+/** One dog, only when it is adoptable (undefined otherwise, so a non-public dog never shows). */
+export async function getAdoptableDog(db: Db, id: string, today: string): Promise<PublicDog | undefined> {
+  return (await withPhotos(db, await candidates(db, {}, today, id)))[0];
+}

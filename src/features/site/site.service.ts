@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { PublicDog, PublicDogFilter } from '../dogs/dogs.public.js';
+import { labelOf, sexChoices, sizeChoices, valuesOf } from '../dogs/dogs.fields.js';
+import { ageOn, ageText, formatCents } from '../dogs/dogs.values.js';
+
+/** Cache lifetime of public pages: short, with stale-while-revalidate so an edge cache can absorb traffic. */
+export const publicCacheControl = 'public, max-age=60, stale-while-revalidate=600';
+
+const optional = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().catch(undefined);
+const yes = z.literal('yes').optional().catch(undefined);
+
+/** The listing's filters from the query string; anything unexpected is ignored. */
+export const listingQuerySchema = z.object({
+  size: z.preprocess((v) => (v === '' ? undefined : v), optional(valuesOf(sizeChoices))),
+  sex: z.preprocess((v) => (v === '' ? undefined : v), optional(['female', 'male'])),
+  age: z.preprocess((v) => (v === '' ? undefined : v), optional(['puppy', 'young', 'adult', 'senior'])),
+  good_with_dogs: yes,
+  good_with_cats: yes,
+  good_with_children: yes,
+});
+export type ListingQuery = z.output<typeof listingQuerySchema>;
+
+/** Parses the listing's query string (never fails: a bad value is no filter). */
+export function listingQueryOf(query: unknown): ListingQuery {
+  const parsed = listingQuerySchema.safeParse(query ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+/** The dogs query's filter for a parsed listing query. */
+export function filterOf(q: ListingQuery): PublicDogFilter {
+  return {
+    size: q.size, sex: q.sex, ageBand: q.age,
+    goodWithDogs: q.good_with_dogs === 'yes', goodWithCats: q.good_with_cats === 'yes', goodWithChildren: q.good_with_children === 'yes',
+  };
+}
+
+/** A public age: "2 years", "1 year, 6 months", "puppy, 4 months"; estimated ages say "about". */
+export function publicAge(dog: Pick<PublicDog, 'birthDate' | 'birthDateEstimated'>, today: string): string {
+  if (!dog.birthDate) return 'age unknown';
+  const age = ageOn(dog.birthDate, today);
+  const about = dog.birthDateEstimated ? 'about ' : '';
+  if (age.years < 1) return `puppy, ${about}${ageText(age)}`;
+  return `${about}${ageText(age.years >= 2 ? { years: age.years, months: 0 } : age)}`;
+}
+
+export const sexLabel = (dog: Pick<PublicDog, 'sex'>) => labelOf(sexChoices, dog.sex);
+export const sizeLabel = (dog: Pick<PublicDog, 'size'>) => labelOf(sizeChoices, dog.size);
+
+/** The adoption fee in words. */
+export function feeText(cents: number | null): string {
+  return cents === null ? 'Ask the rescue' : cents === 0 ? 'No fee' : formatCents(cents);
+}
+
+/** Absolute URL of a path on this rescue's site. */
+export function absoluteUrl(publicUrl: URL, basePath: string, path: string): string {
+  return new URL(`${basePath}${path}`, publicUrl).toString();
+}
+
+/** Path of a public photo variant. */
+export function photoPath(sha256: string, variant: string): string {
+  return `/photos/${sha256}/${variant}`;
+}
+
+/** A plain-text description as paragraphs (blank lines separate them). */
+export function paragraphs(text: string): string[] {
+  return text.split(/\r?\n\s*\r?\n/).map((p) => p.trim()).filter(Boolean);
+}
+
+/** A short summary for meta descriptions. */
+export function summary(text: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
+}
+
+/** One dog of the JSON feed. */
+export function feedDog(dog: PublicDog, today: string, abs: (path: string) => string) {
+  return {
+    id: dog.id,
+    name: dog.name,
+    sex: dog.sex,
+    size: dog.size,
+    age: publicAge(dog, today),
+    description: dog.description,
+    fee: dog.adoptionFeeCents === null ? null : formatCents(dog.adoptionFeeCents),
+    photo: { url: abs(photoPath(dog.primary.sha256, 'large.jpg')), alt: dog.primary.alt },
+    url: abs(`/dogs/${dog.id}`),
+  };
+}
