@@ -10,6 +10,7 @@ import type { Actor } from '../platform/audit/audit.js';
 import { KonaError } from '../platform/errors/errors.js';
 import type { AdminRequest, AdminResponse } from '../platform/runtime/admin-socket.js';
 import { createTenant, listTenants, migrateAllTenants, setTenantStatus, type TenancyContext } from '../platform/tenancy/tenants.service.js';
+import { seedDemoRescue } from './demo-seed.js';
 import type { Runtime } from './runtime.js';
 
 const cli: Actor = { type: 'operator', id: 'cli' };
@@ -96,7 +97,8 @@ export async function createDemoRescue(rt: Runtime) {
   const handle = await rt.ctx.tenants.get('demo');
   const password = generatePassword();
   const email = 'admin@demo.kona.local';
-  await createStaff({ db: handle!.db.kysely, keyRing: rt.ctx.secrets.keyRing }, { email, name: 'Demo Admin', role: 'admin', password }, { type: 'system' });
+  const adminId = await createStaff({ db: handle!.db.kysely, keyRing: rt.ctx.secrets.keyRing }, { email, name: 'Demo Admin', role: 'admin', password }, { type: 'system' });
   await handle!.db.kysely.updateTable('rescue_settings').set({ tagline: 'A demonstration rescue: every dog here is made up.' }).execute();
+  await seedDemoRescue(rt, handle!, adminId);
   return { slug: 'demo', email, password };
 }

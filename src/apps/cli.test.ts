@@ -3,10 +3,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { testEnv } from '../../test/harness/app.js';
 import { createServerDatabase } from '../../test/harness/databases.js';
 import { packageRoot } from '../platform/runtime/paths.js';
+
+// Real processes on two busy cores: starting Kona (and the demo rescue) can take tens of seconds.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // The real `kona` binary, run as a child process: what an operator types is what is tested.
 const root = packageRoot();
@@ -21,7 +24,7 @@ interface Ran {
 
 function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd: root, env, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(file, args, { cwd: root, env, timeout: 90_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr });
     });
   });
@@ -44,7 +47,7 @@ function startServe(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url:
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kona serve did not start within 30 s:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`kona serve did not start within 90 s:\n${out}`)), 90_000);
     child.stdout!.on('data', () => {
       const match = /Kona is serving at (\S+)/.exec(out);
       if (match) {

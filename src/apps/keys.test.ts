@@ -63,7 +63,7 @@ describe('kona keys rotate on the embedded default', () => {
       const runner = await createJobRunner(rt, logger);
       await runner.runOnce();
       const status = await runAdminCommand(rt, { command: 'keys.status', args: {} });
-      expect(status).toEqual({ ok: true, result: { currentKey: 'k2', valuesPerKey: { demo: { k2: 2 } } } });
+      expect(status).toEqual({ ok: true, result: { currentKey: 'k2', valuesPerKey: { demo: { k2: 4 } } } });
       const app = await buildWebApp(rt, { logger: false });
       const res = await new Browser(app).signIn('/r/demo', demo.email, demo.password);
       expect(res.statusCode).toBe(303);

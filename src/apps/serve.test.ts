@@ -3,12 +3,15 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { csrfFrom, testEnv } from '../../test/harness/app.js';
 import { freePort } from '../../test/harness/postgres.js';
 import { adminSocketPath } from '../platform/runtime/admin-socket.js';
 import { lockPath } from '../platform/runtime/lock.js';
 import { packageRoot } from '../platform/runtime/paths.js';
+
+// Real processes on two busy cores: starting Kona (and the demo rescue) can take tens of seconds.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // `kona serve` as a real process: signals, the lock file and the socket cannot be tested in-process.
 const root = packageRoot();
@@ -49,7 +52,7 @@ function probe(url: string): Promise<number | string> {
 }
 
 /** Polls until `until` accepts the probe's answer. */
-async function poll(url: string, until: (answer: number | string) => boolean, served: Served, timeoutMs = 30_000): Promise<void> {
+async function poll(url: string, until: (answer: number | string) => boolean, served: Served, timeoutMs = 90_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!until(await probe(url))) {
     if (served.child.exitCode !== null) throw new Error(`kona serve exited ${served.child.exitCode}:\n${served.output()}`);

@@ -20,7 +20,12 @@ export function variantContentType(name: VariantFile): 'image/webp' | 'image/jpe
 
 /** The request's rescue's blob store: one directory per tenant under the uploads directory. */
 export function photoStoreOf(request: FastifyRequest): BlobStore {
-  return new LocalBlobStore(path.join(request.server.kona.ctx.config.uploadsDir, request.tenant!.slug));
+  return photoStoreFor(request.server.kona.ctx.config.uploadsDir, request.tenant!.slug);
+}
+
+/** A rescue's blob store outside a request (the demo seed): `<uploadsDir>/<slug>`. */
+export function photoStoreFor(uploadsDir: string, slug: string): BlobStore {
+  return new LocalBlobStore(path.join(uploadsDir, slug));
 }
 
 /** Largest upload accepted, in bytes (KONA_UPLOAD_MAX_MB). */

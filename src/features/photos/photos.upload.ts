@@ -55,6 +55,11 @@ export async function storePhoto(deps: PhotoDeps, dogId: string, source: AsyncIt
   });
 }
 
+/** Stores a photo already held in memory (the demo seed's generated pictures), as {@link storePhoto} does. */
+export function storePhotoBuffer(deps: PhotoDeps, dogId: string, data: Buffer, by: { actor: Actor; approved: boolean }): Promise<StoredPhoto> {
+  return storePhoto(deps, dogId, Readable.from([data]), by);
+}
+
 // Reads the stored original back (bounded by the upload limit), checks it by content and stores
 // each variant under its own hash.
 async function derive(store: BlobStore, sha256: string) {

@@ -1,0 +1,68 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listAdoptableDogs } from '../features/dogs/dogs.public.js';
+import { isoToday } from '../features/dogs/dogs.values.js';
+import { fosterHomes } from '../features/fosters/fosters.homes.js';
+import { medicalDue } from '../features/medical/medical.due.js';
+import { photoStoreFor, variantFiles } from '../features/photos/photos.store.js';
+import { loadConfig } from '../platform/config/config.js';
+import { createLogger } from '../platform/logging/logger.js';
+import { createDemoRescue } from './admin-commands.js';
+import { openRuntime } from './runtime.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('the demo rescue on the embedded default', () => {
+  it('is seeded with a dozen made-up dogs at every stage, photos, medical records and foster notes', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'kona-demo-'));
+    dirs.push(dataDir);
+    const config = loadConfig({ KONA_DATA_DIR: dataDir, KONA_LOG_LEVEL: 'silent', KONA_JOBS: 'false' });
+    const rt = await openRuntime(config, createLogger('silent'));
+    try {
+      const started = performance.now();
+      await createDemoRescue(rt);
+      const seconds = (performance.now() - started) / 1000;
+      console.info(`demo rescue created and seeded in ${seconds.toFixed(2)} s`);
+      const db = (await rt.ctx.tenants.get('demo'))!.db.kysely;
+      const today = isoToday();
+
+      const dogs = await db.selectFrom('dogs').select(['id', 'status', 'public_description']).execute();
+      expect(dogs).toHaveLength(12);
+      expect(new Set(dogs.map((d) => d.status))).toEqual(new Set(['available', 'intake', 'medical_hold', 'in_foster', 'adoption_pending', 'adopted']));
+      expect(dogs.every((d) => /demo dog/.test(d.public_description))).toBe(true);
+
+      const adoptable = await listAdoptableDogs(db, {}, today);
+      expect(adoptable.length).toBeGreaterThanOrEqual(6);
+      const store = path.join(config.uploadsDir, 'demo');
+      const blobs = photoStoreFor(config.uploadsDir, 'demo');
+      for (const dog of adoptable) {
+        expect(dog.photos.length).toBeGreaterThan(0);
+        const photo = await db.selectFrom('dog_photos').select(['status', 'variants']).where('dog_id', '=', dog.id).where('status', '=', 'approved').executeTakeFirstOrThrow();
+        const variants = photo.variants as Record<string, string>;
+        for (const name of variantFiles) {
+          const sha = variants[name];
+          expect(sha, `${dog.name} ${name}`).toMatch(/^[0-9a-f]{64}$/);
+          const blob = await blobs.get(sha!);
+          expect(blob?.size, `${dog.name} ${name} in ${store}`).toBeGreaterThan(0);
+          blob!.stream.destroy();
+        }
+      }
+      expect(adoptable.some((d) => d.bondedWith)).toBe(true);
+
+      const due = await medicalDue(db, today);
+      expect(due.overdue.length).toBeGreaterThanOrEqual(1);
+      expect(due.upcoming.length).toBeGreaterThanOrEqual(1);
+
+      const notes = await db.selectFrom('dog_notes').innerJoin('staff', 'staff.id', 'dog_notes.author_id').select(['dog_notes.id', 'staff.role']).execute();
+      expect(notes.some((n) => n.role === 'foster')).toBe(true);
+      const homes = await fosterHomes({ db, keyRing: rt.ctx.secrets.keyRing });
+      expect(homes.some((h) => h.dogs.length === 2)).toBe(true);
+      expect(existsSync(store)).toBe(true);
+    } finally {
+      await rt.close();
+    }
+  });
+});
