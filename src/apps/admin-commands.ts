@@ -9,6 +9,7 @@ import { createOperator, generatePassword } from '../features/operator/operator.
 import type { Actor } from '../platform/audit/audit.js';
 import { KonaError } from '../platform/errors/errors.js';
 import type { AdminRequest, AdminResponse } from '../platform/runtime/admin-socket.js';
+import { removeTenant } from '../platform/tenancy/tenants.remove.js';
 import { createTenant, listTenants, migrateAllTenants, setTenantStatus, type TenancyContext } from '../platform/tenancy/tenants.service.js';
 import { seedDemoRescue } from './demo-seed.js';
 import type { Runtime } from './runtime.js';
@@ -45,6 +46,11 @@ const commands: Record<string, (rt: Runtime, args: Record<string, unknown>) => P
     await setTenantStatus(tenancy(rt), String(args.slug), 'active', cli);
     await rt.ctx.onTenantsChanged?.();
     return { slug: args.slug, status: 'active' };
+  },
+  'tenant.remove': async (rt, args) => {
+    const removed = await removeTenant(tenancy(rt), String(args.slug), typeof args.confirm === 'string' ? args.confirm : undefined, cli);
+    await rt.ctx.onTenantsChanged?.();
+    return removed;
   },
   'tenant.invite-admin': async (rt, args) => ({ link: await inviteAdmin(rt, String(args.slug), String(args.email)) }),
   // Opening the runtime already migrated everything; this reports the state (and retries failed tenants).

@@ -112,6 +112,22 @@ describe('kona CLI with no server running', () => {
     expect(res.stderr).toMatch(/KONA_PORT: .*\(got "abc"\)/);
   });
 
+  it('removes a rescue only when its slug is repeated, deleting its database folder', async () => {
+    await kona(env, 'tenant', 'create', 'short-lived', '--name', 'Short Lived');
+    const tenantDir = path.join(env.KONA_DATA_DIR!, 'tenants', 'short-lived');
+    expect(existsSync(tenantDir)).toBe(true);
+    const unconfirmed = await kona(env, 'tenant', 'remove', 'short-lived');
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.stderr).toContain('--confirm short-lived');
+    expect(existsSync(tenantDir)).toBe(true);
+    const removed = await kona(env, 'tenant', 'remove', 'short-lived', '--confirm', 'short-lived');
+    expect(removed.code).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ slug: 'short-lived', dbKind: 'embedded' });
+    expect(existsSync(tenantDir)).toBe(false);
+    expect((await kona(env, 'tenant', 'list')).stdout).not.toContain('short-lived');
+    expect((await kona(env, 'tenant', 'remove', 'short-lived', '--confirm', 'short-lived')).stderr).toContain('No rescue with slug "short-lived"');
+  });
+
   it('creates an operator and prints the generated password once', async () => {
     const res = await kona(env, 'operator', 'create', 'ops');
     expect(res.code).toBe(0);

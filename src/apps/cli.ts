@@ -126,6 +126,11 @@ tenant.command('list').description('List rescues').action(async () => {
 tenant.command('disable <slug>').description('Switch a rescue\'s site and hub off (data is kept)').action(async (slug: string) => print(await admin(loadConfig(), { command: 'tenant.disable', args: { slug } })));
 tenant.command('enable <slug>').description('Switch a disabled rescue back on').action(async (slug: string) => print(await admin(loadConfig(), { command: 'tenant.enable', args: { slug } })));
 tenant
+  .command('remove <slug>')
+  .description('Delete a rescue and all its data (its database, uploads and outbox); e.g. the demo rescue')
+  .option('--confirm <slug>', 'repeat the slug: nothing is deleted without it')
+  .action(async (slug: string, o: { confirm?: string }) => print(await admin(loadConfig(), { command: 'tenant.remove', args: { slug, confirm: o.confirm } })));
+tenant
   .command('invite-admin <slug> <email>')
   .description('Print an invitation link that makes <email> an admin of the rescue')
   .action(async (slug: string, email: string) => print(await admin(loadConfig(), { command: 'tenant.invite-admin', args: { slug, email } })));
