@@ -58,8 +58,16 @@ describe('the demo rescue on the embedded default', () => {
 
       const notes = await db.selectFrom('dog_notes').innerJoin('staff', 'staff.id', 'dog_notes.author_id').select(['dog_notes.id', 'staff.role']).execute();
       expect(notes.some((n) => n.role === 'foster')).toBe(true);
+      // The foster's notes notified the admin, so the demo's notifications page is not empty.
+      const inbox = await db.selectFrom('notifications').select(['kind', 'read_at']).execute();
+      expect(inbox.filter((n) => n.kind === 'foster.note').length).toBeGreaterThanOrEqual(2);
+      expect(inbox.some((n) => n.read_at !== null) && inbox.some((n) => n.read_at === null)).toBe(true);
       const homes = await fosterHomes({ db, keyRing: rt.ctx.secrets.keyRing });
       expect(homes.some((h) => h.dogs.length === 2)).toBe(true);
+      const applications = await db.selectFrom('applications').select('status').execute();
+      expect(new Set(applications.map((a) => a.status))).toEqual(new Set(['new', 'in_review', 'interview_scheduled', 'approved', 'denied']));
+      const contacts = await db.selectFrom('contacts').select('roles').execute();
+      expect(contacts.some((c) => c.roles.includes('vet'))).toBe(true);
       expect(existsSync(store)).toBe(true);
     } finally {
       await rt.close();

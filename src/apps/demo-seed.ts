@@ -8,14 +8,19 @@ import { createDog } from '../features/dogs/dogs.service.js';
 import { isoToday } from '../features/dogs/dogs.values.js';
 import { assignFoster } from '../features/fosters/fosters.service.js';
 import { addNote } from '../features/fosters/notes.service.js';
+import { readNotification } from '../features/notifications/notifications.service.js';
 import { addDays } from '../features/medical/medical.due.js';
 import { vaccinationSchema, treatmentSchema, visitSchema } from '../features/medical/medical.schema.js';
 import { addTreatment, addVaccination, addVisit } from '../features/medical/medical.service.js';
+import { seedDemoDocument } from '../features/medical/documents.demo.js';
 import { generatePassword } from '../features/operator/operator.service.js';
 import { setPhotoAltText } from '../features/photos/photos.service.js';
 import { photoStoreFor } from '../features/photos/photos.store.js';
 import { storePhotoBuffer } from '../features/photos/photos.upload.js';
 import { createStaff } from '../features/staff/staff.service.js';
+import { seedDemoContacts } from '../features/people/people.demo.js';
+import { seedDemoApplications } from '../features/adoptions/apply.demo.js';
+import { seedDemoContract } from '../features/contracts/contracts.demo.js';
 import type { Runtime } from './runtime.js';
 
 /** One made-up dog of the demo rescue and where it stands. */
@@ -152,6 +157,9 @@ export async function seedDemoRescue(rt: Runtime, handle: TenantHandle, adminId:
   await addNote(db, id('hazel'), 'Met the resident cat today: lots of sniffing, no drama. Eating well, loves her squeaky carrot. (Demo note.)', foster);
   await addNote(db, id('ziggy'), 'Ziggy is very excited about his new family\'s visits. He walks nicely on a harness now. (Demo note.)', foster);
   await addNote(db, id('noodle'), 'Noodle came in a little shy but took treats from hand by the evening. (Demo note.)', { id: adminId, role: 'admin' });
+  // The foster's notes notified the admin (no dog has a staff contact): show one as already read.
+  const oldest = await db.selectFrom('notifications').select('id').where('staff_id', '=', adminId).orderBy('created_at').limit(1).executeTakeFirst();
+  if (oldest) await readNotification(db, adminId, oldest.id);
 
   const vaccinate = (key: string, v: Record<string, string>) => addVaccination(db, id(key), vaccinationSchema.parse({ given_by: 'Demo Vet Clinic', ...v }), actor);
   await vaccinate('waffles', { type: 'rabies', given_on: addDays(today, -380), due_on: addDays(today, -15) });
@@ -159,8 +167,12 @@ export async function seedDemoRescue(rt: Runtime, handle: TenantHandle, adminId:
   await vaccinate('hazel', { type: 'dhpp', given_on: addDays(today, -21), due_on: addDays(today, 4) });
   await vaccinate('juniper', { type: 'rabies', given_on: addDays(today, -30), due_on: addDays(today, 335) });
   await vaccinate('tumble', { type: 'bordetella', given_on: addDays(today, -14), due_on: addDays(today, 351) });
-  await addTreatment(db, id('waffles'), treatmentSchema.parse({ kind: 'medication', name: 'Ear drops (demo)', dose: '3 drops', schedule: 'Twice a day', starts_on: addDays(today, -10), ends_on: addDays(today, 10), next_due_on: addDays(today, 1) }), actor);
+  await addTreatment(db, id('waffles'), treatmentSchema.parse({ kind: 'medication', name: 'Ear drops (demo)', dose: '3 drops', schedule: 'Twice a day', repeat_every: '1', repeat_unit: 'day', starts_on: addDays(today, -10), ends_on: addDays(today, 10), next_due_on: addDays(today, 1) }), actor);
   await addVisit(db, id('waffles'), visitSchema.parse({ clinic: 'Demo Vet Clinic', visit_on: addDays(today, -10), reason: 'Head shaking, scratching the left ear', outcome: 'Ear infection; drops prescribed, recheck in two weeks.' }), actor);
+  await seedDemoDocument(photoDeps, id('waffles'), 'Waffles', actor);
+  await seedDemoContacts({ db, keyRing }, actor);
+  await seedDemoApplications(db, keyRing, id, adminId);
+  await seedDemoContract({ db, ring: keyRing, jobs: rt.jobs, rescueName: handle.name }, new URL(`/r/${handle.slug}`, rt.ctx.config.publicUrl).toString(), adminId);
   return { dogs: demoDogs.length };
 }
 

@@ -1,21 +1,28 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { staffEncryptedColumns } from '../features/staff/staff.encryption.js';
+import { peopleEncryptedColumns } from '../features/people/people.encryption.js';
+import { adoptionsEncryptedColumns } from '../features/adoptions/adoptions.encryption.js';
+import { pruneApplicationAttempts } from '../features/adoptions/apply.limits.js';
+import { contractsEncryptedColumns } from '../features/contracts/contracts.encryption.js';
 import { pruneAttempts } from '../platform/auth/login-throttle.js';
 import type { KeyRing } from '../platform/crypto/keyring.js';
 import { deliverMail, mailJobName, sealedMailSchema, type Mailer } from '../platform/mail/index.js';
 import { reencryptTable, type EncryptedColumns } from '../platform/crypto/reencrypt.js';
 import type { TenantSchema } from '../platform/db/schema.js';
-import { defineJob, type JobDefinition } from '../platform/jobs/index.js';
+import { defineJob, type JobDefinition, type JobRegistry } from '../platform/jobs/index.js';
+import type { TenantFanOut } from '../platform/tenancy/fan-out.js';
+import { medicalDueJob, notificationJobs } from '../features/notifications/notifications.jobs.js';
+import { maintenanceAnnouncedJob } from '../features/notifications/maintenance-announcements.js';
 
 /**
  * Every job Kona declares. A process refuses to start if one has no handler below, so a job
  * enqueued by one release is never left without a worker that knows it.
  */
-export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'keys.reencrypt', 'mail.send'] as const;
+export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'keys.reencrypt', 'mail.send', medicalDueJob, maintenanceAnnouncedJob] as const;
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
-export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns];
+export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns];
 
 /** What handlers need from the running process. */
 export interface JobDeps {
@@ -23,6 +30,10 @@ export interface JobDeps {
   keyRing: () => KeyRing;
   /** The mail adapter (SMTP or the outbox). */
   mailer: () => Mailer;
+  /** The job registry, for handlers that queue further jobs (mail). */
+  jobs: () => JobRegistry;
+  /** Runs a step on every active rescue, for control-plane jobs that fan out. */
+  eachTenant: TenantFanOut;
 }
 
 /** The handlers, one per declared job. */
@@ -43,6 +54,8 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
         if (ctx.source.label === 'control') return;
         const db = ctx.source.db.kysely as unknown as Kysely<TenantSchema>;
         await db.deleteFrom('sessions').where('last_seen_at', '<', new Date(Date.now() - 7 * 86_400_000)).execute();
+        // Public application attempts count for an hour; older ones only take space.
+        await pruneApplicationAttempts(db);
       },
     }),
     defineJob({
@@ -68,5 +81,6 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
       maxAttempts: 20,
       handler: async (payload, ctx) => deliverMail(deps, payload, ctx),
     }),
+    ...notificationJobs(deps),
   ] as JobDefinition<z.ZodType>[];
 }

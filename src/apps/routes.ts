@@ -11,15 +11,27 @@ import { outboxRoutes } from '../features/outbox/outbox.routes.js';
 import { settingsRoutes } from '../features/settings/settings.routes.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
 import { landingRoutes, publicSiteRoutes } from '../features/site/site.routes.js';
+import { embedRoutes } from '../features/site/embed.routes.js';
 import { maintenanceNotices } from '../features/maintenance/maintenance.notices.js';
 import { maintenanceRoutes } from '../features/maintenance/maintenance.routes.js';
 import { invitationRoutes } from '../features/staff/invitations.routes.js';
 import { staffRoutes } from '../features/staff/staff.routes.js';
+import { peopleRoutes } from '../features/people/people.routes.js';
+import { questionsRoutes } from '../features/adoptions/questions.routes.js';
+import { applyRoutes } from '../features/adoptions/apply.routes.js';
+import { applicationsHubRoutes } from '../features/adoptions/inbox.routes.js';
+import { adoptionTemplatesRoutes } from '../features/adoptions/templates.routes.js';
+import { unreadNotificationCount } from '../features/notifications/notifications.hooks.js';
+import { notificationsRoutes } from '../features/notifications/notifications.routes.js';
+import { contractSigningRoutes } from '../features/contracts/contracts.sign.routes.js';
+import { contractsRoutes } from '../features/contracts/contracts.routes.js';
+import { exportRoutes } from '../features/export/export.routes.js';
 import { healthRoutes } from '../platform/http/health.routes.js';
 
 /** Every feature's routes, by where they mount. The one place a new feature is added. */
 export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
-  tenant: [publicSiteRoutes, authRoutes, dashboardRoutes, dogsRoutes, photosRoutes, fostersRoutes, medicalRoutes, staffRoutes, invitationRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes],
+  // unreadNotificationCount first: its hook (the hub header's count) must cover every tenant route.
+  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, authRoutes, dashboardRoutes, dogsRoutes, photosRoutes, fostersRoutes, medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
   operator: [operatorRoutes, maintenanceRoutes],
 };

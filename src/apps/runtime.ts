@@ -12,6 +12,7 @@ import { createMailer } from '../platform/mail/index.js';
 import { createMetrics, type Metrics } from '../platform/metrics/metrics.js';
 import { TenantDatabases } from '../platform/tenancy/tenant-databases.js';
 import { migrateAllTenants } from '../platform/tenancy/tenants.service.js';
+import { tenantFanOut } from '../platform/tenancy/fan-out.js';
 import { declaredJobs, jobDefinitions } from './jobs.js';
 
 /** An opened Kona: control plane and tenants migrated, secrets loaded, jobs registered. */
@@ -41,7 +42,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
   let ctx: AppContext | undefined;
   const mailer = createMailer(config);
   const jobs = new JobRegistry();
-  for (const def of jobDefinitions({ keyRing: () => (ctx?.secrets ?? secrets).keyRing, mailer: () => mailer })) jobs.register(def);
+  for (const def of jobDefinitions({ keyRing: () => (ctx?.secrets ?? secrets).keyRing, mailer: () => mailer, jobs: () => jobs, eachTenant: (step) => tenantFanOut(ctx!.control.kysely, () => ctx!.tenants)(step) })) jobs.register(def);
   jobs.assertComplete(declaredJobs);
   const metrics = createMetrics();
   const control = await openControl(config, metrics);
@@ -56,7 +57,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
       (handle) => metrics.addPoolSource(metrics.tenantLabel(handle.slug), () => handle.db.poolStats()),
       (slug) => metrics.removePoolSource(metrics.tenantLabel(slug)),
     );
-    ctx = { config, secrets, control, tenants, logger, mailer };
+    ctx = { config, secrets, control, tenants, logger, mailer, jobs };
     for (const r of await migrateAllTenants({ control: control.kysely, dataDir: config.dataDir, embeddedAllowed: config.embeddedControlPlane, tenants })) {
       if (r.error) logger.error({ tenant: r.slug, err: r.error }, 'tenant migration failed; its site stays closed until fixed');
       else if (r.applied) logger.info({ tenant: r.slug, migrations: r.applied }, 'tenant migrated');

@@ -199,6 +199,161 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
     { name: '404 inside a rescue', h1: 'Not found', who: 'visitor', viewports: both, open: (p) => p.goto(url('/r/demo/no-such-page')) },
     { name: '404 outside any rescue', h1: 'Not found', who: 'visitor', viewports: ['desktop'], open: (p) => p.goto(url('/no-such-page')) },
     { name: 'operator sign-in', h1: 'Sign in to the operator console', who: 'visitor', viewports: both, open: (p) => p.goto(url('/operator/sign-in')) },
+    { name: 'people', h1: 'People', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/people')) },
+    {
+      name: 'a contact with applications and a likely duplicate',
+      h1: 'Sam Rivera (demo)',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/people?q=rivera'));
+        await p.getByRole('link', { name: 'Sam Rivera (demo)' }).click();
+        await p.getByRole('heading', { name: 'Likely duplicate' }).waitFor();
+      },
+    },
+    {
+      name: 'new contact after a rejected submission',
+      h1: 'Add a contact',
+      who: 'admin',
+      viewports: ['desktop'],
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/people/new'));
+        await p.getByLabel('Email').fill('not an email');
+        await p.getByRole('button', { name: 'Add contact' }).click();
+        await p.getByRole('alert').waitFor();
+      },
+    },
+    { name: 'application questions', h1: 'Application questions', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/adoptions/questions')) },
+    {
+      name: 'public application form',
+      h1: 'Apply to adopt Juniper',
+      who: 'visitor',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/'));
+        await p.getByRole('link', { name: /Juniper/ }).first().click();
+        await p.getByRole('link', { name: 'Apply to adopt Juniper' }).click();
+      },
+    },
+    {
+      name: 'public application form after a rejected submission (answers kept)',
+      h1: 'Apply to adopt Juniper',
+      who: 'visitor',
+      viewports: ['desktop'],
+      open: async (p) => {
+        await p.goto(url('/r/demo/'));
+        await p.getByRole('link', { name: /Juniper/ }).first().click();
+        await p.getByRole('link', { name: 'Apply to adopt Juniper' }).click();
+        await p.getByLabel('Your name (required)').fill('Axe Tester');
+        await p.getByRole('button', { name: 'Send application' }).click();
+        await p.getByRole('alert').waitFor();
+      },
+    },
+    { name: 'notifications', h1: 'Notifications', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/notifications')) },
+    { name: 'adoption contract template', h1: 'Adoption contract template', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/adoptions/contract-template')) },
+    {
+      name: 'adoption contract template after an unknown placeholder',
+      h1: 'Adoption contract template',
+      who: 'admin',
+      viewports: ['desktop'],
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/adoptions/contract-template'));
+        await p.getByLabel('Contract text').fill('Dear {{adopter}}, thank you.');
+        await p.getByRole('button', { name: 'Save template' }).click();
+        await p.locator('.field-error').first().waitFor();
+      },
+    },
+    {
+      name: "approved application's contract (prepared by the demo seed)",
+      h1: 'Adoption contract for Ziggy',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/applications'));
+        await p.getByRole('link', { name: 'Alex Morgan (demo)' }).click();
+        await p.getByRole('link', { name: 'Adoption contract', exact: true }).click();
+        await p.getByText('Prepared, waiting for the adopter to sign').waitFor();
+      },
+    },
+    { name: 'contract signing link that does not exist', h1: 'This signing link cannot be used', who: 'visitor', viewports: both, open: (p) => p.goto(url(`/r/demo/contracts/${'x'.repeat(43)}`)) },
+    { name: 'data export', h1: "Export the rescue's data", who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/export')) },
+    {
+      name: "a dog's page with photos (review and delete controls)",
+      h1: 'Waffles',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/dogs'));
+        await p.getByRole('link', { name: 'Waffles', exact: true }).first().click();
+        await p.getByText('Delete…').first().waitFor();
+      },
+    },
+    {
+      name: "a dog's medical record (documents, booster and dose forms)",
+      h1: 'Waffles: medical record',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/dogs'));
+        await p.getByRole('link', { name: 'Waffles', exact: true }).first().click();
+        await p.getByRole('link', { name: /Vaccinations, treatments, vet visits and weights of Waffles/ }).click();
+        await p.getByRole('link', { name: 'Visit summary (demo)' }).first().waitFor();
+      },
+    },
+    {
+      name: 'edit a treatment after a rejected submission',
+      h1: 'Edit treatment or medication for Waffles',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/dogs'));
+        await p.getByRole('link', { name: 'Waffles', exact: true }).first().click();
+        await p.getByRole('link', { name: /Vaccinations, treatments, vet visits and weights of Waffles/ }).click();
+        await p.getByRole('link', { name: /^Edit Ear drops/ }).click();
+        await p.getByLabel('Name', { exact: true }).fill('');
+        await p.getByRole('button', { name: 'Save changes' }).click();
+        await p.getByRole('alert').waitFor();
+      },
+    },
+    { name: 'applications inbox', h1: 'Applications', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/applications')) },
+    { name: 'applications inbox, all statuses', h1: 'Applications', who: 'admin', viewports: ['desktop'], open: (p) => p.goto(url('/r/demo/hub/applications?status=all')) },
+    {
+      name: 'an application in review (next steps, note, history)',
+      h1: 'Application for Marlowe',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/applications'));
+        await p.getByRole('link', { name: 'Priya Shah (demo)' }).click();
+        await p.getByRole('button', { name: 'Approve' }).waitFor();
+      },
+    },
+    {
+      name: 'an application after a denial without a reason',
+      h1: 'Application for Tumbleweed',
+      who: 'admin',
+      viewports: ['desktop'],
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/applications'));
+        await p.getByRole('link', { name: 'Tom Becker (demo)' }).click();
+        await p.getByRole('button', { name: 'Deny' }).click();
+        await p.getByRole('alert').waitFor();
+      },
+    },
+    { name: 'emails to applicants (templates)', h1: 'Emails to applicants', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/adoptions/templates')) },
+    { name: 'an email template with its preview', h1: '“Approved” email', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/adoptions/templates/approved')) },
+    {
+      name: 'an email template after an unknown placeholder',
+      h1: '“Denied” email',
+      who: 'admin',
+      viewports: ['desktop'],
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/adoptions/templates/denied'));
+        await p.getByLabel('Subject').fill('About {{dog}}');
+        await p.getByRole('button', { name: 'Save' }).click();
+        await p.getByRole('alert').waitFor();
+      },
+    },
   ];
 
   const runs = cases.flatMap((c) => c.viewports.map((viewport) => ({ ...c, viewport })));

@@ -162,6 +162,9 @@ describe.each(engines)('errors and logs on %s', (engine) => {
       expect(changed.statusCode).toBe(200);
       remember();
       await b.get(`/r/${SLUG}/hub/invite/${inviteToken}`);
+      const contractToken = 'ContractTokenXyZ0123456789abcdefghijklmnopq';
+      secrets.push(contractToken);
+      await b.get(`/r/${SLUG}/contracts/${contractToken}`);
       const csrf3 = await b.csrf(`/r/${SLUG}/hub`);
       secrets.push(csrf3);
       expect((await b.post(`/r/${SLUG}/hub/sign-out`, { _csrf: csrf3 })).statusCode).toBe(303);
@@ -186,5 +189,6 @@ describe.each(engines)('errors and logs on %s', (engine) => {
     const leaked = secrets.filter((s) => s.length >= 6 && text.toLowerCase().includes(s.toLowerCase()));
     expect(leaked).toEqual([]);
     expect(text).toContain('/invite/[token]');
+    expect(text).toContain('/contracts/[token]');
   });
 });

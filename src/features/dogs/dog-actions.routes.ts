@@ -26,6 +26,7 @@ const notices: Record<string, string> = {
   'photo-primary': 'That photo is now the primary photo.',
   'photo-moved': 'The photo was moved.',
   'photo-alt': 'The alt text was saved.',
+  'photo-deleted': 'The photo was deleted.',
   fostered: 'The dog was placed in the foster home and the placement added to the history.',
   foster_ended: 'The foster placement was ended. The status stays as it is until staff change it.',
   note: 'The note was added to the timeline.',

@@ -25,6 +25,8 @@ export interface DogDetail {
   photos: PhotoRow[];
   /** The foster home now and the fosters a dog can be placed with. */
   foster: FosterPanelData;
+  /** Who hears about this dog (foster notes, medical reminders); null: all admins and staff. */
+  staffContactName: string | null;
 }
 
 /** Reads a dog's record with its timeline, weights, bonded partner and what it lacks to be adoptable. */
@@ -34,7 +36,7 @@ export async function dogDetail(deps: StaffDeps, id: string, today: string): Pro
   const partner = dog.bonded_with ? await selectDog(db, dog.bonded_with) : undefined;
   const weights = await selectWeights(db, id);
   const timeline = await dogTimeline(db, id);
-  const names = await staffNamesByIds(deps, [...new Set(timeline.flatMap((e) => [e.by, e.with]).filter((b): b is string => !!b))]);
+  const names = await staffNamesByIds(deps, [...new Set([dog.staff_contact_id, ...timeline.flatMap((e) => [e.by, e.with])].filter((b): b is string => !!b))]);
   const photos = await approvedPhotoCount(db, id);
   return {
     dog,
@@ -48,5 +50,6 @@ export async function dogDetail(deps: StaffDeps, id: string, today: string): Pro
     bondCandidates: dog.bonded_with ? [] : await selectBondCandidates(db, id, closedStatusList),
     photos: await selectPhotos(db, id),
     foster: await fosterPanelData(deps, dog),
+    staffContactName: dog.staff_contact_id ? (names.get(dog.staff_contact_id) ?? null) : null,
   };
 }

@@ -22,6 +22,7 @@ function Facts({ detail }: { detail: DogDetail }) {
     ['Intake', `${dog.intake_date}, ${labelOf(intakeTypeChoices, dog.intake_type).toLowerCase()}`],
     ['Source', dog.source || '—'],
     ['Current location', dog.location || '—'],
+    ['Staff contact', detail.staffContactName ?? 'None: all admins and staff are told'],
     ['Good with dogs', labelOf(tristateChoices, dog.good_with_dogs)],
     ['Good with cats', labelOf(tristateChoices, dog.good_with_cats)],
     ['Good with children', labelOf(tristateChoices, dog.good_with_children)],

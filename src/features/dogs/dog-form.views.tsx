@@ -37,14 +37,16 @@ export function dogFormValues(dog: DogRow, today: string): Record<string, string
     public_description: dog.public_description,
     on_hold: dog.on_hold ? 'yes' : 'no',
     hold_reason: dog.hold_reason,
+    staff_contact_id: dog.staff_contact_id ?? '',
   };
 }
 
 const pick = (label: string, list: { value: string; label: string }[]) => [{ value: '', label }, ...list];
 
 /** The create and edit form of a dog. */
-export function DogFormPage(props: { ctx: PageContext; form: FormState; dog?: { id: string; name: string }; message?: string }) {
+export function DogFormPage(props: { ctx: PageContext; form: FormState; dog?: { id: string; name: string }; message?: string; staffContacts: { id: string; name: string }[] }) {
   const { ctx, form, dog } = props;
+  const contacts = [{ value: '', label: 'None: all admins and staff' }, ...props.staffContacts.map((s) => ({ value: s.id, label: s.name }))];
   const title = dog ? `Edit ${dog.name}` : 'Add a dog';
   const action = dog ? `${ctx.basePath}/hub/dogs/${dog.id}` : `${ctx.basePath}/hub/dogs`;
   return (
@@ -71,6 +73,7 @@ export function DogFormPage(props: { ctx: PageContext; form: FormState; dog?: { 
         <ChoiceSelect form={form} name="intake_type" label="Intake type" options={pick('Choose how the dog came in', intakeTypeChoices)} />
         <Field form={form} name="source" label="Source" hint="Where the dog came from: a shelter, an area, a person's first name." autocomplete="off" />
         <Field form={form} name="location" label="Current location" hint="Kennel, office or town. Foster homes come with the fosters feature." autocomplete="off" />
+        <ChoiceSelect form={form} name="staff_contact_id" label="Staff contact" options={contacts} hint="Who is notified of this dog's foster notes and medical reminders." />
         <h2>Temperament and needs</h2>
         <ChoiceSelect form={form} name="good_with_dogs" label="Good with dogs" options={tristateChoices} />
         <ChoiceSelect form={form} name="good_with_cats" label="Good with cats" options={tristateChoices} />

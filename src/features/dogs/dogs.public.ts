@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { TenantSchema } from '../../platform/db/schema.js';
+import type { Actor } from '../../platform/audit/audit.js';
+import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
 import { selectApprovedPhotos, type PublicPhoto } from '../photos/photos.queries.js';
 import { adoptability } from './dogs.adoptability.js';
+import { applyStatusChange } from './dog-actions.service.js';
 import { ageBandBounds } from './dogs.values.js';
 
 type Db = Kysely<TenantSchema>;
@@ -87,4 +89,22 @@ export async function listAdoptableDogs(db: Db, f: PublicDogFilter, today: strin
 /** One dog, only when it is adoptable (undefined otherwise, so a non-public dog never shows). */
 export async function getAdoptableDog(db: Db, id: string, today: string): Promise<PublicDog | undefined> {
   return (await withPhotos(db, await candidates(db, {}, today, id)))[0];
+}
+
+/** A dog's name and status, for features that act on a dog (adoptions); undefined when there is none. */
+export function dogStatusOf(db: Db, id: string): Promise<{ id: string; name: string; status: DogStatus } | undefined> {
+  return db.selectFrom('dogs').select(['id', 'name', 'status']).where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Moves a dog through the lifecycle inside the caller's transaction: the transition table decides,
+ * the history records who, when and why, and a change since `dog.status` was read is refused (409).
+ */
+export function moveDogStatus(tx: Db, dog: { id: string; status: DogStatus }, change: { to: DogStatus; reason: string }, actor: Actor): Promise<void> {
+  return applyStatusChange(tx, dog, change, actor);
+}
+
+/** Records who adopted a dog (the adopter's contact record). */
+export async function recordDogAdopter(tx: Db, dogId: string, contactId: string): Promise<void> {
+  await tx.updateTable('dogs').set({ adopter_contact_id: contactId, updated_at: new Date() }).where('id', '=', dogId).execute();
 }

@@ -10,14 +10,15 @@ import { listDogs } from './dog-list.service.js';
 import { DogListPage } from './dog-list.views.js';
 import { actorOf, canEditDogs, dogIdOf, isRefusal, sendPage } from './dogs.http.js';
 import { dogFormSchema, dogListQuerySchema } from './dogs.schema.js';
-import { createDog, getDog, updateDog } from './dogs.service.js';
+import { createDog, getDog, staffContactChoices, updateDog } from './dogs.service.js';
 import { isoToday } from './dogs.values.js';
 
 const view = { config: { permission: 'dogs.view' as const } };
 const edit = { config: { permission: 'dogs.edit' as const } };
 
-function showForm(request: FastifyRequest, reply: FastifyReply, status: number, form: FormState, dog?: { id: string; name: string }, message?: string) {
-  return sendPage(reply, status, h(DogFormPage, { ctx: request.server.kona.page(request, 'hub'), form, dog, message }));
+async function showForm(request: FastifyRequest, reply: FastifyReply, status: number, form: FormState, dog?: { id: string; name: string }, message?: string) {
+  const staffContacts = await staffContactChoices(staffDepsOf(request));
+  return sendPage(reply, status, h(DogFormPage, { ctx: request.server.kona.page(request, 'hub'), form, dog, message, staffContacts }));
 }
 
 /** The hub's dog pages: list, create, detail, edit; the detail page's actions live in dog-actions.routes. */

@@ -82,6 +82,8 @@ export const dogFormSchema = z
     public_description: text(5000),
     on_hold: choice(['no', 'yes'], 'must be yes or no').default('no').transform((v) => v === 'yes'),
     hold_reason: text(500),
+    /** Who hears about this dog (foster notes, medical reminders); empty: all admins and staff. */
+    staff_contact_id: z.union([z.literal(''), z.uuid('choose a staff member from the list')]).default('').transform((v) => v || null),
   })
   .superRefine((v, ctx) => {
     const hasAge = v.age_years !== '' || v.age_months !== '';

@@ -6,6 +6,8 @@ import { closedStatuses, initialStatus } from './dogs.lifecycle.js';
 import { countDogsByStatus, insertDog, insertStatusHistory, selectDog, selectDogIdByMicrochip, selectWeights, updateDogRow, type DogRow } from './dogs.queries.js';
 import type { BirthInput, DogForm } from './dogs.schema.js';
 import { ageOn, isoToday, monthsBefore } from './dogs.values.js';
+import { selectStaffById } from '../staff/staff.queries.js';
+import { listStaff, type StaffDeps } from '../staff/staff.service.js';
 
 type Db = Kysely<TenantSchema>;
 
@@ -27,6 +29,24 @@ export function resolveBirth(birth: BirthInput, today: string, current?: Pick<Do
 function fieldsOf(form: DogForm, today: string, current?: DogRow): DogFields {
   const { birth, ...rest } = form;
   return { ...rest, ...resolveBirth(birth, today, current) };
+}
+
+/** Active admins and staff, names decrypted, by name: who can be a dog's staff contact. */
+export async function staffContactChoices(deps: StaffDeps): Promise<{ id: string; name: string }[]> {
+  const all = await listStaff(deps);
+  return all
+    .filter((s) => s.status === 'active' && (s.role === 'admin' || s.role === 'staff'))
+    .map((s) => ({ id: s.id, name: s.name }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+// The form offers only active admins and staff; an edited or stale form must not point elsewhere.
+async function assertStaffContact(db: Db, id: string | null): Promise<void> {
+  if (!id) return;
+  const s = await selectStaffById(db, id);
+  if (!s || s.status !== 'active' || (s.role !== 'admin' && s.role !== 'staff')) {
+    throw new KonaError('KONA_ERR_VALIDATION', 'Choose the staff contact from the list of active admins and staff.', { fields: { staff_contact_id: 'is not an active admin or staff member here' } });
+  }
 }
 
 async function assertMicrochipFree(db: Db, microchip: string | null, selfId?: string): Promise<void> {
@@ -59,6 +79,7 @@ export async function getDog(db: Db, id: string): Promise<DogRow> {
 export async function createDog(db: Db, form: DogForm, actor: Actor): Promise<string> {
   const fields = fieldsOf(form, isoToday());
   await assertMicrochipFree(db, fields.microchip);
+  await assertStaffContact(db, fields.staff_contact_id);
   try {
     return await db.transaction().execute(async (tx) => {
       const id = await insertDog(tx, { ...fields, status: initialStatus });
@@ -81,6 +102,7 @@ export async function updateDog(db: Db, id: string, form: DogForm, actor: Actor)
   const changed = (Object.keys(next) as (keyof DogFields)[]).filter((k) => !same(current[k], next[k]));
   if (changed.length === 0) return { changed };
   if (changed.includes('microchip')) await assertMicrochipFree(db, next.microchip, id);
+  if (changed.includes('staff_contact_id')) await assertStaffContact(db, next.staff_contact_id);
   try {
     await db.transaction().execute(async (tx) => {
       await updateDogRow(tx, id, next);

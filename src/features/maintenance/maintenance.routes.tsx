@@ -6,6 +6,7 @@ import { renderPage } from '../../platform/http/views/layout.js';
 import { scheduleSchema, windowIdSchema } from './maintenance.schema.js';
 import { cancelMaintenance, scheduleWindow, upcomingWindows } from './maintenance.service.js';
 import { MaintenancePage } from './maintenance.views.js';
+import { queueMaintenanceAnnouncement } from '../notifications/maintenance-announcements.js';
 
 const notices: Record<string, string> = {
   scheduled: 'The window is announced; rescues see the banner from a week before it starts.',
@@ -27,7 +28,9 @@ export const maintenanceRoutes: FastifyPluginAsync = async (app) => {
   app.post('/maintenance', permission, async (request, reply) => {
     const parsed = parseForm(scheduleSchema, request.body);
     if (!parsed.ok) return show(request, reply, 400, parsed.state);
-    await scheduleWindow(control, parsed.data, { type: 'operator', id: request.actor!.id });
+    const id = await scheduleWindow(control, parsed.data, { type: 'operator', id: request.actor!.id });
+    // Every rescue's people get a notification: a control-plane job fans out over the registry.
+    await queueMaintenanceAnnouncement(ctx.control, ctx.jobs, id);
     app.refreshMaintenance?.();
     return reply.redirect('/operator/maintenance?done=scheduled', 303);
   });

@@ -1,8 +1,10 @@
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
-import { Field, type FormState } from '../../platform/http/views/forms.js';
-import { ChoiceSelect, TextArea } from '../dogs/dogs.components.js';
+import type { FormState } from '../../platform/http/views/forms.js';
 import { DeleteEntry, Day, EntryTable } from './medical.components.js';
-import { treatmentKindChoices, vaccinationName, vaccinationTypeChoices } from './medical.fields.js';
+import { LinkedDocuments } from './documents.views.js';
+import { vaccinationName } from './medical.fields.js';
+import { TreatmentFields, VaccinationFields, VisitFields } from './medical.formfields.js';
+import { repeatText } from './medical.schedule.js';
 import type { MedicalRecord } from './medical.service.js';
 
 /** Per-form state of the medical page's forms after a rejected submission. */
@@ -10,6 +12,7 @@ export interface MedicalForms {
   vaccination?: FormState;
   treatment?: FormState;
   visit?: FormState;
+  document?: FormState;
 }
 
 /** What every panel of the medical page is given. */
@@ -19,9 +22,34 @@ export interface PanelProps {
   canEdit: boolean;
   forms: MedicalForms;
   today: string;
+  /** KONA_DOCUMENT_MAX_MB, for the upload form's hint. */
+  documentMaxMb: number;
 }
 
 const base = (p: PanelProps) => `${p.ctx.basePath}/hub/dogs/${p.record.dog.id}`;
+
+/** A one-date form on a row ("record booster", "record dose"), with a label of its own. */
+function DateAction({ p, action, id, label, button }: { p: PanelProps; action: string; id: string; label: string; button: string }) {
+  return (
+    <form method="post" action={action} class="inline">
+      <Csrf token={p.ctx.csrfToken} />
+      <label for={id}>{label}</label>
+      <input id={id} name="given_on" type="date" value={p.today} required />
+      <button type="submit">{button}</button>
+    </form>
+  );
+}
+
+/** Edit link, the row's own action and delete button, for editors. */
+function RowActions({ p, path, id, what, children }: { p: PanelProps; path: string; id: string; what: string; children?: preact.ComponentChildren }) {
+  return (
+    <td>
+      <a href={`${base(p)}/${path}/${id}/edit`} aria-label={`Edit ${what}`}>Edit</a>
+      {children}
+      <DeleteEntry ctx={p.ctx} action={`${base(p)}/${path}/${id}/delete`} what={what} />
+    </td>
+  );
+}
 
 /** Vaccinations given, with the next due date, and the form to add one. */
 export function VaccinationsPanel(p: PanelProps) {
@@ -29,24 +57,27 @@ export function VaccinationsPanel(p: PanelProps) {
   return (
     <section aria-labelledby="vaccinations-heading">
       <h2 id="vaccinations-heading">Vaccinations</h2>
-      <EntryTable id="vaccinations" caption="Vaccinations, latest first" empty="No vaccination recorded yet." head={['Vaccine', 'Given on', 'Next due', 'Given by', 'Notes', ...(p.canEdit ? [''] : [])]} count={p.record.vaccinations.length}>
-        {p.record.vaccinations.map((v) => (
-          <tr key={v.id}>
-            <th scope="row">{vaccinationName(v.type, v.label)}</th>
-            <td><Day value={v.given_on} /></td><td><Day value={v.due_on} /></td><td>{v.given_by || '—'}</td><td>{v.notes}</td>
-            {p.canEdit && <td><DeleteEntry ctx={p.ctx} action={`${base(p)}/vaccinations/${v.id}/delete`} what={`the ${vaccinationName(v.type, v.label)} vaccination of ${v.given_on}`} /></td>}
-          </tr>
-        ))}
+      <EntryTable id="vaccinations" caption="Vaccinations, latest first" empty="No vaccination recorded yet." head={['Vaccine', 'Given on', 'Next due', 'Given by', 'Notes', 'Documents', ...(p.canEdit ? ['Actions'] : [])]} count={p.record.vaccinations.length}>
+        {p.record.vaccinations.map((v) => {
+          const what = `the ${vaccinationName(v.type, v.label)} vaccination of ${v.given_on}`;
+          return (
+            <tr key={v.id}>
+              <th scope="row">{vaccinationName(v.type, v.label)}</th>
+              <td><Day value={v.given_on} /></td><td><Day value={v.due_on} /></td><td>{v.given_by || '—'}</td><td>{v.notes}</td>
+              <td><LinkedDocuments ctx={p.ctx} dogId={p.record.dog.id} documents={p.record.documents.filter((d) => d.vaccination_id === v.id)} /></td>
+              {p.canEdit && (
+                <RowActions p={p} path="vaccinations" id={v.id} what={what}>
+                  <DateAction p={p} action={`${base(p)}/vaccinations/${v.id}/booster`} id={`booster-${v.id}`} label={`Booster of ${vaccinationName(v.type, v.label)} given on`} button="Record booster" />
+                </RowActions>
+              )}
+            </tr>
+          );
+        })}
       </EntryTable>
       {p.canEdit && (
         <form method="post" action={`${base(p)}/vaccinations`} class="stack" aria-label="Record a vaccination">
           <Csrf token={p.ctx.csrfToken} />
-          <ChoiceSelect form={form} name="type" label="Vaccine" options={[{ value: '', label: 'Choose a vaccine' }, ...vaccinationTypeChoices]} />
-          <Field form={form} name="label" label="Name or brand" hint="Required for other vaccines." />
-          <Field form={form} name="given_on" label="Given on" type="date" />
-          <Field form={form} name="due_on" label="Next dose due" type="date" hint="Optional. Shown on the dashboard when it comes close." />
-          <Field form={form} name="given_by" label="Given by" hint="The vet or clinic." />
-          <TextArea form={form} name="notes" label="Notes" rows={2} />
+          <VaccinationFields form={form} />
           <div><button type="submit">Record vaccination</button></div>
         </form>
       )}
@@ -60,27 +91,26 @@ export function TreatmentsPanel(p: PanelProps) {
   return (
     <section aria-labelledby="treatments-heading">
       <h2 id="treatments-heading">Treatments and medications</h2>
-      <EntryTable id="treatments" caption="Treatments and medications, latest first" empty="No treatment or medication recorded yet." head={['Name', 'Kind', 'Dose', 'Schedule', 'From', 'Until', 'Next due', ...(p.canEdit ? [''] : [])]} count={p.record.treatments.length}>
+      <EntryTable id="treatments" caption="Treatments and medications, latest first" empty="No treatment or medication recorded yet." head={['Name', 'Kind', 'Dose', 'Schedule', 'From', 'Until', 'Next due', 'Documents', ...(p.canEdit ? ['Actions'] : [])]} count={p.record.treatments.length}>
         {p.record.treatments.map((t) => (
           <tr key={t.id}>
             <th scope="row">{t.name}</th>
-            <td>{t.kind === 'medication' ? 'Medication' : 'Treatment'}</td><td>{t.dose || '—'}</td><td>{t.schedule || '—'}</td>
+            <td>{t.kind === 'medication' ? 'Medication' : 'Treatment'}</td><td>{t.dose || '—'}</td>
+            <td>{[t.schedule, repeatText(t.repeat_every, t.repeat_unit)].filter(Boolean).join('; ') || '—'}</td>
             <td><Day value={t.starts_on} /></td><td><Day value={t.ends_on} /></td><td><Day value={t.next_due_on} /></td>
-            {p.canEdit && <td><DeleteEntry ctx={p.ctx} action={`${base(p)}/treatments/${t.id}/delete`} what={`${t.name} from ${t.starts_on}`} /></td>}
+            <td><LinkedDocuments ctx={p.ctx} dogId={p.record.dog.id} documents={p.record.documents.filter((d) => d.treatment_id === t.id)} /></td>
+            {p.canEdit && (
+              <RowActions p={p} path="treatments" id={t.id} what={`${t.name} from ${t.starts_on}`}>
+                {t.repeat_every && <DateAction p={p} action={`${base(p)}/treatments/${t.id}/dose`} id={`dose-${t.id}`} label={`Dose of ${t.name} given on`} button="Record dose" />}
+              </RowActions>
+            )}
           </tr>
         ))}
       </EntryTable>
       {p.canEdit && (
         <form method="post" action={`${base(p)}/treatments`} class="stack" aria-label="Record a treatment or medication">
           <Csrf token={p.ctx.csrfToken} />
-          <ChoiceSelect form={form} name="kind" label="Kind" options={treatmentKindChoices} />
-          <Field form={form} name="name" label="Name" />
-          <Field form={form} name="dose" label="Dose" hint="Like 1 tablet, 5 ml." />
-          <Field form={form} name="schedule" label="Schedule" hint="Like twice daily, monthly." />
-          <Field form={form} name="starts_on" label="Starts on" type="date" />
-          <Field form={form} name="ends_on" label="Ends on" type="date" hint="Optional." />
-          <Field form={form} name="next_due_on" label="Next due" type="date" hint="Optional. Shown on the dashboard when it comes close." />
-          <TextArea form={form} name="notes" label="Notes" rows={2} />
+          <TreatmentFields form={form} />
           <div><button type="submit">Record treatment</button></div>
         </form>
       )}
@@ -94,21 +124,19 @@ export function VisitsPanel(p: PanelProps) {
   return (
     <section aria-labelledby="visits-heading">
       <h2 id="visits-heading">Vet visits</h2>
-      <EntryTable id="visits" caption="Vet visits, latest first" empty="No vet visit recorded yet." head={['Date', 'Clinic', 'Reason', 'Outcome', ...(p.canEdit ? [''] : [])]} count={p.record.visits.length}>
+      <EntryTable id="visits" caption="Vet visits, latest first" empty="No vet visit recorded yet." head={['Date', 'Clinic', 'Reason', 'Outcome', 'Documents', ...(p.canEdit ? ['Actions'] : [])]} count={p.record.visits.length}>
         {p.record.visits.map((v) => (
           <tr key={v.id}>
             <th scope="row"><Day value={v.visit_on} /></th><td>{v.clinic}</td><td>{v.reason}</td><td>{v.outcome || '—'}</td>
-            {p.canEdit && <td><DeleteEntry ctx={p.ctx} action={`${base(p)}/visits/${v.id}/delete`} what={`the visit to ${v.clinic} on ${v.visit_on}`} /></td>}
+            <td><LinkedDocuments ctx={p.ctx} dogId={p.record.dog.id} documents={p.record.documents.filter((d) => d.visit_id === v.id)} /></td>
+            {p.canEdit && <RowActions p={p} path="visits" id={v.id} what={`the visit to ${v.clinic} on ${v.visit_on}`} />}
           </tr>
         ))}
       </EntryTable>
       {p.canEdit && (
         <form method="post" action={`${base(p)}/visits`} class="stack" aria-label="Record a vet visit">
           <Csrf token={p.ctx.csrfToken} />
-          <Field form={form} name="clinic" label="Clinic" />
-          <Field form={form} name="visit_on" label="Date of the visit" type="date" />
-          <TextArea form={form} name="reason" label="Reason" rows={2} />
-          <TextArea form={form} name="outcome" label="Outcome" rows={3} />
+          <VisitFields form={form} />
           <div><button type="submit">Record visit</button></div>
         </form>
       )}

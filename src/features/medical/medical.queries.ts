@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
 
 type Db = Kysely<TenantSchema>;
@@ -48,6 +48,7 @@ export function selectTreatments(db: Db, dogId: string) {
     .selectFrom('treatments')
     .select([
       'id', 'kind', 'name', 'dose', 'schedule', 'notes', 'created_by', 'created_at',
+      'repeat_every', 'repeat_unit',
       day('starts_on').as('starts_on'), maybeDay('ends_on').as('ends_on'), maybeDay('next_due_on').as('next_due_on'),
     ])
     .where('dog_id', '=', dogId)
@@ -101,5 +102,40 @@ export function selectTreatmentsDue(db: Db, until: string, closed: readonly DogS
     .where(sql<string>`t.next_due_on`, '<=', until)
     .where('d.status', 'not in', closed)
     .orderBy('t.next_due_on')
+    .execute();
+}
+
+/** Changes one vaccination of a dog; false when the dog has no such vaccination. */
+export async function updateVaccination(db: Db, dogId: string, id: string, row: Updateable<TenantSchema['vaccinations']>): Promise<boolean> {
+  const res = await db.updateTable('vaccinations').set(row).where('id', '=', id).where('dog_id', '=', dogId).executeTakeFirst();
+  return res.numUpdatedRows > 0n;
+}
+
+/** Changes one treatment of a dog; false when the dog has no such treatment. */
+export async function updateTreatment(db: Db, dogId: string, id: string, row: Updateable<TenantSchema['treatments']>): Promise<boolean> {
+  const res = await db.updateTable('treatments').set(row).where('id', '=', id).where('dog_id', '=', dogId).executeTakeFirst();
+  return res.numUpdatedRows > 0n;
+}
+
+/** Changes one vet visit of a dog; false when the dog has no such visit. */
+export async function updateVisit(db: Db, dogId: string, id: string, row: Updateable<TenantSchema['vet_visits']>): Promise<boolean> {
+  const res = await db.updateTable('vet_visits').set(row).where('id', '=', id).where('dog_id', '=', dogId).executeTakeFirst();
+  return res.numUpdatedRows > 0n;
+}
+
+/** Records one dose of a treatment given. */
+export async function insertDose(db: Db, row: Insertable<TenantSchema['treatment_doses']>): Promise<string> {
+  return (await db.insertInto('treatment_doses').values(row).returning('id').executeTakeFirstOrThrow()).id;
+}
+
+/** A dog's treatment doses with the treatment's name, the latest first. */
+export function selectDoses(db: Db, dogId: string) {
+  return db
+    .selectFrom('treatment_doses as d')
+    .innerJoin('treatments as t', 't.id', 'd.treatment_id')
+    .select(['d.id', 'd.treatment_id', 't.name', 't.kind', 'd.given_by', 'd.created_at', day('d.given_on').as('given_on')])
+    .where('d.dog_id', '=', dogId)
+    .orderBy('d.given_on', 'desc')
+    .orderBy('d.created_at', 'desc')
     .execute();
 }

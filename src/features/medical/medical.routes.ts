@@ -14,6 +14,8 @@ import type { MedicalForms } from './medical.panels.js';
 import { entryParamsSchema, treatmentSchema, vaccinationSchema, visitSchema } from './medical.schema.js';
 import { addTreatment, addVaccination, addVisit, deleteMedicalEntry, medicalRecord, type MedicalKind } from './medical.service.js';
 import { MedicalPage } from './medical.views.js';
+import { documentRoutes } from './documents.routes.js';
+import { editRoutes } from './medical.edit.routes.js';
 
 const view = { config: { permission: 'medical.view' as const } };
 const edit = { config: { permission: 'medical.edit' as const } };
@@ -23,16 +25,21 @@ const notices: Record<string, string> = {
   treatment: 'The treatment was recorded.',
   visit: 'The vet visit was recorded.',
   deleted: 'The entry was deleted.',
+  edited: 'The entry was updated.',
+  booster: 'The booster was recorded; the next dose is due as shown.',
+  dose: 'The dose was recorded and the next due date moved on.',
+  document: 'The document was attached.',
+  'document-deleted': 'The document was deleted.',
 };
 
 const canEditMedical = (request: FastifyRequest) => request.actor?.kind === 'staff' && can(request.actor.role, 'medical.edit');
 
 /** Renders a dog's medical page, with a notice after a change or a rejected form's state. */
-async function showMedical(request: FastifyRequest, reply: FastifyReply, id: string, status: number, extra: { done?: string; forms?: MedicalForms; message?: string } = {}) {
+export async function showMedical(request: FastifyRequest, reply: FastifyReply, id: string, status: number, extra: { done?: string; forms?: MedicalForms; message?: string } = {}) {
   const record = await medicalRecord(request.tenant!.db.kysely, id);
   const ctx = request.server.kona.page(request, 'hub');
   const notice = extra.done ? notices[extra.done] : undefined;
-  return sendPage(reply, status, h(MedicalPage, { ctx, record, canEdit: canEditMedical(request), today: rescueToday(), forms: extra.forms, notice, message: extra.message }));
+  return sendPage(reply, status, h(MedicalPage, { ctx, record, canEdit: canEditMedical(request), today: rescueToday(), forms: extra.forms, notice, message: extra.message, documentMaxMb: request.server.kona.ctx.config.settings.KONA_DOCUMENT_MAX_MB }));
 }
 
 /** One add form: its URL segment, its state key, its schema and the service call it makes. */
@@ -71,6 +78,8 @@ export const medicalRoutes: FastifyPluginAsync = async (app) => {
     showMedical(request, reply, dogIdOf(request), 200, { done: request.query.done }),
   );
 
+  editRoutes(app);
+  await app.register(documentRoutes);
   entryRoutes(app, { path: 'vaccinations', kind: 'vaccination', what: 'vaccination', schema: vaccinationSchema, add: addVaccination });
   entryRoutes(app, { path: 'treatments', kind: 'treatment', what: 'treatment', schema: treatmentSchema, add: addTreatment });
   entryRoutes(app, { path: 'visits', kind: 'visit', what: 'vet visit', schema: visitSchema, add: addVisit });

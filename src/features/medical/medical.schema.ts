@@ -39,8 +39,21 @@ export const treatmentSchema = z
     ends_on: optionalDate,
     next_due_on: optionalDate,
     notes: text(2000),
+    // How often it repeats, in whole units; empty for a one-off.
+    repeat_every: z
+      .string()
+      .trim()
+      .default('')
+      .refine((v) => v === '' || (/^\d{1,4}$/.test(v) && Number(v) >= 1 && Number(v) <= 1000), 'must be a whole number from 1 to 1000, or left empty')
+      .transform((v) => (v === '' ? null : Number(v))),
+    repeat_unit: z
+      .enum(['', 'day', 'week', 'month', 'year'], { message: 'choose days, weeks, months or years' })
+      .default('')
+      .transform((v) => v || null),
   })
   .superRefine((v, ctx) => {
+    if (v.repeat_every !== null && v.repeat_unit === null) ctx.addIssue({ code: 'custom', path: ['repeat_unit'], message: 'choose days, weeks, months or years' });
+    if (v.repeat_every === null && v.repeat_unit !== null) ctx.addIssue({ code: 'custom', path: ['repeat_every'], message: 'say how many, or clear the unit' });
     if (v.ends_on && v.ends_on < v.starts_on) ctx.addIssue({ code: 'custom', path: ['ends_on'], message: 'cannot be before the start date' });
     if (v.next_due_on && v.next_due_on < v.starts_on) ctx.addIssue({ code: 'custom', path: ['next_due_on'], message: 'cannot be before the start date' });
   });
@@ -62,3 +75,31 @@ export type VisitInput = z.output<typeof visitSchema>;
 
 /** A dog's id and one of its medical entries' id in a URL; anything else is a 404. */
 export const entryParamsSchema = z.object({ id: z.uuid(), entryId: z.uuid() });
+
+/** The "record booster given" form of a vaccination. */
+export const boosterSchema = z.object({ given_on: pastDateSchema, given_by: text(200) });
+
+/** The "record dose given" form of a treatment. */
+export const doseSchema = z.object({ given_on: pastDateSchema });
+
+/** A booster or dose as its form gives it. */
+export type BoosterInput = z.output<typeof boosterSchema>;
+
+/** The fields sent with a document upload: a title (the file's name when empty) and what it is attached to. */
+export const documentFormSchema = z.object({
+  title: text(200),
+  link: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v === '' || /^(vaccination|treatment|visit):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v), 'choose one of the listed entries'),
+});
+
+/** The upload's fields as the service takes them. */
+export type DocumentFormInput = z.output<typeof documentFormSchema>;
+
+/** A document's id in a URL, with its dog's. */
+export const documentParamsSchema = z.object({ id: z.uuid(), documentId: z.uuid() });
+
+/** The delete form of a photo or document: the box saying "yes, delete it" must be ticked. */
+export const confirmDeleteSchema = z.object({ confirm: z.literal('yes', { message: 'tick the box to confirm the deletion' }) });

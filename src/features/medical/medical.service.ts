@@ -4,6 +4,7 @@ import type { TenantSchema } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';
 import { getDog, weightHistory } from '../dogs/dogs.service.js';
 import { deleteEntry, insertTreatment, insertVaccination, insertVisit, selectTreatments, selectVaccinations, selectVisits, type MedicalTable } from './medical.queries.js';
+import { selectDocuments } from './documents.queries.js';
 import type { TreatmentInput, VaccinationInput, VisitInput } from './medical.schema.js';
 
 type Db = Kysely<TenantSchema>;
@@ -15,7 +16,7 @@ const tables: Record<MedicalKind, MedicalTable> = { vaccination: 'vaccinations',
 
 const staffId = (actor: Actor) => (actor.type === 'staff' ? (actor.id ?? null) : null);
 
-/** Everything a dog's medical page shows. Attached documents join here when the uploads work lands. */
+/** Everything a dog's medical page shows, attached documents included. */
 export async function medicalRecord(db: Db, dogId: string) {
   const dog = await getDog(db, dogId);
   return {
@@ -24,6 +25,7 @@ export async function medicalRecord(db: Db, dogId: string) {
     treatments: await selectTreatments(db, dogId),
     visits: await selectVisits(db, dogId),
     weights: await weightHistory(db, dogId),
+    documents: await selectDocuments(db, dogId),
   };
 }
 

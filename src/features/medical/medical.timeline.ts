@@ -1,6 +1,7 @@
 import type { TimelineEntry, TimelineSource } from '../dogs/dogs.timeline.js';
 import { vaccinationName } from './medical.fields.js';
-import { selectTreatments, selectVaccinations, selectVisits } from './medical.queries.js';
+import { selectDocuments } from './documents.queries.js';
+import { selectDoses, selectTreatments, selectVaccinations, selectVisits } from './medical.queries.js';
 
 // Entered the day it happened: the entry time is exact. Otherwise only the day is known.
 function when(day: string, createdAt: Date): Pick<TimelineEntry, 'at' | 'dateOnly'> {
@@ -8,7 +9,7 @@ function when(day: string, createdAt: Date): Pick<TimelineEntry, 'at' | 'dateOnl
   return { at: sameDay ? createdAt : new Date(`${day}T00:00:00Z`), dateOnly: !sameDay };
 }
 
-/** A dog's vaccinations, treatments and vet visits as timeline entries. */
+/** A dog's vaccinations, treatments (and doses given), vet visits and documents as timeline entries. */
 export const medicalTimelineEntries: TimelineSource = async (db, dogId) => [
   ...(await selectVaccinations(db, dogId)).map((v) => ({
     ...when(v.given_on, v.created_at),
@@ -30,5 +31,18 @@ export const medicalTimelineEntries: TimelineSource = async (db, dogId) => [
     title: `Vet visit: ${v.clinic}`,
     detail: v.reason,
     by: v.created_by,
+  })),
+  ...(await selectDoses(db, dogId)).map((d) => ({
+    ...when(d.given_on, d.created_at),
+    kind: 'medical',
+    title: `Dose given: ${d.name}`,
+    by: d.given_by,
+  })),
+  ...(await selectDocuments(db, dogId)).map((d) => ({
+    at: d.created_at,
+    dateOnly: false,
+    kind: 'medical',
+    title: `Document attached: ${d.title}`,
+    by: d.uploaded_by,
   })),
 ];

@@ -1,19 +1,20 @@
 import type { VNode } from 'preact';
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { Notice } from '../../platform/http/views/forms.js';
+import { DocumentsPanel } from './documents.views.js';
 import { TreatmentsPanel, VaccinationsPanel, VisitsPanel, WeightsPanel, type MedicalForms, type PanelProps } from './medical.panels.js';
 import type { MedicalRecord } from './medical.service.js';
 
 /** One section of the medical page. */
 export type MedicalPanel = (props: PanelProps) => VNode<any> | null;
 
-/** The medical page's sections in order. Attached documents add their panel here with the uploads work. */
-export const medicalPanels: readonly MedicalPanel[] = [VaccinationsPanel, TreatmentsPanel, VisitsPanel, WeightsPanel];
+/** The medical page's sections in order. */
+export const medicalPanels: readonly MedicalPanel[] = [VaccinationsPanel, TreatmentsPanel, VisitsPanel, DocumentsPanel, WeightsPanel];
 
 /** A dog's medical record: vaccinations, treatments, vet visits and weights, with forms for editors. */
-export function MedicalPage(props: { ctx: PageContext; record: MedicalRecord; canEdit: boolean; today: string; forms?: MedicalForms; notice?: string; message?: string }) {
+export function MedicalPage(props: { ctx: PageContext; record: MedicalRecord; canEdit: boolean; today: string; forms?: MedicalForms; notice?: string; message?: string; documentMaxMb: number }) {
   const { ctx, record } = props;
-  const panelProps: PanelProps = { ctx, record, canEdit: props.canEdit, forms: props.forms ?? {}, today: props.today };
+  const panelProps: PanelProps = { ctx, record, canEdit: props.canEdit, forms: props.forms ?? {}, today: props.today, documentMaxMb: props.documentMaxMb };
   return (
     <Layout ctx={ctx} title={`${record.dog.name}: medical`}>
       <p><a href={`${ctx.basePath}/hub/dogs/${record.dog.id}`}>Back to {record.dog.name}</a></p>

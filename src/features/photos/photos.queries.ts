@@ -126,3 +126,14 @@ export async function selectApprovedPhotos(db: Db, dogIds: readonly string[]): P
   }
   return out;
 }
+
+/** Deletes one photo of a dog, returning what its blobs and primary flag were; undefined when there was none. */
+export function deletePhotoRow(db: Db, dogId: string, photoId: string) {
+  return db.deleteFrom('dog_photos').where('dog_id', '=', dogId).where('id', '=', photoId).returning(['sha256', 'variants', 'is_primary']).executeTakeFirst();
+}
+
+/** The dog's first approved photo in display order: the next primary when the primary goes. */
+export async function firstApprovedPhoto(db: Db, dogId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('dog_photos').select('id').where('dog_id', '=', dogId).where('status', '=', 'approved').orderBy('position').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+  return row?.id;
+}

@@ -9,7 +9,8 @@ import { actorOf, dogIdOf, isRefusal } from '../dogs/dogs.http.js';
 import { getDog } from '../dogs/dogs.service.js';
 import { maxFilesPerUpload, receivePhotos, type UploadResult } from './photos.receive.js';
 import { selectVariantsBySha } from './photos.queries.js';
-import { altTextSchema, moveSchema, photoParamsSchema, servedPhotoParamsSchema } from './photos.schema.js';
+import { altTextSchema, confirmDeleteSchema, moveSchema, photoParamsSchema, servedPhotoParamsSchema } from './photos.schema.js';
+import { deletePhoto } from './photos.delete.js';
 import { approvePhoto, makePrimaryPhoto, movePhoto, rejectPhoto, setPhotoAltText } from './photos.service.js';
 import { isVariantFile, photoStoreOf, variantContentType } from './photos.store.js';
 
@@ -80,6 +81,11 @@ export const photosRoutes: FastifyPluginAsync = async (app) => {
   actionRoute(app, 'primary', 'photos.approve', 'photo-primary', (r, dogId, id) => makePrimaryPhoto(db(r), dogId, id, actorOf(r)));
   actionRoute(app, 'move', 'photos.approve', 'photo-moved', (r, dogId, id) =>
     movePhoto(db(r), dogId, id, formOrRefuse(parseForm(moveSchema, r.body), 'The photo was not moved').direction, actorOf(r)));
+  // Deleting asks for a ticked confirmation box (no script needed): the photo and, unless shared, its files go for good.
+  actionRoute(app, 'delete', 'photos.approve', 'photo-deleted', async (r, dogId, id) => {
+    formOrRefuse(parseForm(confirmDeleteSchema, r.body), 'The photo was not deleted');
+    await deletePhoto({ db: db(r), store: photoStoreOf(r) }, dogId, id, actorOf(r));
+  });
   actionRoute(app, 'alt', 'photos.upload', 'photo-alt', (r, dogId, id) =>
     setPhotoAltText(db(r), dogId, id, formOrRefuse(parseForm(altTextSchema, r.body), 'The alt text was not saved').alt_text, actorOf(r)));
 

@@ -13,3 +13,6 @@ export const moveSchema = z.object({ direction: z.enum(['up', 'down'], { message
 
 /** The sha and variant of a served photo (anything else is simply not found). */
 export const servedPhotoParamsSchema = z.object({ sha: z.string().regex(/^[0-9a-f]{64}$/), variant: z.string() });
+
+/** The delete form: the box saying "yes, delete it" must be ticked. */
+export const confirmDeleteSchema = z.object({ confirm: z.literal('yes', { message: 'tick the box to confirm' }) });

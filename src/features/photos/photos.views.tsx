@@ -40,6 +40,21 @@ function PostButton({ ctx, action, label, fields = {} }: { ctx: PageContext; act
   );
 }
 
+// A disclosure holding a confirmation box, so a stray click never deletes and no script is needed.
+function DeletePhoto({ ctx, action, id, what }: { ctx: PageContext; action: string; id: string; what: string }) {
+  return (
+    <details class="inline">
+      <summary>Delete…</summary>
+      <form method="post" action={action} class="inline">
+        <Csrf token={ctx.csrfToken} />
+        <input id={`confirm-photo-${id}`} type="checkbox" name="confirm" value="yes" required />
+        <label for={`confirm-photo-${id}`}>Yes, delete {what} for good</label>
+        <button type="submit" class="secondary">Delete photo</button>
+      </form>
+    </details>
+  );
+}
+
 function PhotoItem({ props, photo, index }: { props: PhotosPanelProps; photo: PhotoRow; index: number }) {
   const { ctx } = props;
   const base = `${ctx.basePath}/hub/dogs/${props.dogId}/photos/${photo.id}`;
@@ -54,6 +69,7 @@ function PhotoItem({ props, photo, index }: { props: PhotosPanelProps; photo: Ph
       {props.canApprove && photo.status === 'approved' && !photo.is_primary && <PostButton ctx={ctx} action={`${base}/primary`} label="Make primary" />}
       {props.canApprove && index > 0 && <PostButton ctx={ctx} action={`${base}/move`} label="Move earlier" fields={{ direction: 'up' }} />}
       {props.canApprove && index < props.photos.length - 1 && <PostButton ctx={ctx} action={`${base}/move`} label="Move later" fields={{ direction: 'down' }} />}
+      {props.canApprove && <DeletePhoto ctx={ctx} action={`${base}/delete`} id={photo.id} what={photo.alt_text || `photo ${index + 1} of ${props.dogName}`} />}
       {props.canUpload && (
         <form method="post" action={`${base}/alt`} class="inline">
           <Csrf token={ctx.csrfToken} />

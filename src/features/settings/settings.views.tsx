@@ -1,8 +1,9 @@
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { ErrorSummary, Field, Notice, type FormState } from '../../platform/http/views/forms.js';
+import { EmbedSnippet } from '../site/embed.public.js';
 
 /** The admin's rescue settings page. */
-export function SettingsPage(props: { ctx: PageContext; form: FormState; notice?: string }) {
+export function SettingsPage(props: { ctx: PageContext; form: FormState; notice?: string; /** Absolute URL of the public site, for the embed code. */ siteUrl?: string }) {
   const { ctx, form } = props;
   return (
     <Layout ctx={ctx} title="Settings">
@@ -16,6 +17,7 @@ export function SettingsPage(props: { ctx: PageContext; form: FormState; notice?
         <Field form={form} name="tagline" label="Tagline" hint="Optional, up to 300 characters: one line about the rescue." />
         <div><button type="submit">Save settings</button></div>
       </form>
+      {props.siteUrl && <EmbedSnippet siteUrl={props.siteUrl} />}
     </Layout>
   );
 }

@@ -100,7 +100,7 @@ describe.each(engines)('public site on %s', (engine) => {
     expect(res.body).toContain('High');
     expect(res.body).toContain(`href="/r/alpha/dogs/${ids.rex}"`);
     expect(res.body).toContain('Apply to adopt');
-    expect(res.body).toContain('Alpha Rescue open soon');
+    expect(res.body).toContain(`<a href="/r/alpha/dogs/${ids.bella}/apply">Apply to adopt Bella</a>`);
     expect(res.body).not.toContain('<form method="post"');
     expect((await get(`/r/alpha/photos/${bellaSha}/large.jpg`)).statusCode).toBe(200);
   });

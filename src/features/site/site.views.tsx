@@ -113,7 +113,7 @@ export function DogPage(props: { basePath: string; dog: PublicDog; partner?: Pub
       </section>
       <section aria-labelledby="apply-heading">
         <h2 id="apply-heading">Apply to adopt</h2>
-        <p>Online applications to {props.rescueName} open soon. Please check back shortly.</p>
+        <p><a href={`${basePath}/dogs/${dog.id}/apply`}>{`Apply to adopt ${dog.name}`}</a>: an online form; {props.rescueName} will reply by email.</p>
       </section>
       <p><a href={`${basePath}/`}>All dogs looking for a home</a></p>
     </article>

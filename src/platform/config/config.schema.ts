@@ -51,7 +51,8 @@ export const settingsSchema = z.object({
   KONA_INVITE_DAYS: positiveInt().default(7).describe('Days an invitation link stays valid.'),
   KONA_SHUTDOWN_GRACE_SECONDS: positiveInt().default(10).describe('On SIGTERM, how long in-flight requests may finish before exit.'),
   KONA_JOB_POLL_MS: positiveInt(50).default(1000).describe('How often a job runner looks for due jobs.'),
-  KONA_UPLOAD_MAX_MB: positiveInt().default(20).describe('Largest photo or document accepted, in megabytes.'),
+  KONA_UPLOAD_MAX_MB: positiveInt().default(20).describe('Largest photo accepted, in megabytes.'),
+  KONA_DOCUMENT_MAX_MB: positiveInt().default(20).describe('Largest medical document (PDF or image) accepted, in megabytes.'),
   KONA_SMTP_URL: z.url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL' }).optional().describe(
     'SMTP server for outgoing mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465. Unset: mail is written to the outbox in the data directory and listed in the hub.',
   ),

@@ -8,8 +8,13 @@ export interface EncryptedColumns {
   columns: string[];
 }
 
+// Nullable encrypted columns (an optional email, say) hold null, which is under no key.
 function notCurrent(column: string, keyId: string) {
-  return sql`${sql.ref(column)} not like ${`v1:${keyId}:%`}`;
+  return sql`(${sql.ref(column)} is not null and ${sql.ref(column)} not like ${`v1:${keyId}:%`})`;
+}
+
+function reencrypted(keyRing: KeyRing, value: string | null | undefined): string | null {
+  return value == null ? null : keyRing.encrypt(keyRing.decrypt(value));
 }
 
 /**
@@ -29,8 +34,8 @@ export async function reencryptTable(db: Kysely<any>, spec: EncryptedColumns, ke
       from ${sql.table(spec.table)} where ${stale} limit ${batch}`.execute(db);
     if (rows.rows.length === 0) return changed;
     for (const row of rows.rows) {
-      const sets = spec.columns.map((c) => sql`${sql.ref(c)} = ${keyRing.encrypt(keyRing.decrypt(row[c]!))}`);
-      const same = spec.columns.map((c) => sql`${sql.ref(c)} = ${row[c]!}`);
+      const sets = spec.columns.map((c) => sql`${sql.ref(c)} = ${reencrypted(keyRing, row[c])}`);
+      const same = spec.columns.map((c) => sql`${sql.ref(c)} is not distinct from ${row[c] ?? null}`);
       const res = await sql`update ${sql.table(spec.table)} set ${sql.join(sets)} where ${sql.ref(spec.key)}::text = ${row.pk!} and ${sql.join(same, sql` and `)}`.execute(db);
       changed += Number(res.numAffectedRows ?? 0n);
     }
@@ -44,7 +49,7 @@ export async function keyUsage(db: Kysely<any>, specs: EncryptedColumns[]): Prom
   for (const spec of specs) {
     for (const column of spec.columns) {
       const rows = await sql<{ key_id: string; n: number }>`
-        select split_part(${sql.ref(column)}, ':', 2) as key_id, count(*)::int as n from ${sql.table(spec.table)} group by 1`.execute(db);
+        select split_part(${sql.ref(column)}, ':', 2) as key_id, count(*)::int as n from ${sql.table(spec.table)} where ${sql.ref(column)} is not null group by 1`.execute(db);
       for (const r of rows.rows) usage[r.key_id] = (usage[r.key_id] ?? 0) + r.n;
     }
   }

@@ -22,6 +22,18 @@ export type PhotoStatus = 'pending' | 'approved' | 'rejected';
 export type VaccinationType = 'rabies' | 'dhpp' | 'leptospirosis' | 'bordetella' | 'other';
 /** A one-off treatment or an ongoing medication. */
 export type TreatmentKind = 'treatment' | 'medication';
+/** The unit of a treatment's repeat interval (0010). */
+export type RepeatUnit = 'day' | 'week' | 'month' | 'year';
+
+/** Roles a contact record can hold (people feature). */
+export type ContactRole = 'adopter' | 'applicant' | 'foster' | 'vet';
+/** Where an adoption application is; 'closed' = another applicant adopted the dog. */
+export type ApplicationStatus = 'new' | 'in_review' | 'interview_scheduled' | 'approved' | 'denied' | 'withdrawn' | 'closed' | 'completed';
+/** The kinds of application question a rescue can ask. */
+export type QuestionKind = 'text' | 'choice' | 'yes_no';
+
+/** What an in-app notification is about (notifications feature). */
+export type NotificationKindColumn = 'application.new' | 'foster.note' | 'vaccination.due' | 'maintenance.announced';
 
 /** Tables shared by both database kinds. */
 export interface CommonTables {
@@ -139,6 +151,10 @@ export interface TenantSchema extends CommonTables {
     on_hold: Generated<boolean>;
     hold_reason: Generated<string>;
     bonded_with: string | null;
+    /** The adopter's contact record, set when an adoption is completed (0008). */
+    adopter_contact_id: ColumnType<string | null, string | null | undefined, string | null>;
+    /** The staff member who hears about this dog, e.g. its foster notes (0009). */
+    staff_contact_id: ColumnType<string | null, string | null | undefined, string | null>;
     status: ColumnType<DogStatus, DogStatus | undefined, DogStatus>;
     status_changed_at: Timestamp;
     created_at: Timestamp;
@@ -218,6 +234,9 @@ export interface TenantSchema extends CommonTables {
     notes: Generated<string>;
     created_by: string | null;
     created_at: Timestamp;
+    /** How often it repeats (0010): both set or both null. */
+    repeat_every: ColumnType<number | null, number | null | undefined, number | null>;
+    repeat_unit: ColumnType<RepeatUnit | null, RepeatUnit | null | undefined, RepeatUnit | null>;
   };
   vet_visits: {
     id: Generated<string>;
@@ -228,6 +247,118 @@ export interface TenantSchema extends CommonTables {
     outcome: Generated<string>;
     created_by: string | null;
     created_at: Timestamp;
+  };
+  // people (0007)
+  /** A contact record (people feature); PII columns are encrypted, *_hash are keyed blind indexes. */
+  contacts: {
+    id: Generated<string>;
+    roles: ColumnType<ContactRole[], ContactRole[] | undefined, ContactRole[]>;
+    name_enc: string;
+    email_enc: string | null;
+    email_hash: string | null;
+    phone_enc: string | null;
+    phone_hash: string | null;
+    address_enc: string | null;
+    notes_enc: string | null;
+    organisation: Generated<string>;
+    created_by: string | null;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  // adoptions (0008)
+  application_questions: {
+    id: Generated<string>;
+    position: Generated<number>;
+    label: string;
+    kind: QuestionKind;
+    choices: ColumnType<string[], string[] | undefined, string[]>;
+    required: Generated<boolean>;
+    active: Generated<boolean>;
+    created_at: Timestamp;
+  };
+  applications: {
+    id: Generated<string>;
+    dog_id: string;
+    contact_id: string;
+    status: ColumnType<ApplicationStatus, ApplicationStatus | undefined, ApplicationStatus>;
+    /** Encrypted JSON of AnsweredQuestion[] (labels snapshotted). */
+    answers_enc: string;
+    idempotency_key: string;
+    interview_at: NullableTimestamp;
+    decision_reason_enc: string | null;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+    completed_at: NullableTimestamp;
+  };
+  application_events: {
+    id: Generated<string>;
+    application_id: string;
+    kind: 'status' | 'note' | 'email';
+    from_status: ApplicationStatus | null;
+    to_status: ApplicationStatus | null;
+    note_enc: string | null;
+    actor_id: string | null;
+    created_at: Timestamp;
+  };
+  application_attempts: { address_hash: string; attempted_at: Timestamp };
+  adoption_email_templates: {
+    status: 'received' | ApplicationStatus;
+    subject: string;
+    body: string;
+    enabled: Generated<boolean>;
+  };
+  // notifications (0009)
+  /** An in-app notification for one staff member; dedupe_key makes a job's notice once-only per person. */
+  notifications: {
+    id: Generated<string>;
+    staff_id: string;
+    kind: NotificationKindColumn;
+    title: string;
+    body: Generated<string>;
+    link: string | null;
+    dedupe_key: string | null;
+    read_at: NullableTimestamp;
+    created_at: Timestamp;
+  };
+  // medical documents (0010)
+  /** A vet record attached to a dog's medical record; the file is the blob `sha256` (never the upload's name). */
+  medical_documents: {
+    id: Generated<string>;
+    dog_id: string;
+    sha256: string;
+    content_type: 'application/pdf' | 'image/jpeg' | 'image/png' | 'image/webp';
+    size_bytes: number;
+    title: string;
+    /** The uploader's file name, sanitised, for display only. */
+    original_name: Generated<string>;
+    vaccination_id: string | null;
+    treatment_id: string | null;
+    visit_id: string | null;
+    uploaded_by: string | null;
+    created_at: Timestamp;
+  };
+  /** One dose of a treatment given (0010). */
+  treatment_doses: { id: Generated<string>; treatment_id: string; dog_id: string; given_on: DateColumn; given_by: string | null; created_at: Timestamp };
+  // adoption contracts (0011)
+  /** The rescue's adoption contract template (one row at most; none: the built-in default). */
+  adoption_contract_template: { id: Generated<boolean>; body: string; updated_by: string | null; updated_at: Timestamp };
+  /** A contract prepared for an application; *_enc are encrypted, the token is kept only as its sha256. */
+  adoption_contracts: {
+    id: Generated<string>;
+    application_id: string;
+    body_enc: string;
+    text_sha256: string;
+    token_hash: string;
+    expires_at: Timestamp;
+    prepared_by: string | null;
+    prepared_at: Timestamp;
+    superseded_at: NullableTimestamp;
+    signed_at: NullableTimestamp;
+    signature_method: 'drawn' | 'typed' | null;
+    signer_name_enc: string | null;
+    signer_ip_enc: string | null;
+    signer_ua_enc: string | null;
+    pdf_sha256: string | null;
   };
 }
 

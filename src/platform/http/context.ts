@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Secrets } from '../crypto/secrets.js';
 import type { Database } from '../db/driver.js';
+import type { JobRegistry } from '../jobs/index.js';
 import type { ControlSchema, StaffRole } from '../db/schema.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { TenantDatabases, TenantHandle } from '../tenancy/tenant-databases.js';
@@ -15,6 +16,8 @@ export interface AppContext {
   logger: Logger;
   /** Where mail goes: the SMTP server or the outbox. */
   mailer: Mailer;
+  /** The declared jobs, for features that enqueue one (mail above all). */
+  jobs: JobRegistry;
   /** Called after the tenant registry changed in this process (hostnames, status). */
   onTenantsChanged?: () => Promise<void>;
 }

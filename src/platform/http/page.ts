@@ -11,11 +11,16 @@ const hubNav: { path: string; label: string; permission: Permission; roles?: Sta
   { path: '/hub/my-dogs', label: 'My dogs', permission: 'notes.write', roles: ['foster'] },
   { path: '/hub/fosters', label: 'Foster homes', permission: 'fosters.manage' },
   { path: '/hub/medical/due', label: 'Medical due', permission: 'medical.view' },
+  { path: '/hub/applications', label: 'Applications', permission: 'applications.view' },
+  { path: '/hub/people', label: 'People', permission: 'people.view' },
   { path: '/hub/staff', label: 'Staff', permission: 'staff.manage' },
+  { path: '/hub/adoptions/questions', label: 'Application questions', permission: 'adoptions.configure' },
+  { path: '/hub/adoptions/contract-template', label: 'Contract template', permission: 'adoptions.configure' },
   { path: '/hub/settings', label: 'Settings', permission: 'settings.manage' },
   { path: '/hub/jobs', label: 'Jobs', permission: 'jobs.manage' },
   { path: '/hub/outbox', label: 'Outbox', permission: 'mail.view' },
   { path: '/hub/audit', label: 'Audit log', permission: 'audit.view' },
+  { path: '/hub/export', label: 'Export', permission: 'data.export' },
   { path: '/hub/account/password', label: 'Password', permission: 'account.self' },
 ];
 
@@ -34,6 +39,7 @@ export function pageContextFor(assets: Assets) {
     if (area === 'hub' || area === 'operator') base.notices = request.siteNotices ?? [];
     if (actor?.kind === 'staff' && area === 'hub') {
       base.user = { name: actor.name, role: actor.role };
+      base.unreadNotifications = request.unreadNotifications;
       base.nav = hubNav.filter((n) => can(actor.role, n.permission) && (!n.roles || n.roles.includes(actor.role))).map((n) => ({ href: `${request.basePath}${n.path}`, label: n.label }));
     }
     if (actor?.kind === 'operator' && area === 'operator') {
@@ -45,4 +51,11 @@ export function pageContextFor(assets: Assets) {
     }
     return base;
   };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in member's unread notifications, set on hub routes by the notifications feature. */
+    unreadNotifications?: number;
+  }
 }

@@ -4,16 +4,16 @@ import type { StaffRole } from '../db/schema.js';
  * Every route declares one of these in `config.permission`. `public` needs nothing; `operator`
  * needs a signed-in operator; the rest need a signed-in member of the rescue whose role grants it.
  */
-export const permissions = ['public', 'operator', 'hub.view', 'account.self', 'staff.manage', 'settings.manage', 'jobs.manage', 'audit.view', 'dogs.view', 'dogs.edit', 'mail.view', 'medical.view', 'medical.edit', 'fosters.manage', 'notes.write', 'photos.upload', 'photos.approve'] as const;
+export const permissions = ['public', 'operator', 'hub.view', 'account.self', 'staff.manage', 'settings.manage', 'jobs.manage', 'audit.view', 'dogs.view', 'dogs.edit', 'mail.view', 'medical.view', 'medical.edit', 'fosters.manage', 'notes.write', 'photos.upload', 'photos.approve', 'people.view', 'people.manage', 'applications.view', 'applications.manage', 'adoptions.configure', 'notifications.self', 'data.export'] as const;
 /** One declared permission. */
 export type Permission = (typeof permissions)[number];
 
 /** Tenant permissions each role holds. Later features add theirs here, in one place. */
 export const roleGrants: Record<StaffRole, readonly Permission[]> = {
-  admin: ['hub.view', 'account.self', 'staff.manage', 'settings.manage', 'jobs.manage', 'audit.view', 'dogs.view', 'dogs.edit', 'mail.view', 'medical.view', 'medical.edit', 'fosters.manage', 'notes.write', 'photos.upload', 'photos.approve'],
-  staff: ['hub.view', 'account.self', 'dogs.view', 'dogs.edit', 'medical.view', 'medical.edit', 'fosters.manage', 'notes.write', 'photos.upload', 'photos.approve'],
-  foster: ['hub.view', 'account.self', 'dogs.view', 'medical.view', 'notes.write', 'photos.upload'],
-  viewer: ['hub.view', 'account.self', 'dogs.view', 'medical.view'],
+  admin: ['hub.view', 'account.self', 'staff.manage', 'settings.manage', 'jobs.manage', 'audit.view', 'dogs.view', 'dogs.edit', 'mail.view', 'medical.view', 'medical.edit', 'fosters.manage', 'notes.write', 'photos.upload', 'photos.approve', 'people.view', 'people.manage', 'applications.view', 'applications.manage', 'adoptions.configure', 'notifications.self', 'data.export'],
+  staff: ['hub.view', 'account.self', 'dogs.view', 'dogs.edit', 'medical.view', 'medical.edit', 'fosters.manage', 'notes.write', 'photos.upload', 'photos.approve', 'people.view', 'people.manage', 'applications.view', 'applications.manage', 'notifications.self'],
+  foster: ['hub.view', 'account.self', 'dogs.view', 'medical.view', 'notes.write', 'photos.upload', 'notifications.self'],
+  viewer: ['hub.view', 'account.self', 'dogs.view', 'medical.view', 'people.view', 'applications.view', 'notifications.self'],
 };
 
 /** Whether a role holds a tenant permission. */

@@ -8,3 +8,5 @@ export { publicBlobCacheControl, serveBlob, serveDocument } from './serve.js';
 export type { ServeOptions } from './serve.js';
 export { samplePhoto, sampleGps, pngClaiming } from './sample-images.js';
 export type { SamplePhotoOptions } from './sample-images.js';
+export { acceptedDocumentTypes, prepareDocument, sniffPdf, UnsupportedDocumentError } from './document-type.js';
+export type { DocumentContentType, PreparedDocument } from './document-type.js';

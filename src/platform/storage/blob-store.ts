@@ -30,6 +30,15 @@ export interface BlobStore {
   exists(key: string): Promise<boolean>;
   /** Removes a blob; false when there was none. */
   delete(key: string): Promise<boolean>;
+  /**
+   * Moves a blob out of its published name (atomically, on the same file system) and returns a
+   * token for `putBack` or `discard`; undefined when there was none. See `releaseBlobs`.
+   */
+  setAside(key: string): Promise<string | undefined>;
+  /** Puts a set-aside blob back under its key; if the same bytes were stored again meanwhile, drops the aside copy. */
+  putBack(key: string, token: string): Promise<void>;
+  /** Removes a set-aside blob for good. */
+  discard(token: string): Promise<void>;
   /** Whether the store can take writes now (for /readyz and start-up). */
   health(): Promise<StorageHealth>;
 }

@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, open, readdir, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { assertBlobKey, TooLargeError, type BlobRead, type BlobStore, type PutResult, type StorageHealth } from './blob-store.js';
+import { assertBlobKey, InvalidBlobKeyError, TooLargeError, type BlobRead, type BlobStore, type PutResult, type StorageHealth } from './blob-store.js';
 
 const tempDirName = '.tmp';
+const asidePattern = /^([0-9a-f]{64})\.[0-9a-f-]{36}\.aside$/;
 
 /**
  * Blobs as files under one directory (an NFS mount in production), at `<root>/<aa>/<bb>/<sha256>`.
@@ -65,6 +66,37 @@ export class LocalBlobStore implements BlobStore {
     return unlink(this.pathFor(key)).then(() => true, ifMissing(false));
   }
 
+  /** Renames the blob into the temp directory (`<key>.<uuid>.aside`); undefined when it was not there. */
+  async setAside(key: string): Promise<string | undefined> {
+    const from = this.pathFor(key);
+    const token = `${key}.${randomUUID()}.aside`;
+    await mkdir(this.tempDir, { recursive: true });
+    return rename(from, path.join(this.tempDir, token)).then(() => token, ifMissing(undefined));
+  }
+
+  /** Links the set-aside file back under its key (EEXIST: an upload stored the bytes again), then drops the aside name. */
+  async putBack(key: string, token: string): Promise<void> {
+    const aside = this.asidePath(token, key);
+    const final = this.pathFor(key);
+    await mkdir(path.dirname(final), { recursive: true });
+    await link(aside, final).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+    await rm(aside, { force: true });
+  }
+
+  /** Removes a set-aside file. */
+  async discard(token: string): Promise<void> {
+    await rm(this.asidePath(token), { force: true });
+  }
+
+  // Only tokens setAside made name a file: anything else is refused before it becomes a path.
+  private asidePath(token: string, key?: string): string {
+    const match = asidePattern.exec(token);
+    if (!match || (key !== undefined && match[1] !== key)) throw new InvalidBlobKeyError();
+    return path.join(this.tempDir, token);
+  }
+
   /** Writes, fsyncs, links and removes a probe file: the same steps a put takes, so a broken mount shows here first. */
   async health(): Promise<StorageHealth> {
     let step = 'create the temp directory';
@@ -98,7 +130,8 @@ export class LocalBlobStore implements BlobStore {
     for (const name of names) {
       const file = path.join(this.tempDir, name);
       const info = await stat(file).catch(ifMissing(undefined));
-      if (info && info.mtimeMs < cutoff) {
+      // ctime too: a rename (setAside) keeps the blob's old mtime but sets ctime to now.
+      if (info && Math.max(info.mtimeMs, info.ctimeMs) < cutoff) {
         await rm(file, { force: true });
         removed++;
       }

@@ -17,6 +17,8 @@ export interface PageContext {
   area: 'public' | 'hub' | 'operator' | 'error';
   /** Site-wide notices shown above the page (announced maintenance). */
   notices?: string[];
+  /** The member's unread notifications (hub only), for the header's "Notifications (n)". */
+  unreadNotifications?: number;
 }
 
 /** Hidden CSRF field for every state-changing form. */
@@ -50,6 +52,9 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
                 ))}
               </ul>
             </nav>
+          )}
+          {ctx.user && ctx.area === 'hub' && (
+            <a class="notifications-link" href={`${ctx.basePath}/hub/notifications`}>{ctx.unreadNotifications ? `Notifications (${ctx.unreadNotifications})` : 'Notifications'}</a>
           )}
           {ctx.user && (
             <form method="post" action={ctx.area === 'operator' ? '/operator/sign-out' : `${ctx.basePath}/hub/sign-out`} class="inline">

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { KeyRing } from '../../platform/crypto/keyring.js';
+import type { ApplicationStatus, TenantSchema } from '../../platform/db/schema.js';
+import { notify } from '../notifications/notifications.public.js';
+import { upsertApplicantContact } from '../people/people.public.js';
+import { encryptAnswers } from './adoptions.public.js';
+import { answersOf } from './apply.service.js';
+import { answerField } from './apply.schema.js';
+import { insertApplication } from './apply.queries.js';
+import { listQuestions, type Question } from './questions.service.js';
+
+/** One made-up application: who, for which dog, and how far it has gone. */
+interface DemoApplication {
+  dogKey: string;
+  applicant: { name: string; email: string; phone: string; address: string };
+  path: ApplicationStatus[];
+  daysAgo: number;
+  reason?: string;
+}
+
+const demoApplications: DemoApplication[] = [
+  { dogKey: 'juniper', applicant: { name: 'Sam Rivera (demo)', email: 'sam.rivera@demo.kona.local', phone: '07700 900201', address: '12 Orchard Road, Demotown' }, path: ['new'], daysAgo: 1 },
+  { dogKey: 'marlowe', applicant: { name: 'Priya Shah (demo)', email: 'priya.shah@demo.kona.local', phone: '07700 900202', address: '3 Mill Street, Demotown' }, path: ['new', 'in_review'], daysAgo: 4 },
+  { dogKey: 'tumble', applicant: { name: 'Tom Becker (demo)', email: 'tom.becker@demo.kona.local', phone: '07700 900203', address: '48 High Street, Demotown' }, path: ['new', 'in_review', 'interview_scheduled'], daysAgo: 6 },
+  { dogKey: 'ziggy', applicant: { name: 'Alex Morgan (demo)', email: 'alex.morgan@demo.kona.local', phone: '07700 900204', address: '7 Riverside Close, Demotown' }, path: ['new', 'in_review', 'interview_scheduled', 'approved'], daysAgo: 14 },
+  { dogKey: 'juniper', applicant: { name: 'Chris Doe (demo)', email: 'chris.doe@demo.kona.local', phone: '07700 900205', address: 'Flat 2, 9 Tower Block, Demotown' }, path: ['new', 'in_review', 'denied'], daysAgo: 9, reason: 'Juniper needs a home with a secure garden. (Demo reason.)' },
+];
+
+const sampleText = ['A cat called Miso, who is nine and very calm.', 'None at home; grandchildren (8 and 11) visit at weekends.', 'We had a rescue greyhound for eleven years.', 'About three hours, twice a week; someone works from home otherwise.', 'We walk a lot and have a quiet house.'];
+
+function demoValues(questions: Question[], i: number): Record<string, string> {
+  let t = i;
+  return Object.fromEntries(questions.map((q) => [answerField(q.id), q.kind === 'yes_no' ? 'yes' : q.kind === 'choice' ? q.choices[i % q.choices.length]! : sampleText[t++ % sampleText.length]!]));
+}
+
+const dogName = async (db: Kysely<TenantSchema>, id: string) => (await db.selectFrom('dogs').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name;
+
+/** Fills the demo rescue with applications at several stages (statuses set directly, with their events). */
+export async function seedDemoApplications(db: Kysely<TenantSchema>, keyRing: KeyRing, dogIds: (key: string) => string, adminId: string): Promise<number> {
+  const questions = await listQuestions(db, true);
+  for (const [i, a] of demoApplications.entries()) {
+    const { contactId } = await upsertApplicantContact(db, keyRing, a.applicant);
+    const id = await insertApplication(db, {
+      dog_id: dogIds(a.dogKey), contact_id: contactId, idempotency_key: randomUUID(),
+      answers_enc: encryptAnswers(keyRing, answersOf(questions, demoValues(questions, i))),
+    });
+    const created = new Date(Date.now() - a.daysAgo * 86_400_000);
+    await db.updateTable('application_events').set({ created_at: created }).where('application_id', '=', id).execute();
+    for (const [k, to] of a.path.slice(1).entries()) {
+      const at = new Date(created.getTime() + (k + 1) * 86_400_000);
+      await db.insertInto('application_events').values({ application_id: id, kind: 'status', from_status: a.path[k]!, to_status: to, actor_id: adminId, created_at: at }).execute();
+    }
+    const status = a.path[a.path.length - 1]!;
+    await db.updateTable('applications').set({
+      status, created_at: created, updated_at: new Date(),
+      interview_at: status === 'interview_scheduled' ? new Date(Date.now() + 3 * 86_400_000) : null,
+      decision_reason_enc: a.reason ? keyRing.encrypt(a.reason) : null,
+    }).where('id', '=', id).execute();
+    if (status === 'new') await notify(db, { kind: 'application.new', title: `New application for ${await dogName(db, dogIds(a.dogKey))}`, link: `/hub/applications/${id}`, recipients: { roles: ['admin', 'staff'] }, dedupeKey: `application.new:${id}` });
+  }
+  return demoApplications.length;
+}

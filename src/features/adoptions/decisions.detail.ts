@@ -1,0 +1,57 @@
+import type { ApplicationStatus } from '../../platform/db/schema.js';
+import { likelyDuplicates, readContact, type ContactDetails, type LikelyDuplicate } from '../people/people.public.js';
+import { staffNamesByIds } from '../staff/staff.service.js';
+import { decryptAnswers, type AnsweredQuestion } from './adoptions.public.js';
+import type { DecisionDeps } from './decisions.mail.js';
+import { selectEvents, type ApplicationRow } from './decisions.queries.js';
+import { getApplication } from './decisions.service.js';
+import { allowedActions, type DecisionAction } from './decisions.transitions.js';
+import { selectTemplates } from './templates.queries.js';
+
+/** One entry of an application's history, decrypted, with the staff member's name. */
+export interface ApplicationEvent {
+  id: string;
+  kind: 'status' | 'note' | 'email';
+  from: ApplicationStatus | null;
+  to: ApplicationStatus | null;
+  /** The note, the decision reason or the email's subject. */
+  text: string;
+  byName?: string;
+  at: Date;
+}
+
+/** Everything the application page shows. */
+export interface ApplicationDetail {
+  app: ApplicationRow;
+  applicant: ContactDetails | undefined;
+  duplicates: LikelyDuplicate[];
+  answers: AnsweredQuestion[];
+  reason: string;
+  events: ApplicationEvent[];
+  actions: DecisionAction[];
+  /** The statuses whose email template is switched on (an action offers to email only then). */
+  emailOn: Set<string>;
+}
+
+/** Reads one application for its page (404 when there is none), decrypting what staff may read. */
+export async function applicationDetail(deps: DecisionDeps, id: string): Promise<ApplicationDetail> {
+  const { db, ring } = deps;
+  const app = await getApplication(db, id);
+  const rows = await selectEvents(db, id);
+  const names = await staffNamesByIds({ db, keyRing: ring }, [...new Set(rows.map((r) => r.actor_id).filter((a): a is string => !!a))]);
+  const events = rows.map((r) => ({
+    id: r.id, kind: r.kind, from: r.from_status, to: r.to_status, text: r.note_enc ? ring.decrypt(r.note_enc) : '',
+    byName: r.actor_id ? names.get(r.actor_id) : undefined, at: r.created_at,
+  }));
+  const templates = await selectTemplates(db);
+  return {
+    app,
+    applicant: await readContact(db, ring, app.contact_id),
+    duplicates: await likelyDuplicates(db, ring, app.contact_id),
+    answers: decryptAnswers(ring, app.answers_enc),
+    reason: app.decision_reason_enc ? ring.decrypt(app.decision_reason_enc) : '',
+    events,
+    actions: allowedActions(app.status),
+    emailOn: new Set(templates.filter((t) => t.enabled).map((t) => t.status)),
+  };
+}

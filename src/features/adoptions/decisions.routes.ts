@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import type { Actor } from '../../platform/audit/audit.js';
+import { notFound } from '../../platform/errors/errors.js';
+import { formValues, parseForm } from '../../platform/http/forms.js';
+import { can } from '../../platform/http/permissions.js';
+import { isRefusal, sendPage } from '../dogs/dogs.http.js';
+import { completeAdoption } from './decisions.complete.js';
+import { applicationDetail } from './decisions.detail.js';
+import type { DecisionForms } from './decisions.forms.js';
+import type { DecisionDeps } from './decisions.mail.js';
+import { applicationParamsSchema, completeSchema, decisionSchema, noteSchema } from './decisions.schema.js';
+import { addApplicationNote, decide } from './decisions.service.js';
+import { ApplicationPage } from './decisions.views.js';
+import { doneNotice } from './decisions.notices.js';
+
+/** The decisions' dependencies for this request: its rescue's database, the key ring, the jobs, the rescue's name. */
+export function decisionDepsOf(request: FastifyRequest): DecisionDeps {
+  const { ctx } = request.server.kona;
+  return { db: request.tenant!.db.kysely, ring: ctx.secrets.keyRing, jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant!.name };
+}
+
+/** The application id in the URL, or a 404 (a malformed id never reaches the database). */
+export function applicationIdOf(request: FastifyRequest): string {
+  const parsed = applicationParamsSchema.safeParse(request.params);
+  if (!parsed.success) throw notFound('That application');
+  return parsed.data.id;
+}
+
+const actorOf = (request: FastifyRequest): Actor => ({ type: 'staff', id: request.actor!.id });
+const canManage = (request: FastifyRequest) => request.actor?.kind === 'staff' && can(request.actor.role, 'applications.manage');
+
+/** Renders an application's page, with a notice after a change or a rejected form's state. */
+async function showApplication(request: FastifyRequest, reply: FastifyReply, id: string, status: number, extra: { notice?: string; forms?: DecisionForms; message?: string } = {}) {
+  const detail = await applicationDetail(decisionDepsOf(request), id);
+  return sendPage(reply, status, h(ApplicationPage, { ctx: request.server.kona.page(request, 'hub'), detail, canManage: canManage(request), ...extra }));
+}
+
+/** Runs one change: redirect with a notice, or show the page again with the form as typed and what went wrong. */
+async function attempt(request: FastifyRequest, reply: FastifyReply, id: string, form: keyof DecisionForms, action: () => Promise<string>) {
+  let done: string;
+  try {
+    done = await action();
+  } catch (err) {
+    if (!isRefusal(err)) throw err;
+    const forms = { [form]: { values: formValues(request.body), errors: err.options.fields ?? {} } };
+    return showApplication(request, reply, id, err.status, { forms, message: err.message });
+  }
+  return reply.redirect(`${request.basePath}/hub/applications/${id}?${done}`, 303);
+}
+
+/** Which form a rejected body belonged to (the action it named, if it is one). */
+function formOf(body: unknown): keyof DecisionForms {
+  const action = (body as { action?: unknown } | undefined)?.action;
+  return typeof action === 'string' && ['review', 'interview', 'approve', 'deny', 'withdraw', 'reopen'].includes(action) ? (action as keyof DecisionForms) : 'review';
+}
+
+/** The application page and its actions: status changes, completing the adoption, staff notes. */
+export function decisionRoutes(app: FastifyInstance): void {
+  const view = { config: { permission: 'applications.view' as const } };
+  const manage = { config: { permission: 'applications.manage' as const } };
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/hub/applications/:id', view, async (request, reply) =>
+    showApplication(request, reply, applicationIdOf(request), 200, { notice: doneNotice(request.query) }));
+
+  app.post('/hub/applications/:id/decision', manage, async (request, reply) => {
+    const id = applicationIdOf(request);
+    const parsed = parseForm(decisionSchema, request.body);
+    if (!parsed.ok) return showApplication(request, reply, id, 400, { forms: { [formOf(request.body)]: parsed.state }, message: 'Nothing was changed: see the form below.' });
+    return attempt(request, reply, id, parsed.data.action, async () => {
+      const result = await decide(decisionDepsOf(request), id, parsed.data, actorOf(request));
+      return `done=${parsed.data.action}&mail=${result.mail}`;
+    });
+  });
+
+  app.post('/hub/applications/:id/complete', manage, async (request, reply) => {
+    const id = applicationIdOf(request);
+    const parsed = parseForm(completeSchema, request.body);
+    if (!parsed.ok) return showApplication(request, reply, id, 400, { forms: { complete: parsed.state }, message: 'Nothing was changed: reload the page and try again.' });
+    return attempt(request, reply, id, 'complete', async () => {
+      const r = await completeAdoption(decisionDepsOf(request), id, { expected: parsed.data.expected, email: parsed.data.email, emailOthers: parsed.data.email_others }, actorOf(request));
+      return `done=complete&mail=${r.mail}&closed=${r.closed}&told=${r.closedEmailed}`;
+    });
+  });
+
+  app.post('/hub/applications/:id/notes', manage, async (request, reply) => {
+    const id = applicationIdOf(request);
+    const parsed = parseForm(noteSchema, request.body);
+    if (!parsed.ok) return showApplication(request, reply, id, 400, { forms: { note: parsed.state }, message: 'The note was not added: see the note form.' });
+    return attempt(request, reply, id, 'note', async () => {
+      await addApplicationNote(decisionDepsOf(request), id, parsed.data.note, actorOf(request));
+      return 'done=note';
+    });
+  });
+}

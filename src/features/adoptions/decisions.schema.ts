@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { ApplicationStatus } from '../../platform/db/schema.js';
+import { actionRules, allStatuses, type DecisionAction } from './decisions.transitions.js';
+
+const uuid = z.uuid({ message: 'must be an id' });
+
+/** The application id in the URL. */
+export const applicationParamsSchema = z.object({ id: uuid });
+
+/** A ticked checkbox arrives as 'yes'; an unticked one does not arrive at all. */
+const checkbox = z.string().optional().transform((v) => v === 'yes');
+
+// Typed in the browser's date-time field (no time zone): kept as that wall-clock time in UTC.
+const wallClock = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** A date-time field's value as an instant (wall clock in UTC), or undefined when it is not a real date and time. */
+export function parseWallClock(value: string): Date | undefined {
+  const m = wallClock.exec(value);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  const at = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return at.getUTCMonth() === mo - 1 && at.getUTCDate() === d && h < 24 && mi < 60 ? at : undefined;
+}
+
+/** A status change from the detail page: which action, the status the page showed, and what that action needs. */
+export const decisionSchema = z.object({
+  action: z.enum(Object.keys(actionRules) as [DecisionAction, ...DecisionAction[]], { message: 'must be one of the actions on the page' }),
+  expected: z.enum(allStatuses as [ApplicationStatus, ...ApplicationStatus[]], { message: 'is missing: reload the page' }),
+  interview_at: z.string().trim().default(''),
+  reason: z.string().trim().max(2000, 'must be at most 2,000 characters').default(''),
+  email: checkbox,
+  email_others: checkbox,
+}).superRefine((v, ctx) => {
+  const rule = actionRules[v.action];
+  if (rule.needsInterviewAt) {
+    const at = parseWallClock(v.interview_at);
+    if (v.interview_at === '') ctx.addIssue({ code: 'custom', path: ['interview_at'], message: 'is required: give the interview date and time' });
+    else if (!at) ctx.addIssue({ code: 'custom', path: ['interview_at'], message: 'must be a date and time like 2030-05-14 10:30' });
+    // A day of slack: the time is the rescue's wall clock, which may be ahead of UTC.
+    else if (at.getTime() < Date.now() - 86_400_000) ctx.addIssue({ code: 'custom', path: ['interview_at'], message: 'must not be in the past' });
+  }
+  if (rule.needsReason && v.reason === '') ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is required: say why (the applicant is told)' });
+}).transform((v) => ({ ...v, interviewAt: actionRules[v.action].needsInterviewAt ? parseWallClock(v.interview_at)! : undefined }));
+
+/** A parsed status change. */
+export type Decision = z.infer<typeof decisionSchema>;
+
+/** Completing the adoption: the status the page showed and whom to email. */
+export const completeSchema = z.object({
+  expected: z.enum(allStatuses as [ApplicationStatus, ...ApplicationStatus[]], { message: 'is missing: reload the page' }),
+  email: checkbox,
+  email_others: checkbox,
+});
+
+/** A staff note on an application. */
+export const noteSchema = z.object({
+  note: z.string().trim().min(1, 'is required: write the note').max(5000, 'must be at most 5,000 characters'),
+});
+
+/** The inbox's filters and page, from the query string; anything unknown falls back to the default. */
+export const inboxQuerySchema = z.object({
+  status: z.enum(['', 'open', 'all', ...allStatuses] as [string, ...string[]]).catch('').default(''),
+  dog: z.union([uuid, z.literal('')]).catch('').default(''),
+  page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
+});
+
+/** The inbox's parsed query. */
+export type InboxQuery = z.infer<typeof inboxQuerySchema>;

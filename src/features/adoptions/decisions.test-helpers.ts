@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Actor } from '../../platform/audit/audit.js';
+import type { KeyRing } from '../../platform/crypto/keyring.js';
+import type { TenantSchema } from '../../platform/db/schema.js';
+import { openMail, sealedMailSchema, type MailMessage } from '../../platform/mail/index.js';
+import { changeDogStatus } from '../dogs/dog-actions.service.js';
+import { dogFormSchema } from '../dogs/dogs.schema.js';
+import { createDog } from '../dogs/dogs.service.js';
+import { upsertApplicantContact } from '../people/people.public.js';
+import { encryptAnswers } from './adoptions.public.js';
+
+type Db = Kysely<TenantSchema>;
+const system: Actor = { type: 'system' };
+
+/** Adds a dog and makes it available (tests only). */
+export async function addAvailableDog(db: Db, name: string): Promise<string> {
+  const id = await createDog(db, dogFormSchema.parse({ name, size: 'medium', intake_date: '2024-03-01', intake_type: 'stray', public_description: `${name} is lovely.` }), system);
+  await changeDogStatus(db, id, { to: 'available', reason: 'Ready' }, system);
+  return id;
+}
+
+/** Stores an application as the public form would (tests only): the contact, the encrypted answers, the row. */
+export async function addApplication(db: Db, ring: KeyRing, a: { dogId: string; name: string; email: string; phone?: string; answers?: [string, string][]; createdAt?: Date }) {
+  const { contactId } = await upsertApplicantContact(db, ring, { name: a.name, email: a.email, phone: a.phone });
+  const answers = (a.answers ?? [['Why would this dog suit your home?', 'We love long walks.']]).map(([label, answer]) => ({ questionId: randomUUID(), label, kind: 'text' as const, answer }));
+  const { id } = await db.insertInto('applications').values({
+    dog_id: a.dogId, contact_id: contactId, answers_enc: encryptAnswers(ring, answers), idempotency_key: randomUUID(),
+    ...(a.createdAt ? { created_at: a.createdAt } : {}),
+  }).returning('id').executeTakeFirstOrThrow();
+  return { id, contactId };
+}
+
+/** The queued `mail.send` jobs of a database, opened (tests only). */
+export async function queuedMail(db: Db, ring: KeyRing): Promise<MailMessage[]> {
+  const rows = await db.selectFrom('jobs').select(['payload']).where('name', '=', 'mail.send').orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => openMail(sealedMailSchema.parse(typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload), ring));
+}

@@ -1,0 +1,74 @@
+import type { TenantSchema } from '../../platform/db/schema.js';
+
+/** The statuses a rescue has an email template for ('received' is sent when an application arrives). */
+export type TemplateStatus = TenantSchema['adoption_email_templates']['status'];
+
+/** Template statuses in the order the templates page lists them. */
+export const templateStatuses: readonly TemplateStatus[] = ['received', 'in_review', 'interview_scheduled', 'approved', 'denied', 'withdrawn', 'closed', 'completed'];
+
+const templateLabels: Record<TemplateStatus, string> = {
+  received: 'Application received', in_review: 'In review', interview_scheduled: 'Interview scheduled', approved: 'Approved',
+  denied: 'Denied', withdrawn: 'Withdrawn', closed: 'Closed (another applicant adopted the dog)', completed: 'Adoption completed', new: 'New',
+};
+
+/** A template's name as the pages show it ("Interview scheduled"). */
+export function templateLabel(status: TemplateStatus): string {
+  return templateLabels[status];
+}
+
+/** The placeholders a template may use, with what each becomes. */
+export const placeholders = {
+  applicant_name: 'The applicant\'s name',
+  dog_name: 'The dog\'s name',
+  rescue_name: 'Your rescue\'s name',
+  interview_at: 'The interview date and time (interview emails)',
+  reason: 'The reason given for the decision (denials)',
+} as const;
+
+/** One placeholder's name. */
+export type PlaceholderName = keyof typeof placeholders;
+
+/** What the placeholders stand for in one email. */
+export type TemplateValues = Record<PlaceholderName, string>;
+
+const placeholderPattern = /\{\{\s*([^{}]*?)\s*\}\}/g;
+
+/** The placeholders a text uses that Kona does not know (each once, in order of appearance). */
+export function unknownPlaceholders(text: string): string[] {
+  const found = [...text.matchAll(placeholderPattern)].map((m) => m[1]!).filter((name) => !(name in placeholders));
+  return [...new Set(found)];
+}
+
+/** Fills the placeholders of a text; unknown ones stay as typed (templates are checked when saved). */
+export function fillPlaceholders(text: string, values: TemplateValues): string {
+  return text.replace(placeholderPattern, (whole, name: string) => (name in placeholders ? values[name as PlaceholderName] : whole));
+}
+
+/** The subject and body of one email from a template; the subject stays on one line whatever the values hold. */
+export function renderTemplate(template: { subject: string; body: string }, values: TemplateValues): { subject: string; text: string } {
+  const oneLine = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.replace(/[\r\n]+/g, ' ')])) as TemplateValues;
+  return { subject: fillPlaceholders(template.subject, oneLine).trim(), text: fillPlaceholders(template.body, values) };
+}
+
+const interviewFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/**
+ * An interview time as the applicant reads it ("Tuesday 1 December 2026 at 14:30"). Times are
+ * typed and stored as wall-clock times (kept in UTC), so the email shows exactly what staff typed.
+ */
+export function formatInterviewAt(at: Date | null): string {
+  if (!at) return '';
+  const parts = Object.fromEntries(interviewFormat.formatToParts(at).map((p) => [p.type, p.value]));
+  return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} at ${parts.hour}:${parts.minute}`;
+}
+
+/** Example values for a template preview: a made-up applicant, the given dog and the rescue. */
+export function sampleValues(dogName: string, rescueName: string): TemplateValues {
+  return {
+    applicant_name: 'Alex Example',
+    dog_name: dogName,
+    rescue_name: rescueName,
+    interview_at: formatInterviewAt(new Date(Date.UTC(2030, 4, 14, 10, 30))),
+    reason: 'We are looking for a home with a secure garden for this dog.',
+  };
+}

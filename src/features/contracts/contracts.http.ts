@@ -1,0 +1,33 @@
+import path from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { renderPage } from '../../platform/http/views/layout.js';
+import { LocalBlobStore, type BlobStore } from '../../platform/storage/index.js';
+import type { ContractDeps } from './contracts.service.js';
+
+/** The contract services' dependencies for this request's rescue. */
+export function contractDepsOf(request: FastifyRequest): ContractDeps {
+  const { secrets, jobs } = request.server.kona.ctx;
+  return { db: request.tenant!.db.kysely, ring: secrets.keyRing, jobs, rescueName: request.rescueName ?? request.tenant!.name };
+}
+
+/**
+ * The rescue's content-addressed store of signed contracts, `<uploadsDir>/<slug>/contracts`: apart
+ * from photos and documents, whose deletions release blobs no photo or document row references.
+ */
+export function contractStoreOf(request: FastifyRequest): BlobStore {
+  return new LocalBlobStore(path.join(request.server.kona.ctx.config.uploadsDir, request.tenant!.slug, 'contracts'));
+}
+
+/** The absolute signing link for a token, on the address this rescue was reached at. */
+export function signingLink(request: FastifyRequest, token: string): string {
+  const url = request.server.kona.ctx.config.publicUrl;
+  // basePath '' means the request came in on the rescue's own hostname, which the host map matched.
+  const origin = request.basePath === '' ? `${url.protocol}//${request.headers.host}` : url.origin;
+  return `${origin}${request.basePath}/contracts/${token}`;
+}
+
+/** Sends a rendered page with a status code. */
+export function sendPage(reply: FastifyReply, status: number, page: VNode<any>) {
+  return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
+}

@@ -1,0 +1,86 @@
+import { Readable } from 'node:stream';
+import { recordAudit } from '../../platform/audit/audit.js';
+import { KonaError } from '../../platform/errors/errors.js';
+import { hashToken } from '../../platform/http/sessions.js';
+import { releaseBlobs, type BlobStore } from '../../platform/storage/index.js';
+import { buildContractPdf, type ContractSignature } from './contracts.pdf.js';
+import { contractReferencesPdf, markSigned, selectContractByTokenHash } from './contracts.queries.js';
+import type { SignInput } from './contracts.schema.js';
+import { textSha256, type ContractDeps } from './contracts.service.js';
+
+type Deps = Pick<ContractDeps, 'db' | 'ring' | 'rescueName'>;
+
+/** What a signing link leads to: a contract to sign, or why it cannot be signed. */
+export type SigningState =
+  | { state: 'open'; id: string; dogName: string; text: string; expiresAt: Date }
+  | { state: 'signed'; dogName: string; signedAt: Date }
+  | { state: 'expired'; dogName: string; expiresAt: Date }
+  | { state: 'replaced'; dogName: string }
+  | { state: 'closed'; dogName: string }
+  | { state: 'unknown' };
+
+/** Who signed, from where: recorded in the PDF and (encrypted) on the contract. */
+export interface SignerContext {
+  ipAddress: string;
+  userAgent: string;
+}
+
+/** Looks a signing link's token up (by its hash) and says whether it can be signed now. */
+export async function signingState(deps: Deps, token: string, now = new Date()): Promise<SigningState> {
+  const row = await selectContractByTokenHash(deps.db, hashToken(token));
+  if (!row) return { state: 'unknown' };
+  if (row.signed_at) return { state: 'signed', dogName: row.dog_name, signedAt: row.signed_at };
+  if (row.superseded_at) return { state: 'replaced', dogName: row.dog_name };
+  // Signing commits the adopter to an adoption the rescue has since withdrawn or denied: refuse.
+  if (row.application_status !== 'approved' && row.application_status !== 'completed') return { state: 'closed', dogName: row.dog_name };
+  if (row.expires_at.getTime() <= now.getTime()) return { state: 'expired', dogName: row.dog_name, expiresAt: row.expires_at };
+  return { state: 'open', id: row.id, dogName: row.dog_name, text: deps.ring.decrypt(row.body_enc), expiresAt: row.expires_at };
+}
+
+/** The text a refused signing shows, by state. */
+export function closedMessage(s: Exclude<SigningState, { state: 'open' }>): string {
+  switch (s.state) {
+    case 'signed':
+      return `This contract for ${s.dogName} was already signed on ${s.signedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. A signing link works only once; nothing more is needed from you.`;
+    case 'expired':
+      return `This signing link for ${s.dogName}'s contract expired on ${s.expiresAt.toISOString().slice(0, 10)}. Ask the rescue to send you a new one.`;
+    case 'closed':
+      return `The rescue has closed this application for ${s.dogName}, so the contract can no longer be signed. Contact the rescue if you think this is a mistake.`;
+    case 'replaced':
+      return `The rescue has sent a newer contract for ${s.dogName}, so this link no longer works. Use the link in the most recent email.`;
+    default:
+      return 'This signing link is not valid. Check that you opened the whole link from the email, or ask the rescue to send a new one.';
+  }
+}
+
+/**
+ * Signs a contract: builds the PDF (text, signature, UTC time, IP address, user agent and the
+ * sha256 of the text), stores it content-addressed, then marks the contract signed once only.
+ * A second signing of the same link is refused with KONA_ERR_CONFLICT.
+ */
+export async function signContract(deps: Deps, store: BlobStore, token: string, input: SignInput, signer: SignerContext, now = new Date()) {
+  const current = await signingState(deps, token, now);
+  if (current.state !== 'open') throw new KonaError('KONA_ERR_CONFLICT', closedMessage(current));
+  const signature: ContractSignature = input.signature ? { kind: 'drawn', png: input.signature, typedName: input.typed_name } : { kind: 'typed', typedName: input.typed_name };
+  const hash = textSha256(current.text);
+  let pdf: Uint8Array;
+  try {
+    pdf = await buildContractPdf({ rescueName: deps.rescueName, dogName: current.dogName, text: current.text, textSha256: hash, signature, signedAt: now, ...signer });
+  } catch (err) {
+    // pdf-lib refuses a PNG it cannot decode: the adopter's drawing, not a fault of ours.
+    if (signature.kind === 'drawn') throw new KonaError('KONA_ERR_VALIDATION', 'The drawn signature could not be read.', { fields: { signature: 'the drawn signature could not be read: clear it and draw again, or sign with your typed name alone' } });
+    throw err;
+  }
+  const stored = await store.putStream(Readable.from([Buffer.from(pdf)]), { maxBytes: 50 * 1024 * 1024 });
+  const won = await markSigned(deps.db, current.id, {
+    signed_at: now, signature_method: signature.kind, signer_name_enc: deps.ring.encrypt(input.typed_name),
+    signer_ip_enc: deps.ring.encrypt(signer.ipAddress), signer_ua_enc: deps.ring.encrypt(signer.userAgent), pdf_sha256: stored.sha256,
+  });
+  if (!won) {
+    // Another request signed first: this PDF (the adopter's details and IP address) belongs to no contract.
+    await releaseBlobs(store, [stored.sha256], [(key) => contractReferencesPdf(deps.db, key)]).catch(() => undefined);
+    throw new KonaError('KONA_ERR_CONFLICT', closedMessage(await signingState(deps, token, now) as Exclude<SigningState, { state: 'open' }>));
+  }
+  await recordAudit(deps.db, { actor: { type: 'public' }, action: 'contract.signed', target: { type: 'adoption_contract', id: current.id }, detail: { method: signature.kind, text_sha256: hash, pdf_sha256: stored.sha256 } });
+  return { contractId: current.id, dogName: current.dogName, signedAt: now, textSha256: hash, pdfSha256: stored.sha256 };
+}

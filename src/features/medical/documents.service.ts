@@ -1,0 +1,93 @@
+import { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { recordAudit, type Actor } from '../../platform/audit/audit.js';
+import type { TenantSchema } from '../../platform/db/schema.js';
+import { KonaError, notFound } from '../../platform/errors/errors.js';
+import { prepareDocument } from '../../platform/images/index.js';
+import { ensureStored, readLimited, releaseBlobs, type BlobReferenceCheck, type BlobStore } from '../../platform/storage/index.js';
+import { getDog } from '../dogs/dogs.service.js';
+import { photoReferencesBlob } from '../photos/photos.public.js';
+import { deleteDocumentRow, documentReferencesBlob, entryBelongsToDog, insertDocument, selectDocument, type DocumentRow } from './documents.queries.js';
+import { titleFromFileName } from './documents.names.js';
+import type { DocumentFormInput } from './medical.schema.js';
+
+type Db = Kysely<TenantSchema>;
+
+/** What storing a document needs: the rescue's database and blob store, and the size limit. */
+export interface DocumentDeps {
+  db: Db;
+  store: BlobStore;
+  maxBytes: number;
+}
+
+const linkTables = { vaccination: 'vaccinations', treatment: 'treatments', visit: 'vet_visits' } as const;
+const linkColumns = { vaccination: 'vaccination_id', treatment: 'treatment_id', visit: 'visit_id' } as const;
+
+/** Every table in a rescue that holds blob keys, for {@link releaseBlobs}: photos and documents. */
+export function rescueBlobChecks(db: Db): BlobReferenceCheck[] {
+  return [(key) => photoReferencesBlob(db, key), (key) => documentReferencesBlob(db, key)];
+}
+
+/** Checks the upload's fields before any of the file is read: the dog exists and the link is one of its entries. */
+export async function checkDocumentFields(db: Db, dogId: string, input: DocumentFormInput): Promise<void> {
+  await getDog(db, dogId);
+  if (!input.link) return;
+  const [kind, id] = input.link.split(':') as [keyof typeof linkTables, string];
+  if (!(await entryBelongsToDog(db, linkTables[kind], dogId, id))) {
+    throw new KonaError('KONA_ERR_VALIDATION', 'The document was not attached: the entry it was meant for no longer exists. Choose another.', { fields: { link: 'choose one of the listed entries' } });
+  }
+}
+
+/**
+ * Stores one uploaded document of a dog: read under the size limit (in memory, so nothing past the
+ * limit reaches the disk), checked by content (PDF or image), images re-encoded without metadata,
+ * stored under the sha256 of the kept bytes, the row written and audited. Call
+ * {@link checkDocumentFields} first.
+ */
+export async function storeDocument(deps: DocumentDeps, dogId: string, source: AsyncIterable<Uint8Array>, input: DocumentFormInput & { originalName: string }, actor: Actor): Promise<string> {
+  const { db, store } = deps;
+  const prepared = await prepareDocument(await readLimited(source, deps.maxBytes));
+  const put = await store.putStream(Readable.from([prepared.data]), { maxBytes: prepared.data.byteLength });
+  const [kind, linkId] = input.link ? (input.link.split(':') as [keyof typeof linkColumns, string]) : [undefined, undefined];
+  const id = await db.transaction().execute(async (tx) => {
+    const docId = await insertDocument(tx, {
+      dog_id: dogId,
+      sha256: put.sha256,
+      content_type: prepared.contentType,
+      size_bytes: put.size,
+      title: input.title || titleFromFileName(input.originalName),
+      original_name: input.originalName,
+      ...(kind ? { [linkColumns[kind]]: linkId } : {}),
+      uploaded_by: actor.type === 'staff' ? (actor.id ?? null) : null,
+    });
+    await recordAudit(tx, { actor, action: 'medical.document_added', target: { type: 'dog', id: dogId }, detail: { document_id: docId } });
+    return docId;
+  }).catch(async (err: unknown) => {
+    // No row points at the bytes: give them back (unless something else uses them) before failing.
+    await releaseBlobs(store, [put.sha256], rescueBlobChecks(db)).catch(() => undefined);
+    throw err;
+  });
+  // The row is committed: if a concurrent delete released these bytes meanwhile, store them again.
+  await ensureStored(store, [{ key: put.sha256, data: prepared.data }]);
+  return id;
+}
+
+/** One document of a dog, for download; a 404 when there is none. */
+export async function documentOf(db: Db, dogId: string, id: string): Promise<DocumentRow> {
+  const row = await selectDocument(db, dogId, id);
+  if (!row) throw notFound('That document');
+  return row;
+}
+
+/** Deletes a document (audited), then its file unless another photo or document uses the same bytes. */
+export async function deleteDocument(deps: Pick<DocumentDeps, 'db' | 'store'>, dogId: string, id: string, actor: Actor): Promise<void> {
+  const { db, store } = deps;
+  await getDog(db, dogId);
+  const sha256 = await db.transaction().execute(async (tx) => {
+    const key = await deleteDocumentRow(tx, dogId, id);
+    if (!key) throw notFound('That document');
+    await recordAudit(tx, { actor, action: 'medical.document_deleted', target: { type: 'dog', id: dogId }, detail: { document_id: id } });
+    return key;
+  });
+  await releaseBlobs(store, [sha256], rescueBlobChecks(db));
+}

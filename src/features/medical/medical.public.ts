@@ -1,0 +1,1 @@
+export { documentReferencesBlob } from './documents.queries.js';

@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { KeyRing } from '../../platform/crypto/keyring.js';
+import type { Database } from '../../platform/db/driver.js';
+import type { ControlSchema, TenantSchema } from '../../platform/db/schema.js';
+import { defineJob, type JobRegistry } from '../../platform/jobs/index.js';
+import type { TenantFanOut } from '../../platform/tenancy/fan-out.js';
+import { announceMaintenance, maintenanceAnnouncedJob } from './maintenance-announcements.js';
+import { sendMedicalReminders } from './medical-reminders.js';
+
+/** The daily job that notifies staff of medical items due and mails the dogs' fosters. */
+export const medicalDueJob = 'notifications.medical-due';
+
+/** When the medical reminders run: daily at 06:00 UTC, before a rescue's working day. */
+export const medicalDueCron = '0 6 * * *';
+
+/** What the notification jobs need from the running process. */
+export interface NotificationJobDeps {
+  keyRing: () => KeyRing;
+  jobs: () => JobRegistry;
+  eachTenant: TenantFanOut;
+}
+
+/** The notifications feature's jobs: medical reminders (per rescue, daily) and maintenance announcements (control plane). */
+export function notificationJobs(deps: NotificationJobDeps) {
+  return [
+    defineJob({
+      name: medicalDueJob,
+      schema: z.object({}),
+      cron: medicalDueCron,
+      handler: async (_payload, ctx) => {
+        // Cron jobs are queued in every database; only a rescue's has dogs.
+        if (ctx.source.label === 'control') return;
+        const db = ctx.source.db as unknown as Database<TenantSchema>;
+        const run = await sendMedicalReminders({ db, jobs: deps.jobs(), keyRing: deps.keyRing() });
+        ctx.logger.info({ ...run }, 'medical reminders sent');
+      },
+    }),
+    defineJob({
+      name: maintenanceAnnouncedJob,
+      schema: z.object({ windowId: z.uuid() }),
+      maxAttempts: 10,
+      handler: async (payload, ctx) => {
+        if (ctx.source.label !== 'control') return;
+        const control = ctx.source.db.kysely as unknown as Kysely<ControlSchema>;
+        const run = await announceMaintenance(control, deps.eachTenant, payload.windowId);
+        ctx.logger.info({ tenants: run.tenants, notified: run.notified, failed: run.failed.length }, 'maintenance announced');
+        // Rescue slugs are not personal data; a retry tells only those not yet told (dedupe key).
+        if (run.failed.length) throw new Error(`could not notify the rescues ${run.failed.join(', ')}; will retry`);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,82 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { h } from 'preact';
+import type { Actor } from '../../platform/audit/audit.js';
+import { notFound } from '../../platform/errors/errors.js';
+import { parseForm } from '../../platform/http/forms.js';
+import { can } from '../../platform/http/permissions.js';
+import { renderPage } from '../../platform/http/views/layout.js';
+import type { FormState } from '../../platform/http/views/forms.js';
+import { applicationsOfContact } from '../adoptions/adoptions.public.js';
+import { contactFormSchema, contactIdParamsSchema, peopleQuerySchema } from './people.schema.js';
+import { createContact, duplicatesOf, editContact, getContact, searchContacts, type ContactFull, type PeopleDeps } from './people.service.js';
+import { ContactFormPage, ContactPage, PeopleListPage } from './people.views.js';
+
+const view = { config: { permission: 'people.view' as const } };
+const manage = { config: { permission: 'people.manage' as const } };
+
+const depsOf = (request: FastifyRequest): PeopleDeps => ({ db: request.tenant!.db.kysely, keyRing: request.server.kona.ctx.secrets.keyRing });
+const actorOf = (request: FastifyRequest): Actor => ({ type: 'staff', id: request.actor!.id });
+const canManage = (request: FastifyRequest) => request.actor?.kind === 'staff' && can(request.actor.role, 'people.manage');
+const send = (reply: FastifyReply, status: number, page: preact.VNode<any>) => reply.code(status).type('text/html').send(renderPage(page));
+
+function idOf(request: FastifyRequest): string {
+  const parsed = contactIdParamsSchema.safeParse(request.params);
+  if (!parsed.success) throw notFound('That contact');
+  return parsed.data.id;
+}
+
+// formValues() keeps only strings: the ticked roles travel back as one comma-separated value.
+function withRoles(state: FormState, body: unknown): FormState {
+  const roles = (body as { roles?: unknown } | undefined)?.roles;
+  const list = Array.isArray(roles) ? roles : typeof roles === 'string' ? [roles] : [];
+  return { ...state, values: { ...state.values, roles: list.filter((r) => typeof r === 'string').join(',') } };
+}
+
+function formOf(c: ContactFull): FormState {
+  const { name, email, phone, address, organisation, notes } = c;
+  return { values: { name, email, phone, address, organisation, notes, roles: c.roles.join(',') }, errors: {} };
+}
+
+/** The hub's people pages: list and search, a contact's page, create and edit forms. */
+export const peopleRoutes: FastifyPluginAsync = async (app) => {
+  const { page } = app.kona;
+
+  app.get('/hub/people', view, async (request, reply) => {
+    const query = peopleQuerySchema.parse(request.query ?? {});
+    const people = await searchContacts(depsOf(request), query);
+    return send(reply, 200, h(PeopleListPage, { ctx: page(request, 'hub'), query, people, canManage: canManage(request) }));
+  });
+
+  app.get('/hub/people/new', manage, async (request, reply) =>
+    send(reply, 200, h(ContactFormPage, { ctx: page(request, 'hub'), form: { values: {}, errors: {} } })));
+
+  app.post('/hub/people', manage, async (request, reply) => {
+    const parsed = parseForm(contactFormSchema, request.body);
+    if (!parsed.ok) return send(reply, 400, h(ContactFormPage, { ctx: page(request, 'hub'), form: withRoles(parsed.state, request.body) }));
+    const id = await createContact(depsOf(request), parsed.data, actorOf(request));
+    return reply.redirect(`${request.basePath}/hub/people/${id}?saved=1`, 303);
+  });
+
+  app.get<{ Querystring: { saved?: string } }>('/hub/people/:id', view, async (request, reply) => {
+    const deps = depsOf(request);
+    const contact = await getContact(deps, idOf(request));
+    const [duplicates, applications] = await Promise.all([duplicatesOf(deps, contact.id), applicationsOfContact(deps.db, deps.keyRing, contact.id)]);
+    return send(reply, 200, h(ContactPage, { ctx: page(request, 'hub'), contact, duplicates, applications, canManage: canManage(request), saved: request.query.saved === '1' }));
+  });
+
+  app.get('/hub/people/:id/edit', manage, async (request, reply) => {
+    const contact = await getContact(depsOf(request), idOf(request));
+    return send(reply, 200, h(ContactFormPage, { ctx: page(request, 'hub'), form: formOf(contact), id: contact.id }));
+  });
+
+  app.post('/hub/people/:id', manage, async (request, reply) => {
+    const id = idOf(request);
+    const parsed = parseForm(contactFormSchema, request.body);
+    if (!parsed.ok) {
+      await getContact(depsOf(request), id);
+      return send(reply, 400, h(ContactFormPage, { ctx: page(request, 'hub'), form: withRoles(parsed.state, request.body), id }));
+    }
+    await editContact(depsOf(request), id, parsed.data, actorOf(request));
+    return reply.redirect(`${request.basePath}/hub/people/${id}?saved=1`, 303);
+  });
+};
