@@ -5,6 +5,7 @@ import { engines } from '../../../test/harness/databases.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { changeDogStatus } from '../dogs/dog-actions.service.js';
+import { isInCareOf } from '../fosters/fosters.homes.js';
 import { addApplication, addAvailableDog, queuedMail } from './decisions.test-helpers.js';
 
 describe.each(engines)('approving and completing adoptions on %s', (engine) => {
@@ -105,6 +106,31 @@ describe.each(engines)('approving and completing adoptions on %s', (engine) => {
     expect(page).toContain(`<a href="${base}/${winner.id}/contract">Adoption contract</a>`);
     const audit = await db.selectFrom('audit_log').select('detail').where('action', '=', 'adoption.completed').where('target_id', '=', dog).execute();
     expect(audit).toEqual([{ detail: { application: winner.id } }]);
+  });
+
+  it('completing ends the dog\'s open foster placement on the completion day: the foster\'s care and notes stop', async () => {
+    const foster = await signedInStaff(t, 'alpha', 'foster', { name: 'Flo Foster' });
+    const dog = await addAvailableDog(db, 'Clementine');
+    const today = new Date().toISOString().slice(0, 10);
+    const placed = await staff.post(`/r/alpha/hub/dogs/${dog}/foster`, { _csrf: await staff.csrf('/r/alpha/hub/dogs'), foster: foster.id, started_on: today });
+    expect(placed.statusCode).toBe(303);
+    await changeDogStatus(db, dog, { to: 'available', reason: 'Ready to meet adopters from the foster home' }, { type: 'system' });
+    expect(await isInCareOf(db, dog, foster.id)).toBe(true);
+    expect((await foster.browser.get('/r/alpha/hub/my-dogs')).body).toContain('Clementine');
+    const app = await addApplication(db, ring, { dogId: dog, name: 'Kit Keeper', email: 'kit@example.org' });
+    await reviewAndApprove(app.id);
+    const res = await post(app.id, 'complete', { expected: 'approved' });
+    expect(res.statusCode).toBe(303);
+    const placement = await db.selectFrom('foster_assignments').select(['ended_by']).select((eb) => eb.fn<string>('to_char', [eb.ref('ended_on'), eb.val('YYYY-MM-DD')]).as('ended_on'))
+      .where('dog_id', '=', dog).executeTakeFirstOrThrow();
+    expect(placement).toEqual({ ended_on: today, ended_by: staffId });
+    expect((await db.selectFrom('dogs').select('foster_id').where('id', '=', dog).executeTakeFirstOrThrow()).foster_id).toBeNull();
+    expect(await isInCareOf(db, dog, foster.id)).toBe(false);
+    expect((await foster.browser.get('/r/alpha/hub/my-dogs')).body).not.toContain('Clementine');
+    const note = await foster.browser.post(`/r/alpha/hub/dogs/${dog}/notes`, { _csrf: await foster.browser.csrf('/r/alpha/hub/my-dogs'), body: 'Still here?', back: 'dog' });
+    expect(note.statusCode).toBe(403);
+    const audit = await db.selectFrom('audit_log').select('detail').where('action', '=', 'foster.ended').where('target_id', '=', dog).execute();
+    expect(audit).toEqual([{ detail: { foster_id: foster.id, ended_on: today, reason: 'adopted' } }]);
   });
 
   it('refuses to complete when the dog is no longer adoption pending, changing nothing', async () => {

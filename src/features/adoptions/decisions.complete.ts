@@ -3,6 +3,7 @@ import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { ApplicationStatus, TenantSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { dogStatusOf, moveDogStatus, recordDogAdopter } from '../dogs/dogs.public.js';
+import { endPlacementOnLeaving } from '../fosters/fosters.public.js';
 import { addContactRole } from '../people/people.public.js';
 import { emailApplicant, type DecisionDeps, type MailOutcome } from './decisions.mail.js';
 import { selectOtherApplications } from './decisions.queries.js';
@@ -36,8 +37,9 @@ async function closeOthers(tx: Db, deps: DecisionDeps, app: { id: string; dog_id
 
 /**
  * Completes an approved application in one transaction: the dog becomes adopted with this
- * applicant recorded as its adopter (who also gets the adopter role), the application is completed,
- * and every other open application for the dog is closed and its applicant told.
+ * applicant recorded as its adopter (who also gets the adopter role), its open foster placement ends
+ * on the completion day, the application is completed, and every other open application for the dog
+ * is closed and its applicant told.
  */
 export async function completeAdoption(deps: DecisionDeps, id: string, input: { expected: ApplicationStatus; email: boolean; emailOthers: boolean }, actor: Actor): Promise<CompletionResult> {
   const app = await getApplication(deps.db, id);
@@ -51,7 +53,10 @@ export async function completeAdoption(deps: DecisionDeps, id: string, input: { 
     await moveDogStatus(tx, dog, { to: 'adopted', reason: 'Adoption completed.' }, actor);
     await recordDogAdopter(tx, dog.id, app.contact_id);
     await addContactRole(tx, app.contact_id, 'adopter');
-    const eventId = await recordStatusChange(tx, app, 'completed', { completed_at: new Date() }, actor);
+    const completedAt = new Date();
+    // The dog leaves its foster's care with the adoption: no more notes or uploads from that foster.
+    await endPlacementOnLeaving(tx, dog.id, completedAt.toISOString().slice(0, 10), 'adopted', actor);
+    const eventId = await recordStatusChange(tx, app, 'completed', { completed_at: completedAt }, actor);
     await recordAudit(tx, { actor, action: 'adoption.completed', target: { type: 'dog', id: dog.id }, detail: { application: app.id } });
     const others = await closeOthers(tx, deps, app, input.emailOthers, actor);
     const mail = input.email

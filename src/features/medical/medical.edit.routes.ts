@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';
-import { parseForm } from '../../platform/http/forms.js';
+import { formValues, parseForm } from '../../platform/http/forms.js';
 import type { FormState } from '../../platform/http/views/forms.js';
 import { actorOf, isRefusal, sendPage } from '../dogs/dogs.http.js';
 import { getDog } from '../dogs/dogs.service.js';
@@ -56,19 +56,21 @@ function editFormRoutes<S extends z.ZodType>(app: FastifyInstance, form: EditFor
 }
 
 // "Record booster" and "record dose": one date in, the due date moved on, back to the medical page.
-function advanceRoute<S extends z.ZodType>(app: FastifyInstance, path: string, done: string, schema: S, act: (request: FastifyRequest, ids: { id: string; entryId: string }, input: z.output<S>) => Promise<unknown>): void {
+// A rejected date re-renders the page with what was typed and the error on that row's form.
+function advanceRoute<S extends z.ZodType>(app: FastifyInstance, path: string, done: 'booster' | 'dose', schema: S, act: (request: FastifyRequest, ids: { id: string; entryId: string }, input: z.output<S>) => Promise<unknown>): void {
   app.post(`/hub/dogs/:id/${path}`, edit, async (request, reply) => {
     const ids = paramsOf(request);
+    const rowDate = (form: FormState) => ({ rowDate: { id: `${done}-${ids.entryId}`, form } });
     const parsed = parseForm(schema, request.body);
     if (!parsed.ok) {
       const problems = Object.entries(parsed.state.errors).map(([k, v]) => `${k.replace('_', ' ')} ${v}`).join('; ');
-      return showMedical(request, reply, ids.id, 400, { message: `Nothing was recorded: ${problems}.` });
+      return showMedical(request, reply, ids.id, 400, { forms: rowDate(parsed.state), message: `Nothing was recorded: ${problems}.` });
     }
     try {
       await act(request, ids, parsed.data);
     } catch (err) {
       if (!isRefusal(err)) throw err;
-      return showMedical(request, reply, ids.id, err.status, { message: err.message });
+      return showMedical(request, reply, ids.id, err.status, { forms: rowDate({ values: formValues(request.body), errors: err.options.fields ?? {} }), message: err.message });
     }
     return reply.redirect(`${request.basePath}/hub/dogs/${ids.id}/medical?done=${done}`, 303);
   });

@@ -6,6 +6,7 @@ import type { TenantSchema } from '../../platform/db/schema.js';
 import { medicalDue } from './medical.due.js';
 import { addInterval, addMonths, nextBoosterDue, nextDoseDue } from './medical.schedule.js';
 
+const rowInput = (html: string, id: string) => new RegExp(`<input id="${id}"[^>]*>`).exec(html)?.[0] ?? null;
 const idFrom = (location: string | undefined) => /\/hub\/dogs\/([0-9a-f-]{36})\?done=/.exec(location ?? '')![1]!;
 
 describe('schedules', () => {
@@ -116,9 +117,22 @@ describe.each(engines)('editing and advancing medical entries on %s', (engine) =
     const early = await post(id, `treatments/${wormer}/dose`, { given_on: '2023-12-01' });
     expect(early.statusCode).toBe(400);
     expect(early.body).toContain('cannot be before 2024-01-10');
+    expect(rowInput(early.body, `dose-${wormer}`)).toBe(`<input id="dose-${wormer}" name="given_on" type="date" value="2023-12-01" required aria-invalid="true" aria-describedby="dose-${wormer}-error"/>`);
+    expect(early.body).toContain(`<span class="field-error" id="dose-${wormer}-error">cannot be before the start date</span>`);
     const future = await post(id, `treatments/${wormer}/dose`, { given_on: '2999-01-01' });
     expect(future.statusCode).toBe(400);
     expect(future.body).toContain('cannot be in the future');
+    expect(rowInput(future.body, `dose-${wormer}`)).toContain('value="2999-01-01"');
+    expect(future.body).toContain(`<span class="field-error" id="dose-${wormer}-error">`);
+    const garbled = await post(id, `treatments/${wormer}/dose`, { given_on: '2024-02-31' });
+    expect(garbled.statusCode).toBe(400);
+    expect(rowInput(garbled.body, `dose-${wormer}`)).toContain('value="2024-02-31" required aria-invalid="true"');
+    const missing = await post(id, `treatments/${wormer}/dose`, { given_on: '' });
+    expect(missing.statusCode).toBe(400);
+    // Preact writes an empty value as a bare attribute: the date stays empty, as typed, not today's.
+    expect(rowInput(missing.body, `dose-${wormer}`)).toContain(' value required aria-invalid="true"');
+    expect(missing.body).toContain('Nothing was recorded: given on');
+    expect(missing.body.match(/aria-invalid="true"/g)).toHaveLength(1);
     expect((await audits(id)).filter((a) => a.action === 'medical.dose_recorded')).toHaveLength(1);
   });
 
@@ -137,6 +151,8 @@ describe.each(engines)('editing and advancing medical entries on %s', (engine) =
     const again = await post(id, `vaccinations/${first.id}/booster`, { given_on: '2023-01-01' });
     expect(again.statusCode).toBe(400);
     expect(again.body).toContain('must be after 2023-05-20');
+    expect(rowInput(again.body, `booster-${first.id}`)).toContain('value="2023-01-01" required aria-invalid="true"');
+    expect(again.body).toContain(`<span class="field-error" id="booster-${first.id}-error">must be after the previous dose</span>`);
     expect((await viewer.post(`/r/alpha/hub/dogs/${id}/vaccinations/${first.id}/booster`, { _csrf: await viewer.csrf('/r/alpha/hub'), given_on: '2024-06-01' })).statusCode).toBe(403);
   });
 });

@@ -13,6 +13,8 @@ export interface MedicalForms {
   treatment?: FormState;
   visit?: FormState;
   document?: FormState;
+  /** A rejected one-date row form ("record booster", "record dose"): which row, and what was typed. */
+  rowDate?: { id: string; form: FormState };
 }
 
 /** What every panel of the medical page is given. */
@@ -30,11 +32,15 @@ const base = (p: PanelProps) => `${p.ctx.basePath}/hub/dogs/${p.record.dog.id}`;
 
 /** A one-date form on a row ("record booster", "record dose"), with a label of its own. */
 function DateAction({ p, action, id, label, button }: { p: PanelProps; action: string; id: string; label: string; button: string }) {
+  const rejected = p.forms.rowDate?.id === id ? p.forms.rowDate.form : undefined;
+  const error = rejected?.errors.given_on;
   return (
     <form method="post" action={action} class="inline">
       <Csrf token={p.ctx.csrfToken} />
       <label for={id}>{label}</label>
-      <input id={id} name="given_on" type="date" value={p.today} required />
+      <input id={id} name="given_on" type="date" value={rejected ? (rejected.values.given_on ?? '') : p.today} required
+        aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+      {error && <span class="field-error" id={`${id}-error`}>{error}</span>}
       <button type="submit">{button}</button>
     </form>
   );

@@ -1,21 +1,31 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
 import { countUnread } from './notifications.queries.js';
 
+// Rendered like the layout's header link, so the count lands in exactly that element.
+const headerLink = (basePath: string, unread: number) =>
+  renderToString(h('a', { class: 'notifications-link', href: `${basePath}/hub/notifications` }, unread ? `Notifications (${unread})` : 'Notifications'));
+
 /**
- * Sets `request.unreadNotifications` for a signed-in member on hub routes, for the header's
- * "Notifications (n)". A preHandler: it runs after the access guard, so only for requests the
- * member may make, and never for public pages. One indexed count per hub request.
+ * Adds the member's unread count to the hub header's "Notifications" link. It runs as the response
+ * is sent and only for a hub page (page.ts marks the request when it frames one for a member), so
+ * photos, document and PDF downloads and redirects never pay for the count.
  */
 export const unreadNotificationCount: FastifyPluginAsync = fp(async (app) => {
-  app.addHook('preHandler', async (request) => {
-    const actor = request.actor;
-    if (actor?.kind !== 'staff' || !request.tenant || !request.routeOptions.url?.startsWith('/r/:tenant/hub')) return;
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const staffId = request.hubPageMember;
+    if (!staffId || !request.tenant || typeof payload !== 'string') return payload;
+    const plain = headerLink(request.basePath, 0);
+    if (!payload.includes(plain)) return payload;
     try {
-      request.unreadNotifications = await countUnread(request.tenant.db.kysely, actor.id);
+      const unread = await countUnread(request.tenant.db.kysely, staffId);
+      return unread ? payload.replace(plain, headerLink(request.basePath, unread)) : payload;
     } catch (err) {
       // A count is never worth failing a page for: the header then shows the link without it.
       request.log.warn({ err: (err as Error).message }, 'unread notification count unavailable');
+      return payload;
     }
   });
 });

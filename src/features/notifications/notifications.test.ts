@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestApp, csrfFrom, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
+import { multipartBody } from '../photos/photos.test-helpers.js';
 import { notify } from './notifications.public.js';
 
 const rowsOf = (db: Kysely<TenantSchema>, staffId: string) =>
@@ -74,6 +76,36 @@ describe.each(engines)('in-app notifications on %s', (engine) => {
     // The header count is on other hub pages too, and not on the public site.
     expect((await viewer.browser.get(`${base}/dogs`)).body).toContain('>Notifications (2)</a>');
     expect((await viewer.browser.get('/r/alpha/')).body).not.toContain('Notifications (');
+  });
+
+  it('counts unread notifications only for hub pages, never for a file download', async () => {
+    const dogRes = await staff.browser.post(`${base}/dogs`, { _csrf: await csrf(staff.browser), name: 'Counter', size: 'small', intake_date: '2024-03-01', intake_type: 'stray' });
+    const dogId = /\/hub\/dogs\/([0-9a-f-]{36})\?done=/.exec(dogRes.headers.location ?? '')![1]!;
+    const pdf = await PDFDocument.create();
+    pdf.addPage([100, 100]);
+    const { payload, contentType } = multipartBody([
+      { name: '_csrf', value: csrfFrom((await staff.browser.get(`${base}/dogs/${dogId}/medical`)).body) },
+      { name: 'title', value: 'Vet letter' },
+      { name: 'document', filename: 'letter.pdf', type: 'application/pdf', data: Buffer.from(await pdf.save()) },
+    ]);
+    const cookie = Object.entries(staff.browser.cookies()).map(([k, v]) => `${k}=${v}`).join('; ');
+    expect((await t.app.inject({ method: 'POST', url: `${base}/dogs/${dogId}/documents`, payload, headers: { 'content-type': contentType, cookie } })).statusCode).toBe(303);
+    const doc = await db.selectFrom('medical_documents').select('id').where('dog_id', '=', dogId).executeTakeFirstOrThrow();
+    await notify(db, { kind: 'foster.note', title: 'For the count', recipients: { staffIds: [staff.id] } });
+    const unread = (await rowsOf(db, staff.id)).filter((r) => r.read_at === null).length;
+    const counts = vi.spyOn(db, 'selectFrom');
+    const countQueries = () => counts.mock.calls.filter(([table]) => String(table) === 'notifications').length;
+    try {
+      const file = await staff.browser.get(`${base}/dogs/${dogId}/documents/${doc.id}/file`);
+      expect(file.statusCode).toBe(200);
+      expect(file.headers['content-type']).toBe('application/pdf');
+      expect(countQueries()).toBe(0);
+      const page = await staff.browser.get(`${base}/dogs/${dogId}`);
+      expect(page.body).toContain(`>Notifications (${unread})</a>`);
+      expect(countQueries()).toBe(1);
+    } finally {
+      counts.mockRestore();
+    }
   });
 
   it('marks one read, follows a link (marking it read), and marks all read', async () => {

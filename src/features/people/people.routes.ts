@@ -7,7 +7,7 @@ import { can } from '../../platform/http/permissions.js';
 import { renderPage } from '../../platform/http/views/layout.js';
 import type { FormState } from '../../platform/http/views/forms.js';
 import { applicationsOfContact } from '../adoptions/adoptions.public.js';
-import { contactFormSchema, contactIdParamsSchema, peopleQuerySchema } from './people.schema.js';
+import { contactFormSchema, contactIdParamsSchema, peopleListUrlSchema, peopleQuerySchema, type PeopleQuery } from './people.schema.js';
 import { createContact, duplicatesOf, editContact, getContact, searchContacts, type ContactFull, type PeopleDeps } from './people.service.js';
 import { ContactFormPage, ContactPage, PeopleListPage } from './people.views.js';
 
@@ -41,10 +41,18 @@ function formOf(c: ContactFull): FormState {
 export const peopleRoutes: FastifyPluginAsync = async (app) => {
   const { page } = app.kona;
 
-  app.get('/hub/people', view, async (request, reply) => {
-    const query = peopleQuerySchema.parse(request.query ?? {});
+  const showList = async (request: FastifyRequest, reply: FastifyReply, query: PeopleQuery) => {
     const people = await searchContacts(depsOf(request), query);
-    return send(reply, 200, h(PeopleListPage, { ctx: page(request, 'hub'), query, people, canManage: canManage(request) }));
+    return send(reply, 200, h(PeopleListPage, { ctx: page(request, 'hub'), form: { values: query, errors: {} }, people, canManage: canManage(request) }));
+  };
+
+  // The URL carries only the role filter: search text (an email, a phone) is posted below.
+  app.get('/hub/people', view, async (request, reply) => showList(request, reply, { q: '', role: peopleListUrlSchema.parse(request.query ?? {}).role }));
+
+  app.post('/hub/people/search', view, async (request, reply) => {
+    const parsed = parseForm(peopleQuerySchema, request.body);
+    if (parsed.ok) return showList(request, reply, parsed.data);
+    return send(reply, 400, h(PeopleListPage, { ctx: page(request, 'hub'), form: parsed.state, people: null, canManage: canManage(request), message: 'No search was run: see the search form.' }));
   });
 
   app.get('/hub/people/new', manage, async (request, reply) =>

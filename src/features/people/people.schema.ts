@@ -46,13 +46,27 @@ export const contactFormSchema = z.object({
 /** A contact as the form gives it. */
 export type ContactForm = z.infer<typeof contactFormSchema>;
 
-/** The people list's search: free text (exact email or phone, or part of a name) and a role. */
+/** A role to filter the list by: one of the contact roles, or empty for any. */
+const roleFilterSchema = z
+  .string()
+  .default('')
+  .refine((v): v is ContactRole | '' => v === '' || (roleValues as string[]).includes(v), 'is not a known role')
+  .transform((v) => v as ContactRole | '');
+
+/**
+ * The people search form: free text (exact email or phone, or part of a name) and a role. It is
+ * posted, never sent in the URL, so an email or phone searched for stays out of browser history
+ * and proxy logs.
+ */
 export const peopleQuerySchema = z.object({
-  q: z.string().trim().max(200).catch('').default(''),
-  role: z.enum(roleValues).or(z.literal('')).catch('').default(''),
+  q: z.string().trim().max(200, 'must be at most 200 characters').default(''),
+  role: roleFilterSchema,
 });
 /** The people list's query. */
 export type PeopleQuery = z.infer<typeof peopleQuerySchema>;
+
+/** The people list's URL: only the role filter (not personal data), anything else ignored. */
+export const peopleListUrlSchema = z.object({ role: roleFilterSchema.catch('') });
 
 /** A contact id in the URL. */
 export const contactIdParamsSchema = z.object({ id: z.uuid() });

@@ -4,50 +4,57 @@ import { TableWrap } from '../../platform/http/views/tables.js';
 import { applicationStatusLabels, type ContactApplication } from '../adoptions/adoptions.public.js';
 import type { LikelyDuplicate } from './people.public.js';
 import { Checkboxes, TextArea } from './people.components.js';
-import { contactRoleChoices, type PeopleQuery } from './people.schema.js';
+import { contactRoleChoices } from './people.schema.js';
 import type { ContactFull, ContactListRow } from './people.service.js';
 
 const roleLabel = (r: string) => contactRoleChoices.find((c) => c.value === r)?.label ?? r;
 const rolesText = (roles: string[]) => roles.map(roleLabel).join(', ') || '—';
 
-function Search({ ctx, query }: { ctx: PageContext; query: PeopleQuery }) {
-  const form = { values: { q: query.q, role: query.role }, errors: {} };
+// Posted, not a GET form: an email or phone searched for must not end up in a URL (history, logs).
+function Search({ ctx, form, message }: { ctx: PageContext; form: FormState; message?: string }) {
   return (
-    <form method="get" action={`${ctx.basePath}/hub/people`} class="stack" role="search" aria-label="Find people">
-      <Field form={form} name="q" label="Name, organisation, exact email or phone" type="search" />
+    <form method="post" action={`${ctx.basePath}/hub/people/search`} class="stack" role="search" aria-label="Find people">
+      <ErrorSummary form={form} message={message} />
+      <Csrf token={ctx.csrfToken} />
+      <Field form={form} name="q" label="Name, organisation, exact email or phone" type="search" autocomplete="off" />
       <Select form={form} name="role" label="Role" options={[{ value: '', label: 'Any role' }, ...contactRoleChoices]} />
       <div><button type="submit">Search</button> <a href={`${ctx.basePath}/hub/people`}>Clear</a></div>
     </form>
   );
 }
 
-/** The hub's people list with search and a role filter. */
-export function PeopleListPage({ ctx, query, people, canManage }: { ctx: PageContext; query: PeopleQuery; people: ContactListRow[]; canManage: boolean }) {
+function PeopleTable({ ctx, people }: { ctx: PageContext; people: ContactListRow[] }) {
+  if (people.length === 0) return <p>No contacts match.</p>;
+  return (
+    <TableWrap labelledBy="people-caption">
+      <table>
+        <caption id="people-caption">{`${people.length} ${people.length === 1 ? 'contact' : 'contacts'}`}</caption>
+        <thead><tr><th scope="col">Name</th><th scope="col">Roles</th><th scope="col">Email</th><th scope="col">Phone</th><th scope="col">Organisation</th></tr></thead>
+        <tbody>
+          {people.map((p) => (
+            <tr key={p.id}>
+              <th scope="row"><a href={`${ctx.basePath}/hub/people/${p.id}`}>{p.name}</a>{p.likelyDuplicate && <span class="badge"> (likely duplicate)</span>}</th>
+              <td>{rolesText(p.roles)}</td>
+              <td>{p.email || '—'}</td>
+              <td>{p.phone || '—'}</td>
+              <td>{p.organisation || '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableWrap>
+  );
+}
+
+/** The hub's people list with search and a role filter; `people` is null when the search was refused. */
+export function PeopleListPage({ ctx, form, people, canManage, message }: { ctx: PageContext; form: FormState; people: ContactListRow[] | null; canManage: boolean; message?: string }) {
   return (
     <Layout ctx={ctx} title="People">
       <h1>People</h1>
       <p>Adopters, applicants, fosters and vets. Details are stored encrypted.</p>
       {canManage && <p><a href={`${ctx.basePath}/hub/people/new`}>Add a contact</a></p>}
-      <Search ctx={ctx} query={query} />
-      {people.length === 0 ? <p>No contacts match.</p> : (
-        <TableWrap labelledBy="people-caption">
-          <table>
-            <caption id="people-caption">{`${people.length} ${people.length === 1 ? 'contact' : 'contacts'}`}</caption>
-            <thead><tr><th scope="col">Name</th><th scope="col">Roles</th><th scope="col">Email</th><th scope="col">Phone</th><th scope="col">Organisation</th></tr></thead>
-            <tbody>
-              {people.map((p) => (
-                <tr key={p.id}>
-                  <th scope="row"><a href={`${ctx.basePath}/hub/people/${p.id}`}>{p.name}</a>{p.likelyDuplicate && <span class="badge"> (likely duplicate)</span>}</th>
-                  <td>{rolesText(p.roles)}</td>
-                  <td>{p.email || '—'}</td>
-                  <td>{p.phone || '—'}</td>
-                  <td>{p.organisation || '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-      )}
+      <Search ctx={ctx} form={form} message={message} />
+      {people && <PeopleTable ctx={ctx} people={people} />}
     </Layout>
   );
 }

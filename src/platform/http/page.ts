@@ -39,7 +39,8 @@ export function pageContextFor(assets: Assets) {
     if (area === 'hub' || area === 'operator') base.notices = request.siteNotices ?? [];
     if (actor?.kind === 'staff' && area === 'hub') {
       base.user = { name: actor.name, role: actor.role };
-      base.unreadNotifications = request.unreadNotifications;
+      // The notifications feature adds the unread count as the page is sent: only hub pages pay for it.
+      request.hubPageMember = actor.id;
       base.nav = hubNav.filter((n) => can(actor.role, n.permission) && (!n.roles || n.roles.includes(actor.role))).map((n) => ({ href: `${request.basePath}${n.path}`, label: n.label }));
     }
     if (actor?.kind === 'operator' && area === 'operator') {
@@ -55,7 +56,7 @@ export function pageContextFor(assets: Assets) {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The signed-in member's unread notifications, set on hub routes by the notifications feature. */
-    unreadNotifications?: number;
+    /** The member a hub page was framed for: the notifications feature then adds their unread count. */
+    hubPageMember?: string;
   }
 }
