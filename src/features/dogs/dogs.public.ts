@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
-import { selectApprovedPhotos, type PublicPhoto } from '../photos/photos.queries.js';
+import { approvedPhotosJson, type PublicPhoto } from '../photos/photos.queries.js';
 import { adoptability } from './dogs.adoptability.js';
 import { applyStatusChange } from './dog-actions.service.js';
 import { ageBandBounds } from './dogs.values.js';
@@ -45,12 +45,11 @@ const publicColumns = [
   sql<string | null>`to_char(birth_date, 'YYYY-MM-DD')`.as('birth_date'),
 ] as const;
 
-async function withPhotos(db: Db, rows: Awaited<ReturnType<typeof candidates>>): Promise<PublicDog[]> {
-  const photos = await selectApprovedPhotos(db, rows.map((r) => r.id));
+function withPhotos(rows: Awaited<ReturnType<typeof candidates>>): PublicDog[] {
   const out: PublicDog[] = [];
   for (const r of rows) {
     // Every public photo has alt text: the dog's name when none was written.
-    const list = (photos.get(r.id) ?? []).map((p) => ({ ...p, alt: p.alt.trim() || `Photo of ${r.name}` }));
+    const list = r.photos.map((p) => ({ ...p, alt: p.alt.trim() || `Photo of ${r.name}` }));
     const facts = { status: r.status, onHold: r.on_hold, publicDescription: r.public_description };
     if (!adoptability(facts, { approvedPhotoCount: list.length }).adoptable) continue;
     out.push({
@@ -65,7 +64,7 @@ async function withPhotos(db: Db, rows: Awaited<ReturnType<typeof candidates>>):
 
 // Narrowed in SQL to dogs that may be adoptable; adoptability() has the final word.
 function candidates(db: Db, f: PublicDogFilter, today: string, id?: string) {
-  let q = db.selectFrom('dogs').select(publicColumns).where('status', '=', 'available').where('on_hold', '=', false)
+  let q = db.selectFrom('dogs').select(publicColumns).select(approvedPhotosJson().as('photos')).where('status', '=', 'available').where('on_hold', '=', false)
     .where(sql<string>`trim(public_description)`, '<>', '');
   if (id) q = q.where('id', '=', id);
   if (f.size) q = q.where('size', '=', f.size);
@@ -83,12 +82,12 @@ function candidates(db: Db, f: PublicDogFilter, today: string, id?: string) {
 
 /** The rescue's adoptable dogs matching the filter, by name. */
 export async function listAdoptableDogs(db: Db, f: PublicDogFilter, today: string): Promise<PublicDog[]> {
-  return withPhotos(db, await candidates(db, f, today));
+  return withPhotos(await candidates(db, f, today));
 }
 
 /** One dog, only when it is adoptable (undefined otherwise, so a non-public dog never shows). */
 export async function getAdoptableDog(db: Db, id: string, today: string): Promise<PublicDog | undefined> {
-  return (await withPhotos(db, await candidates(db, {}, today, id)))[0];
+  return withPhotos(await candidates(db, {}, today, id))[0];
 }
 
 /** A dog's name and status, for features that act on a dog (adoptions); undefined when there is none. */

@@ -108,23 +108,14 @@ export interface PublicPhoto {
   isPrimary: boolean;
 }
 
-/** The approved photos of these dogs, in display order, by dog id (dogs without one are absent). */
-export async function selectApprovedPhotos(db: Db, dogIds: readonly string[]): Promise<Map<string, PublicPhoto[]>> {
-  const out = new Map<string, PublicPhoto[]>();
-  if (dogIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('dog_photos')
-    .select(['dog_id', 'sha256', 'alt_text', 'width', 'height', 'is_primary'])
-    .where('dog_id', 'in', dogIds)
-    .where('status', '=', 'approved')
-    .orderBy('dog_id').orderBy('position').orderBy('created_at').orderBy('id')
-    .execute();
-  for (const r of rows) {
-    const list = out.get(r.dog_id) ?? [];
-    list.push({ sha256: r.sha256, alt: r.alt_text, width: r.width, height: r.height, isPrimary: r.is_primary });
-    out.set(r.dog_id, list);
-  }
-  return out;
+/**
+ * A dog's approved photos in display order as one JSON column of a dogs query (`dogs.id` is the
+ * outer row): the public listing then takes one query instead of two, and one field per dog.
+ */
+export function approvedPhotosJson() {
+  return sql<PublicPhoto[]>`(select coalesce(json_agg(json_build_object(
+    'sha256', p.sha256, 'alt', p.alt_text, 'width', p.width, 'height', p.height, 'isPrimary', p.is_primary
+  ) order by p.position, p.created_at, p.id), '[]'::json) from dog_photos p where p.dog_id = dogs.id and p.status = 'approved')`;
 }
 
 /** Deletes one photo of a dog, returning what its blobs and primary flag were; undefined when there was none. */

@@ -23,7 +23,8 @@ async function serveVariant(request: FastifyRequest, reply: FastifyReply, anySta
   const row = await selectVariantsBySha(db(request), parsed.data.sha, !anyStatus);
   const key = row?.variants[parsed.data.variant];
   if (!key) throw notFound('That photo');
-  return serveBlob(request, reply, { store: photoStoreOf(request), key, contentType: variantContentType(parsed.data.variant) });
+  // The row just read references the variant, so a revalidation needs no disk check (serveBlob).
+  return serveBlob(request, reply, { store: photoStoreOf(request), key, contentType: variantContentType(parsed.data.variant), referenced: true });
 }
 
 /** The status a batch answers with: 200 when anything was stored, else the first refusal's. */
@@ -89,10 +90,10 @@ export const photosRoutes: FastifyPluginAsync = async (app) => {
   actionRoute(app, 'alt', 'photos.upload', 'photo-alt', (r, dogId, id) =>
     setPhotoAltText(db(r), dogId, id, formOrRefuse(parseForm(altTextSchema, r.body), 'The alt text was not saved').alt_text, actorOf(r)));
 
-  app.get('/photos/:sha/:variant', { config: { permission: 'public' } }, (request, reply) => serveVariant(request, reply, false));
+  app.get('/photos/:sha/:variant', { config: { permission: 'public', frame: false } }, (request, reply) => serveVariant(request, reply, false));
   // Pending photos are shown to staff for review: never stored by a shared cache.
   app.get('/hub/photos/:sha/:variant', {
-    config: { permission: 'dogs.view' },
+    config: { permission: 'dogs.view', frame: false },
     onSend: async (_request, reply, payload) => {
       if (reply.statusCode === 200 || reply.statusCode === 304) reply.header('cache-control', 'private, max-age=3600');
       return payload;

@@ -25,7 +25,8 @@ export const publicSiteRoutes: FastifyPluginAsync = async (app) => {
   };
 
   app.get('/', { config: { permission: 'public' } }, async (request, reply) => {
-    const settings = await db(request).selectFrom('rescue_settings').select(['tagline']).executeTakeFirst();
+    // The tagline was read with the rescue's name when the tenant was resolved.
+    const tagline = request.rescueTagline;
     const ctx = frame(request);
     const query = listingQueryOf(request.query);
     const filter = filterOf(query);
@@ -41,7 +42,7 @@ export const publicSiteRoutes: FastifyPluginAsync = async (app) => {
           <link key="c" rel="canonical" href={abs(request)('/')} />,
         ]}>
           <h1>{ctx.rescueName}</h1>
-          {settings?.tagline && <p>{settings.tagline}</p>}
+          {tagline && <p>{tagline}</p>}
           <section aria-labelledby="dogs-heading">
             <h2 id="dogs-heading">Dogs looking for a home</h2>
             <Filters basePath={basePath} query={query} />

@@ -45,6 +45,8 @@ declare module 'fastify' {
     tenant?: TenantHandle;
     /** The rescue's display name (from its settings). */
     rescueName?: string;
+    /** The rescue's tagline (from its settings), read with the name. */
+    rescueTagline?: string;
     /** URL prefix of the tenant's pages: '' on its own hostname, '/r/<slug>' otherwise. */
     basePath: string;
     actor?: StaffActor | OperatorActor;

@@ -47,9 +47,13 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: Kon
   return reply.type('text/html; charset=utf-8').send(renderPage(body));
 }
 
-/** One error path for the whole app: KonaErrors as they are, client errors as 4xx, the rest as 500. */
-export function registerErrorHandling(app: FastifyInstance, page: (r: FastifyRequest) => PageContext): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+/**
+ * One error path for the whole app: KonaErrors as they are, client errors as 4xx, the rest as 500.
+ * `prepare` runs first (it reads what an error page's frame needs but a route skipped, see guards.ts).
+ */
+export function registerErrorHandling(app: FastifyInstance, page: (r: FastifyRequest) => PageContext, prepare?: (r: FastifyRequest) => Promise<void>): void {
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (prepare) await prepare(request).catch(() => {});
     const known = error instanceof KonaError ? error : fromFastify(error);
     if (known) {
       request.log.info({ code: known.code, status: known.status }, 'request refused');

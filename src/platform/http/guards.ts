@@ -32,9 +32,8 @@ export function tenantResolver(ctx: AppContext) {
       throw new KonaError('KONA_ERR_TENANT_UNKNOWN', 'There is no rescue at this address. Check the link.');
     }
     request.tenant = tenant;
-    // The rescue may rename itself in its settings; the registry name is the operator's label.
-    const settings = await tenant.db.kysely.selectFrom('rescue_settings').select('name').executeTakeFirst();
-    request.rescueName = settings?.name ?? tenant.name;
+    // A route answering with bytes, never a page, skips the settings read (an error page reads them).
+    if (request.routeOptions.config?.frame !== false) await loadRescueSettings(request);
     request.basePath = request.raw.headers[hostTenantMarker] === slug ? '' : `/r/${slug}`;
     const token = readCookie(request, tenantCookie(ctx.config, request.basePath));
     if (token) {
@@ -42,6 +41,18 @@ export function tenantResolver(ctx: AppContext) {
       if (s) request.actor = { kind: 'staff', id: s.id, role: s.role, name: ctx.secrets.keyRing.decrypt(s.nameEnc), sessionHash: s.sessionHash };
     }
   };
+}
+
+/**
+ * Reads the rescue's display name and tagline (one query) unless read already. The rescue may
+ * rename itself in its settings; the registry name is the operator's label and the fallback.
+ */
+export async function loadRescueSettings(request: FastifyRequest): Promise<void> {
+  const tenant = request.tenant;
+  if (!tenant || request.rescueName !== undefined) return;
+  const settings = await tenant.db.kysely.selectFrom('rescue_settings').select(['name', 'tagline']).executeTakeFirst();
+  request.rescueName = settings?.name ?? tenant.name;
+  request.rescueTagline = settings?.tagline ?? '';
 }
 
 /** Loads the operator session from the control plane. */
@@ -140,6 +151,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** 'in-route': a multipart upload route checks the CSRF token itself (see assertCsrf). */
     csrf?: 'in-route';
+    /** false: the route answers with bytes, never a page (photo variants), so no rescue settings are read for it. */
+    frame?: false;
   }
 }
 

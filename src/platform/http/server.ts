@@ -7,7 +7,7 @@ import { Assets } from './assets.js';
 import type { AppContext } from './context.js';
 import { registerErrorHandling, sendError } from './errors.js';
 import { KonaError } from '../errors/errors.js';
-import { accessGuard, hostTenantMarker, operatorResolver, tenantResolver } from './guards.js';
+import { accessGuard, hostTenantMarker, loadRescueSettings, operatorResolver, tenantResolver } from './guards.js';
 import { HostMap } from './host-map.js';
 import { pageContextFor } from './page.js';
 import { isPermission } from './permissions.js';
@@ -86,7 +86,7 @@ export async function buildServer(
   options.setup?.(app);
   await app.register(cookie);
   await app.register(formbody);
-  registerErrorHandling(app, (r) => page(r, 'error'));
+  registerErrorHandling(app, (r) => page(r, 'error'), loadRescueSettings);
   assets.register(app);
   for (const plugin of routes.root ?? []) await app.register(plugin);
   await app.register(

@@ -14,18 +14,25 @@ export interface ServeOptions {
   store: BlobStore;
   key: string;
   contentType: string;
+  /**
+   * The caller has just read a database row that references `key` (blobs are removed only once no
+   * row references them): a revalidation is then answered 304 without touching the disk. A full
+   * answer still reads the file and 404s when it is gone.
+   */
+  referenced?: boolean;
 }
 
 /**
  * Sends a public photo variant with thirty-day immutable caching, a strong ETag (its sha256) and
  * 304 when the client holds it. Never an original: originals keep their EXIF, GPS included.
  */
-export async function serveBlob(request: FastifyRequest, reply: FastifyReply, { store, key, contentType }: ServeOptions): Promise<FastifyReply> {
+export async function serveBlob(request: FastifyRequest, reply: FastifyReply, { store, key, contentType, referenced }: ServeOptions): Promise<FastifyReply> {
   assertBlobKey(key);
   const etag = `"${key}"`;
-  // Checked even for a 304: a photo that was removed must not be revalidated back to life.
+  // A photo that was removed must not be revalidated back to life: without a referencing row the
+  // file itself is checked.
   if (ifNoneMatch(request.headers['if-none-match'], etag)) {
-    if (!(await store.exists(key))) throw notFound('That photo');
+    if (!referenced && !(await store.exists(key))) throw notFound('That photo');
     return cacheable(reply, etag).code(304).send();
   }
   const blob = await store.get(key);
