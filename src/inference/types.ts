@@ -1,0 +1,77 @@
+/**
+ * Types shared by the inference dispatcher's parts (configuration, scheduler, router, simulator).
+ * The dispatcher is a separate service in the same package: the rest of Kona reaches it only over
+ * its OpenAI-compatible HTTP API or the typed client, never by importing these internals.
+ */
+
+/** Request priority classes, highest first. */
+export const priorityClasses = ['interactive', 'drafting', 'batch'] as const;
+/** One priority class: interactive chat, staff-triggered drafts, batch work (embeddings, bulk jobs). */
+export type PriorityClass = (typeof priorityClasses)[number];
+
+/** Backend tiers, preferred first: dedicated GPUs, shared ones (when dedicated is saturated or down), overflow last. */
+export const backendTiers = ['dedicated', 'shared', 'overflow'] as const;
+/** One backend tier. */
+export type BackendTier = (typeof backendTiers)[number];
+
+/** Model server kinds: which load signals and health endpoints a backend has. */
+export const backendKinds = ['vllm', 'llamacpp', 'ollama', 'tgi', 'openai'] as const;
+/** One backend kind. */
+export type BackendKind = (typeof backendKinds)[number];
+
+/** One model backend as configured (after validation). */
+export interface BackendConfig {
+  /** Unique name, used in metrics and the status endpoint. */
+  name: string;
+  /** Base URL of its OpenAI-compatible API, e.g. http://10.0.0.5:8000 (no trailing /v1). */
+  baseUrl: string;
+  kind: BackendKind;
+  tier: BackendTier;
+  /** Model names it serves. */
+  models: string[];
+  /** Sequences it runs at once; the dispatcher keeps about this many requests in flight on it. */
+  slots: number;
+  /** Relative share among equal choices (default 1). */
+  weight: number;
+  /** Declares a backend on site although its address is not loopback or private. */
+  onSite: boolean;
+}
+
+/** The dispatcher's whole configuration file (after validation). */
+export interface DispatcherConfig {
+  backends: BackendConfig[];
+  /** Queue bound and deadline per class. */
+  classes: Record<PriorityClass, { maxQueued: number; deadlineMs: number }>;
+  /** Active probe interval and timeout. */
+  probe: { intervalMs: number; timeoutMs: number };
+  /** Backend load signals older than this are ignored (treated as missing). */
+  metricsStaleMs: number;
+}
+
+/** What the router knows about one backend's load at a moment. */
+export interface BackendLoad {
+  name: string;
+  tier: BackendTier;
+  slots: number;
+  weight: number;
+  /** Requests this dispatcher has in flight on it. */
+  inFlight: number;
+  /** Whether its circuit breaker lets requests through now. */
+  available: boolean;
+  /** The backend's own signals, when fresh; undefined when missing or stale. */
+  signals?: { waiting: number; running: number; kvCacheUsage?: number };
+}
+
+/** One request waiting in the dispatcher's queue (payload kept opaque to the scheduler). */
+export interface QueuedRequest<T = unknown> {
+  id: string;
+  priority: PriorityClass;
+  /** The rescue (tenant) it is for; fairness is between tenants within a class. */
+  tenant: string;
+  model: string;
+  /** Enqueue time (ms, on the scheduler's clock: real or virtual). */
+  enqueuedAt: number;
+  /** Give up (answer 429/504) if not dispatched by then. */
+  deadline: number;
+  payload: T;
+}
