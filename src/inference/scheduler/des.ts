@@ -1,0 +1,250 @@
+/**
+ * A small deterministic discrete-event simulation: virtual clock, seeded PRNG, event heap. It
+ * drives the real SchedulerQueue and a RoutePolicy against simulated GPU backends, so policies can
+ * be compared over thousands of requests in milliseconds, reproducibly.
+ *
+ * Backend model (continuous batching, simplified): a backend runs up to `slots` sequences; extra
+ * requests wait in its own FIFO (only naive policies put them there). Each step emits one token per
+ * running sequence and lasts decodeMs × (1 + slowdown × (running − 1)), plus the prefill time of the
+ * sequences admitted at that step (prefill stalls the batch, as without chunked prefill). A newly
+ * admitted sequence's first token comes at the end of its admission step.
+ */
+import type { BackendLoad, BackendTier, PriorityClass, QueuedRequest } from '../types.js';
+import { priorityClasses } from '../types.js';
+import { SchedulerQueue } from './queue.js';
+import type { RouteDecision, RoutePolicy } from './router.js';
+
+/** Seeded PRNG (mulberry32): deterministic numbers in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Jain's fairness index of non-negative values: 1 when all equal, 1/n when one takes everything. */
+export function jainIndex(xs: readonly number[]): number {
+  const sum = xs.reduce((a, b) => a + b, 0);
+  const sq = xs.reduce((a, b) => a + b * b, 0);
+  return xs.length === 0 || sq === 0 ? 1 : (sum * sum) / (xs.length * sq);
+}
+
+/** The p-th percentile (0–100, nearest rank) of values; NaN when empty. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? NaN;
+}
+
+/** One simulated backend. */
+export interface SimBackendSpec {
+  name: string;
+  tier: BackendTier;
+  slots: number;
+  weight?: number;
+  prefillMsPerToken: number;
+  decodeMsPerToken: number;
+  /** Fractional step slowdown per extra running sequence. */
+  slowdown: number;
+}
+
+/** One simulated request (arrival time in virtual ms). */
+export interface SimRequest {
+  id: string;
+  at: number;
+  priority: PriorityClass;
+  tenant: string;
+  promptTokens: number;
+  outputTokens: number;
+}
+
+/** Simulation settings. */
+export interface SimOptions {
+  backends: SimBackendSpec[];
+  requests: SimRequest[];
+  policy: RoutePolicy;
+  maxQueued: Record<PriorityClass, number>;
+  deadlineMs: Record<PriorityClass, number>;
+  /** Time-to-first-token objective per class (goodput counts requests meeting it). */
+  objectiveMs: Record<PriorityClass, number>;
+  agingMs?: number;
+  /** Fairness counts completions up to this virtual time (default: the last arrival). */
+  fairnessWindowMs?: number;
+}
+
+/** What a simulation run measured. */
+export interface SimReport {
+  perClass: Record<PriorityClass, { completed: number; shed: number; p50: number; p90: number; p99: number; goodputPerS: number }>;
+  batchThroughputPerS: number;
+  shedRate: number;
+  /** Jain's index over tenants of (completions within the fairness window ÷ requests offered in it). */
+  fairness: number;
+  /** Per-tenant mean time to first token (ms). */
+  tenantMeanTtft: Record<string, number>;
+  /** Most requests ever in flight on each backend. */
+  maxInFlight: Record<string, number>;
+  makespanMs: number;
+}
+
+interface Seq { req: SimRequest; tokens: number; fresh: boolean }
+interface SimBackend { spec: SimBackendSpec; inFlight: number; maxInFlight: number; running: Seq[]; waiting: SimRequest[]; stepping: boolean }
+interface Ev { t: number; n: number; run: () => void }
+
+/** A binary min-heap of events ordered by time, then insertion order (for determinism). */
+class EventHeap {
+  private readonly a: Ev[] = [];
+  get size(): number { return this.a.length; }
+  push(e: Ev): void {
+    const a = this.a;
+    a.push(e);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!less(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  pop(): Ev | undefined {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < a.length && less(a[l]!, a[m]!)) m = l;
+        if (r < a.length && less(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+function less(x: Ev, y: Ev): boolean { return x.t < y.t || (x.t === y.t && x.n < y.n); }
+
+/** Runs one simulation to completion and reports its measurements. Deterministic for given inputs. */
+export function simulate(opts: SimOptions): SimReport {
+  const heap = new EventHeap();
+  let now = 0;
+  let n = 0;
+  const at = (t: number, run: () => void): void => heap.push({ t, n: n++, run });
+  const backends = opts.backends.map((spec): SimBackend => ({ spec, inFlight: 0, maxInFlight: 0, running: [], waiting: [], stepping: false }));
+  const queue = new SchedulerQueue<SimRequest>({ maxQueued: opts.maxQueued, agingMs: opts.agingMs });
+  const serves = (): boolean => true; // one model in the simulation
+  const ttft = new Map<string, number>();
+  const doneAt = new Map<string, number>();
+  const shed = new Set<string>();
+
+  const loads = (): BackendLoad[] =>
+    backends.map((b) => ({
+      name: b.spec.name, tier: b.spec.tier, slots: b.spec.slots, weight: b.spec.weight ?? 1,
+      inFlight: b.inFlight, available: true,
+      signals: { running: b.running.length, waiting: b.waiting.length },
+    }));
+
+  const step = (b: SimBackend): void => {
+    while (b.running.length < b.spec.slots && b.waiting.length > 0) {
+      b.running.push({ req: b.waiting.shift()!, tokens: 0, fresh: true });
+    }
+    if (b.running.length === 0) { b.stepping = false; return; }
+    b.stepping = true;
+    let d = b.spec.decodeMsPerToken * (1 + b.spec.slowdown * (b.running.length - 1));
+    for (const s of b.running) if (s.fresh) d += s.req.promptTokens * b.spec.prefillMsPerToken;
+    at(now + d, () => {
+      const still: Seq[] = [];
+      for (const s of b.running) {
+        if (s.fresh) { s.fresh = false; ttft.set(s.req.id, now - s.req.at); }
+        s.tokens++;
+        if (s.tokens >= s.req.outputTokens) { doneAt.set(s.req.id, now); b.inFlight--; } else still.push(s);
+      }
+      b.running = still;
+      step(b);
+      dispatch();
+    });
+  };
+
+  const dispatch = (): void => {
+    for (;;) {
+      const snapshot = loads();
+      // Decide once per model: stateful baselines (round-robin, random) must not advance twice.
+      const decided = new Map<string, RouteDecision>();
+      const decide = (m: string): RouteDecision => {
+        let d = decided.get(m);
+        if (!d) decided.set(m, (d = opts.policy(m, snapshot, serves)));
+        return d;
+      };
+      const { request, expired } = queue.take(now, (m) => decide(m).backend !== undefined);
+      for (const e of expired) shed.add(e.id);
+      if (!request) return;
+      const b = backends.find((x) => x.spec.name === decide(request.model).backend);
+      if (!b) return; // cannot happen: take only returns servable requests
+      b.inFlight++;
+      b.maxInFlight = Math.max(b.maxInFlight, b.inFlight);
+      b.waiting.push(request.payload);
+      if (!b.stepping) step(b);
+    }
+  };
+
+  for (const r of opts.requests) {
+    at(r.at, () => {
+      const q: QueuedRequest<SimRequest> = {
+        id: r.id, priority: r.priority, tenant: r.tenant, model: 'm',
+        enqueuedAt: now, deadline: now + opts.deadlineMs[r.priority], payload: r,
+      };
+      if (!queue.enqueue(q).ok) { shed.add(r.id); return; }
+      at(q.deadline, () => { for (const e of queue.expire(now)) shed.add(e.id); });
+      dispatch();
+    });
+  }
+  while (heap.size > 0) { const e = heap.pop()!; now = e.t; e.run(); }
+
+  return report(opts, now, ttft, doneAt, shed, backends);
+}
+
+function report(opts: SimOptions, end: number, ttft: Map<string, number>, doneAt: Map<string, number>,
+  shed: Set<string>, backends: SimBackend[]): SimReport {
+  const reqs = opts.requests;
+  const seconds = Math.max(end, 1) / 1000;
+  const perClass = {} as SimReport['perClass'];
+  for (const c of priorityClasses) {
+    const mine = reqs.filter((r) => r.priority === c);
+    const t = mine.map((r) => ttft.get(r.id)).filter((x): x is number => x !== undefined);
+    perClass[c] = {
+      completed: mine.filter((r) => doneAt.has(r.id)).length,
+      shed: mine.filter((r) => shed.has(r.id)).length,
+      p50: percentile(t, 50), p90: percentile(t, 90), p99: percentile(t, 99),
+      goodputPerS: t.filter((x) => x <= opts.objectiveMs[c]).length / seconds,
+    };
+  }
+  const window = opts.fairnessWindowMs ?? Math.max(0, ...reqs.map((r) => r.at));
+  const tenants = [...new Set(reqs.map((r) => r.tenant))].sort();
+  const shares = tenants.map((tn) => {
+    const offered = reqs.filter((r) => r.tenant === tn && r.at <= window);
+    const served = offered.filter((r) => (doneAt.get(r.id) ?? Infinity) <= window).length;
+    return offered.length === 0 ? 0 : served / offered.length;
+  });
+  const tenantMeanTtft: Record<string, number> = {};
+  for (const tn of tenants) {
+    const t = reqs.filter((r) => r.tenant === tn).map((r) => ttft.get(r.id)).filter((x): x is number => x !== undefined);
+    tenantMeanTtft[tn] = t.length ? t.reduce((a, b) => a + b, 0) / t.length : NaN;
+  }
+  return {
+    perClass,
+    batchThroughputPerS: perClass.batch.completed / seconds,
+    shedRate: reqs.length ? shed.size / reqs.length : 0,
+    fairness: jainIndex(shares),
+    tenantMeanTtft,
+    maxInFlight: Object.fromEntries(backends.map((b) => [b.spec.name, b.maxInFlight])),
+    makespanMs: end,
+  };
+}

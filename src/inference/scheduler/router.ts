@@ -1,0 +1,105 @@
+/**
+ * Late-binding routing: a backend is chosen when a request leaves the dispatcher queue, from a
+ * snapshot of every backend's load. Pure: the caller supplies the snapshot (stale backend signals
+ * already marked undefined) and which backends serve which model.
+ *
+ * Also the naive baseline policies the benchmark compares against (round-robin, least-connections,
+ * power-of-two-choices); like ordinary proxies they ignore slot limits and tiers.
+ */
+import type { BackendLoad } from '../types.js';
+import { backendTiers } from '../types.js';
+
+/** Which backend serves a model (from configuration). */
+export type ServesModel = (backend: string, model: string) => boolean;
+
+/** A routing decision: a backend, or none with the reason (wait in the queue, or nobody serves it). */
+export type RouteDecision =
+  | { backend: string }
+  | { backend?: undefined; reason: 'saturated' | 'unavailable' };
+
+/** A routing policy: given a model and a load snapshot, choose a backend. */
+export type RoutePolicy = (model: string, loads: readonly BackendLoad[], serves: ServesModel) => RouteDecision;
+
+/** A backend reporting KV-cache usage at or above this takes no new sequence (it would preempt). */
+export const kvSaturation = 0.95;
+
+/** Occupancy of a backend in [0, ∞): the larger of our in-flight count and its own running + waiting, over slots. */
+export function occupancy(load: BackendLoad): number {
+  const own = load.inFlight;
+  // Its own signals include other clients' work on a shared GPU; they refine, never lower, our count.
+  const reported = load.signals ? load.signals.running + load.signals.waiting : 0;
+  return Math.max(own, reported) / Math.max(load.slots, 1);
+}
+
+/** Whether a backend should take no more work now: slots full by either count, or KV cache nearly full. */
+export function isSaturated(load: BackendLoad): boolean {
+  if (load.inFlight >= load.slots) return true;
+  if (!load.signals) return false;
+  if (load.signals.running + load.signals.waiting >= load.slots) return true;
+  return (load.signals.kvCacheUsage ?? 0) >= kvSaturation;
+}
+
+function score(load: BackendLoad): number {
+  // Queued work at the backend is worse than running work; KV pressure is a mild tiebreaker.
+  const waitingPenalty = load.signals ? load.signals.waiting / Math.max(load.slots, 1) : 0;
+  return occupancy(load) + waitingPenalty + 0.25 * (load.signals?.kvCacheUsage ?? 0);
+}
+
+function eligible(model: string, loads: readonly BackendLoad[], serves: ServesModel): BackendLoad[] {
+  return loads.filter((l) => l.available && serves(l.name, model));
+}
+
+/** The dispatcher's policy: tiers in order, least-loaded within a tier, never beyond slots, weight breaks ties. */
+export const dispatcherPolicy: RoutePolicy = (model, loads, serves) => {
+  const candidates = eligible(model, loads, serves);
+  if (candidates.length === 0) return { reason: 'unavailable' };
+  for (const tier of backendTiers) {
+    let best: BackendLoad | undefined;
+    let bestScore = Infinity;
+    for (const l of candidates) {
+      if (l.tier !== tier || isSaturated(l)) continue;
+      const s = score(l);
+      const better =
+        s < bestScore - 1e-9 ||
+        (Math.abs(s - bestScore) <= 1e-9 && best !== undefined &&
+          (l.weight > best.weight || (l.weight === best.weight && l.name < best.name)));
+      if (better) {
+        best = l;
+        bestScore = s;
+      }
+    }
+    if (best) return { backend: best.name };
+  }
+  return { reason: 'saturated' };
+};
+
+/** Round-robin over available backends serving the model (naive baseline). */
+export function roundRobinPolicy(): RoutePolicy {
+  let next = 0;
+  return (model, loads, serves) => {
+    const c = eligible(model, loads, serves);
+    if (c.length === 0) return { reason: 'unavailable' };
+    const pick = c[next++ % c.length];
+    return pick ? { backend: pick.name } : { reason: 'unavailable' };
+  };
+}
+
+/** Least-connections: fewest of our in-flight requests, ignoring slots and tiers (naive baseline). */
+export const leastConnectionsPolicy: RoutePolicy = (model, loads, serves) => {
+  const c = eligible(model, loads, serves);
+  let best: BackendLoad | undefined;
+  for (const l of c) if (!best || l.inFlight < best.inFlight) best = l;
+  return best ? { backend: best.name } : { reason: 'unavailable' };
+};
+
+/** Power-of-two-choices: two random candidates, the less loaded wins (naive baseline; `random` in [0,1)). */
+export function powerOfTwoPolicy(random: () => number): RoutePolicy {
+  return (model, loads, serves) => {
+    const c = eligible(model, loads, serves);
+    if (c.length === 0) return { reason: 'unavailable' };
+    const a = c[Math.floor(random() * c.length)];
+    const b = c[Math.floor(random() * c.length)];
+    if (!a || !b) return { reason: 'unavailable' };
+    return { backend: (a.inFlight <= b.inFlight ? a : b).name };
+  };
+}
