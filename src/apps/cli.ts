@@ -160,6 +160,33 @@ keys
   .description('Show how many encrypted values each key holds, per rescue')
   .action(async () => print(await admin(loadConfig(), { command: 'keys.status', args: {} })));
 
+program
+  .command('sim-backend')
+  .description('Run a simulated GPU model server (OpenAI-compatible, with metrics and switchable faults) for tests and benchmarks')
+  .option('--port <n>', 'port (0 picks a free one)', '0')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--slots <n>', 'sequences decoded at once', '4')
+  .option('--flavour <kind>', 'metrics format: vllm, llamacpp or none', 'vllm')
+  .option('--model <name>', 'model name it serves', 'sim-model')
+  .option('--step-ms <ms>', 'decode step with one sequence (ms per output token)', '20')
+  .option('--alpha <f>', 'extra step fraction per additional running sequence', '0.1')
+  .option('--prefill-ms <ms>', 'prefill cost per prompt token (ms)', '0.2')
+  .option('--kv-tokens <n>', 'KV-cache capacity in tokens', '32768')
+  .action(async (o: Record<string, string>) => {
+    const num = (key: string) => {
+      const value = Number(o[key]);
+      if (!Number.isFinite(value) || value < 0) throw new CliError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a non-negative number`);
+      return value;
+    };
+    if (!['vllm', 'llamacpp', 'none'].includes(o.flavour!)) throw new CliError('--flavour must be vllm, llamacpp or none');
+    const { startSimBackend } = await import('../inference/simulator/server.js');
+    const sim = await startSimBackend({
+      port: num('port'), host: o.host, flavour: o.flavour as 'vllm' | 'llamacpp' | 'none', modelName: o.model,
+      timing: { slots: Math.max(1, Math.floor(num('slots'))), baseStepMs: num('stepMs'), alpha: num('alpha'), prefillMsPerToken: num('prefillMs'), kvTokenBudget: Math.max(1, num('kvTokens')) },
+    });
+    process.stdout.write(`${sim.url}\n`);
+  });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError || err instanceof CliError) {
     process.stderr.write(`${err.message}\n`);

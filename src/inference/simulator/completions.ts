@@ -1,0 +1,152 @@
+/**
+ * Chat completion and embedding handlers of the simulated backend: each request takes a sequence
+ * on the simulated GPU, and the response follows its tokens (streamed as SSE or answered whole).
+ * Faults are read once per request, so changing them mid-request affects only later requests.
+ */
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SimFaults } from './faults.js';
+import type { GpuModel } from './model.js';
+import { chatRequestSchema, describeIssue, embeddingsRequestSchema, promptText, sendError, type ChatRequest } from './openai.js';
+import { embedText, estimateTokens, loremText, loremToken } from './text.js';
+
+/** What the handlers need from the server. */
+export interface CompletionContext {
+  model: GpuModel;
+  modelName: string;
+  embeddingDim: number;
+  /** Returns the faults for a new request (and counts down `errorCount`). */
+  takeFaults(): SimFaults;
+}
+
+const DEFAULT_MAX_TOKENS = 16;
+
+/** Answers a fault gate (error status or hang); true when the request is taken care of. */
+function gate(reply: FastifyReply, faults: SimFaults): boolean {
+  if (faults.errorStatus) {
+    if (faults.retryAfterS !== undefined && faults.errorStatus !== 500) reply.header('retry-after', String(faults.retryAfterS));
+    sendError(reply, faults.errorStatus, `simulated ${faults.errorStatus}`);
+    return true;
+  }
+  if (faults.hang) {
+    // Never answer; the socket closes when the client gives up or the server shuts down.
+    reply.hijack();
+    return true;
+  }
+  return false;
+}
+
+/** `POST /v1/chat/completions`. */
+export function chatHandler(ctx: CompletionContext) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const parsed = chatRequestSchema.safeParse(request.body);
+    if (!parsed.success) return sendError(reply, 400, describeIssue(parsed.error));
+    const body = parsed.data;
+    if (body.model !== ctx.modelName) return sendError(reply, 404, `The model \`${body.model}\` does not exist.`, 'model_not_found');
+    const faults = ctx.takeFaults();
+    if (gate(reply, faults)) return reply;
+    reply.hijack();
+    const res = reply.raw;
+    const id = `chatcmpl-sim-${request.id}`;
+    const promptTokens = estimateTokens(promptText(body));
+    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS;
+    const usage = { prompt_tokens: promptTokens, completion_tokens: maxTokens, total_tokens: promptTokens + maxTokens };
+    let finished = false;
+    const finish = () => { finished = true; };
+    const handle = body.stream
+      ? streamSequence(ctx, res, { id, body, promptTokens, maxTokens, usage, faults, finish })
+      : ctx.model.submit({ promptTokens, maxTokens }, {
+          onDone: () => {
+            finish();
+            if (faults.truncateAfterTokens !== undefined) return void cut(res);
+            const choice = { index: 0, message: { role: 'assistant', content: loremText(maxTokens) }, finish_reason: 'length' };
+            writeJson(res, 200, { id, object: 'chat.completion', created: nowS(), model: ctx.modelName, choices: [choice], usage });
+          },
+        });
+    // A client that goes away frees its slot.
+    res.on('close', () => { if (!finished) handle.cancel(); });
+    return reply;
+  };
+}
+
+interface StreamArgs {
+  id: string;
+  body: ChatRequest;
+  promptTokens: number;
+  maxTokens: number;
+  usage: object;
+  faults: SimFaults;
+  finish(): void;
+}
+
+function streamSequence(ctx: CompletionContext, res: ServerResponse, a: StreamArgs) {
+  const chunk = (delta: object, finishReason: string | null) =>
+    `data: ${JSON.stringify({ id: a.id, object: 'chat.completion.chunk', created: nowS(), model: ctx.modelName, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.write(chunk({ role: 'assistant', content: '' }, null));
+  const { stallAfterTokens: stall, truncateAfterTokens: truncate } = a.faults;
+  const handle = ctx.model.submit({ promptTokens: a.promptTokens, maxTokens: a.maxTokens }, {
+    onToken: (i) => {
+      if (stall !== undefined && i >= stall) return; // keep the connection open, send nothing more
+      if (truncate !== undefined && i >= truncate) {
+        a.finish();
+        handle.cancel();
+        return void cut(res);
+      }
+      res.write(chunk({ content: loremToken(i) }, null));
+    },
+    onDone: () => {
+      if (stall !== undefined && stall < a.maxTokens) return;
+      if (truncate !== undefined) return void cut(res);
+      a.finish();
+      res.write(chunk({}, 'length'));
+      if (a.body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ id: a.id, object: 'chat.completion.chunk', created: nowS(), model: ctx.modelName, choices: [], usage: a.usage })}\n\n`);
+      res.end('data: [DONE]\n\n');
+    },
+  });
+  return handle;
+}
+
+/** `POST /v1/embeddings`: a deterministic unit vector per input, after a prefill-only sequence. */
+export function embeddingsHandler(ctx: CompletionContext) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const parsed = embeddingsRequestSchema.safeParse(request.body);
+    if (!parsed.success) return sendError(reply, 400, describeIssue(parsed.error));
+    const body = parsed.data;
+    if (body.model !== ctx.modelName) return sendError(reply, 404, `The model \`${body.model}\` does not exist.`, 'model_not_found');
+    const faults = ctx.takeFaults();
+    if (gate(reply, faults)) return reply;
+    reply.hijack();
+    const res = reply.raw;
+    const inputs = typeof body.input === 'string' ? [body.input] : body.input;
+    const promptTokens = inputs.reduce((n, t) => n + estimateTokens(t), 0);
+    let finished = false;
+    const handle = ctx.model.submit({ promptTokens, maxTokens: 0 }, {
+      onDone: () => {
+        finished = true;
+        if (faults.truncateAfterTokens !== undefined) return void cut(res);
+        const data = inputs.map((t, index) => ({ object: 'embedding', index, embedding: embedText(t, ctx.embeddingDim) }));
+        writeJson(res, 200, { object: 'list', data, model: ctx.modelName, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
+      },
+    });
+    res.on('close', () => { if (!finished) handle.cancel(); });
+    return reply;
+  };
+}
+
+/** Closes the connection after what is already written has gone out (a bare destroy could drop it). */
+function cut(res: ServerResponse): void {
+  if (res.socket) res.socket.destroySoon();
+  else res.destroy();
+}
+
+function writeJson(res: ServerResponse, status: number, value: unknown): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(value));
+}
+
+function nowS(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
