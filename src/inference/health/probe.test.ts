@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SimClock } from '../simulator/clock.js';
+import { startSimBackend, type RunningSimBackend } from '../simulator/server.js';
+import { waitFor } from '../simulator/testing.js';
+import type { BreakerTransition } from './breaker.js';
+import { HealthMonitor, probeBackend } from './probe.js';
+
+const fast = { slots: 2, baseStepMs: 2, alpha: 0.1, prefillMsPerToken: 0.01, kvTokenBudget: 1000 };
+// Generous: a healthy probe must pass on a loaded 2-core machine; a hang costs one timeout per canary.
+const timeoutMs = 1000;
+let sims: RunningSimBackend[] = [];
+let monitors: HealthMonitor[] = [];
+
+afterEach(async () => {
+  await Promise.all(monitors.map((m) => m.stop()));
+  await Promise.all(sims.map((s) => s.close()));
+  sims = [];
+  monitors = [];
+});
+
+/** Real timers, but `now()` (which drives the breakers' cooldowns) moves only when told to. */
+function manualClock() {
+  let t = 1_000;
+  const clock: SimClock = { now: () => t, setTimer: (fn, ms) => setTimeout(fn, ms), clearTimer: (h) => clearTimeout(h as NodeJS.Timeout) };
+  return { clock, advance: (ms: number) => { t += ms; } };
+}
+
+async function setup(opts: { canaryEvery?: number; intervalMs?: number } = {}) {
+  const sim = await startSimBackend({ timing: fast, modelName: 'm' });
+  sims.push(sim);
+  const { clock, advance } = manualClock();
+  const transitions: string[] = [];
+  const monitor = new HealthMonitor({
+    backends: [{ name: 'gpu', baseUrl: sim.url, models: ['m'] }],
+    probe: { intervalMs: opts.intervalMs ?? 10_000, timeoutMs },
+    breaker: { baseCooldownMs: 500, maxCooldownMs: 4000 },
+    canaryEvery: opts.canaryEvery,
+    clock,
+    onTransition: (name, t: BreakerTransition) => transitions.push(`${name}:${t.from}>${t.to}`),
+  });
+  monitors.push(monitor);
+  const state = () => monitor.snapshot()[0]!;
+  return { sim, monitor, advance, transitions, state };
+}
+
+/** Runs probe rounds until the breaker opens; returns how many it took (max 5). */
+async function roundsUntilOpen(monitor: HealthMonitor): Promise<number> {
+  for (let n = 1; n <= 5; n++) {
+    await monitor.probeAll();
+    if (monitor.snapshot()[0]!.state === 'open') return n;
+  }
+  return Infinity;
+}
+
+describe('probeBackend', () => {
+  it('passes a healthy backend with the canary, and fails on a model the backend does not serve', async () => {
+    const { sim } = await setup();
+    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['m'] }, { timeoutMs, canary: true })).toEqual({ ok: true });
+    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['other'] }, { timeoutMs, canary: false }))
+      .toEqual({ ok: false, reason: 'models: configured model not listed' });
+  });
+
+  it('reports an error status from the canary while /health is green', async () => {
+    const { sim } = await setup();
+    sim.setFaults({ errorStatus: 503 });
+    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['m'] }, { timeoutMs, canary: false })).toEqual({ ok: true });
+    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['m'] }, { timeoutMs, canary: true }))
+      .toEqual({ ok: false, reason: 'canary: HTTP 503' });
+  });
+});
+
+describe('HealthMonitor against the simulated backend', () => {
+  it('keeps a healthy backend closed across canary and plain rounds', async () => {
+    const { monitor, transitions, state } = await setup();
+    for (let i = 0; i < 3; i++) await monitor.probeAll();
+    expect(monitor.rounds).toBe(3);
+    expect(state()).toEqual({ name: 'gpu', state: 'closed', lastProbeAt: 1_000, lastError: null });
+    expect(monitor.breaker('gpu')!.available()).toBe(true);
+    expect(transitions).toEqual([]);
+  });
+
+  it('opens on refused connections, then goes half-open and closed once they are accepted again', async () => {
+    const { sim, monitor, advance, transitions, state } = await setup();
+    await monitor.probeAll();
+    sim.setFaults({ refuseForMs: 800 });
+    expect(await roundsUntilOpen(monitor)).toBe(1);
+    expect(state().lastError).toMatch(/^health: /);
+    expect(monitor.breaker('gpu')!.available()).toBe(false);
+    await waitFor(async () => fetch(`${sim.url}/health`).then((r) => r.ok, () => false));
+    await monitor.probeAll(); // still in its cooldown: a success alone does not close it
+    expect(state().state).toBe('open');
+    advance(500);
+    expect(state().state).toBe('half-open');
+    await monitor.probeAll();
+    expect(state()).toMatchObject({ state: 'closed', lastError: null });
+    expect(transitions).toEqual(['gpu:closed>open', 'gpu:open>half-open', 'gpu:half-open>closed']);
+  });
+
+  for (const healthyRounds of [1, 2]) {
+    it(`catches completions that hang behind a green /health within two rounds (after ${healthyRounds} healthy)`, async () => {
+      const { sim, monitor, advance, transitions, state } = await setup();
+      for (let i = 0; i < healthyRounds; i++) await monitor.probeAll();
+      sim.setFaults({ hang: true });
+      // canaryEvery 2: the canary runs on even rounds, so the hang is seen on the first or second round after it starts.
+      expect(await roundsUntilOpen(monitor)).toBe(healthyRounds === 1 ? 1 : 2);
+      expect(state().lastError).toBe('canary: timeout');
+
+      // Still hanging when the cooldown ends: the half-open canary fails and the cooldown doubles.
+      advance(500);
+      await monitor.probeAll();
+      expect(state().state).toBe('open');
+      advance(999);
+      expect(state().state).toBe('open');
+
+      sim.setFaults({});
+      advance(1);
+      expect(state().state).toBe('half-open');
+      await monitor.probeAll();
+      expect(state()).toMatchObject({ state: 'closed', lastError: null });
+      expect(transitions).toEqual([
+        'gpu:closed>open', 'gpu:open>half-open', 'gpu:half-open>open', 'gpu:open>half-open', 'gpu:half-open>closed',
+      ]);
+    });
+  }
+
+  it('keeps breaker state across a reload and drops removed backends', async () => {
+    const { monitor, sim } = await setup();
+    monitor.breaker('gpu')!.recordFailure('probe');
+    monitor.setBackends([{ name: 'gpu', baseUrl: sim.url, models: ['m'] }, { name: 'gpu2', baseUrl: sim.url, models: ['m'] }]);
+    expect(monitor.snapshot().map((s) => [s.name, s.state])).toEqual([['gpu', 'open'], ['gpu2', 'closed']]);
+    monitor.setBackends([{ name: 'gpu2', baseUrl: sim.url, models: ['m'] }]);
+    expect(monitor.snapshot().map((s) => s.name)).toEqual(['gpu2']);
+  });
+
+  it('probes on its timer until stopped', async () => {
+    const { monitor } = await setup({ intervalMs: 20 });
+    monitor.start();
+    await waitFor(() => monitor.rounds >= 3);
+    await monitor.stop();
+    const after = monitor.rounds;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(monitor.rounds).toBe(after);
+  });
+});

@@ -1,0 +1,196 @@
+/**
+ * Active health probes and the monitor that runs them on a timer and feeds the circuit breakers.
+ *
+ * A probe checks `GET /health` and `GET /v1/models` (the model must be listed), each under
+ * `probe.timeoutMs`. Real servers keep `/health` green while completions hang, so a probe may also
+ * send a canary: a one-token, non-streamed chat completion under the same timeout. The canary runs
+ * (a) whenever the breaker is not closed, so recovery is proven on the path requests take, and
+ * (b) on every `canaryEvery`-th round (default 2) while closed: that bounds hang detection to two
+ * probe intervals while costing a busy GPU only one tiny request per two intervals. The canary's
+ * prompt is a fixed word and no response content is logged or kept, only the failure reason.
+ */
+import type { SimClock } from '../simulator/clock.js';
+import type { BackendConfig } from '../types.js';
+import { CircuitBreaker, type BreakerOptions, type BreakerState, type BreakerTransition } from './breaker.js';
+
+/** The outcome of one probe; `reason` is short and content-free, e.g. "canary: timeout". */
+export type ProbeResult = { ok: true } | { ok: false; reason: string };
+
+/** What a probe needs to know about a backend. */
+export type ProbeTarget = Pick<BackendConfig, 'name' | 'baseUrl' | 'models'>;
+
+/** Probe settings. */
+export interface ProbeOptions {
+  timeoutMs: number;
+  /** Also send the completion canary. */
+  canary: boolean;
+}
+
+/** Probes one backend: `/health`, `/v1/models`, then (optionally) the completion canary. */
+export async function probeBackend(target: ProbeTarget, opts: ProbeOptions): Promise<ProbeResult> {
+  const model = target.models[0];
+  const steps: Array<[string, () => Promise<string | undefined>]> = [
+    ['health', async () => {
+      const res = await fetch(`${target.baseUrl}/health`, { signal: AbortSignal.timeout(opts.timeoutMs) });
+      await res.arrayBuffer(); // drain so the connection can be reused
+      return res.ok ? undefined : `HTTP ${res.status}`;
+    }],
+    ['models', async () => {
+      const res = await fetch(`${target.baseUrl}/v1/models`, { signal: AbortSignal.timeout(opts.timeoutMs) });
+      const body = (await res.json().catch(() => undefined)) as { data?: Array<{ id?: unknown }> } | undefined;
+      if (!res.ok) return `HTTP ${res.status}`;
+      const ids = Array.isArray(body?.data) ? body.data.map((m) => m.id) : [];
+      return target.models.every((m) => ids.includes(m)) ? undefined : 'configured model not listed';
+    }],
+  ];
+  if (opts.canary && model !== undefined) {
+    steps.push(['canary', async () => {
+      const res = await fetch(`${target.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false }),
+        signal: AbortSignal.timeout(opts.timeoutMs),
+      });
+      const body = (await res.json().catch(() => undefined)) as { choices?: unknown[] } | undefined;
+      if (!res.ok) return `HTTP ${res.status}`;
+      return Array.isArray(body?.choices) && body.choices.length > 0 ? undefined : 'malformed answer';
+    }]);
+  }
+  for (const [step, run] of steps) {
+    try {
+      const problem = await run();
+      if (problem !== undefined) return { ok: false, reason: `${step}: ${problem}` };
+    } catch (err) {
+      return { ok: false, reason: `${step}: ${describeFetchError(err)}` };
+    }
+  }
+  return { ok: true };
+}
+
+/** Turns a fetch failure into a short reason (timeout, refused, reset…), never a body or a prompt. */
+function describeFetchError(err: unknown): string {
+  const e = err as { name?: string; cause?: { code?: string } };
+  if (e?.name === 'TimeoutError') return 'timeout';
+  return e?.cause?.code ?? e?.name ?? 'failed';
+}
+
+/** One backend's health, for the status endpoint. */
+export interface HealthSnapshot {
+  name: string;
+  state: BreakerState;
+  /** When it was last probed (ms on the monitor's clock; epoch ms with the real clock); null before the first probe. */
+  lastProbeAt: number | null;
+  /** The last probe failure's reason, kept until a probe succeeds. */
+  lastError: string | null;
+}
+
+/** Monitor settings. */
+export interface HealthMonitorOptions {
+  backends: ProbeTarget[];
+  probe: { intervalMs: number; timeoutMs: number };
+  breaker?: Partial<BreakerOptions>;
+  /** A closed backend gets the canary every this many rounds (default 2; 1 = every round). */
+  canaryEvery?: number;
+  /** Time and timers; defaults to epoch-ms `Date.now` and Node timers. */
+  clock?: SimClock;
+  /** Called on every breaker transition (metrics, logs). */
+  onTransition?: (name: string, t: BreakerTransition) => void;
+}
+
+interface Entry {
+  target: ProbeTarget;
+  breaker: CircuitBreaker;
+  lastProbeAt: number | null;
+  lastError: string | null;
+}
+
+const wallClock: SimClock = {
+  now: () => Date.now(),
+  setTimer: (fn, ms) => setTimeout(fn, ms),
+  clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** Probes a set of backends every `probe.intervalMs` and keeps one circuit breaker per backend. */
+export class HealthMonitor {
+  private readonly entries = new Map<string, Entry>();
+  private readonly clock: SimClock;
+  private readonly canaryEvery: number;
+  private timer: unknown;
+  private running = false;
+  private inFlight: Promise<void> | undefined;
+  /** Completed probe rounds (tests and the bench count detection in rounds). */
+  rounds = 0;
+
+  constructor(private readonly opts: HealthMonitorOptions) {
+    this.clock = opts.clock ?? wallClock;
+    this.canaryEvery = Math.max(1, opts.canaryEvery ?? 2);
+    this.setBackends(opts.backends);
+  }
+
+  /** Applies a reloaded backend list: new names get a closed breaker, kept names keep their state. */
+  setBackends(backends: ProbeTarget[]): void {
+    const names = new Set(backends.map((b) => b.name));
+    for (const name of this.entries.keys()) if (!names.has(name)) this.entries.delete(name);
+    for (const target of backends) {
+      const entry = this.entries.get(target.name);
+      if (entry) entry.target = target;
+      else this.entries.set(target.name, { target, breaker: this.newBreaker(target.name), lastProbeAt: null, lastError: null });
+    }
+  }
+
+  /** The breaker of a backend (the dispatcher feeds it passive signals and reads `available()`). */
+  breaker(name: string): CircuitBreaker | undefined {
+    return this.entries.get(name)?.breaker;
+  }
+
+  /** Runs one probe round over every backend, in parallel, and feeds the breakers. */
+  async probeAll(): Promise<void> {
+    const round = this.rounds + 1;
+    await Promise.all([...this.entries.values()].map(async (entry) => {
+      const canary = entry.breaker.state !== 'closed' || round % this.canaryEvery === 0;
+      const result = await probeBackend(entry.target, { timeoutMs: this.opts.probe.timeoutMs, canary });
+      if (this.entries.get(entry.target.name) !== entry) return; // removed by a reload meanwhile
+      entry.lastProbeAt = this.clock.now();
+      if (result.ok) {
+        entry.lastError = null;
+        entry.breaker.recordSuccess();
+      } else {
+        entry.lastError = result.reason;
+        entry.breaker.recordFailure('probe');
+      }
+    }));
+    this.rounds = round;
+  }
+
+  /** Starts probing: a round now, then one `intervalMs` after each round ends (rounds never overlap). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const loop = () => {
+      this.inFlight = this.probeAll().finally(() => {
+        this.inFlight = undefined;
+        if (this.running) this.timer = this.clock.setTimer(loop, this.opts.probe.intervalMs);
+      });
+    };
+    loop();
+  }
+
+  /** Stops the timer and waits for a round in progress (bounded by the probe timeout). */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    this.timer = undefined;
+    await this.inFlight;
+  }
+
+  /** Every backend's health, for the status endpoint. */
+  snapshot(): HealthSnapshot[] {
+    return [...this.entries.values()].map((e) => ({
+      name: e.target.name, state: e.breaker.state, lastProbeAt: e.lastProbeAt, lastError: e.lastError,
+    }));
+  }
+
+  private newBreaker(name: string): CircuitBreaker {
+    return new CircuitBreaker(() => this.clock.now(), this.opts.breaker, (t) => this.opts.onTransition?.(name, t));
+  }
+}
