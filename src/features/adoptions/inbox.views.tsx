@@ -1,6 +1,6 @@
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
-import { TableWrap } from '../../platform/http/views/tables.js';
-import { ChoiceSelect } from '../dogs/dogs.components.js';
+import { Select } from '../../platform/http/views/forms.js';
+import { Pager, TableWrap } from '../../platform/http/views/tables.js';
 import type { InboxQuery } from './decisions.schema.js';
 import { allStatuses, applicationStatusLabel } from './decisions.transitions.js';
 import type { InboxRow } from './inbox.service.js';
@@ -29,21 +29,12 @@ const statusOptions = [
   ...allStatuses.map((s) => ({ value: s, label: applicationStatusLabel(s) })),
 ];
 
-function pageHref(base: string, query: InboxQuery, page: number): string {
-  const params = new URLSearchParams();
-  if (query.status) params.set('status', query.status);
-  if (query.dog) params.set('dog', query.dog);
-  if (page > 1) params.set('page', String(page));
-  const qs = params.toString();
-  return qs ? `${base}?${qs}` : base;
-}
-
 function Filters({ ctx, query, dogs }: { ctx: PageContext; query: InboxQuery; dogs: { id: string; name: string }[] }) {
   const form = { values: { status: query.status === 'open' ? '' : query.status, dog: query.dog }, errors: {} };
   return (
     <form method="get" action={`${ctx.basePath}/hub/applications`} class="stack" role="search" aria-label="Filter applications">
-      <ChoiceSelect form={form} name="status" label="Status" options={statusOptions} />
-      <ChoiceSelect form={form} name="dog" label="Dog" options={[{ value: '', label: 'Any dog' }, ...dogs.map((d) => ({ value: d.id, label: d.name }))]} />
+      <Select form={form} name="status" label="Status" options={statusOptions} />
+      <Select form={form} name="dog" label="Dog" options={[{ value: '', label: 'Any dog' }, ...dogs.map((d) => ({ value: d.id, label: d.name }))]} />
       <div><button type="submit">Filter</button> <a href={`${ctx.basePath}/hub/applications`}>Clear</a></div>
     </form>
   );
@@ -75,20 +66,6 @@ function InboxTable({ ctx, applications }: { ctx: PageContext; applications: Inb
   );
 }
 
-function Pager({ ctx, query, page, pages }: { ctx: PageContext; query: InboxQuery; page: number; pages: number }) {
-  if (pages <= 1) return null;
-  const base = `${ctx.basePath}/hub/applications`;
-  return (
-    <nav aria-label="Pages of applications">
-      <ul>
-        {page > 1 && <li><a href={pageHref(base, query, page - 1)} rel="prev">Previous page</a></li>}
-        <li aria-current="page">Page {page} of {pages}</li>
-        {page < pages && <li><a href={pageHref(base, query, page + 1)} rel="next">Next page</a></li>}
-      </ul>
-    </nav>
-  );
-}
-
 /** The hub's adoption applications inbox: filters, one page of applications, paging (no script needed). */
 export function InboxPage(props: InboxProps) {
   const { ctx } = props;
@@ -99,7 +76,7 @@ export function InboxPage(props: InboxProps) {
       <Filters ctx={ctx} query={props.query} dogs={props.dogs} />
       <p role="status">{props.total === 0 ? 'No applications match.' : `${props.total} ${props.total === 1 ? 'application matches' : 'applications match'}.`}</p>
       {props.applications.length > 0 && <InboxTable ctx={ctx} applications={props.applications} />}
-      <Pager ctx={ctx} query={props.query} page={props.page} pages={props.pages} />
+      <Pager base={`${ctx.basePath}/hub/applications`} filters={{ status: props.query.status, dog: props.query.dog }} page={props.page} pages={props.pages} label="Pages of applications" />
     </Layout>
   );
 }

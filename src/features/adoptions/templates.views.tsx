@@ -1,6 +1,5 @@
-import { ErrorSummary, Field, Notice, type FormState } from '../../platform/http/views/forms.js';
+import { ErrorSummary, Field, Notice, type FormState, TextArea } from '../../platform/http/views/forms.js';
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
-import { TextArea } from '../dogs/dogs.components.js';
 import { placeholders, templateLabel, type TemplateStatus } from './templates.render.js';
 import type { TemplatePreview, TemplateView } from './templates.service.js';
 

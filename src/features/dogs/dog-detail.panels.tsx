@@ -1,8 +1,7 @@
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
-import { emptyForm, Field, type FormState } from '../../platform/http/views/forms.js';
+import { emptyForm, Field, type FormState, Select, TextArea } from '../../platform/http/views/forms.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
 import type { DogDetail } from './dog-detail.service.js';
-import { ChoiceSelect, TextArea } from './dogs.components.js';
 import { reasonRequired, statusLabel } from './dogs.lifecycle.js';
 
 /** Per-form state of the detail page's forms after a rejected submission. */
@@ -43,7 +42,7 @@ export function StatusPanel({ ctx, detail, canEdit, form }: { ctx: PageContext; 
       {canEdit && detail.nextStatuses.length > 0 && (
         <form method="post" action={`${ctx.basePath}/hub/dogs/${dog.id}/status`} class="stack" aria-labelledby="status-heading">
           <Csrf token={ctx.csrfToken} />
-          <ChoiceSelect form={form ?? emptyForm} name="to" label="New status" options={[{ value: '', label: 'Choose the new status' }, ...detail.nextStatuses.map((s) => ({ value: s, label: statusLabel(s) }))]} />
+          <Select form={form ?? emptyForm} name="to" label="New status" options={[{ value: '', label: 'Choose the new status' }, ...detail.nextStatuses.map((s) => ({ value: s, label: statusLabel(s) }))]} />
           <TextArea
             form={form ?? emptyForm}
             name="reason"
@@ -79,7 +78,7 @@ export function BondPanel({ ctx, detail, canEdit, form }: { ctx: PageContext; de
       {canEdit && !partner && detail.bondCandidates.length > 0 && (
         <form method="post" action={`${base}/bond`} class="stack" aria-labelledby="bond-heading">
           <Csrf token={ctx.csrfToken} />
-          <ChoiceSelect
+          <Select
             form={form ?? emptyForm}
             name="partner"
             label="Bonded with"

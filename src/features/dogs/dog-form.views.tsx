@@ -1,6 +1,5 @@
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
-import { ErrorSummary, Field, type FormState } from '../../platform/http/views/forms.js';
-import { ChoiceSelect, TextArea } from './dogs.components.js';
+import { ErrorSummary, Field, type FormState, Select, TextArea } from '../../platform/http/views/forms.js';
 import { energyChoices, intakeTypeChoices, sexChoices, sizeChoices, spayNeuterChoices, tristateChoices } from './dogs.fields.js';
 import type { DogRow } from './dogs.queries.js';
 import { ageOn, formatCents } from './dogs.values.js';
@@ -58,32 +57,32 @@ export function DogFormPage(props: { ctx: PageContext; form: FormState; dog?: { 
         <Csrf token={ctx.csrfToken} />
         <h2>The dog</h2>
         <Field form={form} name="name" label="Name" required hint="Up to 120 characters." autocomplete="off" />
-        <ChoiceSelect form={form} name="sex" label="Sex" options={sexChoices} />
+        <Select form={form} name="sex" label="Sex" options={sexChoices} />
         <Field form={form} name="breeds" label="Breeds" hint="Separate several with commas, like: Labrador, Collie." autocomplete="off" />
-        <ChoiceSelect form={form} name="size" label="Size" options={pick('Choose a size', sizeChoices)} />
+        <Select form={form} name="size" label="Size" options={pick('Choose a size', sizeChoices)} />
         <Field form={form} name="colour" label="Colour and markings" autocomplete="off" />
         <Field form={form} name="microchip" label="Microchip number" hint="Optional: 9 to 15 digits." autocomplete="off" />
-        <ChoiceSelect form={form} name="spay_neuter" label="Spayed or neutered" options={spayNeuterChoices} />
+        <Select form={form} name="spay_neuter" label="Spayed or neutered" options={spayNeuterChoices} />
         <h2>Age</h2>
         <Field form={form} name="birth_date" label="Date of birth" type="date" hint="If you know it. Otherwise give an estimated age below." />
         <Field form={form} name="age_years" label="Estimated age: years" type="number" hint="0 to 30. Leave empty if you gave a date of birth." />
         <Field form={form} name="age_months" label="Estimated age: months" type="number" hint="0 to 11." />
         <h2>Intake</h2>
         <Field form={form} name="intake_date" label="Intake date" type="date" required />
-        <ChoiceSelect form={form} name="intake_type" label="Intake type" options={pick('Choose how the dog came in', intakeTypeChoices)} />
+        <Select form={form} name="intake_type" label="Intake type" options={pick('Choose how the dog came in', intakeTypeChoices)} />
         <Field form={form} name="source" label="Source" hint="Where the dog came from: a shelter, an area, a person's first name." autocomplete="off" />
         <Field form={form} name="location" label="Current location" hint="Kennel, office or town. Foster homes come with the fosters feature." autocomplete="off" />
-        <ChoiceSelect form={form} name="staff_contact_id" label="Staff contact" options={contacts} hint="Who is notified of this dog's foster notes and medical reminders." />
+        <Select form={form} name="staff_contact_id" label="Staff contact" options={contacts} hint="Who is notified of this dog's foster notes and medical reminders." />
         <h2>Temperament and needs</h2>
-        <ChoiceSelect form={form} name="good_with_dogs" label="Good with dogs" options={tristateChoices} />
-        <ChoiceSelect form={form} name="good_with_cats" label="Good with cats" options={tristateChoices} />
-        <ChoiceSelect form={form} name="good_with_children" label="Good with children" options={tristateChoices} />
-        <ChoiceSelect form={form} name="energy" label="Energy" options={pick('Not known yet', energyChoices)} />
+        <Select form={form} name="good_with_dogs" label="Good with dogs" options={tristateChoices} />
+        <Select form={form} name="good_with_cats" label="Good with cats" options={tristateChoices} />
+        <Select form={form} name="good_with_children" label="Good with children" options={tristateChoices} />
+        <Select form={form} name="energy" label="Energy" options={pick('Not known yet', energyChoices)} />
         <TextArea form={form} name="special_needs" label="Special needs" hint="Medication, diet, behaviour: what an adopter must know." />
         <h2>Adoption</h2>
         <Field form={form} name="adoption_fee" label="Adoption fee" hint="An amount like 150 or 150.00. Leave empty if not set." autocomplete="off" />
         <TextArea form={form} name="public_description" label="Public description" rows={8} maxLength={5000} hint="Shown on the public site. Up to 5000 characters." />
-        <ChoiceSelect form={form} name="on_hold" label="On hold" options={[{ value: 'no', label: 'No' }, { value: 'yes', label: 'Yes: not adoptable for now' }]} />
+        <Select form={form} name="on_hold" label="On hold" options={[{ value: 'no', label: 'No' }, { value: 'yes', label: 'Yes: not adoptable for now' }]} />
         <Field form={form} name="hold_reason" label="Reason for the hold" hint="Only kept while the dog is on hold." autocomplete="off" />
         <div><button type="submit">{dog ? 'Save changes' : 'Add the dog'}</button></div>
       </form>

@@ -1,8 +1,8 @@
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
-import { TableWrap } from '../../platform/http/views/tables.js';
+import { Select } from '../../platform/http/views/forms.js';
+import { Pager, TableWrap } from '../../platform/http/views/tables.js';
 import { HubThumbnail } from '../photos/photos.views.js';
 import type { DogListRow } from './dog-list.service.js';
-import { ChoiceSelect } from './dogs.components.js';
 import { ageBandChoices, labelOf, sexChoices, sizeChoices, statusChoices } from './dogs.fields.js';
 import type { DogListQuery } from './dogs.schema.js';
 
@@ -21,15 +21,6 @@ export interface DogListProps {
 
 const statusFilter = [{ value: '', label: 'In care (not adopted or gone)' }, { value: 'all', label: 'All dogs' }, ...statusChoices];
 
-/** The list's URL for another page, keeping the search and filters. */
-function pageHref(base: string, query: DogListQuery, page: number): string {
-  const params = new URLSearchParams();
-  for (const key of ['q', 'status', 'size', 'age', 'foster'] as const) if (query[key]) params.set(key, query[key]);
-  if (page > 1) params.set('page', String(page));
-  const qs = params.toString();
-  return qs ? `${base}?${qs}` : base;
-}
-
 function Filters({ ctx, query, fosters }: { ctx: PageContext; query: DogListQuery; fosters: { id: string; name: string }[] }) {
   const form = { values: { q: query.q, status: query.status, size: query.size, age: query.age, foster: query.foster }, errors: {} };
   return (
@@ -38,10 +29,10 @@ function Filters({ ctx, query, fosters }: { ctx: PageContext; query: DogListQuer
         <label for="f-q">Name or microchip</label>
         <input id="f-q" name="q" type="search" value={query.q} autocomplete="off" />
       </div>
-      <ChoiceSelect form={form} name="status" label="Status" options={statusFilter} />
-      <ChoiceSelect form={form} name="size" label="Size" options={[{ value: '', label: 'Any size' }, ...sizeChoices]} />
-      <ChoiceSelect form={form} name="age" label="Age" options={[{ value: '', label: 'Any age' }, ...ageBandChoices]} />
-      {fosters.length > 0 && <ChoiceSelect form={form} name="foster" label="Foster home" options={[{ value: '', label: 'Any or none' }, ...fosters.map((f) => ({ value: f.id, label: f.name }))]} />}
+      <Select form={form} name="status" label="Status" options={statusFilter} />
+      <Select form={form} name="size" label="Size" options={[{ value: '', label: 'Any size' }, ...sizeChoices]} />
+      <Select form={form} name="age" label="Age" options={[{ value: '', label: 'Any age' }, ...ageBandChoices]} />
+      {fosters.length > 0 && <Select form={form} name="foster" label="Foster home" options={[{ value: '', label: 'Any or none' }, ...fosters.map((f) => ({ value: f.id, label: f.name }))]} />}
       <div><button type="submit">Search</button> <a href={`${ctx.basePath}/hub/dogs`}>Clear</a></div>
     </form>
   );
@@ -74,20 +65,6 @@ function DogTable({ ctx, dogs }: { ctx: PageContext; dogs: DogListRow[] }) {
   );
 }
 
-function Pager({ ctx, query, page, pages }: { ctx: PageContext; query: DogListQuery; page: number; pages: number }) {
-  if (pages <= 1) return null;
-  const base = `${ctx.basePath}/hub/dogs`;
-  return (
-    <nav aria-label="Pages of dogs">
-      <ul>
-        {page > 1 && <li><a href={pageHref(base, query, page - 1)} rel="prev">Previous page</a></li>}
-        <li aria-current="page">Page {page} of {pages}</li>
-        {page < pages && <li><a href={pageHref(base, query, page + 1)} rel="next">Next page</a></li>}
-      </ul>
-    </nav>
-  );
-}
-
 /** The hub's dog list: search, filters, one page of results and paging links (works without JavaScript). */
 export function DogListPage(props: DogListProps) {
   const { ctx } = props;
@@ -98,7 +75,7 @@ export function DogListPage(props: DogListProps) {
       <Filters ctx={ctx} query={props.query} fosters={props.fosters ?? []} />
       <p role="status">{props.total === 0 ? 'No dogs match.' : `${props.total} ${props.total === 1 ? 'dog matches' : 'dogs match'}.`}</p>
       {props.dogs.length > 0 && <DogTable ctx={ctx} dogs={props.dogs} />}
-      <Pager ctx={ctx} query={props.query} page={props.page} pages={props.pages} />
+      <Pager base={`${ctx.basePath}/hub/dogs`} filters={{ q: props.query.q, status: props.query.status, size: props.query.size, age: props.query.age, foster: props.query.foster }} page={props.page} pages={props.pages} label="Pages of dogs" />
     </Layout>
   );
 }

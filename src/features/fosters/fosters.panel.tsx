@@ -1,6 +1,5 @@
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
-import { emptyForm, Field, type FormState } from '../../platform/http/views/forms.js';
-import { ChoiceSelect, TextArea } from '../dogs/dogs.components.js';
+import { emptyForm, Field, type FormState, Select, TextArea } from '../../platform/http/views/forms.js';
 import type { FosterPanelData } from './fosters.homes.js';
 import { noteMaxLength } from './fosters.schema.js';
 
@@ -25,7 +24,7 @@ export function FosterPanel(props: { ctx: PageContext; dogId: string; dogName: s
       {props.canManage && !foster.current && (foster.homes.length === 0 ? <p>No active foster accounts yet: invite one from the staff page with the role foster.</p> : (
         <form method="post" action={base} class="stack" aria-label="Assign a foster home">
           <Csrf token={ctx.csrfToken} />
-          <ChoiceSelect
+          <Select
             form={props.form ?? emptyForm}
             name="foster"
             label="Foster home"

@@ -1,7 +1,6 @@
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
-import { Field, type FormState } from '../../platform/http/views/forms.js';
+import { Field, type FormState, Select } from '../../platform/http/views/forms.js';
 import { formatBytes } from '../../platform/storage/index.js';
-import { ChoiceSelect } from '../dogs/dogs.components.js';
 import { EntryTable } from './medical.components.js';
 import { vaccinationName } from './medical.fields.js';
 import type { DocumentRow } from './documents.queries.js';
@@ -61,7 +60,7 @@ function UploadDocument({ p, maxMb }: { p: PanelProps; maxMb: number }) {
       {/* The fields come before the file: the server reads them first while the file streams in. */}
       <Csrf token={p.ctx.csrfToken} />
       <Field form={form} name="title" label="Title" hint="Like Vaccination certificate 2024. Left empty, the file's name is used." />
-      <ChoiceSelect form={form} name="link" label="Attach to" options={linkChoices(p.record)} />
+      <Select form={form} name="link" label="Attach to" options={linkChoices(p.record)} />
       <div>
         <label for="document-file">File</label>
         <input id="document-file" type="file" name="document" accept="application/pdf,image/jpeg,image/png,image/webp,image/heic" required aria-describedby="document-file-hint" />

@@ -1,6 +1,6 @@
 import type { FormState } from '../../platform/http/views/forms.js';
+import { Select, TextArea } from '../../platform/http/views/forms.js';
 import { Field } from '../../platform/http/views/forms.js';
-import { ChoiceSelect, TextArea } from '../dogs/dogs.components.js';
 import { treatmentKindChoices, vaccinationTypeChoices } from './medical.fields.js';
 import { repeatUnitChoices } from './medical.schedule.js';
 
@@ -8,7 +8,7 @@ import { repeatUnitChoices } from './medical.schedule.js';
 export function VaccinationFields({ form }: { form: FormState }) {
   return (
     <>
-      <ChoiceSelect form={form} name="type" label="Vaccine" options={[{ value: '', label: 'Choose a vaccine' }, ...vaccinationTypeChoices]} />
+      <Select form={form} name="type" label="Vaccine" options={[{ value: '', label: 'Choose a vaccine' }, ...vaccinationTypeChoices]} />
       <Field form={form} name="label" label="Name or brand" hint="Required for other vaccines." />
       <Field form={form} name="given_on" label="Given on" type="date" />
       <Field form={form} name="due_on" label="Next dose due" type="date" hint="Optional. Shown on the dashboard when it comes close." />
@@ -22,12 +22,12 @@ export function VaccinationFields({ form }: { form: FormState }) {
 export function TreatmentFields({ form }: { form: FormState }) {
   return (
     <>
-      <ChoiceSelect form={form} name="kind" label="Kind" options={treatmentKindChoices} />
+      <Select form={form} name="kind" label="Kind" options={treatmentKindChoices} />
       <Field form={form} name="name" label="Name" />
       <Field form={form} name="dose" label="Dose" hint="Like 1 tablet, 5 ml." />
       <Field form={form} name="schedule" label="Schedule" hint="Like twice daily, monthly." />
       <Field form={form} name="repeat_every" label="Repeats every" type="number" hint="Optional. With the unit below, lets you record each dose and moves the next due date on." />
-      <ChoiceSelect form={form} name="repeat_unit" label="Repeat unit" options={[{ value: '', label: 'Does not repeat' }, ...repeatUnitChoices]} />
+      <Select form={form} name="repeat_unit" label="Repeat unit" options={[{ value: '', label: 'Does not repeat' }, ...repeatUnitChoices]} />
       <Field form={form} name="starts_on" label="Starts on" type="date" />
       <Field form={form} name="ends_on" label="Ends on" type="date" hint="Optional." />
       <Field form={form} name="next_due_on" label="Next due" type="date" hint="Optional. Shown on the dashboard when it comes close." />

@@ -23,7 +23,6 @@ export function Field(props: {
 }) {
   const id = `f-${props.name}`;
   const error = props.form.errors[props.name];
-  const describedBy = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div>
       <label for={id}>{props.label}</label>
@@ -35,7 +34,7 @@ export function Field(props: {
         autocomplete={props.autocomplete}
         required={props.required}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(id, props.hint, error)}
       />
       {props.hint && <p class="hint" id={`${id}-hint`}>{props.hint}</p>}
       {error && <p class="field-error" id={`${id}-error`}>{error}</p>}
@@ -43,18 +42,46 @@ export function Field(props: {
   );
 }
 
-/** A labelled select. */
-export function Select(props: { form: FormState; name: string; label: string; options: { value: string; label: string }[] }) {
+function describedBy(id: string, hint?: string, error?: string) {
+  return [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+}
+
+/** A labelled select with its hint and error. */
+export function Select(props: { form: FormState; name: string; label: string; options: { value: string; label: string }[]; hint?: string }) {
   const id = `f-${props.name}`;
   const error = props.form.errors[props.name];
   return (
     <div>
       <label for={id}>{props.label}</label>
-      <select id={id} name={props.name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+      <select id={id} name={props.name} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, props.hint, error)}>
         {props.options.map((o) => (
-          <option value={o.value} selected={props.form.values[props.name] === o.value}>{o.label}</option>
+          <option value={o.value} selected={(props.form.values[props.name] ?? '') === o.value}>{o.label}</option>
         ))}
       </select>
+      {props.hint && <p class="hint" id={`${id}-hint`}>{props.hint}</p>}
+      {error && <p class="field-error" id={`${id}-error`}>{error}</p>}
+    </div>
+  );
+}
+
+/** A labelled multi-line text field with its hint and error. */
+export function TextArea(props: { form: FormState; name: string; label: string; hint?: string; rows?: number; maxLength?: number }) {
+  const id = `f-${props.name}`;
+  const error = props.form.errors[props.name];
+  return (
+    <div>
+      <label for={id}>{props.label}</label>
+      <textarea
+        id={id}
+        name={props.name}
+        rows={props.rows ?? 4}
+        maxLength={props.maxLength}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy(id, props.hint, error)}
+      >
+        {props.form.values[props.name] ?? ''}
+      </textarea>
+      {props.hint && <p class="hint" id={`${id}-hint`}>{props.hint}</p>}
       {error && <p class="field-error" id={`${id}-error`}>{error}</p>}
     </div>
   );
