@@ -7,6 +7,7 @@ import { createLogger } from '../platform/logging/logger.js';
 import { callAdmin, type AdminRequest } from '../platform/runtime/admin-socket.js';
 import { acquireLock, lockHolder } from '../platform/runtime/lock.js';
 import { runAdminCommand } from './admin-commands.js';
+import { startInference } from './inference.js';
 import { openRuntime } from './runtime.js';
 import { createJobRunner, serve } from './web.js';
 
@@ -86,11 +87,14 @@ program
     if (config.embeddedControlPlane) throw new CliError('On the embedded default, `kona serve` runs the jobs itself; `kona worker` needs KONA_CONTROL_DATABASE_URL.');
     const logger = createLogger(config.settings.KONA_LOG_LEVEL);
     const rt = await openRuntime(config, logger);
+    const inference = await startInference(config, logger);
+    rt.ctx.inference = inference.client;
     const runner = await createJobRunner(rt, logger);
     runner.start();
     logger.info({ workerId: runner.workerId }, 'worker started');
     const stop = async () => {
       await runner.stop();
+      await inference.close();
       await rt.close();
       process.exit(0);
     };
@@ -185,6 +189,42 @@ program
       timing: { slots: Math.max(1, Math.floor(num('slots'))), baseStepMs: num('stepMs'), alpha: num('alpha'), prefillMsPerToken: num('prefillMs'), kvTokenBudget: Math.max(1, num('kvTokens')) },
     });
     process.stdout.write(`${sim.url}\n`);
+  });
+
+program
+  .command('dispatcher')
+  .description('Run the inference dispatcher as its own service (OpenAI-compatible API in front of the model backends)')
+  .option('--config <file>', 'dispatcher configuration file (default: KONA_DISPATCHER_CONFIG)')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <n>', 'port (0 picks a free one)', '8090')
+  .action(async (o: { config?: string; host: string; port: string }) => {
+    const config = loadConfig();
+    const logger = createLogger(config.settings.KONA_LOG_LEVEL);
+    const file = o.config ?? config.settings.KONA_DISPATCHER_CONFIG;
+    if (!file) throw new CliError('kona dispatcher needs a configuration file: --config <file> or KONA_DISPATCHER_CONFIG (see deploy/dispatcher.example.json)');
+    const port = Number(o.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number from 0 to 65535');
+    const { startDispatcherServer } = await import('../inference/dispatcher/server.js');
+    const { DispatcherConfigError } = await import('../inference/config/config.load.js');
+    const server = await startDispatcherServer({ configFile: file, host: o.host, port, token: config.settings.KONA_DISPATCHER_TOKEN, logger }).catch((err: unknown) => {
+      if (err instanceof DispatcherConfigError) throw new CliError(err.message);
+      throw err;
+    });
+    process.stdout.write(`Kona dispatcher is serving at ${server.url}\n`);
+    // SIGHUP re-reads the file (the file is also watched); a bad file keeps the configuration in force.
+    process.on('SIGHUP', () => {
+      const result = server.reload();
+      logger.info({ result: result.status }, 'dispatcher configuration reload on SIGHUP');
+    });
+    let stopping = false;
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.on(signal, () => {
+        if (stopping) return;
+        stopping = true;
+        logger.info({ signal }, 'dispatcher shutting down');
+        void server.close(config.settings.KONA_SHUTDOWN_GRACE_SECONDS * 1000).then(() => process.exit(0), () => process.exit(1));
+      });
+    }
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

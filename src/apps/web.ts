@@ -8,6 +8,7 @@ import { adminSocketPath, listenAdmin } from '../platform/runtime/admin-socket.j
 import { acquireLock } from '../platform/runtime/lock.js';
 import { listTenants } from '../platform/tenancy/tenants.service.js';
 import { createDemoRescue, runAdminCommand } from './admin-commands.js';
+import { startInference, type Inference } from './inference.js';
 import { featureRoutes } from './routes.js';
 import { openRuntime, type Runtime } from './runtime.js';
 
@@ -66,8 +67,11 @@ export async function serve(config: Config, logger: Logger): Promise<{ url: stri
     throw new Error(`Kona is already running on ${config.dataDir} (pid ${lock.heldBy.pid}). Stop it first, or use the kona CLI, which talks to it.`);
   }
   let rt: Runtime | undefined;
+  let inference: Inference | undefined;
   try {
     rt = await openRuntime(config, logger);
+    inference = await startInference(config, logger);
+    rt.ctx.inference = inference.client;
     const demo = config.settings.KONA_DEMO && (await listTenants({ control: rt.ctx.control.kysely })).length === 0 ? await createDemoRescue(rt) : undefined;
     const app = await buildWebApp(rt);
     let stopping = false;
@@ -107,11 +111,13 @@ export async function serve(config: Config, logger: Logger): Promise<{ url: stri
         app.kona.hosts.stop();
         await runner?.stop();
         await admin?.close();
+        await inference?.close();
         await runtime.close();
         lock.release();
       },
     };
   } catch (err) {
+    await inference?.close();
     await rt?.close();
     lock.release();
     throw err;

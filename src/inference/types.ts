@@ -46,6 +46,17 @@ export interface DispatcherConfig {
   probe: { intervalMs: number; timeoutMs: number };
   /** Backend load signals older than this are ignored (treated as missing). */
   metricsStaleMs: number;
+  /** Limits on one attempt at a backend (ms). */
+  timeouts: {
+    /** A streamed request must get its first chunk within this (hang before headers, stall before the first token). */
+    firstTokenMs: number;
+    /** A non-streamed request must be answered whole within this. */
+    responseMs: number;
+    /** A stream that sends nothing for this long has stalled. */
+    streamIdleMs: number;
+  };
+  /** Attempts per request across backends before the client gets an error (1 = no retry). */
+  retry: { maxAttempts: number };
 }
 
 /** What the router knows about one backend's load at a moment. */
@@ -56,6 +67,8 @@ export interface BackendLoad {
   weight: number;
   /** Requests this dispatcher has in flight on it. */
   inFlight: number;
+  /** Of those, how many per priority class (optional: without it the class reserve counts all in flight). */
+  inFlightByClass?: Partial<Record<PriorityClass, number>>;
   /** Whether its circuit breaker lets requests through now. */
   available: boolean;
   /** The backend's own signals, when fresh; undefined when missing or stale. */

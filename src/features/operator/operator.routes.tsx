@@ -6,6 +6,7 @@ import type { FormState } from '../../platform/http/views/forms.js';
 import { renderPage } from '../../platform/http/views/layout.js';
 import { consoleHome, consoleQuerySchema, operatorSignInSchema, rescueParamsSchema, safeOperatorNext } from './operator.schema.js';
 import { signInOperator, signOutOperator } from './operator.service.js';
+import { InferencePage, type InferenceView } from './inference.views.js';
 import { OperatorSignInPage, RescuesPage } from './operator.views.js';
 import { listRescues, setRescueStatus } from './rescues.service.js';
 
@@ -65,6 +66,17 @@ export const operatorRoutes: FastifyPluginAsync = async (app) => {
     const rescues = await listRescues(ctx);
     const changed = rescues.find((r) => r.slug === consoleQuerySchema.parse(request.query ?? {}).changed);
     return reply.type('text/html').send(renderPage(<RescuesPage ctx={page(request, 'operator')} rescues={rescues} changed={changed} />));
+  });
+
+  app.get('/inference', { config: { permission: 'operator' } }, async (request, reply) => {
+    let view: InferenceView = { kind: 'off' };
+    if (ctx.inference) {
+      view = await ctx.inference.status(AbortSignal.timeout(3000)).then(
+        (status): InferenceView => ({ kind: 'status', status }),
+        (err: Error): InferenceView => ({ kind: 'unreachable', reason: err.name === 'TimeoutError' ? 'no answer within 3 seconds' : err.message }),
+      );
+    }
+    return reply.type('text/html').send(renderPage(<InferencePage ctx={page(request, 'operator')} view={view} />));
   });
 
   for (const [action, status] of [['disable', 'disabled'], ['enable', 'active']] as const) {

@@ -39,6 +39,7 @@ export function RescuesPage(props: { ctx: PageContext; rescues: RescueRow[]; cha
   return (
     <Layout ctx={ctx} title="Rescues">
       <h1>Rescues</h1>
+      <p><a href="/operator/inference">Inference dispatcher</a>: model backends, their health and queues.</p>
       {changed && (
         <Notice>
           {changed.name} ({changed.slug}) {changed.status === 'disabled'

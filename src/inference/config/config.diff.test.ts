@@ -10,6 +10,8 @@ const config = (backends: BackendConfig[], over: Partial<DispatcherConfig> = {})
   classes: { interactive: { maxQueued: 1, deadlineMs: 1 }, drafting: { maxQueued: 1, deadlineMs: 1 }, batch: { maxQueued: 1, deadlineMs: 1 } },
   probe: { intervalMs: 1000, timeoutMs: 500 },
   metricsStaleMs: 5000,
+  timeouts: { firstTokenMs: 30_000, responseMs: 300_000, streamIdleMs: 15_000 },
+  retry: { maxAttempts: 3 },
   ...over,
 });
 

@@ -99,6 +99,14 @@ export const defaultProbe = { intervalMs: 2_000, timeoutMs: 1_500 };
 /** Default age after which a backend's own load signals are ignored. */
 export const defaultMetricsStaleMs = 5_000;
 
+/**
+ * Default attempt limits: a first token within 30 s (a GPU that has not started in that time is
+ * hung or hopelessly behind), a whole non-streamed answer within 5 min, 15 s of silence mid-stream.
+ */
+export const defaultTimeouts = { firstTokenMs: 30_000, responseMs: 300_000, streamIdleMs: 15_000 };
+/** Default attempts: the first backend and two others. */
+export const defaultRetry = { maxAttempts: 3 };
+
 /** The whole file. */
 export const dispatcherConfigSchema = z
   .strictObject({
@@ -111,6 +119,16 @@ export const dispatcherConfigSchema = z
       })
       .default({ ...defaultProbe }),
     metricsStaleMs: wholeAtLeast(100).default(defaultMetricsStaleMs),
+    timeouts: z
+      .strictObject({
+        firstTokenMs: wholeAtLeast(1).default(defaultTimeouts.firstTokenMs),
+        responseMs: wholeAtLeast(1).default(defaultTimeouts.responseMs),
+        streamIdleMs: wholeAtLeast(1).default(defaultTimeouts.streamIdleMs),
+      })
+      .default({ ...defaultTimeouts }),
+    retry: z
+      .strictObject({ maxAttempts: wholeAtLeast(1).max(10, { error: 'must be at most 10' }).default(defaultRetry.maxAttempts) })
+      .default({ ...defaultRetry }),
   })
   .superRefine((cfg, ctx) => {
     const firstIndex = new Map<string, number>();

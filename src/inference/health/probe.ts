@@ -138,6 +138,11 @@ export class HealthMonitor {
     }
   }
 
+  /** Changes the probe cadence and timeout (a reload); takes effect from the next round. */
+  setProbe(probe: { intervalMs: number; timeoutMs: number }): void {
+    this.opts.probe = { ...probe };
+  }
+
   /** The breaker of a backend (the dispatcher feeds it passive signals and reads `available()`). */
   breaker(name: string): CircuitBreaker | undefined {
     return this.entries.get(name)?.breaker;

@@ -76,6 +76,11 @@ export class SchedulerQueue<T = unknown> {
     }
   }
 
+  /** Changes the per-class bounds (a reload); requests already queued beyond a lowered bound stay. */
+  setMaxQueued(maxQueued: Record<PriorityClass, number>): void {
+    this.opts.maxQueued = { ...maxQueued };
+  }
+
   /** Number of queued requests, in one class or in all. */
   size(cls?: PriorityClass): number {
     if (cls) return this.cls(cls).count;

@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SimFaults } from './faults.js';
 import type { GpuModel } from './model.js';
-import { chatRequestSchema, describeIssue, embeddingsRequestSchema, promptText, sendError, type ChatRequest } from './openai.js';
+import { chatRequestSchema, describeIssue, embeddingsRequestSchema, promptText, sendError, type ChatRequest } from '../openai.js';
 import { embedText, estimateTokens, loremText, loremToken } from './text.js';
 
 /** What the handlers need from the server. */

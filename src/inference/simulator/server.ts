@@ -10,7 +10,7 @@ import { chatHandler, embeddingsHandler } from './completions.js';
 import { faultsSchema, type SimFaults } from './faults.js';
 import { llamacppMetrics, vllmMetrics, type SimFlavour } from './metrics.js';
 import { GpuModel, type GpuTiming } from './model.js';
-import { describeIssue, errorBody, sendError } from './openai.js';
+import { describeIssue, errorBody, sendError } from '../openai.js';
 
 /** How to build a simulated backend. */
 export interface SimBackendOptions {

@@ -63,6 +63,15 @@ export const settingsSchema = z.object({
     .default('Kona <no-reply@localhost>')
     .describe('Sender of the mail Kona sends (From).'),
   KONA_METRICS_TOKEN: z.string().min(16).optional().describe('If set, /metrics requires `Authorization: Bearer <token>`.'),
+  KONA_DISPATCHER_CONFIG: z.string().min(1).optional().describe(
+    'Inference dispatcher configuration file (JSON: model backends, classes, probes). Set: `kona serve` runs the dispatcher in-process on a loopback port; `kona dispatcher` serves it on its own.',
+  ),
+  KONA_DISPATCHER_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional().describe(
+    'URL of a separate `kona dispatcher` service for Kona\'s model calls (cluster shape); use instead of KONA_DISPATCHER_CONFIG. Neither set: no model calls.',
+  ),
+  KONA_DISPATCHER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe(
+    'Bearer token between Kona and the dispatcher: `kona dispatcher` requires it on /v1 and /status, and Kona sends it.',
+  ),
 });
 
 /** Validated settings, as parsed from the environment and the optional file. */

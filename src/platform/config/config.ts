@@ -24,7 +24,7 @@ export class ConfigError extends Error {
 }
 
 // Their values carry passwords or keys, so a start-up error names the setting but never echoes it.
-const secretSettings = new Set(['KONA_SMTP_URL', 'KONA_CONTROL_DATABASE_URL', 'KONA_TENANT_SERVER_URL', 'KONA_ENCRYPTION_KEYS', 'KONA_BLIND_INDEX_KEY', 'KONA_SESSION_SECRET', 'KONA_METRICS_TOKEN']);
+const secretSettings = new Set(['KONA_SMTP_URL', 'KONA_CONTROL_DATABASE_URL', 'KONA_TENANT_SERVER_URL', 'KONA_ENCRYPTION_KEYS', 'KONA_BLIND_INDEX_KEY', 'KONA_SESSION_SECRET', 'KONA_METRICS_TOKEN', 'KONA_DISPATCHER_TOKEN']);
 
 function readConfigFile(file: string): Record<string, unknown> {
   let text: string;
@@ -59,6 +59,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       const name = String(issue.path[0] ?? 'settings');
       problems.push(`${name}: ${issue.message} (got ${secretSettings.has(name) ? 'a value, not shown' : JSON.stringify(merged[name])})`);
     }
+  }
+  if (result.success && result.data.KONA_DISPATCHER_CONFIG && result.data.KONA_DISPATCHER_URL) {
+    problems.push('KONA_DISPATCHER_URL: set either it (a separate dispatcher) or KONA_DISPATCHER_CONFIG (one in-process), not both');
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return resolveConfig(result.data);

@@ -4,6 +4,7 @@ import type { Secrets } from '../crypto/secrets.js';
 import type { Database } from '../db/driver.js';
 import type { JobRegistry } from '../jobs/index.js';
 import type { ControlSchema, StaffRole } from '../db/schema.js';
+import type { DispatcherClient } from '../../inference/client.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { TenantDatabases, TenantHandle } from '../tenancy/tenant-databases.js';
 
@@ -18,6 +19,8 @@ export interface AppContext {
   mailer: Mailer;
   /** The declared jobs, for features that enqueue one (mail above all). */
   jobs: JobRegistry;
+  /** The model dispatcher's client; absent when no dispatcher is configured (no model calls). */
+  inference?: DispatcherClient;
   /** Called after the tenant registry changed in this process (hostnames, status). */
   onTenantsChanged?: () => Promise<void>;
 }

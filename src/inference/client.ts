@@ -1,0 +1,217 @@
+/**
+ * The typed client the rest of Kona uses for every model call. It speaks the dispatcher's
+ * OpenAI-compatible API over HTTP, whether the dispatcher runs inside `kona serve` (loopback) or as
+ * its own service, and adds Kona's two headers: the priority class and the rescue it is for.
+ *
+ * Errors are DispatcherClientError with the HTTP status, the OpenAI error code and, for 429/503,
+ * how long to wait. A stream that the dispatcher ends with an error event throws at that point, so
+ * a cut answer is never mistaken for a whole one.
+ */
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+import type { PriorityClass } from './types.js';
+import type { DispatcherStatus } from './dispatcher/dispatcher.js';
+
+/** One chat message. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  content: string;
+}
+
+/** A chat completion request (the common OpenAI fields; others pass through). */
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  max_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  stop?: string | string[];
+  seed?: number;
+  [extra: string]: unknown;
+}
+
+/** Token counts of one answer. */
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens?: number;
+  total_tokens: number;
+}
+
+/** A whole chat completion. */
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Array<{ index: number; message: { role: 'assistant'; content: string | null }; finish_reason: string | null }>;
+  usage?: Usage;
+}
+
+/** One streamed chunk. */
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{ index: number; delta: { role?: 'assistant'; content?: string | null }; finish_reason: string | null }>;
+  usage?: Usage | null;
+}
+
+/** An embeddings request. */
+export interface EmbeddingsRequest {
+  model: string;
+  input: string | string[];
+  [extra: string]: unknown;
+}
+
+/** Embeddings, one per input, in order. */
+export interface EmbeddingsResponse {
+  object: 'list';
+  model: string;
+  data: Array<{ object: 'embedding'; index: number; embedding: number[] }>;
+  usage?: Usage;
+}
+
+/** A model the fleet serves, and whether a backend for it is up. */
+export interface ModelInfo {
+  id: string;
+  object: 'model';
+  owned_by: string;
+  available: boolean;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Default: interactive for chat, batch for embeddings. */
+  priority?: PriorityClass;
+  /** The rescue the work is for (fairness between rescues); default: the client's. */
+  tenant?: string;
+  signal?: AbortSignal;
+}
+
+/** A refusal or failure, as the dispatcher (or the network) reported it. */
+export class DispatcherClientError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status; 0 when the dispatcher could not be reached; 502 for an error event mid-stream. */
+    readonly status: number,
+    /** OpenAI error code, e.g. queue_full, model_not_found, backend_stream_stalled. */
+    readonly code: string,
+    /** From Retry-After, when the dispatcher sent one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DispatcherClientError';
+  }
+}
+
+/** Client settings. */
+export interface DispatcherClientOptions {
+  /** The dispatcher's base URL (without /v1). */
+  baseUrl: string;
+  /** Bearer token, when the dispatcher requires one. */
+  token?: string;
+  /** Default rescue for calls that do not name one. */
+  tenant?: string;
+  fetch?: typeof fetch;
+}
+
+/** A typed client for the dispatcher's API. */
+export class DispatcherClient {
+  private readonly base: string;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(private readonly opts: DispatcherClientOptions) {
+    this.base = opts.baseUrl.replace(/\/+$/, '');
+    this.fetchFn = opts.fetch ?? fetch;
+  }
+
+  /** A whole chat completion. */
+  async chat(req: ChatRequest, opts: CallOptions = {}): Promise<ChatCompletion> {
+    const res = await this.post('/v1/chat/completions', { ...req, stream: false }, 'interactive', opts);
+    return (await res.json()) as ChatCompletion;
+  }
+
+  /** A streamed chat completion: yields chunks as they arrive; throws on an error event. */
+  async *chatStream(req: ChatRequest, opts: CallOptions = {}): AsyncGenerator<ChatCompletionChunk> {
+    const res = await this.post('/v1/chat/completions', { ...req, stream: true }, 'interactive', opts);
+    if (!res.body) throw new DispatcherClientError('the dispatcher sent no body', 502, 'empty_stream');
+    const events = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream());
+    const reader = events.getReader();
+    try {
+      for (;;) {
+        const { done, value: event } = await reader.read().catch(() => {
+          throw new DispatcherClientError('the connection to the dispatcher broke mid-answer', 502, 'stream_truncated');
+        });
+        if (done) throw new DispatcherClientError('the stream ended before the answer was complete', 502, 'stream_truncated');
+        if (event.data === '[DONE]') return;
+        const data = JSON.parse(event.data) as ChatCompletionChunk | { error: { message: string; code?: string } };
+        if ('error' in data) throw new DispatcherClientError(data.error.message, 502, data.error.code ?? 'stream_error');
+        yield data;
+      }
+    } finally {
+      // Leaving early (break, an error) cancels the request, which frees the GPU slot.
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+
+  /** Embeddings for one or more inputs (batch class by default). */
+  async embeddings(req: EmbeddingsRequest, opts: CallOptions = {}): Promise<EmbeddingsResponse> {
+    const res = await this.post('/v1/embeddings', req, 'batch', opts);
+    return (await res.json()) as EmbeddingsResponse;
+  }
+
+  /** The models the fleet serves. */
+  async models(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const res = await this.get('/v1/models', signal);
+    return ((await res.json()) as { data: ModelInfo[] }).data;
+  }
+
+  /** The dispatcher's status document (backends, breaker states, queues). */
+  async status(signal?: AbortSignal): Promise<DispatcherStatus> {
+    return (await (await this.get('/status', signal)).json()) as DispatcherStatus;
+  }
+
+  private headers(): Record<string, string> {
+    return this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {};
+  }
+
+  private async get(path: string, signal?: AbortSignal): Promise<Response> {
+    return this.check(await this.send(`${this.base}${path}`, { headers: this.headers(), signal }));
+  }
+
+  private async post(path: string, body: object, defaultClass: PriorityClass, opts: CallOptions): Promise<Response> {
+    const res = await this.send(`${this.base}${path}`, {
+      method: 'POST',
+      headers: {
+        ...this.headers(),
+        'content-type': 'application/json',
+        'x-kona-priority': opts.priority ?? defaultClass,
+        'x-kona-tenant': opts.tenant ?? this.opts.tenant ?? 'default',
+      },
+      body: JSON.stringify(body),
+      signal: opts.signal,
+    });
+    return this.check(res);
+  }
+
+  private async send(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await this.fetchFn(url, init);
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      throw new DispatcherClientError(`the dispatcher could not be reached: ${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}`, 0, 'unreachable');
+    }
+  }
+
+  private async check(res: Response): Promise<Response> {
+    if (res.ok) return res;
+    const body = (await res.json().catch(() => undefined)) as { error?: { message?: string; code?: string } } | undefined;
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new DispatcherClientError(
+      body?.error?.message ?? `the dispatcher answered HTTP ${res.status}`,
+      res.status,
+      body?.error?.code ?? 'http_error',
+      Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    );
+  }
+}

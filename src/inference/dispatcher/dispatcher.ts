@@ -1,0 +1,362 @@
+/**
+ * The dispatcher's core: one queue for all model work, late-binding routing over the fleet, and the
+ * health state (breakers fed by probes and by what requests see, backend load signals from polling).
+ *
+ * A caller `acquire`s a lease for a model; the lease names the backend chosen at the moment a slot
+ * became free and is `release`d with the attempt's outcome, which feeds that backend's breaker.
+ * HTTP forwarding (forward.ts) and the server (server.ts) sit on top; nothing here touches a prompt.
+ *
+ * Configuration changes apply to what is decided next: a lease already given keeps the backend entry
+ * it was given (same address, same slot count for its release), queued requests stay queued, and a
+ * removed backend simply gets no new work while its in-flight requests finish.
+ */
+import { randomUUID } from 'node:crypto';
+import { HealthMonitor } from '../health/probe.js';
+import type { BreakerState, BreakerTransition, FailureKind } from '../health/breaker.js';
+import { dispatcherPolicy, type RoutePolicy } from '../scheduler/router.js';
+import { SchedulerQueue } from '../scheduler/queue.js';
+import { SignalPoller } from '../signals/poller.js';
+import type { BackendConfig, BackendLoad, DispatcherConfig, PriorityClass, QueuedRequest } from '../types.js';
+import { priorityClasses } from '../types.js';
+
+/** Why a request got no backend: the HTTP status and OpenAI error code the server answers with. */
+export class DispatchError extends Error {
+  constructor(
+    readonly status: 404 | 429 | 503,
+    readonly code: 'model_not_found' | 'queue_full' | 'queue_timeout' | 'shutting_down' | 'cancelled',
+    message: string,
+    /** Suggested wait before retrying (ms), for Retry-After. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DispatchError';
+  }
+}
+
+/** What a caller wants a backend for. */
+export interface AcquireRequest {
+  priority: PriorityClass;
+  tenant: string;
+  model: string;
+  /** Backends already tried for this request: avoided when another can take it. */
+  exclude?: ReadonlySet<string>;
+  /** Original arrival (ms on the dispatcher's clock): a retry keeps its place in line. */
+  enqueuedAt?: number;
+}
+
+/** How an attempt ended, for the backend's breaker and load accounting. */
+export type AttemptOutcome =
+  | { kind: 'success' }
+  /** The backend said it is busy (429): no health failure; it gets no work until `untilMs`. */
+  | { kind: 'busy'; retryAfterMs?: number }
+  | { kind: 'failure'; failure: FailureKind }
+  /** The client went away; says nothing about the backend. */
+  | { kind: 'cancelled' };
+
+/** A backend granted to one attempt; release exactly once. */
+export interface Lease {
+  backend: BackendConfig;
+  /** Time spent queued (ms). */
+  waitedMs: number;
+  release(outcome: AttemptOutcome): void;
+}
+
+/** Hooks the metrics module attaches (all optional). */
+export interface DispatcherEvents {
+  onShed?(priority: PriorityClass, reason: 'queue_full' | 'queue_timeout'): void;
+  onDispatch?(priority: PriorityClass, backend: string, waitedMs: number): void;
+  onTransition?(backend: string, t: BreakerTransition): void;
+  onPollError?(backend: string, error: string): void;
+}
+
+/** Options of a Dispatcher. */
+export interface DispatcherOptions {
+  /** Probe backends and poll their metrics (default true; tests of routing alone turn it off). */
+  monitor?: boolean;
+  policy?: RoutePolicy;
+  /** How often queued requests are re-checked for deadlines and for load signals that cleared (ms). */
+  recheckMs?: number;
+  events?: DispatcherEvents;
+}
+
+/** One backend's line in the status document. */
+export interface BackendStatus {
+  name: string;
+  baseUrl: string;
+  kind: BackendConfig['kind'];
+  tier: BackendConfig['tier'];
+  models: string[];
+  slots: number;
+  weight: number;
+  state: BreakerState;
+  inFlight: number;
+  busyUntil: number | null;
+  signals: BackendLoad['signals'] | null;
+  lastProbeAt: number | null;
+  lastError: string | null;
+  pollError: string | null;
+}
+
+/** The dispatcher's state for the status endpoint and the hub. */
+export interface DispatcherStatus {
+  backends: BackendStatus[];
+  queues: Record<PriorityClass, { depth: number; maxQueued: number; deadlineMs: number }>;
+  inFlight: number;
+}
+
+interface Waiter {
+  exclude?: ReadonlySet<string>;
+  resolve(lease: Lease): void;
+  reject(err: DispatchError): void;
+}
+
+/** Queue, router, breakers and signals of one dispatcher instance. */
+export class Dispatcher {
+  private config: DispatcherConfig;
+  private readonly queue: SchedulerQueue<Waiter>;
+  private readonly monitor: HealthMonitor;
+  private poller: SignalPoller;
+  private readonly policy: RoutePolicy;
+  private readonly inFlight = new Map<string, number>();
+  private readonly busyUntil = new Map<string, number>();
+  private recheck: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly monitorOn: boolean;
+
+  constructor(config: DispatcherConfig, private readonly opts: DispatcherOptions = {}) {
+    this.config = config;
+    this.policy = opts.policy ?? dispatcherPolicy;
+    this.monitorOn = opts.monitor ?? true;
+    this.queue = new SchedulerQueue<Waiter>({ maxQueued: this.maxQueued() });
+    this.monitor = new HealthMonitor({
+      backends: config.backends,
+      probe: config.probe,
+      onTransition: (name, t) => {
+        opts.events?.onTransition?.(name, t);
+        // A backend coming back (or half-open) may take queued work now.
+        if (t.to !== 'open') queueMicrotask(() => this.pump());
+      },
+    });
+    this.poller = this.newPoller(config);
+  }
+
+  /** Starts probing and polling. */
+  start(): void {
+    if (!this.monitorOn) return;
+    this.monitor.start();
+    this.poller.start();
+  }
+
+  /** Stops timers; queued requests are answered 503 (the server drains in-flight work first). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.poller.stop();
+    await this.monitor.stop();
+    this.setRecheck(false);
+    for (const r of this.queue.expire(Infinity)) r.payload.reject(new DispatchError(503, 'shutting_down', 'the dispatcher is shutting down'));
+  }
+
+  /** The configuration in force. */
+  get current(): DispatcherConfig {
+    return this.config;
+  }
+
+  /** Applies a reloaded configuration to what is decided next (see the file comment). */
+  applyConfig(next: DispatcherConfig): void {
+    const probeChanged = next.probe.intervalMs !== this.config.probe.intervalMs || next.probe.timeoutMs !== this.config.probe.timeoutMs;
+    const pollChanged = probeChanged || next.metricsStaleMs !== this.config.metricsStaleMs;
+    this.config = next;
+    this.queue.setMaxQueued(this.maxQueued());
+    this.monitor.setBackends(next.backends);
+    if (probeChanged) this.monitor.setProbe(next.probe);
+    if (pollChanged) {
+      this.poller.stop();
+      this.poller = this.newPoller(next);
+      if (this.monitorOn && !this.stopped) this.poller.start();
+    } else this.poller.setBackends(next.backends);
+    this.pump();
+  }
+
+  /** Whether any configured backend serves the model (else the request is a 404). */
+  hasModel(model: string): boolean {
+    return this.config.backends.some((b) => b.models.includes(model));
+  }
+
+  /** Every configured model with whether a backend serving it is up now. */
+  models(): Array<{ id: string; available: boolean }> {
+    const loads = this.loads();
+    const out = new Map<string, boolean>();
+    for (const b of this.config.backends) {
+      const up = loads.find((l) => l.name === b.name)?.available ?? false;
+      for (const m of b.models) out.set(m, (out.get(m) ?? false) || up);
+    }
+    return [...out].map(([id, available]) => ({ id, available }));
+  }
+
+  /**
+   * Waits for a backend for `req`: at once when one has a free slot and nothing of higher standing is
+   * queued, else in the queue. Rejects with DispatchError (404, 429 queue full, 503 deadline passed).
+   * Aborting `signal` removes the request from the queue (a lease already given must be released).
+   */
+  acquire(req: AcquireRequest, signal?: AbortSignal): Promise<Lease> {
+    if (this.stopped) return Promise.reject(new DispatchError(503, 'shutting_down', 'the dispatcher is shutting down'));
+    if (!this.hasModel(req.model)) {
+      return Promise.reject(new DispatchError(404, 'model_not_found', `no backend serves the model "${req.model}"`));
+    }
+    return new Promise<Lease>((resolve, reject) => {
+      const now = Date.now();
+      const id = randomUUID();
+      const limits = this.config.classes[req.priority];
+      const enqueuedAt = req.enqueuedAt ?? now;
+      const onAbort = () => {
+        if (this.queue.cancel(id)) reject(new DispatchError(503, 'cancelled', 'the client went away'));
+      };
+      const waiter: Waiter = {
+        exclude: req.exclude,
+        resolve: (lease) => { signal?.removeEventListener('abort', onAbort); resolve(lease); },
+        reject: (err) => { signal?.removeEventListener('abort', onAbort); reject(err); },
+      };
+      const queued: QueuedRequest<Waiter> = {
+        id, priority: req.priority, tenant: req.tenant, model: req.model,
+        enqueuedAt, deadline: enqueuedAt + limits.deadlineMs, payload: waiter,
+      };
+      const result = this.queue.enqueue(queued);
+      if (!result.ok) {
+        this.opts.events?.onShed?.(req.priority, 'queue_full');
+        reject(new DispatchError(429, 'queue_full', `the ${req.priority} queue is full (${limits.maxQueued} waiting)`, result.retryAfterMs));
+        return;
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.pump();
+    });
+  }
+
+  /** Hands free slots to queued requests in queue order; expired requests are answered 503. */
+  private pump(): void {
+    if (this.stopped) return;
+    for (;;) {
+      const now = Date.now();
+      const loads = this.loads(now);
+      const decided = new Map<string, string | undefined>();
+      const decide = (model: string): string | undefined => {
+        if (!decided.has(model)) decided.set(model, this.policy(model, loads, this.serves).backend);
+        return decided.get(model);
+      };
+      const { request, expired } = this.queue.take(now, (m) => decide(m) !== undefined);
+      for (const e of expired) {
+        this.opts.events?.onShed?.(e.priority, 'queue_timeout');
+        e.payload.reject(new DispatchError(503, 'queue_timeout',
+          `no backend for "${e.model}" became free within the ${e.priority} deadline (${this.config.classes[e.priority].deadlineMs} ms)`, 1000));
+      }
+      if (!request) break;
+      let name = decide(request.model);
+      const exclude = request.payload.exclude;
+      if (exclude && exclude.size > 0) {
+        // A retry goes elsewhere when another backend can take it now; otherwise the same one may serve.
+        const other = this.policy(request.model, loads.filter((l) => !exclude.has(l.name)), this.serves).backend;
+        if (other !== undefined) name = other;
+      }
+      const backend = this.config.backends.find((b) => b.name === name);
+      const breaker = name === undefined ? undefined : this.monitor.breaker(name);
+      if (!backend || !breaker?.tryAcquire()) {
+        // Cannot happen with one thread (available() was just read), but never lose the request.
+        this.queue.enqueue(request);
+        break;
+      }
+      this.grant(request, backend, now);
+    }
+    this.setRecheck(this.queue.size() > 0);
+  }
+
+  private grant(request: QueuedRequest<Waiter>, backend: BackendConfig, now: number): void {
+    this.inFlight.set(backend.name, (this.inFlight.get(backend.name) ?? 0) + 1);
+    const waitedMs = now - request.enqueuedAt;
+    this.opts.events?.onDispatch?.(request.priority, backend.name, waitedMs);
+    let released = false;
+    request.payload.resolve({
+      backend,
+      waitedMs,
+      release: (outcome) => {
+        if (released) return;
+        released = true;
+        this.inFlight.set(backend.name, Math.max(0, (this.inFlight.get(backend.name) ?? 1) - 1));
+        const breaker = this.monitor.breaker(backend.name);
+        if (outcome.kind === 'success') breaker?.recordSuccess();
+        else if (outcome.kind === 'failure') breaker?.recordFailure(outcome.failure);
+        else if (outcome.kind === 'busy') this.busyUntil.set(backend.name, Date.now() + (outcome.retryAfterMs ?? 1000));
+        this.pump();
+      },
+    });
+  }
+
+  private readonly serves = (backend: string, model: string): boolean =>
+    this.config.backends.some((b) => b.name === backend && b.models.includes(model));
+
+  /** Every configured backend's load now, as the router sees it. */
+  loads(now = Date.now()): BackendLoad[] {
+    return this.config.backends.map((b) => {
+      const signals = this.poller.signalsOf(b.name);
+      const busy = (this.busyUntil.get(b.name) ?? 0) > now;
+      return {
+        name: b.name, tier: b.tier, slots: b.slots, weight: b.weight,
+        inFlight: this.inFlight.get(b.name) ?? 0,
+        available: !busy && (this.monitor.breaker(b.name)?.available() ?? false),
+        ...(signals ? { signals: { waiting: signals.waiting, running: signals.running, kvCacheUsage: signals.kvCacheUsage } } : {}),
+      };
+    });
+  }
+
+  /** The status document (no prompts, no secrets: base URLs cannot hold credentials). */
+  status(): DispatcherStatus {
+    const now = Date.now();
+    const health = new Map(this.monitor.snapshot().map((h) => [h.name, h]));
+    const pollErrors = this.poller.errors();
+    const loads = new Map(this.loads(now).map((l) => [l.name, l]));
+    const queues = {} as DispatcherStatus['queues'];
+    for (const c of priorityClasses) queues[c] = { depth: this.queue.size(c), ...this.config.classes[c] };
+    return {
+      backends: this.config.backends.map((b) => {
+        const h = health.get(b.name);
+        const busy = this.busyUntil.get(b.name) ?? 0;
+        return {
+          name: b.name, baseUrl: b.baseUrl, kind: b.kind, tier: b.tier, models: b.models, slots: b.slots, weight: b.weight,
+          state: h?.state ?? 'closed', inFlight: this.inFlight.get(b.name) ?? 0, busyUntil: busy > now ? busy : null,
+          signals: loads.get(b.name)?.signals ?? null,
+          lastProbeAt: h?.lastProbeAt ?? null, lastError: h?.lastError ?? null, pollError: pollErrors[b.name] ?? null,
+        };
+      }),
+      queues,
+      inFlight: [...this.inFlight.values()].reduce((a, b) => a + b, 0),
+    };
+  }
+
+  /** The health monitor (tests run probe rounds by hand). */
+  get health(): HealthMonitor {
+    return this.monitor;
+  }
+
+  private maxQueued(): Record<PriorityClass, number> {
+    const c = this.config.classes;
+    return { interactive: c.interactive.maxQueued, drafting: c.drafting.maxQueued, batch: c.batch.maxQueued };
+  }
+
+  private newPoller(config: DispatcherConfig): SignalPoller {
+    return new SignalPoller(config.backends, {
+      // Load signals are worth more fresh than probes: poll four times per probe interval.
+      intervalMs: Math.max(100, Math.round(config.probe.intervalMs / 4)),
+      timeoutMs: config.probe.timeoutMs,
+      staleMs: config.metricsStaleMs,
+      onError: (name, error) => this.opts.events?.onPollError?.(name, error),
+    });
+  }
+
+  private setRecheck(on: boolean): void {
+    if (on && this.recheck === undefined && !this.stopped) {
+      this.recheck = setInterval(() => this.pump(), this.opts.recheckMs ?? 25);
+      this.recheck.unref();
+    } else if (!on && this.recheck !== undefined) {
+      clearInterval(this.recheck);
+      this.recheck = undefined;
+    }
+  }
+}
