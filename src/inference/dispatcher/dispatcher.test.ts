@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DispatchError, Dispatcher, type Lease } from './dispatcher.js';
+import { parseConfig } from './testing.js';
+
+// The core without HTTP: leases are granted and released by hand, probes are off.
+const backend = (name: string, tier: string, slots: number, extra: object = {}) =>
+  ({ name, baseUrl: `http://127.0.0.1:${name === 'a' ? 1 : 2}`, kind: 'vllm', tier, models: ['m'], slots, ...extra });
+
+let d: Dispatcher | undefined;
+afterEach(async () => {
+  await d?.stop();
+  d = undefined;
+});
+
+function make(raw: object): Dispatcher {
+  d = new Dispatcher(parseConfig(raw), { monitor: false, recheckMs: 5 });
+  return d;
+}
+
+const req = (priority: 'interactive' | 'drafting' | 'batch' = 'interactive', tenant = 't1') => ({ priority, tenant, model: 'm' });
+const settled = async <T>(p: Promise<T>) => Promise.race([p.then(() => 'resolved', () => 'rejected'), new Promise((r) => setTimeout(() => r('pending'), 30))]);
+
+describe('Dispatcher core', () => {
+  it('fills the dedicated tier first, never beyond slots, then the shared one, then queues', async () => {
+    const disp = make({ backends: [backend('a', 'dedicated', 2), backend('b', 'shared', 1)] });
+    const leases = await Promise.all([disp.acquire(req()), disp.acquire(req()), disp.acquire(req())]);
+    expect(leases.map((l) => l.backend.name)).toEqual(['a', 'a', 'b']);
+    const fourth = disp.acquire(req());
+    expect(await settled(fourth)).toBe('pending');
+    expect(disp.status().queues.interactive.depth).toBe(1);
+    leases[2]!.release({ kind: 'success' });
+    expect((await fourth).backend.name).toBe('b');
+    expect(disp.status().inFlight).toBe(3);
+  });
+
+  it('gives a freed slot to queued interactive work before earlier batch work, and keeps tenants fair within a class', async () => {
+    const disp = make({ backends: [backend('a', 'dedicated', 1)] });
+    const first = await disp.acquire(req('batch'));
+    const order: string[] = [];
+    // Each granted lease records its turn and frees the slot a moment later, so the next is granted.
+    const track = (label: string, p: Promise<Lease>) => p.then((l) => {
+      order.push(label);
+      setTimeout(() => l.release({ kind: 'success' }), 1);
+    });
+    const waiting = [
+      track('batch-t1-1', disp.acquire(req('batch', 't1'))),
+      track('batch-t1-2', disp.acquire(req('batch', 't1'))),
+      track('batch-t2-1', disp.acquire(req('batch', 't2'))),
+      track('interactive', disp.acquire(req('interactive', 't3'))),
+    ];
+    first.release({ kind: 'success' });
+    await Promise.all(waiting);
+    expect(order[0]).toBe('interactive');
+    // t2's only request goes before t1's second one: fair queuing between rescues.
+    expect(order.indexOf('batch-t2-1')).toBeLessThan(order.indexOf('batch-t1-2'));
+  });
+
+  it('sends a retry elsewhere when another backend can take it, and skips a busy backend until its Retry-After', async () => {
+    const disp = make({ backends: [backend('a', 'dedicated', 2), backend('b', 'shared', 2)] });
+    const retry = await disp.acquire({ ...req(), exclude: new Set(['a']) });
+    expect(retry.backend.name).toBe('b');
+    retry.release({ kind: 'success' });
+    const first = await disp.acquire(req());
+    expect(first.backend.name).toBe('a');
+    first.release({ kind: 'busy', retryAfterMs: 60_000 });
+    expect((await disp.acquire(req())).backend.name).toBe('b');
+    expect(disp.status().backends.find((b) => b.name === 'a')?.busyUntil).toBeGreaterThan(Date.now());
+  });
+
+  it('stops sending work to a backend whose breaker opened after three failures in a row', async () => {
+    const disp = make({ backends: [backend('a', 'dedicated', 4), backend('b', 'shared', 4)] });
+    for (let i = 0; i < 3; i++) (await disp.acquire(req())).release({ kind: 'failure', failure: 'error' });
+    expect(disp.status().backends.map((b) => b.state)).toEqual(['open', 'closed']);
+    expect((await disp.acquire(req())).backend.name).toBe('b');
+    expect(disp.models()).toEqual([{ id: 'm', available: true }]);
+  });
+
+  it('refuses with 429 and a Retry-After when a class queue is full, 503 past the deadline, 404 for an unknown model', async () => {
+    const disp = make({ backends: [backend('a', 'dedicated', 1)], classes: { interactive: { maxQueued: 1, deadlineMs: 60_000 }, batch: { maxQueued: 5, deadlineMs: 50 } } });
+    await disp.acquire(req());
+    void disp.acquire(req()).catch(() => undefined);
+    const full = await disp.acquire(req()).catch((e: unknown) => e);
+    expect(full).toBeInstanceOf(DispatchError);
+    expect(full).toMatchObject({ status: 429, code: 'queue_full' });
+    expect((full as DispatchError).retryAfterMs).toBeGreaterThan(0);
+    const late = await disp.acquire(req('batch')).catch((e: unknown) => e);
+    expect(late).toMatchObject({ status: 503, code: 'queue_timeout' });
+    expect((late as Error).message).toContain('batch deadline (50 ms)');
+    expect(await disp.acquire({ ...req(), model: 'other' }).catch((e: unknown) => e)).toMatchObject({ status: 404, code: 'model_not_found' });
+  });
+
+  it('removes a request from the queue when its client goes away', async () => {
+    const disp = make({ backends: [backend('a', 'dedicated', 1)] });
+    const held = await disp.acquire(req());
+    const abort = new AbortController();
+    const queued = disp.acquire(req(), abort.signal);
+    expect(disp.status().queues.interactive.depth).toBe(1);
+    abort.abort();
+    expect(await queued.catch((e: unknown) => e)).toMatchObject({ code: 'cancelled' });
+    expect(disp.status().queues.interactive.depth).toBe(0);
+    held.release({ kind: 'cancelled' });
+    expect(disp.status().inFlight).toBe(0);
+  });
+
+  it('applies a reload to what is dispatched next: a promoted backend is preferred, a removed one gets nothing new', async () => {
+    const raw = { backends: [backend('a', 'dedicated', 2), backend('b', 'shared', 2)] };
+    const disp = make(raw);
+    const onA = await disp.acquire(req());
+    expect(onA.backend.name).toBe('a');
+    disp.applyConfig(parseConfig({ backends: [backend('a', 'shared', 2), backend('b', 'dedicated', 2)] }));
+    expect((await disp.acquire(req())).backend.name).toBe('b');
+    disp.applyConfig(parseConfig({ backends: [backend('b', 'dedicated', 3)] }));
+    const more = await Promise.all([disp.acquire(req()), disp.acquire(req())]);
+    expect(more.map((l) => l.backend.name)).toEqual(['b', 'b']);
+    // The lease given before the reload still names the old backend and releases cleanly.
+    expect(onA.backend.baseUrl).toBe('http://127.0.0.1:1');
+    onA.release({ kind: 'success' });
+    expect(disp.status().backends.map((b) => [b.name, b.inFlight])).toEqual([['b', 3]]);
+  });
+
+  it('answers queued requests 503 when it stops', async () => {
+    const disp = make({ backends: [backend('a', 'dedicated', 1)] });
+    await disp.acquire(req());
+    const queued = disp.acquire(req()).catch((e: unknown) => e);
+    await disp.stop();
+    expect(await queued).toMatchObject({ status: 503, code: 'shutting_down' });
+    expect(await disp.acquire(req()).catch((e: unknown) => e)).toMatchObject({ code: 'shutting_down' });
+  });
+});
