@@ -3,6 +3,10 @@ import path from 'node:path';
 import type { AxeResults, Result } from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { startSimBackend, type RunningSimBackend } from '../../src/inference/simulator/server.js';
+import { adminSocketPath, callAdmin } from '../../src/platform/runtime/admin-socket.js';
 import { launchBrowser } from '../harness/browser.js';
 import { serveDemo, type DemoServer } from '../harness/serve.js';
 
@@ -38,6 +42,9 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
   const tabs = { admin: {}, visitor: {} } as Record<'admin' | 'visitor', Record<Viewport, Page>>;
   let invitePath: string;
   let invited = 0;
+  // A simulated GPU server behind the dispatcher Kona runs in-process, for the operator's page.
+  let sim: RunningSimBackend;
+  let simDir: string;
 
   const url = (p: string) => `${server.url}${p}`;
 
@@ -59,9 +66,25 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
     return link.pathname;
   }
 
+  /** Signs a tab in to the operator console through its form. */
+  async function operatorSignIn(page: Page, ops: { username: string; password: string }) {
+    await page.goto(url('/operator/sign-in'));
+    await page.getByLabel('Username').fill(ops.username);
+    await page.getByLabel('Password').fill(ops.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Rescues' }).waitFor();
+  }
+
   beforeAll(async () => {
-    server = await serveDemo();
+    sim = await startSimBackend({ modelName: 'demo-model' });
+    simDir = mkdtempSync(path.join(tmpdir(), 'kona-a11y-dispatcher-'));
+    const dispatcherConfig = path.join(simDir, 'dispatcher.json');
+    writeFileSync(dispatcherConfig, JSON.stringify({ backends: [{ name: 'gpu-1', baseUrl: sim.url, kind: 'vllm', tier: 'dedicated', models: ['demo-model'], slots: 4 }] }));
+    server = await serveDemo({ KONA_DISPATCHER_CONFIG: dispatcherConfig });
     browser = await launchBrowser();
+    const created = await callAdmin(adminSocketPath(server.dataDir), { command: 'operator.create', args: { username: 'ops' } });
+    if (!created.ok) throw new Error(created.error);
+    const ops = created.result as { username: string; password: string };
     const first = await browser.newContext({ viewport: viewports.desktop });
     const page = await first.newPage();
     await signIn(page, server.demo.password);
@@ -73,11 +96,20 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
       tabs.admin[v] = await (await browser.newContext({ viewport: viewports[v], storageState })).newPage();
       tabs.visitor[v] = await (await browser.newContext({ viewport: viewports[v] })).newPage();
     }
+    // The admin tabs also hold an operator session (a separate cookie), for the console's pages.
+    await operatorSignIn(tabs.admin.desktop, ops);
+    // The operator's way to the dispatcher's page: the link on the console's home.
+    await tabs.admin.desktop.getByRole('link', { name: 'Inference dispatcher' }).click();
+    await tabs.admin.desktop.getByRole('heading', { level: 1, name: 'Inference dispatcher' }).waitFor();
+    expect(await tabs.admin.desktop.getByRole('row', { name: /gpu-1/ }).textContent()).toContain('healthy');
+    await operatorSignIn(tabs.admin.phone, ops);
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await sim?.close();
+    if (simDir) rmSync(simDir, { recursive: true, force: true });
   });
 
   /** Runs axe-core and the landmark checks on the page as it is now. */
@@ -199,6 +231,8 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
     { name: '404 inside a rescue', h1: 'Not found', who: 'visitor', viewports: both, open: (p) => p.goto(url('/r/demo/no-such-page')) },
     { name: '404 outside any rescue', h1: 'Not found', who: 'visitor', viewports: ['desktop'], open: (p) => p.goto(url('/no-such-page')) },
     { name: 'operator sign-in', h1: 'Sign in to the operator console', who: 'visitor', viewports: both, open: (p) => p.goto(url('/operator/sign-in')) },
+    { name: 'operator console', h1: 'Rescues', who: 'admin', viewports: both, open: (p) => p.goto(url('/operator')) },
+    { name: 'operator: inference dispatcher', h1: 'Inference dispatcher', who: 'admin', viewports: both, open: (p) => p.goto(url('/operator/inference')) },
     { name: 'people', h1: 'People', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/people')) },
     {
       name: 'people search results (posted)',

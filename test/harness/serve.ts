@@ -13,6 +13,8 @@ export interface DemoServer {
   url: string;
   /** The demo admin's credentials, as serve() printed them. */
   demo: { email: string; password: string };
+  /** Its data directory (the admin socket lives there). */
+  dataDir: string;
   /** Stops the server and removes its data directory. */
   stop(): Promise<void>;
 }
@@ -21,12 +23,12 @@ export interface DemoServer {
  * Starts `serve()` in-process with the demo rescue on a fresh data directory. serve() prints the
  * demo password to the terminal once; it is read from there and kept out of the test output.
  */
-export async function serveDemo(): Promise<DemoServer> {
+export async function serveDemo(env: Record<string, string> = {}): Promise<DemoServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kona-browser-'));
   let server: { url: string; stop(): Promise<void> } | undefined;
   let printed = '';
   try {
-    const config = loadConfig(testEnv(dataDir, { KONA_PORT: '0', KONA_HOST: '127.0.0.1', KONA_DEMO: 'true' }));
+    const config = loadConfig(testEnv(dataDir, { KONA_PORT: '0', KONA_HOST: '127.0.0.1', KONA_DEMO: 'true', ...env }));
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       printed += String(chunk);
       return true;
@@ -42,6 +44,7 @@ export async function serveDemo(): Promise<DemoServer> {
     return {
       url: new URL(started.url.replace('localhost', '127.0.0.1')).origin,
       demo: { email: match[1]!, password: match[2]! },
+      dataDir,
       stop: async () => {
         await started.stop();
         rmSync(dataDir, { recursive: true, force: true });

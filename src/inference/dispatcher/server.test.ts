@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { readEvents } from '../simulator/testing.js';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { readEvents, setFaults } from '../simulator/testing.js';
 import { chatVia, startFleet, type Fleet } from './testing.js';
 
 let fleet: Fleet | undefined;
@@ -35,5 +37,19 @@ describe('dispatcher HTTP API', () => {
     const status = await (await fetch(`${fleet.dispatcher.url}/status`)).json() as { inFlight: number; backends: unknown[] };
     expect(status.inFlight).toBe(0);
     expect(status.backends).toHaveLength(2);
+  });
+
+  it('never logs a prompt or an answer, even when backends fail and breakers change', async () => {
+    let logged = '';
+    const sink = new Writable({ write(chunk, _enc, done) { logged += chunk.toString(); done(); } });
+    fleet = await startFleet({ server: { logger: pino({ level: 'trace' }, sink) } });
+    const secret = 'PROMPT-Bella-lives-at-12-Elm-Street';
+    await setFaults(fleet.sims[0]!, { errorStatus: 500 });
+    for (let i = 0; i < 4; i++) expect((await chatVia(fleet.dispatcher, { messages: [{ role: 'user', content: secret }] })).status).toBe(200);
+    await setFaults(fleet.sims[1]!, { truncateAfterTokens: 2 });
+    await readEvents(await chatVia(fleet.dispatcher, { stream: true, max_tokens: 8, messages: [{ role: 'user', content: secret }] }));
+    expect(logged).toContain('backend breaker changed'); // something was logged about these failures
+    expect(logged).not.toContain(secret);
+    expect(logged).not.toContain('Bella');
   });
 });
