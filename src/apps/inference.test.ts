@@ -46,6 +46,8 @@ describe('inference inside Kona', () => {
       expect(inference.mode).toBe('in-process');
       const answer = await inference.client!.chat({ model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 3 }, { tenant: 'happy-tails' });
       expect(answer.choices[0]?.message.content).toBeTruthy();
+      // Its metrics are handed over for Kona's own /metrics (the loopback port is not scraped).
+      expect(await inference.registry!.metrics()).toMatch(/kona_dispatcher_requests_total\{class="interactive",outcome="ok"\} 1/);
     } finally {
       await inference.close();
     }

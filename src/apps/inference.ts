@@ -5,6 +5,7 @@
  * service shapes behave alike, streaming and cancellation included.
  */
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { Config } from '../platform/config/config.js';
 import { DispatcherClient } from '../inference/client.js';
 
@@ -13,6 +14,8 @@ export interface Inference {
   client?: DispatcherClient;
   /** "in-process", "service" or "off", for logs and the operator page. */
   mode: 'in-process' | 'service' | 'off';
+  /** The in-process dispatcher's metrics, to serve in Kona's own /metrics. */
+  registry?: Registry;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,7 @@ export async function startInference(config: Config, logger: Logger): Promise<In
   return {
     client: new DispatcherClient({ baseUrl: server.url, token }),
     mode: 'in-process',
+    registry: server.metrics.registry,
     close: () => server.close(config.settings.KONA_SHUTDOWN_GRACE_SECONDS * 1000),
   };
 }

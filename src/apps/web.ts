@@ -72,6 +72,7 @@ export async function serve(config: Config, logger: Logger): Promise<{ url: stri
     rt = await openRuntime(config, logger);
     inference = await startInference(config, logger);
     rt.ctx.inference = inference.client;
+    if (inference.registry) rt.metrics.addRegistry(inference.registry);
     const demo = config.settings.KONA_DEMO && (await listTenants({ control: rt.ctx.control.kysely })).length === 0 ? await createDemoRescue(rt) : undefined;
     const app = await buildWebApp(rt);
     let stopping = false;

@@ -41,7 +41,7 @@ export function registerMetrics(app: FastifyInstance, metrics: Metrics, options:
     if (options.token !== undefined && !bearerMatches(request.headers.authorization, options.token)) {
       return reply.code(401).header('www-authenticate', 'Bearer').type('text/plain').send('Unauthorized\n');
     }
-    const body = await metrics.registry.metrics();
+    const body = await metrics.text();
     return reply.type(metrics.registry.contentType).send(body);
   });
 }

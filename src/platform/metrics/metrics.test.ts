@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createMetrics, type Metrics } from './metrics.js';
 import { registerMetrics } from './metrics.plugin.js';
@@ -43,6 +44,16 @@ describe('HTTP metrics', () => {
     const body = await scrape(a);
     expect(body).toMatch(/http_request_duration_seconds_count\{[^}]*route="unmatched",status_code="404"[^}]*\} 1/);
     expect(body).not.toContain('/no/such/page');
+  });
+
+  test('serves another component\'s registry beside its own (the in-process dispatcher)', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const other = new Registry();
+    new Counter({ name: 'kona_dispatcher_example_total', help: 'x', registers: [other] }).inc(3);
+    metrics.addRegistry(other);
+    const body = await scrape(await build(metrics));
+    expect(body).toContain('kona_dispatcher_example_total 3');
+    expect(body).toContain('http_request_duration_seconds');
   });
 
   test('includes default process metrics', async () => {

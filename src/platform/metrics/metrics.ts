@@ -31,6 +31,7 @@ export class Metrics {
   private readonly maxTenantLabels: number;
   private readonly tenants = new Set<string>();
   private readonly poolSources = new Map<string, () => PoolStats>();
+  private readonly extraRegistries: Registry[] = [];
 
   /** Creates the metrics and registers them, with default process metrics, in a fresh registry. */
   constructor(options: MetricsOptions = {}) {
@@ -98,6 +99,17 @@ export class Metrics {
         histogram.observe({ database: label, outcome: failed ? 'error' : 'ok' }, durationMs / 1000);
       },
     };
+  }
+
+  /** Serves another component's registry in this process's /metrics (the in-process dispatcher's). */
+  addRegistry(registry: Registry): void {
+    this.extraRegistries.push(registry);
+  }
+
+  /** Everything /metrics serves, in the Prometheus text format. */
+  async text(): Promise<string> {
+    const parts = await Promise.all([this.registry, ...this.extraRegistries].map((r) => r.metrics()));
+    return parts.join('\n');
   }
 }
 
