@@ -263,12 +263,12 @@ export class Dispatcher {
         this.queue.enqueue(request);
         break;
       }
-      this.grant(request, backend, now);
+      this.grant(request, backend, now, breaker.state === 'half-open');
     }
     this.setRecheck(this.queue.size() > 0);
   }
 
-  private grant(request: QueuedRequest<Waiter>, backend: BackendConfig, now: number): void {
+  private grant(request: QueuedRequest<Waiter>, backend: BackendConfig, now: number, trial: boolean): void {
     this.inFlight.set(backend.name, (this.inFlight.get(backend.name) ?? 0) + 1);
     const waitedMs = now - request.enqueuedAt;
     this.opts.events?.onDispatch?.(request.priority, backend.name, waitedMs);
@@ -284,6 +284,8 @@ export class Dispatcher {
         if (outcome.kind === 'success') breaker?.recordSuccess();
         else if (outcome.kind === 'failure') breaker?.recordFailure(outcome.failure);
         else if (outcome.kind === 'busy') this.busyUntil.set(backend.name, Date.now() + (outcome.retryAfterMs ?? 1000));
+        // A trial that ended without a verdict must not leave the backend waiting for a probe.
+        if (trial && (outcome.kind === 'cancelled' || outcome.kind === 'busy')) breaker?.releaseTrial();
         this.pump();
       },
     });

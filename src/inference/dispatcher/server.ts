@@ -78,6 +78,8 @@ export function buildDispatcherServer(opts: DispatcherServerOptions): Dispatcher
   watcher?.onChange((next) => d.applyConfig(next));
 
   const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 8 * 1024 * 1024, forceCloseConnections: 'idle' });
+  // Only JSON is accepted: a JSON body sent as text/plain gets the same 415 as any other type.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) opts.logger?.error({ err: err.name, code: err.code }, 'dispatcher request failed');

@@ -24,6 +24,20 @@ describe('CircuitBreaker', () => {
     expect(path()).toEqual(['closed>open:timeout']);
   });
 
+  it('gives a half-open trial back when its request proved nothing, and only then', () => {
+    const { breaker, advance } = setup();
+    breaker.recordFailure('probe');
+    advance(100);
+    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.available()).toBe(false);
+    breaker.releaseTrial();
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.tryAcquire()).toBe(true); // the next request is the trial
+    breaker.recordSuccess();
+    breaker.releaseTrial(); // closed: nothing to give back, nothing changes
+    expect(breaker.state).toBe('closed');
+  });
+
   it('opens at once on a failed probe', () => {
     const { breaker, log } = setup();
     breaker.recordFailure('probe');

@@ -87,6 +87,14 @@ export class CircuitBreaker {
     return true;
   }
 
+  /**
+   * Gives back a half-open trial whose request proved nothing (its client left, or the backend only
+   * said it is busy), so the next request can be the trial instead of waiting for a probe.
+   */
+  releaseTrial(): void {
+    if (this.current === 'half-open') this.trialTaken = false;
+  }
+
   /** Records a success: resets the failure count, and closes a half-open breaker. */
   recordSuccess(): void {
     const s = this.state;
