@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import path from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../platform/config/config.js';
 import { describeSettings } from '../platform/config/config.schema.js';
@@ -223,6 +224,47 @@ program
         stopping = true;
         logger.info({ signal }, 'dispatcher shutting down');
         void server.close(config.settings.KONA_SHUTDOWN_GRACE_SECONDS * 1000).then(() => process.exit(0), () => process.exit(1));
+      });
+    }
+  });
+
+program
+  .command('triage')
+  .description('Run the alert triage service: takes Alertmanager\'s webhook, classifies, deduplicates and routes alerts')
+  .option('--policy <file>', 'triage policy file (default: KONA_TRIAGE_POLICY)')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <n>', 'port (0 picks a free one)', '8091')
+  .action(async (o: { policy?: string; host: string; port: string }) => {
+    const config = loadConfig();
+    const logger = createLogger(config.settings.KONA_LOG_LEVEL);
+    const file = o.policy ?? config.settings.KONA_TRIAGE_POLICY;
+    if (!file) throw new CliError('kona triage needs a policy file: --policy <file> or KONA_TRIAGE_POLICY (see deploy/triage-policy.example.yaml)');
+    const port = Number(o.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number from 0 to 65535');
+    const s = config.settings;
+    const url = s.KONA_TRIAGE_DATABASE_URL;
+    const dir = path.join(config.dataDir, 'triage');
+    // The embedded database is one process's: a second triage on the same directory must not open it.
+    const lock = url ? { release: () => {} } : acquireLock(dir, { role: 'triage' });
+    if ('heldBy' in lock) throw new CliError(`Another kona triage (pid ${lock.heldBy.pid}) is using ${dir}.`);
+    const basic = s.KONA_TRIAGE_BASIC_AUTH ? { username: s.KONA_TRIAGE_BASIC_AUTH.slice(0, s.KONA_TRIAGE_BASIC_AUTH.indexOf(':')), password: s.KONA_TRIAGE_BASIC_AUTH.slice(s.KONA_TRIAGE_BASIC_AUTH.indexOf(':') + 1) } : undefined;
+    const { startTriageService } = await import('../triage/service.js');
+    const { PolicyError } = await import('../triage/policy/policy.load.js');
+    const service = await startTriageService({
+      policyFile: file, database: url ? { kind: 'postgres', url } : { kind: 'embedded', dir: path.join(dir, 'db') }, logger, host: o.host, port,
+      auth: { ...(s.KONA_TRIAGE_TOKEN ? { bearer: s.KONA_TRIAGE_TOKEN } : {}), ...(basic ? { basic } : {}) },
+    }).catch((err: unknown) => {
+      lock.release();
+      if (err instanceof PolicyError) throw new CliError(err.message);
+      throw err;
+    });
+    process.stdout.write(`Kona triage is serving at ${service.url}\n`);
+    let stopping = false;
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.on(signal, () => {
+        if (stopping) return;
+        stopping = true;
+        void service.close().finally(() => lock.release()).then(() => process.exit(0), () => process.exit(1));
       });
     }
   });

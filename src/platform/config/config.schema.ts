@@ -72,6 +72,18 @@ export const settingsSchema = z.object({
   KONA_DISPATCHER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe(
     'Bearer token between Kona and the dispatcher: `kona dispatcher` requires it on /v1 and /status, and Kona sends it.',
   ),
+  KONA_TRIAGE_POLICY: z.string().min(1).optional().describe(
+    'Alert triage policy file (YAML: rules, mode, thresholds) for `kona triage`; see deploy/triage-policy.example.yaml.',
+  ),
+  KONA_TRIAGE_DATABASE_URL: postgresUrl.optional().describe(
+    'PostgreSQL URL of the triage service\'s own database. Unset: embedded PGlite under the data directory (triage/db).',
+  ),
+  KONA_TRIAGE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe(
+    'Bearer token Alertmanager must send to `kona triage` (its webhook `http_config.authorization.credentials`); also guards the page and API.',
+  ),
+  KONA_TRIAGE_BASIC_AUTH: z.string().regex(/^[^:]+:.{12,}$/, 'must be user:password with a password of at least 12 characters').optional().describe(
+    'Instead of or beside the token: `user:password` for Alertmanager\'s `http_config.basic_auth`.',
+  ),
 });
 
 /** Validated settings, as parsed from the environment and the optional file. */

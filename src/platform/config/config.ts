@@ -24,7 +24,7 @@ export class ConfigError extends Error {
 }
 
 // Their values carry passwords or keys, so a start-up error names the setting but never echoes it.
-const secretSettings = new Set(['KONA_SMTP_URL', 'KONA_CONTROL_DATABASE_URL', 'KONA_TENANT_SERVER_URL', 'KONA_ENCRYPTION_KEYS', 'KONA_BLIND_INDEX_KEY', 'KONA_SESSION_SECRET', 'KONA_METRICS_TOKEN', 'KONA_DISPATCHER_TOKEN']);
+const secretSettings = new Set(['KONA_SMTP_URL', 'KONA_CONTROL_DATABASE_URL', 'KONA_TENANT_SERVER_URL', 'KONA_ENCRYPTION_KEYS', 'KONA_BLIND_INDEX_KEY', 'KONA_SESSION_SECRET', 'KONA_METRICS_TOKEN', 'KONA_DISPATCHER_TOKEN', 'KONA_TRIAGE_DATABASE_URL', 'KONA_TRIAGE_TOKEN', 'KONA_TRIAGE_BASIC_AUTH']);
 
 function readConfigFile(file: string): Record<string, unknown> {
   let text: string;

@@ -13,8 +13,8 @@ export interface Migration {
   checksum: string;
 }
 
-/** The two migration sets: the control plane and every tenant database. */
-export type MigrationSet = 'control' | 'tenant';
+/** The migration sets: the control plane, every tenant database, and the triage service's own database. */
+export type MigrationSet = 'control' | 'tenant' | 'triage';
 
 /** Raised when migrations cannot be applied safely; nothing is changed when it is thrown. */
 export class MigrationError extends Error {

@@ -1,0 +1,142 @@
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadPolicy } from '../policy/policy.load.js';
+import type { Decision } from '../types.js';
+import { TriageEngine } from './engine.js';
+import { HeartbeatWatch, type HeartbeatEvent } from './heartbeat.js';
+import { MemoryState } from './memory-state.js';
+import { corpusFile, deliveryFromBody, labelFingerprint, loadCorpus, VirtualClock, type CorpusManifest } from './testing.js';
+
+const corpus: CorpusManifest = loadCorpus();
+const base = Date.parse(corpus.baseTime);
+const human = (route: string) => route === 'notify' || route === 'diagnose';
+
+interface Replay {
+  decisions: Decision[][];
+  heartbeatEvents: Array<{ at: number; event: HeartbeatEvent }>;
+}
+
+/** Replays the corpus in order on a virtual clock, ticking the heartbeat watch every minute. */
+async function replay(): Promise<Replay> {
+  const policy = loadPolicy(fileURLToPath(new URL(`../../../${corpus.policy}`, import.meta.url)));
+  const clock = new VirtualClock(base);
+  const state = new MemoryState();
+  const heartbeat = new HeartbeatWatch({ ...policy.heartbeat, clock });
+  let n = 0;
+  const engine = new TriageEngine({ policy, state, clock, heartbeat, newId: () => `dec-${++n}` });
+  const out: Replay = { decisions: [], heartbeatEvents: [] };
+  const tickUntil = (t: number) => {
+    while (clock.now() + 60_000 <= t) {
+      clock.advance(60_000);
+      const event = heartbeat.tick();
+      if (event) out.heartbeatEvents.push({ at: clock.now(), event });
+    }
+    clock.set(t);
+  };
+  for (const [i, d] of corpus.deliveries.entries()) {
+    const at = base + d.atSeconds * 1000;
+    tickUntil(at);
+    const delivery = deliveryFromBody(`del-${i + 1}`, corpusFile(d.file), at);
+    state.recordDelivery(delivery);
+    out.decisions.push(await engine.process(delivery));
+    const event = heartbeat.tick();
+    if (event) out.heartbeatEvents.push({ at, event });
+  }
+  tickUntil(base + (corpus.deliveries.at(-1)?.atSeconds ?? 0) * 1000 + 3_600_000);
+  return out;
+}
+
+describe('the Alertmanager corpus through the engine (example policy, observe mode)', () => {
+  let result: Replay;
+  beforeAll(async () => {
+    result = await replay();
+  });
+
+  it('has golden fingerprints: every alert\'s matches its labels (prometheus/common labelSetToFingerprint)', () => {
+    for (const d of corpus.deliveries) {
+      const body = JSON.parse(corpusFile(d.file).toString()) as { alerts: Array<{ labels: Record<string, string>; fingerprint: string }> };
+      for (const a of body.alerts) expect(`${d.file} ${labelFingerprint(a.labels)}`).toBe(`${d.file} ${a.fingerprint}`);
+    }
+    // Golden values from prometheus/common model/signature_test.go (labelSetToFingerprint), in decimal there.
+    const hex = (n: bigint) => n.toString(16).padStart(16, '0');
+    expect(labelFingerprint({})).toBe(hex(14695981039346656037n));
+    expect(labelFingerprint({ name: 'garland, briggs', fear: 'love is not enough' })).toBe(hex(5799056148416392346n));
+    expect(labelFingerprint({ 'first-label': 'first-label-value', 'second-label': 'second-label-value' })).toBe(hex(3195800080984914717n));
+    expect(labelFingerprint({ 'first-label': 'first-label-value', 'second-label': 'second-label-value', 'third-label': 'third-label-value' })).toBe(hex(13843036195897128121n));
+  });
+
+  it('decides every alert with the expected class and route', () => {
+    const got = result.decisions.map((ds, i) => ds.map((x) => `${corpus.deliveries[i]?.file} ${x.alertname} ${x.class}/${x.route}`));
+    const want = corpus.deliveries.map((d) => d.expect.map((e) => `${d.file} ${e.alertname} ${e.class}/${e.route}`));
+    expect(got).toEqual(want);
+    for (const [i, ds] of result.decisions.entries()) {
+      for (const [j, x] of ds.entries()) {
+        const e = corpus.deliveries[i]?.expect[j];
+        if (e?.fingerprint) expect(x.fingerprint).toBe(e.fingerprint);
+        expect(x.status).toBe(e?.status);
+      }
+    }
+  });
+
+  it('never suppresses the first firing of a serious or unknown alert (a restarted pod of a notified owner aside)', () => {
+    const podOf = new Map<string, string>();
+    for (const d of corpus.deliveries) {
+      const body = JSON.parse(corpusFile(d.file).toString()) as { alerts: Array<{ labels: Record<string, string>; fingerprint: string }> };
+      for (const a of body.alerts) if (a.labels.pod) podOf.set(a.fingerprint, a.labels.pod);
+    }
+    const all = result.decisions.flat();
+    const seen = new Set<string>();
+    let checked = 0;
+    for (const d of all) {
+      if (d.status !== 'firing' || seen.has(d.fingerprint)) continue;
+      seen.add(d.fingerprint);
+      if (d.class === 'routine') continue;
+      checked++;
+      expect(d.route, `${d.alertname} ${d.fingerprint}`).not.toBe('record');
+      if (d.route !== 'drop-duplicate') continue;
+      // Only a renamed pod whose sibling a human was already told about; the sibling's decision proves it.
+      const siblingPod = /restarted sibling of pod (\S+) \(owner [^)]+\), already notified\.$/.exec(d.reasons.at(-1) ?? '')?.[1];
+      expect(siblingPod, `${d.alertname} ${d.fingerprint}: ${d.reasons.join(' ')}`).toBeDefined();
+      const told = all.find((x) => x.at <= d.at && human(x.route) && x.status === 'firing' && x.alertname === d.alertname && podOf.get(x.fingerprint) === siblingPod);
+      expect(told, `a notified sibling ${siblingPod}`).toBeDefined();
+    }
+    expect(checked).toBe(11);
+  });
+
+  it('reduces noise: fewer notifications than raw Alertmanager, with the counts the manifest states', () => {
+    const all = result.decisions.flat();
+    const notified = all.filter((d) => human(d.route)).length;
+    expect(notified).toBe(corpus.summary.triageNotifications);
+    expect(corpus.deliveries).toHaveLength(corpus.summary.deliveries);
+    expect(all.filter((d) => d.alertname !== 'TriageTruncatedGroup')).toHaveLength(corpus.summary.alerts);
+    expect(notified).toBeLessThan(corpus.summary.rawNotificationsOnePerDelivery);
+  });
+
+  it('acts on nothing in observe mode, and plans delete-pod only for the kona crash loop', () => {
+    const acts = result.decisions.flat().filter((d) => d.action !== null);
+    expect(acts.map((d) => [d.alertname, d.action?.name, d.action?.target, d.action?.execute])).toEqual([
+      ['KubePodCrashLooping', 'delete-pod', { namespace: 'kona', pod: 'web-7d9f8b6c5-x2kqp' }, false],
+    ]);
+  });
+
+  it('never copies annotation text (injections, secrets) into reasons', () => {
+    const annotations = corpus.deliveries.flatMap((d) => (JSON.parse(corpusFile(d.file).toString()) as { alerts: Array<{ annotations: Record<string, string> }> }).alerts.flatMap((a) => Object.values(a.annotations)));
+    const reasons = result.decisions.flat().flatMap((d) => d.reasons).join('\n');
+    for (const canary of ['ignore all previous instructions', 'Hunter2-Sup3rSecret', 'eyJhbGciOiJIUzI1NiJ9', 'AKIAIOSFODNN7EXAMPLE', '+44 7700 900123', '<script>']) {
+      expect(annotations.some((a) => a.includes(canary))).toBe(true);
+      expect(reasons).not.toContain(canary);
+    }
+  });
+
+  it('escalates each Watchdog gap once and reports the recovery', () => {
+    const lost = result.heartbeatEvents.filter((e) => e.event.kind === 'lost');
+    expect(lost.map((e) => (e.event.kind === 'lost' ? (e.event.escalation.lastSeen ?? 0) - base : 0) / 1000)).toEqual(corpus.heartbeat.losses.map((l) => l.lastSeenSeconds));
+    for (const [i, e] of lost.entries()) {
+      const lastSeen = base + (corpus.heartbeat.losses[i]?.lastSeenSeconds ?? 0) * 1000;
+      expect(e.at).toBeGreaterThan(lastSeen + corpus.heartbeat.windowMinutes * 60_000);
+      expect(e.at).toBeLessThanOrEqual(lastSeen + corpus.heartbeat.windowMinutes * 60_000 + 60_000);
+    }
+    const recovered = result.heartbeatEvents.filter((e) => e.event.kind === 'recovered').map((e) => (e.at - base) / 1000);
+    expect(recovered).toEqual(corpus.heartbeat.losses.flatMap((l) => (l.recoveredAtSeconds === null ? [] : [l.recoveredAtSeconds])));
+  });
+});

@@ -1,0 +1,236 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Policy } from '../policy/policy.schema.js';
+import type { AlertStatus, Decision, Delivery, IncomingAlert, Route, StoredAlert, TriageState } from '../types.js';
+import { classify, type Classification } from './classify.js';
+import type { HeartbeatWatch } from './heartbeat.js';
+import { podOwner } from './owner.js';
+import { classReason, flappingPrefix, flappingReason, quoteLabel, routeFiring, type Routing } from './route.js';
+
+/** The alertname of the extra decision made for a delivery from which Alertmanager left alerts out. */
+export const truncatedAlertname = 'TriageTruncatedGroup';
+
+/** What the engine needs; `newId` makes decision ids deterministic in tests. */
+export interface TriageEngineOptions {
+  policy: Policy;
+  state: TriageState;
+  clock: { now(): number };
+  newId?: () => string;
+  /** Told about every Watchdog that arrives; the server ticks it on a timer. */
+  heartbeat?: HeartbeatWatch;
+}
+
+const humanRoutes: ReadonlySet<Route | ''> = new Set(['notify', 'diagnose']);
+
+/**
+ * Decides what to do with each alert of a delivery: classify by the policy, deduplicate, detect
+ * flapping, route. Pure apart from the state it is given; it executes nothing.
+ */
+export class TriageEngine {
+  private readonly newId: () => string;
+
+  constructor(private readonly opts: TriageEngineOptions) {
+    this.newId = opts.newId ?? randomUUID;
+  }
+
+  /** One decision per alert (plus one for a truncated group), each saved before the next is made. */
+  async process(delivery: Delivery, now: number = this.opts.clock.now()): Promise<Decision[]> {
+    const resend = await this.earlierCopy(delivery);
+    const decisions: Decision[] = [];
+    for (const alert of delivery.alerts) {
+      if (this.isHeartbeat(alert) && alert.status === 'firing') this.opts.heartbeat?.seen(delivery.receivedAt);
+      const decision = resend
+        ? this.decision(delivery, alert, this.classifyAlert(alert), now, await this.resendRouting(alert, delivery, resend))
+        : await this.decide(delivery, alert, now);
+      await this.opts.state.saveDecision(decision);
+      decisions.push(decision);
+    }
+    if (delivery.truncatedAlerts > 0) {
+      const decision = this.truncatedDecision(delivery, now, resend?.id);
+      await this.opts.state.saveDecision(decision);
+      decisions.push(decision);
+    }
+    return decisions;
+  }
+
+  /** An earlier delivery with the same bytes inside the resend window (never the delivery itself). */
+  private async earlierCopy(delivery: Delivery): Promise<{ id: string; receivedAt: number } | undefined> {
+    const since = delivery.receivedAt - this.opts.policy.duplicates.resendWindowMinutes * 60_000;
+    const hit = await this.opts.state.deliveryWithHash(delivery.bodySha256, since);
+    return hit && hit.id !== delivery.id && hit.receivedAt <= delivery.receivedAt ? hit : undefined;
+  }
+
+  /** A resend's drop. */
+  private async resendRouting(alert: IncomingAlert, delivery: Delivery, resend: { id: string; receivedAt: number }): Promise<Routing> {
+    const reasons = [`Byte-identical resend of delivery ${resend.id} received ${Math.round((delivery.receivedAt - resend.receivedAt) / 1000)} s earlier.`];
+    return this.carryFlapping(alert, { route: 'drop-duplicate', reasons, action: null });
+  }
+
+  /**
+   * A duplicate keeps a told flapping episode's marker: `flapping` reads only the newest decision, and
+   * a resend or a repeat inside the episode must not make the next change notify again.
+   */
+  private async carryFlapping(alert: IncomingAlert, routing: Routing): Promise<Routing> {
+    if (routing.route !== 'drop-duplicate' || routing.reasons.some((r) => r.startsWith(flappingPrefix))) return routing;
+    const prior = await this.opts.state.lastDecision(alert.fingerprint);
+    if (!prior?.reasons.some((r) => r.startsWith(flappingPrefix))) return routing;
+    return { ...routing, reasons: [...routing.reasons, `${flappingPrefix} still within the episode a human was told about; dropped.`] };
+  }
+
+  private isHeartbeat(alert: IncomingAlert): boolean {
+    return alert.labels.alertname === this.opts.policy.heartbeat.alertname;
+  }
+
+  /** The heartbeat is triage's own business (routine, no rule); everything else goes by the rules. */
+  private classifyAlert(alert: IncomingAlert): Classification {
+    return this.isHeartbeat(alert) ? { class: 'routine', rule: null } : classify(this.opts.policy, alert.labels);
+  }
+
+  /** Decides about one alert of a delivery that is not a resend, and updates its stored state. */
+  private async decide(delivery: Delivery, alert: IncomingAlert, now: number): Promise<Decision> {
+    const { state } = this.opts;
+    const stored = await state.getAlert(alert.fingerprint);
+    const c = this.classifyAlert(alert);
+    // The first sighting counts as a transition: N transitions in a window is N status entries.
+    const changed = stored === undefined || stored.status !== alert.status;
+    if (changed) await state.addTransition(alert.fingerprint, alert.status, delivery.receivedAt);
+    const routing = this.isHeartbeat(alert) ? heartbeatRouting(alert.status) : await this.carryFlapping(alert, await this.route(delivery, alert, c, stored, changed));
+    await state.putAlert(nextStored(alert, stored, delivery.receivedAt, routing.route));
+    return this.decision(delivery, alert, c, now, routing);
+  }
+
+  /** Dedup, flapping, resolution and rename checks, then the policy's routing. */
+  private async route(delivery: Delivery, alert: IncomingAlert, c: Classification, stored: StoredAlert | undefined, changed: boolean): Promise<Routing> {
+    const first = classReason(c, alert.labels.alertname ?? '');
+    const as = (route: Route, ...why: string[]): Routing => ({ route, reasons: [first, ...why], action: null });
+    if (!changed && stored !== undefined) {
+      if (alert.status === 'resolved') return as('drop-duplicate', 'Already resolved; a repeat of the resolution.');
+      if (humanRoutes.has(stored.lastRoute)) return as('drop-duplicate', 'Still firing; a human was already told.');
+      if (stored.lastRoute === 'act') return as('drop-duplicate', 'Still firing; its action was already planned and is not repeated.');
+      return routeFiring(this.opts.policy, c, alert.labels);
+    }
+    const flapping = await this.flapping(delivery, alert);
+    if (flapping !== undefined) return flapping.told ? as('drop-duplicate', flapping.reason) : as('notify', flapping.reason);
+    if (alert.status === 'resolved') {
+      if (stored === undefined) return as('record', 'Resolved; triage never saw it firing.');
+      if (humanRoutes.has(stored.lastRoute)) return as('notify', 'Resolved; its firing was notified.');
+      if (stored.lastRoute === '') return as('record', 'Resolved; its firing was a duplicate of another alert, so nobody is told.');
+      return as('record', `Resolved; its firing was routed ${stored.lastRoute}, so nobody is told.`);
+    }
+    if (c.class !== 'unknown') {
+      const sibling = await this.renamedSibling(alert);
+      if (sibling !== undefined) return sibling.acted ? as('notify', sibling.reason) : as('drop-duplicate', sibling.reason);
+    }
+    return routeFiring(this.opts.policy, c, alert.labels);
+  }
+
+  /** Flapping when the transitions in the window reach the policy's count; `told` once a human knows. */
+  private async flapping(delivery: Delivery, alert: IncomingAlert): Promise<{ reason: string; told: boolean } | undefined> {
+    const { transitions, windowMinutes } = this.opts.policy.flapping;
+    const since = delivery.receivedAt - windowMinutes * 60_000;
+    const count = await this.opts.state.countTransitions(alert.fingerprint, since);
+    if (count < transitions) return undefined;
+    const last = await this.opts.state.lastDecision(alert.fingerprint);
+    const told = last !== undefined && last.at >= since && last.reasons.some((r) => r.startsWith(flappingPrefix));
+    return told
+      ? { reason: `${flappingPrefix} still within the episode a human was told about; dropped.`, told }
+      : { reason: flappingReason(count, windowMinutes), told };
+  }
+
+  /**
+   * A firing sibling of a restarted pod: same alertname and the same labels apart from the pod's own
+   * identity (pod, uid), another pod, same owner (see owner.ts). Requiring every other label to be
+   * equal keeps DaemonSet pods on different nodes apart (their instance or node differs). Notified →
+   * this is a duplicate; acted on → notify, because the condition is back on the owner's new pod and
+   * acting again would loop.
+   */
+  private async renamedSibling(alert: IncomingAlert): Promise<{ reason: string; acted: boolean } | undefined> {
+    const { labels } = alert;
+    const owner = podOwner(labels);
+    if (owner === undefined || labels.pod === undefined) return undefined;
+    const same = withoutPodIdentity(labels);
+    const size = Object.keys(same).length;
+    const siblings = (await this.opts.state.firingWith(labels.alertname ?? '', same)).filter((s) =>
+      s.fingerprint !== alert.fingerprint && s.labels.pod !== labels.pod && Object.keys(withoutPodIdentity(s.labels)).length === size && podOwner(s.labels) === owner);
+    const where = `${quoteLabel(labels.namespace ?? '')}/${quoteLabel(owner)}`;
+    const notified = siblings.find((s) => humanRoutes.has(s.lastRoute));
+    if (notified) return { acted: false, reason: `Pod ${quoteLabel(labels.pod)} is a restarted sibling of pod ${quoteLabel(notified.labels.pod ?? '')} (owner ${where}), already notified.` };
+    const acted = siblings.find((s) => s.lastRoute === 'act');
+    if (acted) return { acted: true, reason: `An action is already planned for pod ${quoteLabel(acted.labels.pod ?? '')} of the same owner ${where}; not acting again.` };
+    return undefined;
+  }
+
+  private decision(delivery: Delivery, alert: IncomingAlert, c: Classification, now: number, routing: Routing): Decision {
+    return {
+      id: this.newId(),
+      deliveryId: delivery.id,
+      fingerprint: alert.fingerprint,
+      alertname: alert.labels.alertname ?? '',
+      severity: alert.labels.severity ?? '',
+      status: alert.status,
+      class: c.class,
+      route: routing.route,
+      rule: c.rule?.name ?? null,
+      reasons: routing.reasons,
+      action: routing.action,
+      mode: this.opts.policy.mode,
+      at: now,
+    };
+  }
+
+  /** Alertmanager's max_alerts cut the group: a human is told, since those alerts were never triaged. */
+  private truncatedDecision(delivery: Delivery, now: number, resendOf: string | undefined): Decision {
+    const n = delivery.truncatedAlerts;
+    const reasons = resendOf !== undefined
+      ? [`Byte-identical resend of delivery ${resendOf}, which already reported the truncated group.`]
+      : [`Alertmanager left ${n} alert${n === 1 ? '' : 's'} of this group out of the delivery (max_alerts); they were not triaged, so a human must look.`];
+    return {
+      id: this.newId(),
+      deliveryId: delivery.id,
+      fingerprint: truncatedFingerprint(delivery.groupKey),
+      alertname: truncatedAlertname,
+      severity: '',
+      status: delivery.status,
+      class: 'unknown',
+      route: resendOf !== undefined ? 'drop-duplicate' : 'notify',
+      rule: null,
+      reasons,
+      action: null,
+      mode: this.opts.policy.mode,
+      at: now,
+    };
+  }
+}
+
+/** A stable 16-hex-digit fingerprint for a group's truncation decisions (not an alert's: no labels). */
+export function truncatedFingerprint(groupKey: string): string {
+  return createHash('sha256').update(`${truncatedAlertname}\u0000${groupKey}`).digest('hex').slice(0, 16);
+}
+
+function heartbeatRouting(status: AlertStatus): Routing {
+  return status === 'firing'
+    ? { route: 'record', reasons: ['Heartbeat received: the alerting pipeline is alive.'], action: null }
+    : { route: 'notify', reasons: ['The heartbeat alert resolved: Prometheus may have stopped evaluating its rules.'], action: null };
+}
+
+/** Labels that name one pod rather than the condition: they change when a pod is replaced. */
+const podIdentityLabels = new Set(['pod', 'uid', 'pod_ip']);
+
+function withoutPodIdentity(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([k]) => !podIdentityLabels.has(k)));
+}
+
+/** The alert's row after this delivery; a duplicate keeps the route of the decision it repeats. */
+function nextStored(alert: IncomingAlert, stored: StoredAlert | undefined, at: number, route: Route): StoredAlert {
+  return {
+    fingerprint: alert.fingerprint,
+    alertname: alert.labels.alertname ?? '',
+    labels: alert.labels,
+    annotations: alert.annotations,
+    status: alert.status,
+    startsAt: alert.startsAt,
+    endsAt: alert.endsAt,
+    firstSeen: stored?.firstSeen ?? at,
+    lastSeen: at,
+    lastRoute: route === 'drop-duplicate' ? (stored?.lastRoute ?? '') : route,
+  };
+}
