@@ -17,6 +17,7 @@ import type { PriorityClass } from '../types.js';
 import { errorBody } from '../openai.js';
 import { DispatchError, type Dispatcher, type Lease } from './dispatcher.js';
 import type { DispatcherMetrics } from './metrics.js';
+import { hasToken, looksLikeJson, parseRetryAfter, readOrAbort } from './upstream.js';
 
 /** One request as the server validated it. */
 export interface ForwardRequest {
@@ -58,6 +59,9 @@ type AttemptResult =
 /** Most bytes of a stream's preamble held back while waiting for the first token. */
 const maxHeldBytes = 64 * 1024;
 
+// Kept importable from here, where it was first defined.
+export { parseRetryAfter };
+
 /** Sends the request to backends until one answers, the attempts run out, or the client leaves. */
 export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: ResponseSink, signal: AbortSignal): Promise<void> {
   const { dispatcher, metrics } = ctx;
@@ -65,10 +69,15 @@ export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: Re
   let last: Extract<AttemptResult, { kind: 'retry' }> | undefined;
   const maxAttempts = dispatcher.current.retry.maxAttempts;
   let made = 0;
+  // Time spent queued over all attempts: the class deadline bounds waiting in the queue, not the
+  // time a failed attempt took, so a retry is enqueued as if it had waited only that long (with the
+  // original arrival, a first-token timeout as long as the deadline would turn every failover into a 503).
+  let queuedMs = 0;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    if (signal.aborted) return metrics?.finished(req.priority, 'cancelled');
     let lease: Lease;
     try {
-      lease = await dispatcher.acquire({ priority: req.priority, tenant: req.tenant, model: req.model, exclude: tried, enqueuedAt: req.arrivedAt }, signal);
+      lease = await dispatcher.acquire({ priority: req.priority, tenant: req.tenant, model: req.model, exclude: tried, enqueuedAt: attempt === 1 ? req.arrivedAt : Date.now() - queuedMs }, signal);
     } catch (err) {
       if (signal.aborted) return metrics?.finished(req.priority, 'cancelled');
       if (!(err instanceof DispatchError)) throw err;
@@ -81,6 +90,7 @@ export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: Re
     if (attempt > 1) metrics?.retried(req.priority, !tried.has(lease.backend.name));
     tried.add(lease.backend.name);
     made = attempt;
+    queuedMs = lease.waitedMs;
     metrics?.waited(req.priority, lease.waitedMs);
     const result = req.stream ? await streamAttempt(ctx, req, lease, sink, signal) : await unaryAttempt(ctx, req, lease, sink, signal);
     if (result.kind === 'answered') return;
@@ -106,14 +116,12 @@ function otherBackendMayServe(dispatcher: Dispatcher, model: string, tried: Read
 function attemptSignal(client: AbortSignal, ms: number): { signal: AbortSignal; timedOut: () => boolean; reset(ms: number): void; clear(): void } {
   const timeout = new AbortController();
   let fired = false;
-  let timer = setTimeout(() => { fired = true; timeout.abort(); }, ms);
+  const arm = (after: number) => setTimeout(() => { fired = true; timeout.abort(); }, after);
+  let timer = arm(ms);
   return {
     signal: AbortSignal.any([client, timeout.signal]),
     timedOut: () => fired,
-    reset(next) {
-      clearTimeout(timer);
-      timer = setTimeout(() => { fired = true; timeout.abort(); }, next);
-    },
+    reset: (next) => { clearTimeout(timer); timer = arm(next); },
     clear: () => clearTimeout(timer),
   };
 }
@@ -128,8 +136,10 @@ function post(lease: Lease, req: ForwardRequest, signal: AbortSignal): Promise<R
 }
 
 /**
- * Judges a non-200 answer: 429 → busy elsewhere, 408 and 5xx → backend failure (retry), other 4xx →
- * the request's own fault, passed through as the backend said it.
+ * Judges a non-200 answer: 429 → busy elsewhere, 408 and 5xx → backend failure (retry); 401, 403
+ * and 404 → the backend cannot serve what the configuration says it does (wrong key, model not
+ * loaded: the dispatcher already checked that the model is configured), so another backend may;
+ * other 4xx → the request's own fault, passed through as the backend said it.
  */
 async function judgeStatus(req: ForwardRequest, lease: Lease, res: Response, sink: ResponseSink, ctx: ForwardContext): Promise<AttemptResult> {
   const text = await res.text().catch(() => '');
@@ -138,6 +148,10 @@ async function judgeStatus(req: ForwardRequest, lease: Lease, res: Response, sin
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
     lease.release({ kind: 'busy', retryAfterMs });
     return { kind: 'retry', reason: `${name} is busy (HTTP 429)`, status: 429, retryAfterMs: retryAfterMs ?? 1000, sameBackend: false };
+  }
+  if (res.status === 401 || res.status === 403 || res.status === 404) {
+    lease.release({ kind: 'failure', failure: 'error' });
+    return { kind: 'retry', reason: `${name} cannot serve it (HTTP ${res.status}; check its configuration)`, status: 502, sameBackend: false };
   }
   if (res.status >= 500 || res.status === 408) {
     lease.release({ kind: 'failure', failure: 'error' });
@@ -204,14 +218,16 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
     answering = true;
     const reader = res.body.getReader();
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await readOrAbort(reader, deadline.signal);
       if (done) break;
       if (value.byteLength === 0) continue;
       const text = decoder.decode(value, { stream: true });
       tail = (tail + text).slice(-64);
       if (started) {
-        deadline.reset(streamIdleMs);
+        // The idle clock stops while a slow client drains: its pace says nothing about the backend.
+        deadline.clear();
         await sink.write(value);
+        deadline.reset(streamIdleMs);
         continue;
       }
       held.push(value);
@@ -222,8 +238,9 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
       started = true;
       ctx.metrics?.firstToken(req.priority, true, Date.now() - req.arrivedAt);
       sink.startStream();
-      deadline.reset(streamIdleMs);
+      deadline.clear();
       for (const chunk of held) await sink.write(chunk);
+      deadline.reset(streamIdleMs);
       held = [];
       heldText = '';
     }
@@ -260,35 +277,6 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
   }
 }
 
-/**
- * Whether SSE text holds a complete event with something for the client: content, a tool call, a
- * finish reason, usage, an error, [DONE], or anything unreadable (passed on rather than judged).
- * A chunk with only a role and empty content is preamble, and so are comments (keep-alives).
- */
-export function hasToken(sse: string): boolean {
-  const events = sse.split(/\r?\n\r?\n/);
-  events.pop(); // the last piece is incomplete (or empty)
-  for (const event of events) {
-    const data = event.split(/\r?\n/).filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-    if (data === '') continue;
-    if (data === '[DONE]') return true;
-    let chunk: { choices?: unknown; usage?: unknown; error?: unknown } | null;
-    try {
-      chunk = JSON.parse(data) as typeof chunk;
-    } catch {
-      return true;
-    }
-    if (chunk === null || typeof chunk !== 'object' || chunk.error != null || chunk.usage != null || !Array.isArray(chunk.choices)) return true;
-    for (const choice of chunk.choices as Array<{ delta?: Record<string, unknown>; finish_reason?: unknown } | null>) {
-      if (!choice || choice.finish_reason != null) return true;
-      for (const [key, value] of Object.entries(choice.delta ?? {})) {
-        if (key !== 'role' && value !== null && value !== '') return true;
-      }
-    }
-  }
-  return false;
-}
-
 /** Ends a started stream with an OpenAI-style error event, so no client mistakes a cut answer for a whole one. */
 async function endWithError(ctx: ForwardContext, req: ForwardRequest, sink: ResponseSink, reason: string, code: string): Promise<void> {
   ctx.metrics?.finished(req.priority, 'failed');
@@ -303,22 +291,4 @@ async function endWithError(ctx: ForwardContext, req: ForwardRequest, sink: Resp
 /** A Retry-After header (whole seconds, at least 1) when a wait is known. */
 function retryAfterHeader(ms: number | undefined): Record<string, string> {
   return ms === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(ms / 1000))) };
-}
-
-/** Retry-After in seconds or an HTTP date → ms; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function looksLikeJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

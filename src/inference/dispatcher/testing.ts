@@ -69,13 +69,16 @@ export function chatVia(d: { url: string }, body: object = {}, headers: Record<s
   });
 }
 
-/** A fleet configuration with short limits, so fault tests fail over in well under a second. */
+/** Attempt limits short enough for fault tests to fail over in well under a second. */
+export const tightTimeouts = { firstTokenMs: 600, responseMs: 800, streamIdleMs: 300 };
+
+/** A fleet configuration file's content (limits roomy enough for a loaded machine); `overrides` replace top-level keys. */
 export function quickConfig(sims: RunningSimBackend[], overrides: Record<string, unknown> = {}, extra: Array<Record<string, unknown>> = []): Record<string, unknown> {
   return {
     backends: backendsFor(sims, extra),
     probe: { intervalMs: 200, timeoutMs: 150 },
     metricsStaleMs: 1000,
-    timeouts: { firstTokenMs: 600, responseMs: 800, streamIdleMs: 300 },
+    timeouts: { firstTokenMs: 2000, responseMs: 3000, streamIdleMs: 1000 },
     ...overrides,
   };
 }
