@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { actionsPolicySchema } from '../actions/actions.schema.js';
+import { advisorPolicySchema, diagnosisPolicySchema } from '../diagnose/diagnosis.schema.js';
+import { escalationPolicySchema } from '../escalate/escalation.schema.js';
 
 /**
  * Severities in increasing order. kube-prometheus uses none (Watchdog), info, warning and critical;
@@ -87,6 +90,10 @@ export const policySchema = z
       .default({ transitions: 4, windowMinutes: 60 }),
     duplicates: z.strictObject({ resendWindowMinutes: minutes.default(10) }).default({ resendWindowMinutes: 10 }),
     rules: z.array(ruleSchema).superRefine(uniqueNames, { when: () => true }).default([]),
+    actions: actionsPolicySchema,
+    escalation: escalationPolicySchema,
+    diagnosis: diagnosisPolicySchema,
+    advisor: advisorPolicySchema,
   });
 
 /** Adds an issue for each rule that repeats an earlier rule's name (runs even when other rules are invalid). */
