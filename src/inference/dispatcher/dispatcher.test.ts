@@ -75,6 +75,20 @@ describe('Dispatcher core', () => {
     expect(disp.models()).toEqual([{ id: 'm', available: true }]);
   });
 
+  it('while half-open, counts only the trial: a late result of a request sent before it opened changes nothing', async () => {
+    const disp = make({ backends: [backend('a', 'dedicated', 8)] });
+    const early = await disp.acquire(req());
+    for (let i = 0; i < 3; i++) (await disp.acquire(req())).release({ kind: 'failure', failure: 'error' });
+    expect(disp.status().backends[0]?.state).toBe('open');
+    await new Promise((r) => setTimeout(r, 1050)); // the first cooldown is 1 s
+    expect(disp.status().backends[0]?.state).toBe('half-open');
+    early.release({ kind: 'failure', failure: 'timeout' });
+    expect(disp.status().backends[0]?.state).toBe('half-open'); // not re-opened with a longer cooldown
+    const trial = await disp.acquire(req());
+    trial.release({ kind: 'success' });
+    expect(disp.status().backends[0]?.state).toBe('closed');
+  });
+
   it('refuses with 429 and a Retry-After when a class queue is full, 503 past the deadline, 404 for an unknown model', async () => {
     const disp = make({ backends: [backend('a', 'dedicated', 1)], classes: { interactive: { maxQueued: 1, deadlineMs: 60_000 }, batch: { maxQueued: 5, deadlineMs: 50 } } });
     await disp.acquire(req());

@@ -281,8 +281,11 @@ export class Dispatcher {
         released = true;
         this.inFlight.set(backend.name, Math.max(0, (this.inFlight.get(backend.name) ?? 1) - 1));
         const breaker = this.monitor.breaker(backend.name);
-        if (outcome.kind === 'success') breaker?.recordSuccess();
-        else if (outcome.kind === 'failure') breaker?.recordFailure(outcome.failure);
+        // While half-open only the trial's verdict counts: a request sent before the breaker opened
+        // may end late, and must neither re-open it (longer cooldown) nor close it unproven.
+        const counts = trial || breaker?.state !== 'half-open';
+        if (outcome.kind === 'success' && counts) breaker?.recordSuccess();
+        else if (outcome.kind === 'failure' && counts) breaker?.recordFailure(outcome.failure);
         else if (outcome.kind === 'busy') this.busyUntil.set(backend.name, Date.now() + (outcome.retryAfterMs ?? 1000));
         // A trial that ended without a verdict must not leave the backend waiting for a probe.
         if (trial && (outcome.kind === 'cancelled' || outcome.kind === 'busy')) breaker?.releaseTrial();

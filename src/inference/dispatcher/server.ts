@@ -172,7 +172,7 @@ function rawSink(res: ServerResponse): ResponseSink {
   return {
     send(status, body, headers = {}) {
       if (res.headersSent || res.destroyed) return;
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', ...headers });
       res.end(body);
     },
     startStream() {

@@ -96,13 +96,13 @@ describe('HealthMonitor against the simulated backend', () => {
     expect(transitions).toEqual(['gpu:closed>open', 'gpu:open>half-open', 'gpu:half-open>closed']);
   });
 
-  for (const healthyRounds of [1, 2]) {
-    it(`catches completions that hang behind a green /health within two rounds (after ${healthyRounds} healthy)`, async () => {
-      const { sim, monitor, advance, transitions, state } = await setup();
+  for (const [canaryEvery, healthyRounds, rounds] of [[1, 1, 1], [2, 1, 1], [2, 2, 2]] as const) {
+    it(`catches completions that hang behind a green /health (canary every ${canaryEvery} round(s), after ${healthyRounds} healthy: ${rounds} round(s))`, async () => {
+      const { sim, monitor, advance, transitions, state } = await setup({ canaryEvery });
       for (let i = 0; i < healthyRounds; i++) await monitor.probeAll();
       sim.setFaults({ hang: true });
-      // canaryEvery 2: the canary runs on even rounds, so the hang is seen on the first or second round after it starts.
-      expect(await roundsUntilOpen(monitor)).toBe(healthyRounds === 1 ? 1 : 2);
+      // The default canary runs every round; with canaryEvery 2 it runs on even rounds only.
+      expect(await roundsUntilOpen(monitor)).toBe(rounds);
       expect(state().lastError).toBe('canary: timeout');
 
       // Still hanging when the cooldown ends: the half-open canary fails and the cooldown doubles.

@@ -5,8 +5,9 @@
  * `probe.timeoutMs`. Real servers keep `/health` green while completions hang, so a probe may also
  * send a canary: a one-token, non-streamed chat completion under the same timeout. The canary runs
  * (a) whenever the breaker is not closed, so recovery is proven on the path requests take, and
- * (b) on every `canaryEvery`-th round (default 2) while closed: that bounds hang detection to two
- * probe intervals while costing a busy GPU only one tiny request per two intervals. The canary's
+ * (b) on every `canaryEvery`-th round (default every round) while closed. Rounds start at a fixed
+ * rate, so a hang is caught within one interval plus the probe timeout — under two intervals, since
+ * the timeout must be shorter than the interval — for one one-token request per interval. The canary's
  * prompt is a fixed word and no response content is logged or kept, only the failure reason.
  */
 import type { SimClock } from '../simulator/clock.js';
@@ -89,7 +90,7 @@ export interface HealthMonitorOptions {
   backends: ProbeTarget[];
   probe: { intervalMs: number; timeoutMs: number };
   breaker?: Partial<BreakerOptions>;
-  /** A closed backend gets the canary every this many rounds (default 2; 1 = every round). */
+  /** A closed backend gets the canary every this many rounds (default 1: every round). */
   canaryEvery?: number;
   /** Time and timers; defaults to epoch-ms `Date.now` and Node timers. */
   clock?: SimClock;
@@ -123,7 +124,7 @@ export class HealthMonitor {
 
   constructor(private readonly opts: HealthMonitorOptions) {
     this.clock = opts.clock ?? wallClock;
-    this.canaryEvery = Math.max(1, opts.canaryEvery ?? 2);
+    this.canaryEvery = Math.max(1, opts.canaryEvery ?? 1);
     this.setBackends(opts.backends);
   }
 
@@ -167,14 +168,20 @@ export class HealthMonitor {
     this.rounds = round;
   }
 
-  /** Starts probing: a round now, then one `intervalMs` after each round ends (rounds never overlap). */
+  /**
+   * Starts probing: a round now, then one every `intervalMs` from the start of the last (fixed rate,
+   * so detection time does not grow by each round's own duration). Rounds never overlap: one that
+   * ran longer than the interval is followed at once.
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
     const loop = () => {
+      const startedAt = this.clock.now();
       this.inFlight = this.probeAll().finally(() => {
         this.inFlight = undefined;
-        if (this.running) this.timer = this.clock.setTimer(loop, this.opts.probe.intervalMs);
+        const wait = Math.max(0, startedAt + this.opts.probe.intervalMs - this.clock.now());
+        if (this.running) this.timer = this.clock.setTimer(loop, wait);
       });
     };
     loop();

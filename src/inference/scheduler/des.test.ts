@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PriorityClass } from '../types.js';
 import { jainIndex, mulberry32, percentile, simulate, type SimBackendSpec, type SimOptions, type SimRequest } from './des.js';
-import { dispatcherPolicy, leastConnectionsPolicy, powerOfTwoPolicy, roundRobinPolicy, type RoutePolicy } from './router.js';
+import { dispatcherPolicy, leastConnectionsPolicy, powerOfTwoPolicy, reservingPolicy, roundRobinPolicy, type RoutePolicy } from './router.js';
 import { estimateCapacity, generateWorkload } from './workload.js';
 
 // One fast dedicated GPU beside a slower shared one (like an RTX 5090 beside a shared RTX PRO 6000).
@@ -84,6 +84,31 @@ describe('discrete-event simulation', () => {
     // priority leaves it until the interactive flood is over.
     expect(aged.perClass.batch.p50).toBeLessThan(strict.perClass.batch.p50 / 2);
     expect(aged.perClass.interactive.completed).toBe(strict.perClass.interactive.completed);
+    // A class reserve keeps slots from batch but not from aged batch under an interactive flood.
+    const reserved = simulate(options(reqs, reservingPolicy({ interactive: 0, drafting: 2, batch: 4 }), { agingMs: 5000, deadlineMs: perClass(1e9) }));
+    expect(reserved.perClass.batch.completed).toBe(batchCount);
+    expect(reserved.perClass.batch.p50).toBeLessThan(strict.perClass.batch.p50 / 2);
+  });
+
+  it('with a class reserve, batch never holds the reserved slots', () => {
+    // A batch-only flood: batch may hold at most 8 − 3 = 5 slots on each backend, and still all completes.
+    const batchOnly = load(1.5, 5, 1500).map((r) => ({ ...r, priority: 'batch' as const }));
+    const r = simulate(options(batchOnly, reservingPolicy({ interactive: 0, drafting: 1, batch: 3 })));
+    expect(r.maxInFlight).toEqual({ fast: 5, slow: 5 });
+    expect(r.perClass.batch.completed).toBe(batchOnly.length);
+  });
+
+  it('measures goodput and batch throughput over the arrival window, and makespan at the last completion', () => {
+    const reqs = load(0.5, 3, 300);
+    const times: number[] = [];
+    const r = simulate(options(reqs, dispatcherPolicy, { onComplete: (_q, t) => times.push(t) }));
+    expect(times).toHaveLength(300);
+    expect(r.makespanMs).toBe(Math.max(...times));
+    expect(r.windowMs).toBe(Math.max(...reqs.map((q) => q.at)));
+    const completedInWindow = times.filter((t) => t <= r.windowMs).length;
+    expect(completedInWindow).toBeLessThan(300); // the last arrivals finish after the window
+    expect(r.batchThroughputPerS).toBeLessThanOrEqual(completedInWindow / (r.windowMs / 1000));
+    expect(r.batchThroughputPerS).toBeGreaterThan(0);
   });
 
   it('is fair between tenants inside a class', () => {

@@ -73,13 +73,23 @@ export interface SimOptions {
   /** Time-to-first-token objective per class (goodput counts requests meeting it). */
   objectiveMs: Record<PriorityClass, number>;
   agingMs?: number;
-  /** Fairness counts completions up to this virtual time (default: the last arrival). */
+  /**
+   * The measurement window [0, windowMs] (default: the last arrival). Fairness, goodput and batch
+   * throughput count what happened inside it, so policies are compared over the same offered load
+   * rather than each over its own drain time.
+   */
   fairnessWindowMs?: number;
+  /** Called at each completion (virtual ms), e.g. to measure throughput under saturation. */
+  onComplete?: (req: SimRequest, atMs: number) => void;
+  /** Called at each first token with the time to it (ms), for breakdowns the report does not make. */
+  onFirstToken?: (req: SimRequest, ttftMs: number) => void;
 }
 
 /** What a simulation run measured. */
 export interface SimReport {
+  /** Per class: completions and sheds (whole run), TTFT percentiles (ms), goodput (first token within the objective, per second of the window). */
   perClass: Record<PriorityClass, { completed: number; shed: number; p50: number; p90: number; p99: number; goodputPerS: number }>;
+  /** Batch requests completed inside the measurement window, per second of it. */
   batchThroughputPerS: number;
   shedRate: number;
   /** Jain's index over tenants of (completions within the fairness window ÷ requests offered in it). */
@@ -88,11 +98,14 @@ export interface SimReport {
   tenantMeanTtft: Record<string, number>;
   /** Most requests ever in flight on each backend. */
   maxInFlight: Record<string, number>;
+  /** The measurement window (ms). */
+  windowMs: number;
+  /** Time of the last completion or shed (ms): when the run's work was over. */
   makespanMs: number;
 }
 
 interface Seq { req: SimRequest; tokens: number; fresh: boolean }
-interface SimBackend { spec: SimBackendSpec; inFlight: number; maxInFlight: number; running: Seq[]; waiting: SimRequest[]; stepping: boolean }
+interface SimBackend { spec: SimBackendSpec; inFlight: number; byClass: Record<PriorityClass, number>; maxInFlight: number; running: Seq[]; waiting: SimRequest[]; stepping: boolean }
 interface Ev { t: number; n: number; run: () => void }
 
 /** A binary min-heap of events ordered by time, then insertion order (for determinism). */
@@ -138,17 +151,19 @@ export function simulate(opts: SimOptions): SimReport {
   let now = 0;
   let n = 0;
   const at = (t: number, run: () => void): void => heap.push({ t, n: n++, run });
-  const backends = opts.backends.map((spec): SimBackend => ({ spec, inFlight: 0, maxInFlight: 0, running: [], waiting: [], stepping: false }));
+  const backends = opts.backends.map((spec): SimBackend => ({ spec, inFlight: 0, byClass: { interactive: 0, drafting: 0, batch: 0 }, maxInFlight: 0, running: [], waiting: [], stepping: false }));
   const queue = new SchedulerQueue<SimRequest>({ maxQueued: opts.maxQueued, agingMs: opts.agingMs });
   const serves = (): boolean => true; // one model in the simulation
   const ttft = new Map<string, number>();
   const doneAt = new Map<string, number>();
   const shed = new Set<string>();
+  let lastActivity = 0;
+  const shedOne = (id: string): void => { shed.add(id); lastActivity = now; };
 
   const loads = (): BackendLoad[] =>
     backends.map((b) => ({
       name: b.spec.name, tier: b.spec.tier, slots: b.spec.slots, weight: b.spec.weight ?? 1,
-      inFlight: b.inFlight, available: true,
+      inFlight: b.inFlight, inFlightByClass: { ...b.byClass }, available: true,
       signals: { running: b.running.length, waiting: b.waiting.length },
     }));
 
@@ -163,9 +178,19 @@ export function simulate(opts: SimOptions): SimReport {
     at(now + d, () => {
       const still: Seq[] = [];
       for (const s of b.running) {
-        if (s.fresh) { s.fresh = false; ttft.set(s.req.id, now - s.req.at); }
+        if (s.fresh) {
+          s.fresh = false;
+          ttft.set(s.req.id, now - s.req.at);
+          opts.onFirstToken?.(s.req, now - s.req.at);
+        }
         s.tokens++;
-        if (s.tokens >= s.req.outputTokens) { doneAt.set(s.req.id, now); b.inFlight--; } else still.push(s);
+        if (s.tokens >= s.req.outputTokens) {
+          doneAt.set(s.req.id, now);
+          lastActivity = now;
+          b.inFlight--;
+          b.byClass[s.req.priority]--;
+          opts.onComplete?.(s.req, now);
+        } else still.push(s);
       }
       b.running = still;
       step(b);
@@ -177,18 +202,22 @@ export function simulate(opts: SimOptions): SimReport {
     for (;;) {
       const snapshot = loads();
       // Decide once per model: stateful baselines (round-robin, random) must not advance twice.
+      // The simulation serves one model, so the queue's model key carries the class instead: the
+      // queue asks "can anyone take this now?" per key, and a class-aware policy (slots reserved
+      // for higher classes) answers differently per class.
       const decided = new Map<string, RouteDecision>();
-      const decide = (m: string): RouteDecision => {
-        let d = decided.get(m);
-        if (!d) decided.set(m, (d = opts.policy(m, snapshot, serves)));
+      const decide = (cls: string): RouteDecision => {
+        let d = decided.get(cls);
+        if (!d) decided.set(cls, (d = opts.policy('m', snapshot, serves, cls as PriorityClass)));
         return d;
       };
-      const { request, expired } = queue.take(now, (m) => decide(m).backend !== undefined);
-      for (const e of expired) shed.add(e.id);
+      const { request, expired } = queue.take(now, (key) => decide(key).backend !== undefined);
+      for (const e of expired) shedOne(e.id);
       if (!request) return;
       const b = backends.find((x) => x.spec.name === decide(request.model).backend);
       if (!b) return; // cannot happen: take only returns servable requests
       b.inFlight++;
+      b.byClass[request.priority]++;
       b.maxInFlight = Math.max(b.maxInFlight, b.inFlight);
       b.waiting.push(request.payload);
       if (!b.stepping) step(b);
@@ -198,23 +227,24 @@ export function simulate(opts: SimOptions): SimReport {
   for (const r of opts.requests) {
     at(r.at, () => {
       const q: QueuedRequest<SimRequest> = {
-        id: r.id, priority: r.priority, tenant: r.tenant, model: 'm',
+        id: r.id, priority: r.priority, tenant: r.tenant, model: r.priority,
         enqueuedAt: now, deadline: now + opts.deadlineMs[r.priority], payload: r,
       };
-      if (!queue.enqueue(q).ok) { shed.add(r.id); return; }
-      at(q.deadline, () => { for (const e of queue.expire(now)) shed.add(e.id); });
+      if (!queue.enqueue(q).ok) { shedOne(r.id); return; }
+      at(q.deadline, () => { for (const e of queue.expire(now)) shedOne(e.id); });
       dispatch();
     });
   }
   while (heap.size > 0) { const e = heap.pop()!; now = e.t; e.run(); }
 
-  return report(opts, now, ttft, doneAt, shed, backends);
+  return report(opts, lastActivity, ttft, doneAt, shed, backends);
 }
 
 function report(opts: SimOptions, end: number, ttft: Map<string, number>, doneAt: Map<string, number>,
   shed: Set<string>, backends: SimBackend[]): SimReport {
   const reqs = opts.requests;
-  const seconds = Math.max(end, 1) / 1000;
+  const window = opts.fairnessWindowMs ?? Math.max(0, ...reqs.map((r) => r.at));
+  const seconds = Math.max(window, 1) / 1000;
   const perClass = {} as SimReport['perClass'];
   for (const c of priorityClasses) {
     const mine = reqs.filter((r) => r.priority === c);
@@ -226,7 +256,6 @@ function report(opts: SimOptions, end: number, ttft: Map<string, number>, doneAt
       goodputPerS: t.filter((x) => x <= opts.objectiveMs[c]).length / seconds,
     };
   }
-  const window = opts.fairnessWindowMs ?? Math.max(0, ...reqs.map((r) => r.at));
   const tenants = [...new Set(reqs.map((r) => r.tenant))].sort();
   const shares = tenants.map((tn) => {
     const offered = reqs.filter((r) => r.tenant === tn && r.at <= window);
@@ -240,11 +269,12 @@ function report(opts: SimOptions, end: number, ttft: Map<string, number>, doneAt
   }
   return {
     perClass,
-    batchThroughputPerS: perClass.batch.completed / seconds,
+    batchThroughputPerS: reqs.filter((r) => r.priority === 'batch' && (doneAt.get(r.id) ?? Infinity) <= window).length / seconds,
     shedRate: reqs.length ? shed.size / reqs.length : 0,
     fairness: jainIndex(shares),
     tenantMeanTtft,
     maxInFlight: Object.fromEntries(backends.map((b) => [b.spec.name, b.maxInFlight])),
+    windowMs: window,
     makespanMs: end,
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BackendLoad } from '../types.js';
 import { mulberry32 } from './des.js';
 import {
-  dispatcherPolicy, isSaturated, leastConnectionsPolicy, occupancy, powerOfTwoPolicy, roundRobinPolicy,
+  dispatcherPolicy, isSaturated, leastConnectionsPolicy, occupancy, powerOfTwoPolicy, reserveAllows, reservingPolicy, roundRobinPolicy,
 } from './router.js';
 
 const all = (): boolean => true;
@@ -93,5 +93,38 @@ describe('baseline policies', () => {
     const a = picks.filter((x) => x === 'a').length;
     expect(a).toBeGreaterThan(120);
     expect(a).toBeLessThan(185);
+  });
+});
+
+describe('class reserve (trunk reservation)', () => {
+  const reserve = { interactive: 0, drafting: 1, batch: 2 };
+
+  it('keeps slots from lower classes, counting only those classes, and always leaves one slot per class', () => {
+    const busy = load('a', { slots: 4, inFlight: 2, inFlightByClass: { batch: 2 } });
+    expect(reserveAllows(busy, 'batch', reserve)).toBe(false); // batch may hold 4 − 2 = 2
+    expect(reserveAllows(busy, 'drafting', reserve)).toBe(true); // drafting + batch may hold 3
+    expect(reserveAllows(busy, 'interactive', reserve)).toBe(true);
+    expect(reserveAllows(busy, undefined, reserve)).toBe(true); // no class: no reserve
+    // Interactive work does not count against batch's share, so a flood of it cannot starve batch.
+    const flooded = load('a', { slots: 4, inFlight: 3, inFlightByClass: { interactive: 3 } });
+    expect(reserveAllows(flooded, 'batch', reserve)).toBe(true);
+    // Without per-class counts everything in flight counts (stricter).
+    expect(reserveAllows(load('a', { slots: 4, inFlight: 2 }), 'batch', reserve)).toBe(false);
+    // A one-slot backend still takes batch when idle.
+    expect(reserveAllows(load('a', { slots: 1 }), 'batch', reserve)).toBe(true);
+  });
+
+  it('routes a batch request to the backend whose reserve allows it, or leaves it queued', () => {
+    const policy = reservingPolicy(reserve);
+    const loads = [
+      load('d', { slots: 4, inFlight: 2, inFlightByClass: { batch: 2 } }),
+      load('s', { tier: 'shared', slots: 4, inFlight: 1, inFlightByClass: { batch: 1 } }),
+    ];
+    expect(policy('m', loads, all, 'interactive')).toEqual({ backend: 'd' });
+    expect(policy('m', loads, all, 'batch')).toEqual({ backend: 's' });
+    loads[1] = load('s', { tier: 'shared', slots: 4, inFlight: 2, inFlightByClass: { batch: 2 } });
+    expect(policy('m', loads, all, 'batch')).toEqual({ reason: 'saturated' });
+    // The default policy keeps no reserve.
+    expect(dispatcherPolicy('m', loads, all, 'batch')).toEqual({ backend: 'd' });
   });
 });

@@ -1,0 +1,125 @@
+/**
+ * npm run bench:dispatcher — the inference dispatcher's benchmark (issue 4), in three parts:
+ *   1. routing policies on the discrete-event simulation (dispatcher-des.ts);
+ *   2. the dispatcher's added latency in front of an instant backend (dispatcher-latency.ts);
+ *   3. failover when one of two backends dies or hangs under load (dispatcher-failover.ts).
+ * Prints a table and writes bench/results/dispatcher.json. Scale with BENCH_SECONDS (seconds per
+ * latency target, default 10), BENCH_DES_REQUESTS (steady requests per load point, default 3000),
+ * BENCH_RATES (default "300,500") and BENCH_FAILOVER_SECONDS (per failover case, default 14).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { priorityClasses } from '../src/inference/types.js';
+import { comparePolicies, objectiveMs, type DesResult } from './dispatcher-des.js';
+import { runFailover, type FailoverResult } from './dispatcher-failover.js';
+import { measureAddedLatency, type LatencyResult } from './dispatcher-latency.js';
+import { machineInfo, round } from './web-report.js';
+
+// dist/bench/dispatcher.js → the package root.
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const desRequests = Number(process.env.BENCH_DES_REQUESTS ?? 3000);
+const rates = (process.env.BENCH_RATES ?? '300,500').split(',').map(Number);
+const failoverSeconds = Number(process.env.BENCH_FAILOVER_SECONDS ?? 14);
+const loads = [0.5, 0.8, 1.0, 1.2, 1.5];
+const log = (s: string): void => { process.stdout.write(s); };
+
+const s2 = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(ms < 10_000 ? 2 : 1) : '–');
+const cols = (cells: Array<[string, number]>): string => cells.map(([v, w]) => (w < 0 ? v.padEnd(-w) : v.padStart(w))).join('');
+
+function desTable(d: DesResult): string {
+  const head = cols([['policy', -30], ['int p50', 8], ['p90', 7], ['p99', 7], ['draft p50', 10], ['p99', 7], ['batch p50', 10], ['p99', 7],
+    ['goodput/s i', 12], ['d', 6], ['b', 6], ['batch/s', 8], ['shed', 7], ['Jain', 7], ['bulk/others batch p50', 23]]);
+  const out = [`Policies on the simulated fleet (TTFT in s; objectives ${priorityClasses.map((c) => `${c} ${objectiveMs[c] / 1000} s`).join(', ')}):`,
+    `capacity measured ${d.capacity.measuredPerS} req/s, estimated ${d.capacity.estimatedPerS} req/s; ${d.workload}`,
+    `dispatcher+reserve ${d.reserveVariant.drafting}/${d.reserveVariant.batch}: the dispatcher with a class reserve (drafting + batch hold at most slots − ${d.reserveVariant.drafting}, batch at most slots − ${d.reserveVariant.batch} per backend); the default keeps none`,
+    'goodput: first token within the class objective, per second of the arrival window; Jain: over tenants of (completed ÷ offered) in that window'];
+  for (const load of [...new Set(d.rows.map((r) => r.load))]) {
+    out.push('', `${load}× measured capacity (${(d.capacity.measuredPerS * load).toFixed(2)} req/s steady)`, head, '-'.repeat(head.length));
+    for (const r of d.rows.filter((x) => x.load === load)) {
+      const t = r.ttftMs;
+      out.push(cols([[r.policy, -30], [s2(t.interactive.p50), 8], [s2(t.interactive.p90), 7], [s2(t.interactive.p99), 7],
+        [s2(t.drafting.p50), 10], [s2(t.drafting.p99), 7], [s2(t.batch.p50), 10], [s2(t.batch.p99), 7],
+        [r.goodputPerS.interactive.toFixed(2), 12], [r.goodputPerS.drafting.toFixed(2), 6], [r.goodputPerS.batch.toFixed(2), 6],
+        [r.batchThroughputPerS.toFixed(2), 8], [`${(r.shedRate * 100).toFixed(1)}%`, 7], [r.jain.toFixed(3), 7],
+        [`${s2(r.batchP50Bulk)} / ${s2(r.batchP50Others)}`, 23]]));
+    }
+  }
+  return out.join('\n');
+}
+
+function latencyTable(l: LatencyResult): string {
+  const head = cols([['generator', -12], ['rate/s', -8], ['direct p50', 12], ['p99', 9], ['dispatcher p50', 16], ['p99', 9], ['added p50', 11], ['p99', 9], ['requests', 10], ['non-2xx', 9], ['disp. CPU ms/req', 18]]);
+  const out = [`Added latency (ms) against an instant backend; ${l.layout}`,
+    `paced: evenly spaced requests, open loop; autocannon: overallRate over ${l.connections} connections, which autocannon spends as a burst at the start of each second`,
+    head, '-'.repeat(head.length)];
+  for (const p of l.pairs) {
+    out.push(cols([[p.generator, -12], [String(p.rate), -8], [p.direct.latencyMs.p50.toFixed(3), 12], [p.direct.latencyMs.p99.toFixed(3), 9],
+      [p.dispatcher.latencyMs.p50.toFixed(3), 16], [p.dispatcher.latencyMs.p99.toFixed(3), 9], [p.addedMs.p50.toFixed(3), 11], [p.addedMs.p99.toFixed(3), 9],
+      [`${p.direct.requests}/${p.dispatcher.requests}`, 10], [String(p.direct.non2xx + p.dispatcher.non2xx + p.direct.errors + p.dispatcher.errors), 9],
+      [p.dispatcher.dispatcherCpuMsPerRequest?.toFixed(2) ?? '–', 18]]));
+  }
+  return out.join('\n');
+}
+
+function failoverTable(f: FailoverResult[]): string {
+  const head = cols([['case', -8], ['sent', 6], ['failed', 8], ['p50 ms', 8], ['p99', 7], ['max', 7], ['retries', 9], ['detect ms', 11], ['intervals', 11], ['by', 9], ['closed after restore', 22], ['taking requests', 17]]);
+  const out = ['Failover: two simulated backends, the dedicated one (taking the load) fails at 3 s and comes back at 7 s; non-streamed chat', head, '-'.repeat(head.length)];
+  for (const r of f) {
+    out.push(cols([[r.mode, -8], [String(r.sent), 6], [String(r.failed), 8], [String(r.latencyMs.p50), 8], [String(r.latencyMs.p99), 7], [String(r.latencyMs.max), 7],
+      [String(r.retries), 9], [String(r.detectMs ?? '–'), 11], [String(r.detectIntervals ?? '–'), 11], [r.detectedBy ?? '–', 9],
+      [`${r.closedAfterRestoreMs ?? '–'} ms`, 22], [`${r.recoverMs ?? '–'} ms`, 17]]));
+  }
+  out.push(`  (${f[0]?.ratePerS ?? 0} req/s for ${(f[0]?.durationMs ?? 0) / 1000} s each, probe interval ${f[0]?.probeIntervalMs ?? 0} ms; "dies" closes its port, "hangs" answers /health while completions never answer)`);
+  return out.join('\n');
+}
+
+function targets(d: DesResult, l: LatencyResult, f: FailoverResult[]): string[] {
+  const at12 = d.rows.filter((r) => r.load === 1.2);
+  const ours = at12.find((r) => r.policy === 'dispatcher');
+  const baselines = at12.filter((r) => ['round-robin', 'least-connections', 'power-of-two'].includes(r.policy));
+  const worstAdded = Math.max(...l.pairs.filter((p) => p.generator === 'paced').map((p) => p.addedMs.p99));
+  const worstBurst = Math.max(...l.pairs.filter((p) => p.generator === 'autocannon').map((p) => p.addedMs.p99));
+  const ok = (b: boolean) => (b ? 'met' : 'MISSED');
+  return [
+    `added latency p99 ≤ 1 ms: ${ok(worstAdded <= 1)} (worst added p99 ${worstAdded.toFixed(3)} ms at a paced rate; ${worstBurst.toFixed(3)} ms in autocannon's bursts)`,
+    `interactive p99 TTFT at 1.2× within 2 s: dispatcher ${s2(ours?.ttftMs.interactive.p99 ?? NaN)} s (${ok((ours?.ttftMs.interactive.p99 ?? Infinity) <= 2000)}); baselines ${baselines.map((b) => `${b.policy} ${s2(b.ttftMs.interactive.p99)} s`).join(', ')}`,
+    `zero failed non-streamed requests when one of two backends fails: ${f.map((r) => `${r.mode} ${r.failed} failed of ${r.sent}`).join(', ')} (${ok(f.every((r) => r.failed === 0))})`,
+    `detection within two probe intervals: ${f.map((r) => `${r.mode} ${r.detectIntervals ?? '–'}`).join(', ')} (${ok(f.every((r) => r.detectIntervals !== null && r.detectIntervals <= 2))})`,
+  ];
+}
+
+async function main(): Promise<void> {
+  const machine = machineInfo();
+  log('part 1: policies on the discrete-event simulation…\n');
+  const t1 = performance.now();
+  const des = comparePolicies({ loads, count: desRequests, floodSize: Math.round(desRequests / 5), seed: 42, log });
+  const desSeconds = (performance.now() - t1) / 1000;
+  log(`part 2: added latency, ${seconds} s per target at ${rates.join(' and ')} req/s…\n`);
+  const latency = await measureAddedLatency({ distDir: here, rates, seconds, connections: 10, log });
+  log('part 3: failover…\n');
+  const failover: FailoverResult[] = [];
+  for (const mode of ['dies', 'hangs'] as const) {
+    failover.push(await runFailover({ mode, ratePerS: 30, durationMs: failoverSeconds * 1000, failAtMs: 3000, restoreAtMs: 7000, probeIntervalMs: 500 }));
+  }
+  log(`\nKona dispatcher benchmark; ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}\n\n`);
+  log(`${desTable(des)}\n\n${latencyTable(latency)}\n\n${failoverTable(failover)}\n\nTargets:\n${targets(des, latency, failover).map((t) => `  ${t}`).join('\n')}\n`);
+  const out = path.join(root, 'bench/results/dispatcher.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({
+    machine: { ...machine, loadAverageAtEnd: loadavg().map(round) },
+    settings: { latencySecondsPerTarget: seconds, rates, desRequestsPerLoad: desRequests, desWallSeconds: round(desSeconds), failoverSeconds, loads },
+    policies: des, addedLatency: latency, failover, targets: targets(des, latency, failover),
+  }, null, 2)}\n`);
+  log(`\nwrote ${path.relative(process.cwd(), out)}\n`);
+}
+
+try {
+  await main();
+} catch (err) {
+  process.exitCode = 1;
+  process.stderr.write(`bench:dispatcher failed: ${(err as Error).stack ?? err}\n`);
+}
