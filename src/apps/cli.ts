@@ -52,6 +52,25 @@ async function runLocally(config: Config, logger: ReturnType<typeof createLogger
   }
 }
 
+/** A --port option's value: 0 (a free port) to 65535. */
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number from 0 to 65535');
+  return port;
+}
+
+/** On the first SIGTERM or SIGINT, runs `stop` and exits 0 (1 if stopping failed); later signals are ignored. */
+function stopOnSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stop().then(() => process.exit(0), () => process.exit(1));
+    });
+  }
+}
+
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
@@ -203,8 +222,7 @@ program
     const logger = createLogger(config.settings.KONA_LOG_LEVEL);
     const file = o.config ?? config.settings.KONA_DISPATCHER_CONFIG;
     if (!file) throw new CliError('kona dispatcher needs a configuration file: --config <file> or KONA_DISPATCHER_CONFIG (see deploy/dispatcher.example.json)');
-    const port = Number(o.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number from 0 to 65535');
+    const port = parsePort(o.port);
     const { startDispatcherServer } = await import('../inference/dispatcher/server.js');
     const { DispatcherConfigError } = await import('../inference/config/config.load.js');
     const server = await startDispatcherServer({ configFile: file, host: o.host, port, token: config.settings.KONA_DISPATCHER_TOKEN, logger }).catch((err: unknown) => {
@@ -217,15 +235,10 @@ program
       const result = server.reload();
       logger.info({ result: result.status }, 'dispatcher configuration reload on SIGHUP');
     });
-    let stopping = false;
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.on(signal, () => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'dispatcher shutting down');
-        void server.close(config.settings.KONA_SHUTDOWN_GRACE_SECONDS * 1000).then(() => process.exit(0), () => process.exit(1));
-      });
-    }
+    stopOnSignals(() => {
+      logger.info('dispatcher shutting down');
+      return server.close(config.settings.KONA_SHUTDOWN_GRACE_SECONDS * 1000);
+    });
   });
 
 program
@@ -239,8 +252,7 @@ program
     const logger = createLogger(config.settings.KONA_LOG_LEVEL);
     const file = o.policy ?? config.settings.KONA_TRIAGE_POLICY;
     if (!file) throw new CliError('kona triage needs a policy file: --policy <file> or KONA_TRIAGE_POLICY (see deploy/triage-policy.example.yaml)');
-    const port = Number(o.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('--port must be a port number from 0 to 65535');
+    const port = parsePort(o.port);
     const s = config.settings;
     const url = s.KONA_TRIAGE_DATABASE_URL;
     const dir = path.join(config.dataDir, 'triage');
@@ -259,14 +271,7 @@ program
       throw err;
     });
     process.stdout.write(`Kona triage is serving at ${service.url}\n`);
-    let stopping = false;
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.on(signal, () => {
-        if (stopping) return;
-        stopping = true;
-        void service.close().finally(() => lock.release()).then(() => process.exit(0), () => process.exit(1));
-      });
-    }
+    stopOnSignals(() => service.close().finally(() => lock.release()));
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
