@@ -17,7 +17,7 @@ import type { PriorityClass } from '../types.js';
 import { errorBody } from '../openai.js';
 import { DispatchError, type Dispatcher, type Lease } from './dispatcher.js';
 import type { DispatcherMetrics } from './metrics.js';
-import { hasToken, looksLikeJson, parseRetryAfter, readOrAbort } from './upstream.js';
+import { hasToken, looksLikeJson, nextOrAbort, parseRetryAfter, postJson, readText, type UpstreamResponse } from './upstream.js';
 
 /** One request as the server validated it. */
 export interface ForwardRequest {
@@ -126,13 +126,8 @@ function attemptSignal(client: AbortSignal, ms: number): { signal: AbortSignal; 
   };
 }
 
-function post(lease: Lease, req: ForwardRequest, signal: AbortSignal): Promise<Response> {
-  return fetch(`${lease.backend.baseUrl}${req.path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: req.stream ? 'text/event-stream' : 'application/json' },
-    body: req.body,
-    signal,
-  });
+function post(lease: Lease, req: ForwardRequest, signal: AbortSignal): Promise<UpstreamResponse> {
+  return postJson(`${lease.backend.baseUrl}${req.path}`, req.body, req.stream ? 'text/event-stream' : 'application/json', signal);
 }
 
 /**
@@ -141,11 +136,11 @@ function post(lease: Lease, req: ForwardRequest, signal: AbortSignal): Promise<R
  * loaded: the dispatcher already checked that the model is configured), so another backend may;
  * other 4xx → the request's own fault, passed through as the backend said it.
  */
-async function judgeStatus(req: ForwardRequest, lease: Lease, res: Response, sink: ResponseSink, ctx: ForwardContext): Promise<AttemptResult> {
-  const text = await res.text().catch(() => '');
+async function judgeStatus(req: ForwardRequest, lease: Lease, res: UpstreamResponse, sink: ResponseSink, ctx: ForwardContext, signal: AbortSignal): Promise<AttemptResult> {
+  const text = await readText(res.body, signal).catch(() => '');
   const name = lease.backend.name;
   if (res.status === 429) {
-    const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+    const retryAfterMs = parseRetryAfter(res.header('retry-after'));
     lease.release({ kind: 'busy', retryAfterMs });
     return { kind: 'retry', reason: `${name} is busy (HTTP 429)`, status: 429, retryAfterMs: retryAfterMs ?? 1000, sameBackend: false };
   }
@@ -155,7 +150,7 @@ async function judgeStatus(req: ForwardRequest, lease: Lease, res: Response, sin
   }
   if (res.status >= 500 || res.status === 408) {
     lease.release({ kind: 'failure', failure: 'error' });
-    return { kind: 'retry', reason: `${name} answered HTTP ${res.status}`, status: 502, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')), sameBackend: true };
+    return { kind: 'retry', reason: `${name} answered HTTP ${res.status}`, status: 502, retryAfterMs: parseRetryAfter(res.header('retry-after')), sameBackend: true };
   }
   lease.release({ kind: 'success' }); // it answered sanely; the request was at fault
   ctx.metrics?.finished(req.priority, 'client_error');
@@ -170,9 +165,9 @@ async function unaryAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Lea
   let answering = false;
   try {
     const res = await post(lease, req, deadline.signal);
-    if (res.status !== 200) return await judgeStatus(req, lease, res, sink, ctx);
+    if (res.status !== 200) return await judgeStatus(req, lease, res, sink, ctx, deadline.signal);
     answering = true;
-    const body = await res.text();
+    const body = await readText(res.body, deadline.signal);
     if (!looksLikeJson(body)) {
       lease.release({ kind: 'failure', failure: 'error' });
       return { kind: 'retry', reason: `${name} sent an incomplete answer`, status: 502, sameBackend: true };
@@ -213,12 +208,11 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
   const decoder = new TextDecoder();
   try {
     const res = await post(lease, req, deadline.signal);
-    if (res.status !== 200) return await judgeStatus(req, lease, res, sink, ctx);
-    if (!res.body) throw new Error('no body');
+    if (res.status !== 200) return await judgeStatus(req, lease, res, sink, ctx, deadline.signal);
     answering = true;
-    const reader = res.body.getReader();
+    const reader = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     for (;;) {
-      const { done, value } = await readOrAbort(reader, deadline.signal);
+      const { done, value } = await nextOrAbort(reader, deadline.signal);
       if (done) break;
       if (value.byteLength === 0) continue;
       const text = decoder.decode(value, { stream: true });

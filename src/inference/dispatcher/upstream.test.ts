@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hasToken, parseRetryAfter, readOrAbort } from './upstream.js';
+import { hasToken, nextOrAbort, parseRetryAfter, postJson, readText } from './upstream.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -45,35 +45,64 @@ describe('parseRetryAfter', () => {
   });
 });
 
-describe('readOrAbort', () => {
+describe('postJson, readText and nextOrAbort', () => {
+  async function listen(handler: Parameters<typeof createServer>[1]): Promise<string> {
+    server = createServer(handler);
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+    const address = server.address();
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+  }
+
+  it('posts JSON with its length and reads the answer, headers included', async () => {
+    let seen = '';
+    const url = await listen((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen = `${req.headers['content-type']} ${req.headers['content-length']} ${req.headers.accept} ${body}`;
+        res.writeHead(429, { 'retry-after': '3' }).end('{"error":{}}');
+      });
+    });
+    const res = await postJson(url, '{"a":"é"}', 'application/json', new AbortController().signal);
+    expect([res.status, res.header('Retry-After'), res.header('x-none')]).toEqual([429, '3', null]);
+    expect(await readText(res.body, new AbortController().signal)).toBe('{"error":{}}');
+    expect(seen).toBe('application/json 10 application/json {"a":"é"}');
+  });
+
+  it('fails a whole-body read when the connection breaks before the end', async () => {
+    const url = await listen((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('{"partial":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    const res = await postJson(url, '{}', 'application/json', new AbortController().signal);
+    await expect(readText(res.body, new AbortController().signal)).rejects.toThrow();
+  });
+
   it('fails once aborted even when the whole body had already arrived unread', async () => {
-    server = createServer((_req, res) => {
+    const url = await listen((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       let n = 0;
       const timer = setInterval(() => (++n < 5 ? res.write(`data: ${n}\n\n`) : (clearInterval(timer), res.end('data: [DONE]\n\n'))), 5);
     });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const address = server.address();
     const abort = new AbortController();
-    const res = await fetch(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`, { signal: abort.signal });
-    const reader = res.body!.getReader();
-    expect((await readOrAbort(reader, abort.signal)).done).toBe(false);
+    const res = await postJson(url, '{}', 'text/event-stream', abort.signal);
+    const it = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    expect((await nextOrAbort(it, abort.signal)).done).toBe(false);
     await new Promise((r) => setTimeout(r, 100)); // the rest arrives while nobody reads
     abort.abort();
-    await expect(readOrAbort(reader, abort.signal)).rejects.toThrow('aborted');
+    await expect(nextOrAbort(it, abort.signal)).rejects.toThrow('aborted');
   });
 
   it('rejects a read in progress when the signal aborts', async () => {
-    server = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.write(': open\n\n'); });
-    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
-    const address = server.address();
+    const url = await listen((_req, res) => { res.writeHead(200, { 'content-type': 'text/event-stream' }); res.write(': open\n\n'); });
     const abort = new AbortController();
-    const res = await fetch(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`, { signal: abort.signal });
-    const reader = res.body!.getReader();
-    await readOrAbort(reader, abort.signal);
-    const pending = readOrAbort(reader, abort.signal);
+    const res = await postJson(url, '{}', 'text/event-stream', abort.signal);
+    const it = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    await nextOrAbort(it, abort.signal);
+    const pending = nextOrAbort(it, abort.signal);
     setTimeout(() => abort.abort(), 50);
-    await expect(pending).rejects.toThrow();
-    server.closeAllConnections();
+    await expect(pending).rejects.toThrow('aborted');
+    server!.closeAllConnections();
   });
 });
