@@ -340,6 +340,11 @@ export class Dispatcher {
     return this.monitor;
   }
 
+  /** The load-signal poller (tests poll by hand). */
+  get signals(): SignalPoller {
+    return this.poller;
+  }
+
   private maxQueued(): Record<PriorityClass, number> {
     const c = this.config.classes;
     return { interactive: c.interactive.maxQueued, drafting: c.drafting.maxQueued, batch: c.batch.maxQueued };

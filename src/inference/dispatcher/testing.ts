@@ -113,5 +113,5 @@ export function finishedCounts(sims: RunningSimBackend[]): number[] {
  * The poller is private to the Dispatcher; reaching it here keeps signal timing under the test's control.
  */
 export async function pollSignalsNow(d: RunningDispatcher): Promise<void> {
-  await (d.dispatcher as unknown as { poller: { pollAll(): Promise<void> } }).poller.pollAll();
+  await d.dispatcher.signals.pollAll();
 }
