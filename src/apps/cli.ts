@@ -262,9 +262,13 @@ program
     const basic = s.KONA_TRIAGE_BASIC_AUTH ? { username: s.KONA_TRIAGE_BASIC_AUTH.slice(0, s.KONA_TRIAGE_BASIC_AUTH.indexOf(':')), password: s.KONA_TRIAGE_BASIC_AUTH.slice(s.KONA_TRIAGE_BASIC_AUTH.indexOf(':') + 1) } : undefined;
     const { startTriageService } = await import('../triage/service.js');
     const { PolicyError } = await import('../triage/policy/policy.load.js');
+    const { DispatcherClient } = await import('../inference/client.js');
     const service = await startTriageService({
       policyFile: file, database: url ? { kind: 'postgres', url } : { kind: 'embedded', dir: path.join(dir, 'db') }, logger, host: o.host, port,
       auth: { ...(s.KONA_TRIAGE_TOKEN ? { bearer: s.KONA_TRIAGE_TOKEN } : {}), ...(basic ? { basic } : {}) },
+      smtpUrl: s.KONA_SMTP_URL,
+      // The advisor asks Kona's on-site dispatcher; only a separate one (a URL) is reachable from here.
+      inference: s.KONA_DISPATCHER_URL ? new DispatcherClient({ baseUrl: s.KONA_DISPATCHER_URL, token: s.KONA_DISPATCHER_TOKEN, tenant: 'triage' }) : undefined,
     }).catch((err: unknown) => {
       lock.release();
       if (err instanceof PolicyError) throw new CliError(err.message);

@@ -8,6 +8,7 @@
  * decides which are duplicates. Annotations, bodies and credentials are never logged.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { authorized, authRequired, challenges, type TriageAuth } from './ingest/auth.js';
@@ -36,6 +37,12 @@ export interface TriageServerOptions {
   bodyLimit?: number;
   /** Process metrics in /metrics (default true). */
   defaultMetrics?: boolean;
+  /** Mounts more routes (actions API, escalation ack links) on the app before it listens. */
+  register?: (app: FastifyInstance) => void;
+  /** Path prefixes reachable without credentials: ack links carry their own single-use token. */
+  openPrefixes?: string[];
+  /** More sections for the page (actions, escalations, diagnoses), rendered after the decisions. */
+  pageSections?: () => Promise<ComponentChildren>;
 }
 
 /** A built service. */
@@ -91,7 +98,8 @@ export function buildTriageServer(opts: TriageServerOptions): TriageServer {
   app.setErrorHandler(errorHandler(ctx));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route for ${req.method} ${req.url.split('?')[0]}`, problems: [] }));
   app.addHook('onRequest', async (req, reply) => {
-    if (open.has(req.url.split('?')[0]!)) return;
+    const path = req.url.split('?')[0]!;
+    if (open.has(path) || opts.openPrefixes?.some((p) => path.startsWith(p))) return;
     if (authorized(opts.auth, req.headers.authorization)) return;
     return reply.code(401).header('www-authenticate', challenges(opts.auth)).send({ error: 'missing or wrong credentials', problems: [] });
   });
@@ -100,7 +108,8 @@ export function buildTriageServer(opts: TriageServerOptions): TriageServer {
   });
 
   app.post('/alertmanager', ingestHandler(ctx));
-  registerReadRoutes(app, ctx, opts.mode ?? (() => 'observe'));
+  registerReadRoutes(app, ctx, opts.mode ?? (() => 'observe'), opts.pageSections);
+  opts.register?.(app);
   app.get('/health', async (_req, reply) => {
     try {
       await ctx.store.ping();
@@ -182,7 +191,7 @@ function ingestHandler(ctx: Context) {
 }
 
 /** The JSON API and the page. */
-function registerReadRoutes(app: FastifyInstance, ctx: Context, mode: () => TriageMode): void {
+function registerReadRoutes(app: FastifyInstance, ctx: Context, mode: () => TriageMode, sections?: () => Promise<ComponentChildren>): void {
   const { store } = ctx;
   const query = <S extends z.ZodType>(schema: S, req: FastifyRequest, reply: FastifyReply): z.infer<S> | undefined => {
     const parsed = schema.safeParse(req.query);
@@ -218,12 +227,13 @@ function registerReadRoutes(app: FastifyInstance, ctx: Context, mode: () => Tria
   });
 
   app.get('/', async (_req, reply) => {
-    const [decisions, firing, invalid] = await Promise.all([
+    const [decisions, firing, invalid, more] = await Promise.all([
       store.listDecisions({ limit: 50 }),
       store.listAlerts({ status: 'firing', limit: 200 }),
       store.listDeliveries({ valid: false, limit: 20 }),
+      sections?.(),
     ]);
-    const html = renderTriagePage({ mode: mode(), deciding: ctx.engine !== undefined, now: ctx.now(), decisions, firing, invalid });
+    const html = renderTriagePage({ mode: mode(), deciding: ctx.engine !== undefined, now: ctx.now(), decisions, firing, invalid, sections: more });
     return reply
       .type('text/html; charset=utf-8')
       .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")

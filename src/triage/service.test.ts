@@ -6,6 +6,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { corpusFile } from './engine/testing.js';
 import { PolicyError } from './policy/policy.load.js';
+import { startReceiver } from './escalate/testing.js';
 import { startTriageService, type TriageService } from './service.js';
 
 const examplePolicy = fileURLToPath(new URL('../../deploy/triage-policy.example.yaml', import.meta.url));
@@ -62,6 +63,43 @@ describe('kona triage, put together', () => {
       expect(err).toBeInstanceOf(PolicyError);
       expect((err as Error).message).toMatch(/policy\.yaml:3:\d+: rules\[0\]\.match/);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('escalates notify decisions through the policy\'s channels, and the ack link works without credentials', async () => {
+    const hook = await startReceiver();
+    const dir = mkdtempSync(path.join(tmpdir(), 'kona-triage-wired-'));
+    try {
+      const policyFile = path.join(dir, 'policy.yaml');
+      writeFileSync(policyFile, [
+        'rules:',
+        '  - name: node-not-ready',
+        '    match: { alertname: KubeNodeNotReady }',
+        '    class: serious',
+        'escalation:',
+        '  ackBaseUrl: http://triage.invalid/',
+        `  channels: { webhook: { url: "${hook.url}" } }`,
+        '  tiers: [{ name: page, severities: [page, critical, warning], channels: [webhook], repeatMinutes: 15 }]',
+      ].join('\n'));
+      service = await startTriageService({
+        policyFile, database: { kind: 'embedded', dir: null }, auth: { bearer: token }, logger: pino({ level: 'silent' }), defaultMetrics: false,
+      });
+      expect((await post('20-node-not-ready-firing.json')).status).toBe(200);
+      await expect.poll(() => hook.received.length, { timeout: 10_000 }).toBe(1);
+      const message = JSON.parse(hook.received[0]!.body) as { kind: string; ackUrl: string; alert: { alertname: string } };
+      expect(message).toMatchObject({ kind: 'opened', alert: { alertname: 'KubeNodeNotReady' } });
+      const ackPath = new URL(message.ackUrl).pathname;
+      // The link's page opens without credentials (the token is the credential); the API does not.
+      expect((await fetch(`${service.url}${ackPath}`)).status).toBe(200);
+      expect((await fetch(`${service.url}/api/escalations`)).status).toBe(401);
+      expect((await fetch(`${service.url}${ackPath}`, { method: 'POST' })).status).toBe(200);
+      const page = await (await fetch(`${service.url}/`, { headers: { authorization: `Bearer ${token}` } })).text();
+      expect(page).toContain('<h2>Escalations</h2>');
+      expect(page).toContain('<h2>Actions</h2>');
+      expect(page).toMatch(/acknowledged/);
+    } finally {
+      await hook.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -3,6 +3,7 @@
  * deliveries. Self-contained (no hub layout, which needs a tenant) and rendered by Preact, which
  * escapes every text and attribute; nothing from an alert becomes a link or markup.
  */
+import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { DeliverySummary } from './store/store.js';
 import type { Decision, StoredAlert, TriageMode } from './types.js';
@@ -16,6 +17,8 @@ export interface TriagePageData {
   decisions: Decision[];
   firing: StoredAlert[];
   invalid: DeliverySummary[];
+  /** Sections of the modules wired in (actions, escalations, diagnoses). */
+  sections?: ComponentChildren;
 }
 
 // Inline, so the page needs nothing else; the CSP allows inline styles and nothing more.
@@ -119,6 +122,7 @@ function TriagePage({ data }: { data: TriagePageData }) {
         <p>As of {time(data.now)}. JSON: <a href="/api/decisions">decisions</a>, <a href="/api/alerts">alerts</a>, <a href="/api/deliveries">deliveries</a>.</p>
         <h2>Recent decisions</h2>
         <Decisions decisions={data.decisions} />
+        {data.sections}
         <h2>Firing alerts</h2>
         <Firing alerts={data.firing} />
         <h2>Invalid deliveries</h2>

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parsePolicy } from '../policy/policy.load.js';
 import type { Decision, Delivery, IncomingAlert } from '../types.js';
-import { TriageEngine, truncatedAlertname } from './engine.js';
+import { TriageEngine, truncatedAlertname, type TriageEngineOptions } from './engine.js';
 import { HeartbeatWatch } from './heartbeat.js';
 import { MemoryState } from './memory-state.js';
 import { labelFingerprint, VirtualClock } from './testing.js';
@@ -53,12 +53,12 @@ const crash = (pod: string, ns = 'kona', status: 'firing' | 'resolved' = 'firing
   alertOf({ ...ksm, alertname: 'KubePodCrashLooping', namespace: ns, pod, container: 'web', severity, reason: 'CrashLoopBackOff' }, status);
 
 /** A tiny world: engine over MemoryState on a virtual clock; `send` delivers at a minute offset. */
-function world(extra = '') {
+function world(extra = '', review?: TriageEngineOptions['review']) {
   const clock = new VirtualClock(T0);
   const state = new MemoryState();
   const heartbeat = new HeartbeatWatch({ alertname: 'Watchdog', windowMinutes: 10, clock });
   let n = 0;
-  const engine = new TriageEngine({ policy: parsePolicy(policyText(extra)), state, clock, heartbeat, newId: () => `dec-${++n}` });
+  const engine = new TriageEngine({ policy: parsePolicy(policyText(extra)), state, clock, heartbeat, newId: () => `dec-${++n}`, review });
   let deliveries = 0;
   const send = async (minute: number, alerts: IncomingAlert[], opts: { truncated?: number; body?: string } = {}): Promise<Decision[]> => {
     clock.set(T0 + minute * min);
@@ -90,7 +90,18 @@ describe('TriageEngine routing', () => {
     expect(observed?.reasons.at(-1)).toBe('Observe mode: delete-pod on kona/web-7d9f8b6c5-x2kqp is recorded, not executed.');
     const [acting] = await world('mode: act').send(0, [crash('web-7d9f8b6c5-x2kqp')]);
     expect(acting).toMatchObject({ route: 'act', mode: 'act', action: { execute: false } });
-    expect(acting?.reasons.at(-1)).toMatch(/^Act mode, but no executor exists yet: delete-pod on kona\/web-7d9f8b6c5-x2kqp is recorded, not executed\.$/);
+    expect(acting?.reasons.at(-1)).toMatch(/^Act mode, but the policy has no actions section \(no executor\): delete-pod on kona\/web-7d9f8b6c5-x2kqp is recorded, not executed\.$/);
+  });
+
+  it('lets a second opinion make an act decision more cautious, never quieter or different', async () => {
+    const toNotify = world('', async (d) => ({ ...d, route: 'notify', reasons: [...d.reasons, 'The advisor disagreed.'] }));
+    expect((await toNotify.send(0, [crash('web-7d9f8b6c5-x2kqp')]))[0]).toMatchObject({ route: 'notify', reasons: expect.arrayContaining(['The advisor disagreed.']) });
+    const toRecord = world('', async (d) => ({ ...d, route: 'record' }));
+    expect((await toRecord.send(0, [crash('web-7d9f8b6c5-x2kqp')]))[0]).toMatchObject({ route: 'act' });
+    const failing = world('', async () => { throw new Error('model down'); });
+    const [failed] = await failing.send(0, [crash('web-7d9f8b6c5-x2kqp')]);
+    expect(failed).toMatchObject({ route: 'notify', action: { execute: false } });
+    expect(failed?.reasons.at(-1)).toBe('The second opinion on this action failed; a human decides.');
   });
 
   it('never acts at or above the severity threshold, nor on a severity outside the order', async () => {
@@ -121,10 +132,16 @@ describe('TriageEngine routing', () => {
     expect(d?.reasons.at(-1)).toMatch(/needs the labels namespace, pod \(missing pod\)/);
   });
 
+  it('routes to diagnose when the diagnosis tier covers the alert', async () => {
+    const w = world('diagnosis:\n  enabled: true\n  endpoint: { url: "https://models.example.net/v1", model: big }\n  alertnames: [TargetDown]\n');
+    const [d] = await w.send(0, [alertOf({ alertname: 'TargetDown', namespace: 'kona', job: 'kona-web', severity: 'warning' })]);
+    expect(d).toMatchObject({ class: 'serious', route: 'diagnose', rule: 'target-down' });
+  });
+
   it('falls back from diagnose to notify for a serious rule', async () => {
     const [d] = await world().send(0, [alertOf({ alertname: 'TargetDown', namespace: 'kona', job: 'kona-web', severity: 'warning' })]);
     expect(d).toMatchObject({ class: 'serious', route: 'notify', rule: 'target-down' });
-    expect(d?.reasons).toEqual(['Matched rule target-down (serious).', 'The diagnosis tier is not available yet; notify instead.']);
+    expect(d?.reasons).toEqual(['Matched rule target-down (serious).', 'The diagnosis tier is off or does not cover this alert; notify instead.']);
   });
 });
 

@@ -15,6 +15,12 @@ export interface TriageEngineOptions {
   state: TriageState;
   clock: { now(): number };
   newId?: () => string;
+  /**
+   * A second opinion on `act` decisions before they are saved (the model advisor). It may only make
+   * a decision more cautious: anything it returns other than the same act decision or a notify is
+   * ignored.
+   */
+  review?: (decision: Decision, alert: IncomingAlert) => Promise<Decision>;
   /** Told about every Watchdog that arrives; the server ticks it on a timer. */
   heartbeat?: HeartbeatWatch;
 }
@@ -38,9 +44,10 @@ export class TriageEngine {
     const decisions: Decision[] = [];
     for (const alert of delivery.alerts) {
       if (this.isHeartbeat(alert) && alert.status === 'firing') this.opts.heartbeat?.seen(delivery.receivedAt);
-      const decision = resend
+      let decision = resend
         ? this.decision(delivery, alert, this.classifyAlert(alert), now, await this.resendRouting(alert, delivery, resend))
         : await this.decide(delivery, alert, now);
+      if (decision.route === 'act' && this.opts.review) decision = await this.reviewed(decision, alert);
       await this.opts.state.saveDecision(decision);
       decisions.push(decision);
     }
@@ -50,6 +57,21 @@ export class TriageEngine {
       decisions.push(decision);
     }
     return decisions;
+  }
+
+  /** The reviewer's verdict, kept only when it is at least as cautious; a failing reviewer means notify. */
+  private async reviewed(decision: Decision, alert: IncomingAlert): Promise<Decision> {
+    try {
+      const out = await this.opts.review!(decision, alert);
+      const sameIdentity = out.id === decision.id && out.fingerprint === decision.fingerprint && out.class === decision.class;
+      if (sameIdentity && (out.route === 'notify' || (out.route === 'act' && out.action?.name === decision.action?.name))) return out;
+      return decision;
+    } catch {
+      return {
+        ...decision, route: 'notify', action: decision.action ? { ...decision.action, execute: false } : null,
+        reasons: [...decision.reasons, 'The second opinion on this action failed; a human decides.'],
+      };
+    }
   }
 
   /** An earlier delivery with the same bytes inside the resend window (never the delivery itself). */

@@ -1,3 +1,4 @@
+import { diagnosisApplies } from '../diagnose/diagnosis.schema.js';
 import { actionCatalogue, severityRank, type Policy } from '../policy/policy.schema.js';
 import type { PlannedAction, Route } from '../types.js';
 import type { Classification } from './classify.js';
@@ -25,7 +26,8 @@ export function flappingReason(transitions: number, windowMinutes: number): stri
 
 /**
  * Routes a firing alert that is neither a duplicate nor flapping (pure): unknown → notify; serious →
- * notify (diagnose falls back to notify); routine → the rule's route override, else notify at or
+ * notify, or diagnose when the rule asks for it and the diagnosis tier covers the alert (a diagnosis
+ * never replaces the human: the escalator notifies for diagnose too); routine → the rule's route override, else notify at or
  * above the severity threshold, else act (enabled action) or record.
  */
 export function routeFiring(policy: Policy, c: Classification, labels: Record<string, string>): Routing {
@@ -33,7 +35,12 @@ export function routeFiring(policy: Policy, c: Classification, labels: Record<st
   const notify = (...why: string[]): Routing => ({ route: 'notify', reasons: [...reasons, ...why], action: null });
   if (c.rule === null) return notify();
   const rule = c.rule;
-  if (rule.route === 'diagnose') return notify('The diagnosis tier is not available yet; notify instead.');
+  if (rule.route === 'diagnose') {
+    if (diagnosisApplies(policy.diagnosis, labels.alertname ?? '')) {
+      return { route: 'diagnose', reasons: [...reasons, 'Sent to the diagnosis tier (scrubbed infrastructure data only); a human is notified too.'], action: null };
+    }
+    return notify('The diagnosis tier is off or does not cover this alert; notify instead.');
+  }
   if (c.class === 'serious' || rule.route === 'notify') return notify();
   if (rule.route === 'record') return { route: 'record', reasons: [...reasons, 'The rule records it; nobody is paged.'], action: null };
   const over = overThreshold(policy, labels.severity ?? '');
@@ -60,11 +67,15 @@ function planAction(policy: Policy, name: keyof typeof actionCatalogue, labels: 
   }
   const target = Object.fromEntries(needed.map((l) => [l, labels[l] ?? '']));
   const where = needed.map((l) => quoteLabel(target[l] ?? '')).join('/');
-  // No executors exist in this version: even act mode records the action without running it.
+  // Act mode executes only through the actions section's executor (the action runner applies the
+  // limits and preconditions); without that section even act mode only records.
+  const execute = policy.mode === 'act' && policy.actions !== undefined;
   const why = policy.mode === 'observe'
     ? `Observe mode: ${name} on ${where} is recorded, not executed.`
-    : `Act mode, but no executor exists yet: ${name} on ${where} is recorded, not executed.`;
-  return { route: 'act', reasons: [...reasons, why], action: { name, target, execute: false } };
+    : execute
+      ? `Act mode: ${name} on ${where} goes to the ${policy.actions?.executor ?? ''} executor, subject to its limits and preconditions.`
+      : `Act mode, but the policy has no actions section (no executor): ${name} on ${where} is recorded, not executed.`;
+  return { route: 'act', reasons: [...reasons, why], action: { name, target, execute } };
 }
 
 /** A label value fit for a reason: control characters removed and cut at 80 characters (labels are sender-controlled). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionsPolicySchema } from '../actions/actions.schema.js';
+import { actionsPolicySchema, ruleVerifySchema } from '../actions/actions.schema.js';
 import { advisorPolicySchema, diagnosisPolicySchema } from '../diagnose/diagnosis.schema.js';
 import { escalationPolicySchema } from '../escalate/escalation.schema.js';
 
@@ -13,8 +13,9 @@ export const severityOrder = ['none', 'info', 'warning', 'critical', 'page'] as 
 export type Severity = (typeof severityOrder)[number];
 
 /**
- * The only actions triage may ever take, with the alert labels each needs to name its target.
- * Executors come in a later session; a policy naming anything else is refused.
+ * The only actions triage may ever take, with the alert labels each needs to name its target; what
+ * each does, its preconditions and its verification are in actions/catalogue.ts. A policy naming
+ * anything else is refused.
  */
 export const actionCatalogue = {
   'restart-deployment': { targetLabels: ['namespace', 'deployment'] },
@@ -52,6 +53,8 @@ const matchSchema = z.strictObject({
 const actionSchema = z.strictObject({
   name: z.enum(actionNames, { error: `must be one of the catalogue's actions: ${actionNames.join(', ')}` }),
   enabled: z.boolean(),
+  /** When and how the fix is checked (see actions/catalogue.ts for the default check). */
+  verify: ruleVerifySchema.optional(),
 });
 
 const ruleSchema = z
@@ -94,7 +97,20 @@ export const policySchema = z
     escalation: escalationPolicySchema,
     diagnosis: diagnosisPolicySchema,
     advisor: advisorPolicySchema,
+  })
+  .superRefine(actionsFitRules);
+
+/** Cross-section checks: a rule's verification query needs Prometheus; the local executor cannot scale. */
+function actionsFitRules(policy: { rules: z.output<typeof ruleSchema>[]; actions?: z.output<typeof actionsPolicySchema> }, ctx: z.core.$RefinementCtx<unknown>): void {
+  policy.rules.forEach((rule, i) => {
+    if (rule.action?.verify?.query !== undefined && policy.actions?.prometheusUrl === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['rules', i, 'action', 'verify', 'query'], message: 'needs actions.prometheusUrl to be read' });
+    }
+    if (rule.action?.enabled === true && rule.action.name === 'scale-to-declared' && policy.actions?.executor === 'local') {
+      ctx.addIssue({ code: 'custom', path: ['rules', i, 'action', 'name'], message: 'the local executor cannot scale; use the kubernetes executor or disable the action' });
+    }
   });
+}
 
 /** Adds an issue for each rule that repeats an earlier rule's name (runs even when other rules are invalid). */
 function uniqueNames(rules: unknown[], ctx: z.core.$RefinementCtx<unknown[]>): void {

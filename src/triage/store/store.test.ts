@@ -120,6 +120,10 @@ describe.each(engines)('triage store on %s', (engine) => {
     expect(page2.map((d) => d.id)).toEqual(['d2', 'd1']);
     expect(page2[0]).toMatchObject({ rule: null, action: { name: 'delete-pod', target: { pod: 'p' }, execute: false } });
     await expect(store.state.saveDecision(decision('d1', 'f1', 1))).rejects.toThrow();
+    // One fingerprint's history, newest first (an escalation's context).
+    expect((await store.decisionsFor('f1')).map((d) => d.id)).toEqual(['d3', 'd2', 'd1']);
+    expect((await store.decisionsFor('f1', 1)).map((d) => d.id)).toEqual(['d3']);
+    expect(await store.decisionsFor('none')).toEqual([]);
   });
 
   it('pages deliveries newest first and bounds the limit', async () => {

@@ -145,6 +145,13 @@ export class TriageStore {
     return (await q.execute()).map((r) => ({ ...decisionFromRow(r), seq: String(r.seq) }));
   }
 
+  /** The newest decisions about one fingerprint (an escalation's recent history), newest first. */
+  async decisionsFor(fingerprint: string, limit = 10): Promise<Decision[]> {
+    const rows = await this.db.kysely.selectFrom('decisions').selectAll().where('fingerprint', '=', fingerprint)
+      .orderBy('at', 'desc').orderBy('seq', 'desc').limit(bounded(limit)).execute();
+    return rows.map(decisionFromRow);
+  }
+
   /** Throws when the database does not answer (health checks). */
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db.kysely);

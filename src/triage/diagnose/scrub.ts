@@ -1,0 +1,246 @@
+/**
+ * The scrubber: what leaves Kona for a model endpoint passes through it first. It removes personal
+ * data (emails, phone numbers, the names of people and dogs the caller knows, public client IPs)
+ * and credentials (private keys, URL passwords, Authorization headers, bearer tokens, JWTs, cloud
+ * and chat API keys, values of password/token/secret/key fields) and keeps what a diagnosis needs:
+ * pod and node names, namespaces, error codes, timestamps, ports, cluster-internal IPs.
+ *
+ * It errs on the side of removing: a value after `key=` is replaced even when it was harmless, and
+ * a long mixed-case base64 run with high entropy is taken for a secret wherever it stands. Hex
+ * secrets without a telling field name (token=, key=, …) or a known format are not recognised.
+ * Names are whole-word matches of what the caller supplies: a dog called "Kona" also blanks the
+ * namespace `kona` (privacy wins over meaning). Pure functions, no I/O; every pattern is linear
+ * in the input (bounded repeats), so megabytes of logs are safe to scrub.
+ *
+ * IP addresses: public addresses (client IPs in access logs) are personal data and become `[ip]`;
+ * private, loopback and link-local ones (pod, service and node addresses) are infrastructure and
+ * stay, unless `keepPrivateIps: false`.
+ */
+
+/** What a placeholder stands for. */
+export type ScrubKind = 'private-key' | 'url-credentials' | 'secret' | 'email' | 'phone' | 'ip' | 'name';
+
+/** Scrubber settings. */
+export interface ScrubOptions {
+  /** Names of people and dogs (and anything else) from Kona's data; replaced as whole words, any case. */
+  knownNames?: readonly string[];
+  /** Keep private, loopback and link-local IP addresses (default true). */
+  keepPrivateIps?: boolean;
+}
+
+/** Scrubbed text and how many of each kind were replaced. */
+export interface ScrubResult {
+  text: string;
+  removed: Partial<Record<ScrubKind, number>>;
+}
+
+type Replacer = (match: string, ...groups: string[]) => string;
+interface Pattern {
+  kind: ScrubKind;
+  re: RegExp;
+  replace: string | Replacer;
+}
+
+const keyEnd = /-----END [A-Z0-9 ]*PRIVATE KEY-----/g;
+const isBase64Char = (c: string | undefined): boolean => c !== undefined && /[A-Za-z0-9+/=]/.test(c);
+
+/**
+ * Removes the tail of a private key whose start was cut off (a log window that begins mid-key):
+ * a lone END line and the base64 lines right before it. Walks backwards by hand, which stays
+ * linear where a regex over many base64 lines would not.
+ */
+function removeKeyTails(text: string, count: (kind: ScrubKind) => void): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(keyEnd)) {
+    let start = m.index;
+    while (start > last && isBase64Char(text[start - 1])) start--;
+    for (;;) {
+      const sep = text[start - 1] === '\n' ? (text[start - 2] === '\r' ? 2 : 1) : text.slice(start - 2, start) === '\\n' ? 2 : 0;
+      let lineStart = start - sep;
+      while (lineStart > last && isBase64Char(text[lineStart - 1])) lineStart--;
+      if (sep === 0 || start - sep - lineStart < 16) break;
+      start = lineStart;
+    }
+    out += `${text.slice(last, start)}[private-key]`;
+    last = m.index + m[0].length;
+    count('private-key');
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+// Characters a bearer token, JWT or URL-safe base64 secret is made of.
+const tokenChars = String.raw`[A-Za-z0-9\-._~+/]`;
+
+// Field names whose value is a credential: password, passwd, pwd, secret, token, api_key, key,
+// credential(s), cookie, session id, signature, auth (also as a suffix: PGPASSWORD, X-Api-Key).
+const secretField = String.raw`[A-Za-z0-9_.\-]{0,64}(?:passw(?:or)?d|pass|pwd|secret|token|key|credentials?|cookie|session[_-]?id|signature|auth)`;
+
+// Order matters: whole blocks and URL credentials before emails (user:pass@host looks like an
+// email), the Authorization header before generic fields, secrets before phone numbers (digits
+// inside a token are not a phone number).
+const patterns: Pattern[] = [
+  {
+    kind: 'private-key',
+    // An unterminated block (a cut log) takes everything after it.
+    re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY-----|[\s\S]*$)/g,
+    replace: '[private-key]',
+  },
+  { kind: 'url-credentials', re: /\b([a-z][a-z0-9+.-]{0,30}:\/\/)[^\s/?#@"'<>]{1,256}@/gi, replace: '$1[redacted]@' },
+  {
+    kind: 'secret',
+    re: new RegExp(String.raw`(\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token|digest|negotiate)\s+)?[^\s"',;]+`, 'gi'),
+    replace: '$1[secret]',
+  },
+  { kind: 'secret', re: new RegExp(String.raw`\b(Bearer|Basic)\s+${tokenChars}{8,}=*`, 'g'), replace: '$1 [secret]' },
+  { kind: 'secret', re: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, replace: '[secret]' },
+  { kind: 'secret', re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g, replace: '[secret]' },
+  { kind: 'secret', re: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g, replace: '[secret]' },
+  { kind: 'secret', re: /\bxox[abposr]-[A-Za-z0-9-]{8,}/g, replace: '[secret]' },
+  { kind: 'secret', re: /\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\b|\bsk-[A-Za-z0-9_-]{20,}|\bAIza[0-9A-Za-z_-]{35}\b|\bglpat-[A-Za-z0-9_-]{20,}/g, replace: '[secret]' },
+  {
+    // password=…, "token":"…", PGPASSWORD: …, ?api_key=…& — JSON keys, query strings, env lines.
+    kind: 'secret',
+    // A quoted value runs to its closing quote (passwords hold & and ;); a bare one to a separator.
+    re: new RegExp(String.raw`(["']?${secretField}["']?\s*[:=]\s*)(?:"(?!\[)[^"]*"|'(?!\[)[^']*'|(?![\["'])[^"'\s&,;}]+)`, 'gi'),
+    replace: (m, lead: string) => {
+      const quote = m.charAt(lead.length);
+      return quote === '"' || quote === "'" ? `${lead}${quote}[secret]${quote}` : `${lead}[secret]`;
+    },
+  },
+  // Long mixed-case base64 with high entropy (keys, session secrets) wherever it stands; paths,
+  // hex digests and ids stay (their entropy is lower, or they lack a case).
+  { kind: 'secret', re: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{32,}={0,2}(?![A-Za-z0-9+/=_-])/g, replace: randomOr },
+  // An email, also URL-encoded (%40) in a query string. Bounded parts keep long runs linear.
+  { kind: 'email', re: /[A-Za-z0-9._%+-]{1,64}(?:@|%40)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/gi, replace: '[email]' },
+  // International: + and 8–15 digits with spaces, dots, dashes or brackets between groups.
+  { kind: 'phone', re: /(?<![\w+])(?:\+|%2B)\d[\d\s().-]{6,20}\d(?!\w)/gi, replace: phoneOr },
+  // US: (555) 123-4567, 555-123-4567, 555.123.4567.
+  { kind: 'phone', re: /(?<![\w.-])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w.-])/g, replace: '[phone]' },
+  // Trunk-prefix local numbers: 07700 900123, 020 7946 0958, 030-1234567, 06 12 34 56 78.
+  { kind: 'phone', re: /(?<![\w.:-])0\d{2,4}[\s-]\d{3,8}(?:[\s-]\d{3,4})?(?![\w.:-])|(?<![\w.:-])0\d(?:[ .]\d{2}){4}(?![\w.:-])|(?<![\w.:-])0[1-9]\d{8,9}(?![\w.:-])/g, replace: '[phone]' },
+];
+
+/** Bits per character of a string's own symbol distribution. */
+export function shannonEntropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) h -= (n / s.length) * Math.log2(n / s.length);
+  return h;
+}
+
+/** Replaces a long run that looks random (random base64 of 24+ bytes scores over 4.4 bits; paths about 3.8). */
+function randomOr(match: string): string {
+  const looksRandom = /[0-9]/.test(match) && /[a-z]/.test(match) && /[A-Z]/.test(match) && shannonEntropy(match) >= 4.2;
+  return looksRandom ? '[secret]' : match;
+}
+
+/** Keeps a "+…" match that has too few or too many digits to be a phone number (e.g. "+0100"). */
+function phoneOr(match: string): string {
+  const digits = match.replace(/%2B/i, '').replace(/\D/g, '').length;
+  return digits >= 8 && digits <= 15 ? '[phone]' : match;
+}
+
+const ipv4 = /(?<![\w.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\w]|\.\d)/g;
+// Full or ::-compressed IPv6 with at least three groups, so "10:00:00" times are not addresses.
+const ipv6 = /(?<![\w:])(?:(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}|(?:[0-9a-f]{1,4}:){1,6}(?::[0-9a-f]{1,4}){1,6}|(?:[0-9a-f]{1,4}:){1,7}:|::(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})(?![\w:])/gi;
+
+/** True for 10/8, 172.16/12, 192.168/16, 127/8, 169.254/16 and 100.64/10 (carrier-grade NAT, k3s' default pod net is 10.42/16). */
+export function isPrivateIpv4(a: number, b: number): boolean {
+  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+}
+
+function scrubIps(text: string, keepPrivate: boolean, count: (kind: ScrubKind) => void): string {
+  const v4 = text.replace(ipv4, (m, a: string, b: string, c: string, d: string) => {
+    const parts = [a, b, c, d].map(Number);
+    if (parts.some((p) => p > 255)) return m;
+    if (keepPrivate && isPrivateIpv4(parts[0]!, parts[1]!)) return m;
+    count('ip');
+    return '[ip]';
+  });
+  return v4.replace(ipv6, (m) => {
+    const lower = m.toLowerCase();
+    if (!/[0-9a-f]:|:[0-9a-f]/.test(lower)) return m;
+    if (keepPrivate && (lower === '::1' || /^f[cd][0-9a-f]{0,2}:|^fe[89ab][0-9a-f]?:/.test(lower))) return m;
+    count('ip');
+    return '[ip]';
+  });
+}
+
+/** How many capture groups a pattern has (replace callbacks get them before offset and input). */
+function groupCount(re: RegExp): number {
+  return (new RegExp(`${re.source}|`).exec('')?.length ?? 1) - 1;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A compiled scrubber (the names pattern is built once). */
+export class Scrubber {
+  private readonly names: RegExp | null;
+  private readonly keepPrivateIps: boolean;
+
+  constructor(opts: ScrubOptions = {}) {
+    this.keepPrivateIps = opts.keepPrivateIps ?? true;
+    // Longest first so "Anna Maria" wins over "Anna"; one-letter names would eat every "a".
+    const names = [...new Set((opts.knownNames ?? []).map((n) => n.trim()).filter((n) => n.length >= 2))].sort((a, b) => b.length - a.length);
+    this.names = names.length === 0
+      ? null
+      : new RegExp(String.raw`(?<![\p{L}\p{N}_])(?:${names.map((n) => escapeRegExp(n).replace(/\s+/g, String.raw`\s+`)).join('|')})(?![\p{L}\p{N}_])`, 'giu');
+  }
+
+  /** Scrubs one text. */
+  scrub(text: string): ScrubResult {
+    const removed: Partial<Record<ScrubKind, number>> = {};
+    const count = (kind: ScrubKind): void => void (removed[kind] = (removed[kind] ?? 0) + 1);
+    let out = text;
+    for (const [i, p] of patterns.entries()) {
+      // Right after whole blocks: only lone END markers are left.
+      if (i === 1) out = removeKeyTails(out, count);
+      out = out.replace(p.re, (...args: unknown[]) => {
+        const match = args[0] as string;
+        const groups = args.slice(1, 1 + groupCount(p.re)).map((g) => (typeof g === 'string' ? g : ''));
+        const next = typeof p.replace === 'string' ? p.replace.replace(/\$(\d)/g, (_s, i: string) => groups[Number(i) - 1] ?? '') : p.replace(match, ...groups);
+        if (next !== match) count(p.kind);
+        return next;
+      });
+    }
+    out = scrubIps(out, this.keepPrivateIps, count);
+    if (this.names) {
+      out = out.replace(this.names, () => {
+        count('name');
+        return '[name]';
+      });
+    }
+    return { text: out, removed };
+  }
+
+  /** Scrubs the values of a label or annotation map (label names are infrastructure and stay). */
+  scrubMap(map: Record<string, string>): { map: Record<string, string>; removed: Partial<Record<ScrubKind, number>> } {
+    const removed: Partial<Record<ScrubKind, number>> = {};
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(map)) {
+      const r = this.scrub(v);
+      out[k] = r.text;
+      mergeCounts(removed, r.removed);
+    }
+    return { map: out, removed };
+  }
+}
+
+/** Adds `more`'s counts into `into`. */
+export function mergeCounts(into: Partial<Record<ScrubKind, number>>, more: Partial<Record<ScrubKind, number>>): void {
+  for (const [k, n] of Object.entries(more) as [ScrubKind, number][]) into[k] = (into[k] ?? 0) + n;
+}
+
+/** Scrubs one text with a one-off scrubber (see Scrubber for repeated use). */
+export function scrubText(text: string, opts: ScrubOptions = {}): string {
+  return new Scrubber(opts).scrub(text).text;
+}
+
+/** Scrubs a label or annotation map's values with a one-off scrubber. */
+export function scrubMap(map: Record<string, string>, opts: ScrubOptions = {}): Record<string, string> {
+  return new Scrubber(opts).scrubMap(map).map;
+}

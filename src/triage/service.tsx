@@ -1,0 +1,187 @@
+/**
+ * `kona triage` put together: the policy file, the triage database, the engine, the heartbeat
+ * watch, and the modules the policy turns on, in the order a decision meets them:
+ *
+ *   engine (classify, deduplicate, route) → advisor (may make an act decision more cautious, before
+ *   it is saved) → action runner (act decisions: limits, preconditions, execution, verification) →
+ *   escalator (notify and diagnose decisions, and the notify decisions the runner and the heartbeat
+ *   create) → diagnoser (diagnose decisions, when enabled).
+ *
+ * Every module reads its own policy section; without it, it does nothing (observe-only acts on
+ * nothing, no escalation section messages nobody).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { DispatcherClient } from '../inference/client.js';
+import type { DatabaseTarget } from '../platform/db/driver.js';
+import { ActionRunner, actionRoutes, ActionsTable, createExecutor, withActionsTable, type ActionExecutor } from './actions/index.js';
+import { Advisor, applyAdvice } from './diagnose/advisor.js';
+import { asDiagnosisDb, Diagnoser, listDiagnoses } from './diagnose/diagnoser.js';
+import type { DiagnosisSchema } from './diagnose/schema.js';
+import { DiagnosesSection } from './diagnose/views.js';
+import { TriageEngine } from './engine/engine.js';
+import { HeartbeatWatch, type HeartbeatEvent } from './engine/heartbeat.js';
+import { escalationRoutes, Escalator, EscalationsTable } from './escalate/index.js';
+import type { TriageAuth } from './ingest/auth.js';
+import { loadPolicy } from './policy/policy.load.js';
+import { startTriageServer, type DeliveryProcessor, type RunningTriageServer } from './server.js';
+import type { TriageSchema } from './store/schema.js';
+import { openTriageStore, type TriageStore } from './store/store.js';
+import type { Decision, Delivery } from './types.js';
+
+/** How to start the service. */
+export interface TriageServiceOptions {
+  policyFile: string;
+  database: DatabaseTarget;
+  auth: TriageAuth;
+  logger: Logger;
+  host?: string;
+  port?: number;
+  /** How often the heartbeat is checked (default 30 s). */
+  heartbeatTickMs?: number;
+  /** The triage clock (ms since the epoch; tests pin it). */
+  now?: () => number;
+  defaultMetrics?: boolean;
+  /** Kona's on-site dispatcher client, for the advisor (none: an enabled advisor counts as unavailable). */
+  inference?: DispatcherClient;
+  /** SMTP server for the email channel (Kona's KONA_SMTP_URL). */
+  smtpUrl?: string;
+  /** The executor to use in act mode instead of the policy's (tests). */
+  executor?: ActionExecutor;
+}
+
+/** A running triage service. */
+export interface TriageService {
+  url: string;
+  store: TriageStore;
+  server: RunningTriageServer;
+  heartbeat: HeartbeatWatch;
+  runner: ActionRunner;
+  escalator: Escalator;
+  /** Checks the heartbeat now (the timer calls this); returns the decision it recorded, if any. */
+  checkHeartbeat(): Promise<Decision | undefined>;
+  close(): Promise<void>;
+}
+
+/** Loads the policy (a bad file throws PolicyError naming lines), opens the database and listens. */
+export async function startTriageService(opts: TriageServiceOptions): Promise<TriageService> {
+  const policy = loadPolicy(opts.policyFile);
+  const clock = { now: opts.now ?? (() => Date.now()) };
+  const { logger } = opts;
+  const store = await openTriageStore(opts.database);
+  // The triage migrations create every module's tables; each module declares its own.
+  const db = store.db.kysely as unknown as Kysely<TriageSchema & DiagnosisSchema>;
+  let server: RunningTriageServer | undefined;
+  const stops: Array<() => unknown> = [];
+  try {
+    // Only act mode with an actions section loads an executor (observe mode never loads the Kubernetes client).
+    const executor = policy.mode === 'act' && policy.actions ? (opts.executor ?? (await createExecutor(policy.actions))) : undefined;
+    const escalator = new Escalator({ policy: policy.escalation, db: store.db.kysely, clock, logger, smtpUrl: opts.smtpUrl, rules: policy.rules });
+    const history = (fingerprint: string) => store.decisionsFor(fingerprint, 10);
+    const escalate = async (decision: Decision, alert?: Delivery['alerts'][number]) => {
+      await escalator.handle(decision, { alert: alert ? { labels: alert.labels, annotations: alert.annotations } : undefined, history: await history(decision.fingerprint) });
+    };
+    const runner = new ActionRunner({
+      policy, db: withActionsTable(store.db.kysely), executor, clock, logger,
+      onEscalate: (decision) => escalate(decision),
+      saveDecision: (decision) => store.state.saveDecision(decision),
+    });
+    const advisor = new Advisor({ policy: policy.advisor, client: opts.inference });
+    const diagnoser = new Diagnoser({ policy: policy.diagnosis, db: asDiagnosisDb(db), clock, logger });
+    const heartbeat = new HeartbeatWatch({ alertname: policy.heartbeat.alertname, windowMinutes: policy.heartbeat.windowMinutes, clock });
+    const engine = new TriageEngine({
+      policy, state: store.state, clock, heartbeat,
+      ...(advisor.enabled ? { review: async (decision, alert) => applyAdvice(decision, await advisor.review(decision, alert)) } : {}),
+    });
+    const processor: DeliveryProcessor = {
+      async process(delivery, now) {
+        const decisions = await engine.process(delivery, now);
+        for (const decision of decisions) {
+          const alert = delivery.alerts.find((a) => a.fingerprint === decision.fingerprint);
+          await runner.handle(decision, { alert });
+          // Neither waits on a slow channel or model: both record their own failures.
+          void escalate(decision, alert).catch((err: Error) => logger.error({ err: err.name }, 'escalation failed'));
+          if (decision.route === 'diagnose') {
+            void (async () => diagnoser.handle(decision, { alert, history: await history(decision.fingerprint) }))()
+              .catch((err: Error) => logger.error({ err: err.name }, 'diagnosis failed'));
+          }
+        }
+        return decisions;
+      },
+    };
+    server = await startTriageServer({
+      store, engine: processor, auth: opts.auth, logger, mode: () => policy.mode, now: clock.now,
+      host: opts.host, port: opts.port, defaultMetrics: opts.defaultMetrics,
+      openPrefixes: ['/ack/'],
+      register: (app) => {
+        void app.register(actionRoutes, { runner });
+        void app.register(escalationRoutes, { escalator });
+      },
+      pageSections: async () => {
+        const [actions, escalations, diagnoses] = await Promise.all([runner.log.list(), escalator.list(), listDiagnoses(asDiagnosisDb(db))]);
+        return (
+          <>
+            <h2>Actions</h2>
+            <ActionsTable actions={actions} configured={policy.actions !== undefined} mode={policy.mode} />
+            <h2>Escalations</h2>
+            <EscalationsTable escalations={escalations} enabled={escalator.enabled} />
+            <DiagnosesSection enabled={diagnoser.enabled} records={diagnoses} />
+          </>
+        );
+      },
+    });
+    runner.start();
+    escalator.start();
+    diagnoser.start();
+    stops.push(() => runner.stop(), () => escalator.stop(), () => diagnoser.stop(), () => advisor.stop());
+
+    const decide = async (event: HeartbeatEvent): Promise<Decision> => {
+      const decision: Decision = {
+        id: randomUUID(),
+        deliveryId: 'heartbeat',
+        fingerprint: `heartbeat:${policy.heartbeat.alertname}`,
+        alertname: policy.heartbeat.alertname,
+        severity: 'critical',
+        status: event.kind === 'lost' ? 'firing' : 'resolved',
+        class: 'serious',
+        route: 'notify',
+        rule: null,
+        reasons: event.kind === 'lost'
+          ? [event.escalation.reason]
+          : [`The ${policy.heartbeat.alertname} heartbeat is back after ${Math.round(event.missingForMs / 60_000)} minutes missing.`],
+        action: null,
+        mode: policy.mode,
+        at: clock.now(),
+      };
+      await store.state.saveDecision(decision);
+      logger[event.kind === 'lost' ? 'error' : 'info']({ alertname: decision.alertname, route: 'notify' }, event.kind === 'lost' ? 'heartbeat lost' : 'heartbeat back');
+      await escalate(decision);
+      return decision;
+    };
+    const checkHeartbeat = async () => {
+      const event = heartbeat.tick();
+      return event ? decide(event) : undefined;
+    };
+    const timer = setInterval(() => {
+      checkHeartbeat().catch((err: Error) => logger.error({ err: err.name }, 'heartbeat check failed'));
+    }, opts.heartbeatTickMs ?? 30_000);
+    timer.unref();
+    const running = server;
+    logger.info({ url: running.url, mode: policy.mode, rules: policy.rules.length }, 'triage is listening');
+    return {
+      url: running.url, store, server: running, heartbeat, runner, escalator, checkHeartbeat,
+      async close() {
+        clearInterval(timer);
+        await running.close();
+        for (const stop of stops) await stop();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await server?.close();
+    for (const stop of stops) await stop();
+    await store.close();
+    throw err;
+  }
+}
