@@ -116,7 +116,18 @@ describe.each(engines)('adoption contracts on %s', (engine) => {
     const store = new LocalBlobStore(await mkdtemp(path.join(tmpdir(), 'kona-contracts-')));
     const keys: string[] = [];
     const put = store.putStream.bind(store);
-    store.putStream = async (...args) => { const r = await put(...args); keys.push(r.sha256); return r; };
+    // Both signings must get past the open-link check before either marks the contract signed, or
+    // the race this test is about does not happen: the first to store its PDF waits for the other.
+    let arrived = 0;
+    let bothThere!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothThere = resolve));
+    store.putStream = async (...args) => {
+      if (++arrived === 2) bothThere();
+      await barrier;
+      const r = await put(...args);
+      keys.push(r.sha256);
+      return r;
+    };
     const deps = { db, ring, rescueName: 'Alpha Rescue' };
     const sign = (ms: number) => signContract(deps, store, token, { typed_name: app.name, agree: 'yes', signature: null }, { ipAddress: '192.0.2.1', userAgent: UA }, new Date(Date.now() + ms));
     const results = await Promise.allSettled([sign(0), sign(1000)]);
