@@ -25,23 +25,9 @@ export interface ActionRecord {
   acknowledgedAt: number | null;
 }
 
-/** The fields of a new row. */
-export interface NewAction {
-  decisionId: string;
-  fingerprint: string;
-  alertname: string;
-  name: string;
-  target: Record<string, string>;
-  targetKey: string;
-  mode: 'observe' | 'act';
-  status: ActionStatus;
-  reason: string;
-  createdAt: number;
-  executedAt?: number;
-  verifyAt?: number;
-  result?: string;
-  verify?: ActionVerifySettings;
-}
+/** The fields of a new row: a record's identity and state, with the timings and results it may already have. */
+export type NewAction = Pick<ActionRecord, 'decisionId' | 'fingerprint' | 'alertname' | 'name' | 'target' | 'targetKey' | 'mode' | 'status' | 'reason' | 'createdAt'>
+  & Partial<{ executedAt: number; verifyAt: number; result: string; verify: ActionVerifySettings }>;
 
 const date = (ms: number | undefined | null): Date | null => (ms === undefined || ms === null ? null : new Date(ms));
 
