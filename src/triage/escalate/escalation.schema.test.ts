@@ -28,7 +28,14 @@ describe('escalation policy section', () => {
     const lines = readFileSync(exampleFile, 'utf8').split('\n');
     const start = lines.indexOf('# escalation:');
     const end = lines.findIndex((l, i) => i > start && l.startsWith('# ---'));
-    const e = parsePolicy(lines.slice(start, end).map((l) => l.replace(/^# ?/, '')).join('\n')).escalation!;
+    process.env.KONA_TRIAGE_WEBHOOK_SECRET = 'from-the-environment';
+    let e;
+    try {
+      e = parsePolicy(lines.slice(start, end).map((l) => l.replace(/^# ?/, '')).join('\n')).escalation!;
+    } finally {
+      delete process.env.KONA_TRIAGE_WEBHOOK_SECRET;
+    }
+    expect(e.channels.webhook?.headers).toEqual({ 'X-Kona-Triage': 'from-the-environment' });
     expect(e.ackBaseUrl).toBe('https://triage.kona.example.org/');
     expect(e.tiers.map((t) => [t.name, t.repeatMinutes])).toEqual([['page', 15], ['warning', 60]]);
     expect(Object.keys(e.channels).filter((k) => e.channels[k as keyof typeof e.channels] !== undefined).sort()).toEqual(['ntfy', 'webhook']);
@@ -54,6 +61,26 @@ describe('escalation policy section', () => {
     expect(() => parsePolicy(section.replace('https://hooks.example.org/x', 'file:///etc/passwd'))).toThrow(/escalation\.channels\.webhook\.url: must be an http\(s\) URL/);
     const crlf = escalationPolicySchema.safeParse({ ackBaseUrl: 'https://t/', channels: { webhook: { url: 'https://h/', headers: { 'X-A': 'a\r\nX-B: b' } } }, tiers: [{ name: 'p', channels: ['webhook'], repeatMinutes: 5 }] });
     expect(crlf.success).toBe(false);
+  });
+
+  it('takes secrets written as ${NAME} from the environment, and refuses a variable that is not set, with its line', () => {
+    const withSecrets = section
+      .replace('https://hooks.example.org/x', '"${KONA_TEST_TRIAGE_HOOK_URL}"')
+      .replace('webhook: { url:', 'webhook: { headers: { X-Secret: "${KONA_TEST_TRIAGE_HOOK_SECRET}" }, url:');
+    process.env.KONA_TEST_TRIAGE_HOOK_URL = 'https://hooks.example.org/from-env';
+    process.env.KONA_TEST_TRIAGE_HOOK_SECRET = 'shared-secret-from-env';
+    try {
+      const webhook = parsePolicy(withSecrets).escalation!.channels.webhook!;
+      expect(webhook).toEqual({ url: 'https://hooks.example.org/from-env', headers: { 'X-Secret': 'shared-secret-from-env' } });
+      delete process.env.KONA_TEST_TRIAGE_HOOK_SECRET;
+      expect(() => parsePolicy(withSecrets)).toThrow(/:\d+:\d+: escalation\.channels\.webhook\.headers\.X-Secret: names the environment variable KONA_TEST_TRIAGE_HOOK_SECRET, which is not set/);
+      process.env.KONA_TEST_TRIAGE_HOOK_URL = 'ftp://not-http';
+      process.env.KONA_TEST_TRIAGE_HOOK_SECRET = 'x';
+      expect(() => parsePolicy(withSecrets)).toThrow(/escalation\.channels\.webhook\.url: must be an http\(s\) URL/);
+    } finally {
+      delete process.env.KONA_TEST_TRIAGE_HOOK_URL;
+      delete process.env.KONA_TEST_TRIAGE_HOOK_SECRET;
+    }
   });
 
   it('chooses tiers: by severity in order, unknown class to unknownTier, others to defaultTier or the first', () => {

@@ -20,16 +20,33 @@ const headerName = z.string().regex(/^[A-Za-z0-9-]+$/, 'is not an HTTP header na
 const headerValue = z.string().regex(/^[^\r\n]*$/, 'must be one line');
 const severities = ['none', 'info', 'warning', 'critical', 'page'] as const;
 
+/**
+ * A value that may instead name an environment variable, written whole as `${NAME}`: secrets (a
+ * webhook's shared secret, an ntfy token, a Slack-style URL that is itself a credential) then stay
+ * out of the reviewed policy file. A named variable that is not set is a policy error.
+ */
+const fromEnv = z.string().transform((value, ctx) => {
+  const named = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(value);
+  if (!named) return value;
+  const resolved = process.env[named[1]!];
+  if (resolved === undefined || resolved === '') {
+    ctx.addIssue({ code: 'custom', message: `names the environment variable ${named[1]}, which is not set` });
+    return z.NEVER;
+  }
+  return resolved;
+});
+const secretUrl = fromEnv.pipe(httpUrl);
+
 const channelsSchema = z
   .strictObject({
-    webhook: z.strictObject({ url: httpUrl, headers: z.record(headerName, headerValue).optional() }).optional(),
+    webhook: z.strictObject({ url: secretUrl, headers: z.record(headerName, fromEnv.pipe(headerValue)).optional() }).optional(),
     email: z
       .strictObject({
         to: z.array(z.email({ error: 'must be an email address' })).min(1, 'must list at least one address'),
         from: z.string().min(3, 'must be an address').regex(/^[^\r\n]*$/, 'must be one line').optional(),
       })
       .optional(),
-    ntfy: z.strictObject({ url: httpUrl, token: headerValue.min(1, 'must not be empty').optional() }).optional(),
+    ntfy: z.strictObject({ url: secretUrl, token: fromEnv.pipe(headerValue.min(1, 'must not be empty')).optional() }).optional(),
   })
   .refine((c) => Object.values(c).some((v) => v !== undefined), 'configure at least one channel (webhook, email or ntfy)');
 
