@@ -42,6 +42,8 @@ export interface AcquireRequest {
   exclude?: ReadonlySet<string>;
   /** Original arrival (ms on the dispatcher's clock): a retry keeps its place in line. */
   enqueuedAt?: number;
+  /** When to give up waiting in the queue (ms); default: arrival plus the class deadline. */
+  deadline?: number;
 }
 
 /** How an attempt ended, for the backend's breaker and load accounting. */
@@ -218,7 +220,7 @@ export class Dispatcher {
       };
       const queued: QueuedRequest<Waiter> = {
         id, priority: req.priority, tenant: req.tenant, model: req.model,
-        enqueuedAt, deadline: enqueuedAt + limits.deadlineMs, payload: waiter,
+        enqueuedAt, deadline: req.deadline ?? enqueuedAt + limits.deadlineMs, payload: waiter,
       };
       const result = this.queue.enqueue(queued);
       if (!result.ok) {

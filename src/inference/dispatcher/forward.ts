@@ -69,15 +69,19 @@ export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: Re
   let last: Extract<AttemptResult, { kind: 'retry' }> | undefined;
   const maxAttempts = dispatcher.current.retry.maxAttempts;
   let made = 0;
-  // Time spent queued over all attempts: the class deadline bounds waiting in the queue, not the
-  // time a failed attempt took, so a retry is enqueued as if it had waited only that long (with the
-  // original arrival, a first-token timeout as long as the deadline would turn every failover into a 503).
+  // Time spent queued over all attempts: the class deadline bounds waiting in the queue, not the time
+  // a failed attempt took (else a first-token timeout as long as the deadline would turn every
+  // failover into a 503). A retry keeps its original arrival, and so its place in line.
   let queuedMs = 0;
+  const deadlineMs = dispatcher.current.classes[req.priority].deadlineMs;
+  let askedAt = req.arrivedAt;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (signal.aborted) return metrics?.finished(req.priority, 'cancelled');
     let lease: Lease;
     try {
-      lease = await dispatcher.acquire({ priority: req.priority, tenant: req.tenant, model: req.model, exclude: tried, enqueuedAt: attempt === 1 ? req.arrivedAt : Date.now() - queuedMs }, signal);
+      askedAt = Date.now();
+      const retryDeadline = attempt === 1 ? undefined : askedAt + deadlineMs - queuedMs;
+      lease = await dispatcher.acquire({ priority: req.priority, tenant: req.tenant, model: req.model, exclude: tried, enqueuedAt: req.arrivedAt, deadline: retryDeadline }, signal);
     } catch (err) {
       if (signal.aborted) return metrics?.finished(req.priority, 'cancelled');
       if (!(err instanceof DispatchError)) throw err;
@@ -90,8 +94,10 @@ export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: Re
     if (attempt > 1) metrics?.retried(req.priority, !tried.has(lease.backend.name));
     tried.add(lease.backend.name);
     made = attempt;
-    queuedMs = lease.waitedMs;
-    metrics?.waited(req.priority, lease.waitedMs);
+    // The first wait counts from arrival (validation included); a retry's from when it asked again.
+    const waited = attempt === 1 ? lease.waitedMs : Date.now() - askedAt;
+    queuedMs += waited;
+    metrics?.waited(req.priority, waited);
     const result = req.stream ? await streamAttempt(ctx, req, lease, sink, signal) : await unaryAttempt(ctx, req, lease, sink, signal);
     if (result.kind === 'answered') return;
     if (result.kind === 'cancelled') return metrics?.finished(req.priority, 'cancelled');
