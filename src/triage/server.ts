@@ -49,6 +49,8 @@ export interface TriageServerOptions {
 export interface TriageServer {
   app: FastifyInstance;
   metrics: TriageMetrics;
+  /** Runs `fn` in turn with the engine's passes over deliveries (work that updates the same state). */
+  serially<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -123,6 +125,7 @@ export function buildTriageServer(opts: TriageServerOptions): TriageServer {
   return {
     app,
     metrics: ctx.metrics,
+    serially: ctx.serially,
     async close() {
       await app.close();
       await chain;

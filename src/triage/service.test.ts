@@ -50,6 +50,13 @@ describe('kona triage, put together', () => {
 
     expect((await post('01-watchdog.json')).status).toBe(200);
     expect(await service.checkHeartbeat()).toMatchObject({ route: 'notify', status: 'resolved' });
+
+    // A "probe blip" (recorded) that has been firing longer than the example rule's 15 minutes.
+    expect((await post('18-probe-blip-firing.json')).status).toBe(200);
+    expect((await decisions())[0]).toMatchObject({ alertname: 'KubePodNotReady', route: 'record' });
+    const overdue = await service.checkOverdue();
+    expect(overdue.map((d) => `${d.alertname} ${d.route} ${d.rule}`)).toEqual(['KubePodNotReady notify probe-blip']);
+    expect(await service.checkOverdue()).toEqual([]);
   });
 
   it('refuses a bad policy file, naming the line', async () => {

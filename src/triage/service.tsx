@@ -38,7 +38,7 @@ export interface TriageServiceOptions {
   logger: Logger;
   host?: string;
   port?: number;
-  /** How often the heartbeat is checked (default 30 s). */
+  /** How often the heartbeat and overdue routine alerts are checked (default 30 s). */
   heartbeatTickMs?: number;
   /** The triage clock (ms since the epoch; tests pin it). */
   now?: () => number;
@@ -61,6 +61,8 @@ export interface TriageService {
   escalator: Escalator;
   /** Checks the heartbeat now (the timer calls this); returns the decision it recorded, if any. */
   checkHeartbeat(): Promise<Decision | undefined>;
+  /** Notifies routine alerts still firing past their rule's window (the timer calls this). */
+  checkOverdue(): Promise<Decision[]>;
   close(): Promise<void>;
 }
 
@@ -79,7 +81,7 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
     const executor = policy.mode === 'act' && policy.actions ? (opts.executor ?? (await createExecutor(policy.actions))) : undefined;
     const escalator = new Escalator({ policy: policy.escalation, db: store.db.kysely, clock, logger, smtpUrl: opts.smtpUrl, rules: policy.rules });
     const history = (fingerprint: string) => store.decisionsFor(fingerprint, 10);
-    const escalate = async (decision: Decision, alert?: Delivery['alerts'][number]) => {
+    const escalate = async (decision: Decision, alert?: Pick<Delivery['alerts'][number], 'labels' | 'annotations'>) => {
       await escalator.handle(decision, { alert: alert ? { labels: alert.labels, annotations: alert.annotations } : undefined, history: await history(decision.fingerprint) });
     };
     const runner = new ActionRunner({
@@ -163,14 +165,24 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
       const event = heartbeat.tick();
       return event ? decide(event) : undefined;
     };
+    const running = server;
+    const checkOverdue = async () => {
+      // In turn with the deliveries' passes: both read and write the same alerts.
+      const decisions = await running.serially(async () => {
+        const found = await engine.overdue(clock.now());
+        return Promise.all(found.map(async (d) => ({ decision: d, alert: await store.state.getAlert(d.fingerprint) })));
+      });
+      for (const { decision, alert } of decisions) await escalate(decision, alert);
+      return decisions.map((d) => d.decision);
+    };
     const timer = setInterval(() => {
       checkHeartbeat().catch((err: Error) => logger.error({ err: err.name }, 'heartbeat check failed'));
+      checkOverdue().catch((err: Error) => logger.error({ err: err.name }, 'overdue check failed'));
     }, opts.heartbeatTickMs ?? 30_000);
     timer.unref();
-    const running = server;
     logger.info({ url: running.url, mode: policy.mode, rules: policy.rules.length }, 'triage is listening');
     return {
-      url: running.url, store, server: running, heartbeat, runner, escalator, checkHeartbeat,
+      url: running.url, store, server: running, heartbeat, runner, escalator, checkHeartbeat, checkOverdue,
       async close() {
         clearInterval(timer);
         await running.close();

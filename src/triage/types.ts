@@ -121,6 +121,8 @@ export interface TriageState {
   countTransitions(fingerprint: string, since: number): Promise<number>;
   /** Firing alerts with this alertname whose labels include all of `labels` (a restarted pod's siblings). */
   firingWith(alertname: string, labels: Record<string, string>): Promise<StoredAlert[]>;
+  /** Every alert whose last known status is firing, oldest first (the sweep for overdue routine alerts). */
+  firing(): Promise<StoredAlert[]>;
   saveDecision(decision: Decision): Promise<void>;
   /** The newest decision about the fingerprint, if any. */
   lastDecision(fingerprint: string): Promise<Decision | undefined>;

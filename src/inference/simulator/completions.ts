@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import type { SimFaults } from './faults.js';
 import type { GpuModel } from './model.js';
 import { chatRequestSchema, describeIssue, embeddingsRequestSchema, promptText, sendError, type ChatRequest } from '../openai.js';
@@ -36,17 +37,28 @@ function gate(reply: FastifyReply, faults: SimFaults): boolean {
   return false;
 }
 
+/**
+ * What every model request goes through first: the body checked, the model named, the faults read
+ * and their gate applied. Returns the body, the faults and the raw response (the reply hijacked), or
+ * undefined when the request was already answered.
+ */
+function admit<S extends z.ZodType<{ model: string }>>(ctx: CompletionContext, schema: S, request: FastifyRequest, reply: FastifyReply) {
+  const parsed = schema.safeParse(request.body);
+  if (!parsed.success) return void sendError(reply, 400, describeIssue(parsed.error));
+  const body = parsed.data as z.output<S>;
+  if (body.model !== ctx.modelName) return void sendError(reply, 404, `The model \`${body.model}\` does not exist.`, 'model_not_found');
+  const faults = ctx.takeFaults();
+  if (gate(reply, faults)) return undefined;
+  reply.hijack();
+  return { body, faults, res: reply.raw };
+}
+
 /** `POST /v1/chat/completions`. */
 export function chatHandler(ctx: CompletionContext) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const parsed = chatRequestSchema.safeParse(request.body);
-    if (!parsed.success) return sendError(reply, 400, describeIssue(parsed.error));
-    const body = parsed.data;
-    if (body.model !== ctx.modelName) return sendError(reply, 404, `The model \`${body.model}\` does not exist.`, 'model_not_found');
-    const faults = ctx.takeFaults();
-    if (gate(reply, faults)) return reply;
-    reply.hijack();
-    const res = reply.raw;
+    const admitted = admit(ctx, chatRequestSchema, request, reply);
+    if (!admitted) return reply;
+    const { body, faults, res } = admitted;
     const id = `chatcmpl-sim-${request.id}`;
     const promptTokens = estimateTokens(promptText(body));
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS;
@@ -110,14 +122,9 @@ function streamSequence(ctx: CompletionContext, res: ServerResponse, a: StreamAr
 /** `POST /v1/embeddings`: a deterministic unit vector per input, after a prefill-only sequence. */
 export function embeddingsHandler(ctx: CompletionContext) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const parsed = embeddingsRequestSchema.safeParse(request.body);
-    if (!parsed.success) return sendError(reply, 400, describeIssue(parsed.error));
-    const body = parsed.data;
-    if (body.model !== ctx.modelName) return sendError(reply, 404, `The model \`${body.model}\` does not exist.`, 'model_not_found');
-    const faults = ctx.takeFaults();
-    if (gate(reply, faults)) return reply;
-    reply.hijack();
-    const res = reply.raw;
+    const admitted = admit(ctx, embeddingsRequestSchema, request, reply);
+    if (!admitted) return reply;
+    const { body, faults, res } = admitted;
     const inputs = typeof body.input === 'string' ? [body.input] : body.input;
     const promptTokens = inputs.reduce((n, t) => n + estimateTokens(t), 0);
     let finished = false;

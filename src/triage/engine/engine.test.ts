@@ -27,6 +27,7 @@ rules:
   - name: blip
     match: { alertname: KubePodNotReady }
     class: routine
+    resolveWithinMinutes: 15
   - name: k3s
     match: { alertname: [KubeSchedulerDown] }
     class: routine
@@ -72,10 +73,26 @@ function world(extra = '', review?: TriageEngineOptions['review']) {
     return engine.process(delivery);
   };
   const routes = (ds: Decision[]) => ds.map((d) => d.route);
-  return { clock, state, heartbeat, send, routes };
+  return { clock, state, heartbeat, engine, send, routes };
 }
 
 describe('TriageEngine routing', () => {
+  it('notifies a routine "blip" that is still firing past its rule\'s window, once, and then its resolution', async () => {
+    const w = world();
+    const blip = (pod: string, status: 'firing' | 'resolved' = 'firing') => alertOf({ ...ksm, alertname: 'KubePodNotReady', namespace: 'kona', pod, severity: 'warning' }, status);
+    expect(w.routes(await w.send(0, [blip('web-a'), blip('web-b')]))).toEqual(['record', 'record']);
+    expect(w.routes(await w.send(5, [blip('web-b', 'resolved')]))).toEqual(['record']); // ended in time: nobody told
+    expect(await w.engine.overdue(T0 + 13 * min)).toEqual([]); // started 07:59, 14 minutes ago
+    const [late, ...more] = await w.engine.overdue(T0 + 15 * min);
+    expect(more).toEqual([]);
+    expect(late).toMatchObject({ alertname: 'KubePodNotReady', route: 'notify', class: 'routine', rule: 'blip', status: 'firing', deliveryId: 'overdue' });
+    expect(late?.reasons.at(-1)).toBe('Still firing 16 minutes after it started; the rule expects it to end within 15, so it is no longer treated as routine.');
+    expect(await w.engine.overdue(T0 + 30 * min)).toEqual([]); // told once
+    expect(w.routes(await w.send(31, [blip('web-a')]))).toEqual(['drop-duplicate']); // a repeat: already told
+    expect(w.routes(await w.send(32, [blip('web-a', 'resolved')]))).toEqual(['notify']);
+  });
+
+
   it('notifies an unknown alertname, saying no rule matched', async () => {
     const w = world();
     const [d] = await w.send(0, [alertOf({ alertname: 'KonaSomethingNew', severity: 'info' })]);

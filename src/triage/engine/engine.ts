@@ -74,6 +74,40 @@ export class TriageEngine {
     }
   }
 
+  /**
+   * Routine conditions that should have ended by themselves (a rule's `resolveWithinMinutes`, e.g. a
+   * probe blip) but are still firing: each becomes one notify decision, so a "blip" that never ends
+   * is never hidden. Counted from the alert's `startsAt` (when it began firing). Alerts a human was
+   * already told about, and those handed to the action runner (which verifies them), are skipped.
+   * The service calls this on a timer.
+   */
+  async overdue(now: number = this.opts.clock.now()): Promise<Decision[]> {
+    const { state, policy } = this.opts;
+    const out: Decision[] = [];
+    for (const stored of await state.firing()) {
+      if (humanRoutes.has(stored.lastRoute) || stored.lastRoute === 'act' || stored.alertname === policy.heartbeat.alertname) continue;
+      const c = classify(policy, stored.labels);
+      const within = c.rule?.resolveWithinMinutes;
+      if (c.rule === null || within === undefined) continue;
+      const started = Date.parse(stored.startsAt);
+      const since = Number.isFinite(started) ? started : stored.firstSeen;
+      if (now - since < within * 60_000) continue;
+      const decision: Decision = {
+        id: this.newId(), deliveryId: 'overdue', fingerprint: stored.fingerprint, alertname: stored.alertname,
+        severity: stored.labels.severity ?? '', status: 'firing', class: c.class, route: 'notify', rule: c.rule.name,
+        reasons: [
+          classReason(c, stored.alertname),
+          `Still firing ${Math.floor((now - since) / 60_000)} minutes after it started; the rule expects it to end within ${within}, so it is no longer treated as routine.`,
+        ],
+        action: null, mode: policy.mode, at: now,
+      };
+      await state.saveDecision(decision);
+      await state.putAlert({ ...stored, lastRoute: 'notify' });
+      out.push(decision);
+    }
+    return out;
+  }
+
   /** An earlier delivery with the same bytes inside the resend window (never the delivery itself). */
   private async earlierCopy(delivery: Delivery): Promise<{ id: string; receivedAt: number } | undefined> {
     const since = delivery.receivedAt - this.opts.policy.duplicates.resendWindowMinutes * 60_000;

@@ -47,6 +47,11 @@ export class MemoryState implements TriageState {
       .map((a) => structuredClone(a));
   }
 
+  /** Every firing alert, oldest first. */
+  async firing(): Promise<StoredAlert[]> {
+    return [...this.alerts.values()].filter((a) => a.status === 'firing').sort((a, b) => a.firstSeen - b.firstSeen).map((a) => structuredClone(a));
+  }
+
   /** Appends a decision. */
   async saveDecision(decision: Decision): Promise<void> {
     this.saved.push(structuredClone(decision));

@@ -73,6 +73,9 @@ export function describeTriageStateContract(name: string, make: () => Promise<St
       const got = await s.state.firingWith('KubePodCrashLooping', { namespace: 'kona' });
       expect(got.map((a) => a.fingerprint)).toEqual(['0000000000000001']);
       expect(await s.state.firingWith('KubePodCrashLooping', {})).toHaveLength(2);
+      // Every firing alert, whatever its name, oldest first.
+      await s.state.putAlert(stored('0000000000000005', { firstSeen: T0 - 60_000 }));
+      expect((await s.state.firing()).map((a) => a.fingerprint)).toEqual(['0000000000000005', '0000000000000001', '0000000000000002', '0000000000000004']);
     });
 
     it('returns the newest decision about a fingerprint, as saved', async () => {

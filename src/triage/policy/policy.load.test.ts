@@ -72,6 +72,12 @@ describe('parsePolicy', () => {
     expect(problems).toContain('triage-policy.yaml:7:11: rules[1].name: "dup" is already the name of rules[0]');
   });
 
+  it('takes a routine rule\'s window to resolve by itself, and refuses one on a serious rule', () => {
+    expect(parsePolicy('rules:\n  - { name: b, match: { alertname: A }, class: routine, resolveWithinMinutes: 15 }\n').rules[0]?.resolveWithinMinutes).toBe(15);
+    expect(problemsOf('rules:\n  - { name: s, match: { alertname: A }, class: serious, resolveWithinMinutes: 15 }\n'))
+      .toEqual([expect.stringMatching(/rules\[0\]\.resolveWithinMinutes: only routine rules expect an alert to resolve by itself/)]);
+  });
+
   it('refuses a serious rule that only records, and a route beside an enabled action', () => {
     const text = [
       'rules:',

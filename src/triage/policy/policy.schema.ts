@@ -66,11 +66,16 @@ const ruleSchema = z
     action: actionSchema.optional(),
     runbook: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     note: z.string().optional(),
+    /** A routine condition expected to end by itself (a probe blip): still firing after this long, it is notified. */
+    resolveWithinMinutes: minutes.optional(),
   })
   .superRefine((rule, ctx) => {
     // A serious condition always reaches a human, and triage acts only on routine ones.
     if (rule.class === 'serious' && rule.action !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['action'], message: 'actions are allowed on routine rules only' });
+    }
+    if (rule.class === 'serious' && rule.resolveWithinMinutes !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['resolveWithinMinutes'], message: 'only routine rules expect an alert to resolve by itself; a serious one is notified at once' });
     }
     if (rule.class === 'serious' && rule.route === 'record') {
       ctx.addIssue({ code: 'custom', path: ['route'], message: 'a serious rule must notify or diagnose, never only record' });

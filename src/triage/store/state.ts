@@ -123,6 +123,12 @@ export class SqlTriageState implements TriageState {
     return rows.map(alertFromRow);
   }
 
+  /** Every firing alert, oldest first. */
+  async firing(): Promise<StoredAlert[]> {
+    const rows = await this.db.selectFrom('alerts').selectAll().where('status', '=', 'firing').orderBy('first_seen').orderBy('fingerprint').execute();
+    return rows.map(alertFromRow);
+  }
+
   /** Appends a decision. */
   async saveDecision(d: Decision): Promise<void> {
     await this.db
