@@ -12,7 +12,7 @@ import path from 'node:path';
 import { TriageEngine } from '../src/triage/engine/engine.js';
 import { HeartbeatWatch } from '../src/triage/engine/heartbeat.js';
 import { MemoryState } from '../src/triage/engine/memory-state.js';
-import { VirtualClock } from '../src/triage/engine/testing.js';
+import { VirtualClock } from '../src/triage/engine/engine.testing.js';
 import { bodySha256, parseWebhook, toDelivery } from '../src/triage/ingest/payload.js';
 import { loadPolicy } from '../src/triage/policy/policy.load.js';
 import type { Decision } from '../src/triage/types.js';

@@ -3,7 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { benchImageVariants, type ImageBenchResult } from '../src/platform/images/images.bench.js';
+import { benchImageVariants, type ImageBenchResult } from './images.js';
 import { machineInfo, measured, round, table, type Measured } from './web-report.js';
 import { seedBenchRescue } from './web-seed.js';
 import { startKona, startStatic, type ChildServer } from './web-servers.js';

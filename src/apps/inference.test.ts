@@ -5,7 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DispatcherClient } from '../inference/client.js';
-import { quickTiming } from '../inference/dispatcher/testing.js';
+import { quickTiming } from '../inference/dispatcher/dispatcher.testing.js';
 import { startSimBackend, type RunningSimBackend } from '../inference/simulator/server.js';
 import { loadConfig } from '../platform/config/config.js';
 import { packageRoot } from '../platform/runtime/paths.js';

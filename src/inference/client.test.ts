@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DispatcherClient, DispatcherClientError } from './client.js';
-import { startFleet, type Fleet } from './dispatcher/testing.js';
-import { setFaults } from './simulator/testing.js';
+import { startFleet, type Fleet } from './dispatcher/dispatcher.testing.js';
+import { setFaults } from './simulator/simulator.testing.js';
 
 let fleet: Fleet | undefined;
 afterEach(async () => {

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines } from '../../test/harness/databases.js';
 import { alertFingerprint } from './ingest/fingerprint.js';
-import { testAlert, testBody, testPayload } from './ingest/testing.js';
+import { testAlert, testBody, testPayload } from './ingest/ingest.testing.js';
 import type { TriageSchema } from './store/schema.js';
 import { createTriageStore, type TriageStore } from './store/store.js';
 import { startTriageServer, type DeliveryProcessor, type RunningTriageServer, type TriageServerOptions } from './server.js';

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { corpusFile } from './engine/testing.js';
+import { corpusFile } from './engine/engine.testing.js';
 import { PolicyError } from './policy/policy.load.js';
-import { startReceiver } from './escalate/testing.js';
+import { startReceiver } from './escalate/escalate.testing.js';
 import { startTriageService, type TriageService } from './service.js';
 
 const examplePolicy = fileURLToPath(new URL('../../deploy/triage-policy.example.yaml', import.meta.url));

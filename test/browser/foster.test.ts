@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { samplePhoto } from '../../src/platform/images/index.js';
+import { samplePhoto } from '../../src/platform/images/sample-images.testing.js';
 import { launchBrowser } from '../harness/browser.js';
 import { serveDemo, type DemoServer } from '../harness/serve.js';
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { createInvitation } from '../../src/features/staff/invitations.service.js';
-import { insertAdoptableDog } from '../../src/features/adoptions/apply.test-helpers.js';
+import { insertAdoptableDog } from '../../src/features/adoptions/apply.testing.js';
 import { submitApplication } from '../../src/features/adoptions/apply.service.js';
 import { listQuestions } from '../../src/features/adoptions/questions.service.js';
 import { contactFormSchema } from '../../src/features/people/people.schema.js';

@@ -7,7 +7,7 @@ import type { TenantSchema } from '../../platform/db/schema.js';
 import { openMail } from '../../platform/mail/index.js';
 import { decryptAnswers } from './adoptions.public.js';
 import { applicationRateLimit } from './apply.limits.js';
-import { insertAdoptableDog } from './apply.test-helpers.js';
+import { insertAdoptableDog } from './apply.testing.js';
 import { listQuestions, type Question } from './questions.service.js';
 
 const keyOf = (html: string) => /name="idempotency_key" value="([0-9a-f-]{36})"/.exec(html)![1]!;

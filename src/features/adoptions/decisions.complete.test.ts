@@ -6,7 +6,7 @@ import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { changeDogStatus } from '../dogs/dog-actions.service.js';
 import { isInCareOf } from '../fosters/fosters.homes.js';
-import { addApplication, addAvailableDog, queuedMail } from './decisions.test-helpers.js';
+import { addApplication, addAvailableDog, queuedMail } from './decisions.testing.js';
 
 describe.each(engines)('approving and completing adoptions on %s', (engine) => {
   let t: TestApp;

@@ -5,7 +5,7 @@ import { engines } from '../../../test/harness/databases.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { changeDogStatus } from '../dogs/dog-actions.service.js';
-import { addApplication, addAvailableDog, queuedMail } from './decisions.test-helpers.js';
+import { addApplication, addAvailableDog, queuedMail } from './decisions.testing.js';
 import { decisionSchema } from './decisions.schema.js';
 import { decide as decideNow } from './decisions.service.js';
 

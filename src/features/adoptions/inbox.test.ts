@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { addApplication, addAvailableDog } from './decisions.test-helpers.js';
+import { addApplication, addAvailableDog } from './decisions.testing.js';
 
 /** The applicant names of the inbox table, in order. */
 const namesIn = (html: string) => [...html.matchAll(/<th scope="row"><a href="[^"]+\/hub\/applications\/[0-9a-f-]{36}">([^<]+)<\/a>/g)].map((m) => m[1]);

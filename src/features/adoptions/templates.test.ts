@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { addApplication, addAvailableDog, queuedMail } from './decisions.test-helpers.js';
+import { addApplication, addAvailableDog, queuedMail } from './decisions.testing.js';
 
 describe.each(engines)('adoption email templates on %s', (engine) => {
   let t: TestApp;

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, csrfFrom, signedInStaff, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { samplePhoto } from '../../platform/images/index.js';
-import { multipartBody, type Part } from '../photos/photos.test-helpers.js';
+import { samplePhoto } from '../../platform/images/sample-images.testing.js';
+import { multipartBody, type Part } from '../photos/photos.testing.js';
 
 /** A real one-page PDF, made with pdf-lib. */
 async function samplePdf(text: string): Promise<Buffer> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, csrfFrom, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { multipartBody } from '../photos/photos.test-helpers.js';
+import { multipartBody } from '../photos/photos.testing.js';
 import { notify } from './notifications.public.js';
 
 const rowsOf = (db: Kysely<TenantSchema>, staffId: string) =>

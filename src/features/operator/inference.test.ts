@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import { DispatcherClient } from '../../inference/client.js';
-import { startFleet, type Fleet } from '../../inference/dispatcher/testing.js';
-import { setFaults } from '../../inference/simulator/testing.js';
+import { startFleet, type Fleet } from '../../inference/dispatcher/dispatcher.testing.js';
+import { setFaults } from '../../inference/simulator/simulator.testing.js';
 import { createOperator } from './operator.service.js';
 
 // The page reads the dispatcher, not the database: one engine is enough.

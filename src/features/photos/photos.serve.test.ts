@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, csrfFrom, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { samplePhoto } from '../../platform/images/index.js';
-import { multipartBody } from './photos.test-helpers.js';
+import { samplePhoto } from '../../platform/images/sample-images.testing.js';
+import { multipartBody } from './photos.testing.js';
 import { photoStoreFor } from './photos.store.js';
 
 // Serving public variants: a revalidation is answered from the database row (no disk check), a

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, csrfFrom, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { samplePhoto } from '../../platform/images/index.js';
-import { multipartBody, type Part } from './photos.test-helpers.js';
+import { samplePhoto } from '../../platform/images/sample-images.testing.js';
+import { multipartBody, type Part } from './photos.testing.js';
 
 const jpeg = (data: Buffer, filename = 'dog.jpg'): Part => ({ name: 'photos', filename, type: 'image/jpeg', data });
 

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, csrfFrom, signedInStaff, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { samplePhoto } from '../../platform/images/index.js';
+import { samplePhoto } from '../../platform/images/sample-images.testing.js';
 import { isoToday, monthsBefore } from '../dogs/dogs.values.js';
-import { multipartBody } from '../photos/photos.test-helpers.js';
+import { multipartBody } from '../photos/photos.testing.js';
 
 const xssName = 'Rex <script>alert(1)</script>';
 const xssText = 'Loves walks.\n\n<img src=x onerror=alert(1)> and "quotes"';

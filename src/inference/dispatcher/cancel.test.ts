@@ -4,8 +4,8 @@
  * queue answers 429 with Retry-After, a passed deadline 503, and interactive work jumps the batch line.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitFor } from '../simulator/testing.js';
-import { chatVia, finishedCounts, metricsOf, metricSum, quickConfig, quickTiming, startFleet, statusOf, type Fleet } from './testing.js';
+import { waitFor } from '../simulator/simulator.testing.js';
+import { chatVia, finishedCounts, metricsOf, metricSum, quickConfig, quickTiming, startFleet, statusOf, type Fleet } from './dispatcher.testing.js';
 
 let fleet: Fleet | undefined;
 let aborts: AbortController[] = [];

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DispatchError, Dispatcher, type Lease } from './dispatcher.js';
-import { parseConfig } from './testing.js';
+import { parseConfig } from './dispatcher.testing.js';
 
 // The core without HTTP: leases are granted and released by hand, probes are off.
 const backend = (name: string, tier: string, slots: number, extra: object = {}) =>

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { chatVia, finishedCounts, metricsOf, metricSum, quickConfig, startFleet, type Fleet } from './testing.js';
+import { chatVia, finishedCounts, metricsOf, metricSum, quickConfig, startFleet, type Fleet } from './dispatcher.testing.js';
 
 let fleet: Fleet | undefined;
 let extra: Server | undefined;

@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimFaults } from '../simulator/faults.js';
-import { readEvents, waitFor } from '../simulator/testing.js';
-import { chatVia, finishedCounts, metricsOf, metricSum, quickConfig, startFleet, statusOf, tightTimeouts, type Fleet } from './testing.js';
+import { readEvents, waitFor } from '../simulator/simulator.testing.js';
+import { chatVia, finishedCounts, metricsOf, metricSum, quickConfig, startFleet, statusOf, tightTimeouts, type Fleet } from './dispatcher.testing.js';
 
 let fleet: Fleet | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startSimBackend, type RunningSimBackend } from '../simulator/server.js';
 import { Dispatcher } from './dispatcher.js';
 import { forward, type ResponseSink } from './forward.js';
-import { parseConfig, quickConfig, quickTiming } from './testing.js';
+import { parseConfig, quickConfig, quickTiming } from './dispatcher.testing.js';
 
 let sim: RunningSimBackend | undefined;
 let dispatcher: Dispatcher | undefined;

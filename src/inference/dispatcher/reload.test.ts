@@ -5,8 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readEvents, waitFor } from '../simulator/testing.js';
-import { backendsFor, chatVia, finishedCounts, metricsOf, metricSum, quickConfig, startFleet, statusOf, type Fleet } from './testing.js';
+import { readEvents, waitFor } from '../simulator/simulator.testing.js';
+import { backendsFor, chatVia, finishedCounts, metricsOf, metricSum, quickConfig, startFleet, statusOf, type Fleet } from './dispatcher.testing.js';
 
 let fleet: Fleet | undefined;
 afterEach(async () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { readEvents, setFaults } from '../simulator/testing.js';
-import { chatVia, startFleet, type Fleet } from './testing.js';
+import { readEvents, setFaults } from '../simulator/simulator.testing.js';
+import { chatVia, startFleet, type Fleet } from './dispatcher.testing.js';
 
 let fleet: Fleet | undefined;
 afterEach(async () => {

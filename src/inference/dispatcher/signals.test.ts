@@ -4,8 +4,8 @@
  * once the reading is stale the dispatcher falls back to its own in-flight count.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { chat, waitFor } from '../simulator/testing.js';
-import { chatVia, finishedCounts, metricsOf, metricSum, pollSignalsNow, quickConfig, startFleet, statusOf, type Fleet } from './testing.js';
+import { chat, waitFor } from '../simulator/simulator.testing.js';
+import { chatVia, finishedCounts, metricsOf, metricSum, pollSignalsNow, quickConfig, startFleet, statusOf, type Fleet } from './dispatcher.testing.js';
 
 let fleet: Fleet | undefined;
 let aborts: AbortController[] = [];

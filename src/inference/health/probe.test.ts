@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimClock } from '../simulator/clock.js';
 import { startSimBackend, type RunningSimBackend } from '../simulator/server.js';
-import { waitFor } from '../simulator/testing.js';
+import { waitFor } from '../simulator/simulator.testing.js';
 import type { BreakerTransition } from './breaker.js';
 import { HealthMonitor, probeBackend } from './probe.js';
 

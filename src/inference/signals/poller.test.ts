@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../simulator/clock.js';
 import { startSimBackend, type RunningSimBackend, type SimBackendOptions } from '../simulator/server.js';
-import { chat, waitFor } from '../simulator/testing.js';
+import { chat, waitFor } from '../simulator/simulator.testing.js';
 import { SignalPoller, type PolledBackend, type SignalPollerOptions } from './poller.js';
 
 // One slot and slow decoding: a 200-token request holds its slot for seconds, so counts are observable.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from './clock.js';
 import { buildSimBackend, startSimBackend, type RunningSimBackend } from './server.js';
-import { chat, readEvents, setFaults, waitFor } from './testing.js';
+import { chat, readEvents, setFaults, waitFor } from './simulator.testing.js';
 
 const fast = { slots: 2, baseStepMs: 2, alpha: 0.1, prefillMsPerToken: 0.01, kvTokenBudget: 1000 };
 let sims: RunningSimBackend[] = [];

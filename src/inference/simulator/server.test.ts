@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimBackend, type RunningSimBackend, type SimBackendOptions } from './server.js';
-import { chat, metric, readEvents, setFaults, waitFor } from './testing.js';
+import { chat, metric, readEvents, setFaults, waitFor } from './simulator.testing.js';
 import { loremText } from './text.js';
 
 const fast = { slots: 2, baseStepMs: 2, alpha: 0.1, prefillMsPerToken: 0.01, kvTokenBudget: 1000 };

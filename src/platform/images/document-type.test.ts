@@ -2,7 +2,7 @@ import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { prepareDocument, sniffPdf, UnsupportedDocumentError } from './document-type.js';
-import { samplePhoto } from './sample-images.js';
+import { samplePhoto } from './sample-images.testing.js';
 
 describe('prepareDocument', () => {
   it('keeps a PDF byte for byte', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ImageTooLargeError, UnsupportedImageError } from './image-errors.js';
 import { detectImageType, sniffImageType } from './image-type.js';
-import { pngClaiming, samplePhoto } from './sample-images.js';
+import { pngClaiming, samplePhoto } from './sample-images.testing.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kona-image-type-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,7 +6,5 @@ export { fitInside, makeVariants, variantSizes } from './variants.js';
 export type { ImageVariant, VariantFormat, VariantName } from './variants.js';
 export { publicBlobCacheControl, serveBlob, serveDocument } from './serve.js';
 export type { ServeOptions } from './serve.js';
-export { samplePhoto, sampleGps, pngClaiming } from './sample-images.js';
-export type { SamplePhotoOptions } from './sample-images.js';
 export { acceptedDocumentTypes, prepareDocument, sniffPdf, UnsupportedDocumentError } from './document-type.js';
 export type { DocumentContentType, PreparedDocument } from './document-type.js';

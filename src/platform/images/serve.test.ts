@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalBlobStore } from '../storage/local-blob-store.js';
-import { samplePhoto } from './sample-images.js';
+import { samplePhoto } from './sample-images.testing.js';
 import { serveBlob, serveDocument } from './serve.js';
 import { makeVariants } from './variants.js';
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { ImageTooLargeError, UnsupportedImageError } from './image-errors.js';
-import { pngClaiming, samplePhoto } from './sample-images.js';
+import { pngClaiming, samplePhoto } from './sample-images.testing.js';
 import { fitInside, makeVariants, type ImageVariant } from './variants.js';
 
 const sizesOf = (variants: ImageVariant[]) => variants.map((v) => `${v.name}.${v.format} ${v.width}x${v.height}`);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { ActionRequest } from './catalogue.js';
 import { KubernetesExecutor } from './kubernetes.js';
-import { fakeDeployment, fakePod, startFakeKubernetes, type FakeKubernetes } from './testing.js';
+import { fakeDeployment, fakePod, startFakeKubernetes, type FakeKubernetes } from './actions.testing.js';
 
 const T = Date.UTC(2026, 10, 25, 17, 30, 12, 345);
 const restart: ActionRequest = { name: 'restart-deployment', target: { namespace: 'kona', kind: 'deployment', name: 'web' } };

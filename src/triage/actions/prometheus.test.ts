@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryIsEmpty } from './prometheus.js';
-import { startFakePrometheus, type FakePrometheus } from './testing.js';
+import { startFakePrometheus, type FakePrometheus } from './actions.testing.js';
 
 describe('queryIsEmpty against a fake Prometheus', () => {
   let prom: FakePrometheus;

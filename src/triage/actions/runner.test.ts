@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import { TriageEngine } from '../engine/engine.js';
 import { MemoryState } from '../engine/memory-state.js';
-import { VirtualClock } from '../engine/testing.js';
+import { VirtualClock } from '../engine/engine.testing.js';
 import { parsePolicy } from '../policy/policy.load.js';
 import type { TriageSchema } from '../store/schema.js';
 import { createTriageStore, type TriageStore } from '../store/store.js';
@@ -14,7 +14,7 @@ import type { Decision } from '../types.js';
 import { createExecutor } from './executor.js';
 import { ActionRunner } from './runner.js';
 import { withActionsTable } from './schema.js';
-import { startFakePrometheus, type FakePrometheus } from './testing.js';
+import { startFakePrometheus, type FakePrometheus } from './actions.testing.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const min = 60_000;

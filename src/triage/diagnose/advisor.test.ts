@@ -7,7 +7,7 @@ import type { AlertClass, Decision, IncomingAlert, Route } from '../types.js';
 import { advisorPolicySchema } from './diagnosis.schema.js';
 import { Advisor, advisorPrompt, advisorSystemPrompt, applyAdvice, judge, type Advice } from './advisor.js';
 import { Scrubber } from './scrub.js';
-import { startFakeModel, testDecision, type FakeAnswer, type FakeModel } from './testing.js';
+import { startFakeModel, testDecision, type FakeAnswer, type FakeModel } from './diagnose.testing.js';
 
 function fixtureAlert(name: string): IncomingAlert {
   const body = JSON.parse(readFileSync(path.join(packageRoot(), 'test/fixtures/alertmanager', name), 'utf8')) as { alerts: IncomingAlert[] };

@@ -12,8 +12,8 @@ import { diagnosisSystemPrompt } from './context.js';
 import { asDiagnosisDb, chatUrl, Diagnoser, diagnosesForDecision, listDiagnoses } from './diagnoser.js';
 import { diagnosisPolicySchema } from './diagnosis.schema.js';
 import type { DiagnosisSchema } from './schema.js';
-import { knownNames, scrubCases } from './scrub.fixture.js';
-import { startFakeModel, testDecision, type FakeModel } from './testing.js';
+import { knownNames, scrubCases } from './scrub-corpus.testing.js';
+import { startFakeModel, testDecision, type FakeModel } from './diagnose.testing.js';
 
 /** Fixture 13: an alert whose annotations carry a URL password, an email, a phone, a JWT and an AWS key. */
 function secretsAlert(): IncomingAlert {

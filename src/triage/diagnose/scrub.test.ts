@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { knownNames, scrubCases } from './scrub.fixture.js';
+import { knownNames, scrubCases } from './scrub-corpus.testing.js';
 import { Scrubber, scrubMap, scrubText } from './scrub.js';
 
 describe('scrubber on realistic log lines', () => {

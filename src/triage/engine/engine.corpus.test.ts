@@ -5,7 +5,7 @@ import type { Decision } from '../types.js';
 import { TriageEngine } from './engine.js';
 import { HeartbeatWatch, type HeartbeatEvent } from './heartbeat.js';
 import { MemoryState } from './memory-state.js';
-import { corpusFile, deliveryFromBody, labelFingerprint, loadCorpus, VirtualClock, type CorpusManifest } from './testing.js';
+import { corpusFile, deliveryFromBody, labelFingerprint, loadCorpus, VirtualClock, type CorpusManifest } from './engine.testing.js';
 
 const corpus: CorpusManifest = loadCorpus();
 const base = Date.parse(corpus.baseTime);

@@ -5,7 +5,7 @@ import type { Decision, Delivery, IncomingAlert } from '../types.js';
 import { TriageEngine, truncatedAlertname, type TriageEngineOptions } from './engine.js';
 import { HeartbeatWatch } from './heartbeat.js';
 import { MemoryState } from './memory-state.js';
-import { labelFingerprint, VirtualClock } from './testing.js';
+import { labelFingerprint, VirtualClock } from './engine.testing.js';
 
 const T0 = Date.parse('2026-11-20T08:00:00Z');
 const min = 60_000;

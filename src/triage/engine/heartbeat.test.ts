@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHeartbeat, HeartbeatWatch } from './heartbeat.js';
-import { VirtualClock } from './testing.js';
+import { VirtualClock } from './engine.testing.js';
 
 const min = 60_000;
 const T0 = Date.parse('2026-11-20T08:00:00Z');

@@ -2,7 +2,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelError, createChannels, headerText, ntfyHeaders } from './channels.js';
 import { buildContext, buildMessage, type EscalationMessage } from './message.js';
-import { corpusAlert, startReceiver, startSmtp, testDecision } from './testing.js';
+import { corpusAlert, startReceiver, startSmtp, testDecision } from './escalate.testing.js';
 
 const ackUrl = 'https://triage.example.org/ack/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde';
 

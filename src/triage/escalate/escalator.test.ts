@@ -3,11 +3,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import type { Database } from '../../platform/db/driver.js';
 import { migrateSet } from '../../platform/db/migrate.js';
-import { VirtualClock } from '../engine/testing.js';
+import { VirtualClock } from '../engine/engine.testing.js';
 import { escalationPolicySchema, type EscalationSettings } from './escalation.schema.js';
 import { Escalator, tokenHash } from './escalator.js';
 import type { EscalationTables } from './schema.js';
-import { corpusAlert, recordingLogger, startReceiver, startSmtp, testDecision } from './testing.js';
+import { corpusAlert, recordingLogger, startReceiver, startSmtp, testDecision } from './escalate.testing.js';
 
 const t0 = 1_764_000_000_000;
 const minute = 60_000;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import type { Database } from '../../platform/db/driver.js';
 import { migrateSet } from '../../platform/db/migrate.js';
-import { VirtualClock } from '../engine/testing.js';
+import { VirtualClock } from '../engine/engine.testing.js';
 import type { Channel } from './channels.js';
 import { escalationPolicySchema, type ChannelName } from './escalation.schema.js';
 import { Escalator } from './escalator.js';
@@ -13,7 +13,7 @@ import { renderToString } from 'preact-render-to-string';
 import { escalationRoutes } from './routes.js';
 import { EscalationsTable } from './view.js';
 import type { EscalationTables } from './schema.js';
-import { corpusAlert, recordingLogger, testDecision } from './testing.js';
+import { corpusAlert, recordingLogger, testDecision } from './escalate.testing.js';
 
 const t0 = 1_764_000_000_000;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bodySha256, parseWebhook, toDelivery } from './payload.js';
-import { testAlert, testBody, testPayload } from './testing.js';
+import { testAlert, testBody, testPayload } from './ingest.testing.js';
 
 const crash = { alertname: 'KubePodCrashLooping', namespace: 'kona', pod: 'web-7d9f-abc', severity: 'warning' };
 

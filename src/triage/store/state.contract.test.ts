@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import { TriageEngine } from '../engine/engine.js';
 import { describeTriageStateContract } from '../engine/state-contract.js';
-import { corpusFile, loadCorpus, VirtualClock } from '../engine/testing.js';
+import { corpusFile, loadCorpus, VirtualClock } from '../engine/engine.testing.js';
 import { bodySha256, parseWebhook } from '../ingest/payload.js';
 import { loadPolicy } from '../policy/policy.load.js';
 import type { TriageSchema } from './schema.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import { bodySha256, parseWebhook } from '../ingest/payload.js';
-import { testAlert, testBody, testPayload } from '../ingest/testing.js';
+import { testAlert, testBody, testPayload } from '../ingest/ingest.testing.js';
 import type { Decision, StoredAlert } from '../types.js';
 import type { TriageSchema } from './schema.js';
 import { createTriageStore, openTriageStore, type TriageStore } from './store.js';

@@ -6,7 +6,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { corpusFile } from '../engine/testing.js';
+import { corpusFile } from '../engine/engine.testing.js';
 import type { Decision, IncomingAlert } from '../types.js';
 import type { EscalationLogger } from './escalator.js';
 

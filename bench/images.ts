@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
-import { samplePhoto } from './sample-images.js';
-import { makeVariants, variantSizes } from './variants.js';
+import { samplePhoto } from '../src/platform/images/sample-images.testing.js';
+import { makeVariants, variantSizes } from '../src/platform/images/variants.js';
 
 /** Figures of one run of the image benchmark; times are medians in milliseconds. */
 export interface ImageBenchResult {
