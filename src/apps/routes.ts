@@ -27,11 +27,21 @@ import { contractSigningRoutes } from '../features/contracts/contracts.sign.rout
 import { contractsRoutes } from '../features/contracts/contracts.routes.js';
 import { exportRoutes } from '../features/export/export.routes.js';
 import { healthRoutes } from '../platform/http/health.routes.js';
+import { DogPage, dogsDashboardCard } from '../features/dogs/dogs.public.js';
+import { fostersDogPage } from '../features/fosters/fosters.panels.public.js';
+import { medicalDogPage } from '../features/medical/medical.panels.public.js';
+import { medicalDueDashboardCard } from '../features/medical/medical.public.js';
+import { photosDogPage } from '../features/photos/photos.panels.public.js';
+
+// The dog's hub page and the dashboard are composed here, from what each feature registers, so
+// the dogs and dashboard features import none of the features that add to them.
+const dogPage = new DogPage([fostersDogPage, medicalDogPage, photosDogPage]);
+const dashboardCards = [dogsDashboardCard, medicalDueDashboardCard];
 
 /** Every feature's routes, by where they mount. The one place a new feature is added. */
 export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
   // unreadNotificationCount first: its hook (the hub header's count) must cover every tenant route.
-  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, authRoutes, dashboardRoutes, dogsRoutes, photosRoutes, fostersRoutes, medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
+  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, authRoutes, dashboardRoutes(dashboardCards), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
   operator: [operatorRoutes, maintenanceRoutes],
 };

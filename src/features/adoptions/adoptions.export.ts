@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { ApplicationStatus, TenantSchema } from '../../platform/db/schema.js';
-import { decryptAnswers, type AnsweredQuestion } from './adoptions.public.js';
+import { decryptAnswers, type AnsweredQuestion } from './adoptions.answers.js';
 
 /** An application decrypted for the rescue's data export. */
 export interface ExportedApplication {

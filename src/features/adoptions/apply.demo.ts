@@ -4,7 +4,7 @@ import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { ApplicationStatus, TenantSchema } from '../../platform/db/schema.js';
 import { notify } from '../notifications/notifications.public.js';
 import { upsertApplicantContact } from '../people/people.public.js';
-import { encryptAnswers } from './adoptions.public.js';
+import { encryptAnswers } from './adoptions.answers.js';
 import { answersOf } from './apply.service.js';
 import { answerField } from './apply.schema.js';
 import { insertApplication } from './apply.queries.js';

@@ -6,7 +6,7 @@ import type { JobRegistry } from '../../platform/jobs/index.js';
 import { enqueueMail } from '../../platform/mail/index.js';
 import { notify } from '../notifications/notifications.public.js';
 import { upsertApplicantContact } from '../people/people.public.js';
-import { encryptAnswers, type AnsweredQuestion } from './adoptions.public.js';
+import { encryptAnswers, type AnsweredQuestion } from './adoptions.answers.js';
 import { addressHash, rateLimited, recordAttempt, retryAt } from './apply.limits.js';
 import { insertApplication, selectApplicationByKey } from './apply.queries.js';
 import { answerField } from './apply.schema.js';

@@ -4,8 +4,8 @@ import { createTestApp, signedInStaff, type Browser, type TestApp } from '../../
 import { engines } from '../../../test/harness/databases.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { changeDogStatus } from '../dogs/dog-actions.service.js';
-import { isInCareOf } from '../fosters/fosters.homes.js';
+import { changeDogStatus } from '../dogs/dogs.public.js';
+import { isInCareOf } from '../fosters/fosters.public.js';
 import { addApplication, addAvailableDog, queuedMail } from './decisions.testing.js';
 
 describe.each(engines)('approving and completing adoptions on %s', (engine) => {

@@ -1,7 +1,7 @@
 import type { ApplicationStatus } from '../../platform/db/schema.js';
 import { likelyDuplicates, readContact, type ContactDetails, type LikelyDuplicate } from '../people/people.public.js';
-import { staffNamesByIds } from '../staff/staff.service.js';
-import { decryptAnswers, type AnsweredQuestion } from './adoptions.public.js';
+import { staffNamesByIds } from '../staff/staff.public.js';
+import { decryptAnswers, type AnsweredQuestion } from './adoptions.answers.js';
 import type { DecisionDeps } from './decisions.mail.js';
 import { selectEvents, type ApplicationRow } from './decisions.queries.js';
 import { getApplication } from './decisions.service.js';

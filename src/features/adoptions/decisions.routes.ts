@@ -1,10 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
 import type { Actor } from '../../platform/audit/audit.js';
 import { notFound } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import { can } from '../../platform/http/permissions.js';
-import { isRefusal, sendPage } from '../dogs/dogs.http.js';
 import { completeAdoption } from './decisions.complete.js';
 import { applicationDetail } from './decisions.detail.js';
 import type { DecisionForms } from './decisions.forms.js';
@@ -13,31 +12,32 @@ import { applicationParamsSchema, completeSchema, decisionSchema, noteSchema } f
 import { addApplicationNote, decide } from './decisions.service.js';
 import { ApplicationPage } from './decisions.views.js';
 import { doneNotice } from './decisions.notices.js';
+import { isRefusal, sendPage, staffActor } from '../../platform/http/replies.js';
+import type { StaffRequest, TenantScope } from '../../platform/http/scopes.js';
 
 /** The decisions' dependencies for this request: its rescue's database, the key ring, the jobs, the rescue's name. */
-export function decisionDepsOf(request: FastifyRequest): DecisionDeps {
+export function decisionDepsOf(request: StaffRequest): DecisionDeps {
   const { ctx } = request.server.kona;
-  return { db: request.tenant!.db.kysely, ring: ctx.secrets.keyRing, jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant!.name };
+  return { db: request.tenant.db.kysely, ring: ctx.secrets.keyRing, jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant.name };
 }
 
 /** The application id in the URL, or a 404 (a malformed id never reaches the database). */
-export function applicationIdOf(request: FastifyRequest): string {
+export function applicationIdOf(request: StaffRequest): string {
   const parsed = applicationParamsSchema.safeParse(request.params);
   if (!parsed.success) throw notFound('That application');
   return parsed.data.id;
 }
 
-const actorOf = (request: FastifyRequest): Actor => ({ type: 'staff', id: request.actor!.id });
-const canManage = (request: FastifyRequest) => request.actor?.kind === 'staff' && can(request.actor.role, 'applications.manage');
+const canManage = (request: StaffRequest) => request.actor?.kind === 'staff' && can(request.actor.role, 'applications.manage');
 
 /** Renders an application's page, with a notice after a change or a rejected form's state. */
-async function showApplication(request: FastifyRequest, reply: FastifyReply, id: string, status: number, extra: { notice?: string; forms?: DecisionForms; message?: string } = {}) {
+async function showApplication(request: StaffRequest, reply: FastifyReply, id: string, status: number, extra: { notice?: string; forms?: DecisionForms; message?: string } = {}) {
   const detail = await applicationDetail(decisionDepsOf(request), id);
   return sendPage(reply, status, h(ApplicationPage, { ctx: request.server.kona.page(request, 'hub'), detail, canManage: canManage(request), ...extra }));
 }
 
 /** Runs one change: redirect with a notice, or show the page again with the form as typed and what went wrong. */
-async function attempt(request: FastifyRequest, reply: FastifyReply, id: string, form: keyof DecisionForms, action: () => Promise<string>) {
+async function attempt(request: StaffRequest, reply: FastifyReply, id: string, form: keyof DecisionForms, action: () => Promise<string>) {
   let done: string;
   try {
     done = await action();
@@ -56,7 +56,7 @@ function formOf(body: unknown): keyof DecisionForms {
 }
 
 /** The application page and its actions: status changes, completing the adoption, staff notes. */
-export function decisionRoutes(app: FastifyInstance): void {
+export function decisionRoutes(app: TenantScope): void {
   const view = { config: { permission: 'applications.view' as const } };
   const manage = { config: { permission: 'applications.manage' as const } };
 
@@ -68,7 +68,7 @@ export function decisionRoutes(app: FastifyInstance): void {
     const parsed = parseForm(decisionSchema, request.body);
     if (!parsed.ok) return showApplication(request, reply, id, 400, { forms: { [formOf(request.body)]: parsed.state }, message: 'Nothing was changed: see the form below.' });
     return attempt(request, reply, id, parsed.data.action, async () => {
-      const result = await decide(decisionDepsOf(request), id, parsed.data, actorOf(request));
+      const result = await decide(decisionDepsOf(request), id, parsed.data, staffActor(request));
       return `done=${parsed.data.action}&mail=${result.mail}`;
     });
   });
@@ -78,7 +78,7 @@ export function decisionRoutes(app: FastifyInstance): void {
     const parsed = parseForm(completeSchema, request.body);
     if (!parsed.ok) return showApplication(request, reply, id, 400, { forms: { complete: parsed.state }, message: 'Nothing was changed: reload the page and try again.' });
     return attempt(request, reply, id, 'complete', async () => {
-      const r = await completeAdoption(decisionDepsOf(request), id, { expected: parsed.data.expected, email: parsed.data.email, emailOthers: parsed.data.email_others }, actorOf(request));
+      const r = await completeAdoption(decisionDepsOf(request), id, { expected: parsed.data.expected, email: parsed.data.email, emailOthers: parsed.data.email_others }, staffActor(request));
       return `done=complete&mail=${r.mail}&closed=${r.closed}&told=${r.closedEmailed}`;
     });
   });
@@ -88,7 +88,7 @@ export function decisionRoutes(app: FastifyInstance): void {
     const parsed = parseForm(noteSchema, request.body);
     if (!parsed.ok) return showApplication(request, reply, id, 400, { forms: { note: parsed.state }, message: 'The note was not added: see the note form.' });
     return attempt(request, reply, id, 'note', async () => {
-      await addApplicationNote(decisionDepsOf(request), id, parsed.data.note, actorOf(request));
+      await addApplicationNote(decisionDepsOf(request), id, parsed.data.note, staffActor(request));
       return 'done=note';
     });
   });

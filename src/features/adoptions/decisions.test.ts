@@ -4,7 +4,7 @@ import { createTestApp, signedInStaff, type Browser, type TestApp } from '../../
 import { engines } from '../../../test/harness/databases.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { changeDogStatus } from '../dogs/dog-actions.service.js';
+import { changeDogStatus } from '../dogs/dogs.public.js';
 import { addApplication, addAvailableDog, queuedMail } from './decisions.testing.js';
 import { decisionSchema } from './decisions.schema.js';
 import { decide as decideNow } from './decisions.service.js';

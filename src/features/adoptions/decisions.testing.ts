@@ -4,9 +4,9 @@ import type { Actor } from '../../platform/audit/audit.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { openMail, sealedMailSchema, type MailMessage } from '../../platform/mail/index.js';
-import { changeDogStatus } from '../dogs/dog-actions.service.js';
-import { dogFormSchema } from '../dogs/dogs.schema.js';
-import { createDog } from '../dogs/dogs.service.js';
+import { changeDogStatus } from '../dogs/dogs.public.js';
+import { dogFormSchema } from '../dogs/dogs.public.js';
+import { createDog } from '../dogs/dogs.public.js';
 import { upsertApplicantContact } from '../people/people.public.js';
 import { encryptAnswers } from './adoptions.public.js';
 

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
 import type { Actor } from '../../platform/audit/audit.js';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
@@ -8,13 +8,14 @@ import type { FormState } from '../../platform/http/views/forms.js';
 import { activeSchema, moveSchema, questionFormSchema, questionIdParamsSchema } from './questions.schema.js';
 import { addQuestion, editQuestion, getQuestion, listQuestions, moveQuestion, setQuestionActive, type Question } from './questions.service.js';
 import { QuestionEditPage, QuestionsPage } from './questions.views.js';
+import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
+import { staffActor } from '../../platform/http/replies.js';
 
 const configure = { config: { permission: 'adoptions.configure' as const } };
-const dbOf = (request: FastifyRequest) => request.tenant!.db.kysely;
-const actorOf = (request: FastifyRequest): Actor => ({ type: 'staff', id: request.actor!.id });
+const dbOf = (request: StaffRequest) => request.tenant.db.kysely;
 const send = (reply: FastifyReply, status: number, page: preact.VNode<any>) => reply.code(status).type('text/html').send(renderPage(page));
 
-function idOf(request: FastifyRequest): string {
+function idOf(request: StaffRequest): string {
   const parsed = questionIdParamsSchema.safeParse(request.params);
   if (!parsed.success) throw notFound('That question');
   return parsed.data.id;
@@ -25,11 +26,11 @@ const formOf = (q: Question): FormState => ({
 });
 
 /** The admin's application questions: list, add, edit, reorder, stop or resume asking. */
-export const questionsRoutes: FastifyPluginAsync = async (app) => {
+export const questionsRoutes = inTenantScope(async (app) => {
   const { page } = app.kona;
-  const list = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState, done?: string) =>
+  const list = async (request: StaffRequest, reply: FastifyReply, status: number, form: FormState, done?: string) =>
     send(reply, status, h(QuestionsPage, { ctx: page(request, 'hub'), questions: await listQuestions(dbOf(request)), form, done }));
-  const back = (request: FastifyRequest, reply: FastifyReply) => reply.redirect(`${request.basePath}/hub/adoptions/questions?done=1`, 303);
+  const back = (request: StaffRequest, reply: FastifyReply) => reply.redirect(`${request.basePath}/hub/adoptions/questions?done=1`, 303);
 
   app.get<{ Querystring: { done?: string } }>('/hub/adoptions/questions', configure, async (request, reply) =>
     list(request, reply, 200, { values: { kind: 'text' }, errors: {} }, request.query.done === '1' ? 'saved' : undefined));
@@ -37,7 +38,7 @@ export const questionsRoutes: FastifyPluginAsync = async (app) => {
   app.post('/hub/adoptions/questions', configure, async (request, reply) => {
     const parsed = parseForm(questionFormSchema, request.body);
     if (!parsed.ok) return list(request, reply, 400, parsed.state);
-    await addQuestion(dbOf(request), parsed.data, actorOf(request));
+    await addQuestion(dbOf(request), parsed.data, staffActor(request));
     return back(request, reply);
   });
 
@@ -53,7 +54,7 @@ export const questionsRoutes: FastifyPluginAsync = async (app) => {
       await getQuestion(dbOf(request), id);
       return send(reply, 400, h(QuestionEditPage, { ctx: page(request, 'hub'), id, form: parsed.state }));
     }
-    await editQuestion(dbOf(request), id, parsed.data, actorOf(request));
+    await editQuestion(dbOf(request), id, parsed.data, staffActor(request));
     return back(request, reply);
   });
 
@@ -61,7 +62,7 @@ export const questionsRoutes: FastifyPluginAsync = async (app) => {
     const id = idOf(request);
     const parsed = parseForm(moveSchema, request.body);
     if (!parsed.ok) throw new KonaError('KONA_ERR_VALIDATION', 'Say whether to move the question up or down.');
-    await moveQuestion(dbOf(request), id, parsed.data.direction, actorOf(request));
+    await moveQuestion(dbOf(request), id, parsed.data.direction, staffActor(request));
     return back(request, reply);
   });
 
@@ -69,7 +70,7 @@ export const questionsRoutes: FastifyPluginAsync = async (app) => {
     const id = idOf(request);
     const parsed = parseForm(activeSchema, request.body);
     if (!parsed.ok) throw new KonaError('KONA_ERR_VALIDATION', 'Say whether the question should be asked (yes or no).');
-    await setQuestionActive(dbOf(request), id, parsed.data.active === 'yes', actorOf(request));
+    await setQuestionActive(dbOf(request), id, parsed.data.active === 'yes', staffActor(request));
     return back(request, reply);
   });
-};
+});

@@ -1,5 +1,5 @@
 import { listAudit } from '../../platform/audit/audit.js';
-import { type StaffDeps, staffNamesByIds } from '../staff/staff.service.js';
+import { type StaffDeps, staffNamesByIds } from '../staff/staff.public.js';
 
 /** One audit entry as the audit page shows it. */
 export interface AuditView {

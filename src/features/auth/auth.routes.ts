@@ -1,17 +1,18 @@
-import type { FastifyPluginAsync } from 'fastify';
+
 import { h } from 'preact';
 import { KonaError } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import { clearCookie, setCookie, tenantCookie } from '../../platform/http/sessions.js';
 import { emptyForm } from '../../platform/http/views/forms.js';
 import { renderPage } from '../../platform/http/views/layout.js';
-import { staffDepsOf } from '../staff/staff.deps.js';
 import { changePasswordSchema, safeNext, signInSchema } from './auth.schema.js';
 import { changeOwnPassword, signIn, signOut } from './auth.service.js';
 import { ChangePasswordPage, SignInPage } from './auth.views.js';
+import { tenantDeps } from '../../platform/http/replies.js';
+import { inTenantScope } from '../../platform/http/scopes.js';
 
 /** Sign-in, sign-out and password change for a rescue's hub. */
-export const authRoutes: FastifyPluginAsync = async (app) => {
+export const authRoutes = inTenantScope(async (app) => {
   const { ctx, page } = app.kona;
   const s = ctx.config.settings;
   const limits = { windowMinutes: s.KONA_LOGIN_WINDOW_MINUTES, maxPerAccount: s.KONA_LOGIN_MAX_PER_ACCOUNT, maxPerAddress: s.KONA_LOGIN_MAX_PER_ADDRESS };
@@ -29,7 +30,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     if (!parsed.ok) return show(400, parsed.state);
     try {
       const result = await signIn(
-        staffDepsOf(request),
+        tenantDeps(request),
         { email: parsed.data.email, password: parsed.data.password, address: request.ip, previousSessionHash: request.actor?.sessionHash },
         limits,
       );
@@ -46,8 +47,8 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/hub/sign-out', { config: { permission: 'account.self' } }, async (request, reply) => {
-    const actor = request.actor!;
-    await signOut(staffDepsOf(request), actor.id, actor.sessionHash);
+    const actor = request.actor;
+    await signOut(tenantDeps(request), actor.id, actor.sessionHash);
     clearCookie(reply, tenantCookie(ctx.config, request.basePath));
     return reply.redirect(`${request.basePath}/hub/sign-in?signedOut=1`, 303);
   });
@@ -61,9 +62,9 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     const show = (status: number, form = emptyForm, message?: string, done?: boolean) =>
       reply.code(status).type('text/html').send(renderPage(h(ChangePasswordPage, { ctx: page(request, 'hub'), form, message, done })));
     if (!parsed.ok) return show(400, parsed.state);
-    const result = await changeOwnPassword(staffDepsOf(request), request.actor!.id, parsed.data.current, parsed.data.password);
+    const result = await changeOwnPassword(tenantDeps(request), request.actor.id, parsed.data.current, parsed.data.password);
     if (!result.ok) return show(400, { values: {}, errors: { current: 'is not your current password' } });
     setCookie(reply, tenantCookie(ctx.config, request.basePath), result.token);
     return show(200, emptyForm, undefined, true);
   });
-};
+});

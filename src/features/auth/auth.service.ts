@@ -2,7 +2,7 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import { assertNotThrottled, recordAttempt, type ThrottleLimits } from '../../platform/auth/login-throttle.js';
 import { verifyDummy, verifyPassword } from '../../platform/auth/passwords.js';
 import { createStaffSession, endStaffSession } from '../../platform/http/sessions.js';
-import { emailHash, findStaffByEmail, findStaffById, setPassword, type StaffDeps } from '../staff/staff.service.js';
+import { emailHash, findStaffByEmail, findStaffById, setPassword, type StaffDeps } from '../staff/staff.public.js';
 
 /** Outcome of a sign-in attempt. */
 export type SignInResult = { ok: true; token: string; staffId: string } | { ok: false };

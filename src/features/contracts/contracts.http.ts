@@ -1,26 +1,27 @@
 import path from 'node:path';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
 import { renderPage } from '../../platform/http/views/layout.js';
 import { LocalBlobStore, type BlobStore } from '../../platform/storage/index.js';
 import type { ContractDeps } from './contracts.service.js';
+import type { TenantRequest } from '../../platform/http/scopes.js';
 
 /** The contract services' dependencies for this request's rescue. */
-export function contractDepsOf(request: FastifyRequest): ContractDeps {
+export function contractDepsOf(request: TenantRequest): ContractDeps {
   const { secrets, jobs } = request.server.kona.ctx;
-  return { db: request.tenant!.db.kysely, ring: secrets.keyRing, jobs, rescueName: request.rescueName ?? request.tenant!.name };
+  return { db: request.tenant.db.kysely, ring: secrets.keyRing, jobs, rescueName: request.rescueName ?? request.tenant.name };
 }
 
 /**
  * The rescue's content-addressed store of signed contracts, `<uploadsDir>/<slug>/contracts`: apart
  * from photos and documents, whose deletions release blobs no photo or document row references.
  */
-export function contractStoreOf(request: FastifyRequest): BlobStore {
-  return new LocalBlobStore(path.join(request.server.kona.ctx.config.uploadsDir, request.tenant!.slug, 'contracts'));
+export function contractStoreOf(request: TenantRequest): BlobStore {
+  return new LocalBlobStore(path.join(request.server.kona.ctx.config.uploadsDir, request.tenant.slug, 'contracts'));
 }
 
 /** The absolute signing link for a token, on the address this rescue was reached at. */
-export function signingLink(request: FastifyRequest, token: string): string {
+export function signingLink(request: TenantRequest, token: string): string {
   const url = request.server.kona.ctx.config.publicUrl;
   // basePath '' means the request came in on the rescue's own hostname, which the host map matched.
   const origin = request.basePath === '' ? `${url.protocol}//${request.headers.host}` : url.origin;

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
@@ -10,6 +10,8 @@ import { contractDepsOf, contractStoreOf, sendPage, signingLink } from './contra
 import { applicationParamsSchema, templateFormSchema } from './contracts.schema.js';
 import { contractForStaff, contractTemplate, prepareContract, saveContractTemplate } from './contracts.service.js';
 import { StaffContractPage, TemplatePage } from './contracts.views.js';
+import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
+import { staffActor } from '../../platform/http/replies.js';
 
 const configure = { config: { permission: 'adoptions.configure' as const } };
 const view = { config: { permission: 'applications.view' as const } };
@@ -20,16 +22,15 @@ const notices: Record<string, string> = {
   prepared: 'The contract was prepared and the signing link is on its way to the adopter.',
 };
 
-const staffId = (request: FastifyRequest) => ({ type: 'staff' as const, id: request.actor!.id });
 
-function applicationIdOf(request: FastifyRequest): string {
+function applicationIdOf(request: StaffRequest): string {
   const parsed = applicationParamsSchema.safeParse(request.params);
   if (!parsed.success) throw notFound('That application');
   return parsed.data.id;
 }
 
 /** Renders an application's contract page (with a notice, or the refusal of a prepare). */
-async function showContract(request: FastifyRequest, reply: FastifyReply, status: number, extra: { done?: string; message?: string } = {}) {
+async function showContract(request: StaffRequest, reply: FastifyReply, status: number, extra: { done?: string; message?: string } = {}) {
   const id = applicationIdOf(request);
   const deps = contractDepsOf(request);
   const parties = await applicationParties(deps.db, deps.ring, id);
@@ -44,20 +45,20 @@ async function showContract(request: FastifyRequest, reply: FastifyReply, status
 }
 
 /** The contract template (admins) and each approved application's contract (staff) in the hub. */
-export const contractsRoutes: FastifyPluginAsync = async (app) => {
+export const contractsRoutes = inTenantScope(async (app) => {
   app.get<{ Querystring: { done?: string } }>('/hub/adoptions/contract-template', configure, async (request, reply) => {
-    const { body, isDefault } = await contractTemplate(request.tenant!.db.kysely);
+    const { body, isDefault } = await contractTemplate(request.tenant.db.kysely);
     const notice = request.query.done ? notices[request.query.done] : undefined;
     return sendPage(reply, 200, h(TemplatePage, { ctx: app.kona.page(request, 'hub'), form: { values: { body }, errors: {} }, isDefault, notice }));
   });
 
   app.post('/hub/adoptions/contract-template', configure, async (request, reply) => {
     const parsed = parseForm(templateFormSchema, request.body);
-    const db = request.tenant!.db.kysely;
+    const db = request.tenant.db.kysely;
     const isDefault = (await contractTemplate(db)).isDefault;
     if (!parsed.ok) return sendPage(reply, 400, h(TemplatePage, { ctx: app.kona.page(request, 'hub'), form: parsed.state, isDefault }));
     try {
-      await saveContractTemplate(db, parsed.data.body, staffId(request));
+      await saveContractTemplate(db, parsed.data.body, staffActor(request));
     } catch (err) {
       if (!(err instanceof KonaError) || err.code !== 'KONA_ERR_VALIDATION') throw err;
       const form = { values: { body: parsed.data.body }, errors: err.options.fields ?? {} };
@@ -71,7 +72,7 @@ export const contractsRoutes: FastifyPluginAsync = async (app) => {
   app.post('/hub/applications/:id/contract', manage, async (request, reply) => {
     const id = applicationIdOf(request);
     try {
-      await prepareContract(contractDepsOf(request), id, staffId(request), (token) => signingLink(request, token));
+      await prepareContract(contractDepsOf(request), id, staffActor(request), (token) => signingLink(request, token));
     } catch (err) {
       if (!(err instanceof KonaError) || err.code !== 'KONA_ERR_CONFLICT') throw err;
       return showContract(request, reply, err.status, { message: err.message });
@@ -84,7 +85,7 @@ export const contractsRoutes: FastifyPluginAsync = async (app) => {
     const id = applicationIdOf(request);
     const contract = await contractForStaff(contractDepsOf(request), id);
     if (!contract?.pdfSha256) throw notFound('A signed contract for this application');
-    await recordAudit(request.tenant!.db.kysely, { actor: staffId(request), action: 'contract.downloaded', target: { type: 'adoption_contract', id: contract.id } });
+    await recordAudit(request.tenant.db.kysely, { actor: staffActor(request), action: 'contract.downloaded', target: { type: 'adoption_contract', id: contract.id } });
     return serveDocument(reply, { store: contractStoreOf(request), key: contract.pdfSha256, contentType: 'application/pdf', filename: `adoption-contract-${id.slice(0, 8)}.pdf` });
   });
-};
+});

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { KonaError } from '../../platform/errors/errors.js';
 import { parseForm } from '../../platform/http/forms.js';
@@ -7,6 +7,7 @@ import { contractDepsOf, contractStoreOf, sendPage } from './contracts.http.js';
 import { signFormSchema, tokenParamsSchema } from './contracts.schema.js';
 import { ClosedLinkPage, SignedPage, SignPage } from './contracts.sign.views.js';
 import { closedMessage, signContract, signingState, type SigningState } from './contracts.signing.js';
+import { inTenantScope } from '../../platform/http/scopes.js';
 
 const publicRoute = { config: { permission: 'public' as const } };
 
@@ -37,7 +38,7 @@ function signPage(request: FastifyRequest, reply: FastifyReply, status: number, 
 }
 
 /** The public signing page an adopter reaches from the emailed link. */
-export const contractSigningRoutes: FastifyPluginAsync = async (app) => {
+export const contractSigningRoutes = inTenantScope(async (app) => {
   app.get('/contracts/:token', publicRoute, async (request, reply) => {
     const token = tokenOf(request);
     const state = token ? await signingState(contractDepsOf(request), token) : ({ state: 'unknown' } as const);
@@ -63,7 +64,7 @@ export const contractSigningRoutes: FastifyPluginAsync = async (app) => {
       throw err;
     }
   });
-};
+});
 
 // The drawing is not sent back (the pad starts empty again); the name and the box are kept.
 function keepTyped(state: FormState): FormState {

@@ -4,15 +4,8 @@ import { TableWrap } from '../../platform/http/views/tables.js';
 import type { DogDetail } from './dog-detail.service.js';
 import { reasonRequired, statusLabel } from './dogs.lifecycle.js';
 
-/** Per-form state of the detail page's forms after a rejected submission. */
-export interface DetailForms {
-  status?: FormState;
-  weight?: FormState;
-  bond?: FormState;
-  foster?: FormState;
-  fosterEnd?: FormState;
-  note?: FormState;
-}
+/** Per-form state of the page's forms after a rejected submission, by form name. */
+export type DetailForms = Record<string, FormState | undefined>;
 
 /** What the dog still needs before the public site may show it as adoptable. */
 export function AdoptabilityPanel({ detail }: { detail: DogDetail }) {
@@ -88,16 +81,6 @@ export function BondPanel({ ctx, detail, canEdit, form }: { ctx: PageContext; de
           <div><button type="submit">Link as a bonded pair</button></div>
         </form>
       )}
-    </section>
-  );
-}
-
-/** Where the dog's vaccinations, treatments and vet visits are kept (the medical feature's page). */
-export function MedicalLink({ ctx, detail }: { ctx: PageContext; detail: DogDetail }) {
-  return (
-    <section aria-labelledby="medical-heading">
-      <h2 id="medical-heading">Medical</h2>
-      <p><a href={`${ctx.basePath}/hub/dogs/${detail.dog.id}/medical`}>Vaccinations, treatments, vet visits and weights of {detail.dog.name}</a></p>
     </section>
   );
 }

@@ -1,12 +1,10 @@
 import type { DogStatus } from '../../platform/db/schema.js';
-import { fosterPanelData, type FosterPanelData } from '../fosters/fosters.homes.js';
-import { selectPhotos, type PhotoRow } from '../photos/photos.queries.js';
-import { staffNamesByIds, type StaffDeps } from '../staff/staff.service.js';
+import { staffNamesByIds, type StaffDeps } from '../staff/staff.public.js';
 import { adoptability, approvedPhotoCount, type Adoptability } from './dogs.adoptability.js';
 import { isOpen, nextStatuses } from './dogs.lifecycle.js';
 import { selectBondCandidates, selectDog, selectWeights, type DogRow } from './dogs.queries.js';
 import { closedStatusList, getDog } from './dogs.service.js';
-import { dogTimeline, type TimelineEntry } from './dogs.timeline.js';
+import { dogTimeline, type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
 import { ageOn, ageText } from './dogs.values.js';
 
 /** Everything the dog's detail page shows. */
@@ -21,21 +19,17 @@ export interface DogDetail {
   weights: { kg: number; weighedOn: string }[];
   timeline: (TimelineEntry & { byName?: string; withName?: string })[];
   bondCandidates: { id: string; name: string; microchip: string | null }[];
-  /** Every photo of the dog in display order, whatever its review status. */
-  photos: PhotoRow[];
-  /** The foster home now and the fosters a dog can be placed with. */
-  foster: FosterPanelData;
   /** Who hears about this dog (foster notes, medical reminders); null: all admins and staff. */
   staffContactName: string | null;
 }
 
 /** Reads a dog's record with its timeline, weights, bonded partner and what it lacks to be adoptable. */
-export async function dogDetail(deps: StaffDeps, id: string, today: string): Promise<DogDetail> {
+export async function dogDetail(deps: StaffDeps, id: string, today: string, timelineSources: readonly TimelineSource[]): Promise<DogDetail> {
   const { db } = deps;
   const dog = await getDog(db, id);
   const partner = dog.bonded_with ? await selectDog(db, dog.bonded_with) : undefined;
   const weights = await selectWeights(db, id);
-  const timeline = await dogTimeline(db, id);
+  const timeline = await dogTimeline(db, id, timelineSources);
   const names = await staffNamesByIds(deps, [...new Set([dog.staff_contact_id, ...timeline.flatMap((e) => [e.by, e.with])].filter((b): b is string => !!b))]);
   const photos = await approvedPhotoCount(db, id);
   return {
@@ -48,8 +42,6 @@ export async function dogDetail(deps: StaffDeps, id: string, today: string): Pro
     weights: weights.map((w) => ({ kg: w.kg, weighedOn: w.weighed_on })),
     timeline: timeline.map((e) => ({ ...e, byName: e.by ? names.get(e.by) : undefined, withName: e.with ? names.get(e.with) : undefined })),
     bondCandidates: dog.bonded_with ? [] : await selectBondCandidates(db, id, closedStatusList),
-    photos: await selectPhotos(db, id),
-    foster: await fosterPanelData(deps, dog),
     staffContactName: dog.staff_contact_id ? (names.get(dog.staff_contact_id) ?? null) : null,
   };
 }

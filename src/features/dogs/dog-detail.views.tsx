@@ -1,9 +1,8 @@
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { Notice } from '../../platform/http/views/forms.js';
-import { FosterPanel, NoteForm } from '../fosters/fosters.panel.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
-import { AdoptabilityPanel, BondPanel, MedicalLink, StatusPanel, Timeline, WeightsPanel, type DetailForms } from './dog-detail.panels.js';
-import { PhotosPanel, type PhotosPanelProps } from '../photos/photos.views.js';
+import type { VNode } from 'preact';
+import { AdoptabilityPanel, BondPanel, StatusPanel, Timeline, WeightsPanel, type DetailForms } from './dog-detail.panels.js';
 import type { DogDetail } from './dog-detail.service.js';
 import { energyChoices, intakeTypeChoices, labelOf, sexChoices, sizeChoices, spayNeuterChoices, tristateChoices } from './dogs.fields.js';
 import { formatCents } from './dogs.values.js';
@@ -48,8 +47,8 @@ function Facts({ detail }: { detail: DogDetail }) {
   );
 }
 
-/** A dog's page in the hub: adoptability, status, photos, record, bonded pair, weights and timeline. */
-export function DogDetailPage(props: { ctx: PageContext; detail: DogDetail; canEdit: boolean; canManageFosters?: boolean; canWriteNote?: boolean; canViewMedical?: boolean; today: string; forms?: DetailForms; notice?: string; message?: string; photos: PhotosPanelProps }) {
+/** A dog's page in the hub: adoptability, status, record, bonded pair, weights and timeline, with the panels features registered. */
+export function DogDetailPage(props: { ctx: PageContext; detail: DogDetail; canEdit: boolean; today: string; forms?: DetailForms; notice?: string; message?: string; panels: Record<'afterStatus' | 'afterBond' | 'afterWeights', VNode<any>[]> }) {
   const { ctx, detail, canEdit } = props;
   const { dog } = detail;
   return (
@@ -61,13 +60,12 @@ export function DogDetailPage(props: { ctx: PageContext; detail: DogDetail; canE
       {canEdit && <p><a class="button" href={`${ctx.basePath}/hub/dogs/${dog.id}/edit`}>Edit {dog.name}</a></p>}
       <AdoptabilityPanel detail={detail} />
       <StatusPanel ctx={ctx} detail={detail} canEdit={canEdit} form={props.forms?.status} />
-      <PhotosPanel {...props.photos} />
+      {props.panels.afterStatus}
       <Facts detail={detail} />
       <BondPanel ctx={ctx} detail={detail} canEdit={canEdit} form={props.forms?.bond} />
-      {props.canViewMedical && <MedicalLink ctx={ctx} detail={detail} />}
+      {props.panels.afterBond}
       <WeightsPanel ctx={ctx} detail={detail} canEdit={canEdit} form={props.forms?.weight} today={props.today} />
-      <FosterPanel ctx={ctx} dogId={dog.id} dogName={dog.name} foster={detail.foster} canManage={!!props.canManageFosters} today={props.today} form={props.forms?.foster} endForm={props.forms?.fosterEnd} />
-      {props.canWriteNote && <NoteForm ctx={ctx} dogId={dog.id} dogName={dog.name} form={props.forms?.note} />}
+      {props.panels.afterWeights}
       <Timeline detail={detail} />
     </Layout>
   );

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
-import { selectPrimaryPhotos, type PrimaryPhoto } from '../photos/photos.queries.js';
+import { selectPrimaryPhotos, type PrimaryPhoto } from '../photos/photos.public.js';
 import { countDogs, selectDogPage, type DogListFilter } from './dog-list.queries.js';
 import { closedStatuses } from './dogs.lifecycle.js';
 import { dogsPerPage, type DogListQuery } from './dogs.schema.js';

@@ -1,7 +1,7 @@
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { Select } from '../../platform/http/views/forms.js';
 import { Pager, TableWrap } from '../../platform/http/views/tables.js';
-import { HubThumbnail } from '../photos/photos.views.js';
+import { HubThumbnail } from '../photos/photos.public.js';
 import type { DogListRow } from './dog-list.service.js';
 import { ageBandChoices, labelOf, sexChoices, sizeChoices, statusChoices } from './dogs.fields.js';
 import type { DogListQuery } from './dogs.schema.js';

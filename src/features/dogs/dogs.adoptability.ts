@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
-import { countApprovedPhotos } from '../photos/photos.queries.js';
+import { countApprovedPhotos } from '../photos/photos.public.js';
 import { statusLabel } from './dogs.lifecycle.js';
 
 /** The parts of a dog that decide whether the public may see it as adoptable. */

@@ -1,3 +1,7 @@
+import type { DashboardCard } from '../dashboard/dashboard.public.js';
+import { actorCan } from '../../platform/http/replies.js';
+import { dogCounts } from './dogs.service.js';
+
 /** The dashboard's dogs card: how many dogs are in care and available, with links to the list. */
 export function DogsCard({ basePath, counts, canEdit }: { basePath: string; counts: { inCare: number; available: number }; canEdit: boolean }) {
   const dogs = `${basePath}/hub/dogs`;
@@ -9,3 +13,9 @@ export function DogsCard({ basePath, counts, canEdit }: { basePath: string; coun
     </li>
   );
 }
+
+/** The dogs card as the dashboard shows it to members who may see dogs. */
+export const dogsDashboardCard: DashboardCard = {
+  permission: 'dogs.view',
+  render: async (request, basePath) => <DogsCard basePath={basePath} counts={await dogCounts(request.tenant.db.kysely)} canEdit={actorCan(request, 'dogs.edit')} />,
+};

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
-import { approvedPhotosJson, type PublicPhoto } from '../photos/photos.queries.js';
+import { approvedPhotosJson, type PublicPhoto } from '../photos/photos.public.js';
 import { adoptability } from './dogs.adoptability.js';
 import { applyStatusChange } from './dog-actions.service.js';
 import { ageBandBounds } from './dogs.values.js';
@@ -107,3 +107,17 @@ export function moveDogStatus(tx: Db, dog: { id: string; status: DogStatus }, ch
 export async function recordDogAdopter(tx: Db, dogId: string, contactId: string): Promise<void> {
   await tx.updateTable('dogs').set({ adopter_contact_id: contactId, updated_at: new Date() }).where('id', '=', dogId).execute();
 }
+
+export { ageOn, ageText, formatCents, isIsoDate, isoToday } from './dogs.values.js';
+export { applyStatusChange, changeDogStatus } from './dog-actions.service.js';
+export { dogFormSchema, pastDateSchema } from './dogs.schema.js';
+export { closedStatusList, createDog, getDog, weightHistory } from './dogs.service.js';
+export { dogsDashboardCard } from './dogs.dashboard.js';
+export { type DogRow } from './dogs.queries.js';
+export { isOpen, nextStatuses, statusLabel } from './dogs.lifecycle.js';
+export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
+export { ageBandChoices, energyChoices, labelOf, sexChoices, sizeChoices, tristateChoices, valuesOf } from './dogs.fields.js';
+export { dogIdOf } from './dogs.schema.js';
+export { DogPage, type DetailForms, type DogPageParts, type DogPanel, type DogPanelSlot, type DogPanelView } from './dog-page.js';
+
+export { monthsBefore } from './dogs.values.js';

@@ -1,35 +1,36 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import type { FormState } from '../../platform/http/views/forms.js';
-import { fosterHomesToChoose } from '../fosters/fosters.service.js';
-import { staffDepsOf } from '../staff/staff.deps.js';
-import { dogActionRoutes, showDog } from './dog-actions.routes.js';
+import { fosterHomesToChoose } from '../fosters/fosters.public.js';
+import { dogActionRoutes } from './dog-actions.routes.js';
+import type { DogPage } from './dog-page.js';
 import { DogFormPage, dogFormValues, newDogValues } from './dog-form.views.js';
 import { listDogs } from './dog-list.service.js';
 import { DogListPage } from './dog-list.views.js';
-import { actorOf, canEditDogs, dogIdOf, isRefusal, sendPage } from './dogs.http.js';
-import { dogFormSchema, dogListQuerySchema } from './dogs.schema.js';
+import { dogFormSchema, dogIdOf, dogListQuerySchema } from './dogs.schema.js';
 import { createDog, getDog, staffContactChoices, updateDog } from './dogs.service.js';
 import { isoToday } from './dogs.values.js';
+import { actorCan, isRefusal, sendPage, staffActor, tenantDeps } from '../../platform/http/replies.js';
+import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
 
 const view = { config: { permission: 'dogs.view' as const } };
 const edit = { config: { permission: 'dogs.edit' as const } };
 
-async function showForm(request: FastifyRequest, reply: FastifyReply, status: number, form: FormState, dog?: { id: string; name: string }, message?: string) {
-  const staffContacts = await staffContactChoices(staffDepsOf(request));
+async function showForm(request: StaffRequest, reply: FastifyReply, status: number, form: FormState, dog?: { id: string; name: string }, message?: string) {
+  const staffContacts = await staffContactChoices(tenantDeps(request));
   return sendPage(reply, status, h(DogFormPage, { ctx: request.server.kona.page(request, 'hub'), form, dog, message, staffContacts }));
 }
 
-/** The hub's dog pages: list, create, detail, edit; the detail page's actions live in dog-actions.routes. */
-export const dogsRoutes: FastifyPluginAsync = async (app) => {
+/** The hub's dog pages: list, create, detail (drawn by `dogPage`), edit; the detail page's actions live in dog-actions.routes. */
+export const dogsRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
   const { page } = app.kona;
 
   app.get('/hub/dogs', view, async (request, reply) => {
     const query = dogListQuerySchema.parse(request.query ?? {});
-    const result = await listDogs(request.tenant!.db.kysely, query, isoToday());
-    const fosters = await fosterHomesToChoose(staffDepsOf(request));
-    return sendPage(reply, 200, h(DogListPage, { ctx: page(request, 'hub'), query, ...result, canEdit: canEditDogs(request), fosters }));
+    const result = await listDogs(request.tenant.db.kysely, query, isoToday());
+    const fosters = await fosterHomesToChoose(tenantDeps(request));
+    return sendPage(reply, 200, h(DogListPage, { ctx: page(request, 'hub'), query, ...result, canEdit: actorCan(request, 'dogs.edit'), fosters }));
   });
 
   app.get('/hub/dogs/new', edit, async (request, reply) => showForm(request, reply, 200, { values: newDogValues(isoToday()), errors: {} }));
@@ -38,7 +39,7 @@ export const dogsRoutes: FastifyPluginAsync = async (app) => {
     const parsed = parseForm(dogFormSchema, request.body);
     if (!parsed.ok) return showForm(request, reply, 400, parsed.state);
     try {
-      const id = await createDog(request.tenant!.db.kysely, parsed.data, actorOf(request));
+      const id = await createDog(request.tenant.db.kysely, parsed.data, staffActor(request));
       return reply.redirect(`${request.basePath}/hub/dogs/${id}?done=created`, 303);
     } catch (err) {
       if (!isRefusal(err)) throw err;
@@ -46,20 +47,20 @@ export const dogsRoutes: FastifyPluginAsync = async (app) => {
     }
   });
 
-  app.get<{ Querystring: { done?: string } }>('/hub/dogs/:id', view, async (request, reply) => showDog(request, reply, dogIdOf(request), 200, { done: request.query.done }));
+  app.get<{ Querystring: { done?: string } }>('/hub/dogs/:id', view, async (request, reply) => dogPage.show(request, reply, dogIdOf(request), 200, { done: request.query.done }));
 
   app.get('/hub/dogs/:id/edit', edit, async (request, reply) => {
-    const dog = await getDog(request.tenant!.db.kysely, dogIdOf(request));
+    const dog = await getDog(request.tenant.db.kysely, dogIdOf(request));
     return showForm(request, reply, 200, { values: dogFormValues(dog, isoToday()), errors: {} }, dog);
   });
 
   app.post('/hub/dogs/:id', edit, async (request, reply) => {
     const id = dogIdOf(request);
-    const db = request.tenant!.db.kysely;
+    const db = request.tenant.db.kysely;
     const parsed = parseForm(dogFormSchema, request.body);
     if (!parsed.ok) return showForm(request, reply, 400, parsed.state, await getDog(db, id));
     try {
-      const { changed } = await updateDog(db, id, parsed.data, actorOf(request));
+      const { changed } = await updateDog(db, id, parsed.data, staffActor(request));
       return reply.redirect(`${request.basePath}/hub/dogs/${id}?done=${changed.length ? 'saved' : 'unchanged'}`, 303);
     } catch (err) {
       if (!isRefusal(err)) throw err;
@@ -67,5 +68,5 @@ export const dogsRoutes: FastifyPluginAsync = async (app) => {
     }
   });
 
-  dogActionRoutes(app);
-};
+  dogActionRoutes(app, dogPage);
+});

@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { idParam } from '../../platform/http/replies.js';
 import {
   ageBandChoices,
   energyChoices,
@@ -123,7 +125,6 @@ export const weightSchema = z.object({
 export const bondSchema = z.object({ partner: z.uuid('choose a dog from the list') });
 
 /** A dog's id in a URL; anything else is a 404, not a database error. */
-export const dogIdParamsSchema = z.object({ id: z.uuid() });
 
 /** Page size of the dog list. */
 export const dogsPerPage = 50;
@@ -141,3 +142,8 @@ export const dogListQuerySchema = z.object({
 
 /** Parsed list search and filters. */
 export type DogListQuery = z.output<typeof dogListQuerySchema>;
+
+/** The dog id in the URL, or a 404 (a malformed id never reaches the database). */
+export function dogIdOf(request: FastifyRequest): string {
+  return idParam(request, 'That dog');
+}

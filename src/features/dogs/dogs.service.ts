@@ -6,8 +6,7 @@ import { closedStatuses, initialStatus } from './dogs.lifecycle.js';
 import { countDogsByStatus, insertDog, insertStatusHistory, selectDog, selectDogIdByMicrochip, selectWeights, updateDogRow, type DogRow } from './dogs.queries.js';
 import type { BirthInput, DogForm } from './dogs.schema.js';
 import { ageOn, isoToday, monthsBefore } from './dogs.values.js';
-import { selectStaffById } from '../staff/staff.queries.js';
-import { listStaff, type StaffDeps } from '../staff/staff.service.js';
+import { listStaff, staffStanding, type StaffDeps } from '../staff/staff.public.js';
 
 type Db = Kysely<TenantSchema>;
 
@@ -43,8 +42,8 @@ export async function staffContactChoices(deps: StaffDeps): Promise<{ id: string
 // The form offers only active admins and staff; an edited or stale form must not point elsewhere.
 async function assertStaffContact(db: Db, id: string | null): Promise<void> {
   if (!id) return;
-  const s = await selectStaffById(db, id);
-  if (!s || s.status !== 'active' || (s.role !== 'admin' && s.role !== 'staff')) {
+  const s = await staffStanding(db, id);
+  if (!s || !s.active || (s.role !== 'admin' && s.role !== 'staff')) {
     throw new KonaError('KONA_ERR_VALIDATION', 'Choose the staff contact from the list of active admins and staff.', { fields: { staff_contact_id: 'is not an active admin or staff member here' } });
   }
 }

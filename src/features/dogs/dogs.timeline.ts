@@ -1,9 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { medicalTimelineEntries } from '../medical/medical.timeline.js';
-import { photoTimelineEntries } from '../photos/photos.timeline.js';
 import { statusLabel } from './dogs.lifecycle.js';
-import { fosterEntries, noteEntries } from '../fosters/fosters.timeline.js';
 import { selectStatusHistory, selectWeights } from './dogs.queries.js';
 
 /** One entry of a dog's timeline, whatever feature it comes from. */
@@ -12,7 +9,7 @@ export interface TimelineEntry {
   at: Date;
   /** Only the day is known (a weighing on a past day): the page shows no time. */
   dateOnly: boolean;
-  /** Which feature wrote it: 'status', 'weight'; later 'note', 'medical', 'photo'. */
+  /** Which feature wrote it: 'status', 'weight', 'note', 'foster', 'medical', 'photo'. */
   kind: string;
   title: string;
   detail?: string;
@@ -48,11 +45,11 @@ const weightEntries: TimelineSource = async (db, dogId) =>
     };
   });
 
-/** Where the timeline reads from. The notes, medical and photos features add their sources here. */
-export const timelineSources: readonly TimelineSource[] = [statusEntries, weightEntries, noteEntries, fosterEntries, medicalTimelineEntries, photoTimelineEntries];
+/** The dogs feature's own sources; other features register theirs with the dog page (dog-page.ts). */
+export const baseTimelineSources: readonly TimelineSource[] = [statusEntries, weightEntries];
 
-/** A dog's timeline from every source, newest first. */
-export async function dogTimeline(db: Kysely<TenantSchema>, dogId: string, sources = timelineSources): Promise<TimelineEntry[]> {
+/** A dog's timeline from the given sources, newest first. */
+export async function dogTimeline(db: Kysely<TenantSchema>, dogId: string, sources: readonly TimelineSource[]): Promise<TimelineEntry[]> {
   const entries: TimelineEntry[] = [];
   for (const source of sources) entries.push(...(await source(db, dogId)));
   return entries.sort((a, b) => b.at.getTime() - a.at.getTime());

@@ -1,27 +1,9 @@
-import type { Kysely } from 'kysely';
-import type { KeyRing } from '../../platform/crypto/keyring.js';
-import type { TenantSchema } from '../../platform/db/schema.js';
-import type { CsvColumn } from './export.csv.js';
+import type { ExportDataset } from './export.dataset.js';
 import { dogsDataset, treatmentsDataset, vaccinationsDataset, visitsDataset, weightsDataset } from './export.dogs.js';
 import { notesDataset, placementsDataset, statusHistoryDataset } from './export.history.js';
 import { applicationsDataset, peopleDataset } from './export.people.js';
 
-/**
- * One exportable dataset: read from the rescue's database (decrypting PII with the key ring, only
- * for the export), written as one CSV file or as one key of the JSON file.
- */
-export interface ExportDataset<T> {
-  /** URL and file name part: lower-case letters and hyphens. */
-  name: string;
-  title: string;
-  description: string;
-  /** Whether it holds personal data (the page says so; the audit entry records it). */
-  personal?: boolean;
-  load: (db: Kysely<TenantSchema>, ring: KeyRing) => Promise<T[]>;
-  columns: readonly CsvColumn<T>[];
-  /** A row as the JSON export writes it; default: the columns, by header, unescaped. */
-  json?: (row: T) => unknown;
-}
+export type { ExportDataset } from './export.dataset.js';
 
 /** Every dataset the export offers, in the order the page lists them. */
 export const exportDatasets: readonly ExportDataset<any>[] = [

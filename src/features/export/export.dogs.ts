@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import type { ExportDataset } from './export.datasets.js';
+import type { ExportDataset } from './export.dataset.js';
 
 type Db = Kysely<TenantSchema>;
 

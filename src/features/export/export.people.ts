@@ -1,7 +1,7 @@
-import { exportApplications, type ExportedApplication } from '../adoptions/adoptions.export.js';
+import { exportApplications, type ExportedApplication } from '../adoptions/adoptions.public.js';
 import { contractStatuses, type ContractStatus } from '../contracts/contracts.public.js';
-import { exportContacts, type ExportedContact } from '../people/people.export.js';
-import type { ExportDataset } from './export.datasets.js';
+import { exportContacts, type ExportedContact } from '../people/people.public.js';
+import type { ExportDataset } from './export.dataset.js';
 
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 

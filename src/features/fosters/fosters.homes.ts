@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
-import { listStaff, staffNamesByIds, type StaffDeps } from '../staff/staff.service.js';
-import type { DogRow } from '../dogs/dogs.queries.js';
+import { listStaff, staffNamesByIds, type StaffDeps } from '../staff/staff.public.js';
+import type { DogRow } from '../dogs/dogs.public.js';
 import { fosterHomesToChoose } from './fosters.service.js';
 import { selectDogsInFoster, selectOpenAssignment } from './fosters.queries.js';
 

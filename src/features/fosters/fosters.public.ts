@@ -17,3 +17,8 @@ export async function endPlacementOnLeaving(tx: Kysely<TenantSchema>, dogId: str
   await recordAudit(tx, { actor, action: 'foster.ended', target: { type: 'dog', id: dogId }, detail: { foster_id: open.foster_id, ended_on: day, reason } });
   return open.foster_id;
 }
+
+export { fosterHomesToChoose } from './fosters.service.js';
+export { isInCareOf } from './fosters.homes.js';
+
+export { assignFoster } from './fosters.service.js';

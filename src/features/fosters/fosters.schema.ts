@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pastDateSchema } from '../dogs/dogs.schema.js';
+import { pastDateSchema } from '../dogs/dogs.public.js';
 
 /** The assign-a-foster form on a dog's page. */
 export const assignFosterSchema = z.object({

@@ -2,10 +2,10 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
-import { applyStatusChange } from '../dogs/dog-actions.service.js';
-import { isOpen, nextStatuses } from '../dogs/dogs.lifecycle.js';
-import { getDog } from '../dogs/dogs.service.js';
-import { listStaff, type StaffDeps } from '../staff/staff.service.js';
+import { applyStatusChange } from '../dogs/dogs.public.js';
+import { isOpen, nextStatuses } from '../dogs/dogs.public.js';
+import { getDog } from '../dogs/dogs.public.js';
+import { listStaff, type StaffDeps } from '../staff/staff.public.js';
 import { closeAssignment, insertAssignment, selectOpenAssignment } from './fosters.queries.js';
 import type { AssignFoster } from './fosters.schema.js';
 

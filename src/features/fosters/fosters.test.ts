@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { isoToday } from '../dogs/dogs.values.js';
+import { isoToday } from '../dogs/dogs.public.js';
 
 const idFrom = (location: string | undefined) => /\/hub\/dogs\/([0-9a-f-]{36})\?done=/.exec(location ?? '')![1]!;
 const namesIn = (html: string) => [...html.matchAll(/<th scope="row"><a href="[^"]+">([^<]+)<\/a><\/th>/g)].map((m) => m[1]);

@@ -1,4 +1,4 @@
-import type { TimelineEntry, TimelineSource } from '../dogs/dogs.timeline.js';
+import type { TimelineEntry, TimelineSource } from '../dogs/dogs.public.js';
 import { selectAssignments, selectNotes } from './fosters.queries.js';
 
 // Entered the day it happened: the entry time is exact. Otherwise only the day is known.

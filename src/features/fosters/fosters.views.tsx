@@ -1,7 +1,7 @@
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { Notice } from '../../platform/http/views/forms.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
-import { statusLabel } from '../dogs/dogs.lifecycle.js';
+import { statusLabel } from '../dogs/dogs.public.js';
 import type { FosterHome, FosteredDog } from './fosters.homes.js';
 import { NoteForm } from './fosters.panel.js';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
-import { getDog } from '../dogs/dogs.service.js';
+import { getDog } from '../dogs/dogs.public.js';
 import { notifyDogContact } from '../notifications/notifications.public.js';
 import { mayWriteNote, type Member } from './fosters.policy.js';
 import { insertNote, selectOpenAssignment } from './fosters.queries.js';

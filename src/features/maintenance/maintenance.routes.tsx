@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { notFound } from '../../platform/errors/errors.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { emptyForm, type FormState } from '../../platform/http/views/forms.js';
@@ -6,7 +6,8 @@ import { renderPage } from '../../platform/http/views/layout.js';
 import { scheduleSchema, windowIdSchema } from './maintenance.schema.js';
 import { cancelMaintenance, scheduleWindow, upcomingWindows } from './maintenance.service.js';
 import { MaintenancePage } from './maintenance.views.js';
-import { queueMaintenanceAnnouncement } from '../notifications/maintenance-announcements.js';
+import { queueMaintenanceAnnouncement } from '../notifications/notifications.public.js';
+import { inOperatorScope } from '../../platform/http/scopes.js';
 
 const notices: Record<string, string> = {
   scheduled: 'The window is announced; rescues see the banner from a week before it starts.',
@@ -14,7 +15,7 @@ const notices: Record<string, string> = {
 };
 
 /** The operator console's maintenance windows (mounted under /operator). */
-export const maintenanceRoutes: FastifyPluginAsync = async (app) => {
+export const maintenanceRoutes = inOperatorScope(async (app) => {
   const { ctx, page } = app.kona;
   const control = ctx.control.kysely;
   const permission = { config: { permission: 'operator' as const } };
@@ -28,18 +29,18 @@ export const maintenanceRoutes: FastifyPluginAsync = async (app) => {
   app.post('/maintenance', permission, async (request, reply) => {
     const parsed = parseForm(scheduleSchema, request.body);
     if (!parsed.ok) return show(request, reply, 400, parsed.state);
-    const id = await scheduleWindow(control, parsed.data, { type: 'operator', id: request.actor!.id });
+    const id = await scheduleWindow(control, parsed.data, { type: 'operator', id: request.actor.id });
     // Every rescue's people get a notification: a control-plane job fans out over the registry.
     await queueMaintenanceAnnouncement(ctx.control, ctx.jobs, id);
-    app.refreshMaintenance?.();
+    app.fastify.refreshMaintenance?.();
     return reply.redirect('/operator/maintenance?done=scheduled', 303);
   });
 
   app.post('/maintenance/:id/cancel', permission, async (request, reply) => {
     const parsed = windowIdSchema.safeParse(request.params);
     if (!parsed.success) throw notFound('That maintenance window');
-    await cancelMaintenance(control, parsed.data.id, { type: 'operator', id: request.actor!.id });
-    app.refreshMaintenance?.();
+    await cancelMaintenance(control, parsed.data.id, { type: 'operator', id: request.actor.id });
+    app.fastify.refreshMaintenance?.();
     return reply.redirect('/operator/maintenance?done=cancelled', 303);
   });
-};
+});

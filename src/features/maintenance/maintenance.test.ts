@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, signedInStaff, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
-import { createOperator } from '../operator/operator.service.js';
+import { createOperator } from '../operator/operator.public.js';
 import { bannerTexts } from './maintenance.service.js';
 
 const hour = 3_600_000;

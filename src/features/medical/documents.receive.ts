@@ -1,21 +1,21 @@
 import type { MultipartFile } from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
 import { KonaError } from '../../platform/errors/errors.js';
 import { csrfField, csrfHeader } from '../../platform/http/csrf.js';
 import { parseForm } from '../../platform/http/forms.js';
 import type { FormState } from '../../platform/http/views/forms.js';
 import { assertCsrf } from '../../platform/http/guards.js';
 import { isUploadRefusal, photoStoreOf } from '../photos/photos.public.js';
-import { actorOf } from '../dogs/dogs.http.js';
 import { displayFileName } from './documents.names.js';
 import { checkDocumentFields, storeDocument } from './documents.service.js';
 import { documentFormSchema } from './medical.schema.js';
+import { staffActor } from '../../platform/http/replies.js';
+import type { StaffRequest } from '../../platform/http/scopes.js';
 
 /** What became of an upload: the new document, or a refusal with what was typed kept. */
 export type DocumentUpload = { ok: true; id: string } | { ok: false; status: number; message: string; form: FormState };
 
 /** Largest document accepted, in bytes (KONA_DOCUMENT_MAX_MB). */
-export function documentMaxBytes(request: FastifyRequest): number {
+export function documentMaxBytes(request: StaffRequest): number {
   return request.server.kona.ctx.config.settings.KONA_DOCUMENT_MAX_MB * 1024 * 1024;
 }
 
@@ -26,7 +26,7 @@ const cutOff = () => new KonaError('KONA_ERR_BAD_REQUEST', 'The upload was cut o
  * form orders them; the file is checked and stored as it arrives. A refusal drains the rest of the
  * file and keeps the typed fields for the form.
  */
-export async function receiveDocument(request: FastifyRequest, dogId: string): Promise<DocumentUpload> {
+export async function receiveDocument(request: StaffRequest, dogId: string): Promise<DocumentUpload> {
   let csrfChecked = request.headers[csrfHeader] !== undefined;
   const fields: Record<string, string> = {};
   let outcome: DocumentUpload | undefined;
@@ -54,8 +54,8 @@ export async function receiveDocument(request: FastifyRequest, dogId: string): P
   return outcome ?? { ok: false, status: 400, message: 'Choose a file to attach.', form: { values: fields, errors: { document: 'choose a file' } } };
 }
 
-async function receiveOne(request: FastifyRequest, dogId: string, part: MultipartFile, fields: Record<string, string>): Promise<DocumentUpload> {
-  const db = request.tenant!.db.kysely;
+async function receiveOne(request: StaffRequest, dogId: string, part: MultipartFile, fields: Record<string, string>): Promise<DocumentUpload> {
+  const db = request.tenant.db.kysely;
   const parsed = parseForm(documentFormSchema, fields);
   const refuse = (status: number, message: string, errors: Record<string, string> = {}): DocumentUpload => {
     part.file.resume();
@@ -66,7 +66,7 @@ async function receiveOne(request: FastifyRequest, dogId: string, part: Multipar
   try {
     await checkDocumentFields(db, dogId, parsed.data);
     const deps = { db, store: photoStoreOf(request), maxBytes: documentMaxBytes(request) };
-    const id = await storeDocument(deps, dogId, fileBytes(part), { ...parsed.data, originalName: name }, actorOf(request));
+    const id = await storeDocument(deps, dogId, fileBytes(part), { ...parsed.data, originalName: name }, staffActor(request));
     return { ok: true, id };
   } catch (err) {
     if (!isUploadRefusal(err)) throw err;

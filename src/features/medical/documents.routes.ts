@@ -1,15 +1,17 @@
 import multipart from '@fastify/multipart';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { serveDocument } from '../../platform/images/index.js';
 import { photoStoreOf } from '../photos/photos.public.js';
-import { actorOf, dogIdOf } from '../dogs/dogs.http.js';
 import { downloadName } from './documents.names.js';
 import { documentMaxBytes, receiveDocument } from './documents.receive.js';
 import { deleteDocument, documentOf } from './documents.service.js';
-import { showMedical } from './medical.routes.js';
+import { showMedical } from './medical.page.js';
 import { confirmDeleteSchema, documentParamsSchema } from './medical.schema.js';
+import { staffActor } from '../../platform/http/replies.js';
+import { dogIdOf } from '../dogs/dogs.public.js';
+import { inTenantScope } from '../../platform/http/scopes.js';
 
 const extensions = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' } as const;
 
@@ -20,11 +22,11 @@ function paramsOf(request: FastifyRequest): { id: string; documentId: string } {
 }
 
 /** Medical documents: upload (multipart, streamed, one file), download for staff only, delete. */
-export const documentRoutes: FastifyPluginAsync = async (app) => {
+export const documentRoutes = inTenantScope(async (app) => {
   const maxBytes = app.kona.ctx.config.settings.KONA_DOCUMENT_MAX_MB * 1024 * 1024;
   // Multipart only in this scope. fileSize sits one byte above the limit so the service, which
   // counts while reading, is what refuses an oversized file (with the limit in its message).
-  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: maxBytes + 1, files: 1, fields: 5, fieldSize: 1024, parts: 6 } });
+  await app.fastify.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: maxBytes + 1, files: 1, fields: 5, fieldSize: 1024, parts: 6 } });
 
   // CSRF is checked in the route (receiveDocument) before any of the file is read: the body streams.
   app.post('/hub/dogs/:id/documents', { config: { permission: 'medical.edit', csrf: 'in-route' } }, async (request, reply) => {
@@ -37,7 +39,7 @@ export const documentRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/hub/dogs/:id/documents/:documentId/file', { config: { permission: 'medical.view' } }, async (request, reply) => {
     const { id, documentId } = paramsOf(request);
-    const doc = await documentOf(request.tenant!.db.kysely, id, documentId);
+    const doc = await documentOf(request.tenant.db.kysely, id, documentId);
     const filename = downloadName(doc.title, doc.id, extensions[doc.content_type]);
     return serveDocument(reply, { store: photoStoreOf(request), key: doc.sha256, contentType: doc.content_type, filename });
   });
@@ -47,7 +49,7 @@ export const documentRoutes: FastifyPluginAsync = async (app) => {
     if (!parseForm(confirmDeleteSchema, request.body).ok) {
       return showMedical(request, reply, id, 400, { message: 'The document was not deleted: tick the box to confirm the deletion.' });
     }
-    await deleteDocument({ db: request.tenant!.db.kysely, store: photoStoreOf(request) }, id, documentId, actorOf(request));
+    await deleteDocument({ db: request.tenant.db.kysely, store: photoStoreOf(request) }, id, documentId, staffActor(request));
     return reply.redirect(`${request.basePath}/hub/dogs/${id}/medical?done=document-deleted#documents`, 303);
   });
-};
+});

@@ -5,7 +5,7 @@ import type { TenantSchema } from '../../platform/db/schema.js';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { prepareDocument } from '../../platform/images/index.js';
 import { ensureStored, readLimited, releaseBlobs, type BlobReferenceCheck, type BlobStore } from '../../platform/storage/index.js';
-import { getDog } from '../dogs/dogs.service.js';
+import { getDog } from '../dogs/dogs.public.js';
 import { photoReferencesBlob } from '../photos/photos.public.js';
 import { deleteDocumentRow, documentReferencesBlob, entryBelongsToDog, insertDocument, selectDocument, type DocumentRow } from './documents.queries.js';
 import { titleFromFileName } from './documents.names.js';

@@ -4,7 +4,7 @@ import { formatBytes } from '../../platform/storage/index.js';
 import { EntryTable } from './medical.components.js';
 import { vaccinationName } from './medical.fields.js';
 import type { DocumentRow } from './documents.queries.js';
-import type { PanelProps } from './medical.panels.js';
+import type { PanelProps } from './medical.panel-props.js';
 
 const typeLabel: Record<DocumentRow['content_type'], string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG image', 'image/png': 'PNG image', 'image/webp': 'WebP image' };
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { closedStatusList } from '../dogs/dogs.service.js';
-import { isoToday } from '../dogs/dogs.values.js';
+import { closedStatusList } from '../dogs/dogs.public.js';
+import { isoToday } from '../dogs/dogs.public.js';
 import { vaccinationName } from './medical.fields.js';
 import { selectTreatmentsDue, selectVaccinationsDue } from './medical.queries.js';
 

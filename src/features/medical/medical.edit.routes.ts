@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { h } from 'preact';
 import type { z } from 'zod';
@@ -7,20 +7,21 @@ import type { TenantSchema } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import type { FormState } from '../../platform/http/views/forms.js';
-import { actorOf, isRefusal, sendPage } from '../dogs/dogs.http.js';
-import { getDog } from '../dogs/dogs.service.js';
+import { getDog } from '../dogs/dogs.public.js';
 import { editTreatment, editVaccination, editVisit, recordBooster, recordDose, treatmentOf, vaccinationOf, visitOf } from './medical.edit.service.js';
 import { MedicalEditPage } from './medical.edit.views.js';
-import { showMedical } from './medical.routes.js';
+import { showMedical } from './medical.page.js';
 import { boosterSchema, doseSchema, entryParamsSchema, treatmentSchema, vaccinationSchema, visitSchema } from './medical.schema.js';
 import type { MedicalKind } from './medical.service.js';
+import { isRefusal, sendPage, staffActor } from '../../platform/http/replies.js';
+import type { StaffRequest, TenantScope } from '../../platform/http/scopes.js';
 
 type Db = Kysely<TenantSchema>;
 const edit = { config: { permission: 'medical.edit' as const } };
-const db = (request: FastifyRequest) => request.tenant!.db.kysely;
+const db = (request: StaffRequest) => request.tenant.db.kysely;
 const text = (v: string | number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
-function paramsOf(request: FastifyRequest): { id: string; entryId: string } {
+function paramsOf(request: StaffRequest): { id: string; entryId: string } {
   const params = entryParamsSchema.safeParse(request.params);
   if (!params.success) throw notFound('That medical entry');
   return params.data;
@@ -35,12 +36,12 @@ interface EditForm<S extends z.ZodType> {
   save: (db: Db, dogId: string, id: string, input: z.output<S>, actor: Actor) => Promise<void>;
 }
 
-async function showEdit(request: FastifyRequest, reply: FastifyReply, status: number, kind: MedicalKind, ids: { id: string; entryId: string }, form: FormState) {
+async function showEdit(request: StaffRequest, reply: FastifyReply, status: number, kind: MedicalKind, ids: { id: string; entryId: string }, form: FormState) {
   const dog = await getDog(db(request), ids.id);
   return sendPage(reply, status, h(MedicalEditPage, { ctx: request.server.kona.page(request, 'hub'), dog: { id: dog.id, name: dog.name }, kind, entryId: ids.entryId, form }));
 }
 
-function editFormRoutes<S extends z.ZodType>(app: FastifyInstance, form: EditForm<S>): void {
+function editFormRoutes<S extends z.ZodType>(app: TenantScope, form: EditForm<S>): void {
   const url = `/hub/dogs/:id/${form.path}/:entryId/edit`;
   app.get(url, edit, async (request, reply) => {
     const ids = paramsOf(request);
@@ -50,14 +51,14 @@ function editFormRoutes<S extends z.ZodType>(app: FastifyInstance, form: EditFor
     const ids = paramsOf(request);
     const parsed = parseForm(form.schema, request.body);
     if (!parsed.ok) return showEdit(request, reply, 400, form.kind, ids, parsed.state);
-    await form.save(db(request), ids.id, ids.entryId, parsed.data, actorOf(request));
+    await form.save(db(request), ids.id, ids.entryId, parsed.data, staffActor(request));
     return reply.redirect(`${request.basePath}/hub/dogs/${ids.id}/medical?done=edited`, 303);
   });
 }
 
 // "Record booster" and "record dose": one date in, the due date moved on, back to the medical page.
 // A rejected date re-renders the page with what was typed and the error on that row's form.
-function advanceRoute<S extends z.ZodType>(app: FastifyInstance, path: string, done: 'booster' | 'dose', schema: S, act: (request: FastifyRequest, ids: { id: string; entryId: string }, input: z.output<S>) => Promise<unknown>): void {
+function advanceRoute<S extends z.ZodType>(app: TenantScope, path: string, done: 'booster' | 'dose', schema: S, act: (request: StaffRequest, ids: { id: string; entryId: string }, input: z.output<S>) => Promise<unknown>): void {
   app.post(`/hub/dogs/:id/${path}`, edit, async (request, reply) => {
     const ids = paramsOf(request);
     const rowDate = (form: FormState) => ({ rowDate: { id: `${done}-${ids.entryId}`, form } });
@@ -77,7 +78,7 @@ function advanceRoute<S extends z.ZodType>(app: FastifyInstance, path: string, d
 }
 
 /** Edit pages of vaccinations, treatments and visits, and recording a booster or a dose. */
-export function editRoutes(app: FastifyInstance): void {
+export function editRoutes(app: TenantScope): void {
   editFormRoutes(app, {
     path: 'vaccinations', kind: 'vaccination', schema: vaccinationSchema, save: editVaccination,
     values: async (d, dogId, id) => {
@@ -99,6 +100,6 @@ export function editRoutes(app: FastifyInstance): void {
       return { clinic: v.clinic, visit_on: v.visit_on, reason: v.reason, outcome: v.outcome };
     },
   });
-  advanceRoute(app, 'vaccinations/:entryId/booster', 'booster', boosterSchema, (r, ids, input) => recordBooster(db(r), ids.id, ids.entryId, input, actorOf(r)));
-  advanceRoute(app, 'treatments/:entryId/dose', 'dose', doseSchema, (r, ids, input) => recordDose(db(r), ids.id, ids.entryId, input.given_on, actorOf(r)));
+  advanceRoute(app, 'vaccinations/:entryId/booster', 'booster', boosterSchema, (r, ids, input) => recordBooster(db(r), ids.id, ids.entryId, input, staffActor(r)));
+  advanceRoute(app, 'treatments/:entryId/dose', 'dose', doseSchema, (r, ids, input) => recordDose(db(r), ids.id, ids.entryId, input.given_on, staffActor(r)));
 }

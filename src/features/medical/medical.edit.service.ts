@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
-import { getDog } from '../dogs/dogs.service.js';
+import { getDog } from '../dogs/dogs.public.js';
 import { insertDose, insertVaccination, selectTreatments, selectVaccinations, selectVisits, updateTreatment, updateVaccination, updateVisit } from './medical.queries.js';
 import { nextBoosterDue, nextDoseDue } from './medical.schedule.js';
 import type { BoosterInput, TreatmentInput, VaccinationInput, VisitInput } from './medical.schema.js';

@@ -1,32 +1,10 @@
-import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
-import type { FormState } from '../../platform/http/views/forms.js';
+import { Csrf } from '../../platform/http/views/layout.js';
 import { DeleteEntry, Day, EntryTable } from './medical.components.js';
 import { LinkedDocuments } from './documents.views.js';
 import { vaccinationName } from './medical.fields.js';
 import { TreatmentFields, VaccinationFields, VisitFields } from './medical.formfields.js';
 import { repeatText } from './medical.schedule.js';
-import type { MedicalRecord } from './medical.service.js';
-
-/** Per-form state of the medical page's forms after a rejected submission. */
-export interface MedicalForms {
-  vaccination?: FormState;
-  treatment?: FormState;
-  visit?: FormState;
-  document?: FormState;
-  /** A rejected one-date row form ("record booster", "record dose"): which row, and what was typed. */
-  rowDate?: { id: string; form: FormState };
-}
-
-/** What every panel of the medical page is given. */
-export interface PanelProps {
-  ctx: PageContext;
-  record: MedicalRecord;
-  canEdit: boolean;
-  forms: MedicalForms;
-  today: string;
-  /** KONA_DOCUMENT_MAX_MB, for the upload form's hint. */
-  documentMaxMb: number;
-}
+import type { PanelProps } from './medical.panel-props.js';
 
 const base = (p: PanelProps) => `${p.ctx.basePath}/hub/dogs/${p.record.dog.id}`;
 

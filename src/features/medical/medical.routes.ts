@@ -1,4 +1,3 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { h } from 'preact';
 import type { z } from 'zod';
@@ -6,41 +5,19 @@ import type { Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';
 import { parseForm } from '../../platform/http/forms.js';
-import { can } from '../../platform/http/permissions.js';
-import { actorOf, dogIdOf, sendPage } from '../dogs/dogs.http.js';
 import { dueHorizonDays, medicalDue, rescueToday } from './medical.due.js';
 import { DuePage } from './medical.due.views.js';
-import type { MedicalForms } from './medical.panels.js';
 import { entryParamsSchema, treatmentSchema, vaccinationSchema, visitSchema } from './medical.schema.js';
-import { addTreatment, addVaccination, addVisit, deleteMedicalEntry, medicalRecord, type MedicalKind } from './medical.service.js';
-import { MedicalPage } from './medical.views.js';
+import { addTreatment, addVaccination, addVisit, deleteMedicalEntry, type MedicalKind } from './medical.service.js';
+import { showMedical } from './medical.page.js';
 import { documentRoutes } from './documents.routes.js';
 import { editRoutes } from './medical.edit.routes.js';
+import { sendPage, staffActor } from '../../platform/http/replies.js';
+import { dogIdOf } from '../dogs/dogs.public.js';
+import { inTenantScope, type TenantScope } from '../../platform/http/scopes.js';
 
 const view = { config: { permission: 'medical.view' as const } };
 const edit = { config: { permission: 'medical.edit' as const } };
-
-const notices: Record<string, string> = {
-  vaccination: 'The vaccination was recorded.',
-  treatment: 'The treatment was recorded.',
-  visit: 'The vet visit was recorded.',
-  deleted: 'The entry was deleted.',
-  edited: 'The entry was updated.',
-  booster: 'The booster was recorded; the next dose is due as shown.',
-  dose: 'The dose was recorded and the next due date moved on.',
-  document: 'The document was attached.',
-  'document-deleted': 'The document was deleted.',
-};
-
-const canEditMedical = (request: FastifyRequest) => request.actor?.kind === 'staff' && can(request.actor.role, 'medical.edit');
-
-/** Renders a dog's medical page, with a notice after a change or a rejected form's state. */
-export async function showMedical(request: FastifyRequest, reply: FastifyReply, id: string, status: number, extra: { done?: string; forms?: MedicalForms; message?: string } = {}) {
-  const record = await medicalRecord(request.tenant!.db.kysely, id);
-  const ctx = request.server.kona.page(request, 'hub');
-  const notice = extra.done ? notices[extra.done] : undefined;
-  return sendPage(reply, status, h(MedicalPage, { ctx, record, canEdit: canEditMedical(request), today: rescueToday(), forms: extra.forms, notice, message: extra.message, documentMaxMb: request.server.kona.ctx.config.settings.KONA_DOCUMENT_MAX_MB }));
-}
 
 /** One add form: its URL segment, its state key, its schema and the service call it makes. */
 interface AddForm<S extends z.ZodType> {
@@ -52,14 +29,14 @@ interface AddForm<S extends z.ZodType> {
 }
 
 // The three add forms and their delete buttons differ only in schema, service call and words.
-function entryRoutes<S extends z.ZodType>(app: FastifyInstance, form: AddForm<S>): void {
+function entryRoutes<S extends z.ZodType>(app: TenantScope, form: AddForm<S>): void {
   app.post(`/hub/dogs/:id/${form.path}`, edit, async (request, reply) => {
     const id = dogIdOf(request);
     const parsed = parseForm(form.schema, request.body);
     if (!parsed.ok) {
       return showMedical(request, reply, id, 400, { forms: { [form.kind]: parsed.state }, message: `The ${form.what} was not recorded: see the ${form.what} form.` });
     }
-    await form.add(request.tenant!.db.kysely, id, parsed.data, actorOf(request));
+    await form.add(request.tenant.db.kysely, id, parsed.data, staffActor(request));
     return reply.redirect(`${request.basePath}/hub/dogs/${id}/medical?done=${form.kind}`, 303);
   });
 
@@ -67,26 +44,26 @@ function entryRoutes<S extends z.ZodType>(app: FastifyInstance, form: AddForm<S>
     const params = entryParamsSchema.safeParse(request.params);
     if (!params.success) throw notFound('That medical entry');
     const { id, entryId } = params.data;
-    await deleteMedicalEntry(request.tenant!.db.kysely, id, form.kind, entryId, actorOf(request));
+    await deleteMedicalEntry(request.tenant.db.kysely, id, form.kind, entryId, staffActor(request));
     return reply.redirect(`${request.basePath}/hub/dogs/${id}/medical?done=deleted`, 303);
   });
 }
 
 /** A dog's medical page with its add and delete forms, and the list of what is due. */
-export const medicalRoutes: FastifyPluginAsync = async (app) => {
+export const medicalRoutes = inTenantScope(async (app) => {
   app.get<{ Querystring: { done?: string } }>('/hub/dogs/:id/medical', view, async (request, reply) =>
     showMedical(request, reply, dogIdOf(request), 200, { done: request.query.done }),
   );
 
   editRoutes(app);
-  await app.register(documentRoutes);
+  await app.fastify.register(documentRoutes);
   entryRoutes(app, { path: 'vaccinations', kind: 'vaccination', what: 'vaccination', schema: vaccinationSchema, add: addVaccination });
   entryRoutes(app, { path: 'treatments', kind: 'treatment', what: 'treatment', schema: treatmentSchema, add: addTreatment });
   entryRoutes(app, { path: 'visits', kind: 'visit', what: 'vet visit', schema: visitSchema, add: addVisit });
 
   app.get('/hub/medical/due', view, async (request, reply) => {
     const today = rescueToday();
-    const due = await medicalDue(request.tenant!.db.kysely, today, dueHorizonDays);
+    const due = await medicalDue(request.tenant.db.kysely, today, dueHorizonDays);
     return sendPage(reply, 200, h(DuePage, { ctx: request.server.kona.page(request, 'hub'), due, today, horizonDays: dueHorizonDays }));
   });
-};
+});

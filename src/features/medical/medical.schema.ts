@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { pastDateSchema } from '../dogs/dogs.schema.js';
-import { isIsoDate } from '../dogs/dogs.values.js';
+import { pastDateSchema } from '../dogs/dogs.public.js';
+import { isIsoDate } from '../dogs/dogs.public.js';
 
 const text = (max: number) => z.string().trim().max(max, `must be at most ${max} characters`).default('');
 const required = (max: number) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);

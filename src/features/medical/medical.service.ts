@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';
-import { getDog, weightHistory } from '../dogs/dogs.service.js';
+import { getDog, weightHistory } from '../dogs/dogs.public.js';
 import { deleteEntry, insertTreatment, insertVaccination, insertVisit, selectTreatments, selectVaccinations, selectVisits, type MedicalTable } from './medical.queries.js';
 import { selectDocuments } from './documents.queries.js';
 import type { TreatmentInput, VaccinationInput, VisitInput } from './medical.schema.js';

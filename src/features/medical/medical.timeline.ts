@@ -1,4 +1,4 @@
-import type { TimelineEntry, TimelineSource } from '../dogs/dogs.timeline.js';
+import type { TimelineEntry, TimelineSource } from '../dogs/dogs.public.js';
 import { vaccinationName } from './medical.fields.js';
 import { selectDocuments } from './documents.queries.js';
 import { selectDoses, selectTreatments, selectVaccinations, selectVisits } from './medical.queries.js';

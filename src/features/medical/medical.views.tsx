@@ -2,7 +2,8 @@ import type { VNode } from 'preact';
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { Notice } from '../../platform/http/views/forms.js';
 import { DocumentsPanel } from './documents.views.js';
-import { TreatmentsPanel, VaccinationsPanel, VisitsPanel, WeightsPanel, type MedicalForms, type PanelProps } from './medical.panels.js';
+import type { MedicalForms, PanelProps } from './medical.panel-props.js';
+import { TreatmentsPanel, VaccinationsPanel, VisitsPanel, WeightsPanel } from './medical.panels.js';
 import type { MedicalRecord } from './medical.service.js';
 
 /** One section of the medical page. */

@@ -3,8 +3,8 @@ import type { Database } from '../../platform/db/driver.js';
 import type { ControlSchema } from '../../platform/db/schema.js';
 import { enqueueJob, type JobRegistry } from '../../platform/jobs/index.js';
 import type { TenantFanOut } from '../../platform/tenancy/fan-out.js';
-import { formatUtc, upcomingWindows } from '../maintenance/maintenance.service.js';
-import { notify } from './notifications.public.js';
+import { formatUtc, upcomingWindows } from '../maintenance/maintenance.public.js';
+import { notify } from './notifications.notify.js';
 
 /** The control-plane job that tells every active rescue's people about a newly announced window. */
 export const maintenanceAnnouncedJob = 'notifications.maintenance-announced';

@@ -3,8 +3,8 @@ import type { Database } from '../../platform/db/driver.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import type { JobRegistry } from '../../platform/jobs/index.js';
 import { enqueueMail, type MailMessage } from '../../platform/mail/index.js';
-import { medicalDue, rescueToday, type DueItem } from '../medical/medical.due.js';
-import { notifyDogContact } from './notifications.public.js';
+import { medicalDue, rescueToday, type DueItem } from '../medical/medical.public.js';
+import { notifyDogContact } from './notifications.notify.js';
 import { selectCurrentFosters, selectDogContacts } from './notifications.queries.js';
 
 /** What the reminder run needs: the rescue's database, the jobs (to queue mail) and the key ring. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';
-import { isLocalLink } from './notifications.public.js';
+import { isLocalLink } from './notifications.notify.js';
 import { countNotifications, markAllRead, markRead, selectNotifications, type NotificationRow } from './notifications.queries.js';
 import { notificationsPerPage } from './notifications.schema.js';
 

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KonaError } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import { clearCookie, operatorCookie, setCookie } from '../../platform/http/sessions.js';
@@ -9,6 +9,7 @@ import { signInOperator, signOutOperator } from './operator.service.js';
 import { InferencePage, type InferenceView } from './inference.views.js';
 import { OperatorSignInPage, RescuesPage } from './operator.views.js';
 import { listRescues, setRescueStatus } from './rescues.service.js';
+import { inOperatorScope } from '../../platform/http/scopes.js';
 
 /** The rescue named in a console URL; a malformed slug is simply not a rescue. */
 function rescueSlug(request: FastifyRequest): string {
@@ -21,7 +22,7 @@ function rescueSlug(request: FastifyRequest): string {
  * The operator console, mounted under `/operator` (so `/sign-in` here is `/operator/sign-in`):
  * sign-in and sign-out, the table of rescues, and switching a rescue off and on.
  */
-export const operatorRoutes: FastifyPluginAsync = async (app) => {
+export const operatorRoutes = inOperatorScope(async (app) => {
   const { ctx, page } = app.kona;
   const s = ctx.config.settings;
   const limits = { windowMinutes: s.KONA_LOGIN_WINDOW_MINUTES, maxPerAccount: s.KONA_LOGIN_MAX_PER_ACCOUNT, maxPerAddress: s.KONA_LOGIN_MAX_PER_ADDRESS };
@@ -56,7 +57,7 @@ export const operatorRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.post('/sign-out', { config: { permission: 'operator' } }, async (request, reply) => {
-    const actor = request.actor!;
+    const actor = request.actor;
     await signOutOperator(ctx.control.kysely, actor.id, actor.sessionHash);
     clearCookie(reply, operatorCookie(ctx.config));
     return reply.redirect('/operator/sign-in?signedOut=1', 303);
@@ -82,8 +83,8 @@ export const operatorRoutes: FastifyPluginAsync = async (app) => {
   for (const [action, status] of [['disable', 'disabled'], ['enable', 'active']] as const) {
     app.post(`/tenants/:slug/${action}`, { config: { permission: 'operator' } }, async (request, reply) => {
       const slug = rescueSlug(request);
-      await setRescueStatus(ctx, slug, status, { type: 'operator', id: request.actor!.id });
+      await setRescueStatus(ctx, slug, status, { type: 'operator', id: request.actor.id });
       return reply.redirect(`${consoleHome}?changed=${slug}`, 303);
     });
   }
-};
+});

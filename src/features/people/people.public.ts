@@ -106,3 +106,5 @@ export async function upsertApplicantContact(db: Db, ring: KeyRing, input: Appli
 
 /** Field schemas for a person's details on other features' forms (the public application form). */
 export { optionalEmailSchema, optionalPhoneSchema, personNameSchema } from './people.schema.js';
+
+export { exportContacts, type ExportedContact } from './people.export.js';

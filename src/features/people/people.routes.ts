@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
 import type { Actor } from '../../platform/audit/audit.js';
 import { notFound } from '../../platform/errors/errors.js';
@@ -10,16 +10,17 @@ import { applicationsOfContact } from '../adoptions/adoptions.public.js';
 import { contactFormSchema, contactIdParamsSchema, peopleListUrlSchema, peopleQuerySchema, type PeopleQuery } from './people.schema.js';
 import { createContact, duplicatesOf, editContact, getContact, searchContacts, type ContactFull, type PeopleDeps } from './people.service.js';
 import { ContactFormPage, ContactPage, PeopleListPage } from './people.views.js';
+import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
+import { staffActor } from '../../platform/http/replies.js';
 
 const view = { config: { permission: 'people.view' as const } };
 const manage = { config: { permission: 'people.manage' as const } };
 
-const depsOf = (request: FastifyRequest): PeopleDeps => ({ db: request.tenant!.db.kysely, keyRing: request.server.kona.ctx.secrets.keyRing });
-const actorOf = (request: FastifyRequest): Actor => ({ type: 'staff', id: request.actor!.id });
-const canManage = (request: FastifyRequest) => request.actor?.kind === 'staff' && can(request.actor.role, 'people.manage');
+const depsOf = (request: StaffRequest): PeopleDeps => ({ db: request.tenant.db.kysely, keyRing: request.server.kona.ctx.secrets.keyRing });
+const canManage = (request: StaffRequest) => request.actor?.kind === 'staff' && can(request.actor.role, 'people.manage');
 const send = (reply: FastifyReply, status: number, page: preact.VNode<any>) => reply.code(status).type('text/html').send(renderPage(page));
 
-function idOf(request: FastifyRequest): string {
+function idOf(request: StaffRequest): string {
   const parsed = contactIdParamsSchema.safeParse(request.params);
   if (!parsed.success) throw notFound('That contact');
   return parsed.data.id;
@@ -38,10 +39,10 @@ function formOf(c: ContactFull): FormState {
 }
 
 /** The hub's people pages: list and search, a contact's page, create and edit forms. */
-export const peopleRoutes: FastifyPluginAsync = async (app) => {
+export const peopleRoutes = inTenantScope(async (app) => {
   const { page } = app.kona;
 
-  const showList = async (request: FastifyRequest, reply: FastifyReply, query: PeopleQuery) => {
+  const showList = async (request: StaffRequest, reply: FastifyReply, query: PeopleQuery) => {
     const people = await searchContacts(depsOf(request), query);
     return send(reply, 200, h(PeopleListPage, { ctx: page(request, 'hub'), form: { values: query, errors: {} }, people, canManage: canManage(request) }));
   };
@@ -61,7 +62,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
   app.post('/hub/people', manage, async (request, reply) => {
     const parsed = parseForm(contactFormSchema, request.body);
     if (!parsed.ok) return send(reply, 400, h(ContactFormPage, { ctx: page(request, 'hub'), form: withRoles(parsed.state, request.body) }));
-    const id = await createContact(depsOf(request), parsed.data, actorOf(request));
+    const id = await createContact(depsOf(request), parsed.data, staffActor(request));
     return reply.redirect(`${request.basePath}/hub/people/${id}?saved=1`, 303);
   });
 
@@ -84,7 +85,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
       await getContact(depsOf(request), id);
       return send(reply, 400, h(ContactFormPage, { ctx: page(request, 'hub'), form: withRoles(parsed.state, request.body), id }));
     }
-    await editContact(depsOf(request), id, parsed.data, actorOf(request));
+    await editContact(depsOf(request), id, parsed.data, staffActor(request));
     return reply.redirect(`${request.basePath}/hub/people/${id}?saved=1`, 303);
   });
-};
+});

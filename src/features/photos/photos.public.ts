@@ -17,3 +17,6 @@ export async function photoReferencesBlob(db: Kysely<TenantSchema>, key: string)
 
 export { photoStoreFor, photoStoreOf } from './photos.store.js';
 export { isUploadRefusal } from './photos.upload.js';
+
+export { approvedPhotosJson, countApprovedPhotos, selectPrimaryPhotos, type PrimaryPhoto, type PublicPhoto } from './photos.queries.js';
+export { HubThumbnail } from './photos.views.js';

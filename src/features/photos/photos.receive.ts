@@ -1,26 +1,20 @@
-import type { FastifyRequest } from 'fastify';
-import { isInCareOf } from '../fosters/fosters.homes.js';
+import { isInCareOf } from '../fosters/fosters.public.js';
 import type { MultipartFile } from '@fastify/multipart';
 import { KonaError } from '../../platform/errors/errors.js';
 import { csrfField, csrfHeader } from '../../platform/http/csrf.js';
 import { assertCsrf } from '../../platform/http/guards.js';
 import { can } from '../../platform/http/permissions.js';
-import { actorOf } from '../dogs/dogs.http.js';
 import { photoStoreOf, uploadMaxBytes } from './photos.store.js';
 import { isUploadRefusal, storePhoto } from './photos.upload.js';
+import { staffActor } from '../../platform/http/replies.js';
+import type { UploadResult } from './photos.results.js';
+
+export type { UploadResult };
+import type { StaffRequest } from '../../platform/http/scopes.js';
 
 /** Most photos one request may carry. */
 export const maxFilesPerUpload = 10;
 
-/** What became of one uploaded file, as the page and the script show it. */
-export interface UploadResult {
-  /** The file's name as the person chose it (shown only; never used for storage). */
-  name: string;
-  ok: boolean;
-  message: string;
-  status: number;
-  photoId?: string;
-}
 
 const messages = {
   approved: 'Uploaded and approved.',
@@ -33,10 +27,10 @@ const messages = {
  * Reads a multipart upload as it streams: the CSRF token first (when the header did not carry it),
  * then each file in turn, so a refused file never stops the others.
  */
-export async function receivePhotos(request: FastifyRequest, dogId: string): Promise<UploadResult[]> {
+export async function receivePhotos(request: StaffRequest, dogId: string): Promise<UploadResult[]> {
   // The guard already checked the header when there was one (see csrfDeferredToRoute).
   let csrfChecked = request.headers[csrfHeader] !== undefined;
-  const deps = { db: request.tenant!.db.kysely, store: photoStoreOf(request), maxBytes: uploadMaxBytes(request) };
+  const deps = { db: request.tenant.db.kysely, store: photoStoreOf(request), maxBytes: uploadMaxBytes(request) };
   // Staff approve on upload. A foster's photo waits for staff, and only dogs in their care take one.
   const approved = request.actor?.kind === 'staff' && can(request.actor.role, 'photos.approve');
   if (!approved && !(request.actor?.kind === 'staff' && (await isInCareOf(deps.db, dogId, request.actor.id)))) {
@@ -59,7 +53,7 @@ export async function receivePhotos(request: FastifyRequest, dogId: string): Pro
         continue;
       }
       inFile = true;
-      results.push(await receiveOne(part, (source) => storePhoto(deps, dogId, source, { actor: actorOf(request), approved })));
+      results.push(await receiveOne(part, (source) => storePhoto(deps, dogId, source, { actor: staffActor(request), approved })));
       inFile = false;
     }
   } catch (err) {

@@ -1,23 +1,24 @@
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { wantsJson } from '../../platform/http/errors.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { serveBlob } from '../../platform/images/index.js';
-import { showDog } from '../dogs/dog-actions.routes.js';
-import { actorOf, dogIdOf, isRefusal } from '../dogs/dogs.http.js';
-import { getDog } from '../dogs/dogs.service.js';
 import { maxFilesPerUpload, receivePhotos, type UploadResult } from './photos.receive.js';
 import { selectVariantsBySha } from './photos.queries.js';
 import { altTextSchema, confirmDeleteSchema, moveSchema, photoParamsSchema, servedPhotoParamsSchema } from './photos.schema.js';
 import { deletePhoto } from './photos.delete.js';
 import { approvePhoto, makePrimaryPhoto, movePhoto, rejectPhoto, setPhotoAltText } from './photos.service.js';
 import { isVariantFile, photoStoreOf, variantContentType } from './photos.store.js';
+import { isRefusal, staffActor } from '../../platform/http/replies.js';
+import { dogIdOf, getDog, type DogPage } from '../dogs/dogs.public.js';
+import { inTenantScope, type StaffRequest, type TenantRequest, type TenantScope } from '../../platform/http/scopes.js';
+import { uploadResultsKey } from './photos.panels.public.js';
 
-const db = (request: FastifyRequest) => request.tenant!.db.kysely;
+const db = (request: TenantRequest) => request.tenant.db.kysely;
 
 /** Serves one variant of a photo found by its original's sha; approved photos only unless `anyStatus`. */
-async function serveVariant(request: FastifyRequest, reply: FastifyReply, anyStatus: boolean) {
+async function serveVariant(request: TenantRequest, reply: FastifyReply, anyStatus: boolean) {
   const parsed = servedPhotoParamsSchema.safeParse(request.params);
   if (!parsed.success || !isVariantFile(parsed.data.variant)) throw notFound('That photo');
   const row = await selectVariantsBySha(db(request), parsed.data.sha, !anyStatus);
@@ -33,7 +34,7 @@ function batchStatus(results: UploadResult[]): number {
   return results[0]?.status ?? 400;
 }
 
-function uploadRoutes(app: FastifyInstance): void {
+function uploadRoutes(app: TenantScope, dogPage: DogPage): void {
   // CSRF is checked in the route (receivePhotos) before any file is read: the body streams.
   app.post('/hub/dogs/:id/photos', { config: { permission: 'photos.upload', csrf: 'in-route' } }, async (request, reply) => {
     const dogId = dogIdOf(request);
@@ -43,13 +44,13 @@ function uploadRoutes(app: FastifyInstance): void {
     if (results.length === 0) results.push({ name: 'No file', ok: false, status: 400, message: 'Choose at least one photo to upload.' });
     const status = batchStatus(results);
     if (wantsJson(request)) return reply.code(status).send({ results });
-    return showDog(request, reply, dogId, status, { uploadResults: results });
+    return dogPage.show(request, reply, dogId, status, { state: { [uploadResultsKey]: results } });
   });
 }
 
-type PhotoAction = (request: FastifyRequest, dogId: string, photoId: string) => Promise<unknown>;
+type PhotoAction = (request: StaffRequest, dogId: string, photoId: string) => Promise<unknown>;
 
-function actionRoute(app: FastifyInstance, name: string, permission: 'photos.approve' | 'photos.upload', done: string, action: PhotoAction): void {
+function actionRoute(app: TenantScope, dogPage: DogPage, name: string, permission: 'photos.approve' | 'photos.upload', done: string, action: PhotoAction): void {
   app.post(`/hub/dogs/:id/photos/:photoId/${name}`, { config: { permission } }, async (request, reply) => {
     const dogId = dogIdOf(request);
     const params = photoParamsSchema.safeParse(request.params);
@@ -58,7 +59,7 @@ function actionRoute(app: FastifyInstance, name: string, permission: 'photos.app
       await action(request, dogId, params.data.photoId);
     } catch (err) {
       if (!isRefusal(err)) throw err;
-      return showDog(request, reply, dogId, err.status, { message: err.message });
+      return dogPage.show(request, reply, dogId, err.status, { message: err.message });
     }
     return reply.redirect(`${request.basePath}/hub/dogs/${dogId}?done=${done}#photos`, 303);
   });
@@ -70,25 +71,25 @@ function formOrRefuse<T>(result: { ok: true; data: T } | { ok: false; state: { e
 }
 
 /** Dog photos: upload, review, order and alt text in the hub; variants served publicly once approved. */
-export const photosRoutes: FastifyPluginAsync = async (app) => {
+export const photosRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
   const maxBytes = app.kona.ctx.config.settings.KONA_UPLOAD_MAX_MB * 1024 * 1024;
   // Registered in this scope only: no other route accepts multipart. fileSize sits one byte above
   // the limit so putStream, which counts while writing, is what refuses an oversized file.
-  await app.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: maxBytes + 1, files: maxFilesPerUpload, fields: 5, fieldSize: 1024, parts: maxFilesPerUpload + 5 } });
+  await app.fastify.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: maxBytes + 1, files: maxFilesPerUpload, fields: 5, fieldSize: 1024, parts: maxFilesPerUpload + 5 } });
 
-  uploadRoutes(app);
-  actionRoute(app, 'approve', 'photos.approve', 'photo-approved', (r, dogId, id) => approvePhoto(db(r), dogId, id, actorOf(r)));
-  actionRoute(app, 'reject', 'photos.approve', 'photo-rejected', (r, dogId, id) => rejectPhoto(db(r), dogId, id, actorOf(r)));
-  actionRoute(app, 'primary', 'photos.approve', 'photo-primary', (r, dogId, id) => makePrimaryPhoto(db(r), dogId, id, actorOf(r)));
-  actionRoute(app, 'move', 'photos.approve', 'photo-moved', (r, dogId, id) =>
-    movePhoto(db(r), dogId, id, formOrRefuse(parseForm(moveSchema, r.body), 'The photo was not moved').direction, actorOf(r)));
+  uploadRoutes(app, dogPage);
+  actionRoute(app, dogPage, 'approve', 'photos.approve', 'photo-approved', (r, dogId, id) => approvePhoto(db(r), dogId, id, staffActor(r)));
+  actionRoute(app, dogPage, 'reject', 'photos.approve', 'photo-rejected', (r, dogId, id) => rejectPhoto(db(r), dogId, id, staffActor(r)));
+  actionRoute(app, dogPage, 'primary', 'photos.approve', 'photo-primary', (r, dogId, id) => makePrimaryPhoto(db(r), dogId, id, staffActor(r)));
+  actionRoute(app, dogPage, 'move', 'photos.approve', 'photo-moved', (r, dogId, id) =>
+    movePhoto(db(r), dogId, id, formOrRefuse(parseForm(moveSchema, r.body), 'The photo was not moved').direction, staffActor(r)));
   // Deleting asks for a ticked confirmation box (no script needed): the photo and, unless shared, its files go for good.
-  actionRoute(app, 'delete', 'photos.approve', 'photo-deleted', async (r, dogId, id) => {
+  actionRoute(app, dogPage, 'delete', 'photos.approve', 'photo-deleted', async (r, dogId, id) => {
     formOrRefuse(parseForm(confirmDeleteSchema, r.body), 'The photo was not deleted');
-    await deletePhoto({ db: db(r), store: photoStoreOf(r) }, dogId, id, actorOf(r));
+    await deletePhoto({ db: db(r), store: photoStoreOf(r) }, dogId, id, staffActor(r));
   });
-  actionRoute(app, 'alt', 'photos.upload', 'photo-alt', (r, dogId, id) =>
-    setPhotoAltText(db(r), dogId, id, formOrRefuse(parseForm(altTextSchema, r.body), 'The alt text was not saved').alt_text, actorOf(r)));
+  actionRoute(app, dogPage, 'alt', 'photos.upload', 'photo-alt', (r, dogId, id) =>
+    setPhotoAltText(db(r), dogId, id, formOrRefuse(parseForm(altTextSchema, r.body), 'The alt text was not saved').alt_text, staffActor(r)));
 
   app.get('/photos/:sha/:variant', { config: { permission: 'public', frame: false } }, (request, reply) => serveVariant(request, reply, false));
   // Pending photos are shown to staff for review: never stored by a shared cache.
@@ -99,4 +100,4 @@ export const photosRoutes: FastifyPluginAsync = async (app) => {
       return payload;
     },
   }, (request, reply) => serveVariant(request, reply, true));
-};
+});

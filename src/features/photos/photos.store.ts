@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { FastifyRequest } from 'fastify';
 import type { BlobStore } from '../../platform/storage/index.js';
 import { LocalBlobStore } from '../../platform/storage/index.js';
+import type { TenantRequest } from '../../platform/http/scopes.js';
 
 /** The variants a photo is served as, by URL name: `<size>.<ext>`. Originals have no name here. */
 export const variantFiles = ['thumbnail.webp', 'thumbnail.jpg', 'medium.webp', 'medium.jpg', 'large.webp', 'large.jpg'] as const;
@@ -19,8 +19,8 @@ export function variantContentType(name: VariantFile): 'image/webp' | 'image/jpe
 }
 
 /** The request's rescue's blob store: one directory per tenant under the uploads directory. */
-export function photoStoreOf(request: FastifyRequest): BlobStore {
-  return photoStoreFor(request.server.kona.ctx.config.uploadsDir, request.tenant!.slug);
+export function photoStoreOf(request: TenantRequest): BlobStore {
+  return photoStoreFor(request.server.kona.ctx.config.uploadsDir, request.tenant.slug);
 }
 
 /** A rescue's blob store outside a request (the demo seed): `<uploadsDir>/<slug>`. */
@@ -29,6 +29,6 @@ export function photoStoreFor(uploadsDir: string, slug: string): BlobStore {
 }
 
 /** Largest upload accepted, in bytes (KONA_UPLOAD_MAX_MB). */
-export function uploadMaxBytes(request: FastifyRequest): number {
+export function uploadMaxBytes(request: TenantRequest): number {
   return request.server.kona.ctx.config.settings.KONA_UPLOAD_MAX_MB * 1024 * 1024;
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import sharp from 'sharp';
-import { assignFoster } from '../fosters/fosters.service.js';
+import { assignFoster } from '../fosters/fosters.public.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, csrfFrom, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';

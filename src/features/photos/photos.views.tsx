@@ -1,7 +1,7 @@
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
 import { fitInside, variantSizes } from '../../platform/images/index.js';
 import type { PhotoRow } from './photos.queries.js';
-import type { UploadResult } from './photos.receive.js';
+import type { UploadResult } from './photos.results.js';
 
 /** What the photos section of a dog's page needs. */
 export interface PhotosPanelProps {

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { h } from 'preact';
 import { parseForm } from '../../platform/http/forms.js';
 import { renderPage } from '../../platform/http/views/layout.js';
@@ -6,6 +6,7 @@ import { settingsSchema } from './settings.schema.js';
 import { getRescueSettings, updateRescueSettings } from './settings.service.js';
 import { SettingsPage } from './settings.views.js';
 import { absoluteUrl } from '../site/embed.public.js';
+import { inTenantScope } from '../../platform/http/scopes.js';
 
 const notices: Record<string, string> = {
   saved: 'The settings were saved. The public home page shows them now.',
@@ -13,13 +14,13 @@ const notices: Record<string, string> = {
 };
 
 /** The rescue settings page (name and tagline of the public site). */
-export const settingsRoutes: FastifyPluginAsync = async (app) => {
+export const settingsRoutes = inTenantScope(async (app) => {
   const { page, ctx } = app.kona;
   const siteUrl = (request: FastifyRequest) => absoluteUrl(ctx.config.publicUrl, request.basePath, '/');
   const permission = { config: { permission: 'settings.manage' as const } };
 
   app.get<{ Querystring: { done?: string } }>('/hub/settings', permission, async (request, reply) => {
-    const values = await getRescueSettings(request.tenant!.db.kysely, request.tenant!.name);
+    const values = await getRescueSettings(request.tenant.db.kysely, request.tenant.name);
     const notice = request.query.done ? notices[request.query.done] : undefined;
     return reply.type('text/html').send(renderPage(h(SettingsPage, { ctx: page(request, 'hub'), form: { values, errors: {} }, notice, siteUrl: siteUrl(request) })));
   });
@@ -27,7 +28,7 @@ export const settingsRoutes: FastifyPluginAsync = async (app) => {
   app.post('/hub/settings', permission, async (request, reply) => {
     const parsed = parseForm(settingsSchema, request.body);
     if (!parsed.ok) return reply.code(400).type('text/html').send(renderPage(h(SettingsPage, { ctx: page(request, 'hub'), form: parsed.state, siteUrl: siteUrl(request) })));
-    const { changed } = await updateRescueSettings(request.tenant!.db.kysely, parsed.data, { type: 'staff', id: request.actor!.id });
+    const { changed } = await updateRescueSettings(request.tenant.db.kysely, parsed.data, { type: 'staff', id: request.actor.id });
     return reply.redirect(`${request.basePath}/hub/settings?done=${changed.length ? 'saved' : 'unchanged'}`, 303);
   });
-};
+});

@@ -1,16 +1,17 @@
-import type { FastifyPluginAsync } from 'fastify';
+
 import { renderPage } from '../../platform/http/views/layout.js';
 import { listAdoptableDogs } from '../dogs/dogs.public.js';
-import { isoToday } from '../dogs/dogs.values.js';
+import { isoToday } from '../dogs/dogs.public.js';
 import { listingPartOf, parseEmbedQuery } from './embed.schema.js';
 import { embedContentSecurityPolicy, EmbedListing, EmbedProblem } from './embed.views.js';
 import { absoluteUrl, filterOf, publicCacheControl } from './site.service.js';
+import { inTenantScope } from '../../platform/http/scopes.js';
 
 /**
  * `GET /embed`: the adoptable dogs as a small page a rescue frames on its own website. The only
  * route any site may frame: it swaps the global `X-Frame-Options: DENY` for its own policy.
  */
-export const embedRoutes: FastifyPluginAsync = async (app) => {
+export const embedRoutes = inTenantScope(async (app) => {
   const { ctx } = app.kona;
   app.get('/embed', {
     config: { permission: 'public' },
@@ -26,12 +27,12 @@ export const embedRoutes: FastifyPluginAsync = async (app) => {
       return reply.code(400).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderPage(<EmbedProblem problems={parsed.problems} />));
     }
     const today = isoToday();
-    const dogs = await listAdoptableDogs(request.tenant!.db.kysely, filterOf(listingPartOf(parsed.query)), today);
+    const dogs = await listAdoptableDogs(request.tenant.db.kysely, filterOf(listingPartOf(parsed.query)), today);
     const abs = (path: string) => absoluteUrl(ctx.config.publicUrl, request.basePath, path);
     reply.header('cache-control', publicCacheControl);
     return reply.type('text/html; charset=utf-8').send(renderPage(
       <EmbedListing
-        rescueName={request.rescueName ?? request.tenant!.name}
+        rescueName={request.rescueName ?? request.tenant.name}
         dogs={dogs.slice(0, parsed.query.limit ?? dogs.length)}
         today={today}
         siteUrl={abs('/')}
@@ -40,4 +41,4 @@ export const embedRoutes: FastifyPluginAsync = async (app) => {
       />,
     ));
   });
-};
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ageBandChoices, sizeChoices, valuesOf } from '../dogs/dogs.fields.js';
+import { ageBandChoices, sizeChoices, valuesOf } from '../dogs/dogs.public.js';
 import type { ListingQuery } from './site.service.js';
 
 /** Most dogs one embedded listing shows. */

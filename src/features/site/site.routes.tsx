@@ -1,24 +1,25 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../../platform/errors/errors.js';
 import { Layout, renderPage } from '../../platform/http/views/layout.js';
 import { listTenants } from '../../platform/tenancy/tenants.service.js';
 import { getAdoptableDog, listAdoptableDogs } from '../dogs/dogs.public.js';
-import { isoToday } from '../dogs/dogs.values.js';
+import { isoToday } from '../dogs/dogs.public.js';
 import { absoluteUrl, feedDog, filterOf, listingQueryOf, photoPath, publicCacheControl, summary } from './site.service.js';
 import { DogCards, DogPage, Filters } from './site.views.js';
+import { inTenantScope, type TenantRequest } from '../../platform/http/scopes.js';
 
 const dogParams = z.object({ id: z.uuid() });
 
 /** A rescue's public site: the adoptable dogs, each dog's page and a JSON feed. */
-export const publicSiteRoutes: FastifyPluginAsync = async (app) => {
+export const publicSiteRoutes = inTenantScope(async (app) => {
   const { page, ctx: appCtx } = app.kona;
-  const db = (request: FastifyRequest) => request.tenant!.db.kysely;
-  const rescueNameOf = (request: FastifyRequest) => request.rescueName ?? request.tenant!.name;
-  const abs = (request: FastifyRequest) => (path: string) => absoluteUrl(appCtx.config.publicUrl, request.basePath, path);
+  const db = (request: TenantRequest) => request.tenant.db.kysely;
+  const rescueNameOf = (request: TenantRequest) => request.rescueName ?? request.tenant.name;
+  const abs = (request: TenantRequest) => (path: string) => absoluteUrl(appCtx.config.publicUrl, request.basePath, path);
   // The frame's context is built without spreading it: reading its CSRF token would set a cookie,
   // and these pages carry no form that needs one, so an edge cache can store them.
-  const frame = (request: FastifyRequest) => {
+  const frame = (request: TenantRequest) => {
     const ctx = page(request);
     ctx.rescueName = rescueNameOf(request);
     return ctx;
@@ -94,7 +95,7 @@ export const publicSiteRoutes: FastifyPluginAsync = async (app) => {
       dogs: dogs.map((d) => feedDog(d, today, abs(request))),
     });
   });
-};
+});
 
 /** The landing page at / on a shared host: which rescues this Kona serves. */
 export const landingRoutes: FastifyPluginAsync = async (app) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { PublicDog, PublicDogFilter } from '../dogs/dogs.public.js';
-import { labelOf, sexChoices, sizeChoices, valuesOf } from '../dogs/dogs.fields.js';
-import { ageOn, ageText, formatCents } from '../dogs/dogs.values.js';
+import { labelOf, sexChoices, sizeChoices, valuesOf } from '../dogs/dogs.public.js';
+import { ageOn, ageText, formatCents } from '../dogs/dogs.public.js';
 
 /** Cache lifetime of public pages: short, with stale-while-revalidate so an edge cache can absorb traffic. */
 export const publicCacheControl = 'public, max-age=60, stale-while-revalidate=600';

@@ -4,7 +4,7 @@ import { Browser, createTestApp, csrfFrom, signedInStaff, type TestApp } from '.
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { samplePhoto } from '../../platform/images/sample-images.testing.js';
-import { isoToday, monthsBefore } from '../dogs/dogs.values.js';
+import { isoToday, monthsBefore } from '../dogs/dogs.public.js';
 import { multipartBody } from '../photos/photos.testing.js';
 
 const xssName = 'Rex <script>alert(1)</script>';

@@ -1,6 +1,6 @@
 import type { PublicDog } from '../dogs/dogs.public.js';
-import { ageBandChoices, energyChoices, labelOf, sizeChoices, tristateChoices } from '../dogs/dogs.fields.js';
-import type { PublicPhoto } from '../photos/photos.queries.js';
+import { ageBandChoices, energyChoices, labelOf, sizeChoices, tristateChoices } from '../dogs/dogs.public.js';
+import type { PublicPhoto } from '../photos/photos.public.js';
 import { feeText, paragraphs, photoPath, publicAge, sexLabel, sizeLabel, type ListingQuery } from './site.service.js';
 
 /** Width and height of a photo's variant (longest edge at most `edge`, never enlarged). */

@@ -1,16 +1,16 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
-import type { Actor } from '../../platform/audit/audit.js';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import { emptyForm, type FormState } from '../../platform/http/views/forms.js';
 import { renderPage } from '../../platform/http/views/layout.js';
-import { staffDepsOf } from './staff.deps.js';
 import { keepInvitationForDisplay, takeInvitationForDisplay } from './invite-link.js';
 import { createInvitation, listOpenInvitations, revokeInvitation } from './invitations.service.js';
 import { changeRoleSchema, idParamsSchema, inviteSchema } from './staff.schema.js';
 import { changeRole, disableStaff, enableStaff, listStaff } from './staff.service.js';
 import { StaffPage, type CreatedInvitation } from './staff.views.js';
+import { staffActor, tenantDeps } from '../../platform/http/replies.js';
+import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
 
 const notices: Record<string, string> = {
   invited: 'The invitation was created.',
@@ -20,7 +20,7 @@ const notices: Record<string, string> = {
   revoked: 'The invitation was withdrawn; its link no longer works.',
 };
 
-type IdRequest = FastifyRequest<{ Params: { id: string } }>;
+type IdRequest = StaffRequest<{ Params: { id: string } }>;
 
 /** The id in the URL, or a 404 naming what was not found (a malformed id never reaches the database). */
 function idOf(request: IdRequest, what: string): string {
@@ -29,25 +29,21 @@ function idOf(request: IdRequest, what: string): string {
   return parsed.data.id;
 }
 
-function actorOf(request: FastifyRequest): Actor {
-  return { type: 'staff', id: request.actor!.id };
-}
-
 /** Staff management for a rescue's admins: members, roles, disabling, invitations. */
-export const staffRoutes: FastifyPluginAsync = async (app) => {
+export const staffRoutes = inTenantScope(async (app) => {
   const { ctx, page } = app.kona;
   const inviteDays = ctx.config.settings.KONA_INVITE_DAYS;
   const permission = { config: { permission: 'staff.manage' as const } };
 
-  async function show(request: FastifyRequest, reply: FastifyReply, status: number, extra: { inviteForm?: FormState; message?: string; notice?: string; created?: CreatedInvitation } = {}) {
-    const deps = staffDepsOf(request);
+  async function show(request: StaffRequest, reply: FastifyReply, status: number, extra: { inviteForm?: FormState; message?: string; notice?: string; created?: CreatedInvitation } = {}) {
+    const deps = tenantDeps(request);
     const [staff, invitations] = [await listStaff(deps), await listOpenInvitations(deps)];
-    const props = { ...extra, ctx: page(request, 'hub'), staff, invitations, selfId: request.actor!.id, inviteForm: extra.inviteForm ?? emptyForm };
+    const props = { ...extra, ctx: page(request, 'hub'), staff, invitations, selfId: request.actor.id, inviteForm: extra.inviteForm ?? emptyForm };
     return reply.code(status).type('text/html').send(renderPage(h(StaffPage, props)));
   }
 
   // Refusals the admin can act on (last admin, duplicate email) re-show the page with the reason.
-  async function attempt(request: FastifyRequest, reply: FastifyReply, done: string, action: () => Promise<unknown>) {
+  async function attempt(request: StaffRequest, reply: FastifyReply, done: string, action: () => Promise<unknown>) {
     try {
       await action();
     } catch (err) {
@@ -69,7 +65,7 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
     const parsed = parseForm(inviteSchema, request.body);
     if (!parsed.ok) return show(request, reply, 400, { inviteForm: parsed.state });
     try {
-      const { token } = await createInvitation(staffDepsOf(request), parsed.data, actorOf(request), inviteDays);
+      const { token } = await createInvitation(tenantDeps(request), parsed.data, staffActor(request), inviteDays);
       keepInvitationForDisplay(request, reply, token);
     } catch (err) {
       if (!(err instanceof KonaError) || (err.code !== 'KONA_ERR_CONFLICT' && err.code !== 'KONA_ERR_VALIDATION')) throw err;
@@ -82,21 +78,21 @@ export const staffRoutes: FastifyPluginAsync = async (app) => {
     const id = idOf(request, 'That staff member');
     const parsed = parseForm(changeRoleSchema, request.body);
     if (!parsed.ok) return show(request, reply, 400, { message: `The role ${parsed.state.errors.role ?? 'is not valid'}.` });
-    return attempt(request, reply, 'role', () => changeRole(staffDepsOf(request), id, parsed.data.role, actorOf(request)));
+    return attempt(request, reply, 'role', () => changeRole(tenantDeps(request), id, parsed.data.role, staffActor(request)));
   });
 
   app.post<{ Params: { id: string } }>('/hub/staff/:id/disable', permission, async (request, reply) => {
     const id = idOf(request, 'That staff member');
-    return attempt(request, reply, 'disabled', () => disableStaff(staffDepsOf(request), id, actorOf(request)));
+    return attempt(request, reply, 'disabled', () => disableStaff(tenantDeps(request), id, staffActor(request)));
   });
 
   app.post<{ Params: { id: string } }>('/hub/staff/:id/enable', permission, async (request, reply) => {
     const id = idOf(request, 'That staff member');
-    return attempt(request, reply, 'enabled', () => enableStaff(staffDepsOf(request), id, actorOf(request)));
+    return attempt(request, reply, 'enabled', () => enableStaff(tenantDeps(request), id, staffActor(request)));
   });
 
   app.post<{ Params: { id: string } }>('/hub/staff/invitations/:id/revoke', permission, async (request, reply) => {
     const id = idOf(request, 'That invitation');
-    return attempt(request, reply, 'revoked', () => revokeInvitation(staffDepsOf(request), id, actorOf(request)));
+    return attempt(request, reply, 'revoked', () => revokeInvitation(tenantDeps(request), id, staffActor(request)));
   });
-};
+});

@@ -6,14 +6,12 @@ import type { StaffRole, TenantSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { endAllStaffSessions } from '../../platform/http/sessions.js';
 import { fieldErrors } from '../../platform/http/forms.js';
+import type { TenantDeps } from '../../platform/http/replies.js';
 import { newStaffSchema, type NewStaff } from './staff.schema.js';
 import { countActiveAdmins, insertStaff, selectAllStaff, selectStaffByEmailHash, selectStaffById, selectStaffNamesByIds, updateStaff } from './staff.queries.js';
 
 /** What staff operations need: the tenant's database and the PII key ring. */
-export interface StaffDeps {
-  db: Kysely<TenantSchema>;
-  keyRing: KeyRing;
-}
+export type StaffDeps = TenantDeps;
 
 /** Keyed hash of an email, the only form in which emails can be searched. */
 export function emailHash(keyRing: KeyRing, email: string): string {

@@ -3,7 +3,6 @@
  * system. Two exist: Kubernetes (kubernetes.ts, the official client) and local processes (local.ts,
  * for a single box and tests). The runner never talks to a system except through one of these.
  */
-import type { ActionsSettings } from './actions.schema.js';
 import type { ActionRequest } from './catalogue.js';
 
 /** A yes/no answer with a one-sentence why (shown with the action; never command output or secrets). */
@@ -28,17 +27,4 @@ export interface ActionExecutor {
   execute(req: ActionRequest): Promise<Executed>;
   /** Whether the fix holds, as the executor sees it (`facts` as execute returned them). */
   verify(req: ActionRequest, facts: Record<string, string>): Promise<Check>;
-}
-
-/**
- * The executor the policy's actions section names. The Kubernetes client is imported only here and
- * only when configured: it is large, and a local-executor box never loads it.
- */
-export async function createExecutor(settings: ActionsSettings): Promise<ActionExecutor> {
-  if (settings.executor === 'local') {
-    const { LocalExecutor } = await import('./local.js');
-    return new LocalExecutor({ targets: settings.local?.targets ?? {}, timeoutSeconds: settings.local?.timeoutSeconds ?? 60 });
-  }
-  const { KubernetesExecutor } = await import('./kubernetes.js');
-  return new KubernetesExecutor({ namespaces: settings.kubernetes?.namespaces ?? [], inCluster: settings.kubernetes?.inCluster, declaredReplicas: settings.declaredReplicas });
 }

@@ -4,7 +4,8 @@
  */
 export { actionsPolicySchema, type ActionsPolicy, type ActionsSettings } from './actions.schema.js';
 export { catalogue, declaredReplicasAnnotation, targetFromLabels, type ActionRequest, type ActionTarget } from './catalogue.js';
-export { createExecutor, type ActionExecutor, type Check, type Executed } from './executor.js';
+export { type ActionExecutor, type Check, type Executed } from './executor.js';
+export { createExecutor } from './executors.js';
 export { ActionLimits, type LimitVerdict } from './limits.js';
 export { ActionsLog, type ActionRecord } from './records.js';
 export { actionRoutes, type ActionRoutesOptions } from './routes.js';

@@ -11,7 +11,7 @@ import { parsePolicy } from '../policy/policy.load.js';
 import type { TriageSchema } from '../store/schema.js';
 import { createTriageStore, type TriageStore } from '../store/store.js';
 import type { Decision } from '../types.js';
-import { createExecutor } from './executor.js';
+import { createExecutor } from './executors.js';
 import { ActionRunner } from './runner.js';
 import { withActionsTable } from './schema.js';
 import { startFakePrometheus, type FakePrometheus } from './actions.testing.js';

@@ -1,0 +1,1 @@
+export { formatUtc, upcomingWindows } from './maintenance.service.js';

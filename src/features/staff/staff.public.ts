@@ -1,0 +1,14 @@
+/** What other features may use of staff accounts: names (decrypted), lists, and whether someone is active. */
+import type { Kysely } from 'kysely';
+import type { StaffRole, TenantSchema } from '../../platform/db/schema.js';
+import { selectStaffById } from './staff.queries.js';
+
+export { emailHash, listStaff, staffNamesByIds, type StaffDeps } from './staff.service.js';
+
+/** A staff account's role and whether it is active, or undefined when there is no such account. */
+export async function staffStanding(db: Kysely<TenantSchema>, id: string): Promise<{ role: StaffRole; active: boolean } | undefined> {
+  const row = await selectStaffById(db, id);
+  return row ? { role: row.role, active: row.status === 'active' } : undefined;
+}
+
+export { findStaffByEmail, findStaffById, setPassword } from './staff.service.js';
