@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { fillPlaceholders, formatInterviewAt, renderTemplate, sampleValues, unknownPlaceholders } from './templates.render.js';
+import { unknownPlaceholders } from '../../platform/templates/placeholders.js';
+import { formatInterviewAt, placeholders, renderTemplate, sampleValues } from './templates.render.js';
 
 const values = { applicant_name: 'Rosa Díaz', dog_name: 'Biscuit', rescue_name: 'Paws Rescue', interview_at: 'Friday', reason: 'No garden.' };
 
 describe('adoption email templates', () => {
-  it('fills every known placeholder, with or without spaces inside the braces', () => {
-    expect(fillPlaceholders('Hi {{applicant_name}}, {{ dog_name }} says hello from {{rescue_name}}. {{reason}} {{interview_at}}', values))
-      .toBe('Hi Rosa Díaz, Biscuit says hello from Paws Rescue. No garden. Friday');
+  it('fills every placeholder of the email list, with or without spaces inside the braces', () => {
+    const body = 'Hi {{applicant_name}}, {{ dog_name }} says hello from {{rescue_name}}. {{reason}} {{interview_at}}';
+    expect(renderTemplate({ subject: 'S', body }, values).text).toBe('Hi Rosa Díaz, Biscuit says hello from Paws Rescue. No garden. Friday');
   });
 
-  it('names unknown placeholders once each, and leaves them as typed when filling', () => {
-    expect(unknownPlaceholders('{{dog}} {{ applicant }} {{dog}} {{dog_name}} {{}}')).toEqual(['dog', 'applicant', '']);
-    expect(unknownPlaceholders('Plain {braces} and {{dog_name}}')).toEqual([]);
-    expect(fillPlaceholders('{{dog}} {{dog_name}}', values)).toBe('{{dog}} Biscuit');
+  it('names placeholders outside the email list, and leaves them as typed when filling', () => {
+    expect(unknownPlaceholders(placeholders, '{{dog}} {{ applicant }} {{dog}} {{dog_name}} {{fee}} {{constructor}}')).toEqual(['dog', 'applicant', 'fee', 'constructor']);
+    expect(renderTemplate({ subject: '{{dog}} {{dog_name}}', body: '{{constructor}}' }, values)).toEqual({ subject: '{{dog}} Biscuit', text: '{{constructor}}' });
   });
 
   it('keeps the subject on one line even when a value holds a line break', () => {

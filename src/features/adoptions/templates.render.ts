@@ -1,4 +1,5 @@
 import type { TenantSchema } from '../../platform/db/schema.js';
+import { fillPlaceholders, type PlaceholderValues } from '../../platform/templates/placeholders.js';
 
 /** The statuses a rescue has an email template for ('received' is sent when an application arrives). */
 export type TemplateStatus = TenantSchema['adoption_email_templates']['status'];
@@ -25,29 +26,14 @@ export const placeholders = {
   reason: 'The reason given for the decision (denials)',
 } as const;
 
-/** One placeholder's name. */
-export type PlaceholderName = keyof typeof placeholders;
-
 /** What the placeholders stand for in one email. */
-export type TemplateValues = Record<PlaceholderName, string>;
-
-const placeholderPattern = /\{\{\s*([^{}]*?)\s*\}\}/g;
-
-/** The placeholders a text uses that Kona does not know (each once, in order of appearance). */
-export function unknownPlaceholders(text: string): string[] {
-  const found = [...text.matchAll(placeholderPattern)].map((m) => m[1]!).filter((name) => !(name in placeholders));
-  return [...new Set(found)];
-}
-
-/** Fills the placeholders of a text; unknown ones stay as typed (templates are checked when saved). */
-export function fillPlaceholders(text: string, values: TemplateValues): string {
-  return text.replace(placeholderPattern, (whole, name: string) => (name in placeholders ? values[name as PlaceholderName] : whole));
-}
+export type TemplateValues = PlaceholderValues<typeof placeholders>;
 
 /** The subject and body of one email from a template; the subject stays on one line whatever the values hold. */
 export function renderTemplate(template: { subject: string; body: string }, values: TemplateValues): { subject: string; text: string } {
   const oneLine = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.replace(/[\r\n]+/g, ' ')])) as TemplateValues;
-  return { subject: fillPlaceholders(template.subject, oneLine).trim(), text: fillPlaceholders(template.body, values) };
+  // Unknown placeholders stay as typed: templates are checked when saved, and an old one must still send.
+  return { subject: fillPlaceholders(placeholders, template.subject, oneLine).trim(), text: fillPlaceholders(placeholders, template.body, values) };
 }
 
 const interviewFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });

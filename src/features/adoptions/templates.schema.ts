@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { placeholders, templateStatuses, unknownPlaceholders, type TemplateStatus } from './templates.render.js';
+import { unknownPlaceholders } from '../../platform/templates/placeholders.js';
+import { placeholders, templateStatuses, type TemplateStatus } from './templates.render.js';
 
 const known = Object.keys(placeholders).map((p) => `{{${p}}}`).join(', ');
 
 /** Refuses text with placeholders Kona does not know, naming them and the ones it does. */
 function onlyKnownPlaceholders(text: string, ctx: z.RefinementCtx) {
-  const unknown = unknownPlaceholders(text);
+  const unknown = unknownPlaceholders(placeholders, text);
   if (unknown.length > 0) {
     ctx.addIssue({ code: 'custom', message: `uses ${unknown.map((u) => `{{${u}}}`).join(', ')}, which Kona does not know. Use only ${known}.` });
   }

@@ -1,3 +1,5 @@
+import { fillPlaceholders, hasStrayBraces, unknownPlaceholders, type PlaceholderValues } from '../../platform/templates/placeholders.js';
+
 // A contract template is plain text with {{placeholders}}. Only the names below exist; anything
 // else is refused when the template is saved, so a typo never reaches an adopter's contract.
 
@@ -16,10 +18,8 @@ export const contractPlaceholders = {
   date: 'The date the contract was prepared (YYYY-MM-DD, UTC)',
 } as const;
 
-/** One placeholder name. */
-export type ContractPlaceholder = keyof typeof contractPlaceholders;
 /** The values a contract is filled with. */
-export type ContractValues = Record<ContractPlaceholder, string>;
+export type ContractValues = PlaceholderValues<typeof contractPlaceholders>;
 
 /** Longest template accepted, in characters. */
 export const maxTemplateLength = 20_000;
@@ -45,36 +45,21 @@ Adoption fee: {{fee}}
 
 By signing, the adopter confirms that they have read and agree to this agreement.`;
 
-const placeholderPattern = /\{\{\s*([^{}]*?)\s*\}\}/g;
-
 /** What is wrong with a template, as messages a person can act on; empty when it is fine. */
 export function templateProblems(template: string): string[] {
   const problems: string[] = [];
-  const unknown = new Set<string>();
-  for (const match of template.matchAll(placeholderPattern)) {
-    if (!isPlaceholder(match[1]!)) unknown.add(match[1]!);
+  const unknown = unknownPlaceholders(contractPlaceholders, template);
+  if (unknown.length > 0) {
+    const names = unknown.map((n) => `{{${n}}}`).join(', ');
+    problems.push(`uses ${unknown.length === 1 ? 'an unknown placeholder' : 'unknown placeholders'}: ${names}. Use only the placeholders listed below.`);
   }
-  if (unknown.size > 0) {
-    const names = [...unknown].map((n) => `{{${n}}}`).join(', ');
-    problems.push(`uses ${unknown.size === 1 ? 'an unknown placeholder' : 'unknown placeholders'}: ${names}. Use only the placeholders listed below.`);
-  }
-  // A lone "{{" or "}}" left after removing the real placeholders is almost always a typo.
-  const rest = template.replace(placeholderPattern, '');
-  if (rest.includes('{{') || rest.includes('}}')) problems.push('has a "{{" or "}}" that is not part of a placeholder: write placeholders as {{name}}.');
+  if (hasStrayBraces(template)) problems.push('has a "{{" or "}}" that is not part of a placeholder: write placeholders as {{name}}.');
   return problems;
-}
-
-/** Whether a name is a known placeholder. */
-export function isPlaceholder(name: string): name is ContractPlaceholder {
-  return Object.hasOwn(contractPlaceholders, name);
 }
 
 /** Fills a (valid) template; an unknown placeholder throws, since saving should have refused it. */
 export function renderContract(template: string, values: ContractValues): string {
-  return template.replace(placeholderPattern, (_m, name: string) => {
-    if (!isPlaceholder(name)) throw new Error(`The contract template uses an unknown placeholder {{${name}}}`);
-    return values[name];
-  });
+  return fillPlaceholders(contractPlaceholders, template, values, 'throw');
 }
 
 /** An adoption fee in words for the contract: "250.00", "No fee" or "As agreed with the rescue". */

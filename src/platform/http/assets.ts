@@ -1,25 +1,29 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { packageRoot } from '../runtime/paths.js';
 
+// Our own map rather than @fastify/send's: its mime table answers application/javascript for .js.
 const types: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' };
+const yearMs = 365 * 24 * 3600 * 1000;
 
 /** Fingerprinted static files: `name.<hash>.ext` URLs that can be cached for a year. */
 export class Assets {
-  private readonly files = new Map<string, { body: Buffer; type: string; etag: string }>();
+  /** Fingerprinted name → the file's name in the directory. */
+  private readonly files = new Map<string, { name: string; type: string }>();
   private readonly urls = new Map<string, string>();
 
-  constructor(dir = path.join(packageRoot(), 'public')) {
+  // Hashes are taken once at start: public/ belongs to the installed package and does not change under a running process.
+  constructor(private readonly dir = path.join(packageRoot(), 'public')) {
     for (const name of readdirSync(dir)) {
       const ext = path.extname(name);
       const type = types[ext];
       if (!type) continue;
-      const body = readFileSync(path.join(dir, name));
-      const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+      const hash = createHash('sha256').update(readFileSync(path.join(dir, name))).digest('hex').slice(0, 12);
       const fingerprinted = `${path.basename(name, ext)}.${hash}${ext}`;
-      this.files.set(fingerprinted, { body, type, etag: `"${hash}"` });
+      this.files.set(fingerprinted, { name, type });
       this.urls.set(name, `/assets/${fingerprinted}`);
     }
   }
@@ -31,14 +35,16 @@ export class Assets {
     return url;
   }
 
-  /** Serves /assets/* with immutable, year-long caching. */
+  /** Serves /assets/* through @fastify/static (ETag, Last-Modified, 304, ranges) with immutable, year-long caching. */
   register(app: FastifyInstance): void {
-    app.get<{ Params: { file: string } }>('/assets/:file', { config: { permission: 'public' } }, async (request, reply) => {
-      const file = this.files.get(request.params.file);
-      if (!file) return reply.code(404).type('text/plain').send('No such asset');
-      reply.header('cache-control', 'public, max-age=31536000, immutable').header('etag', file.etag).type(file.type);
-      if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
-      return reply.send(file.body);
+    // Own scope so the sendFile decorator stays here; serve: false because only known fingerprints map to files.
+    void app.register(async (scope) => {
+      await scope.register(fastifyStatic, { root: this.dir, serve: false, cacheControl: true, maxAge: yearMs, immutable: true, contentType: false });
+      scope.get<{ Params: { file: string } }>('/assets/:file', { config: { permission: 'public' } }, async (request, reply) => {
+        const file = this.files.get(request.params.file);
+        if (!file) return reply.code(404).type('text/plain').send('No such asset');
+        return reply.type(file.type).sendFile(file.name);
+      });
     });
   }
 }

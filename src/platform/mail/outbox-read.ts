@@ -28,16 +28,8 @@ async function readEntry(dir: string, file: string): Promise<OutboxMessage | und
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  const eml = parseEml(raw);
-  return {
-    file,
-    time: outboxFileTime(file)!,
-    to: eml.headers.get('to') ?? '',
-    subject: eml.headers.get('subject') ?? '',
-    from: eml.headers.get('from') ?? '',
-    text: eml.text ?? '',
-    hasHtml: eml.hasHtml,
-  };
+  const eml = await parseEml(raw);
+  return { file, time: outboxFileTime(file)!, to: eml.to, subject: eml.subject, from: eml.from, text: eml.text, hasHtml: eml.hasHtml };
 }
 
 // Times are fixed-width, so they compare as text; job ids break ties within a millisecond.
