@@ -12,7 +12,7 @@ import { QuestionEditPage, QuestionsPage } from './questions.views.js';
 const configure = { config: { permission: 'adoptions.configure' as const } };
 const dbOf = (request: FastifyRequest) => request.tenant!.db.kysely;
 const actorOf = (request: FastifyRequest): Actor => ({ type: 'staff', id: request.actor!.id });
-const send = (reply: FastifyReply, status: number, page: preact.VNode<any>) => reply.code(status).type('text/html').send(renderPage(page));
+const send = <P>(reply: FastifyReply, status: number, page: preact.VNode<P>) => reply.code(status).type('text/html').send(renderPage(page));
 
 function idOf(request: FastifyRequest): string {
   const parsed = questionIdParamsSchema.safeParse(request.params);

@@ -29,7 +29,7 @@ export function canViewMedical(request: FastifyRequest): boolean {
 }
 
 /** Sends a rendered page with a status code. */
-export function sendPage(reply: FastifyReply, status: number, page: VNode<any>) {
+export function sendPage<P>(reply: FastifyReply, status: number, page: VNode<P>) {
   return reply.code(status).type('text/html').send(renderPage(page));
 }
 

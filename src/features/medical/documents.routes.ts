@@ -6,7 +6,7 @@ import { serveDocument } from '../../platform/images/index.js';
 import { photoStoreOf } from '../photos/photos.public.js';
 import { actorOf, dogIdOf } from '../dogs/dogs.http.js';
 import { downloadName } from './documents.names.js';
-import { documentMaxBytes, receiveDocument } from './documents.receive.js';
+import { receiveDocument } from './documents.receive.js';
 import { deleteDocument, documentOf } from './documents.service.js';
 import { showMedical } from './medical.routes.js';
 import { confirmDeleteSchema, documentParamsSchema } from './medical.schema.js';

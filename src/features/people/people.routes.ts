@@ -17,7 +17,7 @@ const manage = { config: { permission: 'people.manage' as const } };
 const depsOf = (request: FastifyRequest): PeopleDeps => ({ db: request.tenant!.db.kysely, keyRing: request.server.kona.ctx.secrets.keyRing });
 const actorOf = (request: FastifyRequest): Actor => ({ type: 'staff', id: request.actor!.id });
 const canManage = (request: FastifyRequest) => request.actor?.kind === 'staff' && can(request.actor.role, 'people.manage');
-const send = (reply: FastifyReply, status: number, page: preact.VNode<any>) => reply.code(status).type('text/html').send(renderPage(page));
+const send = <P>(reply: FastifyReply, status: number, page: preact.VNode<P>) => reply.code(status).type('text/html').send(renderPage(page));
 
 function idOf(request: FastifyRequest): string {
   const parsed = contactIdParamsSchema.safeParse(request.params);
