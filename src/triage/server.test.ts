@@ -61,7 +61,7 @@ describe.each(engines)('triage server on %s', (engine) => {
   const post = (body: string | Uint8Array, headers: Record<string, string> = {}) =>
     fetch(`${server.url}/alertmanager`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/json', ...auth, ...headers } });
   const get = async (path: string, headers: Record<string, string> = auth) => fetch(`${server.url}${path}`, { headers });
-  const getJson = async (path: string) => (await get(path)).json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const getJson = async (path: string) => (await get(path)).json() as Promise<any>;
 
   beforeAll(async () => {
     store = await createTriageStore(await createTestDatabase<TriageSchema>(engine));

@@ -1,6 +1,5 @@
 import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
-import type { Actor } from '../../platform/audit/audit.js';
 import { notFound } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import { can } from '../../platform/http/permissions.js';

@@ -1,6 +1,5 @@
 import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
-import type { Actor } from '../../platform/audit/audit.js';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { renderPage } from '../../platform/http/views/layout.js';
@@ -13,7 +12,7 @@ import { staffActor } from '../../platform/http/replies.js';
 
 const configure = { config: { permission: 'adoptions.configure' as const } };
 const dbOf = (request: StaffRequest) => request.tenant.db.kysely;
-const send = (reply: FastifyReply, status: number, page: preact.VNode<any>) => reply.code(status).type('text/html').send(renderPage(page));
+const send = <P>(reply: FastifyReply, status: number, page: preact.VNode<P>) => reply.code(status).type('text/html').send(renderPage(page));
 
 function idOf(request: StaffRequest): string {
   const parsed = questionIdParamsSchema.safeParse(request.params);

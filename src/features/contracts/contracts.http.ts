@@ -29,6 +29,6 @@ export function signingLink(request: TenantRequest, token: string): string {
 }
 
 /** Sends a rendered page with a status code. */
-export function sendPage(reply: FastifyReply, status: number, page: VNode<any>) {
+export function sendPage<P>(reply: FastifyReply, status: number, page: VNode<P>) {
   return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
 }

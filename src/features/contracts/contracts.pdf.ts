@@ -158,7 +158,6 @@ export function wrap(text: string, font: PDFFont, size: number, width: number): 
       continue;
     }
     if (current) lines.push(current);
-    current = '';
     let rest = word;
     while (!fits(rest)) {
       let cut = rest.length - 1;

@@ -1,4 +1,4 @@
-import type { VNode } from 'preact';
+import type { JSX } from 'preact';
 import type { Permission } from '../../platform/http/permissions.js';
 import type { StaffRequest } from '../../platform/http/scopes.js';
 
@@ -6,5 +6,5 @@ import type { StaffRequest } from '../../platform/http/scopes.js';
 export interface DashboardCard {
   permission: Permission;
   /** The card (an `<li>` of the card list) for this request, or null to show none. */
-  render(request: StaffRequest, basePath: string): Promise<VNode<any> | null>;
+  render(request: StaffRequest, basePath: string): Promise<JSX.Element | null>;
 }

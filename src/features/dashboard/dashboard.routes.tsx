@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { VNode } from 'preact';
+import type { JSX } from 'preact';
 import { can } from '../../platform/http/permissions.js';
 import { inTenantScope } from '../../platform/http/scopes.js';
 import { Layout, renderPage } from '../../platform/http/views/layout.js';
@@ -13,7 +13,7 @@ export function dashboardRoutes(cards: readonly DashboardCard[]): FastifyPluginA
       const { role } = request.actor;
       const ctx = page(request, 'hub');
       const basePath = ctx.basePath ?? '';
-      const shown: VNode<any>[] = [];
+      const shown: JSX.Element[] = [];
       for (const card of cards) {
         const node = can(role, card.permission) ? await card.render(request, basePath) : null;
         if (node) shown.push(node);

@@ -1,7 +1,7 @@
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { Notice } from '../../platform/http/views/forms.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
-import type { VNode } from 'preact';
+import type { JSX } from 'preact';
 import { AdoptabilityPanel, BondPanel, StatusPanel, Timeline, WeightsPanel, type DetailForms } from './dog-detail.panels.js';
 import type { DogDetail } from './dog-detail.service.js';
 import { energyChoices, intakeTypeChoices, labelOf, sexChoices, sizeChoices, spayNeuterChoices, tristateChoices } from './dogs.fields.js';
@@ -48,7 +48,7 @@ function Facts({ detail }: { detail: DogDetail }) {
 }
 
 /** A dog's page in the hub: adoptability, status, record, bonded pair, weights and timeline, with the panels features registered. */
-export function DogDetailPage(props: { ctx: PageContext; detail: DogDetail; canEdit: boolean; today: string; forms?: DetailForms; notice?: string; message?: string; panels: Record<'afterStatus' | 'afterBond' | 'afterWeights', VNode<any>[]> }) {
+export function DogDetailPage(props: { ctx: PageContext; detail: DogDetail; canEdit: boolean; today: string; forms?: DetailForms; notice?: string; message?: string; panels: Record<'afterStatus' | 'afterBond' | 'afterWeights', JSX.Element[]> }) {
   const { ctx, detail, canEdit } = props;
   const { dog } = detail;
   return (

@@ -5,7 +5,7 @@
  * process wires them together once (apps/routes.ts), so dogs imports none of them.
  */
 import type { FastifyReply } from 'fastify';
-import { h, type VNode } from 'preact';
+import { h, type JSX } from 'preact';
 import { formValues } from '../../platform/http/forms.js';
 import { actorCan, isRefusal, sendPage, tenantDeps } from '../../platform/http/replies.js';
 import type { StaffRequest } from '../../platform/http/scopes.js';
@@ -37,7 +37,7 @@ export type DogPanelSlot = 'afterStatus' | 'afterBond' | 'afterWeights';
 export interface DogPanel {
   slot: DogPanelSlot;
   /** The panel for this request, or null when it has nothing to show this person. */
-  render(view: DogPanelView): Promise<VNode<any> | null>;
+  render(view: DogPanelView): Promise<JSX.Element | null>;
 }
 
 /** What one feature registers with the dog's page. */
@@ -84,7 +84,7 @@ export class DogPage {
     const detail = await dogDetail(tenantDeps(request), id, today, this.timeline);
     const ctx = request.server.kona.page(request, 'hub');
     const view: DogPanelView = { request, ctx, dog: detail.dog, today, forms: options.forms ?? {}, state: options.state ?? {} };
-    const panels: Record<DogPanelSlot, VNode<any>[]> = { afterStatus: [], afterBond: [], afterWeights: [] };
+    const panels: Record<DogPanelSlot, JSX.Element[]> = { afterStatus: [], afterBond: [], afterWeights: [] };
     for (const panel of this.#panels) {
       const node = await panel.render(view);
       if (node) panels[panel.slot].push(node);

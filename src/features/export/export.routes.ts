@@ -5,7 +5,7 @@ import { notFound } from '../../platform/errors/errors.js';
 import { renderPage } from '../../platform/http/views/layout.js';
 import { exportCsv, exportJson, type ExportFile } from './export.service.js';
 import { ExportPage } from './export.views.js';
-import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
+import { inTenantScope } from '../../platform/http/scopes.js';
 import { staffActor } from '../../platform/http/replies.js';
 
 const permission = { config: { permission: 'data.export' as const } };

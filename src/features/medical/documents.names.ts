@@ -1,4 +1,5 @@
 // Bidirectional overrides and isolates can make "evil‮fdp.exe" read as "evil.exe.pdf".
+// eslint-disable-next-line no-control-regex -- control characters are what it removes
 const invisibleControls = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**

@@ -5,7 +5,7 @@ import { parseForm } from '../../platform/http/forms.js';
 import { serveDocument } from '../../platform/images/index.js';
 import { photoStoreOf } from '../photos/photos.public.js';
 import { downloadName } from './documents.names.js';
-import { documentMaxBytes, receiveDocument } from './documents.receive.js';
+import { receiveDocument } from './documents.receive.js';
 import { deleteDocument, documentOf } from './documents.service.js';
 import { showMedical } from './medical.page.js';
 import { confirmDeleteSchema, documentParamsSchema } from './medical.schema.js';

@@ -1,5 +1,5 @@
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
-import { Field, type FormState, Select } from '../../platform/http/views/forms.js';
+import { Field, Select } from '../../platform/http/views/forms.js';
 import { formatBytes } from '../../platform/storage/index.js';
 import { EntryTable } from './medical.components.js';
 import { vaccinationName } from './medical.fields.js';

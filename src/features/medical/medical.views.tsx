@@ -7,7 +7,7 @@ import { TreatmentsPanel, VaccinationsPanel, VisitsPanel, WeightsPanel } from '.
 import type { MedicalRecord } from './medical.service.js';
 
 /** One section of the medical page. */
-export type MedicalPanel = (props: PanelProps) => VNode<any> | null;
+export type MedicalPanel = (props: PanelProps) => VNode | null;
 
 /** The medical page's sections in order. */
 export const medicalPanels: readonly MedicalPanel[] = [VaccinationsPanel, TreatmentsPanel, VisitsPanel, DocumentsPanel, WeightsPanel];

@@ -1,6 +1,5 @@
 import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
-import type { Actor } from '../../platform/audit/audit.js';
 import { notFound } from '../../platform/errors/errors.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { can } from '../../platform/http/permissions.js';
@@ -18,7 +17,7 @@ const manage = { config: { permission: 'people.manage' as const } };
 
 const depsOf = (request: StaffRequest): PeopleDeps => ({ db: request.tenant.db.kysely, keyRing: request.server.kona.ctx.secrets.keyRing });
 const canManage = (request: StaffRequest) => request.actor?.kind === 'staff' && can(request.actor.role, 'people.manage');
-const send = (reply: FastifyReply, status: number, page: preact.VNode<any>) => reply.code(status).type('text/html').send(renderPage(page));
+const send = <P>(reply: FastifyReply, status: number, page: preact.VNode<P>) => reply.code(status).type('text/html').send(renderPage(page));
 
 function idOf(request: StaffRequest): string {
   const parsed = contactIdParamsSchema.safeParse(request.params);

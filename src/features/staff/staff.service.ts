@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { hashPassword } from '../../platform/auth/passwords.js';
 import { normaliseEmail, type KeyRing } from '../../platform/crypto/keyring.js';
-import type { StaffRole, TenantSchema } from '../../platform/db/schema.js';
+import type { StaffRole } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { endAllStaffSessions } from '../../platform/http/sessions.js';
 import { fieldErrors } from '../../platform/http/forms.js';

@@ -74,7 +74,7 @@ export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: Re
   // failover into a 503). A retry keeps its original arrival, and so its place in line.
   let queuedMs = 0;
   const deadlineMs = dispatcher.current.classes[req.priority].deadlineMs;
-  let askedAt = req.arrivedAt;
+  let askedAt: number;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (signal.aborted) return metrics?.finished(req.priority, 'cancelled');
     let lease: Lease;

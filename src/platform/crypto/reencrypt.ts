@@ -22,7 +22,7 @@ function reencrypted(keyRing: KeyRing, value: string | null | undefined): string
  * row is updated only if it still holds what was read, so a concurrent edit is never overwritten
  * (it was written under the current key anyway). Returns how many rows changed.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table is named at run time, on a control or tenant database
 export async function reencryptTable(db: Kysely<any>, spec: EncryptedColumns, keyRing: KeyRing, signal?: AbortSignal, batch = 200): Promise<number> {
   const current = keyRing.currentKeyId;
   let changed = 0;
@@ -43,7 +43,7 @@ export async function reencryptTable(db: Kysely<any>, spec: EncryptedColumns, ke
 }
 
 /** How many values of each column are under each key id (what `kona keys status` shows). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for reencryptTable
 export async function keyUsage(db: Kysely<any>, specs: EncryptedColumns[]): Promise<Record<string, number>> {
   const usage: Record<string, number> = {};
   for (const spec of specs) {

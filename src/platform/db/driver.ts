@@ -93,5 +93,5 @@ export async function vectorSupport(db: AnyDatabase): Promise<{ available: boole
 }
 
 /** A database of either schema, for code that only runs raw SQL on it (migrations, health checks). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one name for 'either schema'; Kysely's schema types are invariant
 export type AnyDatabase = Database<any>;

@@ -41,7 +41,7 @@ export function idParam(request: FastifyRequest, what: string): string {
 }
 
 /** Sends a rendered page with a status code. */
-export function sendPage(reply: FastifyReply, status: number, page: VNode<any>) {
+export function sendPage<P>(reply: FastifyReply, status: number, page: VNode<P>) {
   return reply.code(status).type('text/html').send(renderPage(page));
 }
 

@@ -65,7 +65,7 @@ export class JobRegistry {
       try {
         CronExpressionParser.parse(def.cron, { tz: 'UTC' });
       } catch (err) {
-        throw new Error(`Job "${def.name}" has an invalid cron expression "${def.cron}": ${(err as Error).message}`);
+        throw new Error(`Job "${def.name}" has an invalid cron expression "${def.cron}": ${(err as Error).message}`, { cause: err });
       }
       // Scheduled runs carry `{}`, so a schema that rejects it would fail every tick.
       if (!def.schema.safeParse({}).success) throw new Error(`Job "${def.name}" has a cron schedule, so its schema must accept {}`);

@@ -4,7 +4,7 @@ import type { Database } from '../db/driver.js';
 import type { CommonTables } from '../db/schema.js';
 import { enqueueJob, JobPayloadError, type JobRegistry } from '../jobs/index.js';
 import { issueFields } from '../jobs/jobs.service.js';
-import { mailMessageSchema, sealedMailSchema, type MailMessage, type SealedMail } from './mail.schema.js';
+import { mailMessageSchema, type MailMessage, type SealedMail } from './mail.schema.js';
 
 /** The job that delivers one message. */
 export const mailJobName = 'mail.send';

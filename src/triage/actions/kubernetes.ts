@@ -86,7 +86,7 @@ export class KubernetesExecutor implements ActionExecutor {
       await this.apps.patchNamespacedDeploymentScale({ name, namespace, body: { spec: { replicas: declared } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
       return { detail: `Deployment ${targetKey(req.target)} scaled from ${dep.spec?.replicas ?? 1} to ${declared} replicas.`, facts: { declared: String(declared) } };
     } catch (err) {
-      throw new Error(`${actionLabel(req)} failed: ${describeError(err)}`);
+      throw new Error(`${actionLabel(req)} failed: ${describeError(err)}`, { cause: err });
     }
   }
 

@@ -47,7 +47,7 @@ export interface EscalatorOptions {
    * EscalationTables: Kysely's types are invariant in the schema, so a Kysely<TriageSchema> would
    * not be assignable to Kysely<EscalationTables> even when it has these tables.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- invariance, as said above
   db: Kysely<any>;
   clock: { now(): number };
   logger: EscalationLogger;

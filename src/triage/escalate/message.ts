@@ -70,7 +70,7 @@ const maxLabel = 300;
 
 /** Text with control characters (but newlines and tabs) removed and a length cap, for plain-text output. */
 export function plainText(value: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are what it removes
   const cleaned = value.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
   return cleaned.length > max ? `${cleaned.slice(0, max - 1)}…` : cleaned;
 }

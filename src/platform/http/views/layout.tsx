@@ -79,6 +79,6 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
 }
 
 /** Renders a page to an HTML document; text is escaped by Preact unless explicitly marked raw. */
-export function renderPage(node: preact.VNode<any>): string {
+export function renderPage<P>(node: preact.VNode<P>): string {
   return `<!doctype html>${renderToString(node)}`;
 }
