@@ -55,7 +55,7 @@ describe('staff adds a dog with photos and publishes it (Chromium)', () => {
     ]);
     await page.getByRole('button', { name: 'Upload photos' }).click();
     // The upload script sends each file with a progress bar, then reloads the page.
-    await photoItems(page).nth(1).waitFor({ timeout: 30_000 });
+    await photoItems(page).nth(1).waitFor({ timeout: 90_000 });
     expect(await photoItems(page).count()).toBe(2);
     for (const caption of await page.locator('#photos figcaption').allTextContents()) expect(caption).toMatch(/^Approved/);
   }

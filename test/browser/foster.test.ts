@@ -84,7 +84,7 @@ describe('a foster adds a note and a photo (Chromium)', () => {
     await foster.getByLabel('Add photos').setInputFiles([{ name: 'noodle-porch.jpg', mimeType: 'image/jpeg', buffer: await samplePhoto({ width: 640, height: 480, noise: true }) }]);
     await foster.getByRole('button', { name: 'Upload photos' }).click();
     const item = foster.locator('#photos ol.photos > li').first();
-    await item.waitFor({ timeout: 30_000 });
+    await item.waitFor({ timeout: 90_000 });
     expect(await item.locator('figcaption').textContent()).toMatch(/^Awaiting approval/);
     // A foster may not approve: no review buttons for them.
     expect(await item.getByRole('button', { name: 'Approve' }).count()).toBe(0);

@@ -30,7 +30,19 @@ export function findChromium(): string {
   return found;
 }
 
+// Playwright's 30 s default for each action and navigation is tight on a loaded two-core machine;
+// playwright-core (without its test runner) sets it per context, so every context (the tests make pages
+// through browser.newContext) gets this one.
+const actionTimeoutMs = 90_000;
+
 /** Launches the system's Chromium headless under playwright-core, with a fresh profile; the caller closes it. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: findChromium(), args: ARGS, headless: true });
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: findChromium(), args: ARGS, headless: true });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(actionTimeoutMs);
+    return context;
+  };
+  return browser;
 }

@@ -84,7 +84,7 @@ class Program {
   }
 
   /** Polls `url` until it answers 200; fails early if the program exited. */
-  async waitReady(url: string, timeoutMs = 30_000): Promise<void> {
+  async waitReady(url: string, timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.exited) throw new Error(`${this.name} exited (${this.exited.code ?? this.exited.signal}) before it was ready:\n${this.tail()}`);
@@ -179,7 +179,7 @@ export async function startAlertingStack(opts: AlertingStackOptions): Promise<Al
 }
 
 /** Polls `check` every `everyMs` until it returns a value other than undefined, or throws with `what`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

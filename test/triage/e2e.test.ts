@@ -83,7 +83,7 @@ function firstFiring(triage: TriageService, token: string): Promise<ApiDecision>
   return eventually('triage to decide about FixtureUnhealthy', async () => {
     const { decisions } = await triageGet<{ decisions: ApiDecision[] }>(`${triage.url}/api/decisions`, token);
     return decisions.filter((d) => d.alertname === 'FixtureUnhealthy' && d.status === 'firing').at(-1);
-  }, 40_000);
+  }, 120_000);
 }
 
 /** Prometheus's instant query result, as [labels, value] pairs. */
@@ -121,7 +121,7 @@ describe('kona triage with real Prometheus and Alertmanager', () => {
     await eventually('two scrapes after the decision', async () => {
       const [s] = await promQuery(stack, 'timestamp(kona_fixture_start)');
       return s && Number(s.value[1]) > decidedAt + 2 ? true : undefined;
-    }, 15_000);
+    }, 60_000);
     expect(exporterStarts(dir)).toEqual([exporter.pid]);
     expect(exporter.exitCode).toBeNull();
     expect((await promQuery(stack, 'kona_fixture_start'))[0]?.value[1]).toBe('1');
@@ -151,7 +151,7 @@ describe('kona triage with real Prometheus and Alertmanager', () => {
     expect(decision).toMatchObject({ class: 'routine', route: 'act', mode: 'act', action: { name: 'restart-deployment', target: { namespace: 'kona-e2e', deployment: 'fixture' }, execute: true } });
 
     const log = triage.runner.log;
-    const executed = await eventually('the restart to be executed', async () => (await log.list()).find((a) => a.fingerprint === decision.fingerprint && a.status !== 'planned' && a.result !== 'started'), 20_000);
+    const executed = await eventually('the restart to be executed', async () => (await log.list()).find((a) => a.fingerprint === decision.fingerprint && a.status !== 'planned' && a.result !== 'started'), 60_000);
     // The row is written before the command runs (result "started"); this is the row after it returned.
     expect(executed, JSON.stringify(executed)).toMatchObject({ name: 'restart-deployment', targetKey: 'kona-e2e/fixture', status: 'executed' });
     const starts = exporterStarts(dir);
@@ -163,14 +163,14 @@ describe('kona triage with real Prometheus and Alertmanager', () => {
       const [start] = await promQuery(stack, 'kona_fixture_start');
       const alerts = await promQuery(stack, 'ALERTS{alertname="FixtureUnhealthy"}');
       return start?.value[1] === '2' && alerts.length === 0 ? true : undefined;
-    }, 20_000);
+    }, 60_000);
     expect((await log.list()).find((a) => a.id === executed.id)?.status).toBe('executed'); // not before its time
 
     skew = 61_000;
     const verified = await eventually('the verification', async () => {
       const row = (await log.list()).find((a) => a.id === executed.id);
       return row && row.status !== 'executed' ? row : undefined;
-    }, 15_000);
+    }, 60_000);
     expect(verified.status, verified.result ?? '').toBe('verified');
     expect(verified.result).toContain('ALERTS{');
 
