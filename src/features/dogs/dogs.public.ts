@@ -108,16 +108,14 @@ export async function recordDogAdopter(tx: Db, dogId: string, contactId: string)
   await tx.updateTable('dogs').set({ adopter_contact_id: contactId, updated_at: new Date() }).where('id', '=', dogId).execute();
 }
 
-export { ageOn, ageText, formatCents, isIsoDate, isoToday } from './dogs.values.js';
+// What other features may use of this one, from the files that hold it.
 export { applyStatusChange, changeDogStatus } from './dog-actions.service.js';
-export { dogFormSchema, pastDateSchema } from './dogs.schema.js';
-export { closedStatusList, createDog, getDog, weightHistory } from './dogs.service.js';
+export { type DetailForms, DogPage, type DogPageParts, type DogPanel, type DogPanelSlot, type DogPanelView } from './dog-page.js';
 export { dogsDashboardCard } from './dogs.dashboard.js';
-export { type DogRow } from './dogs.queries.js';
-export { isOpen, nextStatuses, statusLabel } from './dogs.lifecycle.js';
-export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
 export { ageBandChoices, energyChoices, labelOf, sexChoices, sizeChoices, tristateChoices, valuesOf } from './dogs.fields.js';
-export { dogIdOf } from './dogs.schema.js';
-export { DogPage, type DetailForms, type DogPageParts, type DogPanel, type DogPanelSlot, type DogPanelView } from './dog-page.js';
-
-export { monthsBefore } from './dogs.values.js';
+export { isOpen, nextStatuses, statusLabel } from './dogs.lifecycle.js';
+export { type DogRow } from './dogs.queries.js';
+export { dogFormSchema, dogIdOf, pastDateSchema } from './dogs.schema.js';
+export { closedStatusList, createDog, getDog, weightHistory } from './dogs.service.js';
+export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
+export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore } from './dogs.values.js';

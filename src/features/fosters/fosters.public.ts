@@ -18,7 +18,6 @@ export async function endPlacementOnLeaving(tx: Kysely<TenantSchema>, dogId: str
   return open.foster_id;
 }
 
-export { fosterHomesToChoose } from './fosters.service.js';
+// What other features may use of this one, from the files that hold it.
 export { isInCareOf } from './fosters.homes.js';
-
-export { assignFoster } from './fosters.service.js';
+export { assignFoster, fosterHomesToChoose } from './fosters.service.js';

@@ -1,1 +1,2 @@
+/** What other features may use of maintenance windows: the upcoming ones and how a time reads. */
 export { formatUtc, upcomingWindows } from './maintenance.service.js';

@@ -1,6 +1,3 @@
 export { documentReferencesBlob } from './documents.queries.js';
-
-export { dueHorizonDays, medicalDue, rescueToday, type DueItem } from './medical.due.js';
+export { addDays, dueHorizonDays, type DueItem, medicalDue, rescueToday } from './medical.due.js';
 export { medicalDueDashboardCard } from './medical.due.views.js';
-
-export { addDays } from './medical.due.js';

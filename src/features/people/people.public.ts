@@ -104,7 +104,7 @@ export async function upsertApplicantContact(db: Db, ring: KeyRing, input: Appli
   return { contactId, likelyDuplicates: (await likelyDuplicates(db, ring, contactId)).length };
 }
 
-/** Field schemas for a person's details on other features' forms (the public application form). */
-export { optionalEmailSchema, optionalPhoneSchema, personNameSchema } from './people.schema.js';
-
+// What other features may use of this one, from the files that hold it (the field schemas are for
+// a person's details on other features' forms, such as the public application form).
 export { exportContacts, type ExportedContact } from './people.export.js';
+export { optionalEmailSchema, optionalPhoneSchema, personNameSchema } from './people.schema.js';

@@ -15,8 +15,8 @@ export async function photoReferencesBlob(db: Kysely<TenantSchema>, key: string)
   return !!row;
 }
 
+// What other features may use of this one, from the files that hold it.
+export { approvedPhotosJson, countApprovedPhotos, type PrimaryPhoto, type PublicPhoto, selectPrimaryPhotos } from './photos.queries.js';
 export { photoStoreFor, photoStoreOf } from './photos.store.js';
 export { isUploadRefusal } from './photos.upload.js';
-
-export { approvedPhotosJson, countApprovedPhotos, selectPrimaryPhotos, type PrimaryPhoto, type PublicPhoto } from './photos.queries.js';
 export { HubThumbnail } from './photos.views.js';

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import type { StaffRole, TenantSchema } from '../../platform/db/schema.js';
 import { selectStaffById } from './staff.queries.js';
 
-export { emailHash, listStaff, staffNamesByIds, type StaffDeps } from './staff.service.js';
 
 /** A staff account's role and whether it is active, or undefined when there is no such account. */
 export async function staffStanding(db: Kysely<TenantSchema>, id: string): Promise<{ role: StaffRole; active: boolean } | undefined> {
@@ -11,4 +10,5 @@ export async function staffStanding(db: Kysely<TenantSchema>, id: string): Promi
   return row ? { role: row.role, active: row.status === 'active' } : undefined;
 }
 
-export { findStaffByEmail, findStaffById, setPassword } from './staff.service.js';
+// What other features may use of this one, from the files that hold it.
+export { emailHash, findStaffByEmail, findStaffById, listStaff, setPassword, type StaffDeps, staffNamesByIds } from './staff.service.js';
