@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SimClock } from '../simulator/clock.js';
+import { systemClock, type Clock } from '../../platform/clock/clock.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { startSimBackend, type RunningSimBackend } from '../simulator/server.js';
 import { waitFor } from '../simulator/simulator.testing.js';
 import type { BreakerTransition } from './breaker.js';
@@ -18,17 +19,20 @@ afterEach(async () => {
   monitors = [];
 });
 
-/** Real timers, but `now()` (which drives the breakers' cooldowns) moves only when told to. */
-function manualClock() {
-  let t = 1_000;
-  const clock: SimClock = { now: () => t, setTimer: (fn, ms) => setTimeout(fn, ms), clearTimer: (h) => clearTimeout(h as NodeJS.Timeout) };
-  return { clock, advance: (ms: number) => { t += ms; } };
+/**
+ * `now()` (which drives the breakers' cooldowns) moves only when told to; the probe timeouts stay on
+ * real timers, since a probe waits on a real socket and a hang is only seen by waiting it out.
+ */
+function cooldownClock() {
+  const manual = new ManualClock(1_000);
+  const clock: Clock = { now: () => manual.now(), setTimer: systemClock.setTimer, clearTimer: systemClock.clearTimer };
+  return { clock, advance: (ms: number) => manual.advance(ms) };
 }
 
-async function setup(opts: { canaryEvery?: number; intervalMs?: number } = {}) {
+async function setup(opts: { canaryEvery?: number; intervalMs?: number; clock?: ManualClock } = {}) {
   const sim = await startSimBackend({ timing: fast, modelName: 'm' });
   sims.push(sim);
-  const { clock, advance } = manualClock();
+  const { clock, advance } = opts.clock ? { clock: opts.clock, advance: (ms: number) => opts.clock!.advance(ms) } : cooldownClock();
   const transitions: string[] = [];
   const monitor = new HealthMonitor({
     backends: [{ name: 'gpu', baseUrl: sim.url, models: ['m'] }],
@@ -133,12 +137,19 @@ describe('HealthMonitor against the simulated backend', () => {
   });
 
   it('probes on its timer until stopped', async () => {
-    const { monitor } = await setup({ intervalMs: 20 });
+    const clock = new ManualClock(1_000);
+    const { monitor } = await setup({ intervalMs: 20, clock });
     monitor.start();
-    await waitFor(() => monitor.rounds >= 3);
+    // Each round is real HTTP; the next one starts only when the test moves the clock a whole interval.
+    for (let round = 1; round <= 3; round++) {
+      await waitFor(() => monitor.rounds === round && clock.pending === 1);
+      clock.advance(20);
+    }
     await monitor.stop();
+    expect(clock.pending).toBe(0); // no next round armed
     const after = monitor.rounds;
-    await new Promise((r) => setTimeout(r, 100));
+    clock.advance(1_000);
+    await monitor.stop();
     expect(monitor.rounds).toBe(after);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from './clock.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { buildSimBackend, startSimBackend, type RunningSimBackend } from './server.js';
 import { chat, readEvents, setFaults, waitFor } from './simulator.testing.js';
 
@@ -85,7 +85,7 @@ describe('simulated backend: faults', () => {
   });
 
   it('slows every step by the slowdown factor (virtual time)', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const sim = buildSimBackend({ timing: fast, clock });
     const res = await sim.app.inject({ method: 'POST', url: '/sim/faults', payload: { slowdown: 5 } });
     expect(res.statusCode).toBe(200);
