@@ -59,7 +59,7 @@ const prioritySchema = z.enum(priorityClasses);
 
 /** Builds the service (not listening); call `start()` of the result or use `startDispatcherServer`. */
 export function buildDispatcherServer(opts: DispatcherServerOptions): DispatcherServer {
-  const watcher = opts.configFile ? new ConfigWatcher(opts.configFile, { logger: opts.logger }) : undefined;
+  const watcher = opts.configFile ? new ConfigWatcher(opts.configFile, { logger: opts.logger, clock: opts.dispatcher?.clock }) : undefined;
   const config = watcher?.current ?? opts.config;
   if (!config) throw new Error('buildDispatcherServer needs configFile or config');
   let dispatcher: Dispatcher | undefined;
