@@ -3,27 +3,24 @@
  * second backend the client gets a good answer (retried before its first byte), alone it gets a
  * clear OpenAI-style error with the right status, and a stream cut mid-way ends with an error event.
  *
- * The dispatcher's deadlines and cooldowns run on a test clock. Time passes only when a test moves
+ * The dispatcher's deadlines and cooldowns run on the fleet's test clock. Time passes only when a test moves
  * it, once it knows an attempt is stuck on a backend that will never make progress: a healthy
  * backend on a loaded machine is never timed out, and a stuck one times out exactly then.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../platform/clock/clock.testing.js';
 import type { SimFaults } from '../simulator/faults.js';
 import { readEvents, waitFor } from '../simulator/simulator.testing.js';
 import { chatVia, finishedCounts, metricsOf, metricSum, quickConfig, startFleet, statusOf, tightTimeouts, type Fleet } from './dispatcher.testing.js';
 
 let fleet: Fleet | undefined;
-let clock: ManualClock;
 afterEach(async () => {
   await fleet?.close();
   fleet = undefined;
 });
 
-/** `count` sims (b0 dedicated and tried first, the rest shared) behind a dispatcher on a fresh test clock; b0 shows `faults`. */
+/** `count` sims (b0 dedicated and tried first, the rest shared) behind the dispatcher; b0 shows `faults`. */
 async function fleetWithFault(count: number, faults: SimFaults, overrides: Record<string, unknown> = { timeouts: tightTimeouts }): Promise<Fleet> {
-  clock = new ManualClock(1_000);
-  fleet = await startFleet({ count, config: (sims) => quickConfig(sims, overrides), server: { dispatcher: { monitor: false, clock } } });
+  fleet = await startFleet({ count, config: (sims) => quickConfig(sims, overrides) });
   fleet.sims[0]!.setFaults(faults);
   return fleet;
 }
@@ -47,7 +44,7 @@ const pastDeadlines = Math.max(...Object.values(tightTimeouts)) + 100;
 async function answerOf<T>(f: Fleet, faults: SimFaults, request: Promise<T>): Promise<T> {
   if (neverProgresses(faults)) {
     await waitFor(() => f.dispatcher.dispatcher.status().backends[0]!.inFlight > 0);
-    clock.advance(pastDeadlines);
+    f.clock.advance(pastDeadlines);
   }
   return request;
 }
@@ -228,7 +225,7 @@ describe('dispatcher against faults mid-stream', () => {
       expect(res.status).toBe(200);
       // The dispatcher re-arms its idle deadline before the client can see a token: once the third is
       // here, a stalled stream waits on that deadline alone, and the clock is moved past it.
-      const { events, broken } = await readEventsWith(res, 3, () => { if (stalls) clock.advance(tightTimeouts.streamIdleMs); });
+      const { events, broken } = await readEventsWith(res, 3, () => { if (stalls) f.clock.advance(tightTimeouts.streamIdleMs); });
       expect(broken).toBe(false); // the dispatcher ends the stream cleanly, with the error in it
       expect(contentTokens(events)).toHaveLength(3);
       expect(events).not.toContain('[DONE]');
@@ -255,7 +252,7 @@ describe('health-driven failover', () => {
     // /health and /v1/models are green; once b0's canary hangs and b1's probe is done, the probe
     // timeout (on the dispatcher's clock) is allowed to pass.
     await waitFor(() => canaries === 1 && health.snapshot()[1]!.lastProbeAt !== null);
-    clock.advance(f.dispatcher.dispatcher.current.probe.timeoutMs);
+    f.clock.advance(f.dispatcher.dispatcher.current.probe.timeoutMs);
     await round;
     const b0 = (await statusOf(f.dispatcher)).backends[0]!;
     expect(b0.lastProbeAt).not.toBeNull();
@@ -282,9 +279,9 @@ describe('health-driven failover', () => {
 
     f.sims[0]!.setFaults({});
     // The first cooldown is 1 s; the state is read lazily, so /status shows half-open once it passed.
-    clock.advance(999);
+    f.clock.advance(999);
     expect((await statusOf(f.dispatcher)).backends[0]!.state).toBe('open');
-    clock.advance(1);
+    f.clock.advance(1);
     expect((await statusOf(f.dispatcher)).backends[0]!.state).toBe('half-open');
     // Two requests at once: only one trial goes to b0, the other to b1. Longer answers keep them overlapping.
     const [a, b] = await Promise.all([chatVia(f.dispatcher, { max_tokens: 100 }), chatVia(f.dispatcher, { max_tokens: 100 })]);
@@ -303,7 +300,7 @@ describe('health-driven failover', () => {
     const f = await pairWithFault({ errorStatus: 500 });
     for (let i = 0; i < 3; i++) await expectGoodAnswer(await chatVia(f.dispatcher), false);
     f.sims[0]!.setFaults({});
-    clock.advance(1000); // the first cooldown
+    f.clock.advance(1000); // the first cooldown
     expect((await statusOf(f.dispatcher)).backends[0]!.state).toBe('half-open');
     const abort = new AbortController();
     const trial = chatVia(f.dispatcher, { max_tokens: 1_000_000 }, {}, abort.signal).catch(() => 'aborted');
@@ -320,7 +317,7 @@ describe('health-driven failover', () => {
     const f = await pairWithFault({ errorStatus: 500 });
     for (let i = 0; i < 3; i++) await expectGoodAnswer(await chatVia(f.dispatcher), false);
     f.sims[0]!.setFaults({ errorStatus: 429, retryAfterS: 0, errorCount: 1 });
-    clock.advance(1000); // the first cooldown
+    f.clock.advance(1000); // the first cooldown
     expect((await statusOf(f.dispatcher)).backends[0]!.state).toBe('half-open');
     await expectGoodAnswer(await chatVia(f.dispatcher), false); // b0 says busy; b1 serves
     expect(finishedCounts(f.sims)).toEqual([0, 4]);

@@ -117,8 +117,11 @@ describe('hot reload during load', () => {
     expect(total()).toBe(13);
     const status = await statusOf(f.dispatcher);
     expect(status.backends.map((b) => [b.name, b.baseUrl])).toEqual([['b0', f.sims[0]!.url], ['b1', f.sims[1]!.url]]);
-    // The watcher's own debounced reload of the last bad file is refused the same way (only that
-    // file names the privacy guard; the watcher's timing is its own, so its log is polled for).
+    // The watcher's own debounced reload of the last bad file is refused the same way (only that file
+    // names the privacy guard). Its debounce runs on the dispatcher's clock: once a file event has
+    // armed it (nothing else is pending now), the clock is moved past it.
+    await waitFor(() => f.clock.pending > 0);
+    f.clock.advance(200);
     await waitFor(() => logs.some((l) => l.includes('dispatcher config refused') && l.includes('privacy guard')));
     expect(await complete(f, false)).toBe('ok');
     expect(f.dispatcher.dispatcher.current.backends[1]!.baseUrl).toBe(f.sims[1]!.url);
