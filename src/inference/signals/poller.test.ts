@@ -27,8 +27,9 @@ async function sim(opts: SimBackendOptions): Promise<RunningSimBackend> {
   return s;
 }
 
+/** A stopped poller; its clock never moves unless a test passes its own, so no reading ages and no poll times out by itself. */
 function poller(backends: PolledBackend[], opts: Partial<SignalPollerOptions> = {}): SignalPoller {
-  const p = new SignalPoller(backends, { intervalMs: 1000, timeoutMs: 5000, staleMs: 5000, ...opts });
+  const p = new SignalPoller(backends, { intervalMs: 1000, timeoutMs: 5000, staleMs: 5000, clock: new ManualClock(), ...opts });
   pollers.push(p);
   return p;
 }
