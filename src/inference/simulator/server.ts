@@ -72,7 +72,7 @@ export function buildSimBackend(opts: SimBackendOptions = {}): SimBackend {
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, 404, `No route for ${req.method} ${req.url}`));
 
-  const ctx = { model, modelName, embeddingDim: opts.embeddingDim ?? 64, takeFaults };
+  const ctx = { model, modelName, embeddingDim: opts.embeddingDim ?? 64, takeFaults, now: () => clock.now() };
   app.post('/v1/chat/completions', chatHandler(ctx));
   app.post('/v1/embeddings', embeddingsHandler(ctx));
   app.get('/v1/models', async () => ({
