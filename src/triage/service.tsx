@@ -90,7 +90,7 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
       onEscalate: (decision) => escalate(decision),
       saveDecision: (decision) => store.state.saveDecision(decision),
     });
-    const advisor = new Advisor({ policy: policy.advisor, client: opts.inference });
+    const advisor = new Advisor({ policy: policy.advisor, client: opts.inference, clock });
     const diagnoser = new Diagnoser({ policy: policy.diagnosis, db: asDiagnosisDb(db), clock, logger });
     const heartbeat = new HeartbeatWatch({ alertname: policy.heartbeat.alertname, windowMinutes: policy.heartbeat.windowMinutes, clock });
     const engine = new TriageEngine({
