@@ -79,7 +79,7 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
   const stops: Array<() => unknown> = [];
   try {
     // Only act mode with an actions section loads an executor (observe mode never loads the Kubernetes client).
-    const executor = policy.mode === 'act' && policy.actions ? (opts.executor ?? (await createExecutor(policy.actions))) : undefined;
+    const executor = policy.mode === 'act' && policy.actions ? (opts.executor ?? (await createExecutor(policy.actions, clock))) : undefined;
     const escalator = new Escalator({ policy: policy.escalation, db: store.db.kysely, clock, logger, smtpUrl: opts.smtpUrl, rules: policy.rules });
     const history = (fingerprint: string) => store.decisionsFor(fingerprint, 10);
     const escalate = async (decision: Decision, alert?: Pick<Delivery['alerts'][number], 'labels' | 'annotations'>) => {

@@ -5,6 +5,7 @@
  */
 import type { ActionsSettings } from './actions.schema.js';
 import type { ActionRequest } from './catalogue.js';
+import type { Clock } from '../../platform/clock/clock.js';
 
 /** A yes/no answer with a one-sentence why (shown with the action; never command output or secrets). */
 export interface Check {
@@ -34,10 +35,10 @@ export interface ActionExecutor {
  * The executor the policy's actions section names. The Kubernetes client is imported only here and
  * only when configured: it is large, and a local-executor box never loads it.
  */
-export async function createExecutor(settings: ActionsSettings): Promise<ActionExecutor> {
+export async function createExecutor(settings: ActionsSettings, clock?: Clock): Promise<ActionExecutor> {
   if (settings.executor === 'local') {
     const { LocalExecutor } = await import('./local.js');
-    return new LocalExecutor({ targets: settings.local?.targets ?? {}, timeoutSeconds: settings.local?.timeoutSeconds ?? 60 });
+    return new LocalExecutor({ targets: settings.local?.targets ?? {}, timeoutSeconds: settings.local?.timeoutSeconds ?? 60, clock });
   }
   const { KubernetesExecutor } = await import('./kubernetes.js');
   return new KubernetesExecutor({ namespaces: settings.kubernetes?.namespaces ?? [], inCluster: settings.kubernetes?.inCluster, declaredReplicas: settings.declaredReplicas });
