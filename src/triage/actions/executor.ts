@@ -41,5 +41,8 @@ export async function createExecutor(settings: ActionsSettings, clock?: Clock): 
     return new LocalExecutor({ targets: settings.local?.targets ?? {}, timeoutSeconds: settings.local?.timeoutSeconds ?? 60, clock });
   }
   const { KubernetesExecutor } = await import('./kubernetes.js');
-  return new KubernetesExecutor({ namespaces: settings.kubernetes?.namespaces ?? [], inCluster: settings.kubernetes?.inCluster, declaredReplicas: settings.declaredReplicas });
+  return new KubernetesExecutor({
+    namespaces: settings.kubernetes?.namespaces ?? [], inCluster: settings.kubernetes?.inCluster, declaredReplicas: settings.declaredReplicas,
+    ...(clock ? { now: () => clock.now() } : {}),
+  });
 }
