@@ -42,14 +42,16 @@ export const systemClock: Clock = {
  * before `fn` runs, so a throwing `fn` does not stop the repetition (as with setInterval).
  */
 export function every(clock: Clock, ms: number, fn: () => void, options?: TimerOptions): () => void {
+  // A zero period would make a test clock fire forever within one advance (setInterval makes it 1 ms too).
+  const period = Math.max(1, ms);
   let stopped = false;
   let handle: TimerHandle;
   const tick = () => {
     if (stopped) return;
-    handle = clock.setTimer(tick, ms, options);
+    handle = clock.setTimer(tick, period, options);
     fn();
   };
-  handle = clock.setTimer(tick, ms, options);
+  handle = clock.setTimer(tick, period, options);
   return () => {
     stopped = true;
     clock.clearTimer(handle);
