@@ -8,6 +8,7 @@
  * backend on a loaded machine is never timed out, and a stuck one times out exactly then.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock, type Clock } from '../../platform/clock/clock.js';
 import type { SimFaults } from '../simulator/faults.js';
 import { readEvents, waitFor } from '../simulator/simulator.testing.js';
 import { chatVia, finishedCounts, metricsOf, metricSum, quickConfig, startFleet, statusOf, tightTimeouts, type Fleet } from './dispatcher.testing.js';
@@ -18,9 +19,12 @@ afterEach(async () => {
   fleet = undefined;
 });
 
+/** The sims' clock: GPU steps on real timers, a reading that stands still, so a refusal lasts until healed. */
+const simClock: Clock = { now: () => 1_000, setTimer: systemClock.setTimer, clearTimer: systemClock.clearTimer };
+
 /** `count` sims (b0 dedicated and tried first, the rest shared) behind the dispatcher; b0 shows `faults`. */
 async function fleetWithFault(count: number, faults: SimFaults, overrides: Record<string, unknown> = { timeouts: tightTimeouts }): Promise<Fleet> {
-  fleet = await startFleet({ count, config: (sims) => quickConfig(sims, overrides) });
+  fleet = await startFleet({ count, sim: { clock: simClock }, config: (sims) => quickConfig(sims, overrides) });
   fleet.sims[0]!.setFaults(faults);
   return fleet;
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../platform/clock/clock.js';
 import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { startSimBackend, type RunningSimBackend } from '../simulator/server.js';
 import { waitFor } from '../simulator/simulator.testing.js';
@@ -20,7 +21,9 @@ afterEach(async () => {
 });
 
 async function setup(opts: { canaryEvery?: number; intervalMs?: number } = {}) {
-  const sim = await startSimBackend({ timing: fast, modelName: 'm' });
+  // The sim's refusal window is judged by its own test clock; its GPU steps stay on real timers.
+  const simClock = new ManualClock(1_000);
+  const sim = await startSimBackend({ timing: fast, modelName: 'm', clock: { now: () => simClock.now(), setTimer: systemClock.setTimer, clearTimer: systemClock.clearTimer } });
   sims.push(sim);
   const clock = new ManualClock(1_000);
   const advance = (ms: number) => clock.advance(ms);
@@ -46,7 +49,7 @@ async function setup(opts: { canaryEvery?: number; intervalMs?: number } = {}) {
     if (!settled) advance(timeoutMs);
     await done;
   };
-  return { sim, monitor, clock, advance, round, transitions, state };
+  return { sim, simClock, monitor, clock, advance, round, transitions, state };
 }
 
 /** Runs probe rounds until the breaker opens; returns how many it took (max 5). */
@@ -90,13 +93,13 @@ describe('HealthMonitor against the simulated backend', () => {
 
   it('opens on refused connections, then goes half-open and closed once they are accepted again', async () => {
     const s = await setup();
-    const { sim, monitor, advance, transitions, state } = s;
+    const { sim, simClock, monitor, advance, transitions, state } = s;
     await monitor.probeAll();
     sim.setFaults({ refuseForMs: 800 });
     expect(await roundsUntilOpen(s)).toBe(1);
     expect(state().lastError).toMatch(/^health: /);
     expect(monitor.breaker('gpu')!.available()).toBe(false);
-    await waitFor(async () => fetch(`${sim.url}/health`).then((r) => r.ok, () => false));
+    simClock.advance(800); // the backend accepts connections again
     await monitor.probeAll(); // still in its cooldown: a success alone does not close it
     expect(state().state).toBe('open');
     advance(500);
