@@ -63,9 +63,18 @@ module.exports = {
       severity: 'error',
       comment:
         'The dispatcher is a separate service reached over its versioned HTTP contract; it does ' +
-        'not know the rescue domain, the process roles or triage.',
+        'not know the rescue domain, the process roles, triage or the platform (but for the leaf clock).',
       from: { path: '^src/inference/' },
-      to: { path: ['^src/features/', '^src/apps/', '^src/triage/'] },
+      to: { path: ['^src/features/', '^src/apps/', '^src/triage/', '^src/platform/(?!clock/)'] },
+    },
+    {
+      name: 'clock-is-a-leaf',
+      severity: 'error',
+      comment:
+        'platform/clock is the one injected clock of every service, the dispatcher included; it ' +
+        'imports nothing of Kona\'s, so depending on it never drags the platform along.',
+      from: { path: '^src/platform/clock/' },
+      to: { path: '^src/', pathNot: '^src/platform/clock/' },
     },
     {
       name: 'triage-is-a-service',

@@ -12,10 +12,10 @@ import path from 'node:path';
 import { TriageEngine } from '../src/triage/engine/engine.js';
 import { HeartbeatWatch } from '../src/triage/engine/heartbeat.js';
 import { MemoryState } from '../src/triage/engine/memory-state.js';
-import { VirtualClock } from '../src/triage/engine/engine.testing.js';
 import { bodySha256, parseWebhook, toDelivery } from '../src/triage/ingest/payload.js';
 import { loadPolicy } from '../src/triage/policy/policy.load.js';
 import type { Decision } from '../src/triage/types.js';
+import { ManualClock } from '../src/platform/clock/clock.testing.js';
 
 interface Manifest {
   baseTime: string;
@@ -57,7 +57,7 @@ export async function measureNoise(root: string): Promise<NoiseResult> {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'corpus.json'), 'utf8')) as Manifest;
   const policy = loadPolicy(path.join(root, manifest.policy));
   const base = Date.parse(manifest.baseTime);
-  const clock = new VirtualClock(base);
+  const clock = new ManualClock(base);
   const state = new MemoryState();
   const heartbeat = new HeartbeatWatch({ ...policy.heartbeat, clock });
   const engine = new TriageEngine({ policy, state, clock, heartbeat });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../platform/clock/clock.js';
 import type { Config } from '../platform/config/config.js';
 import { loadSecrets, type Secrets } from '../platform/crypto/secrets.js';
 import { openDatabase, type Database } from '../platform/db/driver.js';
@@ -36,7 +37,7 @@ export function openControl(config: Config, metrics?: Metrics): Promise<Database
  * Opens everything a process role needs and applies pending migrations to the control plane and
  * every active tenant. Refuses to start if a declared job has no handler.
  */
-export async function openRuntime(config: Config, logger: Logger, options: { secrets?: Secrets } = {}): Promise<Runtime> {
+export async function openRuntime(config: Config, logger: Logger, options: { secrets?: Secrets; clock?: Clock } = {}): Promise<Runtime> {
   mkdirSync(config.uploadsDir, { recursive: true });
   const secrets = options.secrets ?? loadSecrets(config);
   let ctx: AppContext | undefined;
@@ -57,7 +58,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
       (handle) => metrics.addPoolSource(metrics.tenantLabel(handle.slug), () => handle.db.poolStats()),
       (slug) => metrics.removePoolSource(metrics.tenantLabel(slug)),
     );
-    ctx = { config, secrets, control, tenants, logger, mailer, jobs };
+    ctx = { config, secrets, control, tenants, logger, mailer, jobs, clock: options.clock ?? systemClock };
     for (const r of await migrateAllTenants({ control: control.kysely, dataDir: config.dataDir, embeddedAllowed: config.embeddedControlPlane, tenants })) {
       if (r.error) logger.error({ tenant: r.slug, err: r.error }, 'tenant migration failed; its site stays closed until fixed');
       else if (r.applied) logger.info({ tenant: r.slug, migrations: r.applied }, 'tenant migrated');

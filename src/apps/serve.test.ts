@@ -16,7 +16,9 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 // `kona serve` as a real process: signals, the lock file and the socket cannot be tested in-process.
 const root = packageRoot();
 const cliJs = path.join(root, 'dist/src/apps/cli.js');
-const graceSeconds = 5;
+// Long, so that a loaded machine never runs it out: a clean shutdown is told apart from one the grace
+// period forced by the warning kona serve logs when it has to force it, not by how long it took.
+const graceSeconds = 30;
 
 
 function sleep(ms: number): Promise<void> {
@@ -61,22 +63,25 @@ async function poll(url: string, until: (answer: number | string) => boolean, se
   }
 }
 
-/** POSTs a form whose body is sent in two parts, the second only when `release` resolves. */
+/**
+ * POSTs a form whose body is sent in two parts, the second only when `release` resolves. `handled`
+ * resolves when the server has read the headers and taken the request up (its 100 Continue).
+ */
 function slowPost(url: string, form: Record<string, string>, cookie: string, agent: http.Agent, release: Promise<void>) {
   const body = new URLSearchParams(form).toString();
   const req = http.request(url, {
     method: 'POST',
     agent,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), cookie },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), cookie, expect: '100-continue' },
   });
-  const connected = new Promise<void>((r) => req.once('socket', (s) => s.once('connect', () => r())));
+  const handled = new Promise<void>((r) => req.once('continue', () => r()));
   const answered = new Promise<http.IncomingMessage>((resolve, reject) => {
     req.once('response', (res) => res.resume().once('end', () => resolve(res)));
     req.once('error', reject);
   });
   req.write(body.slice(0, 10));
   void release.then(() => req.end(body.slice(10)));
-  return { connected, answered };
+  return { handled, answered };
 }
 
 const cookiesOf = (setCookie: string[]) => setCookie.map((c) => c.split(';')[0]).join('; ');
@@ -92,7 +97,7 @@ describe('kona serve', () => {
   it('finishes the request in flight at SIGTERM, exits 0, and starts again with its data intact', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env = { PATH: process.env.PATH, ...testEnv(dir, { KONA_DEMO: 'true', KONA_HOST: '127.0.0.1', KONA_PORT: String(port), KONA_SHUTDOWN_GRACE_SECONDS: String(graceSeconds) }) };
+    const env = { PATH: process.env.PATH, ...testEnv(dir, { KONA_DEMO: 'true', KONA_HOST: '127.0.0.1', KONA_PORT: String(port), KONA_SHUTDOWN_GRACE_SECONDS: String(graceSeconds), KONA_LOG_LEVEL: 'warn' }) };
 
     const spawnedAt = performance.now();
     const first = spawnServe(env);
@@ -109,13 +114,12 @@ describe('kona serve', () => {
     const agent = new http.Agent({ keepAlive: true });
     let release!: () => void;
     const post = slowPost(`${url}/r/demo/hub/sign-in`, form, cookie, agent, new Promise<void>((r) => (release = r)));
-    await post.connected;
-    await sleep(200); // the request line and headers have arrived: the request is being handled
+    await post.handled; // the request line and headers have arrived: the request is being handled
 
     const signalledAt = performance.now();
     first.child.kill('SIGTERM');
     // Once new connections are refused the server is shutting down; only then does the body finish.
-    await poll(`${url}/healthz`, (a) => a !== 200, first, 5_000);
+    await poll(`${url}/healthz`, (a) => a !== 200, first, graceSeconds * 1000);
     release();
     const answer = await post.answered;
     expect(answer.statusCode).toBe(303);
@@ -127,8 +131,8 @@ describe('kona serve', () => {
     agent.destroy();
     expect(exited.code).toBe(0);
     console.log(`kona serve: SIGTERM → exit 0 in ${Math.round(exited.at - signalledAt)} ms (grace period ${graceSeconds} s)`);
-    // Well inside the grace period: nothing (not even the idle keep-alive connection) held it open.
-    expect(exited.at - signalledAt).toBeLessThan((graceSeconds - 1) * 1000);
+    // The grace period did not have to end it: nothing (not even the idle keep-alive connection) held it open.
+    expect(first.output()).not.toContain('did not finish within the grace period');
     expect(existsSync(lockPath(dir))).toBe(false);
     expect(existsSync(adminSocketPath(dir))).toBe(false);
 

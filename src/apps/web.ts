@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { systemClock } from '../platform/clock/clock.js';
 import type { Config } from '../platform/config/config.js';
 import { buildServer } from '../platform/http/server.js';
 import { JobRunner, jobSource } from '../platform/jobs/index.js';
@@ -29,6 +30,7 @@ export async function buildWebApp(rt: Runtime, options: { logger?: boolean } = {
 
 /** The job runner over the control plane and every open tenant database. */
 export async function createJobRunner(rt: Runtime, logger: Logger): Promise<JobRunner> {
+  const clock = rt.ctx.clock ?? systemClock;
   let opened: ReturnType<typeof jobSource>[] = [];
   let refreshedAt = 0;
   const refresh = async () => {
@@ -37,15 +39,16 @@ export async function createJobRunner(rt: Runtime, logger: Logger): Promise<JobR
     opened = (await rt.ctx.tenants.opened()).map((h) => jobSource(h.slug, h.db));
   };
   await refresh();
-  refreshedAt = Date.now();
+  refreshedAt = clock.now();
   const runner = new JobRunner({
     registry: rt.jobs,
     logger: logger.child({ component: 'jobs' }),
     pollMs: rt.ctx.config.settings.KONA_JOB_POLL_MS,
+    clock,
     sources: () => {
       // New or re-enabled tenants join within ten seconds; listing them every poll would be waste.
-      if (Date.now() - refreshedAt > 10_000) {
-        refreshedAt = Date.now();
+      if (clock.now() - refreshedAt > 10_000) {
+        refreshedAt = clock.now();
         void refresh().catch((err: Error) => logger.warn({ err: err.message }, 'job runner could not list tenants'));
       }
       return [jobSource('control', rt.ctx.control), ...opened];

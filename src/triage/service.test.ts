@@ -8,6 +8,7 @@ import { corpusFile } from './engine/engine.testing.js';
 import { PolicyError } from './policy/policy.load.js';
 import { startReceiver } from './escalate/escalate.testing.js';
 import { startTriageService, type TriageService } from './service.js';
+import { ManualClock } from '../platform/clock/clock.testing.js';
 
 const examplePolicy = fileURLToPath(new URL('../../deploy/triage-policy.example.yaml', import.meta.url));
 const token = 'alertmanager-bearer-token';
@@ -31,17 +32,17 @@ async function decisions(): Promise<Array<{ alertname: string; route: string; st
 
 describe('kona triage, put together', () => {
   it('takes authenticated webhooks, decides with the policy, and escalates a lost heartbeat once, then its return', async () => {
-    let now = Date.parse('2026-11-25T08:00:00Z');
+    const clock = new ManualClock(Date.parse('2026-11-25T08:00:00Z'));
     service = await startTriageService({
       policyFile: examplePolicy, database: { kind: 'embedded', dir: null }, auth: { bearer: token },
-      logger: pino({ level: 'silent' }), now: () => now, heartbeatTickMs: 3_600_000, defaultMetrics: false,
+      logger: pino({ level: 'silent' }), clock, heartbeatTickMs: 3_600_000, defaultMetrics: false,
     });
     expect((await post('01-watchdog.json')).status).toBe(200);
     expect((await post('20-node-not-ready-firing.json')).status).toBe(200);
     expect((await decisions()).map((d) => `${d.alertname} ${d.route}`)).toEqual(['KubeNodeNotReady notify', 'Watchdog record']);
     expect(await service.checkHeartbeat()).toBeUndefined();
 
-    now += 11 * 60_000; // past the example policy's 10-minute window
+    clock.advance(11 * 60_000); // past the example policy's 10-minute window (the hourly sweep does not fire)
     const lost = await service.checkHeartbeat();
     expect(lost).toMatchObject({ alertname: 'Watchdog', route: 'notify', status: 'firing', class: 'serious' });
     expect(lost!.reasons[0]).toMatch(/heartbeat has been missing for 11 minutes/);

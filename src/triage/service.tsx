@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { DispatcherClient } from '../inference/client.js';
+import { every, systemClock, type Clock } from '../platform/clock/clock.js';
 import type { DatabaseTarget } from '../platform/db/driver.js';
 import { ActionRunner, actionRoutes, ActionsTable, createExecutor, withActionsTable, type ActionExecutor } from './actions/index.js';
 import { Advisor, applyAdvice } from './diagnose/advisor.js';
@@ -40,8 +41,8 @@ export interface TriageServiceOptions {
   port?: number;
   /** How often the heartbeat and overdue routine alerts are checked (default 30 s). */
   heartbeatTickMs?: number;
-  /** The triage clock (ms since the epoch; tests pin it). */
-  now?: () => number;
+  /** The triage clock (ms since the epoch) and its timers: decisions, windows, repeats, sweeps (default: the system clock; tests move their own). */
+  clock?: Clock;
   defaultMetrics?: boolean;
   /** Kona's on-site dispatcher client, for the advisor (none: an enabled advisor counts as unavailable). */
   inference?: DispatcherClient;
@@ -69,7 +70,7 @@ export interface TriageService {
 /** Loads the policy (a bad file throws PolicyError naming lines), opens the database and listens. */
 export async function startTriageService(opts: TriageServiceOptions): Promise<TriageService> {
   const policy = loadPolicy(opts.policyFile);
-  const clock = { now: opts.now ?? (() => Date.now()) };
+  const clock = opts.clock ?? systemClock;
   const { logger } = opts;
   const store = await openTriageStore(opts.database);
   // The triage migrations create every module's tables; each module declares its own.
@@ -78,7 +79,7 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
   const stops: Array<() => unknown> = [];
   try {
     // Only act mode with an actions section loads an executor (observe mode never loads the Kubernetes client).
-    const executor = policy.mode === 'act' && policy.actions ? (opts.executor ?? (await createExecutor(policy.actions))) : undefined;
+    const executor = policy.mode === 'act' && policy.actions ? (opts.executor ?? (await createExecutor(policy.actions, clock))) : undefined;
     const escalator = new Escalator({ policy: policy.escalation, db: store.db.kysely, clock, logger, smtpUrl: opts.smtpUrl, rules: policy.rules });
     const history = (fingerprint: string) => store.decisionsFor(fingerprint, 10);
     const escalate = async (decision: Decision, alert?: Pick<Delivery['alerts'][number], 'labels' | 'annotations'>) => {
@@ -89,7 +90,7 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
       onEscalate: (decision) => escalate(decision),
       saveDecision: (decision) => store.state.saveDecision(decision),
     });
-    const advisor = new Advisor({ policy: policy.advisor, client: opts.inference });
+    const advisor = new Advisor({ policy: policy.advisor, client: opts.inference, clock });
     const diagnoser = new Diagnoser({ policy: policy.diagnosis, db: asDiagnosisDb(db), clock, logger });
     const heartbeat = new HeartbeatWatch({ alertname: policy.heartbeat.alertname, windowMinutes: policy.heartbeat.windowMinutes, clock });
     const engine = new TriageEngine({
@@ -113,7 +114,7 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
       },
     };
     server = await startTriageServer({
-      store, engine: processor, auth: opts.auth, logger, mode: () => policy.mode, now: clock.now,
+      store, engine: processor, auth: opts.auth, logger, mode: () => policy.mode, now: () => clock.now(),
       host: opts.host, port: opts.port, defaultMetrics: opts.defaultMetrics,
       openPrefixes: ['/ack/'],
       register: (app) => {
@@ -175,16 +176,15 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
       for (const { decision, alert } of decisions) await escalate(decision, alert);
       return decisions.map((d) => d.decision);
     };
-    const timer = setInterval(() => {
+    const stopSweeps = every(clock, opts.heartbeatTickMs ?? 30_000, () => {
       checkHeartbeat().catch((err: Error) => logger.error({ err: err.name }, 'heartbeat check failed'));
       checkOverdue().catch((err: Error) => logger.error({ err: err.name }, 'overdue check failed'));
-    }, opts.heartbeatTickMs ?? 30_000);
-    timer.unref();
+    }, { unref: true });
     logger.info({ url: running.url, mode: policy.mode, rules: policy.rules.length }, 'triage is listening');
     return {
       url: running.url, store, server: running, heartbeat, runner, escalator, checkHeartbeat, checkOverdue,
       async close() {
-        clearInterval(timer);
+        stopSweeps();
         await running.close();
         for (const stop of stops) await stop();
         await store.close();

@@ -6,6 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { createStaff } from '../../src/features/staff/staff.service.js';
 import { openRuntime, type Runtime } from '../../src/apps/runtime.js';
 import { buildWebApp } from '../../src/apps/web.js';
+import type { Clock } from '../../src/platform/clock/clock.js';
 import { loadConfig } from '../../src/platform/config/config.js';
 import type { StaffRole } from '../../src/platform/db/schema.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
@@ -39,8 +40,8 @@ export function testEnv(dataDir: string, extra: Record<string, string> = {}): No
   };
 }
 
-/** Starts a test app on the given engine; `env` overrides settings (e.g. session timeouts). */
-export async function createTestApp(engine: Engine, env: Record<string, string> = {}): Promise<TestApp> {
+/** Starts a test app on the given engine; `env` overrides settings (e.g. session timeouts), `clock` the time sessions are judged by. */
+export async function createTestApp(engine: Engine, env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kona-app-'));
   const drops: (() => Promise<void>)[] = [];
   const extra: Record<string, string> = { ...env };
@@ -50,7 +51,7 @@ export async function createTestApp(engine: Engine, env: Record<string, string> 
     extra.KONA_CONTROL_DATABASE_URL = control.url;
   }
   const config = loadConfig(testEnv(dataDir, extra));
-  const rt = await openRuntime(config, createLogger('silent'));
+  const rt = await openRuntime(config, createLogger('silent'), { clock: options.clock });
   const app = await buildWebApp(rt, { logger: false });
   const tenancy = { control: rt.ctx.control.kysely, dataDir, embeddedAllowed: config.embeddedControlPlane, tenants: rt.ctx.tenants };
   return {

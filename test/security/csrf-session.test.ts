@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/platform/clock/clock.testing.js';
 import { hashToken, tenantCookie } from '../../src/platform/http/sessions.js';
 import { Browser, createTestApp, type TestApp } from '../harness/app.js';
 import { engines } from '../harness/databases.js';
@@ -10,11 +11,13 @@ const NEW_PASSWORD = 'a different long password';
 describe.each(engines)('CSRF and sessions on %s', (engine) => {
   let t: TestApp;
   let sid: string;
+  // Sessions are judged by this clock; the tests age a session by moving its times against it.
+  const clock = new ManualClock(Date.now());
 
   beforeAll(async () => {
     // An idle timeout of one minute so the test can age a session past it; absolute stays 12 h.
     // An https public URL turns on Secure, prefixed cookies, as in production.
-    t = await createTestApp(engine, { KONA_SESSION_IDLE_MINUTES: '1', KONA_SESSION_ABSOLUTE_HOURS: '12', KONA_PUBLIC_URL: 'https://kona.example.org' });
+    t = await createTestApp(engine, { KONA_SESSION_IDLE_MINUTES: '1', KONA_SESSION_ABSOLUTE_HOURS: '12', KONA_PUBLIC_URL: 'https://kona.example.org' }, { clock });
     // One rescue, reached both on its own hostname and by path on the shared host.
     await t.addTenant(SLUG, 'Hosted rescue', [HOST]);
     sid = tenantCookie(t.rt.ctx.config, `/r/${SLUG}`).name;
@@ -69,7 +72,7 @@ describe.each(engines)('CSRF and sessions on %s', (engine) => {
 
   it('ends a session idle for longer than the idle timeout and deletes it', async () => {
     const { browser, hash } = await signedIn();
-    await (await db()).updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 2 * 60_000) }).where('token_hash', '=', hash).execute();
+    await (await db()).updateTable('sessions').set({ last_seen_at: new Date(clock.now() - 2 * 60_000) }).where('token_hash', '=', hash).execute();
     const res = await browser.get(`${base}/hub`);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`${base}/hub/sign-in?next=${encodeURIComponent(`${base}/hub`)}`);
@@ -78,16 +81,16 @@ describe.each(engines)('CSRF and sessions on %s', (engine) => {
 
   it('keeps an active session alive within the idle timeout', async () => {
     const { browser, hash } = await signedIn();
-    await (await db()).updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 50_000) }).where('token_hash', '=', hash).execute();
+    await (await db()).updateTable('sessions').set({ last_seen_at: new Date(clock.now() - 50_000) }).where('token_hash', '=', hash).execute();
     expect((await browser.get(`${base}/hub`)).statusCode).toBe(200);
     // That request restarted the idle clock: an active person is not signed out a few seconds later.
     const row = await (await db()).selectFrom('sessions').select('last_seen_at').where('token_hash', '=', hash).executeTakeFirstOrThrow();
-    expect(Date.now() - row.last_seen_at.getTime()).toBeLessThan(15_000);
+    expect(row.last_seen_at.getTime()).toBe(clock.now());
   });
 
   it('ends a session older than the absolute timeout, however active', async () => {
     const { browser, hash } = await signedIn();
-    await (await db()).updateTable('sessions').set({ created_at: new Date(Date.now() - 13 * 3_600_000), last_seen_at: new Date() }).where('token_hash', '=', hash).execute();
+    await (await db()).updateTable('sessions').set({ created_at: new Date(clock.now() - 13 * 3_600_000), last_seen_at: new Date(clock.now()) }).where('token_hash', '=', hash).execute();
     expect((await browser.get(`${base}/hub`)).statusCode).toBe(303);
     expect(await (await db()).selectFrom('sessions').select('token_hash').where('token_hash', '=', hash).executeTakeFirst()).toBeUndefined();
   });

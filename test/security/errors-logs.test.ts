@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildWebApp } from '../../src/apps/web.js';
 import { buildServer } from '../../src/platform/http/server.js';
 import { Browser, createTestApp, csrfFrom, type TestApp } from '../harness/app.js';
@@ -167,9 +167,9 @@ describe.each(engines)('errors and logs on %s', (engine) => {
       await b.get(`/r/${SLUG}/contracts/${contractToken}`);
       const csrf3 = await b.csrf(`/r/${SLUG}/hub`);
       secrets.push(csrf3);
-      expect((await b.post(`/r/${SLUG}/hub/sign-out`, { _csrf: csrf3 })).statusCode).toBe(303);
-      // pino writes asynchronously: let queued lines reach the (captured) descriptor.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect((await b.post(`/r/${SLUG}/hub/sign-out`, { _csrf: csrf3 }, { 'x-request-id': 'logcheck-signout-01' })).statusCode).toBe(303);
+      // pino writes asynchronously and in order: once the last request's line is captured, all are.
+      await vi.waitFor(() => expect(capture.lines().some((l) => l.reqId === 'logcheck-signout-01' && 'res' in l)).toBe(true), { timeout: 10_000, interval: 10 });
     } finally {
       capture.stop();
       await logged.close();

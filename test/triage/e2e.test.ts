@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock, type Clock } from '../../src/platform/clock/clock.js';
 import { alertFingerprint } from '../../src/triage/ingest/fingerprint.js';
 import { startTriageService, type TriageService } from '../../src/triage/service.js';
 import { eventually, startAlertingStack, type AlertingStack } from '../harness/prometheus.js';
@@ -54,8 +55,8 @@ interface StartOptions {
   mode: 'observe' | 'act';
   /** Extra top-level policy keys, given the exporter's directory and port and Prometheus's URL. */
   policy?: (p: { dir: string; port: number; prometheusUrl: string }) => Record<string, unknown>;
-  /** The triage clock (default Date.now). */
-  now?: () => number;
+  /** The triage clock (default: the system clock). */
+  clock?: Clock;
 }
 
 /** Starts triage with its policy, the exporter, and Prometheus + Alertmanager pointed at both. */
@@ -69,7 +70,7 @@ async function startAll(opts: StartOptions): Promise<Required<Running> & { port:
   writePolicy(policyFile, opts.mode, opts.policy?.({ dir: r.dir, port, prometheusUrl: `http://127.0.0.1:${prometheusPort}` }));
   r.triage = await startTriageService({
     policyFile, database: { kind: 'embedded', dir: null }, auth: { bearer: r.token },
-    logger: pino({ level: 'silent' }), defaultMetrics: false, ...(opts.now ? { now: opts.now } : {}),
+    logger: pino({ level: 'silent' }), defaultMetrics: false, clock: opts.clock,
   });
   r.exporter = await startExporter(r.dir, port);
   r.stack = await startAlertingStack({
@@ -138,7 +139,8 @@ describe('kona triage with real Prometheus and Alertmanager', () => {
     let skew = 0;
     const { triage, token, stack, dir, exporter } = await startAll({
       mode: 'act',
-      now: () => Date.now() + skew,
+      // Real timers (Prometheus and Alertmanager run on real time), a reading the test skews forward.
+      clock: { now: () => Date.now() + skew, setTimer: systemClock.setTimer, clearTimer: systemClock.clearTimer },
       policy: ({ dir, port, prometheusUrl }) => ({
         actions: {
           executor: 'local',

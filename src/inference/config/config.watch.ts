@@ -1,5 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
+import { systemClock, type Clock, type TimerHandle } from '../../platform/clock/clock.js';
 import type { DispatcherConfig } from '../types.js';
 import { diffConfigs, isEmptyDiff, summarizeDiff, type ConfigDiff } from './config.diff.js';
 import { checkDispatcherConfigText, loadDispatcherConfig, readConfigText } from './config.load.js';
@@ -26,6 +27,8 @@ export interface ConfigWatcherOptions {
   /** Quiet time after the last file event before reloading; editors write in several steps. */
   debounceMs?: number;
   logger?: WatchLogger;
+  /** Times the debounce (default: the system clock). */
+  clock?: Clock;
 }
 
 /**
@@ -38,8 +41,9 @@ export class ConfigWatcher {
   private readonly listeners = new Set<ConfigListener>();
   private readonly rejectListeners = new Set<RejectListener>();
   private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private readonly debounceMs: number;
+  private readonly clock: Clock;
 
   /** Loads the file now; throws DispatcherConfigError when it is bad, so a service refuses to start. */
   constructor(
@@ -48,6 +52,7 @@ export class ConfigWatcher {
   ) {
     this.config = loadDispatcherConfig(file);
     this.debounceMs = options.debounceMs ?? 200;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** The configuration in force. */
@@ -88,17 +93,16 @@ export class ConfigWatcher {
   close(): void {
     this.watcher?.close();
     this.watcher = undefined;
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
     this.timer = undefined;
   }
 
   private schedule(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    if (this.timer !== undefined) this.clock.clearTimer(this.timer);
+    this.timer = this.clock.setTimer(() => {
       this.timer = undefined;
       this.reload();
-    }, this.debounceMs);
-    this.timer.unref();
+    }, this.debounceMs, { unref: true });
   }
 
   // A listener's failure must not stop the others or escape a timer callback and end the process.

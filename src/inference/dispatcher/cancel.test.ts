@@ -104,7 +104,12 @@ describe('queue bounds', () => {
   it('answers 503 with a clear message when the deadline passes in the queue', async () => {
     const f = await single(1, { classes: { drafting: { deadlineMs: 300 } } });
     await fillSlots(f, 1);
-    const res = await chatVia(f.dispatcher, {}, { 'x-kona-priority': 'drafting' });
+    const answer = chatVia(f.dispatcher, {}, { 'x-kona-priority': 'drafting' });
+    await waitFor(async () => (await statusOf(f.dispatcher)).queues.drafting.depth === 1);
+    f.clock.advance(299);
+    expect((await statusOf(f.dispatcher)).queues.drafting.depth).toBe(1); // still within its deadline
+    f.clock.advance(1); // the queue re-check on the dispatcher's clock finds it expired
+    const res = await answer;
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('1');
     const body = (await res.json()) as { error: { message: string; type: string; code: string } };

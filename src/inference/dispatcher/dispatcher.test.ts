@@ -1,24 +1,34 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock, settle } from '../../platform/clock/clock.testing.js';
 import { DispatchError, Dispatcher, type Lease } from './dispatcher.js';
 import { parseConfig } from './dispatcher.testing.js';
 
-// The core without HTTP: leases are granted and released by hand, probes are off.
+// The core without HTTP: leases are granted and released by hand, probes are off, and time (queue
+// deadlines, cooldowns, Retry-After windows) moves only when a test advances the clock.
 const backend = (name: string, tier: string, slots: number, extra: object = {}) =>
   ({ name, baseUrl: `http://127.0.0.1:${name === 'a' ? 1 : 2}`, kind: 'vllm', tier, models: ['m'], slots, ...extra });
 
 let d: Dispatcher | undefined;
+let clock: ManualClock;
 afterEach(async () => {
   await d?.stop();
   d = undefined;
 });
 
 function make(raw: object): Dispatcher {
-  d = new Dispatcher(parseConfig(raw), { monitor: false, recheckMs: 5 });
+  clock = new ManualClock(1_000);
+  d = new Dispatcher(parseConfig(raw), { monitor: false, recheckMs: 5, clock });
   return d;
 }
 
 const req = (priority: 'interactive' | 'drafting' | 'batch' = 'interactive', tenant = 't1') => ({ priority, tenant, model: 'm' });
-const settled = async <T>(p: Promise<T>) => Promise.race([p.then(() => 'resolved', () => 'rejected'), new Promise((r) => setTimeout(() => r('pending'), 30))]);
+/** Whether `p` has settled once pending callbacks ran: a grant or refusal happens synchronously in the dispatcher. */
+async function settled<T>(p: Promise<T>): Promise<'resolved' | 'rejected' | 'pending'> {
+  let state: 'resolved' | 'rejected' | 'pending' = 'pending';
+  p.then(() => { state = 'resolved'; }, () => { state = 'rejected'; });
+  await settle();
+  return state;
+}
 
 describe('Dispatcher core', () => {
   it('fills the dedicated tier first, never beyond slots, then the shared one, then queues', async () => {
@@ -40,7 +50,7 @@ describe('Dispatcher core', () => {
     // Each granted lease records its turn and frees the slot a moment later, so the next is granted.
     const track = (label: string, p: Promise<Lease>) => p.then((l) => {
       order.push(label);
-      setTimeout(() => l.release({ kind: 'success' }), 1);
+      clock.setTimer(() => l.release({ kind: 'success' }), 1);
     });
     const waiting = [
       track('batch-t1-1', disp.acquire(req('batch', 't1'))),
@@ -49,6 +59,7 @@ describe('Dispatcher core', () => {
       track('interactive', disp.acquire(req('interactive', 't3'))),
     ];
     first.release({ kind: 'success' });
+    await clock.advanceAsync(10);
     await Promise.all(waiting);
     expect(order[0]).toBe('interactive');
     // t2's only request goes before t1's second one: fair queuing between rescues.
@@ -64,7 +75,12 @@ describe('Dispatcher core', () => {
     expect(first.backend.name).toBe('a');
     first.release({ kind: 'busy', retryAfterMs: 60_000 });
     expect((await disp.acquire(req())).backend.name).toBe('b');
-    expect(disp.status().backends.find((b) => b.name === 'a')?.busyUntil).toBeGreaterThan(Date.now());
+    expect(disp.status().backends.find((b) => b.name === 'a')?.busyUntil).toBe(clock.now() + 60_000);
+    clock.advance(59_999);
+    expect((await disp.acquire(req())).backend.name).toBe('b');
+    clock.advance(1);
+    expect(disp.status().backends.find((b) => b.name === 'a')?.busyUntil).toBeNull();
+    expect((await disp.acquire(req())).backend.name).toBe('a');
   });
 
   it('stops sending work to a backend whose breaker opened after three failures in a row', async () => {
@@ -80,7 +96,9 @@ describe('Dispatcher core', () => {
     const early = await disp.acquire(req());
     for (let i = 0; i < 3; i++) (await disp.acquire(req())).release({ kind: 'failure', failure: 'error' });
     expect(disp.status().backends[0]?.state).toBe('open');
-    await new Promise((r) => setTimeout(r, 1050)); // the first cooldown is 1 s
+    clock.advance(999); // the first cooldown is 1 s
+    expect(disp.status().backends[0]?.state).toBe('open');
+    clock.advance(1);
     expect(disp.status().backends[0]?.state).toBe('half-open');
     early.release({ kind: 'failure', failure: 'timeout' });
     expect(disp.status().backends[0]?.state).toBe('half-open'); // not re-opened with a longer cooldown
@@ -97,7 +115,11 @@ describe('Dispatcher core', () => {
     expect(full).toBeInstanceOf(DispatchError);
     expect(full).toMatchObject({ status: 429, code: 'queue_full' });
     expect((full as DispatchError).retryAfterMs).toBeGreaterThan(0);
-    const late = await disp.acquire(req('batch')).catch((e: unknown) => e);
+    const waiting = disp.acquire(req('batch')).catch((e: unknown) => e);
+    clock.advance(49);
+    expect(await settled(waiting)).toBe('pending');
+    clock.advance(1);
+    const late = await waiting;
     expect(late).toMatchObject({ status: 503, code: 'queue_timeout' });
     expect((late as Error).message).toContain('batch deadline (50 ms)');
     expect(await disp.acquire({ ...req(), model: 'other' }).catch((e: unknown) => e)).toMatchObject({ status: 404, code: 'model_not_found' });

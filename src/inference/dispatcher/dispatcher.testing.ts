@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { dispatcherConfigSchema } from '../config/config.schema.js';
 import { startSimBackend, type RunningSimBackend, type SimBackendOptions } from '../simulator/server.js';
 import type { DispatcherConfig } from '../types.js';
@@ -15,6 +16,11 @@ export const quickTiming = { slots: 2, baseStepMs: 2, alpha: 0.1, prefillMsPerTo
 export interface Fleet {
   sims: RunningSimBackend[];
   dispatcher: RunningDispatcher;
+  /**
+   * The dispatcher's clock (its deadlines, cooldowns, signal staleness, config debounce): it moves
+   * only when the test advances it, so no limit runs out on a loaded machine by itself.
+   */
+  clock: ManualClock;
   configFile: string;
   /** Writes a new configuration file (the watcher or `reload()` picks it up). */
   writeConfig(config: object): void;
@@ -28,7 +34,7 @@ export function backendsFor(sims: RunningSimBackend[], extra: Array<Record<strin
   }));
 }
 
-/** Starts `count` simulated backends and a dispatcher over them (background probes off unless asked). */
+/** Starts `count` simulated backends and a dispatcher over them on a test clock (background probes off unless asked). */
 export async function startFleet(opts: {
   count?: number;
   sim?: SimBackendOptions;
@@ -45,11 +51,14 @@ export async function startFleet(opts: {
     metricsStaleMs: 1000,
     timeouts: { firstTokenMs: 1500, responseMs: 3000, streamIdleMs: 500 },
   });
-  const dispatcher = await startDispatcherServer({ configFile, defaultMetrics: false, dispatcher: { monitor: false }, ...opts.server });
+  const clock = new ManualClock(1_000);
+  const dispatcher = await startDispatcherServer({ configFile, defaultMetrics: false, ...opts.server, dispatcher: { monitor: false, clock, ...opts.server?.dispatcher } });
   return {
-    sims, dispatcher, configFile, writeConfig,
+    sims, dispatcher, clock, configFile, writeConfig,
     async close() {
-      await dispatcher.close();
+      const closing = dispatcher.close();
+      clock.advance(0); // the close grace (0 ms) runs on the dispatcher's clock
+      await closing;
       await Promise.all(sims.map((s) => s.close()));
       rmSync(dir, { recursive: true, force: true });
     },

@@ -11,6 +11,7 @@
  * removed backend simply gets no new work while its in-flight requests finish.
  */
 import { randomUUID } from 'node:crypto';
+import { every, systemClock, type Clock } from '../../platform/clock/clock.js';
 import { HealthMonitor } from '../health/probe.js';
 import type { BreakerState, BreakerTransition, FailureKind } from '../health/breaker.js';
 import { dispatcherPolicy, type RoutePolicy } from '../scheduler/router.js';
@@ -79,6 +80,8 @@ export interface DispatcherOptions {
   /** How often queued requests are re-checked for deadlines and for load signals that cleared (ms). */
   recheckMs?: number;
   events?: DispatcherEvents;
+  /** Time for deadlines, Retry-After windows, cooldowns, probes and polls (default: the system clock). */
+  clock?: Clock;
 }
 
 /** One backend's line in the status document. */
@@ -121,18 +124,22 @@ export class Dispatcher {
   private readonly policy: RoutePolicy;
   private readonly inFlight = new Map<string, number>();
   private readonly busyUntil = new Map<string, number>();
-  private recheck: NodeJS.Timeout | undefined;
+  private stopRecheck: (() => void) | undefined;
   private stopped = false;
   private readonly monitorOn: boolean;
+  /** The time this dispatcher decides by (forwarding reads it too). */
+  readonly clock: Clock;
 
   constructor(config: DispatcherConfig, private readonly opts: DispatcherOptions = {}) {
     this.config = config;
+    this.clock = opts.clock ?? systemClock;
     this.policy = opts.policy ?? dispatcherPolicy;
     this.monitorOn = opts.monitor ?? true;
     this.queue = new SchedulerQueue<Waiter>({ maxQueued: this.maxQueued() });
     this.monitor = new HealthMonitor({
       backends: config.backends,
       probe: config.probe,
+      clock: this.clock,
       onTransition: (name, t) => {
         opts.events?.onTransition?.(name, t);
         // A backend coming back (or half-open) may take queued work now.
@@ -206,7 +213,7 @@ export class Dispatcher {
       return Promise.reject(new DispatchError(404, 'model_not_found', `no backend serves the model "${req.model}"`));
     }
     return new Promise<Lease>((resolve, reject) => {
-      const now = Date.now();
+      const now = this.clock.now();
       const id = randomUUID();
       const limits = this.config.classes[req.priority];
       const enqueuedAt = req.enqueuedAt ?? now;
@@ -237,7 +244,7 @@ export class Dispatcher {
   private pump(): void {
     if (this.stopped) return;
     for (;;) {
-      const now = Date.now();
+      const now = this.clock.now();
       const loads = this.loads(now);
       const decided = new Map<string, string | undefined>();
       const decide = (model: string): string | undefined => {
@@ -288,7 +295,7 @@ export class Dispatcher {
         const counts = trial || breaker?.state !== 'half-open';
         if (outcome.kind === 'success' && counts) breaker?.recordSuccess();
         else if (outcome.kind === 'failure' && counts) breaker?.recordFailure(outcome.failure);
-        else if (outcome.kind === 'busy') this.busyUntil.set(backend.name, Date.now() + (outcome.retryAfterMs ?? 1000));
+        else if (outcome.kind === 'busy') this.busyUntil.set(backend.name, this.clock.now() + (outcome.retryAfterMs ?? 1000));
         // A trial that ended without a verdict must not leave the backend waiting for a probe.
         if (trial && (outcome.kind === 'cancelled' || outcome.kind === 'busy')) breaker?.releaseTrial();
         this.pump();
@@ -300,7 +307,7 @@ export class Dispatcher {
     this.config.backends.some((b) => b.name === backend && b.models.includes(model));
 
   /** Every configured backend's load now, as the router sees it. */
-  loads(now = Date.now()): BackendLoad[] {
+  loads(now = this.clock.now()): BackendLoad[] {
     return this.config.backends.map((b) => {
       const signals = this.poller.signalsOf(b.name);
       const busy = (this.busyUntil.get(b.name) ?? 0) > now;
@@ -315,7 +322,7 @@ export class Dispatcher {
 
   /** The status document (no prompts, no secrets: base URLs cannot hold credentials). */
   status(): DispatcherStatus {
-    const now = Date.now();
+    const now = this.clock.now();
     const health = new Map(this.monitor.snapshot().map((h) => [h.name, h]));
     const pollErrors = this.poller.errors();
     const loads = new Map(this.loads(now).map((l) => [l.name, l]));
@@ -358,17 +365,17 @@ export class Dispatcher {
       intervalMs: Math.max(100, Math.round(config.probe.intervalMs / 4)),
       timeoutMs: config.probe.timeoutMs,
       staleMs: config.metricsStaleMs,
+      clock: this.clock,
       onError: (name, error) => this.opts.events?.onPollError?.(name, error),
     });
   }
 
   private setRecheck(on: boolean): void {
-    if (on && this.recheck === undefined && !this.stopped) {
-      this.recheck = setInterval(() => this.pump(), this.opts.recheckMs ?? 25);
-      this.recheck.unref();
-    } else if (!on && this.recheck !== undefined) {
-      clearInterval(this.recheck);
-      this.recheck = undefined;
+    if (on && this.stopRecheck === undefined && !this.stopped) {
+      this.stopRecheck = every(this.clock, this.opts.recheckMs ?? 25, () => this.pump(), { unref: true });
+    } else if (!on && this.stopRecheck !== undefined) {
+      this.stopRecheck();
+      this.stopRecheck = undefined;
     }
   }
 }

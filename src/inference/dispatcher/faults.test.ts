@@ -2,8 +2,13 @@
  * Every fault the simulated backend can show, against the real HTTP dispatcher: with a healthy
  * second backend the client gets a good answer (retried before its first byte), alone it gets a
  * clear OpenAI-style error with the right status, and a stream cut mid-way ends with an error event.
+ *
+ * The dispatcher's deadlines and cooldowns run on the fleet's test clock. Time passes only when a test moves
+ * it, once it knows an attempt is stuck on a backend that will never make progress: a healthy
+ * backend on a loaded machine is never timed out, and a stuck one times out exactly then.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock, type Clock } from '../../platform/clock/clock.js';
 import type { SimFaults } from '../simulator/faults.js';
 import { readEvents, waitFor } from '../simulator/simulator.testing.js';
 import { chatVia, finishedCounts, metricsOf, metricSum, quickConfig, startFleet, statusOf, tightTimeouts, type Fleet } from './dispatcher.testing.js';
@@ -14,18 +19,38 @@ afterEach(async () => {
   fleet = undefined;
 });
 
-/** Two sims, b0 dedicated (tried first) and b1 shared; b0 shows `faults`. */
-async function pairWithFault(faults: SimFaults): Promise<Fleet> {
-  fleet = await startFleet({ count: 2, config: (sims) => quickConfig(sims, { timeouts: tightTimeouts }) });
+/** The sims' clock: GPU steps on real timers, a reading that stands still, so a refusal lasts until healed. */
+const simClock: Clock = { now: () => 1_000, setTimer: systemClock.setTimer, clearTimer: systemClock.clearTimer };
+
+/** `count` sims (b0 dedicated and tried first, the rest shared) behind the dispatcher; b0 shows `faults`. */
+async function fleetWithFault(count: number, faults: SimFaults, overrides: Record<string, unknown> = { timeouts: tightTimeouts }): Promise<Fleet> {
+  fleet = await startFleet({ count, sim: { clock: simClock }, config: (sims) => quickConfig(sims, overrides) });
   fleet.sims[0]!.setFaults(faults);
   return fleet;
 }
 
+/** Two sims, b0 dedicated (tried first) and b1 shared; b0 shows `faults`. */
+const pairWithFault = (faults: SimFaults) => fleetWithFault(2, faults);
+
 /** One sim showing `faults`. */
-async function aloneWithFault(faults: SimFaults): Promise<Fleet> {
-  fleet = await startFleet({ count: 1, config: (sims) => quickConfig(sims, { timeouts: tightTimeouts }) });
-  fleet.sims[0]!.setFaults(faults);
-  return fleet;
+const aloneWithFault = (faults: SimFaults) => fleetWithFault(1, faults);
+
+/** Whether b0 never makes progress with these faults: only then may the test let time pass. */
+const neverProgresses = (faults: SimFaults) => faults.hang === true || faults.stallAfterTokens === 0 || (faults.slowdown ?? 1) >= 1000;
+
+/** Past every attempt deadline the tests configure. */
+const pastDeadlines = Math.max(...Object.values(tightTimeouts)) + 100;
+
+/**
+ * Resolves with `request`'s answer; when b0 never makes progress, first waits until b0 holds the
+ * attempt (its deadline is armed by then) and moves the clock past it.
+ */
+async function answerOf<T>(f: Fleet, faults: SimFaults, request: Promise<T>): Promise<T> {
+  if (neverProgresses(faults)) {
+    await waitFor(() => f.dispatcher.dispatcher.status().backends[0]!.inFlight > 0);
+    f.clock.advance(pastDeadlines);
+  }
+  return request;
 }
 
 type ErrorBody = { error: { message: string; type: string; code: string; param: null } };
@@ -61,13 +86,14 @@ const failoverCases: Array<[string, SimFaults, boolean]> = [
   ['truncated answer (plain: the socket is lost)', { truncateAfterTokens: 0 }, false],
   ['stalled before the first token (stream)', { stallAfterTokens: 0 }, true],
   ['refusing connections', { refuseForMs: 5000 }, false],
-  ['slowed far beyond the first-token limit (stream)', { slowdown: 1000 }, true],
+  // 200 s per step: the first token never comes while the test runs.
+  ['slowed far beyond the first-token limit (stream)', { slowdown: 100_000 }, true],
 ];
 
 describe('dispatcher against simulator faults, with a healthy second backend', () => {
   it.each(failoverCases)('%s: retried on the other backend before the first byte', async (_name, faults, stream) => {
     const f = await pairWithFault(faults);
-    await expectGoodAnswer(await chatVia(f.dispatcher, { stream }), stream);
+    await expectGoodAnswer(await answerOf(f, faults, chatVia(f.dispatcher, { stream })), stream);
     expect(finishedCounts(f.sims)[1]).toBe(1); // b1 served it
     const metrics = await metricsOf(f.dispatcher);
     expect(metricSum(metrics, 'kona_dispatcher_retries_total', { class: 'interactive' })).toBe(1);
@@ -81,14 +107,10 @@ describe('dispatcher against simulator faults, with a healthy second backend', (
 
   it('fails over even when the first-token limit is longer than the class queue deadline', async () => {
     // The deadline bounds time in the queue; the failed attempt's 700 ms must not count against it.
-    fleet = await startFleet({
-      count: 2,
-      config: (sims) => quickConfig(sims, { classes: { interactive: { deadlineMs: 500 } }, timeouts: { ...tightTimeouts, firstTokenMs: 700 } }),
-    });
-    fleet.sims[0]!.setFaults({ hang: true });
-    await expectGoodAnswer(await chatVia(fleet.dispatcher, { stream: true }), true);
-    expect(finishedCounts(fleet.sims)).toEqual([0, 1]);
-    expect(metricSum(await metricsOf(fleet.dispatcher), 'kona_dispatcher_shed_total')).toBe(0);
+    const f = await fleetWithFault(2, { hang: true }, { classes: { interactive: { deadlineMs: 500 } }, timeouts: { ...tightTimeouts, firstTokenMs: 700 } });
+    await expectGoodAnswer(await answerOf(f, { hang: true }, chatVia(f.dispatcher, { stream: true })), true);
+    expect(finishedCounts(f.sims)).toEqual([0, 1]);
+    expect(metricSum(await metricsOf(f.dispatcher), 'kona_dispatcher_shed_total')).toBe(0);
   });
 
   it('a mildly slowed backend still serves (slowness alone is not a failure)', async () => {
@@ -100,9 +122,9 @@ describe('dispatcher against simulator faults, with a healthy second backend', (
 
   it('embeddings on a hung backend are retried on the other one (batch class)', async () => {
     const f = await pairWithFault({ hang: true });
-    const res = await fetch(`${f.dispatcher.url}/v1/embeddings`, {
+    const res = await answerOf(f, { hang: true }, fetch(`${f.dispatcher.url}/v1/embeddings`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', input: ['a', 'b'] }),
-    });
+    }));
     expect(res.status).toBe(200);
     expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(2);
     expect(finishedCounts(f.sims)).toEqual([0, 1]);
@@ -129,12 +151,12 @@ describe('dispatcher against simulator faults, with a single backend', () => {
     ['truncated (plain)', { truncateAfterTokens: 0 }, false, 502, null, /dropped the connection/],
     ['truncated before the first token (stream)', { truncateAfterTokens: 0 }, true, 502, null, /(dropped the connection|closed the stream) before the first token/],
     ['refusing connections', { refuseForMs: 5000 }, false, 502, null, /could not be reached or dropped the connection/],
-    ['slowed far beyond the first-token limit', { slowdown: 1000 }, true, 504, null, /sent no token within 600 ms/],
+    ['slowed far beyond the first-token limit', { slowdown: 100_000 }, true, 504, null, /sent no token within 600 ms/],
   ];
 
   it.each(errorCases)('%s: a clear OpenAI-style error, never a hang', async (_name, faults, stream, status, retryAfter, reason) => {
     const f = await aloneWithFault(faults);
-    const res = await chatVia(f.dispatcher, { stream });
+    const res = await answerOf(f, faults, chatVia(f.dispatcher, { stream }));
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toContain('application/json');
     expect(res.headers.get('retry-after')).toBe(retryAfter);
@@ -169,16 +191,45 @@ describe('dispatcher against simulator faults, with a single backend', () => {
   });
 });
 
+/** The complete SSE data payloads in `text` (a trailing partial event is left out). */
+function eventsIn(text: string): string[] {
+  const end = text.lastIndexOf('\n\n');
+  return end < 0 ? [] : text.slice(0, end).split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
+}
+
+/** Reads an SSE body to its end (as readEvents does), calling `atTokens` once `n` content tokens have arrived. */
+async function readEventsWith(res: Response, n: number, atTokens: () => void): Promise<{ events: string[]; broken: boolean }> {
+  let text = '';
+  let broken = false;
+  let called = false;
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      text += decoder.decode(r.value, { stream: true });
+      if (!called && contentTokens(eventsIn(text)).length >= n) {
+        called = true;
+        atTokens();
+      }
+    }
+  } catch {
+    broken = true;
+  }
+  return { events: eventsIn(`${text}\n\n`), broken };
+}
+
 describe('dispatcher against faults mid-stream', () => {
   it.each([
-    ['stall', { stallAfterTokens: 3 }, 'backend_stream_stalled', /stalled: nothing for 300 ms/],
-    ['truncation', { truncateAfterTokens: 3 }, 'backend_stream_truncated', /dropped the connection mid-answer|closed the stream before the answer was complete/],
-  ] as Array<[string, SimFaults, string, RegExp]>)('a %s after 3 tokens ends the stream with an error event; three open the breaker', async (_name, faults, code, reason) => {
+    ['stall', { stallAfterTokens: 3 }, true, 'backend_stream_stalled', /stalled: nothing for 300 ms/],
+    ['truncation', { truncateAfterTokens: 3 }, false, 'backend_stream_truncated', /dropped the connection mid-answer|closed the stream before the answer was complete/],
+  ] as Array<[string, SimFaults, boolean, string, RegExp]>)('a %s after 3 tokens ends the stream with an error event; three open the breaker', async (_name, faults, stalls, code, reason) => {
     const f = await aloneWithFault(faults);
     for (let i = 0; i < 3; i++) {
       const res = await chatVia(f.dispatcher, { stream: true, max_tokens: 10 });
       expect(res.status).toBe(200);
-      const { events, broken } = await readEvents(res);
+      // The dispatcher re-arms its idle deadline before the client can see a token: once the third is
+      // here, a stalled stream waits on that deadline alone, and the clock is moved past it.
+      const { events, broken } = await readEventsWith(res, 3, () => { if (stalls) f.clock.advance(tightTimeouts.streamIdleMs); });
       expect(broken).toBe(false); // the dispatcher ends the stream cleanly, with the error in it
       expect(contentTokens(events)).toHaveLength(3);
       expect(events).not.toContain('[DONE]');
@@ -199,7 +250,14 @@ describe('health-driven failover', () => {
   it('catches completions that hang behind a green /health on the first probe round', async () => {
     const f = await pairWithFault({ hang: true });
     const health = f.dispatcher.dispatcher.health;
-    await health.probeAll(); // /health and /v1/models are green; the completion canary times out
+    let canaries = 0;
+    f.sims[0]!.app.server.on('request', (req: { url?: string }) => { if (req.url === '/v1/chat/completions') canaries++; });
+    const round = health.probeAll();
+    // /health and /v1/models are green; once b0's canary hangs and b1's probe is done, the probe
+    // timeout (on the dispatcher's clock) is allowed to pass.
+    await waitFor(() => canaries === 1 && health.snapshot()[1]!.lastProbeAt !== null);
+    f.clock.advance(f.dispatcher.dispatcher.current.probe.timeoutMs);
+    await round;
     const b0 = (await statusOf(f.dispatcher)).backends[0]!;
     expect(b0.lastProbeAt).not.toBeNull();
     expect(b0.state).toBe('open');
@@ -225,7 +283,10 @@ describe('health-driven failover', () => {
 
     f.sims[0]!.setFaults({});
     // The first cooldown is 1 s; the state is read lazily, so /status shows half-open once it passed.
-    await waitFor(async () => (await statusOf(f.dispatcher)).backends[0]!.state === 'half-open');
+    f.clock.advance(999);
+    expect((await statusOf(f.dispatcher)).backends[0]!.state).toBe('open');
+    f.clock.advance(1);
+    expect((await statusOf(f.dispatcher)).backends[0]!.state).toBe('half-open');
     // Two requests at once: only one trial goes to b0, the other to b1. Longer answers keep them overlapping.
     const [a, b] = await Promise.all([chatVia(f.dispatcher, { max_tokens: 100 }), chatVia(f.dispatcher, { max_tokens: 100 })]);
     expect([a.status, b.status]).toEqual([200, 200]);
@@ -243,7 +304,8 @@ describe('health-driven failover', () => {
     const f = await pairWithFault({ errorStatus: 500 });
     for (let i = 0; i < 3; i++) await expectGoodAnswer(await chatVia(f.dispatcher), false);
     f.sims[0]!.setFaults({});
-    await waitFor(async () => (await statusOf(f.dispatcher)).backends[0]!.state === 'half-open');
+    f.clock.advance(1000); // the first cooldown
+    expect((await statusOf(f.dispatcher)).backends[0]!.state).toBe('half-open');
     const abort = new AbortController();
     const trial = chatVia(f.dispatcher, { max_tokens: 1_000_000 }, {}, abort.signal).catch(() => 'aborted');
     await waitFor(() => f.sims[0]!.model.snapshot().running === 1);
@@ -259,7 +321,8 @@ describe('health-driven failover', () => {
     const f = await pairWithFault({ errorStatus: 500 });
     for (let i = 0; i < 3; i++) await expectGoodAnswer(await chatVia(f.dispatcher), false);
     f.sims[0]!.setFaults({ errorStatus: 429, retryAfterS: 0, errorCount: 1 });
-    await waitFor(async () => (await statusOf(f.dispatcher)).backends[0]!.state === 'half-open');
+    f.clock.advance(1000); // the first cooldown
+    expect((await statusOf(f.dispatcher)).backends[0]!.state).toBe('half-open');
     await expectGoodAnswer(await chatVia(f.dispatcher), false); // b0 says busy; b1 serves
     expect(finishedCounts(f.sims)).toEqual([0, 4]);
     expect((await statusOf(f.dispatcher)).backends[0]!.state).toBe('half-open');

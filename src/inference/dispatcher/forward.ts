@@ -13,6 +13,7 @@
  *
  * Nothing here logs or keeps a prompt or an output: only sizes, statuses and reasons.
  */
+import type { Clock } from '../../platform/clock/clock.js';
 import type { PriorityClass } from '../types.js';
 import { errorBody } from '../openai.js';
 import { DispatchError, type Dispatcher, type Lease } from './dispatcher.js';
@@ -28,7 +29,7 @@ export interface ForwardRequest {
   priority: PriorityClass;
   tenant: string;
   stream: boolean;
-  /** Arrival time (Date.now()). */
+  /** Arrival time (ms on the dispatcher's clock). */
   arrivedAt: number;
 }
 
@@ -65,6 +66,7 @@ export { parseRetryAfter };
 /** Sends the request to backends until one answers, the attempts run out, or the client leaves. */
 export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: ResponseSink, signal: AbortSignal): Promise<void> {
   const { dispatcher, metrics } = ctx;
+  const { clock } = dispatcher;
   const tried = new Set<string>();
   let last: Extract<AttemptResult, { kind: 'retry' }> | undefined;
   const maxAttempts = dispatcher.current.retry.maxAttempts;
@@ -79,7 +81,7 @@ export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: Re
     if (signal.aborted) return metrics?.finished(req.priority, 'cancelled');
     let lease: Lease;
     try {
-      askedAt = Date.now();
+      askedAt = clock.now();
       const retryDeadline = attempt === 1 ? undefined : askedAt + deadlineMs - queuedMs;
       lease = await dispatcher.acquire({ priority: req.priority, tenant: req.tenant, model: req.model, exclude: tried, enqueuedAt: req.arrivedAt, deadline: retryDeadline }, signal);
     } catch (err) {
@@ -95,7 +97,7 @@ export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: Re
     tried.add(lease.backend.name);
     made = attempt;
     // The first wait counts from arrival (validation included); a retry's from when it asked again.
-    const waited = attempt === 1 ? lease.waitedMs : Date.now() - askedAt;
+    const waited = attempt === 1 ? lease.waitedMs : clock.now() - askedAt;
     queuedMs += waited;
     metrics?.waited(req.priority, waited);
     const result = req.stream ? await streamAttempt(ctx, req, lease, sink, signal) : await unaryAttempt(ctx, req, lease, sink, signal);
@@ -118,17 +120,17 @@ function otherBackendMayServe(dispatcher: Dispatcher, model: string, tried: Read
   return dispatcher.loads().some((l) => l.available && serving.has(l.name) && !tried.has(l.name));
 }
 
-/** A deadline that aborts the attempt's fetch, kept apart from the client's own signal. */
-function attemptSignal(client: AbortSignal, ms: number): { signal: AbortSignal; timedOut: () => boolean; reset(ms: number): void; clear(): void } {
+/** A deadline on the dispatcher's clock that aborts the attempt's fetch, kept apart from the client's own signal. */
+function attemptSignal(clock: Clock, client: AbortSignal, ms: number): { signal: AbortSignal; timedOut: () => boolean; reset(ms: number): void; clear(): void } {
   const timeout = new AbortController();
   let fired = false;
-  const arm = (after: number) => setTimeout(() => { fired = true; timeout.abort(); }, after);
+  const arm = (after: number) => clock.setTimer(() => { fired = true; timeout.abort(); }, after);
   let timer = arm(ms);
   return {
     signal: AbortSignal.any([client, timeout.signal]),
     timedOut: () => fired,
-    reset: (next) => { clearTimeout(timer); timer = arm(next); },
-    clear: () => clearTimeout(timer),
+    reset: (next) => { clock.clearTimer(timer); timer = arm(next); },
+    clear: () => clock.clearTimer(timer),
   };
 }
 
@@ -146,7 +148,7 @@ async function judgeStatus(req: ForwardRequest, lease: Lease, res: UpstreamRespo
   const text = await readText(res.body, signal).catch(() => '');
   const name = lease.backend.name;
   if (res.status === 429) {
-    const retryAfterMs = parseRetryAfter(res.header('retry-after'));
+    const retryAfterMs = parseRetryAfter(res.header('retry-after'), ctx.dispatcher.clock.now());
     lease.release({ kind: 'busy', retryAfterMs });
     return { kind: 'retry', reason: `${name} is busy (HTTP 429)`, status: 429, retryAfterMs: retryAfterMs ?? 1000, sameBackend: false };
   }
@@ -156,7 +158,7 @@ async function judgeStatus(req: ForwardRequest, lease: Lease, res: UpstreamRespo
   }
   if (res.status >= 500 || res.status === 408) {
     lease.release({ kind: 'failure', failure: 'error' });
-    return { kind: 'retry', reason: `${name} answered HTTP ${res.status}`, status: 502, retryAfterMs: parseRetryAfter(res.header('retry-after')), sameBackend: true };
+    return { kind: 'retry', reason: `${name} answered HTTP ${res.status}`, status: 502, retryAfterMs: parseRetryAfter(res.header('retry-after'), ctx.dispatcher.clock.now()), sameBackend: true };
   }
   lease.release({ kind: 'success' }); // it answered sanely; the request was at fault
   ctx.metrics?.finished(req.priority, 'client_error');
@@ -166,7 +168,7 @@ async function judgeStatus(req: ForwardRequest, lease: Lease, res: UpstreamRespo
 
 async function unaryAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Lease, sink: ResponseSink, client: AbortSignal): Promise<AttemptResult> {
   const limit = ctx.dispatcher.current.timeouts.responseMs;
-  const deadline = attemptSignal(client, limit);
+  const deadline = attemptSignal(ctx.dispatcher.clock, client, limit);
   const name = lease.backend.name;
   let answering = false;
   try {
@@ -179,7 +181,7 @@ async function unaryAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Lea
       return { kind: 'retry', reason: `${name} sent an incomplete answer`, status: 502, sameBackend: true };
     }
     lease.release({ kind: 'success' });
-    ctx.metrics?.firstToken(req.priority, false, Date.now() - req.arrivedAt);
+    ctx.metrics?.firstToken(req.priority, false, ctx.dispatcher.clock.now() - req.arrivedAt);
     ctx.metrics?.finished(req.priority, 'ok');
     sink.send(200, body);
     return { kind: 'answered' };
@@ -202,7 +204,7 @@ async function unaryAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Lea
 
 async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Lease, sink: ResponseSink, client: AbortSignal): Promise<AttemptResult> {
   const { firstTokenMs, streamIdleMs } = ctx.dispatcher.current.timeouts;
-  const deadline = attemptSignal(client, firstTokenMs);
+  const deadline = attemptSignal(ctx.dispatcher.clock, client, firstTokenMs);
   const name = lease.backend.name;
   let started = false;
   let tail = '';
@@ -236,7 +238,7 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
       // The first-token deadline keeps running through the preamble: it is no sign of progress.
       if (!hasToken(heldText) && heldBytes < maxHeldBytes) continue;
       started = true;
-      ctx.metrics?.firstToken(req.priority, true, Date.now() - req.arrivedAt);
+      ctx.metrics?.firstToken(req.priority, true, ctx.dispatcher.clock.now() - req.arrivedAt);
       sink.startStream();
       deadline.clear();
       for (const chunk of held) await sink.write(chunk);

@@ -4,6 +4,7 @@
  * configuration and traffic goes on.
  */
 import { writeFileSync } from 'node:fs';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readEvents, waitFor } from '../simulator/simulator.testing.js';
 import { backendsFor, chatVia, finishedCounts, metricsOf, metricSum, quickConfig, startFleet, statusOf, type Fleet } from './dispatcher.testing.js';
@@ -92,7 +93,9 @@ describe('hot reload during load', () => {
   });
 
   it('keeps the old configuration when the new file is bad, and traffic continues', async () => {
-    const f = (fleet = await startFleet({ count: 2, config: (sims) => quickConfig(sims) }));
+    const logs: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(line) });
+    const f = (fleet = await startFleet({ count: 2, config: (sims) => quickConfig(sims), server: { logger } }));
     const running = Array.from({ length: 12 }, (_, i) => complete(f, i % 3 === 0));
     await waitFor(() => total() >= 2);
 
@@ -114,8 +117,12 @@ describe('hot reload during load', () => {
     expect(total()).toBe(13);
     const status = await statusOf(f.dispatcher);
     expect(status.backends.map((b) => [b.name, b.baseUrl])).toEqual([['b0', f.sims[0]!.url], ['b1', f.sims[1]!.url]]);
-    // The watcher's own debounced reload of the bad file is refused the same way.
-    await new Promise((r) => setTimeout(r, 300));
+    // The watcher's own debounced reload of the last bad file is refused the same way (only that file
+    // names the privacy guard). Its debounce runs on the dispatcher's clock: once a file event has
+    // armed it (nothing else is pending now), the clock is moved past it.
+    await waitFor(() => f.clock.pending > 0);
+    f.clock.advance(200);
+    await waitFor(() => logs.some((l) => l.includes('dispatcher config refused') && l.includes('privacy guard')));
     expect(await complete(f, false)).toBe('ok');
     expect(f.dispatcher.dispatcher.current.backends[1]!.baseUrl).toBe(f.sims[1]!.url);
   });

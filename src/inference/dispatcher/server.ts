@@ -29,8 +29,8 @@ export interface DispatcherServerOptions {
   logger?: Logger;
   /** Most bytes in one request body (default 8 MiB: long prompts, batches of embedding inputs). */
   bodyLimit?: number;
-  /** Passed to the Dispatcher (tests turn off background probes to run rounds by hand). */
-  dispatcher?: Pick<DispatcherOptions, 'monitor' | 'recheckMs'>;
+  /** Passed to the Dispatcher (tests turn off background probes to run rounds by hand, or pass a clock). */
+  dispatcher?: Pick<DispatcherOptions, 'monitor' | 'recheckMs' | 'clock'>;
   /** Process metrics in /metrics (default true). */
   defaultMetrics?: boolean;
 }
@@ -59,7 +59,7 @@ const prioritySchema = z.enum(priorityClasses);
 
 /** Builds the service (not listening); call `start()` of the result or use `startDispatcherServer`. */
 export function buildDispatcherServer(opts: DispatcherServerOptions): DispatcherServer {
-  const watcher = opts.configFile ? new ConfigWatcher(opts.configFile, { logger: opts.logger }) : undefined;
+  const watcher = opts.configFile ? new ConfigWatcher(opts.configFile, { logger: opts.logger, clock: opts.dispatcher?.clock }) : undefined;
   const config = watcher?.current ?? opts.config;
   if (!config) throw new Error('buildDispatcherServer needs configFile or config');
   let dispatcher: Dispatcher | undefined;
@@ -107,7 +107,7 @@ export function buildDispatcherServer(opts: DispatcherServerOptions): Dispatcher
 
   const route = (path: ForwardRequest['path'], schema: typeof chatRequestSchema | typeof embeddingsRequestSchema, defaultClass: PriorityClass) =>
     async (req: FastifyRequest, reply: FastifyReply) => {
-      const arrivedAt = Date.now();
+      const arrivedAt = d.clock.now();
       const parsed = schema.safeParse(req.body);
       if (!parsed.success) return reply.code(400).send(errorBody(400, describeIssue(parsed.error)));
       const priority = prioritySchema.safeParse(req.headers['x-kona-priority'] ?? defaultClass);
@@ -144,9 +144,9 @@ export function buildDispatcherServer(opts: DispatcherServerOptions): Dispatcher
     async close(graceMs = 0) {
       watcher?.close();
       const closing = app.close();
-      const timer = setTimeout(() => app.server.closeAllConnections(), graceMs);
+      const timer = d.clock.setTimer(() => app.server.closeAllConnections(), graceMs);
       await closing;
-      clearTimeout(timer);
+      d.clock.clearTimer(timer);
       await d.stop();
     },
     start() {

@@ -49,7 +49,10 @@ describe('routing with backend signals', () => {
     expect(metricSum(await metricsOf(f.dispatcher), 'kona_dispatcher_dispatched_total', { backend: 'b0' })).toBe(1);
 
     // No fresh reading arrives (no poll): after metricsStaleMs the signals are dropped...
-    await waitFor(async () => (await statusOf(f.dispatcher)).backends[0]!.signals === null);
+    f.clock.advance(1499);
+    expect((await statusOf(f.dispatcher)).backends[0]!.signals).not.toBeNull();
+    f.clock.advance(1);
+    expect((await statusOf(f.dispatcher)).backends[0]!.signals).toBeNull();
     // ...and the router goes by its own count again: b0 shows 0 of 2 in flight, so it gets the request
     // (which waits in b0's own queue behind the other clients' work).
     const late = chatVia(f.dispatcher);

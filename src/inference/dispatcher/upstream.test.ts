@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { settle } from '../../platform/clock/clock.testing.js';
 import { hasToken, nextOrAbort, parseRetryAfter, postJson, readText } from './upstream.js';
 
 let server: Server | undefined;
@@ -35,13 +36,14 @@ describe('hasToken (when a held stream may start)', () => {
 
 describe('parseRetryAfter', () => {
   it('reads seconds and HTTP dates, and ignores what it cannot read', () => {
-    expect(parseRetryAfter('3')).toBe(3000);
-    expect(parseRetryAfter('0')).toBe(0);
-    expect(parseRetryAfter(null)).toBeUndefined();
-    expect(parseRetryAfter('soon')).toBeUndefined();
-    const inTen = parseRetryAfter(new Date(Date.now() + 10_000).toUTCString())!;
-    expect(inTen).toBeGreaterThan(8000);
-    expect(inTen).toBeLessThanOrEqual(10_000);
+    expect(parseRetryAfter('3', 0)).toBe(3000);
+    expect(parseRetryAfter('0', 0)).toBe(0);
+    expect(parseRetryAfter(null, 0)).toBeUndefined();
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+    // A date counts from the clock's now, so the answer is exact; a date already past means "now".
+    const now = Date.UTC(2026, 0, 1, 12, 0, 0);
+    expect(parseRetryAfter(new Date(now + 10_000).toUTCString(), now)).toBe(10_000);
+    expect(parseRetryAfter(new Date(now - 5_000).toUTCString(), now)).toBe(0);
   });
 });
 
@@ -72,8 +74,8 @@ describe('postJson, readText and nextOrAbort', () => {
   it('fails a whole-body read when the connection breaks before the end', async () => {
     const url = await listen((_req, res) => {
       res.writeHead(200, { 'content-length': '100' });
-      res.write('{"partial":');
-      setTimeout(() => res.socket?.destroy(), 20);
+      // Cut once the partial body is on the wire.
+      res.write('{"partial":', () => res.socket?.destroy());
     });
     const res = await postJson(url, '{}', 'application/json', new AbortController().signal);
     await expect(readText(res.body, new AbortController().signal)).rejects.toThrow();
@@ -89,7 +91,8 @@ describe('postJson, readText and nextOrAbort', () => {
     const res = await postJson(url, '{}', 'text/event-stream', abort.signal);
     const it = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     expect((await nextOrAbort(it, abort.signal)).done).toBe(false);
-    await new Promise((r) => setTimeout(r, 100)); // the rest arrives while nobody reads
+    // The rest arrives while nobody reads (polled: the server paces its writes on real timers).
+    await vi.waitFor(() => expect(res.body.complete).toBe(true), { timeout: 10_000, interval: 10 });
     abort.abort();
     await expect(nextOrAbort(it, abort.signal)).rejects.toThrow('aborted');
   });
@@ -101,7 +104,8 @@ describe('postJson, readText and nextOrAbort', () => {
     const it = res.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     await nextOrAbort(it, abort.signal);
     const pending = nextOrAbort(it, abort.signal);
-    setTimeout(() => abort.abort(), 50);
+    await settle(); // the read is waiting on the socket
+    abort.abort();
     await expect(pending).rejects.toThrow('aborted');
     server!.closeAllConnections();
   });

@@ -104,13 +104,13 @@ export function hasToken(sse: string): boolean {
   return false;
 }
 
-/** Retry-After in seconds or an HTTP date → ms; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null): number | undefined {
+/** Retry-After in seconds or an HTTP date (counted from `now`, epoch ms) → ms; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null || value.trim() === '') return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /** Whether text parses as JSON (a whole answer rather than a cut one). */

@@ -1,12 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SimClock } from '../simulator/clock.js';
+import { systemClock } from '../../platform/clock/clock.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { startSimBackend, type RunningSimBackend } from '../simulator/server.js';
 import { waitFor } from '../simulator/simulator.testing.js';
 import type { BreakerTransition } from './breaker.js';
 import { HealthMonitor, probeBackend } from './probe.js';
 
 const fast = { slots: 2, baseStepMs: 2, alpha: 0.1, prefillMsPerToken: 0.01, kvTokenBudget: 1000 };
-// Generous: a healthy probe must pass on a loaded 2-core machine; a hang costs one timeout per canary.
+// Probe timeouts and breaker cooldowns run on a test clock: a healthy probe on a loaded machine never
+// times out, and a hung canary times out when the test has seen it reach the backend.
 const timeoutMs = 1000;
 let sims: RunningSimBackend[] = [];
 let monitors: HealthMonitor[] = [];
@@ -18,17 +20,15 @@ afterEach(async () => {
   monitors = [];
 });
 
-/** Real timers, but `now()` (which drives the breakers' cooldowns) moves only when told to. */
-function manualClock() {
-  let t = 1_000;
-  const clock: SimClock = { now: () => t, setTimer: (fn, ms) => setTimeout(fn, ms), clearTimer: (h) => clearTimeout(h as NodeJS.Timeout) };
-  return { clock, advance: (ms: number) => { t += ms; } };
-}
-
 async function setup(opts: { canaryEvery?: number; intervalMs?: number } = {}) {
-  const sim = await startSimBackend({ timing: fast, modelName: 'm' });
+  // The sim's refusal window is judged by its own test clock; its GPU steps stay on real timers.
+  const simClock = new ManualClock(1_000);
+  const sim = await startSimBackend({ timing: fast, modelName: 'm', clock: { now: () => simClock.now(), setTimer: systemClock.setTimer, clearTimer: systemClock.clearTimer } });
   sims.push(sim);
-  const { clock, advance } = manualClock();
+  const clock = new ManualClock(1_000);
+  const advance = (ms: number) => clock.advance(ms);
+  let canaries = 0;
+  sim.app.server.on('request', (req: { url?: string }) => { if (req.url === '/v1/chat/completions') canaries++; });
   const transitions: string[] = [];
   const monitor = new HealthMonitor({
     backends: [{ name: 'gpu', baseUrl: sim.url, models: ['m'] }],
@@ -40,31 +40,43 @@ async function setup(opts: { canaryEvery?: number; intervalMs?: number } = {}) {
   });
   monitors.push(monitor);
   const state = () => monitor.snapshot()[0]!;
-  return { sim, monitor, advance, transitions, state };
+  /** One probe round; a canary that reached a hanging backend is timed out by moving the clock. */
+  const round = async () => {
+    const before = canaries;
+    let settled = false;
+    const done = monitor.probeAll().finally(() => { settled = true; });
+    await waitFor(() => settled || (sim.faults().hang === true && canaries > before));
+    if (!settled) advance(timeoutMs);
+    await done;
+  };
+  return { sim, simClock, monitor, clock, advance, round, transitions, state };
 }
 
 /** Runs probe rounds until the breaker opens; returns how many it took (max 5). */
-async function roundsUntilOpen(monitor: HealthMonitor): Promise<number> {
+async function roundsUntilOpen(s: { round(): Promise<void>; state(): { state: string } }): Promise<number> {
   for (let n = 1; n <= 5; n++) {
-    await monitor.probeAll();
-    if (monitor.snapshot()[0]!.state === 'open') return n;
+    await s.round();
+    if (s.state().state === 'open') return n;
   }
   return Infinity;
 }
 
+/** A clock that never moves: probeBackend's step timeouts cannot run out on a loaded machine. */
+const still = () => new ManualClock();
+
 describe('probeBackend', () => {
   it('passes a healthy backend with the canary, and fails on a model the backend does not serve', async () => {
     const { sim } = await setup();
-    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['m'] }, { timeoutMs, canary: true })).toEqual({ ok: true });
-    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['other'] }, { timeoutMs, canary: false }))
+    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['m'] }, { timeoutMs, canary: true, clock: still() })).toEqual({ ok: true });
+    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['other'] }, { timeoutMs, canary: false, clock: still() }))
       .toEqual({ ok: false, reason: 'models: configured model not listed' });
   });
 
   it('reports an error status from the canary while /health is green', async () => {
     const { sim } = await setup();
     sim.setFaults({ errorStatus: 503 });
-    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['m'] }, { timeoutMs, canary: false })).toEqual({ ok: true });
-    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['m'] }, { timeoutMs, canary: true }))
+    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['m'] }, { timeoutMs, canary: false, clock: still() })).toEqual({ ok: true });
+    expect(await probeBackend({ name: 'gpu', baseUrl: sim.url, models: ['m'] }, { timeoutMs, canary: true, clock: still() }))
       .toEqual({ ok: false, reason: 'canary: HTTP 503' });
   });
 });
@@ -80,13 +92,14 @@ describe('HealthMonitor against the simulated backend', () => {
   });
 
   it('opens on refused connections, then goes half-open and closed once they are accepted again', async () => {
-    const { sim, monitor, advance, transitions, state } = await setup();
+    const s = await setup();
+    const { sim, simClock, monitor, advance, transitions, state } = s;
     await monitor.probeAll();
     sim.setFaults({ refuseForMs: 800 });
-    expect(await roundsUntilOpen(monitor)).toBe(1);
+    expect(await roundsUntilOpen(s)).toBe(1);
     expect(state().lastError).toMatch(/^health: /);
     expect(monitor.breaker('gpu')!.available()).toBe(false);
-    await waitFor(async () => fetch(`${sim.url}/health`).then((r) => r.ok, () => false));
+    simClock.advance(800); // the backend accepts connections again
     await monitor.probeAll(); // still in its cooldown: a success alone does not close it
     expect(state().state).toBe('open');
     advance(500);
@@ -98,16 +111,18 @@ describe('HealthMonitor against the simulated backend', () => {
 
   for (const [canaryEvery, healthyRounds, rounds] of [[1, 1, 1], [2, 1, 1], [2, 2, 2]] as const) {
     it(`catches completions that hang behind a green /health (canary every ${canaryEvery} round(s), after ${healthyRounds} healthy: ${rounds} round(s))`, async () => {
-      const { sim, monitor, advance, transitions, state } = await setup({ canaryEvery });
-      for (let i = 0; i < healthyRounds; i++) await monitor.probeAll();
+      const s = await setup({ canaryEvery });
+      const { sim, advance, round, transitions, state } = s;
+      for (let i = 0; i < healthyRounds; i++) await round();
       sim.setFaults({ hang: true });
       // The default canary runs every round; with canaryEvery 2 it runs on even rounds only.
-      expect(await roundsUntilOpen(monitor)).toBe(rounds);
+      expect(await roundsUntilOpen(s)).toBe(rounds);
       expect(state().lastError).toBe('canary: timeout');
 
-      // Still hanging when the cooldown ends: the half-open canary fails and the cooldown doubles.
+      // Still hanging when the cooldown ends: the half-open canary fails and the cooldown doubles
+      // (counted from the failure, after the probe timeout).
       advance(500);
-      await monitor.probeAll();
+      await round();
       expect(state().state).toBe('open');
       advance(999);
       expect(state().state).toBe('open');
@@ -115,7 +130,7 @@ describe('HealthMonitor against the simulated backend', () => {
       sim.setFaults({});
       advance(1);
       expect(state().state).toBe('half-open');
-      await monitor.probeAll();
+      await round();
       expect(state()).toMatchObject({ state: 'closed', lastError: null });
       expect(transitions).toEqual([
         'gpu:closed>open', 'gpu:open>half-open', 'gpu:half-open>open', 'gpu:open>half-open', 'gpu:half-open>closed',
@@ -133,12 +148,18 @@ describe('HealthMonitor against the simulated backend', () => {
   });
 
   it('probes on its timer until stopped', async () => {
-    const { monitor } = await setup({ intervalMs: 20 });
+    const { monitor, clock } = await setup({ intervalMs: 20 });
     monitor.start();
-    await waitFor(() => monitor.rounds >= 3);
+    // Each round is real HTTP; the next one starts only when the test moves the clock a whole interval.
+    for (let round = 1; round <= 3; round++) {
+      await waitFor(() => monitor.rounds === round && clock.pending === 1);
+      clock.advance(20);
+    }
     await monitor.stop();
+    expect(clock.pending).toBe(0); // no next round armed
     const after = monitor.rounds;
-    await new Promise((r) => setTimeout(r, 100));
+    clock.advance(1_000);
+    await monitor.stop();
     expect(monitor.rounds).toBe(after);
   });
 });

@@ -10,7 +10,7 @@
  * the timeout must be shorter than the interval — for one one-token request per interval. The canary's
  * prompt is a fixed word and no response content is logged or kept, only the failure reason.
  */
-import type { SimClock } from '../simulator/clock.js';
+import { systemClock, type Clock } from '../../platform/clock/clock.js';
 import type { BackendConfig } from '../types.js';
 import { CircuitBreaker, type BreakerOptions, type BreakerState, type BreakerTransition } from './breaker.js';
 
@@ -25,19 +25,22 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** Also send the completion canary. */
   canary: boolean;
+  /** Times each step's timeout (default: the system clock). */
+  clock?: Clock;
 }
 
 /** Probes one backend: `/health`, `/v1/models`, then (optionally) the completion canary. */
 export async function probeBackend(target: ProbeTarget, opts: ProbeOptions): Promise<ProbeResult> {
   const model = target.models[0];
-  const steps: Array<[string, () => Promise<string | undefined>]> = [
-    ['health', async () => {
-      const res = await fetch(`${target.baseUrl}/health`, { signal: AbortSignal.timeout(opts.timeoutMs) });
+  const clock = opts.clock ?? systemClock;
+  const steps: Array<[string, (signal: AbortSignal) => Promise<string | undefined>]> = [
+    ['health', async (signal) => {
+      const res = await fetch(`${target.baseUrl}/health`, { signal });
       await res.arrayBuffer(); // drain so the connection can be reused
       return res.ok ? undefined : `HTTP ${res.status}`;
     }],
-    ['models', async () => {
-      const res = await fetch(`${target.baseUrl}/v1/models`, { signal: AbortSignal.timeout(opts.timeoutMs) });
+    ['models', async (signal) => {
+      const res = await fetch(`${target.baseUrl}/v1/models`, { signal });
       const body = (await res.json().catch(() => undefined)) as { data?: Array<{ id?: unknown }> } | undefined;
       if (!res.ok) return `HTTP ${res.status}`;
       const ids = Array.isArray(body?.data) ? body.data.map((m) => m.id) : [];
@@ -45,12 +48,12 @@ export async function probeBackend(target: ProbeTarget, opts: ProbeOptions): Pro
     }],
   ];
   if (opts.canary && model !== undefined) {
-    steps.push(['canary', async () => {
+    steps.push(['canary', async (signal) => {
       const res = await fetch(`${target.baseUrl}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false }),
-        signal: AbortSignal.timeout(opts.timeoutMs),
+        signal,
       });
       const body = (await res.json().catch(() => undefined)) as { choices?: unknown[] } | undefined;
       if (!res.ok) return `HTTP ${res.status}`;
@@ -58,11 +61,15 @@ export async function probeBackend(target: ProbeTarget, opts: ProbeOptions): Pro
     }]);
   }
   for (const [step, run] of steps) {
+    const timeout = new AbortController();
+    const timer = clock.setTimer(() => timeout.abort(new DOMException('the probe step timed out', 'TimeoutError')), opts.timeoutMs, { unref: true });
     try {
-      const problem = await run();
+      const problem = await run(timeout.signal);
       if (problem !== undefined) return { ok: false, reason: `${step}: ${problem}` };
     } catch (err) {
       return { ok: false, reason: `${step}: ${describeFetchError(err)}` };
+    } finally {
+      clock.clearTimer(timer);
     }
   }
   return { ok: true };
@@ -92,8 +99,8 @@ export interface HealthMonitorOptions {
   breaker?: Partial<BreakerOptions>;
   /** A closed backend gets the canary every this many rounds (default 1: every round). */
   canaryEvery?: number;
-  /** Time and timers; defaults to epoch-ms `Date.now` and Node timers. */
-  clock?: SimClock;
+  /** Time and timers (default: the system clock). */
+  clock?: Clock;
   /** Called on every breaker transition (metrics, logs). */
   onTransition?: (name: string, t: BreakerTransition) => void;
 }
@@ -105,16 +112,10 @@ interface Entry {
   lastError: string | null;
 }
 
-const wallClock: SimClock = {
-  now: () => Date.now(),
-  setTimer: (fn, ms) => setTimeout(fn, ms),
-  clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
 /** Probes a set of backends every `probe.intervalMs` and keeps one circuit breaker per backend. */
 export class HealthMonitor {
   private readonly entries = new Map<string, Entry>();
-  private readonly clock: SimClock;
+  private readonly clock: Clock;
   private readonly canaryEvery: number;
   private timer: unknown;
   private running = false;
@@ -123,7 +124,7 @@ export class HealthMonitor {
   rounds = 0;
 
   constructor(private readonly opts: HealthMonitorOptions) {
-    this.clock = opts.clock ?? wallClock;
+    this.clock = opts.clock ?? systemClock;
     this.canaryEvery = Math.max(1, opts.canaryEvery ?? 1);
     this.setBackends(opts.backends);
   }
@@ -154,7 +155,7 @@ export class HealthMonitor {
     const round = this.rounds + 1;
     await Promise.all([...this.entries.values()].map(async (entry) => {
       const canary = entry.breaker.state !== 'closed' || round % this.canaryEvery === 0;
-      const result = await probeBackend(entry.target, { timeoutMs: this.opts.probe.timeoutMs, canary });
+      const result = await probeBackend(entry.target, { timeoutMs: this.opts.probe.timeoutMs, canary, clock: this.clock });
       if (this.entries.get(entry.target.name) !== entry) return; // removed by a reload meanwhile
       entry.lastProbeAt = this.clock.now();
       if (result.ok) {

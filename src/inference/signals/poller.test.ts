@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../simulator/clock.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { startSimBackend, type RunningSimBackend, type SimBackendOptions } from '../simulator/server.js';
 import { chat, waitFor } from '../simulator/simulator.testing.js';
 import { SignalPoller, type PolledBackend, type SignalPollerOptions } from './poller.js';
@@ -27,8 +27,9 @@ async function sim(opts: SimBackendOptions): Promise<RunningSimBackend> {
   return s;
 }
 
+/** A stopped poller; its clock never moves unless a test passes its own, so no reading ages and no poll times out by itself. */
 function poller(backends: PolledBackend[], opts: Partial<SignalPollerOptions> = {}): SignalPoller {
-  const p = new SignalPoller(backends, { intervalMs: 1000, timeoutMs: 5000, staleMs: 5000, ...opts });
+  const p = new SignalPoller(backends, { intervalMs: 1000, timeoutMs: 5000, staleMs: 5000, clock: new ManualClock(), ...opts });
   pollers.push(p);
   return p;
 }
@@ -105,7 +106,7 @@ describe('SignalPoller against the simulator', () => {
 
 describe('SignalPoller freshness (virtual clock)', () => {
   it('withholds a reading once it is as old as staleMs', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const p = poller([{ name: 'gpu', baseUrl: 'http://x', kind: 'vllm' }], { clock, fetch: fakeFetch([vllmBody]).fn });
     await p.pollOne('gpu');
     clock.advance(4999);
@@ -116,7 +117,7 @@ describe('SignalPoller freshness (virtual clock)', () => {
   });
 
   it('does not extend freshness on a failed or malformed poll, and recovers on a good one', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const errors: string[] = [];
     const f = fakeFetch([vllmBody, new Error('ECONNREFUSED'), 'not metrics at all', vllmBody]);
     const p = poller([{ name: 'gpu', baseUrl: 'http://x', kind: 'vllm' }], { clock, fetch: f.fn, onError: (_n, e) => errors.push(e) });
@@ -134,7 +135,7 @@ describe('SignalPoller freshness (virtual clock)', () => {
   });
 
   it('polls on its interval until stopped, and times out a hung request', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const errors: string[] = [];
     const f = fakeFetch([vllmBody, 'hang', vllmBody]);
     const p = poller([{ name: 'gpu', baseUrl: 'http://x', kind: 'vllm' }], { clock, fetch: f.fn, intervalMs: 1000, timeoutMs: 500, onError: (_n, e) => errors.push(e) });
@@ -154,7 +155,7 @@ describe('SignalPoller freshness (virtual clock)', () => {
   });
 
   it('aborts a poll in flight on stop without reporting a backend failure', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const errors: string[] = [];
     const f = fakeFetch(['hang']);
     const p = poller([{ name: 'gpu', baseUrl: 'http://x', kind: 'vllm' }], { clock, fetch: f.fn, onError: (_n, e) => errors.push(e) });
@@ -167,7 +168,7 @@ describe('SignalPoller freshness (virtual clock)', () => {
   });
 
   it('drops a reading when a reload changes the backend address or removes it', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const p = poller([{ name: 'gpu', baseUrl: 'http://x', kind: 'vllm' }], { clock, fetch: fakeFetch([vllmBody, vllmBody]).fn });
     await p.pollOne('gpu');
     p.setBackends([{ name: 'gpu', baseUrl: 'http://x', kind: 'vllm' }]);

@@ -3,18 +3,9 @@
  * can weigh the backend's own queue. A reading older than `staleMs` is withheld: the router then
  * falls back to the dispatcher's own in-flight count instead of steering by an old picture.
  */
-import type { SimClock } from '../simulator/clock.js';
+import { systemClock, type Clock } from '../../platform/clock/clock.js';
 import type { BackendConfig } from '../types.js';
 import { hasLoadMetrics, parseSignals, type BackendSignals } from './parse.js';
-
-/** Timers and clock the poller runs on (the simulator's clock interface; real by default). */
-export type PollerClock = SimClock;
-
-const realPollerClock: PollerClock = {
-  now: () => Date.now(),
-  setTimer: (fn, ms) => setTimeout(fn, ms),
-  clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
-};
 
 /** How the poller runs. */
 export interface SignalPollerOptions {
@@ -23,7 +14,8 @@ export interface SignalPollerOptions {
   timeoutMs: number;
   /** Readings older than this are withheld (the config's `metricsStaleMs`). */
   staleMs: number;
-  clock?: PollerClock;
+  /** Time and timers (default: the system clock). */
+  clock?: Clock;
   fetch?: typeof fetch;
   /** Told of each failed poll (for logs and metrics); never throws into the poller. */
   onError?: (backend: string, error: string) => void;
@@ -46,12 +38,12 @@ export class SignalPoller {
   private inFlight = new Map<string, AbortController>();
   private timer: unknown;
   private running = false;
-  private readonly clock: PollerClock;
+  private readonly clock: Clock;
   private readonly fetchFn: typeof fetch;
 
   /** Creates a stopped poller for these backends (kinds without metrics are ignored). */
   constructor(backends: PolledBackend[], private readonly opts: SignalPollerOptions) {
-    this.clock = opts.clock ?? realPollerClock;
+    this.clock = opts.clock ?? systemClock;
     this.fetchFn = opts.fetch ?? fetch;
     this.setBackends(backends);
   }

@@ -18,6 +18,8 @@ export interface CompletionContext {
   embeddingDim: number;
   /** Returns the faults for a new request (and counts down `errorCount`). */
   takeFaults(): SimFaults;
+  /** The sim's clock (answers' `created` time). */
+  now(): number;
 }
 
 const DEFAULT_MAX_TOKENS = 16;
@@ -72,7 +74,7 @@ export function chatHandler(ctx: CompletionContext) {
             finish();
             if (faults.truncateAfterTokens !== undefined) return void cut(res);
             const choice = { index: 0, message: { role: 'assistant', content: loremText(maxTokens) }, finish_reason: 'length' };
-            writeJson(res, 200, { id, object: 'chat.completion', created: nowS(), model: ctx.modelName, choices: [choice], usage });
+            writeJson(res, 200, { id, object: 'chat.completion', created: nowS(ctx), model: ctx.modelName, choices: [choice], usage });
           },
         });
     // A client that goes away frees its slot.
@@ -93,7 +95,7 @@ interface StreamArgs {
 
 function streamSequence(ctx: CompletionContext, res: ServerResponse, a: StreamArgs) {
   const chunk = (delta: object, finishReason: string | null) =>
-    `data: ${JSON.stringify({ id: a.id, object: 'chat.completion.chunk', created: nowS(), model: ctx.modelName, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
+    `data: ${JSON.stringify({ id: a.id, object: 'chat.completion.chunk', created: nowS(ctx), model: ctx.modelName, choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.write(chunk({ role: 'assistant', content: '' }, null));
   const { stallAfterTokens: stall, truncateAfterTokens: truncate } = a.faults;
@@ -112,7 +114,7 @@ function streamSequence(ctx: CompletionContext, res: ServerResponse, a: StreamAr
       if (truncate !== undefined) return void cut(res);
       a.finish();
       res.write(chunk({}, 'length'));
-      if (a.body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ id: a.id, object: 'chat.completion.chunk', created: nowS(), model: ctx.modelName, choices: [], usage: a.usage })}\n\n`);
+      if (a.body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ id: a.id, object: 'chat.completion.chunk', created: nowS(ctx), model: ctx.modelName, choices: [], usage: a.usage })}\n\n`);
       res.end('data: [DONE]\n\n');
     },
   });
@@ -153,7 +155,7 @@ function writeJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(JSON.stringify(value));
 }
 
-function nowS(): number {
-  return Math.floor(Date.now() / 1000);
+function nowS(ctx: CompletionContext): number {
+  return Math.floor(ctx.now() / 1000);
 }
 

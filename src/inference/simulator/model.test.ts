@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from './clock.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { GpuModel, stepDurationMs, type GpuTiming } from './model.js';
 
 const timing: GpuTiming = { slots: 2, baseStepMs: 10, alpha: 0.5, prefillMsPerToken: 1, kvTokenBudget: 100 };
 
-function run(model: GpuModel, clock: VirtualClock, req: { promptTokens: number; maxTokens: number }) {
+function run(model: GpuModel, clock: ManualClock, req: { promptTokens: number; maxTokens: number }) {
   const out = { tokens: [] as number[], tokenTimes: [] as number[], doneAt: -1 };
   const handle = model.submit(req, {
     onToken: (i) => { out.tokens.push(i); out.tokenTimes.push(clock.now()); },
@@ -24,7 +24,7 @@ describe('stepDurationMs', () => {
 
 describe('GpuModel', () => {
   it('emits the first token after prefill and one token per step after', () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const model = new GpuModel(timing, clock);
     const { out } = run(model, clock, { promptTokens: 5, maxTokens: 3 });
     clock.runUntilIdle();
@@ -36,11 +36,11 @@ describe('GpuModel', () => {
   });
 
   it('slows each step as more sequences run (continuous batching)', () => {
-    const solo = new VirtualClock();
+    const solo = new ManualClock();
     const a = run(new GpuModel(timing, solo), solo, { promptTokens: 0, maxTokens: 10 });
     solo.runUntilIdle();
 
-    const shared = new VirtualClock();
+    const shared = new ManualClock();
     const model = new GpuModel(timing, shared);
     const b = run(model, shared, { promptTokens: 0, maxTokens: 10 });
     run(model, shared, { promptTokens: 0, maxTokens: 10 });
@@ -53,7 +53,7 @@ describe('GpuModel', () => {
   });
 
   it('queues beyond the slots and admits the waiting at the next step', () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const model = new GpuModel(timing, clock);
     run(model, clock, { promptTokens: 0, maxTokens: 2 });
     run(model, clock, { promptTokens: 0, maxTokens: 2 });
@@ -68,7 +68,7 @@ describe('GpuModel', () => {
   });
 
   it('frees the slot of a cancelled sequence for the waiting one', () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const model = new GpuModel({ ...timing, slots: 1 }, clock);
     const first = run(model, clock, { promptTokens: 0, maxTokens: 100 });
     const second = run(model, clock, { promptTokens: 0, maxTokens: 1 });
@@ -82,7 +82,7 @@ describe('GpuModel', () => {
   });
 
   it('reports KV-cache usage as a fraction of the token budget', () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const model = new GpuModel(timing, clock);
     run(model, clock, { promptTokens: 30, maxTokens: 5 });
     run(model, clock, { promptTokens: 20, maxTokens: 5 });
@@ -96,7 +96,7 @@ describe('GpuModel', () => {
   });
 
   it('applies the slowdown factor to later steps', () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const model = new GpuModel(timing, clock);
     model.setSlowdown(4);
     const { out } = run(model, clock, { promptTokens: 0, maxTokens: 2 });
@@ -105,7 +105,7 @@ describe('GpuModel', () => {
   });
 
   it('finishes a zero-token sequence (embeddings) after its prefill step', () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const model = new GpuModel(timing, clock);
     const { out } = run(model, clock, { promptTokens: 10, maxTokens: 0 });
     clock.runUntilIdle();

@@ -4,7 +4,7 @@
  * prefill time per prompt token, a FIFO waiting queue beyond the slots, and KV-cache usage.
  * Time comes from an injected clock, so the same code runs on real timers or in virtual time.
  */
-import { realClock, type SimClock } from './clock.js';
+import { systemClock, type Clock } from '../../platform/clock/clock.js';
 
 /** Timing and capacity parameters of the simulated GPU. */
 export interface GpuTiming {
@@ -79,7 +79,7 @@ interface Sequence {
 /** The simulated GPU: submit sequences, read snapshots, set a slowdown factor. */
 export class GpuModel {
   readonly timing: GpuTiming;
-  private readonly clock: SimClock;
+  private readonly clock: Clock;
   private readonly waiting: Sequence[] = [];
   private readonly running: Sequence[] = [];
   private stepTimer: unknown;
@@ -89,7 +89,7 @@ export class GpuModel {
   private generationTokensTotal = 0;
   private finishedTotal = 0;
 
-  constructor(timing: Partial<GpuTiming> = {}, clock: SimClock = realClock) {
+  constructor(timing: Partial<GpuTiming> = {}, clock: Clock = systemClock) {
     this.timing = { ...defaultTiming, ...timing };
     if (!(this.timing.slots >= 1)) throw new Error('GpuModel: slots must be at least 1');
     this.clock = clock;

@@ -1,13 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from './clock.js';
+import { systemClock, type Clock } from '../../platform/clock/clock.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { buildSimBackend, startSimBackend, type RunningSimBackend } from './server.js';
 import { chat, readEvents, setFaults, waitFor } from './simulator.testing.js';
 
 const fast = { slots: 2, baseStepMs: 2, alpha: 0.1, prefillMsPerToken: 0.01, kvTokenBudget: 1000 };
 let sims: RunningSimBackend[] = [];
 
-async function start(): Promise<RunningSimBackend> {
-  const sim = await startSimBackend({ timing: fast, modelName: 'm' });
+async function start(clock?: Clock): Promise<RunningSimBackend> {
+  const sim = await startSimBackend({ timing: fast, modelName: 'm', clock });
   sims.push(sim);
   return sim;
 }
@@ -85,7 +86,7 @@ describe('simulated backend: faults', () => {
   });
 
   it('slows every step by the slowdown factor (virtual time)', async () => {
-    const clock = new VirtualClock();
+    const clock = new ManualClock();
     const sim = buildSimBackend({ timing: fast, clock });
     const res = await sim.app.inject({ method: 'POST', url: '/sim/faults', payload: { slowdown: 5 } });
     expect(res.statusCode).toBe(200);
@@ -97,11 +98,16 @@ describe('simulated backend: faults', () => {
   });
 
   it('refuses connections for a while, then accepts again', async () => {
-    const sim = await start();
+    // The refusal window is judged by the sim's clock; the GPU model's steps stay on real timers.
+    const manual = new ManualClock(1_000);
+    const sim = await start({ now: () => manual.now(), setTimer: systemClock.setTimer, clearTimer: systemClock.clearTimer });
     expect((await chat(sim, {})).status).toBe(200); // leaves an idle keep-alive connection to close
     await setFaults(sim, { refuseForMs: 2500 });
     await expect(fetch(`${sim.url}/health`)).rejects.toThrow();
-    await waitFor(async () => fetch(`${sim.url}/health`).then((r) => r.ok, () => false));
+    manual.advance(2499);
+    await expect(fetch(`${sim.url}/health`)).rejects.toThrow();
+    manual.advance(1);
+    expect((await fetch(`${sim.url}/health`)).ok).toBe(true);
   });
 
   it('frees the slot when a non-streamed client disconnects', async () => {

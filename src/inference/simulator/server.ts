@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { SimClock } from './clock.js';
+import { systemClock, type Clock } from '../../platform/clock/clock.js';
 import { chatHandler, embeddingsHandler } from './completions.js';
 import { faultsSchema, type SimFaults } from './faults.js';
 import { llamacppMetrics, vllmMetrics, type SimFlavour } from './metrics.js';
@@ -17,7 +17,8 @@ export interface SimBackendOptions {
   flavour?: SimFlavour;
   modelName?: string;
   timing?: Partial<GpuTiming>;
-  clock?: SimClock;
+  /** Time for the GPU model's steps and the refusal window (default: the system clock). */
+  clock?: Clock;
   embeddingDim?: number;
 }
 
@@ -35,7 +36,8 @@ export interface SimBackend {
 export function buildSimBackend(opts: SimBackendOptions = {}): SimBackend {
   const flavour = opts.flavour ?? 'vllm';
   const modelName = opts.modelName ?? 'sim-model';
-  const model = new GpuModel(opts.timing, opts.clock);
+  const clock = opts.clock ?? systemClock;
+  const model = new GpuModel(opts.timing, clock);
   // forceCloseConnections: hanging and stalled requests must not keep close() waiting.
   const app = Fastify({ logger: false, forceCloseConnections: true });
   let faults: SimFaults = {};
@@ -43,7 +45,7 @@ export function buildSimBackend(opts: SimBackendOptions = {}): SimBackend {
   const sockets = new Set<Socket>();
 
   app.server.on('connection', (socket: Socket) => {
-    if (Date.now() < refusingUntil) return void socket.destroy();
+    if (clock.now() < refusingUntil) return void socket.destroy();
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -51,7 +53,7 @@ export function buildSimBackend(opts: SimBackendOptions = {}): SimBackend {
   const setFaults = (next: SimFaults, keep?: Socket) => {
     faults = { ...next };
     model.setSlowdown(next.slowdown ?? 1);
-    refusingUntil = next.refuseForMs ? Date.now() + next.refuseForMs : 0;
+    refusingUntil = next.refuseForMs ? clock.now() + next.refuseForMs : 0;
     if (next.refuseForMs) for (const s of sockets) if (s !== keep) s.destroy();
   };
 
@@ -70,7 +72,7 @@ export function buildSimBackend(opts: SimBackendOptions = {}): SimBackend {
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, 404, `No route for ${req.method} ${req.url}`));
 
-  const ctx = { model, modelName, embeddingDim: opts.embeddingDim ?? 64, takeFaults };
+  const ctx = { model, modelName, embeddingDim: opts.embeddingDim ?? 64, takeFaults, now: () => clock.now() };
   app.post('/v1/chat/completions', chatHandler(ctx));
   app.post('/v1/embeddings', embeddingsHandler(ctx));
   app.get('/v1/models', async () => ({

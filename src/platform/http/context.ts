@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/config.js';
 import type { Secrets } from '../crypto/secrets.js';
 import type { Database } from '../db/driver.js';
@@ -23,6 +24,8 @@ export interface AppContext {
   inference?: DispatcherClient;
   /** Called after the tenant registry changed in this process (hostnames, status). */
   onTenantsChanged?: () => Promise<void>;
+  /** The time session expiry is judged by (the system clock when absent; tests move their own). */
+  clock?: Clock;
 }
 
 /** The signed-in member of a rescue. */

@@ -37,7 +37,7 @@ export function tenantResolver(ctx: AppContext) {
     request.basePath = request.raw.headers[hostTenantMarker] === slug ? '' : `/r/${slug}`;
     const token = readCookie(request, tenantCookie(ctx.config, request.basePath));
     if (token) {
-      const s = await loadStaffSession(tenant.db.kysely, token, sessionLimits(ctx.config));
+      const s = await loadStaffSession(tenant.db.kysely, token, sessionLimits(ctx.config), ctx.clock);
       if (s) request.actor = { kind: 'staff', id: s.id, role: s.role, name: ctx.secrets.keyRing.decrypt(s.nameEnc), sessionHash: s.sessionHash };
     }
   };
@@ -60,7 +60,7 @@ export function operatorResolver(ctx: AppContext) {
   return async (request: FastifyRequest) => {
     const token = readCookie(request, operatorCookie(ctx.config));
     if (!token) return;
-    const s = await loadOperatorSession(ctx.control.kysely, token, sessionLimits(ctx.config));
+    const s = await loadOperatorSession(ctx.control.kysely, token, sessionLimits(ctx.config), ctx.clock);
     if (s) request.actor = { kind: 'operator', id: s.id, username: s.username, sessionHash: s.sessionHash };
   };
 }

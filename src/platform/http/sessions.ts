@@ -2,6 +2,7 @@ import type {} from '@fastify/cookie';
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
+import { systemClock, type Clock } from '../clock/clock.js';
 import type { Config } from '../config/config.js';
 import type { ControlSchema, StaffRole, TenantSchema } from '../db/schema.js';
 
@@ -37,8 +38,8 @@ function expired(row: { created_at: Date; last_seen_at: Date }, limits: SessionL
 // Touching last_seen_at on every request would make every page view a write; a minute (or a quarter of a shorter idle timeout) is precise enough.
 const touchEveryMs = 60_000;
 
-/** The active staff member behind a session token, or undefined (expired sessions are deleted). */
-export async function loadStaffSession(db: Kysely<TenantSchema>, token: string, limits: SessionLimits) {
+/** The active staff member behind a session token, or undefined (expired sessions are deleted; `clock` judges expiry). */
+export async function loadStaffSession(db: Kysely<TenantSchema>, token: string, limits: SessionLimits, clock: Clock = systemClock) {
   const hash = hashToken(token);
   const row = await db
     .selectFrom('sessions')
@@ -47,7 +48,7 @@ export async function loadStaffSession(db: Kysely<TenantSchema>, token: string, 
     .where('sessions.token_hash', '=', hash)
     .executeTakeFirst();
   if (!row) return undefined;
-  const now = Date.now();
+  const now = clock.now();
   if (row.status !== 'active' || expired(row, limits, now)) {
     await db.deleteFrom('sessions').where('token_hash', '=', hash).execute();
     return undefined;
@@ -75,8 +76,8 @@ export async function endAllStaffSessions(db: Kysely<TenantSchema>, staffId: str
   await db.deleteFrom('sessions').where('staff_id', '=', staffId).execute();
 }
 
-/** The active operator behind a session token, or undefined. */
-export async function loadOperatorSession(db: Kysely<ControlSchema>, token: string, limits: SessionLimits) {
+/** The active operator behind a session token, or undefined (`clock` judges expiry). */
+export async function loadOperatorSession(db: Kysely<ControlSchema>, token: string, limits: SessionLimits, clock: Clock = systemClock) {
   const hash = hashToken(token);
   const row = await db
     .selectFrom('operator_sessions')
@@ -85,7 +86,7 @@ export async function loadOperatorSession(db: Kysely<ControlSchema>, token: stri
     .where('operator_sessions.token_hash', '=', hash)
     .executeTakeFirst();
   if (!row) return undefined;
-  const now = Date.now();
+  const now = clock.now();
   if (row.status !== 'active' || expired(row, limits, now)) {
     await db.deleteFrom('operator_sessions').where('token_hash', '=', hash).execute();
     return undefined;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { every, systemClock, type Clock, type TimerHandle } from '../clock/clock.js';
 import type { Database } from '../db/driver.js';
 import type { CommonTables } from '../db/schema.js';
 import * as q from './jobs.queries.js';
@@ -25,6 +26,11 @@ export interface JobRunnerOptions {
   graceMs?: number;
   /** Delay before the retry after a failed attempt (tests pass their own). */
   retryDelay?: (attempt: number) => number;
+  /**
+   * Time for the poll cadence, lock heartbeats, the stop grace, cron ticks and failure-log pacing
+   * (default: the system clock). Run times and lock ages are the database's `now()`.
+   */
+  clock?: Clock;
 }
 
 type Db = Database<CommonTables>;
@@ -33,7 +39,7 @@ type Db = Database<CommonTables>;
 export class JobRunner {
   readonly workerId: string;
   readonly #o: Required<Omit<JobRunnerOptions, 'workerId'>>;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: TimerHandle | undefined;
   #stopping = false;
   readonly #housekeeping = new Map<Db, Promise<void>>();
   readonly #workers = new Map<Db, Set<Promise<void>>>();
@@ -49,17 +55,18 @@ export class JobRunner {
       staleAfterMs: 10 * 60 * 1000,
       graceMs: 30_000,
       retryDelay: retryDelayMs,
+      clock: systemClock,
       ...options,
     };
   }
 
   /** Starts polling every `pollMs`; returns at once. */
   start(): void {
-    if (this.#timer) return;
+    if (this.#timer !== undefined) return;
     this.#stopping = false;
     const tick = () => {
       for (const source of this.#sources()) void this.#poll(source);
-      this.#timer = setTimeout(tick, this.#o.pollMs);
+      this.#timer = this.#o.clock.setTimer(tick, this.#o.pollMs);
     };
     tick();
   }
@@ -67,12 +74,12 @@ export class JobRunner {
   /** Stops claiming, waits up to the grace period for running handlers, then aborts them. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    clearTimeout(this.#timer);
+    this.#o.clock.clearTimer(this.#timer);
     this.#timer = undefined;
-    if (await settlesWithin(this.#everything(), this.#o.graceMs)) return;
+    if (await settlesWithin(this.#o.clock, this.#everything(), this.#o.graceMs)) return;
     for (const controller of this.#inFlight) controller.abort(new Error('The job runner is stopping'));
     // A handler that ignores its signal stays `running` and is taken back as stale later.
-    await settlesWithin(this.#everything(), 2000);
+    await settlesWithin(this.#o.clock, this.#everything(), 2000);
   }
 
   /** Runs everything due now in every source and resolves when it is all done (no timers). */
@@ -114,12 +121,12 @@ export class JobRunner {
 
   async #housekeep({ label, db }: JobSource): Promise<void> {
     if (!this.#synced.has(db)) {
-      await syncSchedules(db, this.#o.registry);
+      await syncSchedules(db, this.#o.registry, new Date(this.#o.clock.now()));
       this.#synced.add(db);
     }
     const stale = await q.requeueStaleJobs(db.kysely, this.#o.staleAfterMs);
     if (stale.requeued + stale.failed > 0) this.#o.logger.warn({ source: label, ...stale }, 'Took back jobs from a worker that stopped');
-    const queued = await enqueueDueCronJobs(db, this.#o.registry);
+    const queued = await enqueueDueCronJobs(db, this.#o.registry, new Date(this.#o.clock.now()));
     if (queued.length > 0) this.#o.logger.info({ source: label, jobs: queued }, 'Queued scheduled jobs');
   }
 
@@ -154,8 +161,7 @@ export class JobRunner {
 
     const controller = new AbortController();
     this.#inFlight.add(controller);
-    const heartbeat = setInterval(() => void q.touchJob(source.db.kysely, claim).catch(() => {}), Math.max(1000, this.#o.staleAfterMs / 3));
-    heartbeat.unref();
+    const stopHeartbeat = every(this.#o.clock, Math.max(1000, this.#o.staleAfterMs / 3), () => void q.touchJob(source.db.kysely, claim).catch(() => {}), { unref: true });
     const ctx: JobContext = { jobId: job.id, attempt: job.attempts, logger: withFields(this.#o.logger, fields), signal: controller.signal, source };
     try {
       await def.handler(parsed.data, ctx);
@@ -171,7 +177,7 @@ export class JobRunner {
       await q.markJobFailed(source.db.kysely, claim, error, retry);
       this.#o.logger.warn({ ...fields, err: error, retryInMs: retry }, retry === null ? 'Job failed for good' : 'Job failed; will retry');
     } finally {
-      clearInterval(heartbeat);
+      stopHeartbeat();
       this.#inFlight.delete(controller);
     }
   }
@@ -183,7 +189,7 @@ export class JobRunner {
 
   // A database that is down would log on every poll; once a minute is enough to be noticed.
   #pollFailed(source: JobSource, err: unknown): void {
-    const now = Date.now();
+    const now = this.#o.clock.now();
     if (now - (this.#lastFailureLog.get(source.label) ?? 0) < 60_000) return;
     this.#lastFailureLog.set(source.label, now);
     this.#o.logger.error({ source: source.label, err: errorText(err) }, 'Polling this database for jobs failed; will keep trying');
@@ -202,12 +208,12 @@ function withFields(logger: JobLogger, fields: Record<string, unknown>): JobLogg
   };
 }
 
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+async function settlesWithin(clock: Clock, promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: TimerHandle;
+  const timeout = new Promise<false>((resolve) => (timer = clock.setTimer(() => resolve(false), ms)));
   try {
     return await Promise.race([promise.then(() => true), timeout]);
   } finally {
-    clearTimeout(timer);
+    clock.clearTimer(timer);
   }
 }

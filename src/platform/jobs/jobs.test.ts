@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -6,6 +5,7 @@ import { createServerDatabase, createTestDatabase, engines } from '../../../test
 import { openPostgres, type Database } from '../db/driver.js';
 import { migrateSet } from '../db/migrate.js';
 import type { CommonTables, TenantSchema } from '../db/schema.js';
+import { ManualClock, settle } from '../clock/clock.testing.js';
 import { createLogger } from '../logging/logger.js';
 import {
   defineJob,
@@ -241,10 +241,16 @@ describe.each(engines)('jobs on %s', (engine) => {
       }) }),
     );
     const { id } = await enqueueJob(db, registry, 'slow', {});
-    const runner = runnerFor(db, registry, { pollMs: 20, graceMs: 100 });
+    const clock = new ManualClock(Date.now());
+    const runner = runnerFor(db, registry, { pollMs: 20, graceMs: 100, clock });
     runner.start();
     await running;
-    await runner.stop();
+    const stopping = runner.stop();
+    clock.advance(99);
+    await settle();
+    expect(await job(db, id)).toMatchObject({ status: 'running' }); // still within the grace period
+    clock.advance(1);
+    await stopping;
     expect(await job(db, id)).toMatchObject({ status: 'queued', attempts: 0, locked_by: null });
   });
 });
@@ -267,7 +273,7 @@ describe('two runners on one PostgreSQL database', () => {
     const registry = new JobRegistry().register(
       defineJob({ name: 'a', schema: z.object({ n: z.number() }), handler: async (_, ctx) => {
         runs.set(ctx.jobId, (runs.get(ctx.jobId) ?? 0) + 1);
-        await sleep(2);
+        await settle(); // give the other runner a turn while this job holds its lock
       } }),
     );
     for (let n = 0; n < 20; n++) await enqueueJob(pools[0]!, registry, 'a', { n });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionRequest } from './catalogue.js';
 import { LocalExecutor } from './local.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kona-local-exec-'));
 const marker = path.join(dir, 'restarted');
@@ -17,9 +18,11 @@ writeFileSync(statusScript, `import { existsSync } from 'node:fs';\nprocess.exit
 const node = process.execPath;
 const req: ActionRequest = { name: 'restart-deployment', target: { namespace: 'box', kind: 'deployment', name: 'exporter' } };
 
+/** The local executor on a clock that never moves: a slow child process on a loaded machine is never timed out. */
 function executor(restartCode = 0, timeoutSeconds = 10) {
   return new LocalExecutor({
     timeoutSeconds,
+    clock: new ManualClock(),
     targets: {
       'box/exporter': { restart: [node, restartScript, marker, String(restartCode), '$(touch pwned)', '; rm -rf /', '*'], status: [node, statusScript, marker] },
       'box/no-status': { restart: [node, restartScript, marker, '0'] },
@@ -49,8 +52,12 @@ describe('LocalExecutor with real child processes', () => {
     await expect(executor(3).execute(req)).rejects.toThrow('restart-deployment on box/exporter: the restart command exited 3.');
     const missing = new LocalExecutor({ timeoutSeconds: 5, targets: { 'box/exporter': { restart: [path.join(dir, 'no-such-program')] } } });
     await expect(missing.execute(req)).rejects.toThrow(/could not start \(ENOENT\)/);
-    const slow = new LocalExecutor({ timeoutSeconds: 1, targets: { 'box/exporter': { restart: [node, '-e', 'setTimeout(() => {}, 60000)'] } } });
-    await expect(slow.execute(req)).rejects.toThrow(/timed out after 1 s/);
+    // A command that would run for a minute is killed when its timeout passes on the executor's clock.
+    const clock = new ManualClock();
+    const slow = new LocalExecutor({ timeoutSeconds: 1, clock, targets: { 'box/exporter': { restart: [node, '-e', 'setTimeout(() => {}, 60000)'] } } });
+    const running = slow.execute(req);
+    clock.advance(1000);
+    await expect(running).rejects.toThrow(/timed out after 1 s/);
   });
 
   it('refuses targets it does not know, and scaling', async () => {

@@ -6,6 +6,7 @@
  * both mean "run the target's restart command"; scale-to-declared is not possible here.
  */
 import { execFile } from 'node:child_process';
+import { systemClock, type Clock, type TimerHandle } from '../../platform/clock/clock.js';
 import { actionLabel, targetKey, type ActionRequest } from './catalogue.js';
 import type { ActionExecutor, Check, Executed } from './executor.js';
 
@@ -19,23 +20,33 @@ export interface LocalTarget {
 export interface LocalExecutorOptions {
   targets: Readonly<Record<string, LocalTarget>>;
   timeoutSeconds: number;
+  /** Times each command's timeout (default: the system clock). */
+  clock?: Clock;
 }
 
 /** How a command ended: its exit code, or why it has none. */
 type Outcome = { code: number } | { failed: string };
 
-/** Runs argv without a shell; resolves with the exit code (output discarded). */
-export function runCommand(argv: readonly string[], timeoutMs: number): Promise<Outcome> {
+/** Runs argv without a shell, killing it after `timeoutMs` on `clock`; resolves with the exit code (output discarded). */
+export function runCommand(argv: readonly string[], timeoutMs: number, clock: Clock = systemClock): Promise<Outcome> {
   const [file, ...args] = argv;
   if (file === undefined) return Promise.resolve({ failed: 'empty command' });
   return new Promise((resolve) => {
-    const child = execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024, windowsHide: true }, (err) => {
+    let timedOut = false;
+    let timer: TimerHandle;
+    const child = execFile(file, args, { maxBuffer: 1024 * 1024, windowsHide: true }, (err) => {
+      clock.clearTimer(timer);
       if (err === null) return resolve({ code: 0 });
       const e = err as NodeJS.ErrnoException & { code?: number | string; killed?: boolean; signal?: string };
-      if (e.killed === true || e.signal) return resolve({ failed: e.killed === true ? `timed out after ${Math.round(timeoutMs / 1000)} s` : `killed by ${e.signal}` });
+      if (timedOut) return resolve({ failed: `timed out after ${Math.round(timeoutMs / 1000)} s` });
+      if (e.signal) return resolve({ failed: `killed by ${e.signal}` });
       if (typeof e.code === 'number') return resolve({ code: e.code });
       resolve({ failed: `could not start (${String(e.code ?? 'error')})` });
     });
+    timer = clock.setTimer(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs, { unref: true });
     child.stdin?.end();
   });
 }
@@ -51,7 +62,7 @@ export class LocalExecutor implements ActionExecutor {
     const target = this.target(req);
     if (typeof target === 'string') return { ok: false, detail: target };
     if (target.status === undefined) return { ok: true, detail: `${targetKey(req.target)} has no status command; acting on the alert.` };
-    const out = await runCommand(target.status, this.opts.timeoutSeconds * 1000);
+    const out = await runCommand(target.status, this.opts.timeoutSeconds * 1000, this.opts.clock);
     if ('failed' in out) return { ok: false, detail: `The status command of ${targetKey(req.target)} ${out.failed}.` };
     if (out.code === 0) return { ok: false, detail: `The status command of ${targetKey(req.target)} says it is healthy; nothing to fix.` };
     return { ok: true, detail: `The status command of ${targetKey(req.target)} exits ${out.code} (unhealthy).` };
@@ -61,7 +72,7 @@ export class LocalExecutor implements ActionExecutor {
   async execute(req: ActionRequest): Promise<Executed> {
     const target = this.target(req);
     if (typeof target === 'string') throw new Error(target);
-    const out = await runCommand(target.restart, this.opts.timeoutSeconds * 1000);
+    const out = await runCommand(target.restart, this.opts.timeoutSeconds * 1000, this.opts.clock);
     if ('failed' in out) throw new Error(`${actionLabel(req)}: the restart command ${out.failed}.`);
     if (out.code !== 0) throw new Error(`${actionLabel(req)}: the restart command exited ${out.code}.`);
     return { detail: `The restart command of ${targetKey(req.target)} succeeded.` };
@@ -72,7 +83,7 @@ export class LocalExecutor implements ActionExecutor {
     const target = this.target(req);
     if (typeof target === 'string') return { ok: false, detail: target };
     if (target.status === undefined) return { ok: false, detail: `${targetKey(req.target)} has no status command to verify with.` };
-    const out = await runCommand(target.status, this.opts.timeoutSeconds * 1000);
+    const out = await runCommand(target.status, this.opts.timeoutSeconds * 1000, this.opts.clock);
     if ('failed' in out) return { ok: false, detail: `The status command of ${targetKey(req.target)} ${out.failed}.` };
     return out.code === 0
       ? { ok: true, detail: `The status command of ${targetKey(req.target)} says it is healthy.` }

@@ -11,6 +11,7 @@ import { actionRoutes } from './routes.js';
 import { ActionRunner } from './runner.js';
 import { withActionsTable } from './schema.js';
 import { ActionsTable } from './view.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const row = (over: Partial<NewAction>): NewAction => ({
@@ -24,7 +25,7 @@ describe.each(engines)('actions API on %s', (engine) => {
   let runner: ActionRunner;
   beforeAll(async () => {
     store = await createTriageStore(await createTestDatabase<TriageSchema>(engine));
-    runner = new ActionRunner({ policy: parsePolicy('mode: observe\n'), db: withActionsTable(store.db.kysely), clock: { now: () => T0 + 3_600_000 }, logger: pino({ level: 'silent' }), onEscalate: () => {} });
+    runner = new ActionRunner({ policy: parsePolicy('mode: observe\n'), db: withActionsTable(store.db.kysely), clock: new ManualClock(T0 + 3_600_000), logger: pino({ level: 'silent' }), onEscalate: () => {} });
     app = Fastify();
     await app.register(actionRoutes, { runner });
   });

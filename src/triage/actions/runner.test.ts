@@ -6,7 +6,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import { TriageEngine } from '../engine/engine.js';
 import { MemoryState } from '../engine/memory-state.js';
-import { VirtualClock } from '../engine/engine.testing.js';
 import { parsePolicy } from '../policy/policy.load.js';
 import type { TriageSchema } from '../store/schema.js';
 import { createTriageStore, type TriageStore } from '../store/store.js';
@@ -15,6 +14,7 @@ import { createExecutor } from './executors.js';
 import { ActionRunner } from './runner.js';
 import { withActionsTable } from './schema.js';
 import { startFakePrometheus, type FakePrometheus } from './actions.testing.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
 const min = 60_000;
@@ -62,7 +62,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe.each(engines)('ActionRunner on %s', (engine) => {
   let store: TriageStore;
   let prometheus: FakePrometheus;
-  let clock: VirtualClock;
+  let clock: ManualClock;
   let escalated: Decision[];
   const runners: ActionRunner[] = [];
   const logger = pino({ level: 'silent' });
@@ -94,7 +94,7 @@ describe.each(engines)('ActionRunner on %s', (engine) => {
     await withActionsTable(store.db.kysely).deleteFrom('actions').execute();
     rmSync(runs, { force: true });
     rmSync(healthy, { force: true });
-    clock = new VirtualClock(T0);
+    clock = new ManualClock(T0);
     escalated = [];
     prometheus.answer = () => [];
     prometheus.queries.length = 0;
@@ -185,8 +185,12 @@ describe.each(engines)('ActionRunner on %s', (engine) => {
     const row = await r.handle(await decide(actDecision('act', T0)));
     clock.set(T0 + 5 * min);
     r.start();
-    await vi.waitFor(async () => expect((await r.log.get(row!.id))?.status).toBe('verified'), { timeout: 10_000, interval: 100 });
+    clock.advance(999);
+    expect((await r.log.get(row!.id))?.status).not.toBe('verified'); // the first pass is one interval away
+    clock.advance(1); // checkIntervalSeconds: the pass runs now; its Prometheus query is real I/O
+    await vi.waitFor(async () => expect((await r.log.get(row!.id))?.status).toBe('verified'), { timeout: 10_000, interval: 20 });
     await r.stop();
+    expect(clock.pending).toBe(0);
   });
 
   it('without Prometheus the executor verifies (the status command)', async () => {

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { every, type Clock } from '../../platform/clock/clock.js';
 import type { Policy } from '../policy/policy.schema.js';
 import type { Decision, IncomingAlert } from '../types.js';
 import type { ActionsSettings } from './actions.schema.js';
@@ -29,7 +30,8 @@ export interface ActionRunnerOptions {
   db: ActionsDatabase;
   /** Required when the policy has an actions section (see createExecutor). */
   executor?: ActionExecutor;
-  clock: { now(): number };
+  /** The triage clock: action times, verification due times and the verification timer. */
+  clock: Clock;
   logger: Logger;
   /** Receives every notify decision the runner creates (already saved when `saveDecision` is given). */
   onEscalate: (decision: Decision) => void | Promise<void>;
@@ -47,7 +49,7 @@ export class ActionRunner {
   private readonly limits: ActionLimits | undefined;
   private readonly settings: ActionsSettings | undefined;
   private readonly newId: () => string;
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer: (() => void) | undefined;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: ActionRunnerOptions) {
@@ -67,17 +69,16 @@ export class ActionRunner {
 
   /** Starts the verification timer (actions.checkIntervalSeconds; none without an actions section). */
   start(): void {
-    if (this.timer || !this.settings) return;
-    this.timer = setInterval(() => {
+    if (this.stopTimer || !this.settings) return;
+    this.stopTimer = every(this.opts.clock, this.settings.checkIntervalSeconds * 1000, () => {
       this.verifyDue().catch((err: Error) => this.opts.logger.error({ err: err.message }, 'action verification pass failed'));
-    }, this.settings.checkIntervalSeconds * 1000);
-    this.timer.unref();
+    }, { unref: true });
   }
 
   /** Stops the timer and waits for the work in progress. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTimer?.();
+    this.stopTimer = undefined;
     await this.chain.catch(() => {});
   }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DispatcherClient } from '../../inference/client.js';
 import { packageRoot } from '../../platform/runtime/paths.js';
 import type { AlertClass, Decision, IncomingAlert, Route } from '../types.js';
@@ -8,6 +8,7 @@ import { advisorPolicySchema } from './diagnosis.schema.js';
 import { Advisor, advisorPrompt, advisorSystemPrompt, applyAdvice, judge, type Advice } from './advisor.js';
 import { Scrubber } from './scrub.js';
 import { startFakeModel, testDecision, type FakeAnswer, type FakeModel } from './diagnose.testing.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 function fixtureAlert(name: string): IncomingAlert {
   const body = JSON.parse(readFileSync(path.join(packageRoot(), 'test/fixtures/alertmanager', name), 'utf8')) as { alerts: IncomingAlert[] };
@@ -30,8 +31,11 @@ describe('advisor through a DispatcherClient against a fake OpenAI-compatible se
   afterAll(async () => fake.close());
   beforeEach(() => void (fake.requests.length = 0));
 
+  // The review timeout runs on this clock: it never runs out unless a test moves it.
+  let clock = new ManualClock();
+  beforeEach(() => void (clock = new ManualClock()));
   const advisor = (over: Record<string, unknown> = {}) =>
-    new Advisor({ policy: advisorPolicySchema.parse({ enabled: true, model: 'small-1b', ...over }), client, knownNames: () => ['Biscuit'] });
+    new Advisor({ policy: advisorPolicySchema.parse({ enabled: true, model: 'small-1b', ...over }), client, knownNames: () => ['Biscuit'], clock });
   const ask = async (answer: FakeAnswer, over: Record<string, unknown> = {}): Promise<Advice> => {
     fake.answer(answer);
     return advisor(over).review(testDecision(), crashAlert);
@@ -103,7 +107,10 @@ describe('advisor through a DispatcherClient against a fake OpenAI-compatible se
     const failed = await ask({ status: 500 });
     expect(failed.verdict).toBe('unavailable');
     expect(applyAdvice(testDecision(), failed).reasons.at(-1)).toMatch(/^The advisor was unavailable: the model could not be asked: .*; a human decides\.$/);
-    expect(await ask({ hang: true }, { timeoutSeconds: 1 })).toEqual({ verdict: 'unavailable', detail: 'the model could not be asked: timeout' });
+    const hung = ask({ hang: true }, { timeoutSeconds: 1 });
+    await vi.waitFor(() => expect(fake.requests).toHaveLength(2), { timeout: 10_000, interval: 10 }); // the review is waiting
+    clock.advance(1000);
+    expect(await hung).toEqual({ verdict: 'unavailable', detail: 'the model could not be asked: timeout' });
     const noClient = new Advisor({ policy: advisorPolicySchema.parse({ enabled: true, model: 'm' }) });
     expect(noClient.enabled).toBe(true);
     expect(await noClient.review(testDecision(), crashAlert)).toEqual({ verdict: 'unavailable', detail: 'no inference dispatcher is configured' });

@@ -14,6 +14,7 @@ import { actionCatalogue, type ActionName } from '../policy/policy.schema.js';
 import type { Decision, IncomingAlert } from '../types.js';
 import type { AdvisorPolicy } from './diagnosis.schema.js';
 import { Scrubber } from './scrub.js';
+import { systemClock, type Clock } from '../../platform/clock/clock.js';
 
 /** The advisor's opinion about one decision. */
 export interface Advice {
@@ -50,6 +51,8 @@ export interface AdvisorOptions {
   client?: DispatcherClient;
   /** Names of people and dogs from Kona's data, scrubbed from the prompt. */
   knownNames?: () => readonly string[] | Promise<readonly string[]>;
+  /** Times the review's timeout (default: the system clock). */
+  clock?: Clock;
 }
 
 /** Asks the local model for a second opinion on act decisions. */
@@ -78,7 +81,8 @@ export class Advisor {
     if (this.opts.client === undefined) return { verdict: 'unavailable', detail: 'no inference dispatcher is configured' };
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const timer = setTimeout(() => controller.abort(new Error('timeout')), policy.timeoutSeconds * 1000);
+    const clock = this.opts.clock ?? systemClock;
+    const timer = clock.setTimer(() => controller.abort(new Error('timeout')), policy.timeoutSeconds * 1000);
     let content: string | null | undefined;
     try {
       const scrubber = new Scrubber({ knownNames: (await this.opts.knownNames?.()) ?? [] });
@@ -97,7 +101,7 @@ export class Advisor {
       const why = controller.signal.aborted ? String((controller.signal.reason as Error).message) : (err as Error).message;
       return { verdict: 'unavailable', detail: `the model could not be asked: ${why.slice(0, 200)}` };
     } finally {
-      clearTimeout(timer);
+      clock.clearTimer(timer);
       this.inFlight.delete(controller);
     }
     return judge(decision, content, policy.minConfidence);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import { packageRoot } from '../../platform/runtime/paths.js';
 import { loadPolicy, parsePolicy } from '../policy/policy.load.js';
@@ -14,6 +14,7 @@ import { diagnosisPolicySchema } from './diagnosis.schema.js';
 import type { DiagnosisSchema } from './schema.js';
 import { knownNames, scrubCases } from './scrub-corpus.testing.js';
 import { startFakeModel, testDecision, type FakeModel } from './diagnose.testing.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 /** Fixture 13: an alert whose annotations carry a URL password, an email, a phone, a JWT and an AWS key. */
 function secretsAlert(): IncomingAlert {
@@ -23,7 +24,7 @@ function secretsAlert(): IncomingAlert {
 }
 const fixtureSecrets = ['Hunter2-Sup3rSecret', 'postmaster', 'adopt@paws-rescue.example', '7700 900123', 'eyJhbGciOiJIUzI1NiJ9', 'AKIAIOSFODNN7EXAMPLE'];
 
-const clock = { now: () => Date.UTC(2026, 10, 25, 17, 30) };
+const clock = new ManualClock(Date.UTC(2026, 10, 25, 17, 30));
 const logger = pino({ level: 'silent' });
 
 describe.each(engines)('diagnoser on %s', (engine) => {
@@ -118,8 +119,12 @@ describe.each(engines)('diagnoser on %s', (engine) => {
     expect(r500!.error).toContain('HTTP 500');
     expect(r500!.sentText).toContain('KonaSmtpAuthFailing');
 
+    // The request timeout runs on the triage clock: moved past it once the request is in flight.
     fake.answer({ hang: true });
-    const slow = await diagnoser(policy({ timeoutSeconds: 1 })).handle(decision('fslow'), { history: [] });
+    const slowly = diagnoser(policy({ timeoutSeconds: 1 })).handle(decision('fslow'), { history: [] });
+    await vi.waitFor(() => expect(fake.requests).toHaveLength(2), { timeout: 10_000, interval: 10 });
+    clock.advance(1000);
+    const slow = await slowly;
     expect(slow).toMatchObject({ status: 'failed', error: 'no answer within 1 s' });
 
     fake.answer({ content: '' });
@@ -148,7 +153,7 @@ describe.each(engines)('diagnoser on %s', (engine) => {
     fake.answer({ hang: true });
     const d = diagnoser(policy());
     const pending = d.handle(decision('stop'), { history: [] });
-    while (fake.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+    await vi.waitFor(() => expect(fake.requests).toHaveLength(1), { timeout: 10_000, interval: 10 });
     d.stop();
     expect(await pending).toMatchObject({ status: 'failed', error: 'triage is stopping' });
   });

@@ -7,6 +7,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Logger } from 'pino';
+import type { Clock } from '../../platform/clock/clock.js';
 import type { Decision } from '../types.js';
 import { diagnosisText, diagnosisSystemPrompt, type DiagnoseContext } from './context.js';
 import { diagnosisApplies, type DiagnosisPolicy } from './diagnosis.schema.js';
@@ -39,7 +40,8 @@ export interface DiagnoserOptions {
   policy: DiagnosisPolicy;
   /** The triage database (see asDiagnosisDb). */
   db: Kysely<DiagnosisSchema>;
-  clock: { now(): number };
+  /** The triage clock: row times, the hourly cap and the request timeout. */
+  clock: Clock;
   logger: Logger;
   /** Names of people and dogs from Kona's data, scrubbed as whole words (read on each request). */
   knownNames?: () => readonly string[] | Promise<readonly string[]>;
@@ -125,7 +127,7 @@ export class Diagnoser {
     const token = endpoint.token ?? (endpoint.tokenEnv ? (this.opts.env ?? process.env)[endpoint.tokenEnv] : undefined);
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = this.opts.clock.setTimer(() => controller.abort(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
     try {
       const res = await this.fetchFn(chatUrl(endpoint.url), {
         method: 'POST',
@@ -148,7 +150,7 @@ export class Diagnoser {
       if (controller.signal.aborted) throw controller.signal.reason instanceof Error ? controller.signal.reason : new Error('aborted');
       throw err;
     } finally {
-      clearTimeout(timer);
+      this.opts.clock.clearTimer(timer);
       this.inFlight.delete(controller);
     }
   }

@@ -5,7 +5,8 @@ import type { Decision } from '../types.js';
 import { TriageEngine } from './engine.js';
 import { HeartbeatWatch, type HeartbeatEvent } from './heartbeat.js';
 import { MemoryState } from './memory-state.js';
-import { corpusFile, deliveryFromBody, labelFingerprint, loadCorpus, VirtualClock, type CorpusManifest } from './engine.testing.js';
+import { corpusFile, deliveryFromBody, labelFingerprint, loadCorpus, type CorpusManifest } from './engine.testing.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 const corpus: CorpusManifest = loadCorpus();
 const base = Date.parse(corpus.baseTime);
@@ -19,7 +20,7 @@ interface Replay {
 /** Replays the corpus in order on a virtual clock, ticking the heartbeat watch every minute. */
 async function replay(): Promise<Replay> {
   const policy = loadPolicy(fileURLToPath(new URL(`../../../${corpus.policy}`, import.meta.url)));
-  const clock = new VirtualClock(base);
+  const clock = new ManualClock(base);
   const state = new MemoryState();
   const heartbeat = new HeartbeatWatch({ ...policy.heartbeat, clock });
   let n = 0;

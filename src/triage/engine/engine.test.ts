@@ -5,7 +5,8 @@ import type { Decision, Delivery, IncomingAlert } from '../types.js';
 import { TriageEngine, truncatedAlertname, type TriageEngineOptions } from './engine.js';
 import { HeartbeatWatch } from './heartbeat.js';
 import { MemoryState } from './memory-state.js';
-import { labelFingerprint, VirtualClock } from './engine.testing.js';
+import { labelFingerprint } from './engine.testing.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 const T0 = Date.parse('2026-11-20T08:00:00Z');
 const min = 60_000;
@@ -55,7 +56,7 @@ const crash = (pod: string, ns = 'kona', status: 'firing' | 'resolved' = 'firing
 
 /** A tiny world: engine over MemoryState on a virtual clock; `send` delivers at a minute offset. */
 function world(extra = '', review?: TriageEngineOptions['review']) {
-  const clock = new VirtualClock(T0);
+  const clock = new ManualClock(T0);
   const state = new MemoryState();
   const heartbeat = new HeartbeatWatch({ alertname: 'Watchdog', windowMinutes: 10, clock });
   let n = 0;

@@ -1,5 +1,5 @@
 /**
- * Test helpers for the engine: a virtual clock, a webhook body → Delivery mapping without the
+ * Test helpers for the engine (time comes from platform/clock's ManualClock): a webhook body → Delivery mapping without the
  * ingest schema, the corpus manifest, and an independent copy of Alertmanager's fingerprint.
  */
 import { createHash } from 'node:crypto';
@@ -9,23 +9,6 @@ import type { AlertClass, AlertStatus, Delivery, IncomingAlert, Route } from '..
 
 /** The corpus folder (test/fixtures/alertmanager). */
 export const corpusDir = fileURLToPath(new URL('../../../test/fixtures/alertmanager/', import.meta.url));
-
-/** A clock the test moves by hand. */
-export class VirtualClock {
-  constructor(private t: number) {}
-  /** Current virtual time (ms). */
-  now(): number {
-    return this.t;
-  }
-  /** Moves to `t` (ms). */
-  set(t: number): void {
-    this.t = t;
-  }
-  /** Moves forward by `ms`. */
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
 
 /** prometheus/common labelSetToFingerprint: FNV-1a 64 over byte-sorted names and values, each + 0xff. */
 export function labelFingerprint(labels: Record<string, string>): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkHeartbeat, HeartbeatWatch } from './heartbeat.js';
-import { VirtualClock } from './engine.testing.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 const min = 60_000;
 const T0 = Date.parse('2026-11-20T08:00:00Z');
@@ -23,7 +23,7 @@ describe('checkHeartbeat', () => {
 
 describe('HeartbeatWatch', () => {
   it('reports an outage once, then its recovery once', () => {
-    const clock = new VirtualClock(T0);
+    const clock = new ManualClock(T0);
     const watch = new HeartbeatWatch({ alertname: 'Watchdog', windowMinutes: 10, clock });
     watch.seen();
     clock.advance(5 * min);
@@ -39,7 +39,7 @@ describe('HeartbeatWatch', () => {
   });
 
   it('ignores an older heartbeat than the newest seen', () => {
-    const clock = new VirtualClock(T0);
+    const clock = new ManualClock(T0);
     const watch = new HeartbeatWatch({ alertname: 'Watchdog', windowMinutes: 10, clock });
     watch.seen(T0 + 5 * min);
     watch.seen(T0 + 2 * min);

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import type { Database } from '../../platform/db/driver.js';
 import { migrateSet } from '../../platform/db/migrate.js';
-import { VirtualClock } from '../engine/engine.testing.js';
 import { escalationPolicySchema, type EscalationSettings } from './escalation.schema.js';
 import { Escalator, tokenHash } from './escalator.js';
 import type { EscalationTables } from './schema.js';
 import { corpusAlert, recordingLogger, startReceiver, startSmtp, testDecision } from './escalate.testing.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 const t0 = 1_764_000_000_000;
 const minute = 60_000;
@@ -19,7 +19,7 @@ describe.each(engines)('escalator on %s', (engine) => {
   let ntfy: Awaited<ReturnType<typeof startReceiver>>;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let policy: EscalationSettings;
-  let clock: VirtualClock;
+  let clock: ManualClock;
   const running: Escalator[] = [];
 
   /** A new escalator over the test database (stopped after each test file). */
@@ -58,7 +58,7 @@ describe.each(engines)('escalator on %s', (engine) => {
     ntfy.received.length = 0;
     smtp.received.length = 0;
     hook.status = 200;
-    clock = new VirtualClock(t0);
+    clock = new ManualClock(t0);
   });
 
   it('opens an escalation on every channel of its tier, with context, keeping only the ack token hash', async () => {

@@ -7,6 +7,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { every, type Clock } from '../../platform/clock/clock.js';
 import type { Decision } from '../types.js';
 import { createChannels, ChannelError, type Channel } from './channels.js';
 import { tierFor, type ChannelName, type EscalationPolicy, type EscalationSettings, type EscalationTier } from './escalation.schema.js';
@@ -49,7 +50,8 @@ export interface EscalatorOptions {
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- invariance, as said above
   db: Kysely<any>;
-  clock: { now(): number };
+  /** The triage clock: repeat and retry times, acknowledgements, and the repeat timer. */
+  clock: Clock;
   logger: EscalationLogger;
   /** Kona's KONA_SMTP_URL (needed only by the email channel). */
   smtpUrl?: string;
@@ -81,7 +83,7 @@ export class Escalator {
   private readonly channels: Map<ChannelName, Channel>;
   private readonly runbooks: Map<string, string>;
   private chain: Promise<unknown> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
+  private stopTimer: (() => void) | undefined;
 
   /** Builds the channels (throws at start-up when email is configured without KONA_SMTP_URL). */
   constructor(private readonly opts: EscalatorOptions) {
@@ -129,16 +131,15 @@ export class Escalator {
 
   /** Starts the repeat timer (and runs one tick at once, to pick up what was due while stopped). */
   start(): void {
-    if (this.settings === undefined || this.timer !== undefined) return;
+    if (this.settings === undefined || this.stopTimer !== undefined) return;
     void this.tick();
-    this.timer = setInterval(() => void this.tick(), this.opts.tickMs ?? 30_000);
-    this.timer.unref();
+    this.stopTimer = every(this.opts.clock, this.opts.tickMs ?? 30_000, () => void this.tick(), { unref: true });
   }
 
   /** Stops the timer, waits for the running work and closes the channels. */
   async stop(): Promise<void> {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTimer?.();
+    this.stopTimer = undefined;
     await this.chain;
     await Promise.all([...this.channels.values()].map((c) => c.close()));
   }

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import type { Database } from '../../platform/db/driver.js';
 import { migrateSet } from '../../platform/db/migrate.js';
-import { VirtualClock } from '../engine/engine.testing.js';
 import type { Channel } from './channels.js';
 import { escalationPolicySchema, type ChannelName } from './escalation.schema.js';
 import { Escalator } from './escalator.js';
@@ -14,6 +13,7 @@ import { escalationRoutes } from './routes.js';
 import { EscalationsTable } from './view.js';
 import type { EscalationTables } from './schema.js';
 import { corpusAlert, recordingLogger, testDecision } from './escalate.testing.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 const t0 = 1_764_000_000_000;
 
@@ -24,7 +24,7 @@ describe.each(engines)('ack link routes on %s', (engine) => {
   let app: FastifyInstance;
   let bare: FastifyInstance;
   const sent: EscalationMessage[] = [];
-  const clock = new VirtualClock(t0);
+  const clock = new ManualClock(t0);
 
   /** Opens an escalation for a new fingerprint and returns the token of its link. */
   async function open(fingerprint: string): Promise<string> {

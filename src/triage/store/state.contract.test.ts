@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import { TriageEngine } from '../engine/engine.js';
 import { describeTriageStateContract } from '../engine/state-contract.js';
-import { corpusFile, loadCorpus, VirtualClock } from '../engine/engine.testing.js';
+import { corpusFile, loadCorpus } from '../engine/engine.testing.js';
 import { bodySha256, parseWebhook } from '../ingest/payload.js';
 import { loadPolicy } from '../policy/policy.load.js';
 import type { TriageSchema } from './schema.js';
 import { createTriageStore } from './store.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 // The SQL state behaves as the engine expects, on both engines: the same contract MemoryState passes.
 for (const engine of engines) {
@@ -34,7 +35,7 @@ describe.each(engines)('the corpus through the engine over the SQL state on %s',
     const store = await createTriageStore(await createTestDatabase<TriageSchema>(engine));
     try {
       const policy = loadPolicy(fileURLToPath(new URL(`../../../${corpus.policy}`, import.meta.url)));
-      const clock = new VirtualClock(base);
+      const clock = new ManualClock(base);
       const triage = new TriageEngine({ policy, state: store.state, clock });
       const routes: string[] = [];
       const expected: string[] = [];
