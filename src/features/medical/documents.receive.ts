@@ -1,7 +1,7 @@
 import type { MultipartFile } from '@fastify/multipart';
 import { KonaError } from '../../platform/errors/errors.js';
 import { csrfField, csrfHeader } from '../../platform/http/csrf.js';
-import { parseForm } from '../../platform/http/forms.js';
+import { formValues, parseForm } from '../../platform/http/forms.js';
 import type { FormState } from '../../platform/http/views/forms.js';
 import { assertCsrf } from '../../platform/http/guards.js';
 import { isUploadRefusal, photoStoreOf } from '../photos/photos.public.js';
@@ -51,7 +51,7 @@ export async function receiveDocument(request: StaffRequest, dogId: string): Pro
     throw cutOff();
   }
   if (!csrfChecked) assertCsrf(request, undefined);
-  return outcome ?? { ok: false, status: 400, message: 'Choose a file to attach.', form: { values: fields, errors: { document: 'choose a file' } } };
+  return outcome ?? { ok: false, status: 400, message: 'Choose a file to attach.', form: { values: formValues(fields), errors: { document: 'choose a file' } } };
 }
 
 async function receiveOne(request: StaffRequest, dogId: string, part: MultipartFile, fields: Record<string, string>): Promise<DocumentUpload> {
@@ -59,7 +59,7 @@ async function receiveOne(request: StaffRequest, dogId: string, part: MultipartF
   const parsed = parseForm(documentFormSchema, fields);
   const refuse = (status: number, message: string, errors: Record<string, string> = {}): DocumentUpload => {
     part.file.resume();
-    return { ok: false, status, message, form: { values: fields, errors } };
+    return { ok: false, status, message, form: { values: formValues(fields), errors } };
   };
   if (!parsed.ok) return refuse(400, 'The document was not attached: see the form.', parsed.state.errors);
   const name = displayFileName(part.filename);

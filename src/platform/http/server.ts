@@ -11,6 +11,7 @@ import { accessGuard, hostTenantMarker, loadRescueSettings, operatorResolver, te
 import { HostMap } from './host-map.js';
 import { pageContextFor } from './page.js';
 import { isPermission } from './permissions.js';
+import { refuseControlCharacters } from './text-input.js';
 
 /** Route plugins of the features, grouped by where they mount. */
 export interface FeatureRoutes {
@@ -86,6 +87,8 @@ export async function buildServer(
   options.setup?.(app);
   await app.register(cookie);
   await app.register(formbody);
+  // Root hooks run before every scope's own: no control character reaches the tenant resolver or a handler.
+  refuseControlCharacters(app);
   registerErrorHandling(app, (r) => page(r, 'error'), loadRescueSettings);
   assets.register(app);
   for (const plugin of routes.root ?? []) await app.register(plugin);
