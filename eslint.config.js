@@ -21,6 +21,11 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true }],
       // `let x; const m = new M(() => x); x = new X(m)`: a closure reads x before its one assignment.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
+      // A page without a charset lets the browser guess its encoding (issue 13).
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression[callee.property.name='type'] > Literal[value='text/html']",
+        message: "Send pages with sendPage (platform/http/replies.ts) or type('text/html; charset=utf-8').",
+      }],
     },
   },
   {

@@ -28,7 +28,7 @@ export const applyRoutes = inTenantScope(async (app) => {
     return params.success ? getAdoptableDog(request.tenant.db.kysely, params.data.id, isoToday()) : undefined;
   };
   const show = (request: TenantRequest, reply: FastifyReply, status: number, p: { dog: { id: string; name: string }; questions: Question[]; form: FormState; key: string; message?: string }) =>
-    reply.code(status).header('cache-control', 'no-store').type('text/html')
+    reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8')
       .send(renderPage(h(ApplyPage, { ctx: page(request), dog: p.dog, questions: p.questions, form: p.form, idempotencyKey: p.key, message: p.message })));
   const confirm = (request: TenantRequest, reply: FastifyReply, id: string, key: string) =>
     reply.redirect(`${request.basePath}/applications/received/${id}?key=${key}`, 303);
@@ -72,7 +72,7 @@ export const applyRoutes = inTenantScope(async (app) => {
     const row = params.success ? await selectReceived(request.tenant.db.kysely, params.data.id) : undefined;
     if (!row || !query.success || row.idempotency_key !== query.data.key) throw new KonaError('KONA_ERR_NOT_FOUND', 'There is no application at this address. Check the link, or apply again from the dog\'s page.');
     reply.header('cache-control', 'no-store');
-    return reply.type('text/html').send(renderPage(h(ReceivedPage, { ctx: page(request), dog: { id: row.dog_id, name: row.dog_name } })));
+    return reply.type('text/html; charset=utf-8').send(renderPage(h(ReceivedPage, { ctx: page(request), dog: { id: row.dog_id, name: row.dog_name } })));
   });
 });
 

@@ -12,7 +12,7 @@ import { staffActor } from '../../platform/http/replies.js';
 
 const configure = { config: { permission: 'adoptions.configure' as const } };
 const dbOf = (request: StaffRequest) => request.tenant.db.kysely;
-const send = <P>(reply: FastifyReply, status: number, page: preact.VNode<P>) => reply.code(status).type('text/html').send(renderPage(page));
+const send = <P>(reply: FastifyReply, status: number, page: preact.VNode<P>) => reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
 
 function idOf(request: StaffRequest): string {
   const parsed = questionIdParamsSchema.safeParse(request.params);

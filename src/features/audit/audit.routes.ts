@@ -13,6 +13,6 @@ export const auditRoutes = inTenantScope(async (app) => {
   const { page } = app.kona;
   app.get('/hub/audit', { config: { permission: 'audit.view' } }, async (request, reply) => {
     const entries = await listAuditEntries(tenantDeps(request), limit);
-    return reply.type('text/html').send(renderPage(h(AuditPage, { ctx: page(request, 'hub'), entries, limit })));
+    return reply.type('text/html; charset=utf-8').send(renderPage(h(AuditPage, { ctx: page(request, 'hub'), entries, limit })));
   });
 });

@@ -20,12 +20,12 @@ export const authRoutes = inTenantScope(async (app) => {
   app.get<{ Querystring: { next?: string; signedOut?: string } }>('/hub/sign-in', { config: { permission: 'public' } }, async (request, reply) => {
     if (request.actor?.kind === 'staff') return reply.redirect(`${request.basePath}/hub`, 303);
     const notice = request.query.signedOut ? 'You are signed out.' : undefined;
-    return reply.type('text/html').send(renderPage(h(SignInPage, { ctx: page(request), form: { values: { next: request.query.next ?? '' }, errors: {} }, notice })));
+    return reply.type('text/html; charset=utf-8').send(renderPage(h(SignInPage, { ctx: page(request), form: { values: { next: request.query.next ?? '' }, errors: {} }, notice })));
   });
 
   app.post('/hub/sign-in', { config: { permission: 'public' } }, async (request, reply) => {
     const show = (status: number, form = { values: formValues(request.body), errors: {} }, message?: string) =>
-      reply.code(status).type('text/html').send(renderPage(h(SignInPage, { ctx: page(request), form, message })));
+      reply.code(status).type('text/html; charset=utf-8').send(renderPage(h(SignInPage, { ctx: page(request), form, message })));
     const parsed = parseForm(signInSchema, request.body);
     if (!parsed.ok) return show(400, parsed.state);
     try {
@@ -54,13 +54,13 @@ export const authRoutes = inTenantScope(async (app) => {
   });
 
   app.get('/hub/account/password', { config: { permission: 'account.self' } }, async (request, reply) =>
-    reply.type('text/html').send(renderPage(h(ChangePasswordPage, { ctx: page(request, 'hub'), form: emptyForm }))),
+    reply.type('text/html; charset=utf-8').send(renderPage(h(ChangePasswordPage, { ctx: page(request, 'hub'), form: emptyForm }))),
   );
 
   app.post('/hub/account/password', { config: { permission: 'account.self' } }, async (request, reply) => {
     const parsed = parseForm(changePasswordSchema, request.body);
     const show = (status: number, form = emptyForm, message?: string, done?: boolean) =>
-      reply.code(status).type('text/html').send(renderPage(h(ChangePasswordPage, { ctx: page(request, 'hub'), form, message, done })));
+      reply.code(status).type('text/html; charset=utf-8').send(renderPage(h(ChangePasswordPage, { ctx: page(request, 'hub'), form, message, done })));
     if (!parsed.ok) return show(400, parsed.state);
     const result = await changeOwnPassword(tenantDeps(request), request.actor.id, parsed.data.current, parsed.data.password);
     if (!result.ok) return show(400, { values: {}, errors: { current: 'is not your current password' } });

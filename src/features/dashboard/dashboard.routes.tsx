@@ -18,7 +18,7 @@ export function dashboardRoutes(cards: readonly DashboardCard[]): FastifyPluginA
         const node = can(role, card.permission) ? await card.render(request, basePath) : null;
         if (node) shown.push(node);
       }
-      return reply.type('text/html').send(
+      return reply.type('text/html; charset=utf-8').send(
         renderPage(
           <Layout ctx={ctx} title="Dashboard">
             <h1>Dashboard</h1>

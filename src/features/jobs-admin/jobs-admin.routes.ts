@@ -19,7 +19,7 @@ export const jobsAdminRoutes = inTenantScope(async (app) => {
   app.get<{ Querystring: { done?: string } }>('/hub/jobs', permission, async (request, reply) => {
     const { counts, failed } = await jobsOverview(request.tenant.db);
     const notice = request.query.done ? notices[request.query.done] : undefined;
-    return reply.type('text/html').send(renderPage(h(JobsPage, { ctx: page(request, 'hub'), counts, failed, notice })));
+    return reply.type('text/html; charset=utf-8').send(renderPage(h(JobsPage, { ctx: page(request, 'hub'), counts, failed, notice })));
   });
 
   app.post<{ Params: { id: string } }>('/hub/jobs/:id/retry', permission, async (request, reply) => {

@@ -20,7 +20,7 @@ export const maintenanceRoutes = inOperatorScope(async (app) => {
   const control = ctx.control.kysely;
   const permission = { config: { permission: 'operator' as const } };
   const show = async (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState = emptyForm, notice?: string) =>
-    reply.code(status).type('text/html').send(renderPage(<MaintenancePage ctx={page(request, 'operator')} windows={await upcomingWindows(control)} form={form} notice={notice} />));
+    reply.code(status).type('text/html; charset=utf-8').send(renderPage(<MaintenancePage ctx={page(request, 'operator')} windows={await upcomingWindows(control)} form={form} notice={notice} />));
 
   app.get<{ Querystring: { done?: string } }>('/maintenance', permission, async (request, reply) =>
     show(request, reply, 200, emptyForm, request.query.done ? notices[request.query.done] : undefined),

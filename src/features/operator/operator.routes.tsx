@@ -28,7 +28,7 @@ export const operatorRoutes = inOperatorScope(async (app) => {
   const limits = { windowMinutes: s.KONA_LOGIN_WINDOW_MINUTES, maxPerAccount: s.KONA_LOGIN_MAX_PER_ACCOUNT, maxPerAddress: s.KONA_LOGIN_MAX_PER_ADDRESS };
   const deps = { control: ctx.control.kysely, keyRing: ctx.secrets.keyRing };
   const showSignIn = (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState, message?: string, notice?: string) =>
-    reply.code(status).type('text/html').send(renderPage(<OperatorSignInPage ctx={page(request, 'operator')} form={form} message={message} notice={notice} />));
+    reply.code(status).type('text/html; charset=utf-8').send(renderPage(<OperatorSignInPage ctx={page(request, 'operator')} form={form} message={message} notice={notice} />));
 
   app.get<{ Querystring: { next?: string; signedOut?: string } }>('/sign-in', { config: { permission: 'public' } }, async (request, reply) => {
     if (request.actor?.kind === 'operator') return reply.redirect(consoleHome, 303);
@@ -66,7 +66,7 @@ export const operatorRoutes = inOperatorScope(async (app) => {
   app.get('/', { config: { permission: 'operator' } }, async (request, reply) => {
     const rescues = await listRescues(ctx);
     const changed = rescues.find((r) => r.slug === consoleQuerySchema.parse(request.query ?? {}).changed);
-    return reply.type('text/html').send(renderPage(<RescuesPage ctx={page(request, 'operator')} rescues={rescues} changed={changed} />));
+    return reply.type('text/html; charset=utf-8').send(renderPage(<RescuesPage ctx={page(request, 'operator')} rescues={rescues} changed={changed} />));
   });
 
   app.get('/inference', { config: { permission: 'operator' } }, async (request, reply) => {
@@ -77,7 +77,7 @@ export const operatorRoutes = inOperatorScope(async (app) => {
         (err: Error): InferenceView => ({ kind: 'unreachable', reason: err.name === 'TimeoutError' ? 'no answer within 3 seconds' : err.message }),
       );
     }
-    return reply.type('text/html').send(renderPage(<InferencePage ctx={page(request, 'operator')} view={view} />));
+    return reply.type('text/html; charset=utf-8').send(renderPage(<InferencePage ctx={page(request, 'operator')} view={view} />));
   });
 
   for (const [action, status] of [['disable', 'disabled'], ['enable', 'active']] as const) {

@@ -14,13 +14,13 @@ export const outboxRoutes = inTenantScope(async (app) => {
 
   app.get('/hub/outbox', permission, async (request, reply) => {
     const overview = await outboxOverview(ctx, request.tenant.slug);
-    return reply.type('text/html').send(renderPage(h(OutboxPage, { ctx: page(request, 'hub'), overview })));
+    return reply.type('text/html; charset=utf-8').send(renderPage(h(OutboxPage, { ctx: page(request, 'hub'), overview })));
   });
 
   app.get<{ Params: { file: string } }>('/hub/outbox/:file', permission, async (request, reply) => {
     const params = outboxFileParamsSchema.safeParse(request.params);
     if (!params.success) throw notFound('That message');
     const message = await outboxMessage(ctx.config, request.tenant.slug, params.data.file);
-    return reply.type('text/html').send(renderPage(h(OutboxMessagePage, { ctx: page(request, 'hub'), message })));
+    return reply.type('text/html; charset=utf-8').send(renderPage(h(OutboxMessagePage, { ctx: page(request, 'hub'), message })));
   });
 });

@@ -17,7 +17,7 @@ const manage = { config: { permission: 'people.manage' as const } };
 
 const depsOf = (request: StaffRequest): PeopleDeps => ({ db: request.tenant.db.kysely, keyRing: request.server.kona.ctx.secrets.keyRing });
 const canManage = (request: StaffRequest) => request.actor?.kind === 'staff' && can(request.actor.role, 'people.manage');
-const send = <P>(reply: FastifyReply, status: number, page: preact.VNode<P>) => reply.code(status).type('text/html').send(renderPage(page));
+const send = <P>(reply: FastifyReply, status: number, page: preact.VNode<P>) => reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
 
 function idOf(request: StaffRequest): string {
   const parsed = contactIdParamsSchema.safeParse(request.params);

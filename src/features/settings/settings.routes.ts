@@ -22,12 +22,12 @@ export const settingsRoutes = inTenantScope(async (app) => {
   app.get<{ Querystring: { done?: string } }>('/hub/settings', permission, async (request, reply) => {
     const values = await getRescueSettings(request.tenant.db.kysely, request.tenant.name);
     const notice = request.query.done ? notices[request.query.done] : undefined;
-    return reply.type('text/html').send(renderPage(h(SettingsPage, { ctx: page(request, 'hub'), form: { values, errors: {} }, notice, siteUrl: siteUrl(request) })));
+    return reply.type('text/html; charset=utf-8').send(renderPage(h(SettingsPage, { ctx: page(request, 'hub'), form: { values, errors: {} }, notice, siteUrl: siteUrl(request) })));
   });
 
   app.post('/hub/settings', permission, async (request, reply) => {
     const parsed = parseForm(settingsSchema, request.body);
-    if (!parsed.ok) return reply.code(400).type('text/html').send(renderPage(h(SettingsPage, { ctx: page(request, 'hub'), form: parsed.state, siteUrl: siteUrl(request) })));
+    if (!parsed.ok) return reply.code(400).type('text/html; charset=utf-8').send(renderPage(h(SettingsPage, { ctx: page(request, 'hub'), form: parsed.state, siteUrl: siteUrl(request) })));
     const { changed } = await updateRescueSettings(request.tenant.db.kysely, parsed.data, { type: 'staff', id: request.actor.id });
     return reply.redirect(`${request.basePath}/hub/settings?done=${changed.length ? 'saved' : 'unchanged'}`, 303);
   });

@@ -36,7 +36,7 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
     const dogs = await listAdoptableDogs(db(request), filter, today);
     const basePath = request.basePath;
     reply.header('cache-control', publicCacheControl);
-    return reply.type('text/html').send(
+    return reply.type('text/html; charset=utf-8').send(
       renderPage(
         <Layout ctx={ctx} title="Home" head={[
           <meta key="d" name="description" content={`Dogs looking for a home with ${ctx.rescueName}.`} />,
@@ -67,7 +67,7 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
     const description = summary(dog.description);
     const title = `${dog.name}, looking for a home with ${ctx.rescueName}`;
     reply.header('cache-control', publicCacheControl);
-    return reply.type('text/html').send(
+    return reply.type('text/html; charset=utf-8').send(
       renderPage(
         <Layout ctx={ctx} title={dog.name} head={[
           <meta key="d" name="description" content={description} />,
@@ -102,7 +102,7 @@ export const landingRoutes: FastifyPluginAsync = async (app) => {
   const { ctx, page } = app.kona;
   app.get('/', { config: { permission: 'public' } }, async (request, reply) => {
     const tenants = (await listTenants({ control: ctx.control.kysely })).filter((t) => t.status === 'active');
-    return reply.type('text/html').send(
+    return reply.type('text/html; charset=utf-8').send(
       renderPage(
         <Layout ctx={page(request)} title="Rescues">
           <h1>Rescues on this Kona</h1>

@@ -29,14 +29,14 @@ export const invitationRoutes = inTenantScope(async (app) => {
   app.get<{ Params: { token: string } }>('/hub/invite/:token', { config: { permission: 'public' } }, async (request, reply) => {
     const { token, invitation } = await openInvitationOf(request);
     const action = `${request.basePath}/hub/invite/${token}`;
-    return reply.type('text/html').send(renderPage(h(AcceptInvitationPage, { ctx: page(request), action, invitation, form: emptyForm })));
+    return reply.type('text/html; charset=utf-8').send(renderPage(h(AcceptInvitationPage, { ctx: page(request), action, invitation, form: emptyForm })));
   });
 
   app.post<{ Params: { token: string } }>('/hub/invite/:token', { config: { permission: 'public' } }, async (request, reply) => {
     const { token, invitation } = await openInvitationOf(request);
     const action = `${request.basePath}/hub/invite/${token}`;
     const show = (status: number, form = { values: formValues(request.body), errors: {} }, message?: string) =>
-      reply.code(status).type('text/html').send(renderPage(h(AcceptInvitationPage, { ctx: page(request), action, invitation, form, message })));
+      reply.code(status).type('text/html; charset=utf-8').send(renderPage(h(AcceptInvitationPage, { ctx: page(request), action, invitation, form, message })));
     // Only name and password are read from the body: role, email and tenant come from the invitation and the URL.
     const parsed = parseForm(acceptInvitationSchema, request.body);
     if (!parsed.ok) return show(400, parsed.state);

@@ -39,7 +39,7 @@ export const staffRoutes = inTenantScope(async (app) => {
     const deps = tenantDeps(request);
     const [staff, invitations] = [await listStaff(deps), await listOpenInvitations(deps)];
     const props = { ...extra, ctx: page(request, 'hub'), staff, invitations, selfId: request.actor.id, inviteForm: extra.inviteForm ?? emptyForm };
-    return reply.code(status).type('text/html').send(renderPage(h(StaffPage, props)));
+    return reply.code(status).type('text/html; charset=utf-8').send(renderPage(h(StaffPage, props)));
   }
 
   // Refusals the admin can act on (last admin, duplicate email) re-show the page with the reason.

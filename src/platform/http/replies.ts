@@ -42,7 +42,7 @@ export function idParam(request: FastifyRequest, what: string): string {
 
 /** Sends a rendered page with a status code. */
 export function sendPage<P>(reply: FastifyReply, status: number, page: VNode<P>) {
-  return reply.code(status).type('text/html').send(renderPage(page));
+  return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
 }
 
 /** Whether an error is a refusal the person can act on (re-show the form) rather than a fault. */

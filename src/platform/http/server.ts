@@ -82,6 +82,8 @@ export async function buildServer(
     reply.header('referrer-policy', 'same-origin');
     reply.header('x-frame-options', 'DENY');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    // Without a charset a browser may guess the encoding of a page (and mangle a name); sendPage sets it, this catches the rest.
+    if (reply.getHeader('content-type') === 'text/html') reply.header('content-type', 'text/html; charset=utf-8');
     return payload;
   });
   options.setup?.(app);
