@@ -12,6 +12,7 @@ import { settingsRoutes } from '../features/settings/settings.routes.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
 import { landingRoutes, publicSiteRoutes } from '../features/site/site.routes.js';
 import { embedRoutes } from '../features/site/embed.routes.js';
+import { rescueIconRoutes } from '../features/site/icon.routes.js';
 import { maintenanceNotices } from '../features/maintenance/maintenance.notices.js';
 import { maintenanceRoutes } from '../features/maintenance/maintenance.routes.js';
 import { invitationRoutes } from '../features/staff/invitations.routes.js';
@@ -42,6 +43,6 @@ const dashboardCards = [dogsDashboardCard, medicalDueDashboardCard];
 export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
   // unreadNotificationCount first: its hook (the hub header's count) must cover every tenant route.
-  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, authRoutes, dashboardRoutes(dashboardCards), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
+  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, rescueIconRoutes(), authRoutes, dashboardRoutes(dashboardCards), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
   operator: [operatorRoutes, maintenanceRoutes],
 };

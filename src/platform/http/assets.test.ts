@@ -7,6 +7,8 @@ import { createTestApp } from '../../../test/harness/app.js';
 import { Assets } from './assets.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kona-assets-'));
+// Every public/ has Kona's icon; Assets reads it at start.
+writeFileSync(path.join(dir, 'favicon.ico'), Buffer.from([0, 0, 1, 0]));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('Assets', () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { packageRoot } from '../runtime/paths.js';
+import { iconFrom, sendIcon, type Icon } from './icon.js';
 
 // Our own map rather than @fastify/send's: its mime table answers application/javascript for .js.
 const types: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml' };
@@ -14,6 +15,8 @@ export class Assets {
   /** Fingerprinted name → the file's name in the directory. */
   private readonly files = new Map<string, { name: string; type: string }>();
   private readonly urls = new Map<string, string>();
+  /** Kona's own icon (public/favicon.ico): `/favicon.ico` at the root, and a rescue's until it has its own. */
+  readonly favicon: Icon;
 
   // Hashes are taken once at start: public/ belongs to the installed package and does not change under a running process.
   constructor(private readonly dir = path.join(packageRoot(), 'public')) {
@@ -26,6 +29,7 @@ export class Assets {
       this.files.set(fingerprinted, { name, type });
       this.urls.set(name, `/assets/${fingerprinted}`);
     }
+    this.favicon = iconFrom(readFileSync(path.join(dir, 'favicon.ico')), 'image/x-icon');
   }
 
   /** The fingerprinted URL of a file in public/. */
@@ -35,7 +39,7 @@ export class Assets {
     return url;
   }
 
-  /** Serves /assets/* through @fastify/static (ETag, Last-Modified, 304, ranges) with immutable, year-long caching. */
+  /** Serves /assets/* through @fastify/static (ETag, Last-Modified, 304, ranges) with immutable, year-long caching, and /favicon.ico. */
   register(app: FastifyInstance): void {
     // Own scope so the sendFile decorator stays here; serve: false because only known fingerprints map to files.
     void app.register(async (scope) => {
@@ -45,6 +49,7 @@ export class Assets {
         if (!file) return reply.code(404).type('text/plain').send('No such asset');
         return reply.type(file.type).sendFile(file.name);
       });
+      scope.get('/favicon.ico', { config: { permission: 'public' } }, (request, reply) => sendIcon(request, reply, this.favicon));
     });
   }
 }

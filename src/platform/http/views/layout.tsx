@@ -37,6 +37,8 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · ${brand}`}</title>
+        {/* The rescue's own /favicon.ico inside its site, so its icon can differ from Kona's. */}
+        <link rel="icon" href={`${ctx.basePath ?? ''}/favicon.ico`} />
         <link rel="stylesheet" href={ctx.css} />
         {props.head}
       </head>
