@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../platform/clock/clock.js';
@@ -14,6 +14,7 @@ import { createMetrics, type Metrics } from '../platform/metrics/metrics.js';
 import { TenantDatabases } from '../platform/tenancy/tenant-databases.js';
 import { migrateAllTenants } from '../platform/tenancy/tenants.service.js';
 import { tenantFanOut } from '../platform/tenancy/fan-out.js';
+import { blobDirMode } from '../platform/storage/index.js';
 import { declaredJobs, jobDefinitions } from './jobs.js';
 
 /** An opened Kona: control plane and tenants migrated, secrets loaded, jobs registered. */
@@ -33,12 +34,22 @@ export function openControl(config: Config, metrics?: Metrics): Promise<Database
   );
 }
 
+// Owner-only from the top: files stored before blobs were 0600 become unreachable to other users too.
+function makeUploadsPrivate(uploadsDir: string, logger: Logger): void {
+  mkdirSync(uploadsDir, { recursive: true });
+  try {
+    chmodSync(uploadsDir, blobDirMode);
+  } catch (err) {
+    logger.warn({ dir: uploadsDir, err: (err as Error).message }, 'could not make the uploads directory owner-only (0700)');
+  }
+}
+
 /**
  * Opens everything a process role needs and applies pending migrations to the control plane and
  * every active tenant. Refuses to start if a declared job has no handler.
  */
 export async function openRuntime(config: Config, logger: Logger, options: { secrets?: Secrets; clock?: Clock } = {}): Promise<Runtime> {
-  mkdirSync(config.uploadsDir, { recursive: true });
+  makeUploadsPrivate(config.uploadsDir, logger);
   const secrets = options.secrets ?? loadSecrets(config);
   let ctx: AppContext | undefined;
   const mailer = createMailer(config);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import sharp from 'sharp';
@@ -81,6 +81,30 @@ describe.each(engines)('dog photos on %s', (engine) => {
     expect(page.body).toMatch(/<script src="\/assets\/upload\.[0-9a-f]{12}\.js"/);
     const list = await staff.get('/r/alpha/hub/dogs');
     expect(list.body).toContain(`/r/alpha/hub/photos/${photo!.sha256}/thumbnail.jpg`);
+  });
+
+  it('keeps the original, GPS and all, owner-only on disk (0600, folders 0700) even under a permissive umask, and never serves it', async () => {
+    const id = await newDog('Private');
+    const original = await samplePhoto({ width: 120, height: 90, gps: true });
+    const previous = process.umask(0o000);
+    try {
+      expect((await upload(staff, id, [jpeg(original)])).statusCode).toBe(200);
+    } finally {
+      process.umask(previous);
+    }
+    const [photo] = await photosOf(id);
+    const file = path.join(blobDir, photo!.sha256.slice(0, 2), photo!.sha256.slice(2, 4), photo!.sha256);
+    expect((await sharp(file).metadata()).exif).toBeDefined();
+    const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    expect(mode(file)).toBe('600');
+    for (const key of Object.values(photo!.variants)) expect(mode(path.join(blobDir, key.slice(0, 2), key.slice(2, 4), key)), key).toBe('600');
+    for (const dir of [path.dirname(file), path.dirname(path.dirname(file)), blobDir, path.join(blobDir, '.tmp'), t.rt.ctx.config.uploadsDir]) expect(mode(dir), dir).toBe('700');
+    // No URL names the original: public and staff routes serve only the variants.
+    for (const prefix of ['/r/alpha/photos', '/r/alpha/hub/photos']) {
+      for (const name of ['original', photo!.sha256, 'original.jpg']) {
+        expect((await staff.get(`${prefix}/${photo!.sha256}/${name}`)).statusCode, `${prefix} ${name}`).toBe(404);
+      }
+    }
   });
 
   it('stores the same bytes once: a second upload gives the existing photo', async () => {

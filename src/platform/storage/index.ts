@@ -4,3 +4,4 @@ export { LocalBlobStore } from './local-blob-store.js';
 export { ensureStored, releaseBlobs } from './release.js';
 export type { BlobReferenceCheck, ReleaseResult } from './release.js';
 export { readLimited } from './read-limited.js';
+export { blobDirMode, blobFileMode } from './local-blob-store.js';

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -174,5 +174,24 @@ describe('LocalBlobStore', () => {
     expect(await store.sweepTemp(60_000)).toBe(0);
     expect(await store.sweepTemp(-1)).toBe(1);
     expect(tempFiles(store)).toEqual([]);
+  });
+  it('keeps blobs owner-only (0600 files, 0700 folders) even under a permissive umask', async () => {
+    const previous = process.umask(0o000);
+    try {
+      const store = newStore();
+      const { sha256: key } = await store.putStream(Readable.from([randomBytes(100)]), { maxBytes: 1000 });
+      const mode = (p: string) => statSync(p).mode & 0o777;
+      expect(mode(store.pathFor(key)).toString(8)).toBe('600');
+      for (const dir of [store.root, path.join(store.root, '.tmp'), path.dirname(store.pathFor(key)), path.dirname(path.dirname(store.pathFor(key)))]) {
+        expect(mode(dir).toString(8), dir).toBe('700');
+      }
+      const token = (await store.setAside(key))!;
+      rmSync(path.dirname(store.pathFor(key)), { recursive: true });
+      await store.putBack(key, token);
+      expect(mode(path.dirname(store.pathFor(key))).toString(8)).toBe('700');
+      expect(mode(store.pathFor(key)).toString(8)).toBe('600');
+    } finally {
+      process.umask(previous);
+    }
   });
 });

@@ -1,15 +1,21 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { assertBlobKey, InvalidBlobKeyError, TooLargeError, type BlobRead, type BlobStore, type PutResult, type StorageHealth } from './blob-store.js';
 
 const tempDirName = '.tmp';
 const asidePattern = /^([0-9a-f]{64})\.[0-9a-f-]{36}\.aside$/;
 
+/** Blobs hold originals with their full camera metadata (GPS included): readable by the owner only. */
+export const blobFileMode = 0o600;
+/** Store folders: only the owner may list or enter them. */
+export const blobDirMode = 0o700;
+
 /**
  * Blobs as files under one directory (an NFS mount in production), at `<root>/<aa>/<bb>/<sha256>`.
  * Uploads stream into `<root>/.tmp/` (the same file system, so publishing is atomic) and appear
- * under their final name only complete and fsynced.
+ * under their final name only complete and fsynced. Files are 0600 and folders 0700 whatever the
+ * process umask: originals keep their camera metadata, GPS included, and are never served publicly.
  */
 export class LocalBlobStore implements BlobStore {
   readonly root: string;
@@ -29,10 +35,12 @@ export class LocalBlobStore implements BlobStore {
   /** Streams into a temp file while hashing and counting, then publishes it under its sha256. */
   async putStream(source: AsyncIterable<Uint8Array>, { maxBytes }: { maxBytes: number }): Promise<PutResult> {
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new RangeError(`maxBytes must be a whole number of bytes, got ${maxBytes}`);
-    await mkdir(this.tempDir, { recursive: true });
+    await makePrivateDir(this.tempDir);
     const temp = path.join(this.tempDir, `${randomUUID()}.part`);
-    const file = await open(temp, 'wx');
+    const file = await open(temp, 'wx', blobFileMode);
     try {
+      // open()'s mode passes through the umask; fchmod does not. The published name is a link to this inode.
+      await file.chmod(blobFileMode);
       const { sha256, size } = await copyCounted(source, file, maxBytes);
       await file.sync();
       await file.close();
@@ -70,7 +78,7 @@ export class LocalBlobStore implements BlobStore {
   async setAside(key: string): Promise<string | undefined> {
     const from = this.pathFor(key);
     const token = `${key}.${randomUUID()}.aside`;
-    await mkdir(this.tempDir, { recursive: true });
+    await makePrivateDir(this.tempDir);
     return rename(from, path.join(this.tempDir, token)).then(() => token, ifMissing(undefined));
   }
 
@@ -78,7 +86,7 @@ export class LocalBlobStore implements BlobStore {
   async putBack(key: string, token: string): Promise<void> {
     const aside = this.asidePath(token, key);
     const final = this.pathFor(key);
-    await mkdir(path.dirname(final), { recursive: true });
+    await makePrivateDir(path.dirname(final));
     await link(aside, final).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
     });
@@ -102,9 +110,9 @@ export class LocalBlobStore implements BlobStore {
     let step = 'create the temp directory';
     const probe = path.join(this.tempDir, `health-${randomUUID()}`);
     try {
-      await mkdir(this.tempDir, { recursive: true });
+      await makePrivateDir(this.tempDir);
       step = 'write a file';
-      const file = await open(probe, 'wx');
+      const file = await open(probe, 'wx', blobFileMode);
       try {
         await file.writeFile('ok');
         await file.sync();
@@ -143,7 +151,7 @@ export class LocalBlobStore implements BlobStore {
   // several concurrent puts of the same bytes exactly one reports `created`.
   private async publish(temp: string, sha256: string): Promise<boolean> {
     const final = this.pathFor(sha256);
-    await mkdir(path.dirname(final), { recursive: true });
+    await makePrivateDir(path.dirname(final));
     try {
       await link(temp, final);
     } catch (err) {
@@ -168,6 +176,16 @@ async function copyCounted(source: AsyncIterable<Uint8Array>, file: FileHandle, 
     await file.write(chunk);
   }
   return { sha256: hash.digest('hex'), size };
+}
+
+/** Creates a folder and any missing parents as 0700; chmod, because mkdir's mode passes through the umask. */
+async function makePrivateDir(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true, mode: blobDirMode });
+  if (first === undefined) return;
+  for (let at = dir; ; at = path.dirname(at)) {
+    await chmod(at, blobDirMode);
+    if (at === first || at === path.dirname(at)) break;
+  }
 }
 
 // Makes the new directory entry durable too, not only the file's bytes.
