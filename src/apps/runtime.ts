@@ -14,7 +14,7 @@ import { createMetrics, type Metrics } from '../platform/metrics/metrics.js';
 import { TenantDatabases } from '../platform/tenancy/tenant-databases.js';
 import { migrateAllTenants } from '../platform/tenancy/tenants.service.js';
 import { tenantFanOut } from '../platform/tenancy/fan-out.js';
-import { blobDirMode } from '../platform/storage/index.js';
+import { blobDirMode, sweepUploads } from '../platform/storage/index.js';
 import { declaredJobs, jobDefinitions } from './jobs.js';
 
 /** An opened Kona: control plane and tenants migrated, secrets loaded, jobs registered. */
@@ -45,6 +45,20 @@ function makeUploadsPrivate(uploadsDir: string, logger: Logger): void {
 }
 
 /**
+ * Clears what uploads interrupted by a crash left behind (as the hourly maintenance.sweep-uploads
+ * job does), so `kona serve` and `kona worker` start clean. A failure is logged: it never stops a start.
+ */
+export async function sweepUploadsAtStart(rt: Runtime): Promise<void> {
+  const { config, logger } = rt.ctx;
+  try {
+    const swept = await sweepUploads(config.uploadsDir, (rt.ctx.clock ?? systemClock).now());
+    if (swept.removed + swept.restored > 0) logger.info({ ...swept }, 'swept leftovers of interrupted uploads');
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'could not sweep the uploads directory; the hourly job will try again');
+  }
+}
+
+/**
  * Opens everything a process role needs and applies pending migrations to the control plane and
  * every active tenant. Refuses to start if a declared job has no handler.
  */
@@ -54,7 +68,15 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
   let ctx: AppContext | undefined;
   const mailer = createMailer(config);
   const jobs = new JobRegistry();
-  for (const def of jobDefinitions({ keyRing: () => (ctx?.secrets ?? secrets).keyRing, mailer: () => mailer, jobs: () => jobs, eachTenant: (step) => tenantFanOut(ctx!.control.kysely, () => ctx!.tenants)(step) })) jobs.register(def);
+  const clock = options.clock ?? systemClock;
+  for (const def of jobDefinitions({
+    keyRing: () => (ctx?.secrets ?? secrets).keyRing,
+    mailer: () => mailer,
+    jobs: () => jobs,
+    eachTenant: (step) => tenantFanOut(ctx!.control.kysely, () => ctx!.tenants)(step),
+    uploadsDir: config.uploadsDir,
+    now: () => clock.now(),
+  })) jobs.register(def);
   jobs.assertComplete(declaredJobs);
   const metrics = createMetrics();
   const control = await openControl(config, metrics);
@@ -69,7 +91,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
       (handle) => metrics.addPoolSource(metrics.tenantLabel(handle.slug), () => handle.db.poolStats()),
       (slug) => metrics.removePoolSource(metrics.tenantLabel(slug)),
     );
-    ctx = { config, secrets, control, tenants, logger, mailer, jobs, clock: options.clock ?? systemClock };
+    ctx = { config, secrets, control, tenants, logger, mailer, jobs, clock };
     for (const r of await migrateAllTenants({ control: control.kysely, dataDir: config.dataDir, embeddedAllowed: config.embeddedControlPlane, tenants })) {
       if (r.error) logger.error({ tenant: r.slug, err: r.error }, 'tenant migration failed; its site stays closed until fixed');
       else if (r.applied) logger.info({ tenant: r.slug, migrations: r.applied }, 'tenant migrated');

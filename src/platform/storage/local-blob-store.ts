@@ -10,6 +10,19 @@ const asidePattern = /^([0-9a-f]{64})\.[0-9a-f-]{36}\.aside$/;
 export const blobFileMode = 0o600;
 /** Store folders: only the owner may list or enter them. */
 export const blobDirMode = 0o700;
+/**
+ * How old a temp file must be before a sweep touches it: an upload in progress writes to its file
+ * all the time (and its request would have timed out long before), so an hour-old one is a leftover.
+ */
+export const staleTempAgeMs = 60 * 60 * 1000;
+
+/** What a sweep of a temp directory did. */
+export interface SweepResult {
+  /** Partial uploads and health probes removed. */
+  removed: number;
+  /** Blobs a crashed release had set aside, put back under their key. */
+  restored: number;
+}
 
 /**
  * Blobs as files under one directory (an NFS mount in production), at `<root>/<aa>/<bb>/<sha256>`.
@@ -130,21 +143,32 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
-  /** Removes temp files older than `maxAgeMs`: what a crash in the middle of an upload leaves behind. */
-  async sweepTemp(maxAgeMs = 24 * 60 * 60 * 1000): Promise<number> {
+  /**
+   * Clears what a crash left in the temp directory, judged against `now` (the caller's clock):
+   * partial uploads and health probes last written more than `maxAgeMs` ago are removed. A blob set
+   * aside that long ago belonged to a release that died before deciding, so whether it is still
+   * referenced is unknown: it is put back under its key (at worst an unreferenced blob stays).
+   */
+  async sweepTemp(now: number, maxAgeMs = staleTempAgeMs): Promise<SweepResult> {
     const names = await readdir(this.tempDir).catch(ifMissing([] as string[]));
-    const cutoff = Date.now() - maxAgeMs;
-    let removed = 0;
+    const cutoff = now - maxAgeMs;
+    const result: SweepResult = { removed: 0, restored: 0 };
     for (const name of names) {
       const file = path.join(this.tempDir, name);
       const info = await stat(file).catch(ifMissing(undefined));
-      // ctime too: a rename (setAside) keeps the blob's old mtime but sets ctime to now.
-      if (info && Math.max(info.mtimeMs, info.ctimeMs) < cutoff) {
+      if (!info?.isFile()) continue;
+      const aside = asidePattern.exec(name);
+      if (aside) {
+        // A rename keeps the blob's old mtime; its ctime is when it was set aside.
+        if (info.ctimeMs >= cutoff) continue;
+        await this.putBack(aside[1]!, name);
+        result.restored++;
+      } else if (info.mtimeMs < cutoff) {
         await rm(file, { force: true });
-        removed++;
+        result.removed++;
       }
     }
-    return removed;
+    return result;
   }
 
   // link() rather than rename(): it is just as atomic but never replaces an existing file, so of
