@@ -8,7 +8,7 @@ import { createTestApp, csrfFrom, signedInStaff, type Browser, type TestApp } fr
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { samplePhoto } from '../../platform/images/sample-images.testing.js';
-import { multipartBody, type Part } from './photos.testing.js';
+import { multipartBody, showDogPublicly, type Part } from './photos.testing.js';
 
 const jpeg = (data: Buffer, filename = 'dog.jpg'): Part => ({ name: 'photos', filename, type: 'image/jpeg', data });
 
@@ -46,6 +46,7 @@ describe.each(engines)('dog photos on %s', (engine) => {
     db = (await t.rt.ctx.tenants.get('alpha'))!.db.kysely;
     blobDir = path.join(t.rt.ctx.config.uploadsDir, 'alpha');
     dogId = await newDog('Pixel');
+    await showDogPublicly(db, dogId);
   });
   afterAll(() => t.close());
 
@@ -195,6 +196,7 @@ describe.each(engines)('dog photos on %s', (engine) => {
 
   it('edits alt text, orders photos and changes the primary, rejecting a photo takes it off the public site', async () => {
     const id = await newDog('Order');
+    await showDogPublicly(db, id);
     for (const w of [30, 40]) await upload(staff, id, [jpeg(await samplePhoto({ width: w, height: 30 }))]);
     const [first, second] = await photosOf(id);
     const csrf = await staff.csrf(`/r/alpha/hub/dogs/${id}`);
@@ -206,6 +208,7 @@ describe.each(engines)('dog photos on %s', (engine) => {
     expect((await act(second!.id, 'primary')).statusCode).toBe(303);
     expect((await photosOf(id)).filter((p) => p.is_primary).map((p) => p.id)).toEqual([second!.id]);
     expect((await staff.get(`/r/alpha/hub/dogs/${id}`)).body).toContain('alt="Order asleep on a blue blanket"');
+    expect((await t.app.inject({ method: 'GET', url: `/r/alpha/photos/${second!.sha256}/medium.webp` })).statusCode).toBe(200);
     expect((await act(second!.id, 'reject')).statusCode).toBe(303);
     expect((await t.app.inject({ method: 'GET', url: `/r/alpha/photos/${second!.sha256}/medium.webp` })).statusCode).toBe(404);
     expect((await photosOf(id)).find((p) => p.id === second!.id)).toMatchObject({ status: 'rejected', is_primary: false });
