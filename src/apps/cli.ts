@@ -9,7 +9,7 @@ import { callAdmin, type AdminRequest } from '../platform/runtime/admin-socket.j
 import { acquireLock, lockHolder } from '../platform/runtime/lock.js';
 import { runAdminCommand } from './admin-commands.js';
 import { startInference } from './inference.js';
-import { openRuntime } from './runtime.js';
+import { openRuntime, sweepUploadsAtStart } from './runtime.js';
 import { createJobRunner, serve } from './web.js';
 
 /** Thrown for a failed command: printed without a stack trace. */
@@ -107,6 +107,7 @@ program
     if (config.embeddedControlPlane) throw new CliError('On the embedded default, `kona serve` runs the jobs itself; `kona worker` needs KONA_CONTROL_DATABASE_URL.');
     const logger = createLogger(config.settings.KONA_LOG_LEVEL);
     const rt = await openRuntime(config, logger);
+    await sweepUploadsAtStart(rt);
     const inference = await startInference(config, logger);
     rt.ctx.inference = inference.client;
     const runner = await createJobRunner(rt, logger);

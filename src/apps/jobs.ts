@@ -12,6 +12,7 @@ import { reencryptTable, type EncryptedColumns } from '../platform/crypto/reencr
 import type { TenantSchema } from '../platform/db/schema.js';
 import { defineJob, type JobDefinition, type JobRegistry } from '../platform/jobs/index.js';
 import type { TenantFanOut } from '../platform/tenancy/fan-out.js';
+import { sweepUploads } from '../platform/storage/index.js';
 import { medicalDueJob, notificationJobs } from '../features/notifications/notifications.jobs.js';
 import { maintenanceAnnouncedJob } from '../features/notifications/maintenance-announcements.js';
 
@@ -19,7 +20,7 @@ import { maintenanceAnnouncedJob } from '../features/notifications/maintenance-a
  * Every job Kona declares. A process refuses to start if one has no handler below, so a job
  * enqueued by one release is never left without a worker that knows it.
  */
-export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'keys.reencrypt', 'mail.send', medicalDueJob, maintenanceAnnouncedJob] as const;
+export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', medicalDueJob, maintenanceAnnouncedJob] as const;
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
 export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns];
@@ -34,6 +35,10 @@ export interface JobDeps {
   jobs: () => JobRegistry;
   /** Runs a step on every active rescue, for control-plane jobs that fan out. */
   eachTenant: TenantFanOut;
+  /** Where the rescues' blob stores live (`<uploads>/<slug>`). */
+  uploadsDir: string;
+  /** The process's clock, read when a job judges ages (ms since the epoch). */
+  now: () => number;
 }
 
 /** The handlers, one per declared job. */
@@ -56,6 +61,18 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
         await db.deleteFrom('sessions').where('last_seen_at', '<', new Date(Date.now() - 7 * 86_400_000)).execute();
         // Public application attempts count for an hour; older ones only take space.
         await pruneApplicationAttempts(db);
+      },
+    }),
+    defineJob({
+      name: 'maintenance.sweep-uploads',
+      schema: z.object({}),
+      cron: '41 * * * *',
+      // Uploads from a process killed mid-request leave partial files; one sweep of the shared
+      // uploads directory covers every rescue, so only the control plane's run does it.
+      handler: async (_payload, ctx) => {
+        if (ctx.source.label !== 'control') return;
+        const swept = await sweepUploads(deps.uploadsDir, deps.now());
+        if (swept.removed + swept.restored > 0) ctx.logger.info({ ...swept }, 'swept leftovers of interrupted uploads');
       },
     }),
     defineJob({

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../platform/clock/clock.js';
@@ -14,6 +14,7 @@ import { createMetrics, type Metrics } from '../platform/metrics/metrics.js';
 import { TenantDatabases } from '../platform/tenancy/tenant-databases.js';
 import { migrateAllTenants } from '../platform/tenancy/tenants.service.js';
 import { tenantFanOut } from '../platform/tenancy/fan-out.js';
+import { blobDirMode, sweepUploads } from '../platform/storage/index.js';
 import { declaredJobs, jobDefinitions } from './jobs.js';
 
 /** An opened Kona: control plane and tenants migrated, secrets loaded, jobs registered. */
@@ -33,17 +34,49 @@ export function openControl(config: Config, metrics?: Metrics): Promise<Database
   );
 }
 
+// Owner-only from the top: files stored before blobs were 0600 become unreachable to other users too.
+function makeUploadsPrivate(uploadsDir: string, logger: Logger): void {
+  mkdirSync(uploadsDir, { recursive: true });
+  try {
+    chmodSync(uploadsDir, blobDirMode);
+  } catch (err) {
+    logger.warn({ dir: uploadsDir, err: (err as Error).message }, 'could not make the uploads directory owner-only (0700)');
+  }
+}
+
+/**
+ * Clears what uploads interrupted by a crash left behind (as the hourly maintenance.sweep-uploads
+ * job does), so `kona serve` and `kona worker` start clean. A failure is logged: it never stops a start.
+ */
+export async function sweepUploadsAtStart(rt: Runtime): Promise<void> {
+  const { config, logger } = rt.ctx;
+  try {
+    const swept = await sweepUploads(config.uploadsDir, (rt.ctx.clock ?? systemClock).now());
+    if (swept.removed + swept.restored > 0) logger.info({ ...swept }, 'swept leftovers of interrupted uploads');
+  } catch (err) {
+    logger.warn({ err: (err as Error).message }, 'could not sweep the uploads directory; the hourly job will try again');
+  }
+}
+
 /**
  * Opens everything a process role needs and applies pending migrations to the control plane and
  * every active tenant. Refuses to start if a declared job has no handler.
  */
 export async function openRuntime(config: Config, logger: Logger, options: { secrets?: Secrets; clock?: Clock } = {}): Promise<Runtime> {
-  mkdirSync(config.uploadsDir, { recursive: true });
+  makeUploadsPrivate(config.uploadsDir, logger);
   const secrets = options.secrets ?? loadSecrets(config);
   let ctx: AppContext | undefined;
   const mailer = createMailer(config);
   const jobs = new JobRegistry();
-  for (const def of jobDefinitions({ keyRing: () => (ctx?.secrets ?? secrets).keyRing, mailer: () => mailer, jobs: () => jobs, eachTenant: (step) => tenantFanOut(ctx!.control.kysely, () => ctx!.tenants)(step) })) jobs.register(def);
+  const clock = options.clock ?? systemClock;
+  for (const def of jobDefinitions({
+    keyRing: () => (ctx?.secrets ?? secrets).keyRing,
+    mailer: () => mailer,
+    jobs: () => jobs,
+    eachTenant: (step) => tenantFanOut(ctx!.control.kysely, () => ctx!.tenants)(step),
+    uploadsDir: config.uploadsDir,
+    now: () => clock.now(),
+  })) jobs.register(def);
   jobs.assertComplete(declaredJobs);
   const metrics = createMetrics();
   const control = await openControl(config, metrics);
@@ -58,7 +91,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
       (handle) => metrics.addPoolSource(metrics.tenantLabel(handle.slug), () => handle.db.poolStats()),
       (slug) => metrics.removePoolSource(metrics.tenantLabel(slug)),
     );
-    ctx = { config, secrets, control, tenants, logger, mailer, jobs, clock: options.clock ?? systemClock };
+    ctx = { config, secrets, control, tenants, logger, mailer, jobs, clock };
     for (const r of await migrateAllTenants({ control: control.kysely, dataDir: config.dataDir, embeddedAllowed: config.embeddedControlPlane, tenants })) {
       if (r.error) logger.error({ tenant: r.slug, err: r.error }, 'tenant migration failed; its site stays closed until fixed');
       else if (r.applied) logger.info({ tenant: r.slug, migrations: r.applied }, 'tenant migrated');

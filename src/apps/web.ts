@@ -11,7 +11,7 @@ import { listTenants } from '../platform/tenancy/tenants.service.js';
 import { createDemoRescue, runAdminCommand } from './admin-commands.js';
 import { startInference, type Inference } from './inference.js';
 import { featureRoutes } from './routes.js';
-import { openRuntime, type Runtime } from './runtime.js';
+import { openRuntime, sweepUploadsAtStart, type Runtime } from './runtime.js';
 
 /** Builds the web app on an opened runtime (tests use this with inject()). */
 export async function buildWebApp(rt: Runtime, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -73,6 +73,7 @@ export async function serve(config: Config, logger: Logger): Promise<{ url: stri
   let inference: Inference | undefined;
   try {
     rt = await openRuntime(config, logger);
+    await sweepUploadsAtStart(rt);
     inference = await startInference(config, logger);
     rt.ctx.inference = inference.client;
     if (inference.registry) rt.metrics.addRegistry(inference.registry);

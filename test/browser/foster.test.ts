@@ -98,10 +98,11 @@ describe('a foster adds a note and a photo (Chromium)', () => {
     expect(hubCopy.status()).toBe(200);
     expect(await (await fetch(`${server!.url}/r/demo/`)).text()).not.toContain('Noodle');
 
-    // Once staff approve it, the same variant is public.
+    // Approved, it is still not public: Noodle is not shown on the site (not available for adoption yet).
     await admin.goto(dogUrl);
     await admin.locator('#photos ol.photos > li').first().getByRole('button', { name: 'Approve' }).click();
     await admin.waitForURL(/done=photo-approved/);
-    expect((await fetch(`${server!.url}/r/demo/photos/${sha}/medium.jpg`)).status).toBe(200);
+    expect((await fetch(`${server!.url}/r/demo/photos/${sha}/medium.jpg`)).status).toBe(404);
+    expect((await foster.request.get(`${server!.url}${src}`)).status()).toBe(200);
   });
 });

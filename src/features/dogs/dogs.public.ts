@@ -5,6 +5,7 @@ import { approvedPhotosJson, type PublicPhoto } from '../photos/photos.public.js
 import { adoptability } from './dogs.adoptability.js';
 import { applyStatusChange } from './dog-actions.service.js';
 import { ageBandBounds } from './dogs.values.js';
+import { dogShownPublicly } from './dogs.visibility.js';
 
 type Db = Kysely<TenantSchema>;
 type Dogs = TenantSchema['dogs'];
@@ -62,10 +63,9 @@ function withPhotos(rows: Awaited<ReturnType<typeof candidates>>): PublicDog[] {
   return out;
 }
 
-// Narrowed in SQL to dogs that may be adoptable; adoptability() has the final word.
+// Narrowed in SQL to dogs shown publicly; adoptability() has the final word.
 function candidates(db: Db, f: PublicDogFilter, today: string, id?: string) {
-  let q = db.selectFrom('dogs').select(publicColumns).select(approvedPhotosJson().as('photos')).where('status', '=', 'available').where('on_hold', '=', false)
-    .where(sql<string>`trim(public_description)`, '<>', '');
+  let q = db.selectFrom('dogs').select(publicColumns).select(approvedPhotosJson().as('photos')).where(dogShownPublicly);
   if (id) q = q.where('id', '=', id);
   if (f.size) q = q.where('size', '=', f.size);
   if (f.sex) q = q.where('sex', '=', f.sex);
@@ -119,3 +119,4 @@ export { dogFormSchema, dogIdOf, pastDateSchema } from './dogs.schema.js';
 export { closedStatusList, createDog, getDog, weightHistory } from './dogs.service.js';
 export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
 export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore } from './dogs.values.js';
+export { dogShownPublicly, publicDogStatuses } from './dogs.visibility.js';

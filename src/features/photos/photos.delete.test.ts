@@ -6,7 +6,7 @@ import { createTestApp, csrfFrom, signedInStaff, type Browser, type TestApp } fr
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { samplePhoto } from '../../platform/images/sample-images.testing.js';
-import { multipartBody } from './photos.testing.js';
+import { multipartBody, showDogPublicly } from './photos.testing.js';
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -31,7 +31,9 @@ describe.each(engines)('deleting dog photos on %s', (engine) => {
   }
   async function newDog(name: string): Promise<string> {
     const res = await staff.post('/r/alpha/hub/dogs', { _csrf: await staff.csrf('/r/alpha/hub/dogs'), name, sex: 'female', size: 'small', intake_date: '2024-03-01', intake_type: 'stray' });
-    return /\/hub\/dogs\/([0-9a-f-]{36})\?done=/.exec(res.headers.location ?? '')![1]!;
+    const id = /\/hub\/dogs\/([0-9a-f-]{36})\?done=/.exec(res.headers.location ?? '')![1]!;
+    await showDogPublicly(db, id);
+    return id;
   }
   const remove = async (browser: Browser, id: string, photoId: string, form: Record<string, string> = { confirm: 'yes' }) =>
     browser.post(`/r/alpha/hub/dogs/${id}/photos/${photoId}/delete`, { _csrf: await browser.csrf(`/r/alpha/hub/dogs/${id}`), ...form });

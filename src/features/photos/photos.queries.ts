@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { PhotoStatus, TenantSchema } from '../../platform/db/schema.js';
 
 type Db = Kysely<TenantSchema>;
@@ -29,10 +29,16 @@ export async function countApprovedPhotos(db: Db, dogId: string): Promise<number
   return Number(row.n);
 }
 
-/** The variants of photos with these original bytes, approved ones only when `approvedOnly`. */
-export function selectVariantsBySha(db: Db, sha256: string, approvedOnly: boolean) {
+/** A condition on a `dogs` row (the dogs feature's `dogShownPublicly`, handed in: photos' queries import no feature). */
+export type DogCondition = (eb: ExpressionBuilder<TenantSchema, 'dogs'>) => Expression<SqlBool>;
+
+/**
+ * The variants of a photo with these original bytes: of any photo for staff, or, for the public
+ * URL (`shownDogs` given), only of an approved photo whose dog passes `shownDogs`.
+ */
+export function selectVariantsBySha(db: Db, sha256: string, shownDogs?: DogCondition) {
   let q = db.selectFrom('dog_photos').select('variants').where('sha256', '=', sha256);
-  if (approvedOnly) q = q.where('status', '=', 'approved');
+  if (shownDogs) q = q.where('status', '=', 'approved').where('dog_id', 'in', db.selectFrom('dogs').select('dogs.id').where(shownDogs));
   return q.limit(1).executeTakeFirst();
 }
 

@@ -11,17 +11,21 @@ import { deletePhoto } from './photos.delete.js';
 import { approvePhoto, makePrimaryPhoto, movePhoto, rejectPhoto, setPhotoAltText } from './photos.service.js';
 import { isVariantFile, photoStoreOf, variantContentType } from './photos.store.js';
 import { isRefusal, staffActor } from '../../platform/http/replies.js';
-import { dogIdOf, getDog, type DogPage } from '../dogs/dogs.public.js';
+import { dogIdOf, dogShownPublicly, getDog, type DogPage } from '../dogs/dogs.public.js';
 import { inTenantScope, type StaffRequest, type TenantRequest, type TenantScope } from '../../platform/http/scopes.js';
 import { uploadResultsKey } from './photos.panels.public.js';
 
 const db = (request: TenantRequest) => request.tenant.db.kysely;
 
-/** Serves one variant of a photo found by its original's sha; approved photos only unless `anyStatus`. */
-async function serveVariant(request: TenantRequest, reply: FastifyReply, anyStatus: boolean) {
+/**
+ * Serves one variant of a photo found by its original's sha: to staff any photo, to the public only
+ * an approved photo of a dog shown publicly (the dogs feature's rule), so a dog taken off the site
+ * takes its photos with it, revalidations included.
+ */
+async function serveVariant(request: TenantRequest, reply: FastifyReply, audience: 'public' | 'staff') {
   const parsed = servedPhotoParamsSchema.safeParse(request.params);
   if (!parsed.success || !isVariantFile(parsed.data.variant)) throw notFound('That photo');
-  const row = await selectVariantsBySha(db(request), parsed.data.sha, !anyStatus);
+  const row = await selectVariantsBySha(db(request), parsed.data.sha, audience === 'public' ? dogShownPublicly : undefined);
   const key = row?.variants[parsed.data.variant];
   if (!key) throw notFound('That photo');
   // The row just read references the variant, so a revalidation needs no disk check (serveBlob).
@@ -70,7 +74,7 @@ function formOrRefuse<T>(result: { ok: true; data: T } | { ok: false; state: { e
   throw new KonaError('KONA_ERR_VALIDATION', `${what}: ${Object.entries(result.state.errors).map(([k, v]) => `${k} ${v}`).join('; ')}.`);
 }
 
-/** Dog photos: upload, review, order and alt text in the hub; variants served publicly once approved. */
+/** Dog photos: upload, review, order and alt text in the hub; variants served publicly once approved, while the dog is shown. */
 export const photosRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
   const maxBytes = app.kona.ctx.config.settings.KONA_UPLOAD_MAX_MB * 1024 * 1024;
   // Registered in this scope only: no other route accepts multipart. fileSize sits one byte above
@@ -91,7 +95,7 @@ export const photosRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
   actionRoute(app, dogPage, 'alt', 'photos.upload', 'photo-alt', (r, dogId, id) =>
     setPhotoAltText(db(r), dogId, id, formOrRefuse(parseForm(altTextSchema, r.body), 'The alt text was not saved').alt_text, staffActor(r)));
 
-  app.get('/photos/:sha/:variant', { config: { permission: 'public', frame: false } }, (request, reply) => serveVariant(request, reply, false));
+  app.get('/photos/:sha/:variant', { config: { permission: 'public', frame: false } }, (request, reply) => serveVariant(request, reply, 'public'));
   // Pending photos are shown to staff for review: never stored by a shared cache.
   app.get('/hub/photos/:sha/:variant', {
     config: { permission: 'dogs.view', frame: false },
@@ -99,5 +103,5 @@ export const photosRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
       if (reply.statusCode === 200 || reply.statusCode === 304) reply.header('cache-control', 'private, max-age=3600');
       return payload;
     },
-  }, (request, reply) => serveVariant(request, reply, true));
+  }, (request, reply) => serveVariant(request, reply, 'staff'));
 });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import sharp from 'sharp';
@@ -8,7 +8,7 @@ import { createTestApp, csrfFrom, signedInStaff, type Browser, type TestApp } fr
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { samplePhoto } from '../../platform/images/sample-images.testing.js';
-import { multipartBody, type Part } from './photos.testing.js';
+import { multipartBody, showDogPublicly, type Part } from './photos.testing.js';
 
 const jpeg = (data: Buffer, filename = 'dog.jpg'): Part => ({ name: 'photos', filename, type: 'image/jpeg', data });
 
@@ -46,6 +46,7 @@ describe.each(engines)('dog photos on %s', (engine) => {
     db = (await t.rt.ctx.tenants.get('alpha'))!.db.kysely;
     blobDir = path.join(t.rt.ctx.config.uploadsDir, 'alpha');
     dogId = await newDog('Pixel');
+    await showDogPublicly(db, dogId);
   });
   afterAll(() => t.close());
 
@@ -81,6 +82,30 @@ describe.each(engines)('dog photos on %s', (engine) => {
     expect(page.body).toMatch(/<script src="\/assets\/upload\.[0-9a-f]{12}\.js"/);
     const list = await staff.get('/r/alpha/hub/dogs');
     expect(list.body).toContain(`/r/alpha/hub/photos/${photo!.sha256}/thumbnail.jpg`);
+  });
+
+  it('keeps the original, GPS and all, owner-only on disk (0600, folders 0700) even under a permissive umask, and never serves it', async () => {
+    const id = await newDog('Private');
+    const original = await samplePhoto({ width: 120, height: 90, gps: true });
+    const previous = process.umask(0o000);
+    try {
+      expect((await upload(staff, id, [jpeg(original)])).statusCode).toBe(200);
+    } finally {
+      process.umask(previous);
+    }
+    const [photo] = await photosOf(id);
+    const file = path.join(blobDir, photo!.sha256.slice(0, 2), photo!.sha256.slice(2, 4), photo!.sha256);
+    expect((await sharp(file).metadata()).exif).toBeDefined();
+    const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    expect(mode(file)).toBe('600');
+    for (const key of Object.values(photo!.variants)) expect(mode(path.join(blobDir, key.slice(0, 2), key.slice(2, 4), key)), key).toBe('600');
+    for (const dir of [path.dirname(file), path.dirname(path.dirname(file)), blobDir, path.join(blobDir, '.tmp'), t.rt.ctx.config.uploadsDir]) expect(mode(dir), dir).toBe('700');
+    // No URL names the original: public and staff routes serve only the variants.
+    for (const prefix of ['/r/alpha/photos', '/r/alpha/hub/photos']) {
+      for (const name of ['original', photo!.sha256, 'original.jpg']) {
+        expect((await staff.get(`${prefix}/${photo!.sha256}/${name}`)).statusCode, `${prefix} ${name}`).toBe(404);
+      }
+    }
   });
 
   it('stores the same bytes once: a second upload gives the existing photo', async () => {
@@ -171,6 +196,7 @@ describe.each(engines)('dog photos on %s', (engine) => {
 
   it('edits alt text, orders photos and changes the primary, rejecting a photo takes it off the public site', async () => {
     const id = await newDog('Order');
+    await showDogPublicly(db, id);
     for (const w of [30, 40]) await upload(staff, id, [jpeg(await samplePhoto({ width: w, height: 30 }))]);
     const [first, second] = await photosOf(id);
     const csrf = await staff.csrf(`/r/alpha/hub/dogs/${id}`);
@@ -182,6 +208,7 @@ describe.each(engines)('dog photos on %s', (engine) => {
     expect((await act(second!.id, 'primary')).statusCode).toBe(303);
     expect((await photosOf(id)).filter((p) => p.is_primary).map((p) => p.id)).toEqual([second!.id]);
     expect((await staff.get(`/r/alpha/hub/dogs/${id}`)).body).toContain('alt="Order asleep on a blue blanket"');
+    expect((await t.app.inject({ method: 'GET', url: `/r/alpha/photos/${second!.sha256}/medium.webp` })).statusCode).toBe(200);
     expect((await act(second!.id, 'reject')).statusCode).toBe(303);
     expect((await t.app.inject({ method: 'GET', url: `/r/alpha/photos/${second!.sha256}/medium.webp` })).statusCode).toBe(404);
     expect((await photosOf(id)).find((p) => p.id === second!.id)).toMatchObject({ status: 'rejected', is_primary: false });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { TenantSchema } from '../../platform/db/schema.js';
 
 /** One part of a hand-built multipart body: a field or a file. */
 export type Part = { name: string; value: string } | { name: string; filename: string; type: string; data: Buffer };
@@ -17,4 +19,12 @@ export function multipartBody(parts: Part[]): { payload: Buffer; contentType: st
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/**
+ * Puts a dog on the public site (available, not on hold, with a public description), as staff would
+ * through its form: a photo's public URL answers only while its dog is shown publicly.
+ */
+export async function showDogPublicly(db: Kysely<TenantSchema>, dogId: string): Promise<void> {
+  await db.updateTable('dogs').set({ status: 'available', on_hold: false, public_description: 'A lovely dog looking for a home.' }).where('id', '=', dogId).execute();
 }

@@ -4,3 +4,7 @@ export { LocalBlobStore } from './local-blob-store.js';
 export { ensureStored, releaseBlobs } from './release.js';
 export type { BlobReferenceCheck, ReleaseResult } from './release.js';
 export { readLimited } from './read-limited.js';
+export { blobDirMode, blobFileMode, staleTempAgeMs } from './local-blob-store.js';
+export type { SweepResult } from './local-blob-store.js';
+export { sweepUploads } from './sweep.js';
+export type { UploadsSweep } from './sweep.js';

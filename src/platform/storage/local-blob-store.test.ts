@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidBlobKeyError, TooLargeError } from './blob-store.js';
-import { LocalBlobStore } from './local-blob-store.js';
+import { LocalBlobStore, staleTempAgeMs } from './local-blob-store.js';
 
 const base = mkdtempSync(path.join(tmpdir(), 'kona-blobs-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -166,13 +166,54 @@ describe('LocalBlobStore', () => {
     expect(broken).toEqual({ ok: false, error: expect.stringMatching(/plain-file\/uploads: cannot create the temp directory \(ENOTDIR\)/) });
   });
 
-  it('sweeps temp files a crash left behind', async () => {
+  it('sweeps partial uploads older than an hour by their mtime against the given now, keeping younger ones', async () => {
     const store = newStore();
-    expect(await store.sweepTemp()).toBe(0);
+    const now = Date.now();
+    expect(await store.sweepTemp(now)).toEqual({ removed: 0, restored: 0 });
     await store.health();
-    writeFileSync(path.join(store.root, '.tmp', 'left-over.part'), 'partial');
-    expect(await store.sweepTemp(60_000)).toBe(0);
-    expect(await store.sweepTemp(-1)).toBe(1);
+    const old = path.join(store.root, '.tmp', `${randomUUID()}.part`);
+    const fresh = path.join(store.root, '.tmp', `${randomUUID()}.part`);
+    writeFileSync(old, 'killed mid-upload');
+    writeFileSync(fresh, 'still being written');
+    const twoHoursAgo = new Date(now - 2 * 60 * 60 * 1000);
+    utimesSync(old, twoHoursAgo, twoHoursAgo);
+    expect(await store.sweepTemp(now)).toEqual({ removed: 1, restored: 0 });
+    expect(tempFiles(store)).toEqual([path.basename(fresh)]);
+    // The same file is a leftover once the clock says an hour has passed.
+    expect(await store.sweepTemp(now + staleTempAgeMs + 1000)).toEqual({ removed: 1, restored: 0 });
     expect(tempFiles(store)).toEqual([]);
+  });
+
+  it('puts back a blob a crashed release set aside long ago, rather than losing it', async () => {
+    const store = newStore();
+    const bytes = randomBytes(100);
+    const { sha256: key } = await store.putStream(Readable.from([bytes]), { maxBytes: 1000 });
+    const token = (await store.setAside(key))!;
+    expect(await store.sweepTemp(Date.now())).toEqual({ removed: 0, restored: 0 });
+    expect(await store.exists(key)).toBe(false);
+    // The aside's age is its ctime (the rename), which no test can set back: the clock moves instead.
+    expect(await store.sweepTemp(Date.now() + staleTempAgeMs + 1000)).toEqual({ removed: 0, restored: 1 });
+    expect(await store.exists(key)).toBe(true);
+    expect(tempFiles(store)).not.toContain(token);
+  });
+
+  it('keeps blobs owner-only (0600 files, 0700 folders) even under a permissive umask', async () => {
+    const previous = process.umask(0o000);
+    try {
+      const store = newStore();
+      const { sha256: key } = await store.putStream(Readable.from([randomBytes(100)]), { maxBytes: 1000 });
+      const mode = (p: string) => statSync(p).mode & 0o777;
+      expect(mode(store.pathFor(key)).toString(8)).toBe('600');
+      for (const dir of [store.root, path.join(store.root, '.tmp'), path.dirname(store.pathFor(key)), path.dirname(path.dirname(store.pathFor(key)))]) {
+        expect(mode(dir).toString(8), dir).toBe('700');
+      }
+      const token = (await store.setAside(key))!;
+      rmSync(path.dirname(store.pathFor(key)), { recursive: true });
+      await store.putBack(key, token);
+      expect(mode(path.dirname(store.pathFor(key))).toString(8)).toBe('700');
+      expect(mode(store.pathFor(key)).toString(8)).toBe('600');
+    } finally {
+      process.umask(previous);
+    }
   });
 });

@@ -1,15 +1,34 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { chmod, link, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { assertBlobKey, InvalidBlobKeyError, TooLargeError, type BlobRead, type BlobStore, type PutResult, type StorageHealth } from './blob-store.js';
 
 const tempDirName = '.tmp';
 const asidePattern = /^([0-9a-f]{64})\.[0-9a-f-]{36}\.aside$/;
 
+/** Blobs hold originals with their full camera metadata (GPS included): readable by the owner only. */
+export const blobFileMode = 0o600;
+/** Store folders: only the owner may list or enter them. */
+export const blobDirMode = 0o700;
+/**
+ * How old a temp file must be before a sweep touches it: an upload in progress writes to its file
+ * all the time (and its request would have timed out long before), so an hour-old one is a leftover.
+ */
+export const staleTempAgeMs = 60 * 60 * 1000;
+
+/** What a sweep of a temp directory did. */
+export interface SweepResult {
+  /** Partial uploads and health probes removed. */
+  removed: number;
+  /** Blobs a crashed release had set aside, put back under their key. */
+  restored: number;
+}
+
 /**
  * Blobs as files under one directory (an NFS mount in production), at `<root>/<aa>/<bb>/<sha256>`.
  * Uploads stream into `<root>/.tmp/` (the same file system, so publishing is atomic) and appear
- * under their final name only complete and fsynced.
+ * under their final name only complete and fsynced. Files are 0600 and folders 0700 whatever the
+ * process umask: originals keep their camera metadata, GPS included, and are never served publicly.
  */
 export class LocalBlobStore implements BlobStore {
   readonly root: string;
@@ -29,10 +48,12 @@ export class LocalBlobStore implements BlobStore {
   /** Streams into a temp file while hashing and counting, then publishes it under its sha256. */
   async putStream(source: AsyncIterable<Uint8Array>, { maxBytes }: { maxBytes: number }): Promise<PutResult> {
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new RangeError(`maxBytes must be a whole number of bytes, got ${maxBytes}`);
-    await mkdir(this.tempDir, { recursive: true });
+    await makePrivateDir(this.tempDir);
     const temp = path.join(this.tempDir, `${randomUUID()}.part`);
-    const file = await open(temp, 'wx');
+    const file = await open(temp, 'wx', blobFileMode);
     try {
+      // open()'s mode passes through the umask; fchmod does not. The published name is a link to this inode.
+      await file.chmod(blobFileMode);
       const { sha256, size } = await copyCounted(source, file, maxBytes);
       await file.sync();
       await file.close();
@@ -70,7 +91,7 @@ export class LocalBlobStore implements BlobStore {
   async setAside(key: string): Promise<string | undefined> {
     const from = this.pathFor(key);
     const token = `${key}.${randomUUID()}.aside`;
-    await mkdir(this.tempDir, { recursive: true });
+    await makePrivateDir(this.tempDir);
     return rename(from, path.join(this.tempDir, token)).then(() => token, ifMissing(undefined));
   }
 
@@ -78,7 +99,7 @@ export class LocalBlobStore implements BlobStore {
   async putBack(key: string, token: string): Promise<void> {
     const aside = this.asidePath(token, key);
     const final = this.pathFor(key);
-    await mkdir(path.dirname(final), { recursive: true });
+    await makePrivateDir(path.dirname(final));
     await link(aside, final).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
     });
@@ -102,9 +123,9 @@ export class LocalBlobStore implements BlobStore {
     let step = 'create the temp directory';
     const probe = path.join(this.tempDir, `health-${randomUUID()}`);
     try {
-      await mkdir(this.tempDir, { recursive: true });
+      await makePrivateDir(this.tempDir);
       step = 'write a file';
-      const file = await open(probe, 'wx');
+      const file = await open(probe, 'wx', blobFileMode);
       try {
         await file.writeFile('ok');
         await file.sync();
@@ -122,28 +143,39 @@ export class LocalBlobStore implements BlobStore {
     }
   }
 
-  /** Removes temp files older than `maxAgeMs`: what a crash in the middle of an upload leaves behind. */
-  async sweepTemp(maxAgeMs = 24 * 60 * 60 * 1000): Promise<number> {
+  /**
+   * Clears what a crash left in the temp directory, judged against `now` (the caller's clock):
+   * partial uploads and health probes last written more than `maxAgeMs` ago are removed. A blob set
+   * aside that long ago belonged to a release that died before deciding, so whether it is still
+   * referenced is unknown: it is put back under its key (at worst an unreferenced blob stays).
+   */
+  async sweepTemp(now: number, maxAgeMs = staleTempAgeMs): Promise<SweepResult> {
     const names = await readdir(this.tempDir).catch(ifMissing([] as string[]));
-    const cutoff = Date.now() - maxAgeMs;
-    let removed = 0;
+    const cutoff = now - maxAgeMs;
+    const result: SweepResult = { removed: 0, restored: 0 };
     for (const name of names) {
       const file = path.join(this.tempDir, name);
       const info = await stat(file).catch(ifMissing(undefined));
-      // ctime too: a rename (setAside) keeps the blob's old mtime but sets ctime to now.
-      if (info && Math.max(info.mtimeMs, info.ctimeMs) < cutoff) {
+      if (!info?.isFile()) continue;
+      const aside = asidePattern.exec(name);
+      if (aside) {
+        // A rename keeps the blob's old mtime; its ctime is when it was set aside.
+        if (info.ctimeMs >= cutoff) continue;
+        await this.putBack(aside[1]!, name);
+        result.restored++;
+      } else if (info.mtimeMs < cutoff) {
         await rm(file, { force: true });
-        removed++;
+        result.removed++;
       }
     }
-    return removed;
+    return result;
   }
 
   // link() rather than rename(): it is just as atomic but never replaces an existing file, so of
   // several concurrent puts of the same bytes exactly one reports `created`.
   private async publish(temp: string, sha256: string): Promise<boolean> {
     const final = this.pathFor(sha256);
-    await mkdir(path.dirname(final), { recursive: true });
+    await makePrivateDir(path.dirname(final));
     try {
       await link(temp, final);
     } catch (err) {
@@ -168,6 +200,16 @@ async function copyCounted(source: AsyncIterable<Uint8Array>, file: FileHandle, 
     await file.write(chunk);
   }
   return { sha256: hash.digest('hex'), size };
+}
+
+/** Creates a folder and any missing parents as 0700; chmod, because mkdir's mode passes through the umask. */
+async function makePrivateDir(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true, mode: blobDirMode });
+  if (first === undefined) return;
+  for (let at = dir; ; at = path.dirname(at)) {
+    await chmod(at, blobDirMode);
+    if (at === first || at === path.dirname(at)) break;
+  }
 }
 
 // Makes the new directory entry durable too, not only the file's bytes.
