@@ -1,7 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decryptAnswers } from '../features/adoptions/adoptions.public.js';
 import { listAdoptableDogs } from '../features/dogs/dogs.public.js';
 import { isoToday } from '../features/dogs/dogs.values.js';
 import { fosterHomes } from '../features/fosters/fosters.homes.js';
@@ -10,67 +11,104 @@ import { photoStoreFor, variantFiles } from '../features/photos/photos.store.js'
 import { loadConfig } from '../platform/config/config.js';
 import { createLogger } from '../platform/logging/logger.js';
 import { createDemoRescue } from './admin-commands.js';
-import { openRuntime } from './runtime.js';
+import { openRuntime, type Runtime } from './runtime.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+/** What a text answer must look like, by the wording of the question it answers (the default questions). */
+const textAnswerShapes: [question: RegExp, answer: RegExp][] = [
+  [/other pets/i, /^(?!.*\bchild)(?=.*\b(cats?|dogs?|rabbits?|pets?)\b)/i],
+  [/children/i, /\b(child|children|toddler|grandchildren)\b/i],
+  [/dog before/i, /\b(dogs?|collies|greyhound|spaniel|boxers)\b/i],
+  [/left alone/i, /\bhours?\b/i],
+];
 
 describe('the demo rescue on the embedded default', () => {
+  let dataDir: string;
+  let config: ReturnType<typeof loadConfig>;
+  let rt: Runtime;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'kona-demo-'));
+    config = loadConfig({ KONA_DATA_DIR: dataDir, KONA_LOG_LEVEL: 'silent', KONA_JOBS: 'false' });
+    rt = await openRuntime(config, createLogger('silent'));
+    const started = performance.now();
+    await createDemoRescue(rt);
+    const seconds = (performance.now() - started) / 1000;
+    console.info(`demo rescue created and seeded in ${seconds.toFixed(2)} s`);
+  });
+  afterAll(async () => {
+    await rt?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
   it('is seeded with a dozen made-up dogs at every stage, photos, medical records and foster notes', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'kona-demo-'));
-    dirs.push(dataDir);
-    const config = loadConfig({ KONA_DATA_DIR: dataDir, KONA_LOG_LEVEL: 'silent', KONA_JOBS: 'false' });
-    const rt = await openRuntime(config, createLogger('silent'));
-    try {
-      const started = performance.now();
-      await createDemoRescue(rt);
-      const seconds = (performance.now() - started) / 1000;
-      console.info(`demo rescue created and seeded in ${seconds.toFixed(2)} s`);
-      const db = (await rt.ctx.tenants.get('demo'))!.db.kysely;
-      const today = isoToday();
+    const db = (await rt.ctx.tenants.get('demo'))!.db.kysely;
+    const today = isoToday();
 
-      const dogs = await db.selectFrom('dogs').select(['id', 'status', 'public_description']).execute();
-      expect(dogs).toHaveLength(12);
-      expect(new Set(dogs.map((d) => d.status))).toEqual(new Set(['available', 'intake', 'medical_hold', 'in_foster', 'adoption_pending', 'adopted']));
-      expect(dogs.every((d) => /demo dog/.test(d.public_description))).toBe(true);
+    const dogs = await db.selectFrom('dogs').select(['id', 'status', 'public_description']).execute();
+    expect(dogs).toHaveLength(12);
+    expect(new Set(dogs.map((d) => d.status))).toEqual(new Set(['available', 'intake', 'medical_hold', 'in_foster', 'adoption_pending', 'adopted']));
+    expect(dogs.every((d) => /demo dog/.test(d.public_description))).toBe(true);
 
-      const adoptable = await listAdoptableDogs(db, {}, today);
-      expect(adoptable.length).toBeGreaterThanOrEqual(6);
-      const store = path.join(config.uploadsDir, 'demo');
-      const blobs = photoStoreFor(config.uploadsDir, 'demo');
-      for (const dog of adoptable) {
-        expect(dog.photos.length).toBeGreaterThan(0);
-        const photo = await db.selectFrom('dog_photos').select(['status', 'variants']).where('dog_id', '=', dog.id).where('status', '=', 'approved').executeTakeFirstOrThrow();
-        const variants = photo.variants as Record<string, string>;
-        for (const name of variantFiles) {
-          const sha = variants[name];
-          expect(sha, `${dog.name} ${name}`).toMatch(/^[0-9a-f]{64}$/);
-          const blob = await blobs.get(sha!);
-          expect(blob?.size, `${dog.name} ${name} in ${store}`).toBeGreaterThan(0);
-          blob!.stream.destroy();
-        }
+    const adoptable = await listAdoptableDogs(db, {}, today);
+    expect(adoptable.length).toBeGreaterThanOrEqual(6);
+    const store = path.join(config.uploadsDir, 'demo');
+    const blobs = photoStoreFor(config.uploadsDir, 'demo');
+    for (const dog of adoptable) {
+      expect(dog.photos.length).toBeGreaterThan(0);
+      const photo = await db.selectFrom('dog_photos').select(['status', 'variants']).where('dog_id', '=', dog.id).where('status', '=', 'approved').executeTakeFirstOrThrow();
+      const variants = photo.variants as Record<string, string>;
+      for (const name of variantFiles) {
+        const sha = variants[name];
+        expect(sha, `${dog.name} ${name}`).toMatch(/^[0-9a-f]{64}$/);
+        const blob = await blobs.get(sha!);
+        expect(blob?.size, `${dog.name} ${name} in ${store}`).toBeGreaterThan(0);
+        blob!.stream.destroy();
       }
-      expect(adoptable.some((d) => d.bondedWith)).toBe(true);
-
-      const due = await medicalDue(db, today);
-      expect(due.overdue.length).toBeGreaterThanOrEqual(1);
-      expect(due.upcoming.length).toBeGreaterThanOrEqual(1);
-
-      const notes = await db.selectFrom('dog_notes').innerJoin('staff', 'staff.id', 'dog_notes.author_id').select(['dog_notes.id', 'staff.role']).execute();
-      expect(notes.some((n) => n.role === 'foster')).toBe(true);
-      // The foster's notes notified the admin, so the demo's notifications page is not empty.
-      const inbox = await db.selectFrom('notifications').select(['kind', 'read_at']).execute();
-      expect(inbox.filter((n) => n.kind === 'foster.note').length).toBeGreaterThanOrEqual(2);
-      expect(inbox.some((n) => n.read_at !== null) && inbox.some((n) => n.read_at === null)).toBe(true);
-      const homes = await fosterHomes({ db, keyRing: rt.ctx.secrets.keyRing });
-      expect(homes.some((h) => h.dogs.length === 2)).toBe(true);
-      const applications = await db.selectFrom('applications').select('status').execute();
-      expect(new Set(applications.map((a) => a.status))).toEqual(new Set(['new', 'in_review', 'interview_scheduled', 'approved', 'denied']));
-      const contacts = await db.selectFrom('contacts').select('roles').execute();
-      expect(contacts.some((c) => c.roles.includes('vet'))).toBe(true);
-      expect(existsSync(store)).toBe(true);
-    } finally {
-      await rt.close();
     }
+    expect(adoptable.some((d) => d.bondedWith)).toBe(true);
+
+    const due = await medicalDue(db, today);
+    expect(due.overdue.length).toBeGreaterThanOrEqual(1);
+    expect(due.upcoming.length).toBeGreaterThanOrEqual(1);
+
+    const notes = await db.selectFrom('dog_notes').innerJoin('staff', 'staff.id', 'dog_notes.author_id').select(['dog_notes.id', 'staff.role']).execute();
+    expect(notes.some((n) => n.role === 'foster')).toBe(true);
+    // The foster's notes notified the admin, so the demo's notifications page is not empty.
+    const inbox = await db.selectFrom('notifications').select(['kind', 'read_at']).execute();
+    expect(inbox.filter((n) => n.kind === 'foster.note').length).toBeGreaterThanOrEqual(2);
+    expect(inbox.some((n) => n.read_at !== null) && inbox.some((n) => n.read_at === null)).toBe(true);
+    const homes = await fosterHomes({ db, keyRing: rt.ctx.secrets.keyRing });
+    expect(homes.some((h) => h.dogs.length === 2)).toBe(true);
+    const applications = await db.selectFrom('applications').select('status').execute();
+    expect(new Set(applications.map((a) => a.status))).toEqual(new Set(['new', 'in_review', 'interview_scheduled', 'approved', 'denied']));
+    const contacts = await db.selectFrom('contacts').select('roles').execute();
+    expect(contacts.some((c) => c.roles.includes('vet'))).toBe(true);
+    expect(existsSync(store)).toBe(true);
+  });
+
+  it("answers every application's questions in order, each answer fitting the question it is stored against", async () => {
+    const db = (await rt.ctx.tenants.get('demo'))!.db.kysely;
+    const questions = new Map((await db.selectFrom('application_questions').selectAll().where('active', '=', true).orderBy('position').execute()).map((q) => [q.id, q]));
+    const applications = await db.selectFrom('applications').select(['id', 'answers_enc']).execute();
+    expect(applications.length).toBeGreaterThanOrEqual(5);
+    const textAnswers = new Set<string>();
+    for (const a of applications) {
+      const answers = decryptAnswers(rt.ctx.secrets.keyRing, a.answers_enc);
+      expect(answers.map((x) => x.questionId)).toEqual([...questions.keys()]);
+      for (const answer of answers) {
+        const q = questions.get(answer.questionId)!;
+        const where = `${a.id}: "${q.label}" answered "${answer.answer}"`;
+        expect({ label: answer.label, kind: answer.kind }, where).toEqual({ label: q.label, kind: q.kind });
+        if (q.required) expect(answer.answer, where).not.toBe('');
+        if (q.kind === 'yes_no') expect(['yes', 'no'], where).toContain(answer.answer);
+        if (q.kind === 'choice') expect(q.choices, where).toContain(answer.answer);
+        if (q.kind !== 'text') continue;
+        textAnswers.add(answer.answer);
+        const shape = textAnswerShapes.find(([label]) => label.test(q.label));
+        if (shape) expect(answer.answer, where).toMatch(shape[1]);
+      }
+    }
+    // Every default topic is checked above, so a shift of the answers by one question shows.
+    expect([...questions.values()].filter((q) => q.kind === 'text' && textAnswerShapes.some(([label]) => label.test(q.label)))).toHaveLength(textAnswerShapes.length);
+    expect(textAnswers.size).toBeGreaterThan(questions.size);
   });
 });

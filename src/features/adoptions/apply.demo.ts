@@ -27,11 +27,29 @@ const demoApplications: DemoApplication[] = [
   { dogKey: 'juniper', applicant: { name: 'Chris Doe (demo)', email: 'chris.doe@demo.kona.local', phone: '07700 900205', address: 'Flat 2, 9 Tower Block, Demotown' }, path: ['new', 'in_review', 'denied'], daysAgo: 9, reason: 'Juniper needs a home with a secure garden. (Demo reason.)' },
 ];
 
-const sampleText = ['A cat called Miso, who is nine and very calm.', 'None at home; grandchildren (8 and 11) visit at weekends.', 'We had a rescue greyhound for eleven years.', 'About three hours, twice a week; someone works from home otherwise.', 'We walk a lot and have a quiet house.'];
+/** What each demo applicant writes, by the topic of the question it answers. */
+type DemoTexts = Record<'pets' | 'children' | 'experience' | 'alone' | 'why', string>;
 
+const demoTexts: DemoTexts[] = [
+  { pets: 'A cat called Miso, who is nine and very calm.', children: 'No children at home; grandchildren (8 and 11) visit at weekends.', experience: 'Yes: we had a rescue greyhound for eleven years, our first dog.', alone: 'About three hours, twice a week; someone works from home otherwise.', why: 'We walk a lot and have a quiet house.' },
+  { pets: 'No other pets.', children: 'No children.', experience: 'I grew up with two collies and have walked dogs for neighbours.', alone: 'Two hours at most; I work from home.', why: 'A calm, gentle dog would suit our slow mornings.' },
+  { pets: 'Two rabbits, kept in a hutch outside.', children: 'Two children, aged 6 and 9.', experience: 'Our last dog, a spaniel, lived to fourteen.', alone: 'Four hours on school days.', why: 'The children want a playful dog to run with in the park.' },
+  { pets: 'An older dog, a Labrador called Rolo, who loves company.', children: 'One child, aged 12.', experience: 'We have had dogs all our lives, mostly boxers.', alone: 'Rarely more than one hour.', why: 'Rolo is sociable and would love a friend.' },
+  { pets: 'No other pets at the moment.', children: 'No children; a toddler niece visits sometimes.', experience: 'This would be my first dog; I have read a lot and booked training classes.', alone: 'About five hours on office days.', why: 'I have a small garden and lots of time at weekends.' },
+];
+
+// Matched on the wording of the default questions; anything else gets the free-text "why" answer.
+const topics: [RegExp, keyof DemoTexts][] = [[/other pets/i, 'pets'], [/children/i, 'children'], [/dog before|experience/i, 'experience'], [/left alone|hours/i, 'alone']];
+
+/** The demo applicant's answer to each question: text by the question's topic, a valid option otherwise. */
 function demoValues(questions: Question[], i: number): Record<string, string> {
-  let t = i;
-  return Object.fromEntries(questions.map((q) => [answerField(q.id), q.kind === 'yes_no' ? 'yes' : q.kind === 'choice' ? q.choices[i % q.choices.length]! : sampleText[t++ % sampleText.length]!]));
+  const texts = demoTexts[i % demoTexts.length]!;
+  const answer = (q: Question): string => {
+    if (q.kind === 'yes_no') return 'yes';
+    if (q.kind === 'choice') return q.choices[i % q.choices.length]!;
+    return texts[topics.find(([re]) => re.test(q.label))?.[1] ?? 'why'];
+  };
+  return Object.fromEntries(questions.map((q) => [answerField(q.id), answer(q)]));
 }
 
 const dogName = async (db: Kysely<TenantSchema>, id: string) => (await db.selectFrom('dogs').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name;

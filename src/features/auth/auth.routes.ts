@@ -33,6 +33,7 @@ export const authRoutes = inTenantScope(async (app) => {
         tenantDeps(request),
         { email: parsed.data.email, password: parsed.data.password, address: request.ip, previousSessionHash: request.actor?.sessionHash },
         limits,
+        { control: ctx.control.kysely, rescue: request.tenant.slug },
       );
       if (!result.ok) return show(401, undefined, 'That email and password do not match an active account at this rescue.');
       setCookie(reply, tenantCookie(ctx.config, request.basePath), result.token);

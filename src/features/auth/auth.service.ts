@@ -1,5 +1,5 @@
 import { recordAudit } from '../../platform/audit/audit.js';
-import { assertNotThrottled, recordAttempt, type ThrottleLimits } from '../../platform/auth/login-throttle.js';
+import { assertNotThrottled, recordAttempt, type ThrottleLimits, type ThrottleStore } from '../../platform/auth/login-throttle.js';
 import { verifyDummy, verifyPassword } from '../../platform/auth/passwords.js';
 import { createStaffSession, endStaffSession } from '../../platform/http/sessions.js';
 import { emailHash, findStaffByEmail, findStaffById, setPassword, type StaffDeps } from '../staff/staff.public.js';
@@ -10,22 +10,25 @@ export type SignInResult = { ok: true; token: string; staffId: string } | { ok: 
 /**
  * Checks credentials under the throttle and starts a fresh session. The answer for a wrong
  * password, an unknown email and a disabled account is the same, and takes the same time.
+ * The account is counted in the rescue; the address across all rescues, on the control plane (`shared`).
  */
 export async function signIn(
   deps: StaffDeps,
   input: { email: string; password: string; address: string; previousSessionHash?: string },
   limits: ThrottleLimits,
+  shared: NonNullable<ThrottleStore['shared']>,
 ): Promise<SignInResult> {
   const accountKey = emailHash(deps.keyRing, input.email);
-  await assertNotThrottled(deps.db, accountKey, input.address, limits);
+  const throttle: ThrottleStore = { db: deps.db, shared };
+  await assertNotThrottled(throttle, accountKey, input.address, limits);
   const staff = await findStaffByEmail(deps, input.email);
   const valid = staff ? await verifyPassword(staff.password_hash, input.password) : await verifyDummy(input.password);
   if (!staff || !valid || staff.status !== 'active') {
-    await recordAttempt(deps.db, accountKey, input.address, false);
+    await recordAttempt(throttle, accountKey, input.address, false);
     if (staff) await recordAudit(deps.db, { actor: { type: 'public' }, action: 'staff.sign_in_failed', target: { type: 'staff', id: staff.id } });
     return { ok: false };
   }
-  await recordAttempt(deps.db, accountKey, input.address, true);
+  await recordAttempt(throttle, accountKey, input.address, true);
   // A new session id at every sign-in: a session fixed before sign-in is never promoted.
   if (input.previousSessionHash) await endStaffSession(deps.db, input.previousSessionHash);
   const token = await createStaffSession(deps.db, staff.id);

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
+import { createJobRunner } from '../../apps/web.js';
+import { enqueueJob } from '../../platform/jobs/index.js';
+import { createLogger } from '../../platform/logging/logger.js';
 
 describe.each(engines)('hub sign-in on %s', (engine) => {
   let t: TestApp;
@@ -74,5 +77,58 @@ describe.each(engines)('hub sign-in on %s', (engine) => {
     const res = await b.submit('/r/alpha/hub/account/password', '/r/alpha/hub/account/password', { current: staff.password, password: 'short', confirm: 'short' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('at least 12 characters');
+  });
+});
+
+describe.each(engines)('the per-address sign-in limit across rescues on %s', (engine) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(engine, { KONA_LOGIN_MAX_PER_ADDRESS: '4', KONA_LOGIN_MAX_PER_ACCOUNT: '3' });
+    await t.addTenant('alpha');
+    await t.addTenant('beta');
+  });
+  afterAll(() => t.close());
+
+  it('counts one address over every rescue, while the account limit stays per rescue, and the hourly job prunes the shared rows', async () => {
+    const alpha = await t.addStaff('alpha', 'staff');
+    const beta = await t.addStaff('beta', 'staff');
+    const b = new Browser(t.app);
+    // Two failures at each rescue: under the limit of 4 at either, but 4 from this address in all.
+    for (const [slug, who] of [['/r/alpha', alpha], ['/r/beta', beta], ['/r/alpha', alpha], ['/r/beta', beta]] as const) {
+      expect((await b.signIn(slug, who.email, 'not the password')).statusCode).toBe(401);
+    }
+    for (const [slug, who] of [['/r/alpha', alpha], ['/r/beta', beta]] as const) {
+      const limited = await b.signIn(slug, who.email, who.password);
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toBe('900');
+      expect(limited.body).toContain('Too many failed sign-ins from your network');
+    }
+    // Addresses stay hashed on the control plane too; only the rescue is named there.
+    const control = t.rt.ctx.control.kysely;
+    const shared = await control.selectFrom('login_attempts').select(['account_key', 'address_key', 'succeeded']).execute();
+    expect(shared.map((r) => r.account_key).sort()).toEqual(['rescue:alpha', 'rescue:alpha', 'rescue:beta', 'rescue:beta']);
+    expect(shared.every((r) => /^[0-9a-f]{64}$/.test(r.address_key) && !r.succeeded)).toBe(true);
+    expect(JSON.stringify(shared)).not.toContain('127.0.0.1');
+
+    // A day later the job prunes the shared rows, and the address may try again.
+    await control.updateTable('login_attempts').set({ at: new Date(Date.now() - 2 * 86_400_000) }).execute();
+    for (const slug of ['alpha', 'beta']) {
+      const db = (await t.rt.ctx.tenants.get(slug))!.db.kysely;
+      await db.updateTable('login_attempts').set({ at: new Date(Date.now() - 2 * 86_400_000) }).execute();
+    }
+    await enqueueJob(t.rt.ctx.control, t.rt.jobs, 'maintenance.prune-login-attempts', {});
+    await (await createJobRunner(t.rt, createLogger('silent'))).runOnce();
+    expect(await control.selectFrom('login_attempts').select('id').execute()).toEqual([]);
+    expect((await b.signIn('/r/beta', beta.email, beta.password)).statusCode).toBe(303);
+  });
+
+  it('keeps the account limit per rescue: the same email at another rescue is another account', async () => {
+    const email = 'shared.person@example.org';
+    const one = await t.addStaff('alpha', 'staff', { email });
+    const two = await t.addStaff('beta', 'staff', { email });
+    const b = new Browser(t.app);
+    for (let i = 0; i < 3; i++) expect((await b.signIn('/r/alpha', one.email, `bad ${i}`)).statusCode).toBe(401);
+    expect((await b.signIn('/r/alpha', one.email, one.password)).body).toContain('Too many failed sign-ins for this account');
+    expect((await b.signIn('/r/beta', two.email, two.password)).statusCode).toBe(303);
   });
 });

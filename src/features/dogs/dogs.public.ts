@@ -26,6 +26,7 @@ export interface PublicDog {
   name: string;
   sex: 'male' | 'female' | 'unknown';
   size: Dogs['size'];
+  breeds: string[];
   birthDate: string | null;
   birthDateEstimated: boolean;
   goodWithDogs: string;
@@ -38,10 +39,12 @@ export interface PublicDog {
   photos: PublicPhoto[];
   /** The primary photo, else the first approved one. */
   primary: PublicPhoto;
+  /** When the dog's own record last changed (not its photos). */
+  updatedAt: Date;
 }
 
 const publicColumns = [
-  'id', 'name', 'sex', 'size', 'birth_date_estimated', 'good_with_dogs', 'good_with_cats', 'good_with_children', 'energy',
+  'id', 'name', 'sex', 'size', 'breeds', 'updated_at', 'birth_date_estimated', 'good_with_dogs', 'good_with_cats', 'good_with_children', 'energy',
   'adoption_fee_cents', 'public_description', 'bonded_with', 'status', 'on_hold',
   sql<string | null>`to_char(birth_date, 'YYYY-MM-DD')`.as('birth_date'),
 ] as const;
@@ -54,10 +57,10 @@ function withPhotos(rows: Awaited<ReturnType<typeof candidates>>): PublicDog[] {
     const facts = { status: r.status, onHold: r.on_hold, publicDescription: r.public_description };
     if (!adoptability(facts, { approvedPhotoCount: list.length }).adoptable) continue;
     out.push({
-      id: r.id, name: r.name, sex: r.sex, size: r.size, birthDate: r.birth_date, birthDateEstimated: r.birth_date_estimated,
+      id: r.id, name: r.name, sex: r.sex, size: r.size, breeds: r.breeds, birthDate: r.birth_date, birthDateEstimated: r.birth_date_estimated,
       goodWithDogs: r.good_with_dogs, goodWithCats: r.good_with_cats, goodWithChildren: r.good_with_children, energy: r.energy,
       adoptionFeeCents: r.adoption_fee_cents, description: r.public_description, bondedWith: r.bonded_with,
-      photos: list, primary: list.find((p) => p.isPrimary) ?? list[0]!,
+      photos: list, primary: list.find((p) => p.isPrimary) ?? list[0]!, updatedAt: r.updated_at,
     });
   }
   return out;

@@ -18,9 +18,15 @@ export function selectDocuments(db: Db, dogId: string) {
   return db.selectFrom('medical_documents').select(columns).where('dog_id', '=', dogId).orderBy('created_at', 'desc').orderBy('id').execute();
 }
 
-/** Records a document and returns its id. */
-export async function insertDocument(db: Db, row: Insertable<TenantSchema['medical_documents']>): Promise<string> {
-  return (await db.insertInto('medical_documents').values(row).returning('id').executeTakeFirstOrThrow()).id;
+/** The dog's document stored under these bytes, if any (the same bytes are the same document). */
+export function selectDocumentBySha(db: Db, dogId: string, sha256: string) {
+  return db.selectFrom('medical_documents').select(['id', 'title']).where('dog_id', '=', dogId).where('sha256', '=', sha256).executeTakeFirst();
+}
+
+/** Records a document and returns its id; undefined when the dog already has a document of these bytes. */
+export async function insertDocument(db: Db, row: Insertable<TenantSchema['medical_documents']>): Promise<string | undefined> {
+  const res = await db.insertInto('medical_documents').values(row).onConflict((oc) => oc.columns(['dog_id', 'sha256']).doNothing()).returning('id').executeTakeFirst();
+  return res?.id;
 }
 
 /** Deletes one document of a dog and returns its blob key; undefined when there was none. */

@@ -11,8 +11,8 @@ import { documentFormSchema } from './medical.schema.js';
 import { staffActor } from '../../platform/http/replies.js';
 import type { StaffRequest } from '../../platform/http/scopes.js';
 
-/** What became of an upload: the new document, or a refusal with what was typed kept. */
-export type DocumentUpload = { ok: true; id: string } | { ok: false; status: number; message: string; form: FormState };
+/** What became of an upload: the document (new, or already attached), or a refusal with what was typed kept. */
+export type DocumentUpload = { ok: true; id: string; duplicate: boolean } | { ok: false; status: number; message: string; form: FormState };
 
 /** Largest document accepted, in bytes (KONA_DOCUMENT_MAX_MB). */
 export function documentMaxBytes(request: StaffRequest): number {
@@ -66,8 +66,8 @@ async function receiveOne(request: StaffRequest, dogId: string, part: MultipartF
   try {
     await checkDocumentFields(db, dogId, parsed.data);
     const deps = { db, store: photoStoreOf(request), maxBytes: documentMaxBytes(request) };
-    const id = await storeDocument(deps, dogId, fileBytes(part), { ...parsed.data, originalName: name }, staffActor(request));
-    return { ok: true, id };
+    const stored = await storeDocument(deps, dogId, fileBytes(part), { ...parsed.data, originalName: name }, staffActor(request));
+    return { ok: true, ...stored };
   } catch (err) {
     if (!isUploadRefusal(err)) throw err;
     return refuse(err.status, `${name || 'The file'} was not attached. ${err.message}`, err.options.fields);

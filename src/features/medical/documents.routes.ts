@@ -34,7 +34,8 @@ export const documentRoutes = inTenantScope(async (app) => {
     if (!request.isMultipart()) throw new KonaError('KONA_ERR_BAD_REQUEST', 'Send documents with the upload form (multipart/form-data).');
     const upload = await receiveDocument(request, dogId);
     if (!upload.ok) return showMedical(request, reply, dogId, upload.status, { message: upload.message, forms: { document: upload.form } });
-    return reply.redirect(`${request.basePath}/hub/dogs/${dogId}/medical?done=document#documents`, 303);
+    const done = upload.duplicate ? 'document-duplicate' : 'document';
+    return reply.redirect(`${request.basePath}/hub/dogs/${dogId}/medical?done=${done}#documents`, 303);
   });
 
   app.get('/hub/dogs/:id/documents/:documentId/file', { config: { permission: 'medical.view' } }, async (request, reply) => {

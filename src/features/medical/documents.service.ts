@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
@@ -7,7 +8,7 @@ import { prepareDocument } from '../../platform/images/index.js';
 import { ensureStored, readLimited, releaseBlobs, type BlobReferenceCheck, type BlobStore } from '../../platform/storage/index.js';
 import { getDog } from '../dogs/dogs.public.js';
 import { photoReferencesBlob } from '../photos/photos.public.js';
-import { deleteDocumentRow, documentReferencesBlob, entryBelongsToDog, insertDocument, selectDocument, type DocumentRow } from './documents.queries.js';
+import { deleteDocumentRow, documentReferencesBlob, entryBelongsToDog, insertDocument, selectDocument, selectDocumentBySha, type DocumentRow } from './documents.queries.js';
 import { titleFromFileName } from './documents.names.js';
 import type { DocumentFormInput } from './medical.schema.js';
 
@@ -38,18 +39,26 @@ export async function checkDocumentFields(db: Db, dogId: string, input: Document
   }
 }
 
+/** A stored document: its id, and whether the dog already had it (the same bytes: nothing new was stored). */
+export interface StoredDocument {
+  id: string;
+  duplicate: boolean;
+}
+
 /**
  * Stores one uploaded document of a dog: read under the size limit (in memory, so nothing past the
  * limit reaches the disk), checked by content (PDF or image), images re-encoded without metadata,
- * stored under the sha256 of the kept bytes, the row written and audited. Call
- * {@link checkDocumentFields} first.
+ * stored under the sha256 of the kept bytes, the row written and audited. The same bytes again for
+ * the same dog give the existing document. Call {@link checkDocumentFields} first.
  */
-export async function storeDocument(deps: DocumentDeps, dogId: string, source: AsyncIterable<Uint8Array>, input: DocumentFormInput & { originalName: string }, actor: Actor): Promise<string> {
+export async function storeDocument(deps: DocumentDeps, dogId: string, source: AsyncIterable<Uint8Array>, input: DocumentFormInput & { originalName: string }, actor: Actor): Promise<StoredDocument> {
   const { db, store } = deps;
   const prepared = await prepareDocument(await readLimited(source, deps.maxBytes));
+  const existing = await selectDocumentBySha(db, dogId, createHash('sha256').update(prepared.data).digest('hex'));
+  if (existing) return { id: existing.id, duplicate: true };
   const put = await store.putStream(Readable.from([prepared.data]), { maxBytes: prepared.data.byteLength });
   const [kind, linkId] = input.link ? (input.link.split(':') as [keyof typeof linkColumns, string]) : [undefined, undefined];
-  const id = await db.transaction().execute(async (tx) => {
+  const stored = await db.transaction().execute(async (tx): Promise<StoredDocument> => {
     const docId = await insertDocument(tx, {
       dog_id: dogId,
       sha256: put.sha256,
@@ -60,16 +69,19 @@ export async function storeDocument(deps: DocumentDeps, dogId: string, source: A
       ...(kind ? { [linkColumns[kind]]: linkId } : {}),
       uploaded_by: actor.type === 'staff' ? (actor.id ?? null) : null,
     });
+    // The same bytes arrived twice at once (a double submit): the other upload wrote the row.
+    if (!docId) return { id: (await selectDocumentBySha(tx, dogId, put.sha256))!.id, duplicate: true };
     await recordAudit(tx, { actor, action: 'medical.document_added', target: { type: 'dog', id: dogId }, detail: { document_id: docId } });
-    return docId;
+    return { id: docId, duplicate: false };
   }).catch(async (err: unknown) => {
     // No row points at the bytes: give them back (unless something else uses them) before failing.
     await releaseBlobs(store, [put.sha256], rescueBlobChecks(db)).catch(() => undefined);
     throw err;
   });
   // The row is committed: if a concurrent delete released these bytes meanwhile, store them again.
-  await ensureStored(store, [{ key: put.sha256, data: prepared.data }]);
-  return id;
+  // A duplicate's row was written by an upload that does the same.
+  if (!stored.duplicate) await ensureStored(store, [{ key: put.sha256, data: prepared.data }]);
+  return stored;
 }
 
 /** One document of a dog, for download; a 404 when there is none. */

@@ -1,29 +1,19 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser, createTestApp, csrfFrom, signedInStaff, type TestApp } from '../../../test/harness/app.js';
+import { Browser, createTestApp, signedInStaff, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { samplePhoto } from '../../platform/images/sample-images.testing.js';
-import { multipartBody, type Part } from '../photos/photos.testing.js';
-
-/** A real one-page PDF, made with pdf-lib. */
-async function samplePdf(text: string): Promise<Buffer> {
-  const pdf = await PDFDocument.create();
-  const page = pdf.addPage([300, 200]);
-  page.drawText(text, { x: 20, y: 100, size: 12, font: await pdf.embedFont(StandardFonts.Helvetica) });
-  return Buffer.from(await pdf.save());
-}
+import type { Part } from '../photos/photos.testing.js';
+import { documentFile as file, samplePdf, uploadDocument } from './documents.testing.js';
 
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
 }
-
-const file = (data: Buffer, filename: string, type = 'application/octet-stream'): Part => ({ name: 'document', filename, type, data });
 
 describe.each(engines)('medical documents on %s', (engine) => {
   let t: TestApp;
@@ -35,14 +25,7 @@ describe.each(engines)('medical documents on %s', (engine) => {
   const blobs = () => filesUnder(blobDir).filter((f) => !f.startsWith('.tmp'));
   const docsOf = (id: string) => db.selectFrom('medical_documents').selectAll().where('dog_id', '=', id).orderBy('created_at').execute();
 
-  /** Posts the document form as a browser sends it: CSRF, title and link first, then the file. */
-  async function upload(browser: Browser, id: string, doc: Part, fields: Record<string, string> = {}) {
-    const token = csrfFrom((await browser.get(`/r/alpha/hub/dogs/${id}/medical`)).body);
-    const parts: Part[] = [{ name: '_csrf', value: token }, ...Object.entries(fields).map(([name, value]) => ({ name, value })), doc];
-    const { payload, contentType } = multipartBody(parts);
-    const cookie = Object.entries(browser.cookies()).map(([k, v]) => `${k}=${v}`).join('; ');
-    return t.app.inject({ method: 'POST', url: `/r/alpha/hub/dogs/${id}/documents`, payload, headers: { 'content-type': contentType, cookie } });
-  }
+  const upload = (browser: Browser, id: string, doc: Part, fields: Record<string, string> = {}) => uploadDocument(t, browser, 'alpha', id, doc, fields);
   async function newDog(name: string): Promise<string> {
     const res = await staff.post('/r/alpha/hub/dogs', { _csrf: await staff.csrf('/r/alpha/hub/dogs'), name, sex: 'female', size: 'small', intake_date: '2024-03-01', intake_type: 'stray' });
     return /\/hub\/dogs\/([0-9a-f-]{36})\?done=/.exec(res.headers.location ?? '')![1]!;
@@ -153,7 +136,7 @@ describe.each(engines)('medical documents on %s', (engine) => {
     expect(filesUnder(t.dataDir).filter((f) => f.endsWith('passwd.pdf'))).toEqual([]);
     expect((await staff.get(fileUrl(id, doc!.id))).headers['content-disposition']).toMatch(/filename="passwd-[0-9a-f]{8}\.pdf"/);
     // Control and direction-override characters never reach the stored name; markup in a title is text.
-    expect((await upload(staff, id, file(pdf, 'evil\u202Efdp.exe\u0007', 'application/pdf'), { title: '<img src=x onerror=alert(1)>' })).statusCode).toBe(303);
+    expect((await upload(staff, id, file(await samplePdf('evil'), 'evil\u202Efdp.exe\u0007', 'application/pdf'), { title: '<img src=x onerror=alert(1)>' })).statusCode).toBe(303);
     const evil = (await docsOf(id)).find((d) => d.title.startsWith('<img'))!;
     expect(evil.original_name).toBe('evilfdp.exe');
     for (const url of [`/r/alpha/hub/dogs/${id}/medical`, `/r/alpha/hub/dogs/${id}`]) {
@@ -188,12 +171,14 @@ describe.each(engines)('medical documents on %s', (engine) => {
 
   it('deletes a document with confirmation, removing its file only when no other record shares the bytes', async () => {
     const id = await newDog('Deleting');
+    // The same bytes for one dog are one document; another dog may hold the same file (a shared invoice).
+    const sibling = await newDog('Sharing');
     const shared = await samplePdf('shared bytes');
     const alone = await samplePdf('only here');
-    for (const [data, title] of [[shared, 'First'], [shared, 'Second'], [alone, 'Alone']] as const) {
-      expect((await upload(staff, id, file(data, 'x.pdf'), { title })).statusCode).toBe(303);
+    for (const [dog, data, title] of [[id, shared, 'First'], [sibling, shared, 'Second'], [id, alone, 'Alone']] as const) {
+      expect((await upload(staff, dog, file(data, 'x.pdf'), { title })).statusCode).toBe(303);
     }
-    const docs = await docsOf(id);
+    const docs = [...(await docsOf(id)), ...(await docsOf(sibling))];
     const byTitle = (title: string) => docs.find((d) => d.title === title)!;
     const key = (d: { sha256: string }) => path.join(d.sha256.slice(0, 2), d.sha256.slice(2, 4), d.sha256);
     const csrf = await staff.csrf(`/r/alpha/hub/dogs/${id}/medical`);
@@ -202,16 +187,17 @@ describe.each(engines)('medical documents on %s', (engine) => {
     const unconfirmed = await del(byTitle('First').id, {});
     expect(unconfirmed.statusCode).toBe(400);
     expect(unconfirmed.body).toContain('tick the box');
-    expect(await docsOf(id)).toHaveLength(3);
+    expect(await docsOf(id)).toHaveLength(2);
 
     expect((await del(byTitle('First').id, { confirm: 'yes' })).statusCode).toBe(303);
     expect(blobs()).toContain(key(byTitle('Second')));
-    expect((await staff.get(fileUrl(id, byTitle('Second').id))).statusCode).toBe(200);
+    expect((await staff.get(fileUrl(sibling, byTitle('Second').id))).statusCode).toBe(200);
     expect((await del(byTitle('Alone').id, { confirm: 'yes' })).statusCode).toBe(303);
     expect(blobs()).not.toContain(key(byTitle('Alone')));
     expect((await staff.get(fileUrl(id, byTitle('Alone').id))).statusCode).toBe(404);
     expect((await del(byTitle('Alone').id, { confirm: 'yes' })).statusCode).toBe(404);
-    expect((await viewer.post(`/r/alpha/hub/dogs/${id}/documents/${byTitle('Second').id}/delete`, { _csrf: await viewer.csrf('/r/alpha/hub'), confirm: 'yes' })).statusCode).toBe(403);
-    expect((await docsOf(id)).map((d) => d.title)).toEqual(['Second']);
+    expect((await viewer.post(`/r/alpha/hub/dogs/${sibling}/documents/${byTitle('Second').id}/delete`, { _csrf: await viewer.csrf('/r/alpha/hub'), confirm: 'yes' })).statusCode).toBe(403);
+    expect(await docsOf(id)).toEqual([]);
+    expect((await docsOf(sibling)).map((d) => d.title)).toEqual(['Second']);
   });
 });

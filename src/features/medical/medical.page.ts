@@ -16,6 +16,7 @@ const notices: Record<string, string> = {
   booster: 'The booster was recorded; the next dose is due as shown.',
   dose: 'The dose was recorded and the next due date moved on.',
   document: 'The document was attached.',
+  'document-duplicate': 'This document was already attached to this dog; nothing new was stored.',
   'document-deleted': 'The document was deleted.',
 };
 

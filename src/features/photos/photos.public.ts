@@ -17,6 +17,6 @@ export async function photoReferencesBlob(db: Kysely<TenantSchema>, key: string)
 
 // What other features may use of this one, from the files that hold it.
 export { approvedPhotosJson, countApprovedPhotos, type PrimaryPhoto, type PublicPhoto, selectPrimaryPhotos } from './photos.queries.js';
-export { photoStoreFor, photoStoreOf } from './photos.store.js';
+export { photoStoreFor, photoStoreOf, variantFiles } from './photos.store.js';
 export { isUploadRefusal } from './photos.upload.js';
 export { HubThumbnail } from './photos.views.js';

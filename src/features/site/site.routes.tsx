@@ -5,7 +5,7 @@ import { Layout, renderPage } from '../../platform/http/views/layout.js';
 import { listTenants } from '../../platform/tenancy/tenants.service.js';
 import { getAdoptableDog, listAdoptableDogs } from '../dogs/dogs.public.js';
 import { isoToday } from '../dogs/dogs.public.js';
-import { absoluteUrl, feedDog, filterOf, listingQueryOf, photoPath, publicCacheControl, summary } from './site.service.js';
+import { absoluteUrl, feedCorsHeaders, feedDog, feedPreflightHeaders, filterOf, listingQueryOf, photoPath, publicCacheControl, summary } from './site.service.js';
 import { DogCards, DogPage, Filters } from './site.views.js';
 import { inTenantScope, type TenantRequest } from '../../platform/http/scopes.js';
 
@@ -89,12 +89,16 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
   app.get('/dogs.json', { config: { permission: 'public' } }, async (request, reply) => {
     const today = isoToday();
     const dogs = await listAdoptableDogs(db(request), {}, today);
-    reply.header('cache-control', publicCacheControl);
+    reply.header('cache-control', publicCacheControl).headers(feedCorsHeaders);
     return reply.type('application/json; charset=utf-8').send({
       rescue: { name: rescueNameOf(request) },
       dogs: dogs.map((d) => feedDog(d, today, abs(request))),
     });
   });
+
+  // A plain GET from another site needs no preflight; one that adds a header sends this first.
+  app.options('/dogs.json', { config: { permission: 'public', frame: false } }, async (_request, reply) =>
+    reply.code(204).headers(feedPreflightHeaders).send());
 });
 
 /** The landing page at / on a shared host: which rescues this Kona serves. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PublicDog, PublicDogFilter } from '../dogs/dogs.public.js';
 import { labelOf, sexChoices, sizeChoices, valuesOf } from '../dogs/dogs.public.js';
 import { ageOn, ageText, formatCents } from '../dogs/dogs.public.js';
+import { variantFiles, type PublicPhoto } from '../photos/photos.public.js';
 
 /** Cache lifetime of public pages: short, with stale-while-revalidate so an edge cache can absorb traffic. */
 export const publicCacheControl = 'public, max-age=60, stale-while-revalidate=600';
@@ -72,17 +73,46 @@ export function summary(text: string, max = 200): string {
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 
-/** One dog of the JSON feed. */
+/**
+ * CORS for the JSON feed, so a script on the rescue's own website can read it: any origin, no
+ * credentials (the feed is public and the same for everyone), and nothing else of the site.
+ */
+export const feedCorsHeaders = { 'access-control-allow-origin': '*' } as const;
+
+/** The feed's answer to a CORS preflight: reading (GET, HEAD) only, any request header, cached a day. */
+export const feedPreflightHeaders = {
+  ...feedCorsHeaders,
+  'access-control-allow-methods': 'GET, HEAD',
+  'access-control-allow-headers': '*',
+  'access-control-max-age': '86400',
+} as const;
+
+/** A photo's variant URLs by size and format: `{ large: { webp, jpg }, … }`. */
+function variantUrls(photo: PublicPhoto, abs: (path: string) => string): Record<string, Record<string, string>> {
+  const urls: Record<string, Record<string, string>> = {};
+  for (const file of variantFiles) {
+    const [size, format] = file.split('.') as [string, string];
+    (urls[size] ??= {})[format] = abs(photoPath(photo.sha256, file));
+  }
+  return urls;
+}
+
+/** One dog of the JSON feed: public fields only (never microchip, intake, notes, location or foster). */
 export function feedDog(dog: PublicDog, today: string, abs: (path: string) => string) {
   return {
     id: dog.id,
     name: dog.name,
     sex: dog.sex,
     size: dog.size,
+    breed: dog.breeds.length ? dog.breeds.join(', ') : null,
     age: publicAge(dog, today),
+    good_with: { dogs: dog.goodWithDogs, cats: dog.goodWithCats, children: dog.goodWithChildren },
     description: dog.description,
     fee: dog.adoptionFeeCents === null ? null : formatCents(dog.adoptionFeeCents),
     photo: { url: abs(photoPath(dog.primary.sha256, 'large.jpg')), alt: dog.primary.alt },
+    photos: dog.photos.map((p) => ({ alt: p.alt, width: p.width, height: p.height, primary: p === dog.primary, urls: variantUrls(p, abs) })),
     url: abs(`/dogs/${dog.id}`),
+    apply_url: abs(`/dogs/${dog.id}/apply`),
+    updated_at: dog.updatedAt.toISOString(),
   };
 }

@@ -147,10 +147,20 @@ describe.each(engines)('public site on %s', (engine) => {
     expect(feed.rescue).toEqual({ name: 'Alpha Rescue' });
     expect(feed.dogs.map((d: { name: string }) => d.name).sort()).toEqual(['Bella', xssName]);
     const bella = feed.dogs.find((d: { id: string }) => d.id === ids.bella);
+    const photoUrl = (file: string) => `${base}/photos/${bellaSha}/${file}`;
+    const bellaSha = await sha(ids.bella!);
+    const { updated_at } = await db.selectFrom('dogs').select('updated_at').where('id', '=', ids.bella!).executeTakeFirstOrThrow();
     expect(bella).toEqual({
-      id: ids.bella, name: 'Bella', sex: 'female', size: 'small', age: 'puppy, about 4 months', description: 'A gentle soul.', fee: '150.00',
-      photo: { url: `${base}/photos/${await sha(ids.bella!)}/large.jpg`, alt: 'Photo of Bella' },
+      id: ids.bella, name: 'Bella', sex: 'female', size: 'small', breed: null, age: 'puppy, about 4 months',
+      good_with: { dogs: 'yes', cats: 'unknown', children: 'unknown' }, description: 'A gentle soul.', fee: '150.00',
+      photo: { url: photoUrl('large.jpg'), alt: 'Photo of Bella' },
+      photos: [{
+        alt: 'Photo of Bella', width: 400, height: 300, primary: true,
+        urls: Object.fromEntries(['thumbnail', 'medium', 'large'].map((size) => [size, { webp: photoUrl(`${size}.webp`), jpg: photoUrl(`${size}.jpg`) }])),
+      }],
       url: `${base}/dogs/${ids.bella}`,
+      apply_url: `${base}/dogs/${ids.bella}/apply`,
+      updated_at: new Date(updated_at).toISOString(),
     });
   });
 

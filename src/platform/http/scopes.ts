@@ -42,6 +42,8 @@ export interface TenantScope {
   post: TenantRouteMethod;
   put: TenantRouteMethod;
   delete: TenantRouteMethod;
+  /** For a CORS preflight a public resource answers (the JSON feed). */
+  options: TenantRouteMethod;
   /** Shared pieces: the app context, assets, the page frame. */
   kona: KonaDecorations;
   /** The Fastify scope itself, for hooks and plugins. */
@@ -56,7 +58,7 @@ export interface OperatorScope {
   fastify: FastifyInstance;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
 
 function declare(app: FastifyInstance, method: Method, check: (request: FastifyRequest, permission: Permission) => void) {
   return (url: string, options: ScopedRouteOptions<Permission>, handler: Handler<never>) => {
@@ -83,6 +85,7 @@ export function inTenantScope(declareRoutes: (scope: TenantScope) => void | Prom
       post: declare(app, 'POST', checkTenant) as TenantRouteMethod,
       put: declare(app, 'PUT', checkTenant) as TenantRouteMethod,
       delete: declare(app, 'DELETE', checkTenant) as TenantRouteMethod,
+      options: declare(app, 'OPTIONS', checkTenant) as TenantRouteMethod,
       kona: app.kona,
       fastify: app,
     });
