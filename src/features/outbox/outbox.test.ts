@@ -55,10 +55,12 @@ describe.each(engines)('the outbox on %s', (engine) => {
     expect(res.body).toContain('also has an HTML version');
   });
 
-  it('answers 404 for traversal and unknown names', async () => {
-    for (const bad of ['..%2F..%2Fsecrets%2Fkeys.json', `..%2Fbeta%2F${file}`, '20250101T000000.000Z-1.eml', `${file}%00`, `${file}%2F..`]) {
+  it('answers 404 for traversal and unknown names, and 400 for a control character', async () => {
+    for (const bad of ['..%2F..%2Fsecrets%2Fkeys.json', `..%2Fbeta%2F${file}`, '20250101T000000.000Z-1.eml', `${file}%2F..`]) {
       expect((await admin.get(`/r/alpha/hub/outbox/${bad}`)).statusCode, bad).toBe(404);
     }
+    // The edge refuses a control character in any path parameter before a route sees it.
+    expect((await admin.get(`/r/alpha/hub/outbox/${file}%00`)).statusCode).toBe(400);
     // A bare dot segment never reaches the route: the server normalises it away first.
     expect((await admin.get('/r/alpha/hub/outbox/.%2E')).statusCode).not.toBe(200);
   });
