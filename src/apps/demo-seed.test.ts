@@ -43,9 +43,12 @@ describe('the demo rescue on the embedded default', () => {
     const db = (await rt.ctx.tenants.get('demo'))!.db.kysely;
     const today = isoToday();
 
-    const dogs = await db.selectFrom('dogs').select(['id', 'status', 'public_description']).execute();
+    const dogs = await db.selectFrom('dogs').select(['id', 'name', 'status', 'whereabouts', 'public_description']).execute();
     expect(dogs).toHaveLength(12);
-    expect(new Set(dogs.map((d) => d.status))).toEqual(new Set(['available', 'intake', 'medical_hold', 'in_foster', 'adoption_pending', 'adopted']));
+    expect(new Set(dogs.map((d) => d.status))).toEqual(new Set(['available', 'intake', 'medical_hold', 'adoption_pending', 'adopted']));
+    // Where a dog is is apart from its status: Hazel is available while in foster, Waffles is at the vet.
+    expect(new Set(dogs.map((d) => d.whereabouts))).toEqual(new Set(['rescue', 'foster', 'vet']));
+    expect(dogs.find((d) => d.name === 'Hazel')).toMatchObject({ status: 'available', whereabouts: 'foster' });
     expect(dogs.every((d) => /demo dog/.test(d.public_description))).toBe(true);
 
     const adoptable = await listAdoptableDogs(db, {}, today);

@@ -40,8 +40,12 @@ interface DemoDog {
   fee?: string;
   /** Days before today the dog came in. */
   inDays: number;
-  /** Where it ends up; `in_foster` and the adoption-pending foster dog go through a foster placement. */
+  /** Where it ends up in the lifecycle. */
   status: DogStatus;
+  /** Placed with the demo foster: where it is, whatever its status (Hazel is available while in foster). */
+  fostered?: boolean;
+  /** Somewhere else than the rescue's kennels, with the detail staff would write. */
+  away?: { whereabouts: 'boarding' | 'vet'; location: string };
   photo: boolean;
   /** Background and paw colours of its generated picture. */
   palette: [string, string];
@@ -67,11 +71,11 @@ const demoDogs: DemoDog[] = [
     about: 'Sprocket has a wonderful nose and a wonderful voice. He is easy-going at home and loves a good game of find-the-treat.' },
   { key: 'noodle', name: 'Noodle', sex: 'female', size: 'small', years: 1, breeds: 'Dachshund mix', colour: 'Red', energy: 'medium', dogs: 'unknown', cats: 'unknown', children: 'unknown', inDays: 2, status: 'intake', photo: false, palette: ['#fff9c4', '#f9a825'],
     about: 'Noodle arrived this week and is settling in. More about her soon.' },
-  { key: 'waffles', name: 'Waffles', sex: 'male', size: 'medium', years: 7, breeds: 'Spaniel mix', colour: 'Liver and white', energy: 'low', dogs: 'yes', cats: 'unknown', children: 'yes', inDays: 40, status: 'medical_hold', photo: true, palette: ['#d7ccc8', '#5d4037'],
+  { key: 'waffles', name: 'Waffles', sex: 'male', size: 'medium', years: 7, breeds: 'Spaniel mix', colour: 'Liver and white', energy: 'low', dogs: 'yes', cats: 'unknown', children: 'yes', inDays: 40, status: 'medical_hold', away: { whereabouts: 'vet', location: 'Demo Vet Clinic' }, photo: true, palette: ['#d7ccc8', '#5d4037'],
     about: 'Waffles is recovering from an ear infection and will be ready for a new home soon.' },
-  { key: 'hazel', name: 'Hazel', sex: 'female', size: 'medium', years: 0, months: 4, breeds: 'Beagle mix', colour: 'Tricolour', energy: 'high', dogs: 'yes', cats: 'yes', children: 'unknown', inDays: 25, status: 'in_foster', photo: true, palette: ['#b2dfdb', '#00695c'],
+  { key: 'hazel', name: 'Hazel', sex: 'female', size: 'medium', years: 0, months: 4, breeds: 'Beagle mix', colour: 'Tricolour', energy: 'high', dogs: 'yes', cats: 'yes', children: 'unknown', inDays: 25, status: 'available', fostered: true, photo: true, palette: ['#b2dfdb', '#00695c'],
     about: 'Hazel is a curious puppy growing up in a foster home, where she is learning about stairs, cats and the vacuum cleaner.' },
-  { key: 'ziggy', name: 'Ziggy', sex: 'male', size: 'large', years: 3, breeds: 'Boxer mix', colour: 'Brindle', energy: 'high', dogs: 'no', cats: 'no', children: 'yes', fee: '180', inDays: 50, status: 'adoption_pending', photo: true, palette: ['#f8bbd0', '#ad1457'],
+  { key: 'ziggy', name: 'Ziggy', sex: 'male', size: 'large', years: 3, breeds: 'Boxer mix', colour: 'Brindle', energy: 'high', dogs: 'no', cats: 'no', children: 'yes', fee: '180', inDays: 50, status: 'adoption_pending', fostered: true, photo: true, palette: ['#f8bbd0', '#ad1457'],
     about: 'Ziggy is a goofy, affectionate boxer who has found his family: his adoption is being finalised.' },
   { key: 'poppy', name: 'Poppy', sex: 'female', size: 'small', years: 5, breeds: 'Poodle mix', colour: 'Apricot', energy: 'medium', dogs: 'yes', cats: 'yes', children: 'yes', fee: '150', inDays: 120, status: 'adopted', photo: true, palette: ['#ffecb3', '#ff8f00'],
     about: 'Poppy has been adopted and now lives happily with her new family.' },
@@ -126,7 +130,7 @@ export async function seedDemoRescue(rt: Runtime, handle: TenantHandle, adminId:
     const form = dogFormSchema.parse({
       name: d.name, sex: d.sex, size: d.size, age_years: String(d.years), age_months: String(d.months ?? 0), breeds: d.breeds, colour: d.colour,
       spay_neuter: d.years >= 1 ? 'yes' : 'scheduled', intake_date: addDays(today, -d.inDays), intake_type: 'stray', source: 'Demo data',
-      location: d.status === 'in_foster' || d.key === 'ziggy' ? '' : 'Demo kennels', good_with_dogs: d.dogs, good_with_cats: d.cats, good_with_children: d.children,
+      whereabouts: d.away?.whereabouts ?? 'rescue', location: d.fostered ? '' : (d.away?.location ?? 'Demo kennels'), good_with_dogs: d.dogs, good_with_cats: d.cats, good_with_children: d.children,
       energy: d.energy, adoption_fee: d.fee ?? '', public_description: `${d.about} ${demoNote}`,
     });
     const id = await createDog(db, form, actor);
@@ -142,7 +146,7 @@ export async function seedDemoRescue(rt: Runtime, handle: TenantHandle, adminId:
   const id = (key: string) => ids.get(key)!;
 
   for (const d of demoDogs) {
-    if (d.status === 'available') await changeDogStatus(db, id(d.key), { to: 'available', reason: 'Vet checked and ready' }, actor);
+    if (d.status === 'available' || d.key === 'ziggy') await changeDogStatus(db, id(d.key), { to: 'available', reason: 'Vet checked and ready' }, actor);
   }
   await changeDogStatus(db, id('waffles'), { to: 'medical_hold', reason: 'Ear infection being treated' }, actor);
   const fosterDeps = { db, keyRing };

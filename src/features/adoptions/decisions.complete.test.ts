@@ -114,7 +114,8 @@ describe.each(engines)('approving and completing adoptions on %s', (engine) => {
     const today = new Date().toISOString().slice(0, 10);
     const placed = await staff.post(`/r/alpha/hub/dogs/${dog}/foster`, { _csrf: await staff.csrf('/r/alpha/hub/dogs'), foster: foster.id, started_on: today });
     expect(placed.statusCode).toBe(303);
-    await changeDogStatus(db, dog, { to: 'available', reason: 'Ready to meet adopters from the foster home' }, { type: 'system' });
+    // The placement leaves the status alone: the dog in foster is still available (issue 13).
+    expect(await db.selectFrom('dogs').select(['status', 'whereabouts']).where('id', '=', dog).executeTakeFirstOrThrow()).toEqual({ status: 'available', whereabouts: 'foster' });
     expect(await isInCareOf(db, dog, foster.id)).toBe(true);
     expect((await foster.browser.get('/r/alpha/hub/my-dogs')).body).toContain('Clementine');
     const app = await addApplication(db, ring, { dogId: dog, name: 'Kit Keeper', email: 'kit@example.org' });

@@ -57,8 +57,3 @@ export function selectOtherApplications(db: Db, dogId: string, exceptId: string,
 export async function lockDog(db: Db, dogId: string): Promise<void> {
   await db.selectFrom('dogs').select('id').where('id', '=', dogId).forUpdate().execute();
 }
-
-/** Whether the dog is placed in a foster home now (an open foster placement). */
-export async function inFosterPlacement(db: Db, dogId: string): Promise<boolean> {
-  return !!(await db.selectFrom('foster_assignments').select('id').where('dog_id', '=', dogId).where('ended_on', 'is', null).limit(1).executeTakeFirst());
-}

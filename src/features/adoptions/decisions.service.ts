@@ -4,7 +4,7 @@ import type { ApplicationStatus, TenantSchema } from '../../platform/db/schema.j
 import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { dogStatusOf, moveDogStatus } from '../dogs/dogs.public.js';
 import { emailApplicant, type DecisionDeps, type MailOutcome } from './decisions.mail.js';
-import { inFosterPlacement, insertEvent, lockDog, selectApplication, selectOtherApplications, updateApplicationStatus, type ApplicationRow, type StatusSet } from './decisions.queries.js';
+import { insertEvent, lockDog, selectApplication, selectOtherApplications, updateApplicationStatus, type ApplicationRow, type StatusSet } from './decisions.queries.js';
 import type { Decision } from './decisions.schema.js';
 import { applicationStatusLabel, assertAction } from './decisions.transitions.js';
 
@@ -44,22 +44,22 @@ async function holdDogFor(tx: Db, app: ApplicationRow, actor: Actor): Promise<vo
   }
   const dog = (await dogStatusOf(tx, app.dog_id))!;
   if (dog.status === 'adoption_pending') return;
-  if (dog.status !== 'available' && dog.status !== 'in_foster') {
+  if (dog.status !== 'available') {
     throw new KonaError('KONA_ERR_CONFLICT', `${dog.name} is not available for adoption right now (status: ${dog.status.replace(/_/g, ' ')}). Change the dog's status first, then approve.`);
   }
   await moveDogStatus(tx, dog, { to: 'adoption_pending', reason: 'Adoption application approved.' }, actor);
 }
 
 /**
- * Denying or withdrawing the approved application frees the dog again (back in foster when it is
- * still placed in a foster home, else available), unless another one is approved.
+ * Denying or withdrawing the approved application makes the dog available again, unless another
+ * one is approved. A dog in a foster home stays there: where it is is not its status.
  */
 async function releaseDogFrom(tx: Db, app: ApplicationRow, why: string, actor: Actor): Promise<void> {
   await lockDog(tx, app.dog_id);
   const dog = (await dogStatusOf(tx, app.dog_id))!;
   if (dog.status !== 'adoption_pending') return;
   if ((await selectOtherApplications(tx, app.dog_id, app.id, ['approved'])).length > 0) return;
-  await moveDogStatus(tx, dog, { to: (await inFosterPlacement(tx, dog.id)) ? 'in_foster' : 'available', reason: why }, actor);
+  await moveDogStatus(tx, dog, { to: 'available', reason: why }, actor);
 }
 
 /** What a status change did: the new status and what happened to the email. */

@@ -150,17 +150,18 @@ describe.each(engines)('application decisions on %s', (engine) => {
     expect((await foster.get(base)).statusCode).toBe(403);
   });
 
-  it('puts a fostered dog back in foster, not up for adoption, when its approved application is denied', async () => {
+  it('makes a fostered dog available again, still with its foster, when its approved application is denied', async () => {
     const dog = await addAvailableDog(db, 'Couch');
     const { id: fosterId } = await signedInStaff(t, 'alpha', 'foster');
     await db.insertInto('foster_assignments').values({ dog_id: dog, foster_id: fosterId, started_on: '2024-04-01' }).execute();
-    await changeDogStatus(db, dog, { to: 'in_foster', reason: 'Placed' }, { type: 'system' });
+    await db.updateTable('dogs').set({ foster_id: fosterId, whereabouts: 'foster' }).where('id', '=', dog).execute();
     const { id } = await addApplication(db, ring, { dogId: dog, name: 'Fostered Fan', email: 'fan@example.org' });
     await db.updateTable('applications').set({ status: 'in_review' }).where('id', '=', id).execute();
     expect((await decide(staff, id, { action: 'approve', expected: 'in_review' })).statusCode).toBe(303);
     expect((await dogRow(dog)).status).toBe('adoption_pending');
     expect((await decide(staff, id, { action: 'deny', expected: 'approved', reason: 'Changed our minds' })).statusCode).toBe(303);
-    expect((await dogRow(dog)).status).toBe('in_foster');
+    expect((await dogRow(dog)).status).toBe('available');
+    expect(await db.selectFrom('dogs').select(['whereabouts', 'foster_id']).where('id', '=', dog).executeTakeFirstOrThrow()).toEqual({ whereabouts: 'foster', foster_id: fosterId });
   });
 
   it('approves only one of two applications approved at the same moment for a dog already on hold', async () => {

@@ -21,6 +21,8 @@ export interface DogDetail {
   bondCandidates: { id: string; name: string; microchip: string | null }[];
   /** Who hears about this dog (foster notes, medical reminders); null: all admins and staff. */
   staffContactName: string | null;
+  /** The foster caring for the dog, while it is with one. */
+  fosterName: string | null;
 }
 
 /** Reads a dog's record with its timeline, weights, bonded partner and what it lacks to be adoptable. */
@@ -30,7 +32,7 @@ export async function dogDetail(deps: StaffDeps, id: string, today: string, time
   const partner = dog.bonded_with ? await selectDog(db, dog.bonded_with) : undefined;
   const weights = await selectWeights(db, id);
   const timeline = await dogTimeline(db, id, timelineSources);
-  const names = await staffNamesByIds(deps, [...new Set([dog.staff_contact_id, ...timeline.flatMap((e) => [e.by, e.with])].filter((b): b is string => !!b))]);
+  const names = await staffNamesByIds(deps, [...new Set([dog.staff_contact_id, dog.foster_id, ...timeline.flatMap((e) => [e.by, e.with])].filter((b): b is string => !!b))]);
   const photos = await approvedPhotoCount(db, id);
   return {
     dog,
@@ -43,5 +45,6 @@ export async function dogDetail(deps: StaffDeps, id: string, today: string, time
     timeline: timeline.map((e) => ({ ...e, byName: e.by ? names.get(e.by) : undefined, withName: e.with ? names.get(e.with) : undefined })),
     bondCandidates: dog.bonded_with ? [] : await selectBondCandidates(db, id, closedStatusList),
     staffContactName: dog.staff_contact_id ? (names.get(dog.staff_contact_id) ?? null) : null,
+    fosterName: dog.foster_id ? (names.get(dog.foster_id) ?? 'A former account') : null,
   };
 }

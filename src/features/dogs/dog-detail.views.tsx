@@ -4,7 +4,7 @@ import { TableWrap } from '../../platform/http/views/tables.js';
 import type { JSX } from 'preact';
 import { AdoptabilityPanel, BondPanel, StatusPanel, Timeline, WeightsPanel, type DetailForms } from './dog-detail.panels.js';
 import type { DogDetail } from './dog-detail.service.js';
-import { energyChoices, intakeTypeChoices, labelOf, sexChoices, sizeChoices, spayNeuterChoices, tristateChoices } from './dogs.fields.js';
+import { energyChoices, intakeTypeChoices, labelOf, sexChoices, sizeChoices, spayNeuterChoices, tristateChoices, whereaboutsText } from './dogs.fields.js';
 import { formatCents } from './dogs.values.js';
 
 function Facts({ detail }: { detail: DogDetail }) {
@@ -20,7 +20,7 @@ function Facts({ detail }: { detail: DogDetail }) {
     ['Spayed or neutered', labelOf(spayNeuterChoices, dog.spay_neuter)],
     ['Intake', `${dog.intake_date}, ${labelOf(intakeTypeChoices, dog.intake_type).toLowerCase()}`],
     ['Source', dog.source || '—'],
-    ['Current location', dog.location || '—'],
+    ['Where', whereaboutsText({ whereabouts: dog.whereabouts, location: dog.location, fosterName: detail.fosterName, closed: !detail.open })],
     ['Staff contact', detail.staffContactName ?? 'None: all admins and staff are told'],
     ['Good with dogs', labelOf(tristateChoices, dog.good_with_dogs)],
     ['Good with cats', labelOf(tristateChoices, dog.good_with_cats)],

@@ -1,12 +1,12 @@
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { ErrorSummary, Field, type FormState, Select, TextArea } from '../../platform/http/views/forms.js';
-import { energyChoices, intakeTypeChoices, sexChoices, sizeChoices, spayNeuterChoices, tristateChoices } from './dogs.fields.js';
+import { chosenWhereaboutsChoices, energyChoices, intakeTypeChoices, sexChoices, sizeChoices, spayNeuterChoices, tristateChoices } from './dogs.fields.js';
 import type { DogRow } from './dogs.queries.js';
 import { ageOn, formatCents } from './dogs.values.js';
 
 /** What a new dog's form starts with. */
 export function newDogValues(today: string): Record<string, string> {
-  return { sex: 'unknown', spay_neuter: 'unknown', intake_date: today, good_with_dogs: 'unknown', good_with_cats: 'unknown', good_with_children: 'unknown', on_hold: 'no' };
+  return { sex: 'unknown', spay_neuter: 'unknown', intake_date: today, whereabouts: 'rescue', good_with_dogs: 'unknown', good_with_cats: 'unknown', good_with_children: 'unknown', on_hold: 'no' };
 }
 
 /** A stored dog as the edit form's text values; an estimated birth date shows as the age it stands for. */
@@ -26,6 +26,7 @@ export function dogFormValues(dog: DogRow, today: string): Record<string, string
     intake_date: dog.intake_date,
     intake_type: dog.intake_type,
     source: dog.source,
+    whereabouts: dog.whereabouts,
     location: dog.location,
     good_with_dogs: dog.good_with_dogs,
     good_with_cats: dog.good_with_cats,
@@ -43,7 +44,7 @@ export function dogFormValues(dog: DogRow, today: string): Record<string, string
 const pick = (label: string, list: { value: string; label: string }[]) => [{ value: '', label }, ...list];
 
 /** The create and edit form of a dog. */
-export function DogFormPage(props: { ctx: PageContext; form: FormState; dog?: { id: string; name: string }; message?: string; staffContacts: { id: string; name: string }[] }) {
+export function DogFormPage(props: { ctx: PageContext; form: FormState; dog?: { id: string; name: string; whereabouts: string }; message?: string; staffContacts: { id: string; name: string }[] }) {
   const { ctx, form, dog } = props;
   const contacts = [{ value: '', label: 'None: all admins and staff' }, ...props.staffContacts.map((s) => ({ value: s.id, label: s.name }))];
   const title = dog ? `Edit ${dog.name}` : 'Add a dog';
@@ -71,8 +72,12 @@ export function DogFormPage(props: { ctx: PageContext; form: FormState; dog?: { 
         <Field form={form} name="intake_date" label="Intake date" type="date" required />
         <Select form={form} name="intake_type" label="Intake type" options={pick('Choose how the dog came in', intakeTypeChoices)} />
         <Field form={form} name="source" label="Source" hint="Where the dog came from: a shelter, an area, a person's first name." autocomplete="off" />
-        <Field form={form} name="location" label="Current location" hint="Kennel, office or town. Foster homes come with the fosters feature." autocomplete="off" />
         <Select form={form} name="staff_contact_id" label="Staff contact" options={contacts} hint="Who is notified of this dog's foster notes and medical reminders." />
+        <h2>Where the dog is</h2>
+        {dog?.whereabouts === 'foster'
+          ? <p>{dog.name} is with a foster home. To change where {dog.name} is, end the placement on the dog's page first.</p>
+          : <Select form={form} name="whereabouts" label="Where the dog is" options={chosenWhereaboutsChoices} hint="A foster home is set by placing the dog with a foster, on the dog's page." />}
+        <Field form={form} name="location" label="Where exactly" hint="Kennel, boarding kennel, clinic or town. Staff only: never shown on the public site." autocomplete="off" />
         <h2>Temperament and needs</h2>
         <Select form={form} name="good_with_dogs" label="Good with dogs" options={tristateChoices} />
         <Select form={form} name="good_with_cats" label="Good with cats" options={tristateChoices} />

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
+import type { DogStatus, TenantSchema, Whereabouts } from '../../platform/db/schema.js';
 
 type Db = Kysely<TenantSchema>;
 
@@ -16,6 +16,8 @@ export interface DogListFilter {
   bornOnOrBefore?: string;
   /** Only dogs in this foster's care now (the staff id). */
   fosterId?: string;
+  /** Only dogs that are there now. */
+  whereabouts?: Whereabouts;
 }
 
 // LIKE treats % and _ as wildcards: a name search for "50%" must match those characters only.
@@ -35,6 +37,7 @@ function filtered<O>(query: SelectQueryBuilder<TenantSchema, 'dogs', O>, f: DogL
   if (f.excludeStatuses?.length) q = q.where('status', 'not in', f.excludeStatuses);
   if (f.size) q = q.where('size', '=', f.size);
   if (f.fosterId) q = q.where('foster_id', '=', f.fosterId);
+  if (f.whereabouts) q = q.where('whereabouts', '=', f.whereabouts);
   // Bounds are YYYY-MM-DD text; the column is typed as the Date drivers return.
   if (f.bornAfter) q = q.where(sql<string>`birth_date`, '>', f.bornAfter);
   if (f.bornOnOrBefore) q = q.where(sql<string>`birth_date`, '<=', f.bornOnOrBefore);
@@ -46,7 +49,7 @@ export function selectDogPage(db: Db, f: DogListFilter, page: { limit: number; o
   const query = db
     .selectFrom('dogs')
     .select([
-      'id', 'name', 'status', 'sex', 'size', 'breeds', 'microchip', 'location', 'birth_date_estimated', 'on_hold',
+      'id', 'name', 'status', 'sex', 'size', 'breeds', 'microchip', 'location', 'whereabouts', 'foster_id', 'birth_date_estimated', 'on_hold',
       sql<string | null>`to_char(birth_date, 'YYYY-MM-DD')`.as('birth_date'),
     ]);
   return filtered(query, f).orderBy(sql`lower(name)`).orderBy('id').limit(page.limit).offset(page.offset).execute();

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
+import type { DogStatus, Whereabouts } from '../../platform/db/schema.js';
 import { selectPrimaryPhotos, type PrimaryPhoto } from '../photos/photos.public.js';
+import { staffNamesByIds, type StaffDeps } from '../staff/staff.public.js';
 import { countDogs, selectDogPage, type DogListFilter } from './dog-list.queries.js';
 import { closedStatuses } from './dogs.lifecycle.js';
 import { dogsPerPage, type DogListQuery } from './dogs.schema.js';
@@ -16,6 +16,10 @@ export interface DogListRow {
   breeds: string[];
   microchip: string | null;
   location: string;
+  /** Where the dog is now. */
+  whereabouts: Whereabouts;
+  /** The foster caring for it, while it is with one. */
+  fosterName: string | null;
   /** Age in words, "(est.)" when estimated; null when unknown. */
   age: string | null;
   onHold: boolean;
@@ -35,18 +39,21 @@ export function filterOf(query: DogListQuery, today: string): DogListFilter {
   else if (query.status !== 'all') f.statuses = [query.status];
   if (query.size) f.size = query.size;
   if (query.foster) f.fosterId = query.foster;
+  if (query.where) f.whereabouts = query.where;
   if (query.age) Object.assign(f, ageBandBounds(query.age, today));
   return f;
 }
 
-/** One page of dogs matching the search and filters, with the totals for paging. */
-export async function listDogs(db: Kysely<TenantSchema>, query: DogListQuery, today: string): Promise<{ dogs: DogListRow[]; total: number; page: number; pages: number }> {
+/** One page of dogs matching the search and filters, with the totals for paging and who fosters each. */
+export async function listDogs(deps: StaffDeps, query: DogListQuery, today: string): Promise<{ dogs: DogListRow[]; total: number; page: number; pages: number }> {
+  const { db } = deps;
   const filter = filterOf(query, today);
   const total = await countDogs(db, filter);
   const pages = Math.max(1, Math.ceil(total / dogsPerPage));
   const page = Math.min(query.page, pages);
   const rows = await selectDogPage(db, filter, { limit: dogsPerPage, offset: (page - 1) * dogsPerPage });
   const primaries = await selectPrimaryPhotos(db, rows.map((r) => r.id));
+  const fosters = await staffNamesByIds(deps, [...new Set(rows.flatMap((r) => (r.foster_id ? [r.foster_id] : [])))]);
   const dogs = rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -56,6 +63,8 @@ export async function listDogs(db: Kysely<TenantSchema>, query: DogListQuery, to
     breeds: r.breeds,
     microchip: r.microchip,
     location: r.location,
+    whereabouts: r.whereabouts,
+    fosterName: r.foster_id ? (fosters.get(r.foster_id) ?? 'A former account') : null,
     age: r.birth_date ? `${ageText(ageOn(r.birth_date, today))}${r.birth_date_estimated ? ' (est.)' : ''}` : null,
     onHold: r.on_hold,
     photo: primaries.get(r.id),

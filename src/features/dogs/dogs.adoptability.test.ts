@@ -20,7 +20,7 @@ describe('adoptability (computed, never stored)', () => {
     expect(adoptability({ ...ready, onHold: true }, { approvedPhotoCount: 1 }).missing).toEqual(['is on hold: lift the hold']);
   });
 
-  it.each(['intake', 'medical_hold', 'in_foster', 'adoption_pending', 'adopted', 'returned'] as const)('is not adoptable while %s', (status) => {
+  it.each(['intake', 'medical_hold', 'adoption_pending', 'adopted', 'returned'] as const)('is not adoptable while %s', (status) => {
     const result = adoptability({ ...ready, status }, { approvedPhotoCount: 1 });
     expect(result.adoptable).toBe(false);
     expect(result.missing).toHaveLength(1);

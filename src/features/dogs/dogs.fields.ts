@@ -1,4 +1,4 @@
-import type { DogStatus } from '../../platform/db/schema.js';
+import type { DogStatus, Whereabouts } from '../../platform/db/schema.js';
 
 /** A choice of a dog field: the stored value and what a person reads. */
 export interface Choice<V extends string = string> {
@@ -14,7 +14,6 @@ function choices<const V extends string>(list: readonly (readonly [V, string])[]
 export const statusChoices = choices([
   ['intake', 'Intake'],
   ['medical_hold', 'Medical hold'],
-  ['in_foster', 'In foster'],
   ['available', 'Available'],
   ['adoption_pending', 'Adoption pending'],
   ['adopted', 'Adopted'],
@@ -22,6 +21,25 @@ export const statusChoices = choices([
   ['transferred_out', 'Transferred out'],
   ['deceased', 'Deceased'],
 ] as const satisfies readonly (readonly [DogStatus, string])[]);
+
+/** Where a dog can be. 'foster' comes only with a foster placement (the fosters feature sets it). */
+export const whereaboutsChoices = choices([
+  ['rescue', 'At the rescue'],
+  ['foster', 'With a foster home'],
+  ['boarding', 'Boarding'],
+  ['vet', 'At the vet'],
+] as const satisfies readonly (readonly [Whereabouts, string])[]);
+
+/** The places staff choose on the dog's form: every one but a foster home, which a placement sets. */
+export const chosenWhereaboutsChoices = whereaboutsChoices.filter((c) => c.value !== 'foster');
+
+/** Where a dog is, in words for the hub: the foster's name while with one, else the place and its detail. Never for the public. */
+export function whereaboutsText(dog: { whereabouts: Whereabouts; location: string; fosterName: string | null; closed?: boolean }): string {
+  if (dog.closed) return 'No longer in the rescue\'s care';
+  const place = labelOf(whereaboutsChoices, dog.whereabouts);
+  if (dog.whereabouts === 'foster') return `${place}: ${dog.fosterName ?? 'not named'}`;
+  return dog.location ? `${place}: ${dog.location}` : place;
+}
 
 /** Sexes a dog record can hold. */
 export const sexChoices = choices([['unknown', 'Unknown'], ['female', 'Female'], ['male', 'Male']] as const);

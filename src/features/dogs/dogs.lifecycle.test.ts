@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DogStatus } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { statusChoices, valuesOf } from './dogs.fields.js';
-import { allowedTransitions, assertTransition, isOpen, nextStatuses, reasonRequired } from './dogs.lifecycle.js';
+import { allowedTransitions, assertTransition, isOpen, nextStatuses, reasonRequired, statusLabel } from './dogs.lifecycle.js';
 
 const statuses = valuesOf(statusChoices);
 
@@ -33,10 +33,16 @@ describe('dog status lifecycle', () => {
 
   it('names the allowed next statuses when it refuses', () => {
     expect(refusal('intake', 'adopted').message).toBe(
-      'A dog that is intake cannot become adopted. Allowed next: medical hold, in foster, available, transferred out, deceased.',
+      'A dog that is intake cannot become adopted. Allowed next: medical hold, available, transferred out, deceased.',
     );
     expect(refusal('adopted', 'available').message).toContain('Allowed next: returned.');
     expect(refusal('available', 'available').message).toBe('The dog is already available.');
+  });
+
+  it('has no "in foster" status any more (where a dog is is apart), yet still names it in old history', () => {
+    expect(statuses).not.toContain('in_foster');
+    expect(statuses).toEqual(['intake', 'medical_hold', 'available', 'adoption_pending', 'adopted', 'returned', 'transferred_out', 'deceased']);
+    expect(statusLabel('in_foster')).toBe('In foster');
   });
 
   it('treats deceased as final', () => {
@@ -49,13 +55,13 @@ describe('dog status lifecycle', () => {
     const err = refusal('adopted', 'returned', '   ');
     expect(err.code).toBe('KONA_ERR_VALIDATION');
     expect(err.options.fields).toEqual({ reason: 'is required for this status' });
-    expect(() => assertTransition('available', 'in_foster', '')).not.toThrow();
+    expect(() => assertTransition('available', 'medical_hold', '')).not.toThrow();
   });
 
   it('reopens a record when an adopted dog is returned', () => {
     expect(isOpen('adopted')).toBe(false);
     expect(nextStatuses('adopted')).toEqual(['returned']);
     expect(isOpen('returned')).toBe(true);
-    expect(nextStatuses('returned')).toEqual(expect.arrayContaining(['intake', 'medical_hold', 'in_foster', 'available']));
+    expect(nextStatuses('returned')).toEqual(expect.arrayContaining(['intake', 'medical_hold', 'available']));
   });
 });

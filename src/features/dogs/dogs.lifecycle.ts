@@ -1,19 +1,19 @@
-import type { DogStatus } from '../../platform/db/schema.js';
+import type { DogStatus, HistoryStatus } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { labelOf, statusChoices } from './dogs.fields.js';
 
 /**
  * The one table of status changes a rescue may make. Everything else is refused. A return after
- * adoption reopens the record: `returned` leads back into care like a new intake.
+ * adoption reopens the record: `returned` leads back into care like a new intake. Where the dog is
+ * (a foster home, boarding, a vet) is not a status: see `whereabouts` (migration 0013).
  */
 export const allowedTransitions: Readonly<Record<DogStatus, readonly DogStatus[]>> = {
-  intake: ['medical_hold', 'in_foster', 'available', 'transferred_out', 'deceased'],
-  medical_hold: ['in_foster', 'available', 'transferred_out', 'deceased'],
-  in_foster: ['medical_hold', 'available', 'adoption_pending', 'transferred_out', 'deceased'],
-  available: ['medical_hold', 'in_foster', 'adoption_pending', 'transferred_out', 'deceased'],
-  adoption_pending: ['available', 'adopted', 'medical_hold', 'in_foster', 'deceased'],
+  intake: ['medical_hold', 'available', 'transferred_out', 'deceased'],
+  medical_hold: ['available', 'transferred_out', 'deceased'],
+  available: ['medical_hold', 'adoption_pending', 'transferred_out', 'deceased'],
+  adoption_pending: ['available', 'adopted', 'medical_hold', 'deceased'],
   adopted: ['returned'],
-  returned: ['intake', 'medical_hold', 'in_foster', 'available', 'transferred_out', 'deceased'],
+  returned: ['intake', 'medical_hold', 'available', 'transferred_out', 'deceased'],
   transferred_out: ['intake'],
   deceased: [],
 };
@@ -37,9 +37,9 @@ export function isOpen(status: DogStatus): boolean {
   return !closedStatuses.has(status);
 }
 
-/** The status's label in a sentence ("in foster", "medical hold"). */
-export function statusLabel(status: DogStatus): string {
-  return labelOf(statusChoices, status);
+/** The status's label ("Medical hold"); also names 'in_foster', retired by 0013, which old history rows hold. */
+export function statusLabel(status: HistoryStatus): string {
+  return status === 'in_foster' ? 'In foster' : labelOf(statusChoices, status);
 }
 
 /** Refuses a change the table does not allow (409 naming what is allowed) or one missing its reason (400). */

@@ -13,7 +13,7 @@ const day = (column: string) => sql<string>`to_char(${sql.ref(column)}, 'YYYY-MM
 // Dates leave the database as text: drivers would turn them into instants in some time zone.
 const dogColumns = [
   'id', 'name', 'sex', 'birth_date_estimated', 'breeds', 'size', 'colour', 'microchip', 'spay_neuter', 'intake_type',
-  'source', 'location', 'foster_id', 'good_with_dogs', 'good_with_cats', 'good_with_children', 'energy', 'special_needs',
+  'source', 'location', 'foster_id', 'whereabouts', 'good_with_dogs', 'good_with_cats', 'good_with_children', 'energy', 'special_needs',
   'adoption_fee_cents', 'public_description', 'on_hold', 'hold_reason', 'bonded_with', 'status', 'status_changed_at',
   'created_at', 'updated_at', 'staff_contact_id',
   sql<string | null>`to_char(birth_date, 'YYYY-MM-DD')`.as('birth_date'),

@@ -17,7 +17,7 @@ import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js'
 const view = { config: { permission: 'dogs.view' as const } };
 const edit = { config: { permission: 'dogs.edit' as const } };
 
-async function showForm(request: StaffRequest, reply: FastifyReply, status: number, form: FormState, dog?: { id: string; name: string }, message?: string) {
+async function showForm(request: StaffRequest, reply: FastifyReply, status: number, form: FormState, dog?: { id: string; name: string; whereabouts: string }, message?: string) {
   const staffContacts = await staffContactChoices(tenantDeps(request));
   return sendPage(reply, status, h(DogFormPage, { ctx: request.server.kona.page(request, 'hub'), form, dog, message, staffContacts }));
 }
@@ -28,7 +28,7 @@ export const dogsRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
 
   app.get('/hub/dogs', view, async (request, reply) => {
     const query = dogListQuerySchema.parse(request.query ?? {});
-    const result = await listDogs(request.tenant.db.kysely, query, isoToday());
+    const result = await listDogs(tenantDeps(request), query, isoToday());
     const fosters = await fosterHomesToChoose(tenantDeps(request));
     return sendPage(reply, 200, h(DogListPage, { ctx: page(request, 'hub'), query, ...result, canEdit: actorCan(request, 'dogs.edit'), fosters }));
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { idParam } from '../../platform/http/replies.js';
 import {
   ageBandChoices,
+  chosenWhereaboutsChoices,
   energyChoices,
   intakeTypeChoices,
   sexChoices,
@@ -11,6 +12,7 @@ import {
   statusChoices,
   tristateChoices,
   valuesOf,
+  whereaboutsChoices,
 } from './dogs.fields.js';
 import { isIsoDate, isoToday, normaliseMicrochip, parseMoney } from './dogs.values.js';
 
@@ -74,6 +76,8 @@ export const dogFormSchema = z
     intake_date: pastDateSchema,
     intake_type: choice(valuesOf(intakeTypeChoices), 'choose how the dog came in'),
     source: text(200),
+    /** Where the dog is; a foster home is not offered: a placement sets it (fosters feature). */
+    whereabouts: choice(valuesOf(chosenWhereaboutsChoices), 'must be at the rescue, boarding or at the vet').default('rescue'),
     location: text(200),
     good_with_dogs: tristate,
     good_with_cats: tristate,
@@ -135,6 +139,8 @@ export const dogListQuerySchema = z.object({
   status: z.enum(['', 'all', ...valuesOf(statusChoices)]).catch('').default(''),
   size: z.enum(['', ...valuesOf(sizeChoices)]).catch('').default(''),
   age: z.enum(['', ...valuesOf(ageBandChoices)]).catch('').default(''),
+  /** Where the dogs are now: at the rescue, with a foster, boarding, at the vet. */
+  where: z.enum(['', ...valuesOf(whereaboutsChoices)]).catch('').default(''),
   /** A foster's staff id: only the dogs in that foster home now. */
   foster: z.union([z.literal(''), z.uuid()]).catch('').default(''),
   page: z.coerce.number().int().min(1).max(100_000).catch(1).default(1),

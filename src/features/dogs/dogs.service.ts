@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
-import type { TenantSchema } from '../../platform/db/schema.js';
+import type { TenantSchema, Whereabouts } from '../../platform/db/schema.js';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { closedStatuses, initialStatus } from './dogs.lifecycle.js';
 import { countDogsByStatus, insertDog, insertStatusHistory, selectDog, selectDogIdByMicrochip, selectWeights, updateDogRow, type DogRow } from './dogs.queries.js';
@@ -11,7 +11,7 @@ import { listStaff, staffStanding, type StaffDeps } from '../staff/staff.public.
 type Db = Kysely<TenantSchema>;
 
 /** The columns the create and edit forms fill. */
-export type DogFields = Omit<DogForm, 'birth'> & { birth_date: string | null; birth_date_estimated: boolean };
+export type DogFields = Omit<DogForm, 'birth' | 'whereabouts'> & { birth_date: string | null; birth_date_estimated: boolean; whereabouts: Whereabouts };
 
 /** The birth date a form's age input stands for; an unchanged estimate keeps its stored day. */
 export function resolveBirth(birth: BirthInput, today: string, current?: Pick<DogRow, 'birth_date' | 'birth_date_estimated'>) {
@@ -25,9 +25,11 @@ export function resolveBirth(birth: BirthInput, today: string, current?: Pick<Do
   return { birth_date: monthsBefore(today, birth.months), birth_date_estimated: true };
 }
 
+// A dog with a foster stays there whatever the form says: only ending the placement moves it.
 function fieldsOf(form: DogForm, today: string, current?: DogRow): DogFields {
   const { birth, ...rest } = form;
-  return { ...rest, ...resolveBirth(birth, today, current) };
+  const whereabouts = current?.whereabouts === 'foster' ? 'foster' : form.whereabouts;
+  return { ...rest, whereabouts, ...resolveBirth(birth, today, current) };
 }
 
 /** Active admins and staff, names decrypted, by name: who can be a dog's staff contact. */
@@ -66,6 +68,16 @@ function isMicrochipViolation(err: unknown): boolean {
   const e = err as { code?: string; constraint?: string };
   return e?.code === '23505' && e.constraint === 'dogs_microchip_key';
 }
+
+// The form was read before a foster placement started (or ended): the table's check refuses the save.
+function isWhereaboutsViolation(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23514' && e.constraint === 'dogs_whereabouts_foster';
+}
+
+const placementChanged = () => new KonaError('KONA_ERR_CONFLICT', 'Someone placed this dog in a foster home, or ended its placement, a moment ago. Reload the dog and save again.', {
+  fields: { whereabouts: 'changed with a foster placement meanwhile' },
+});
 
 /** One dog by id, or a 404. */
 export async function getDog(db: Db, id: string): Promise<DogRow> {
@@ -109,6 +121,7 @@ export async function updateDog(db: Db, id: string, form: DogForm, actor: Actor)
     });
   } catch (err) {
     if (isMicrochipViolation(err)) throw microchipTaken();
+    if (isWhereaboutsViolation(err)) throw placementChanged();
     throw err;
   }
   return { changed };

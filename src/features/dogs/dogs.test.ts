@@ -104,6 +104,27 @@ describe.each(engines)('dog records on %s', (engine) => {
     expect(JSON.stringify(updated)).not.toContain('Secret');
   });
 
+  it('records where a dog is apart from its status: boarding or at the vet, with the detail, and refuses a foster home from the form', async () => {
+    const id = idFrom((await add({ name: 'Rover', whereabouts: 'vet', location: 'Town Vet Clinic' })).headers.location);
+    const page = (await staff.get(`/r/alpha/hub/dogs/${id}`)).body;
+    expect(page).toContain('<th scope="row">Where</th><td>At the vet: Town Vet Clinic</td>');
+    expect(page).toContain('Status: Intake');
+    const form = (await staff.get(`/r/alpha/hub/dogs/${id}/edit`)).body;
+    expect(form).toContain('<option value="boarding">Boarding</option>');
+    expect(form).not.toContain('<option value="foster"');
+    const moved = await staff.post(`/r/alpha/hub/dogs/${id}`, { _csrf: csrf, ...dogForm({ name: 'Rover', whereabouts: 'boarding', location: 'Happy Paws' }) });
+    expect(moved.headers.location).toBe(`/r/alpha/hub/dogs/${id}?done=saved`);
+    expect(await db.selectFrom('dogs').select(['whereabouts', 'location', 'status']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ whereabouts: 'boarding', location: 'Happy Paws', status: 'intake' });
+    const updated = (await audits(id)).filter((a) => a.action === 'dog.updated');
+    expect((updated[0]!.detail.fields as string[]).sort()).toEqual(['location', 'whereabouts']);
+    const list = (await staff.get('/r/alpha/hub/dogs?q=rover&where=boarding')).body;
+    expect(list).toContain('<td>Boarding: Happy Paws</td>');
+    const foster = await staff.post(`/r/alpha/hub/dogs/${id}`, { _csrf: csrf, ...dogForm({ name: 'Rover', whereabouts: 'foster' }) });
+    expect(foster.statusCode).toBe(400);
+    expect(foster.body).toContain('must be at the rescue, boarding or at the vet');
+    expect((await db.selectFrom('dogs').select('whereabouts').where('id', '=', id).executeTakeFirstOrThrow()).whereabouts).toBe('boarding');
+  });
+
   it('re-shows a rejected edit with 400 and keeps what was typed', async () => {
     const id = idFrom((await add({ name: 'Juniper' })).headers.location);
     const res = await staff.post(`/r/alpha/hub/dogs/${id}`, { _csrf: csrf, ...dogForm({ name: '', birth_date: '2019-04-01', age_years: '2', source: 'Shelter B' }) });

@@ -13,7 +13,7 @@ function selectDogs(db: Db) {
     .selectFrom('dogs')
     .select([
       'id', 'name', 'sex', 'birth_date_estimated', 'breeds', 'size', 'colour', 'microchip', 'spay_neuter', 'intake_type', 'source',
-      'location', 'foster_id', 'good_with_dogs', 'good_with_cats', 'good_with_children', 'energy', 'special_needs', 'adoption_fee_cents',
+      'location', 'whereabouts', 'foster_id', 'good_with_dogs', 'good_with_cats', 'good_with_children', 'energy', 'special_needs', 'adoption_fee_cents',
       'public_description', 'on_hold', 'hold_reason', 'bonded_with', 'status', 'status_changed_at', 'created_at', 'updated_at',
       day('birth_date').as('birth_date'), day('intake_date').as('intake_date'),
     ])
@@ -27,7 +27,7 @@ type DogRow = Awaited<ReturnType<typeof selectDogs>>[number];
 export const dogsDataset: ExportDataset<DogRow> = {
   name: 'dogs',
   title: 'Dogs',
-  description: 'Every dog record with its status, temperament and fee.',
+  description: 'Every dog record with its status, where it is, temperament and fee.',
   load: (db) => selectDogs(db),
   columns: [
     { header: 'id', value: (r) => r.id },
@@ -46,6 +46,7 @@ export const dogsDataset: ExportDataset<DogRow> = {
     { header: 'intake_type', value: (r) => r.intake_type },
     { header: 'source', value: (r) => r.source },
     { header: 'location', value: (r) => r.location },
+    { header: 'whereabouts', value: (r) => r.whereabouts },
     { header: 'foster_id', value: (r) => r.foster_id },
     { header: 'good_with_dogs', value: (r) => r.good_with_dogs },
     { header: 'good_with_cats', value: (r) => r.good_with_cats },

@@ -93,6 +93,7 @@ describe.each(engines)('data export on %s', (engine) => {
     expect(dog!.special_needs).toBe(NEEDS);
     expect(dog!.breeds).toBe('Collie; Lab');
     expect(dog!.adoption_fee_cents).toBe('15000');
+    expect(dog!.whereabouts).toBe('rescue');
     expect(res.body).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
 
     const [vaccination] = records((await download(admin, 'csv/vaccinations')).body);

@@ -23,8 +23,8 @@ export const fostersDogPage: DogPageParts = {
     },
   }],
   notices: {
-    fostered: 'The dog was placed in the foster home and the placement added to the history.',
-    foster_ended: 'The foster placement was ended. The status stays as it is until staff change it.',
+    fostered: 'The dog was placed in the foster home and the placement added to the history. Its status stays as it is: a dog in foster can be available.',
+    foster_ended: 'The foster placement was ended: the dog is back at the rescue. The status stays as it is until staff change it.',
     note: 'The note was added to the timeline.',
   },
 };

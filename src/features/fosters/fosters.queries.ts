@@ -32,13 +32,13 @@ export function selectAssignments(db: Db, dogId: string) {
     .execute();
 }
 
-/** Starts an assignment and points the dog at its foster. Run it in a transaction. */
+/** Starts an assignment and points the dog at its foster, which puts it with a foster home. Run it in a transaction. */
 export async function insertAssignment(db: Db, row: { dog_id: string; foster_id: string; started_on: string; assigned_by: string | null }): Promise<void> {
   await db.insertInto('foster_assignments').values(row).execute();
-  await db.updateTable('dogs').set({ foster_id: row.foster_id, updated_at: new Date() }).where('id', '=', row.dog_id).execute();
+  await db.updateTable('dogs').set({ foster_id: row.foster_id, whereabouts: 'foster', updated_at: new Date() }).where('id', '=', row.dog_id).execute();
 }
 
-/** Ends an open assignment and clears the dog's foster; false when it was no longer open. Run it in a transaction. */
+/** Ends an open assignment and clears the dog's foster (it is back at the rescue); false when it was no longer open. Run it in a transaction. */
 export async function closeAssignment(db: Db, a: { id: string; dog_id: string; foster_id: string }, end: { ended_on: string; ended_by: string | null }): Promise<boolean> {
   const res = await db
     .updateTable('foster_assignments')
@@ -47,7 +47,7 @@ export async function closeAssignment(db: Db, a: { id: string; dog_id: string; f
     .where('ended_on', 'is', null)
     .executeTakeFirst();
   if (res.numUpdatedRows === 0n) return false;
-  await db.updateTable('dogs').set({ foster_id: null, updated_at: new Date() }).where('id', '=', a.dog_id).where('foster_id', '=', a.foster_id).execute();
+  await db.updateTable('dogs').set({ foster_id: null, whereabouts: 'rescue', updated_at: new Date() }).where('id', '=', a.dog_id).where('foster_id', '=', a.foster_id).execute();
   return true;
 }
 

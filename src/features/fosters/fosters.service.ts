@@ -2,9 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
-import { applyStatusChange } from '../dogs/dogs.public.js';
-import { isOpen, nextStatuses } from '../dogs/dogs.public.js';
-import { getDog } from '../dogs/dogs.public.js';
+import { getDog, isOpen } from '../dogs/dogs.public.js';
 import { listStaff, type StaffDeps } from '../staff/staff.public.js';
 import { closeAssignment, insertAssignment, selectOpenAssignment } from './fosters.queries.js';
 import type { AssignFoster } from './fosters.schema.js';
@@ -33,8 +31,11 @@ const alreadyInFoster = (dogName: string, since?: string) =>
     fields: { foster: 'the dog already has a foster home' },
   });
 
-/** Places a dog with a foster home; moves it to in foster when the lifecycle allows it from its status. */
-export async function assignFoster(deps: StaffDeps, dogId: string, input: AssignFoster, actor: Actor): Promise<{ statusChanged: boolean }> {
+/**
+ * Places a dog with a foster home: the dog is then with a foster (its whereabouts), and its status
+ * stays as it is, so an available dog stays on the public site.
+ */
+export async function assignFoster(deps: StaffDeps, dogId: string, input: AssignFoster, actor: Actor): Promise<void> {
   const { db } = deps;
   const dog = await getDog(db, dogId);
   if (!isOpen(dog.status)) throw new KonaError('KONA_ERR_CONFLICT', `${dog.name}'s record is closed, so the dog cannot be placed in a foster home.`);
@@ -47,21 +48,18 @@ export async function assignFoster(deps: StaffDeps, dogId: string, input: Assign
   }
   const open = await selectOpenAssignment(db, dogId);
   if (open) throw alreadyInFoster(dog.name, open.started_on);
-  const moves = nextStatuses(dog.status).includes('in_foster');
   try {
     await db.transaction().execute(async (tx) => {
       await insertAssignment(tx, { dog_id: dogId, foster_id: input.foster, started_on: input.started_on, assigned_by: staffId(actor) });
       await recordAudit(tx, { actor, action: 'foster.assigned', target: { type: 'dog', id: dogId }, detail: { foster_id: input.foster, started_on: input.started_on } });
-      if (moves) await applyStatusChange(tx, dog, { to: 'in_foster', reason: 'Placed in a foster home' }, actor);
     });
   } catch (err) {
     if (isOpenAssignmentViolation(err)) throw alreadyInFoster(dog.name);
     throw err;
   }
-  return { statusChanged: moves };
 }
 
-/** Ends a dog's current placement on a day; the status stays as it is (that is a staff decision). */
+/** Ends a dog's current placement on a day: the dog is back at the rescue; the status stays as it is (that is a staff decision). */
 export async function endFosterAssignment(db: Db, dogId: string, endedOn: string, actor: Actor): Promise<void> {
   const dog = await getDog(db, dogId);
   const open = await selectOpenAssignment(db, dogId);

@@ -23,7 +23,7 @@ describe.each(engines)('foster placements and notes on %s', (engine) => {
   const assign = async (dog: string, foster: string, started_on = isoToday()) => staff.post(`${base}/dogs/${dog}/foster`, { _csrf: await csrf(staff), foster, started_on });
   const end = async (dog: string) => staff.post(`${base}/dogs/${dog}/foster/end`, { _csrf: await csrf(staff), ended_on: isoToday() });
   const note = async (b: Browser, dog: string, body: string, back = 'dog') => b.post(`${base}/dogs/${dog}/notes`, { _csrf: await csrf(b), body, back });
-  const dogRow = (id: string) => db.selectFrom('dogs').select(['status', 'foster_id']).where('id', '=', id).executeTakeFirstOrThrow();
+  const dogRow = (id: string) => db.selectFrom('dogs').select(['status', 'foster_id', 'whereabouts']).where('id', '=', id).executeTakeFirstOrThrow();
 
   beforeAll(async () => {
     t = await createTestApp(engine);
@@ -36,16 +36,18 @@ describe.each(engines)('foster placements and notes on %s', (engine) => {
   });
   afterAll(() => t.close());
 
-  it('assigns a foster: the dog shows the foster, moves to in foster and the timeline says so', async () => {
+  it('assigns a foster: the dog is with the foster home, keeps its status, shows who cares for it, and the timeline says so', async () => {
     const dog = await add('Nala');
     expect((await staff.get(`${base}/dogs/${dog}`)).body).toContain('<option value="' + fosterA.id + '">Fiona Foster</option>');
     const res = await assign(dog, fosterA.id);
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`${base}/dogs/${dog}?done=fostered`);
-    expect(await dogRow(dog)).toEqual({ status: 'in_foster', foster_id: fosterA.id });
+    expect(await dogRow(dog)).toEqual({ status: 'intake', foster_id: fosterA.id, whereabouts: 'foster' });
     const page = (await staff.get(`${base}/dogs/${dog}`)).body;
     expect(page).toContain('is in foster with <strong>Fiona Foster</strong>');
-    expect(page).toContain('Status: In foster');
+    expect(page).toContain('Status: Intake');
+    expect(page).toContain('<th scope="row">Where</th><td>With a foster home: Fiona Foster</td>');
+    expect(page).not.toContain('In foster');
     expect(timelineOf(page)).toContain('<strong>Placed in foster</strong><span> with Fiona Foster</span><span> by Sam Staff</span>');
     const audit = await db.selectFrom('audit_log').select(['detail']).where('action', '=', 'foster.assigned').where('target_id', '=', dog).executeTakeFirstOrThrow();
     expect(audit.detail).toEqual({ foster_id: fosterA.id, started_on: isoToday() });
@@ -71,7 +73,7 @@ describe.each(engines)('foster placements and notes on %s', (engine) => {
     await assign(dog, fosterA.id);
     const res = await end(dog);
     expect(res.headers.location).toBe(`${base}/dogs/${dog}?done=foster_ended`);
-    expect(await dogRow(dog)).toEqual({ status: 'in_foster', foster_id: null });
+    expect(await dogRow(dog)).toEqual({ status: 'intake', foster_id: null, whereabouts: 'rescue' });
     const row = await db.selectFrom('foster_assignments').select('ended_on').where('dog_id', '=', dog).executeTakeFirstOrThrow();
     expect(row.ended_on).not.toBeNull();
     expect(timelineOf((await staff.get(`${base}/dogs/${dog}`)).body)).toContain('Foster placement ended');
@@ -133,6 +135,32 @@ describe.each(engines)('foster placements and notes on %s', (engine) => {
     expect(namesIn((await staff.get(`${base}/dogs?q=filter&foster=${fosterA.id}`)).body)).toEqual(['Filter Fa']);
     expect(namesIn((await staff.get(`${base}/dogs?q=filter&foster=not-a-uuid`)).body)).toHaveLength(3);
     expect((await staff.get(`${base}/dogs?q=filter`)).body).toContain('<option value="' + fosterB.id + '">Bram Foster</option>');
+  });
+
+  it('shows in the dog list where each dog is and who fosters it, and filters by where', async () => {
+    const a = await add('Where Fa');
+    await add('Where Home');
+    await assign(a, fosterA.id);
+    const list = (await staff.get(`${base}/dogs?q=where`)).body;
+    expect(list).toContain('<th scope="col">Where</th>');
+    expect(list).toContain('<td>With a foster home: Fiona Foster</td>');
+    expect(list).toContain('<td>At the rescue</td>');
+    expect(namesIn((await staff.get(`${base}/dogs?q=where&where=foster`)).body)).toEqual(['Where Fa']);
+    expect(namesIn((await staff.get(`${base}/dogs?q=where&where=rescue`)).body)).toEqual(['Where Home']);
+    expect(namesIn((await staff.get(`${base}/dogs?q=where&where=elsewhere`)).body)).toEqual(['Where Fa', 'Where Home']);
+  });
+
+  it('keeps a fostered dog with its foster whatever the edit form says: only ending the placement moves it', async () => {
+    const dog = await add('Stays Put');
+    await assign(dog, fosterA.id);
+    const form = (await staff.get(`${base}/dogs/${dog}/edit`)).body;
+    expect(form).toContain('Stays Put is with a foster home.');
+    expect(form).not.toContain('name="whereabouts"');
+    const saved = await staff.post(`${base}/dogs/${dog}`, { _csrf: await csrf(staff), name: 'Stays Put', size: 'medium', intake_date: '2024-03-01', intake_type: 'stray', whereabouts: 'boarding', location: 'Somewhere' });
+    expect(saved.statusCode).toBe(303);
+    expect(await dogRow(dog)).toEqual({ status: 'intake', foster_id: fosterA.id, whereabouts: 'foster' });
+    await end(dog);
+    expect((await staff.get(`${base}/dogs/${dog}/edit`)).body).toContain('name="whereabouts"');
   });
 
   it('shows a foster only their own dogs under My dogs, and staff every foster home', async () => {

@@ -98,7 +98,7 @@ describe.each(engines)('serving photo variants on %s', (engine) => {
 
   it('agrees with the public listing for every status: a photo is public exactly while its dog is listed', async () => {
     const { id, url } = await dogWithPhoto('Quill', 85);
-    const statuses: DogStatus[] = ['intake', 'medical_hold', 'in_foster', 'available', 'adoption_pending', 'adopted', 'returned', 'transferred_out', 'deceased'];
+    const statuses: DogStatus[] = ['intake', 'medical_hold', 'available', 'adoption_pending', 'adopted', 'returned', 'transferred_out', 'deceased'];
     for (const status of statuses) {
       await db.updateTable('dogs').set({ status }).where('id', '=', id).execute();
       const listed = (await get('/r/alpha/')).body.includes('Quill');

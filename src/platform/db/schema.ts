@@ -12,8 +12,12 @@ type DateColumn = ColumnType<Date, string, string>;
 type NullableDateColumn = ColumnType<Date | null, string | null | undefined, string | null>;
 type Tristate = 'yes' | 'no' | 'unknown';
 
-/** Where a dog is in its time at the rescue. */
-export type DogStatus = 'intake' | 'medical_hold' | 'in_foster' | 'available' | 'adoption_pending' | 'adopted' | 'returned' | 'transferred_out' | 'deceased';
+/** Where a dog is in its time at the rescue (its adoption status; where it lives is `Whereabouts`). */
+export type DogStatus = 'intake' | 'medical_hold' | 'available' | 'adoption_pending' | 'adopted' | 'returned' | 'transferred_out' | 'deceased';
+/** A status the history may hold: today's, and 'in_foster', which migration 0013 retired. */
+export type HistoryStatus = DogStatus | 'in_foster';
+/** Where a dog is now (0013); 'foster' exactly while it has an open foster placement. */
+export type Whereabouts = 'rescue' | 'foster' | 'boarding' | 'vet';
 
 /** Where a dog photo is in review: only approved photos are public. */
 export type PhotoStatus = 'pending' | 'approved' | 'rejected';
@@ -141,6 +145,8 @@ export interface TenantSchema extends CommonTables {
     source: Generated<string>;
     location: Generated<string>;
     foster_id: string | null;
+    /** Where the dog is now (0013): the fosters feature sets and clears 'foster' with the placement. */
+    whereabouts: Generated<Whereabouts>;
     good_with_dogs: Generated<Tristate>;
     good_with_cats: Generated<Tristate>;
     good_with_children: Generated<Tristate>;
@@ -163,8 +169,8 @@ export interface TenantSchema extends CommonTables {
   dog_status_history: {
     id: Generated<string>;
     dog_id: string;
-    from_status: DogStatus | null;
-    to_status: DogStatus;
+    from_status: HistoryStatus | null;
+    to_status: HistoryStatus;
     reason: Generated<string>;
     changed_by: string | null;
     changed_at: Timestamp;
