@@ -87,3 +87,16 @@ export function selectContractStatuses(db: Db) {
 export async function contractReferencesPdf(db: Db, key: string): Promise<boolean> {
   return !!(await db.selectFrom('adoption_contracts').select('id').where('pdf_sha256', '=', key).limit(1).executeTakeFirst());
 }
+
+/** How many approved applications have a signed live contract: adoptions staff can now complete. */
+export async function countSignedAwaitingCompletion(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('adoption_contracts')
+    .innerJoin('applications', 'applications.id', 'adoption_contracts.application_id')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('adoption_contracts.superseded_at', 'is', null)
+    .where('adoption_contracts.signed_at', 'is not', null)
+    .where('applications.status', '=', 'approved')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
