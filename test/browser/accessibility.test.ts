@@ -182,6 +182,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
       },
     },
     { name: 'photos awaiting approval', h1: 'Photos awaiting approval', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/photos/pending')) },
+    { name: 'signed contracts, adoptions to complete', h1: 'Signed contracts: adoptions to complete', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/contracts/signed')) },
     {
       name: 'staff, with an open invitation',
       h1: 'Staff',

@@ -54,7 +54,7 @@ describe.each(engines)('the dashboard\'s "Waiting" card on %s', (engine) => {
     const card = waitingCard(res.body);
     expect(card).toContain('<h2>Waiting</h2>');
     expect(card).toContain('<a href="/r/alpha/hub/applications?status=new">1 new application to review</a>');
-    expect(card).toContain('<a href="/r/alpha/hub/applications?status=approved">1 contract signed: adoption to complete</a>');
+    expect(card).toContain('<a href="/r/alpha/hub/contracts/signed">1 contract signed: adoption to complete</a>');
     expect(card).toContain('<a href="/r/alpha/hub/photos/pending">1 photo awaiting approval</a>');
     expect(card).toContain('<a href="/r/alpha/hub/notifications">1 unread foster note</a>');
     expect(card).not.toContain('Nothing is waiting');
@@ -67,6 +67,11 @@ describe.each(engines)('the dashboard\'s "Waiting" card on %s', (engine) => {
     const inbox = await admin.get('/r/alpha/hub/applications?status=new');
     expect(inbox.body).toContain('1 application matches.');
     expect(inbox.body).toContain('Nina New');
+    const signed = await admin.get('/r/alpha/hub/contracts/signed');
+    expect(signed.statusCode).toBe(200);
+    expect(signed.body).toContain('1 adopter has signed the contract.');
+    expect(signed.body).toMatch(/<th scope="row"><a href="\/r\/alpha\/hub\/applications\/[0-9a-f-]{36}">Pepper<\/a><\/th>/);
+    expect((await viewer.get('/r/alpha/hub/contracts/signed')).statusCode).toBe(200);
     const photos = await admin.get('/r/alpha/hub/photos/pending');
     expect(photos.statusCode).toBe(200);
     expect(photos.body).toContain('<h1>Photos awaiting approval</h1>');
@@ -82,6 +87,7 @@ describe.each(engines)('the dashboard\'s "Waiting" card on %s', (engine) => {
     expect(waitingCard((await foster.get('/r/alpha/hub')).body)).toContain('<p>Nothing is waiting for you.</p>');
     expect((await viewer.get('/r/alpha/hub/photos/pending')).statusCode).toBe(403);
     expect((await foster.get('/r/alpha/hub/photos/pending')).statusCode).toBe(403);
+    expect((await foster.get('/r/alpha/hub/contracts/signed')).statusCode).toBe(403);
   });
 
   it('says nothing is waiting when every count is zero, and the photos page says none wait', async () => {
@@ -90,5 +96,6 @@ describe.each(engines)('the dashboard\'s "Waiting" card on %s', (engine) => {
     expect(waitingCard(res.body)).toContain('<p>Nothing is waiting for you.</p>');
     expect(res.body).not.toContain('?status=new"');
     expect((await other.get('/r/beta/hub/photos/pending')).body).toContain('No photo is waiting for approval.');
+    expect((await other.get('/r/beta/hub/contracts/signed')).body).toContain('No signed contract is waiting');
   });
 });
