@@ -33,16 +33,22 @@ import { fostersDogPage } from '../features/fosters/fosters.panels.public.js';
 import { medicalDogPage } from '../features/medical/medical.panels.public.js';
 import { medicalDueDashboardCard } from '../features/medical/medical.public.js';
 import { photosDogPage } from '../features/photos/photos.panels.public.js';
+import { newApplicationsWaiting } from '../features/adoptions/adoptions.public.js';
+import { signedContractsWaiting } from '../features/contracts/contracts.public.js';
+import { pendingPhotosWaiting } from '../features/photos/photos.public.js';
+import { unreadFosterNotesWaiting } from '../features/notifications/notifications.public.js';
 
 // The dog's hub page and the dashboard are composed here, from what each feature registers, so
 // the dogs and dashboard features import none of the features that add to them.
 const dogPage = new DogPage([fostersDogPage, medicalDogPage, photosDogPage]);
 const dashboardCards = [dogsDashboardCard, medicalDueDashboardCard];
+// What waits for someone, in the order the dashboard's "Waiting" card lists it.
+const waitingItems = [newApplicationsWaiting, signedContractsWaiting, pendingPhotosWaiting, unreadFosterNotesWaiting];
 
 /** Every feature's routes, by where they mount. The one place a new feature is added. */
 export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
   // unreadNotificationCount first: its hook (the hub header's count) must cover every tenant route.
-  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, rescueIconRoutes(), authRoutes, dashboardRoutes(dashboardCards), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
+  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, rescueIconRoutes(), authRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
   operator: [operatorRoutes, maintenanceRoutes],
 };

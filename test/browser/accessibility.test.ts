@@ -171,6 +171,19 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
     },
     { name: 'dashboard', h1: 'Dashboard', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub')) },
     {
+      name: 'dashboard with the phone menu open',
+      h1: 'Dashboard',
+      who: 'admin',
+      viewports: ['phone'],
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub'));
+        await p.getByText('Menu', { exact: true }).click();
+        await p.getByRole('link', { name: 'Audit log' }).waitFor();
+      },
+    },
+    { name: 'photos awaiting approval', h1: 'Photos awaiting approval', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/photos/pending')) },
+    { name: 'signed contracts, adoptions to complete', h1: 'Signed contracts: adoptions to complete', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/contracts/signed')) },
+    {
       name: 'staff, with an open invitation',
       h1: 'Staff',
       who: 'admin',

@@ -18,3 +18,5 @@ export async function contractStatuses(db: Kysely<TenantSchema>): Promise<Map<st
     status: r.signed_at ? 'signed' : 'prepared', preparedAt: r.prepared_at, signedAt: r.signed_at, method: r.signature_method, textSha256: r.text_sha256,
   }]));
 }
+
+export { signedContractsWaiting } from './contracts.dashboard.js';

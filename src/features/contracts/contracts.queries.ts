@@ -87,3 +87,27 @@ export function selectContractStatuses(db: Db) {
 export async function contractReferencesPdf(db: Db, key: string): Promise<boolean> {
   return !!(await db.selectFrom('adoption_contracts').select('id').where('pdf_sha256', '=', key).limit(1).executeTakeFirst());
 }
+
+function signedAwaitingCompletion(db: Db) {
+  return db
+    .selectFrom('adoption_contracts')
+    .innerJoin('applications', 'applications.id', 'adoption_contracts.application_id')
+    .where('adoption_contracts.superseded_at', 'is', null)
+    .where('adoption_contracts.signed_at', 'is not', null)
+    .where('applications.status', '=', 'approved');
+}
+
+/** How many approved applications have a signed live contract: adoptions staff can now complete. */
+export async function countSignedAwaitingCompletion(db: Db): Promise<number> {
+  const row = await signedAwaitingCompletion(db).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Those applications with their dog and when the contract was signed, oldest signature first. */
+export function selectSignedAwaitingCompletion(db: Db) {
+  return signedAwaitingCompletion(db)
+    .innerJoin('dogs', 'dogs.id', 'applications.dog_id')
+    .select(['applications.id', 'dogs.name as dog_name', 'adoption_contracts.signed_at'])
+    .orderBy('adoption_contracts.signed_at').orderBy('applications.id')
+    .execute();
+}

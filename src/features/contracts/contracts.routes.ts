@@ -10,6 +10,7 @@ import { contractDepsOf, contractStoreOf, sendPage, signingLink } from './contra
 import { applicationParamsSchema, templateFormSchema } from './contracts.schema.js';
 import { contractForStaff, contractTemplate, prepareContract, saveContractTemplate } from './contracts.service.js';
 import { StaffContractPage, TemplatePage } from './contracts.views.js';
+import { signedContractsRoute } from './contracts.dashboard.js';
 import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
 import { staffActor } from '../../platform/http/replies.js';
 
@@ -46,6 +47,7 @@ async function showContract(request: StaffRequest, reply: FastifyReply, status: 
 
 /** The contract template (admins) and each approved application's contract (staff) in the hub. */
 export const contractsRoutes = inTenantScope(async (app) => {
+  signedContractsRoute(app);
   app.get<{ Querystring: { done?: string } }>('/hub/adoptions/contract-template', configure, async (request, reply) => {
     const { body, isDefault } = await contractTemplate(request.tenant.db.kysely);
     const notice = request.query.done ? notices[request.query.done] : undefined;

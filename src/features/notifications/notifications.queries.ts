@@ -77,3 +77,15 @@ export async function selectCurrentFosters(db: Db, dogIds: string[]) {
     .execute();
   return new Map(rows.map((r) => [r.dog_id, { id: r.id, name_enc: r.name_enc, email_enc: r.email_enc }]));
 }
+
+/** A person's unread notifications of one kind (the dashboard's "unread foster notes"). */
+export async function countUnreadOfKind(db: Db, staffId: string, kind: TenantSchema['notifications']['kind']): Promise<number> {
+  const row = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('staff_id', '=', staffId)
+    .where('read_at', 'is', null)
+    .where('kind', '=', kind)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

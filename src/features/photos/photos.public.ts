@@ -20,3 +20,4 @@ export { approvedPhotosJson, countApprovedPhotos, type PrimaryPhoto, type Public
 export { photoStoreFor, photoStoreOf, variantFiles } from './photos.store.js';
 export { isUploadRefusal } from './photos.upload.js';
 export { HubThumbnail } from './photos.views.js';
+export { pendingPhotosWaiting } from './photos.pending.js';

@@ -134,3 +134,22 @@ export async function firstApprovedPhoto(db: Db, dogId: string): Promise<string 
   const row = await db.selectFrom('dog_photos').select('id').where('dog_id', '=', dogId).where('status', '=', 'approved').orderBy('position').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
   return row?.id;
 }
+
+/** How many photos, of any dog, wait for approval. */
+export async function countPendingPhotos(db: Db): Promise<number> {
+  const row = await db.selectFrom('dog_photos').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The dogs with photos waiting for approval, by name, with how many each and when the oldest came. */
+export async function selectPendingPhotosByDog(db: Db) {
+  const rows = await db
+    .selectFrom('dog_photos')
+    .innerJoin('dogs', 'dogs.id', 'dog_photos.dog_id')
+    .select((eb) => ['dogs.id', 'dogs.name', eb.fn.countAll<string>().as('pending'), eb.fn.min('dog_photos.created_at').as('oldest')])
+    .where('dog_photos.status', '=', 'pending')
+    .groupBy(['dogs.id', 'dogs.name'])
+    .orderBy('dogs.name').orderBy('dogs.id')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, pending: Number(r.pending), oldest: new Date(r.oldest as Date | string) }));
+}

@@ -14,6 +14,7 @@ import { isRefusal, staffActor } from '../../platform/http/replies.js';
 import { dogIdOf, dogShownPublicly, getDog, type DogPage } from '../dogs/dogs.public.js';
 import { inTenantScope, type StaffRequest, type TenantRequest, type TenantScope } from '../../platform/http/scopes.js';
 import { uploadResultsKey } from './photos.panels.public.js';
+import { pendingPhotosRoute } from './photos.pending.js';
 
 const db = (request: TenantRequest) => request.tenant.db.kysely;
 
@@ -82,6 +83,7 @@ export const photosRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
   await app.fastify.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: maxBytes + 1, files: maxFilesPerUpload, fields: 5, fieldSize: 1024, parts: maxFilesPerUpload + 5 } });
 
   uploadRoutes(app, dogPage);
+  pendingPhotosRoute(app);
   actionRoute(app, dogPage, 'approve', 'photos.approve', 'photo-approved', (r, dogId, id) => approvePhoto(db(r), dogId, id, staffActor(r)));
   actionRoute(app, dogPage, 'reject', 'photos.approve', 'photo-rejected', (r, dogId, id) => rejectPhoto(db(r), dogId, id, staffActor(r)));
   actionRoute(app, dogPage, 'primary', 'photos.approve', 'photo-primary', (r, dogId, id) => makePrimaryPhoto(db(r), dogId, id, staffActor(r)));

@@ -2,27 +2,55 @@ import type { StaffRole } from '../db/schema.js';
 import type { FastifyRequest } from 'fastify';
 import type { Assets } from './assets.js';
 import { can, type Permission } from './permissions.js';
-import type { PageContext } from './views/layout.js';
+import type { NavGroup, PageContext } from './views/layout.js';
 
+type NavEntry = { path: string; label: string; permission: Permission; roles?: StaffRole[] };
+
+// The hub's navigation by section; a phone shows it behind one "Menu" (layout.tsx).
 // `roles` narrows an entry to some roles (a foster's own list means nothing to staff).
-const hubNav: { path: string; label: string; permission: Permission; roles?: StaffRole[] }[] = [
-  { path: '/hub', label: 'Dashboard', permission: 'hub.view' },
-  { path: '/hub/dogs', label: 'Dogs', permission: 'dogs.view' },
-  { path: '/hub/my-dogs', label: 'My dogs', permission: 'notes.write', roles: ['foster'] },
-  { path: '/hub/fosters', label: 'Foster homes', permission: 'fosters.manage' },
-  { path: '/hub/medical/due', label: 'Medical due', permission: 'medical.view' },
-  { path: '/hub/applications', label: 'Applications', permission: 'applications.view' },
-  { path: '/hub/people', label: 'People', permission: 'people.view' },
-  { path: '/hub/staff', label: 'Staff', permission: 'staff.manage' },
-  { path: '/hub/adoptions/questions', label: 'Application questions', permission: 'adoptions.configure' },
-  { path: '/hub/adoptions/contract-template', label: 'Contract template', permission: 'adoptions.configure' },
-  { path: '/hub/settings', label: 'Settings', permission: 'settings.manage' },
-  { path: '/hub/jobs', label: 'Jobs', permission: 'jobs.manage' },
-  { path: '/hub/outbox', label: 'Outbox', permission: 'mail.view' },
-  { path: '/hub/audit', label: 'Audit log', permission: 'audit.view' },
-  { path: '/hub/export', label: 'Export', permission: 'data.export' },
-  { path: '/hub/account/password', label: 'Password', permission: 'account.self' },
+const hubNav: { label?: string; links: NavEntry[] }[] = [
+  { links: [{ path: '/hub', label: 'Dashboard', permission: 'hub.view' }] },
+  {
+    label: 'Dogs',
+    links: [
+      { path: '/hub/dogs', label: 'Dogs', permission: 'dogs.view' },
+      { path: '/hub/my-dogs', label: 'My dogs', permission: 'notes.write', roles: ['foster'] },
+      { path: '/hub/fosters', label: 'Foster homes', permission: 'fosters.manage' },
+      { path: '/hub/medical/due', label: 'Medical due', permission: 'medical.view' },
+    ],
+  },
+  {
+    label: 'Adoptions',
+    links: [
+      { path: '/hub/applications', label: 'Applications', permission: 'applications.view' },
+      { path: '/hub/people', label: 'People', permission: 'people.view' },
+      { path: '/hub/adoptions/questions', label: 'Application questions', permission: 'adoptions.configure' },
+      { path: '/hub/adoptions/contract-template', label: 'Contract template', permission: 'adoptions.configure' },
+    ],
+  },
+  {
+    label: 'Rescue',
+    links: [
+      { path: '/hub/staff', label: 'Staff', permission: 'staff.manage' },
+      { path: '/hub/settings', label: 'Settings', permission: 'settings.manage' },
+      { path: '/hub/jobs', label: 'Jobs', permission: 'jobs.manage' },
+      { path: '/hub/outbox', label: 'Outbox', permission: 'mail.view' },
+      { path: '/hub/audit', label: 'Audit log', permission: 'audit.view' },
+      { path: '/hub/export', label: 'Export', permission: 'data.export' },
+    ],
+  },
+  { label: 'Account', links: [{ path: '/hub/account/password', label: 'Password', permission: 'account.self' }] },
 ];
+
+/** The hub's navigation a role may use: its sections, each with the links the role holds, empty sections left out. */
+export function hubNavFor(role: StaffRole, basePath: string): NavGroup[] {
+  return hubNav
+    .map((g) => ({
+      label: g.label,
+      links: g.links.filter((n) => can(role, n.permission) && (!n.roles || n.roles.includes(role))).map((n) => ({ href: `${basePath}${n.path}`, label: n.label })),
+    }))
+    .filter((g) => g.links.length > 0);
+}
 
 /** Builds the page frame's context for a request (header, navigation, CSRF token). */
 export function pageContextFor(assets: Assets) {
@@ -41,14 +69,14 @@ export function pageContextFor(assets: Assets) {
       base.user = { name: actor.name, role: actor.role };
       // The notifications feature adds the unread count as the page is sent: only hub pages pay for it.
       request.hubPageMember = actor.id;
-      base.nav = hubNav.filter((n) => can(actor.role, n.permission) && (!n.roles || n.roles.includes(actor.role))).map((n) => ({ href: `${request.basePath}${n.path}`, label: n.label }));
+      base.nav = hubNavFor(actor.role, request.basePath);
     }
     if (actor?.kind === 'operator' && area === 'operator') {
       base.user = { name: actor.username, role: 'operator' };
-      base.nav = [
+      base.nav = [{ links: [
         { href: '/operator', label: 'Rescues' },
         { href: '/operator/maintenance', label: 'Maintenance' },
-      ];
+      ] }];
     }
     return base;
   };

@@ -12,13 +12,54 @@ export interface PageContext {
   csrfToken: string;
   /** The signed-in person, for the header. */
   user?: { name: string; role: string };
-  /** Links of the hub's navigation the person may use. */
-  nav?: { href: string; label: string }[];
+  /** The navigation the person may use, by section. */
+  nav?: NavGroup[];
   area: 'public' | 'hub' | 'operator' | 'error';
   /** Site-wide notices shown above the page (announced maintenance). */
   notices?: string[];
   /** The member's unread notifications (hub only), for the header's "Notifications (n)". */
   unreadNotifications?: number;
+}
+
+/** One section of the navigation: its links, under a label unless it stands first on its own (Dashboard). */
+export interface NavGroup {
+  label?: string;
+  links: { href: string; label: string }[];
+}
+
+/** The sections as nested lists; a labelled section's list is named by its label for screen readers. */
+function NavGroups({ groups }: { groups: NavGroup[] }) {
+  return (
+    <ul class="nav-groups">
+      {groups.map((g) => (
+        <li key={g.label ?? g.links[0]?.href}>
+          {g.label && <span class="nav-group-label" aria-hidden="true">{g.label}</span>}
+          <ul aria-label={g.label}>
+            {g.links.map((n) => <li key={n.href}><a href={n.href}>{n.label}</a></li>)}
+          </ul>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The main navigation. A phone gets a "Menu" disclosure (details/summary: no script, a button to
+ * assistive technology); a wider screen the sections side by side. Both are in the page and CSS
+ * shows one (display: none takes the other out of the accessibility tree as well).
+ */
+function MainNav({ groups }: { groups: NavGroup[] }) {
+  return (
+    <nav aria-label="Main" class="main-nav">
+      <details class="nav-menu">
+        <summary>Menu</summary>
+        <NavGroups groups={groups} />
+      </details>
+      <div class="nav-wide">
+        <NavGroups groups={groups} />
+      </div>
+    </nav>
+  );
 }
 
 /** Hidden CSRF field for every state-changing form. */
@@ -46,15 +87,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
         <a class="skip" href="#main">Skip to content</a>
         <header class="site">
           <a class="brand" href={home}>{brand}</a>
-          {ctx.nav && ctx.nav.length > 0 && (
-            <nav aria-label="Main">
-              <ul>
-                {ctx.nav.map((n) => (
-                  <li key={n.href}><a href={n.href}>{n.label}</a></li>
-                ))}
-              </ul>
-            </nav>
-          )}
+          {ctx.nav && ctx.nav.length > 0 && <MainNav groups={ctx.nav} />}
           {ctx.user && ctx.area === 'hub' && (
             <a class="notifications-link" href={`${ctx.basePath}/hub/notifications`}>{ctx.unreadNotifications ? `Notifications (${ctx.unreadNotifications})` : 'Notifications'}</a>
           )}
