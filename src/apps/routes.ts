@@ -1,6 +1,7 @@
 import type { FeatureRoutes } from '../platform/http/server.js';
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { authRoutes } from '../features/auth/auth.routes.js';
+import { passwordResetRoutes } from '../features/auth/password-reset.routes.js';
 import { dashboardRoutes } from '../features/dashboard/dashboard.routes.js';
 import { dogsRoutes } from '../features/dogs/dogs.routes.js';
 import { photosRoutes } from '../features/photos/photos.routes.js';
@@ -43,6 +44,6 @@ const dashboardCards = [dogsDashboardCard, medicalDueDashboardCard];
 export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
   // unreadNotificationCount first: its hook (the hub header's count) must cover every tenant route.
-  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, rescueIconRoutes(), authRoutes, dashboardRoutes(dashboardCards), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
+  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, rescueIconRoutes(), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
   operator: [operatorRoutes, maintenanceRoutes],
 };

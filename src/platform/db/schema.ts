@@ -125,6 +125,18 @@ export interface TenantSchema extends CommonTables {
     accepted_at: NullableTimestamp;
     revoked_at: NullableTimestamp;
   };
+  /** Password reset requests and links (0014); token_hash and staff_id are null for a request that matched no active account. */
+  password_resets: {
+    id: Generated<string>;
+    account_key: string;
+    address_key: string;
+    staff_id: string | null;
+    token_hash: string | null;
+    requested_by: 'self' | 'admin';
+    created_at: Date;
+    expires_at: Date;
+    used_at: NullableTimestamp;
+  };
   dogs: {
     id: Generated<string>;
     name: string;
