@@ -11,6 +11,7 @@ import { medicalRoutes } from '../features/medical/medical.routes.js';
 import { outboxRoutes } from '../features/outbox/outbox.routes.js';
 import { settingsRoutes } from '../features/settings/settings.routes.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
+import { operatorResetRoutes } from '../features/operator/password-reset.routes.js';
 import { landingRoutes, publicSiteRoutes } from '../features/site/site.routes.js';
 import { embedRoutes } from '../features/site/embed.routes.js';
 import { rescueIconRoutes } from '../features/site/icon.routes.js';
@@ -45,5 +46,5 @@ export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
   // unreadNotificationCount first: its hook (the hub header's count) must cover every tenant route.
   tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, rescueIconRoutes(), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
-  operator: [operatorRoutes, maintenanceRoutes],
+  operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes],
 };

@@ -6,7 +6,7 @@ import { inTenantScope, type TenantRequest } from '../../platform/http/scopes.js
 import { emptyForm } from '../../platform/http/views/forms.js';
 import { completePasswordReset, deadResetLink, findOpenReset, requestPasswordReset, resetDeps, resetLink } from '../staff/staff.public.js';
 import { forgotPasswordSchema, resetPasswordSchema, resetTokenSchema } from './auth.schema.js';
-import { ForgotPasswordPage, ResetPasswordPage, resetRequestedNotice } from './password-reset.views.js';
+import { ForgotPasswordPage, ResetPasswordPage, resetRequestedNotice } from '../../platform/http/views/password-reset.js';
 
 type TokenRequest = TenantRequest<{ Params: { token: string } }>;
 
@@ -47,13 +47,13 @@ export const passwordResetRoutes = inTenantScope(async (app) => {
 
   app.get<{ Params: { token: string } }>('/hub/reset-password/:token', { config: { permission: 'public' } }, async (request, reply) => {
     const { token, email } = await openResetOf(request);
-    return sendPage(reply, 200, h(ResetPasswordPage, { ctx: page(request), action: `${request.basePath}/hub/reset-password/${token}`, email, form: emptyForm }));
+    return sendPage(reply, 200, h(ResetPasswordPage, { ctx: page(request), action: `${request.basePath}/hub/reset-password/${token}`, account: email, form: emptyForm }));
   });
 
   app.post<{ Params: { token: string } }>('/hub/reset-password/:token', { config: { permission: 'public' } }, async (request, reply) => {
     const { token, email } = await openResetOf(request);
     const parsed = parseForm(resetPasswordSchema, request.body);
-    if (!parsed.ok) return sendPage(reply, 400, h(ResetPasswordPage, { ctx: page(request), action: `${request.basePath}/hub/reset-password/${token}`, email, form: parsed.state }));
+    if (!parsed.ok) return sendPage(reply, 400, h(ResetPasswordPage, { ctx: page(request), action: `${request.basePath}/hub/reset-password/${token}`, account: email, form: parsed.state }));
     await completePasswordReset(resetDeps(request), token, parsed.data.password);
     // Not signed in here: the person proves the new password once (and a password manager saves it),
     // and whoever holds only the emailed link gets no session from it.

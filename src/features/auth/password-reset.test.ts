@@ -3,7 +3,7 @@ import { Browser, createTestApp, type TestApp } from '../../../test/harness/app.
 import { engines } from '../../../test/harness/databases.js';
 import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { openMail, type SealedMail } from '../../platform/mail/index.js';
-import { resetRequestedNotice } from './password-reset.views.js';
+import { resetRequestedNotice } from '../../platform/http/views/password-reset.js';
 
 const newPassword = 'a brand new long password';
 

@@ -5,6 +5,7 @@
  */
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import { addressKey } from '../../platform/auth/login-throttle.js';
+import { assertResetAllowed, resetWindowStart } from '../../platform/auth/reset-limits.js';
 import type { Clock } from '../../platform/clock/clock.js';
 import type { Database } from '../../platform/db/driver.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
@@ -26,27 +27,14 @@ export interface ResetDeps extends TenantDeps {
   rescueName: string;
 }
 
-/** Self-service requests allowed per email and per client address in {@link resetWindowMinutes}. */
-export const resetLimits = { perAccount: 3, perAddress: 10 };
-/** The window the limits count over. */
-export const resetWindowMinutes = 60;
-
 // enqueueMail reads only `.kysely`: handing it the transaction queues the mail with the link.
 const inTransaction = (tx: Kysely<TenantSchema>) => ({ kysely: tx }) as unknown as Database<TenantSchema>;
 
 async function assertUnderLimits(deps: ResetDeps, accountKey: string, address: string, now: number): Promise<void> {
-  const since = new Date(now - resetWindowMinutes * 60_000);
-  const [account, fromAddress] = [
-    await recentResetRequests(deps.db, 'account_key', accountKey, since),
-    await recentResetRequests(deps.db, 'address_key', addressKey(address), since),
-  ];
-  const over = account.count >= resetLimits.perAccount ? account : fromAddress.count >= resetLimits.perAddress ? fromAddress : undefined;
-  if (!over) return;
-  // The oldest request in the window leaving it frees one place: that is when to come back.
-  const retryAfterSeconds = Math.max(60, Math.ceil(((over.oldest?.getTime() ?? now) + resetWindowMinutes * 60_000 - now) / 1000));
-  const minutes = Math.ceil(retryAfterSeconds / 60);
-  const who = over === account ? 'for this email address' : 'from your network';
-  throw new KonaError('KONA_ERR_RATE_LIMITED', `Too many password reset requests ${who}. Try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}, or ask an admin of the rescue to send you a link.`, { retryAfterSeconds });
+  const since = resetWindowStart(now);
+  const account = await recentResetRequests(deps.db, 'account_key', accountKey, since);
+  const fromAddress = await recentResetRequests(deps.db, 'address_key', addressKey(address), since);
+  assertResetAllowed(account, fromAddress, now);
 }
 
 function resetMail(to: string, rescueName: string, link: string, minutes: number, byAdmin: boolean) {

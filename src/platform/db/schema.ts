@@ -84,6 +84,20 @@ export interface ControlSchema extends CommonTables {
     password_hash: string;
     status: ColumnType<'active' | 'disabled', string | undefined, string>;
     created_at: Timestamp;
+    /** Where reset links go (0004); null when the operator gave none. */
+    email_enc: ColumnType<string | null, string | null | undefined, string | null>;
+    email_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  };
+  /** Operator password reset requests and links (0004). */
+  operator_password_resets: {
+    id: Generated<string>;
+    account_key: string;
+    address_key: string;
+    operator_id: string | null;
+    token_hash: string | null;
+    created_at: Date;
+    expires_at: Date;
+    used_at: NullableTimestamp;
   };
   operator_sessions: { token_hash: string; operator_id: string; created_at: Timestamp; last_seen_at: Timestamp };
   maintenance_windows: {

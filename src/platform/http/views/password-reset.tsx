@@ -1,5 +1,6 @@
-import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
-import { ErrorSummary, Field, Notice, type FormState } from '../../platform/http/views/forms.js';
+/** The two pages of a password reset, shared by a rescue's hub and the operator console. */
+import { Csrf, Layout, type PageContext } from './layout.js';
+import { ErrorSummary, Field, Notice, type FormState } from './forms.js';
 
 /** The answer to every accepted request, whether or not the email has an account. */
 export const resetRequestedNotice = 'If an account exists for that email, we sent a link to choose a new password. It works once and expires soon; check your spam folder if it does not arrive.';
@@ -24,12 +25,12 @@ export function ForgotPasswordPage(props: { ctx: PageContext; action: string; si
 }
 
 /** The page a reset link opens: the new password form. */
-export function ResetPasswordPage(props: { ctx: PageContext; action: string; email: string; form: FormState; message?: string }) {
+export function ResetPasswordPage(props: { ctx: PageContext; action: string; account: string; form: FormState; message?: string }) {
   const { ctx, form } = props;
   return (
     <Layout ctx={ctx} title="Choose a new password">
       <h1>Choose a new password</h1>
-      <p>For the account <strong>{props.email}</strong>. Afterwards you are signed out everywhere and sign in with the new password.</p>
+      <p>For the account <strong>{props.account}</strong>. Afterwards you are signed out everywhere and sign in with the new password.</p>
       <ErrorSummary form={form} message={props.message} />
       <form method="post" action={props.action} class="stack" novalidate>
         <Csrf token={ctx.csrfToken} />
