@@ -78,7 +78,8 @@ const commands: Record<string, (rt: Runtime, args: Record<string, unknown>) => P
     }
     return { currentKey: rt.ctx.secrets.keyRing.currentKeyId, valuesPerKey: out };
   },
-  'operator.create': async (rt, args) => createOperator(rt.ctx.control.kysely, String(args.username), cli),
+  'operator.create': async (rt, args) =>
+    createOperator(rt.ctx.control.kysely, String(args.username), cli, args.email ? { email: String(args.email), keyRing: rt.ctx.secrets.keyRing } : undefined),
 };
 
 /** Names of the commands the admin channel accepts. */

@@ -134,6 +134,12 @@ describe('kona CLI with no server running', () => {
     const created = JSON.parse(res.stdout) as { username: string; password: string };
     expect(created.username).toBe('ops');
     expect(created.password).toMatch(/^[a-z2-9]{5}(-[a-z2-9]{5}){3}$/);
+    const withEmail = await kona(env, 'operator', 'create', 'ops2', '--email', 'ops2@example.org');
+    expect(withEmail.code).toBe(0);
+    expect(withEmail.stdout).not.toContain('ops2@example.org');
+    const badEmail = await kona(env, 'operator', 'create', 'ops3', '--email', 'not an email');
+    expect(badEmail.code).toBe(1);
+    expect(badEmail.stderr).toContain('email must be an email address');
   });
 });
 

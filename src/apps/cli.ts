@@ -165,7 +165,8 @@ program
   .description('Manage operator accounts')
   .command('create <username>')
   .description('Create an operator; prints the generated password once')
-  .action(async (username: string) => print(await admin(loadConfig(), { command: 'operator.create', args: { username } })));
+  .option('--email <email>', 'where "Forgot password?" on the console sends a reset link')
+  .action(async (username: string, opts: { email?: string }) => print(await admin(loadConfig(), { command: 'operator.create', args: { username, ...(opts.email ? { email: opts.email } : {}) } })));
 
 program.command('settings').description('List every setting (environment variable) with its default').action(() => {
   for (const s of describeSettings()) process.stdout.write(`${s.name}${s.defaultValue ? `=${s.defaultValue}` : ''}\n    ${s.description}\n`);

@@ -1,6 +1,7 @@
 import type { FeatureRoutes } from '../platform/http/server.js';
 import { auditRoutes } from '../features/audit/audit.routes.js';
 import { authRoutes } from '../features/auth/auth.routes.js';
+import { passwordResetRoutes } from '../features/auth/password-reset.routes.js';
 import { dashboardRoutes } from '../features/dashboard/dashboard.routes.js';
 import { dogsRoutes } from '../features/dogs/dogs.routes.js';
 import { photosRoutes } from '../features/photos/photos.routes.js';
@@ -10,6 +11,7 @@ import { medicalRoutes } from '../features/medical/medical.routes.js';
 import { outboxRoutes } from '../features/outbox/outbox.routes.js';
 import { settingsRoutes } from '../features/settings/settings.routes.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
+import { operatorResetRoutes } from '../features/operator/password-reset.routes.js';
 import { landingRoutes, publicSiteRoutes } from '../features/site/site.routes.js';
 import { embedRoutes } from '../features/site/embed.routes.js';
 import { rescueIconRoutes } from '../features/site/icon.routes.js';
@@ -49,6 +51,6 @@ const waitingItems = [newApplicationsWaiting, signedContractsWaiting, pendingPho
 export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
   // unreadNotificationCount first: its hook (the hub header's count) must cover every tenant route.
-  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, rescueIconRoutes(), authRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
-  operator: [operatorRoutes, maintenanceRoutes],
+  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, rescueIconRoutes(), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
+  operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes],
 };

@@ -66,6 +66,13 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
     return link.pathname;
   }
 
+  /** Sends the demo foster a reset link from the staff page and returns the link shown once (this server has no mail server). */
+  async function sendReset(page: Page): Promise<string> {
+    await page.goto(url('/r/demo/hub/staff'));
+    await page.getByRole('button', { name: 'Send a password reset link to Fern Example (demo foster)' }).click();
+    return page.locator('#reset-link').inputValue();
+  }
+
   /** Signs a tab in to the operator console through its form. */
   async function operatorSignIn(page: Page, ops: { username: string; password: string }) {
     await page.goto(url('/operator/sign-in'));
@@ -240,6 +247,33 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
         await p.getByRole('alert').waitFor();
       },
     },
+    { name: 'forgot password', h1: 'Forgot your password?', who: 'visitor', viewports: both, open: (p) => p.goto(url('/r/demo/hub/forgot-password')) },
+    {
+      name: 'forgot password, after asking (the same answer for any email)',
+      h1: 'Forgot your password?',
+      who: 'visitor',
+      viewports: ['desktop'],
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/forgot-password'));
+        await p.getByLabel('Email').fill('nobody@example.org');
+        await p.getByRole('button', { name: 'Send me a link' }).click();
+        await p.getByRole('status').waitFor();
+      },
+    },
+    { name: 'staff, right after sending a reset link (link shown once)', h1: 'Staff', who: 'admin', viewports: ['desktop'], open: (p) => sendReset(p) },
+    { name: 'choose a new password (reset link)', h1: 'Choose a new password', who: 'visitor', viewports: both, open: async (p) => p.goto(await sendReset(tabs.admin.desktop)) },
+    {
+      name: 'inviting someone who already has an account',
+      h1: 'foster@demo.kona.local already has an account',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/staff'));
+        await p.getByLabel('Email').fill('foster@demo.kona.local');
+        await p.getByRole('button', { name: 'Create invitation' }).click();
+      },
+    },
+    { name: 'operator forgot password', h1: 'Forgot your password?', who: 'visitor', viewports: both, open: (p) => p.goto(url('/operator/forgot-password')) },
     { name: 'invitation acceptance', h1: 'Join the Demo Rescue hub', who: 'visitor', viewports: both, open: (p) => p.goto(url(invitePath)) },
     { name: '404 inside a rescue', h1: 'Not found', who: 'visitor', viewports: both, open: (p) => p.goto(url('/r/demo/no-such-page')) },
     { name: '404 outside any rescue', h1: 'Not found', who: 'visitor', viewports: ['desktop'], open: (p) => p.goto(url('/no-such-page')) },

@@ -165,6 +165,10 @@ describe.each(engines)('errors and logs on %s', (engine) => {
       const contractToken = 'ContractTokenXyZ0123456789abcdefghijklmnopq';
       secrets.push(contractToken);
       await b.get(`/r/${SLUG}/contracts/${contractToken}`);
+      const resetToken = 'ResetTokenXyZ0123456789abcdefghijklmnopqrs';
+      secrets.push(resetToken);
+      await b.get(`/r/${SLUG}/hub/reset-password/${resetToken}`);
+      await b.get(`/operator/reset-password/${resetToken}`);
       const csrf3 = await b.csrf(`/r/${SLUG}/hub`);
       secrets.push(csrf3);
       expect((await b.post(`/r/${SLUG}/hub/sign-out`, { _csrf: csrf3 }, { 'x-request-id': 'logcheck-signout-01' })).statusCode).toBe(303);
@@ -190,5 +194,7 @@ describe.each(engines)('errors and logs on %s', (engine) => {
     expect(leaked).toEqual([]);
     expect(text).toContain('/invite/[token]');
     expect(text).toContain('/contracts/[token]');
+    expect(text).toContain('/hub/reset-password/[token]');
+    expect(text).toContain('/operator/reset-password/[token]');
   });
 });

@@ -17,9 +17,9 @@ export const authRoutes = inTenantScope(async (app) => {
   const s = ctx.config.settings;
   const limits = { windowMinutes: s.KONA_LOGIN_WINDOW_MINUTES, maxPerAccount: s.KONA_LOGIN_MAX_PER_ACCOUNT, maxPerAddress: s.KONA_LOGIN_MAX_PER_ADDRESS };
 
-  app.get<{ Querystring: { next?: string; signedOut?: string } }>('/hub/sign-in', { config: { permission: 'public' } }, async (request, reply) => {
+  app.get<{ Querystring: { next?: string; signedOut?: string; reset?: string } }>('/hub/sign-in', { config: { permission: 'public' } }, async (request, reply) => {
     if (request.actor?.kind === 'staff') return reply.redirect(`${request.basePath}/hub`, 303);
-    const notice = request.query.signedOut ? 'You are signed out.' : undefined;
+    const notice = request.query.reset ? 'Your password was changed and you were signed out everywhere. Sign in with the new password.' : request.query.signedOut ? 'You are signed out.' : undefined;
     return reply.type('text/html; charset=utf-8').send(renderPage(h(SignInPage, { ctx: page(request), form: { values: { next: request.query.next ?? '' }, errors: {} }, notice })));
   });
 

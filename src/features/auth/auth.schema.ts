@@ -17,6 +17,17 @@ export const changePasswordSchema = z
   })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'does not match the new password' });
 
+/** The "Forgot password?" form. */
+export const forgotPasswordSchema = z.object({ email: z.string().trim().min(1, 'is required').max(254, 'is too long') });
+
+/** A reset link's token (base64url); anything else cannot be a live link. */
+export const resetTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{20,128}$/);
+
+/** The new-password form a reset link opens. */
+export const resetPasswordSchema = z
+  .object({ password: newPasswordSchema, confirm: z.string() })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'does not match the new password' });
+
 /** Only a path inside this tenant's hub is a safe place to send someone after sign-in. */
 export function safeNext(basePath: string, next: string | undefined): string {
   const home = `${basePath}/hub`;

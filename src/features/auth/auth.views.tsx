@@ -16,6 +16,7 @@ export function SignInPage(props: { ctx: PageContext; form: FormState; message?:
         <Field form={form} name="password" label="Password" type="password" autocomplete="current-password" required keepValue={false} />
         <div><button type="submit">Sign in</button></div>
       </form>
+      <p><a href={`${ctx.basePath}/hub/forgot-password`}>Forgot password?</a></p>
     </Layout>
   );
 }

@@ -30,9 +30,9 @@ export const operatorRoutes = inOperatorScope(async (app) => {
   const showSignIn = (request: FastifyRequest, reply: FastifyReply, status: number, form: FormState, message?: string, notice?: string) =>
     reply.code(status).type('text/html; charset=utf-8').send(renderPage(<OperatorSignInPage ctx={page(request, 'operator')} form={form} message={message} notice={notice} />));
 
-  app.get<{ Querystring: { next?: string; signedOut?: string } }>('/sign-in', { config: { permission: 'public' } }, async (request, reply) => {
+  app.get<{ Querystring: { next?: string; signedOut?: string; reset?: string } }>('/sign-in', { config: { permission: 'public' } }, async (request, reply) => {
     if (request.actor?.kind === 'operator') return reply.redirect(consoleHome, 303);
-    const notice = request.query.signedOut ? 'You are signed out.' : undefined;
+    const notice = request.query.reset ? 'Your password was changed and you were signed out everywhere. Sign in with the new password.' : request.query.signedOut ? 'You are signed out.' : undefined;
     return showSignIn(request, reply, 200, { values: { next: request.query.next ?? '' }, errors: {} }, undefined, notice);
   });
 

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { recordControlAudit, type Actor } from '../../platform/audit/audit.js';
 import { assertNotThrottled, recordAttempt, type ThrottleLimits } from '../../platform/auth/login-throttle.js';
 import { hashPassword, verifyDummy, verifyPassword } from '../../platform/auth/passwords.js';
-import type { KeyRing } from '../../platform/crypto/keyring.js';
+import { normaliseEmail, type KeyRing } from '../../platform/crypto/keyring.js';
+import { operatorEmailHash } from './password-reset.service.js';
 import type { ControlSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { createOperatorSession } from '../../platform/http/sessions.js';
@@ -21,14 +22,20 @@ export function generatePassword(): string {
   return [0, 5, 10, 15].map((i) => chars.slice(i, i + 5).join('')).join('-');
 }
 
-/** Creates an operator account with a generated password, returned once. */
-export async function createOperator(control: Kysely<ControlSchema>, username: string, actor: Actor) {
+/** Creates an operator account with a generated password, returned once; `contact` is where reset links go. */
+export async function createOperator(control: Kysely<ControlSchema>, username: string, actor: Actor, contact?: { email: string; keyRing: KeyRing }) {
   const parsed = usernameSchema.safeParse(username);
   if (!parsed.success) throw new KonaError('KONA_ERR_VALIDATION', `username ${parsed.error.issues[0]!.message}`);
   const exists = await control.selectFrom('operators').select('id').where('username', '=', parsed.data).executeTakeFirst();
   if (exists) throw new KonaError('KONA_ERR_CONFLICT', `Operator ${parsed.data} already exists.`);
   const password = generatePassword();
-  const { id } = await control.insertInto('operators').values({ username: parsed.data, password_hash: await hashPassword(password) }).returning('id').executeTakeFirstOrThrow();
+  let email: { email_enc: string; email_hash: string } | undefined;
+  if (contact) {
+    const valid = z.email().safeParse(contact.email.trim());
+    if (!valid.success) throw new KonaError('KONA_ERR_VALIDATION', 'email must be an email address like name@example.org');
+    email = { email_enc: contact.keyRing.encrypt(normaliseEmail(valid.data)), email_hash: operatorEmailHash(contact.keyRing, valid.data) };
+  }
+  const { id } = await control.insertInto('operators').values({ username: parsed.data, password_hash: await hashPassword(password), ...email }).returning('id').executeTakeFirstOrThrow();
   await recordControlAudit(control, { actor, action: 'operator.created', target: { type: 'operator', id } });
   return { id, username: parsed.data, password };
 }

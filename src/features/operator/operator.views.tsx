@@ -18,6 +18,7 @@ export function OperatorSignInPage(props: { ctx: PageContext; form: FormState; m
         <Field form={form} name="password" label="Password" type="password" autocomplete="current-password" required keepValue={false} />
         <div><button type="submit">Sign in</button></div>
       </form>
+      <p><a href="/operator/forgot-password">Forgot password?</a></p>
     </Layout>
   );
 }

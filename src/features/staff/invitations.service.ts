@@ -1,13 +1,46 @@
+import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
+import type { Database } from '../../platform/db/driver.js';
+import type { JobRegistry } from '../../platform/jobs/index.js';
+import { enqueueMail } from '../../platform/mail/index.js';
 import { normaliseEmail } from '../../platform/crypto/keyring.js';
-import type { StaffRole } from '../../platform/db/schema.js';
+import type { StaffRole, TenantSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { createStaffSession, endStaffSession, hashToken, newSessionToken } from '../../platform/http/sessions.js';
 import { emailSchema, roleSchema } from './staff.schema.js';
 import { createStaff, emailHash, findStaffByEmail, type StaffDeps } from './staff.service.js';
 
-/** Invites someone by email: returns the token for the link (shown once; only its hash is stored). */
-export async function createInvitation(deps: StaffDeps, input: { email: string; role: StaffRole }, actor: Actor, validDays: number) {
+/** How an invitation is emailed: the jobs to queue the mail with, the rescue's name and the link for a token. */
+export interface InvitationMail {
+  jobs: JobRegistry;
+  rescueName: string;
+  linkFor: (token: string) => string;
+}
+
+// enqueueMail reads only `.kysely`: handing it the transaction queues the mail with the invitation.
+const inTransaction = (tx: Kysely<TenantSchema>) => ({ kysely: tx }) as unknown as Database<TenantSchema>;
+
+function invitationMail(to: string, role: StaffRole, mail: InvitationMail, token: string, validDays: number) {
+  return {
+    to,
+    subject: `You are invited to the ${mail.rescueName} hub`,
+    text: [
+      'Hello,',
+      '',
+      `${mail.rescueName} invited you to its hub as ${role}. Create your account here:`,
+      '',
+      mail.linkFor(token),
+      '',
+      `The link works once and expires in ${validDays} ${validDays === 1 ? 'day' : 'days'}.`,
+    ].join('\n'),
+  };
+}
+
+/**
+ * Invites someone by email: returns the token for the link (shown once; only its hash is stored).
+ * With `mail`, the invitation is emailed, queued in the same transaction as the invitation itself.
+ */
+export async function createInvitation(deps: StaffDeps, input: { email: string; role: StaffRole }, actor: Actor, validDays: number, mail?: InvitationMail) {
   const email = emailSchema.safeParse(input.email);
   const role = roleSchema.safeParse(input.role);
   if (!email.success || !role.success) {
@@ -20,20 +53,23 @@ export async function createInvitation(deps: StaffDeps, input: { email: string; 
     throw new KonaError('KONA_ERR_CONFLICT', 'That person already has an account at this rescue.', { fields: { email: 'already has an account here' } });
   }
   const { token, hash } = newSessionToken();
-  const { id } = await deps.db
-    .insertInto('invitations')
-    .values({
-      token_hash: hash,
-      email_enc: deps.keyRing.encrypt(normaliseEmail(email.data)),
-      email_hash: emailHash(deps.keyRing, email.data),
-      role: role.data,
-      invited_by: actor.type === 'staff' ? (actor.id ?? null) : null,
-      expires_at: new Date(Date.now() + validDays * 86_400_000),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await recordAudit(deps.db, { actor, action: 'invitation.created', target: { type: 'invitation', id }, detail: { role: role.data } });
-  return { id, token };
+  return deps.db.transaction().execute(async (tx) => {
+    const { id } = await tx
+      .insertInto('invitations')
+      .values({
+        token_hash: hash,
+        email_enc: deps.keyRing.encrypt(normaliseEmail(email.data)),
+        email_hash: emailHash(deps.keyRing, email.data),
+        role: role.data,
+        invited_by: actor.type === 'staff' ? (actor.id ?? null) : null,
+        expires_at: new Date(Date.now() + validDays * 86_400_000),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (mail) await enqueueMail(inTransaction(tx), mail.jobs, deps.keyRing, invitationMail(email.data, role.data, mail, token, validDays), { idempotencyKey: `invitation:${id}` });
+    await recordAudit(tx, { actor, action: 'invitation.created', target: { type: 'invitation', id }, detail: { role: role.data, emailed: Boolean(mail) } });
+    return { id, token };
+  });
 }
 
 /** The open invitation a link's token belongs to, with its email decrypted; undefined when used, revoked or expired. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
+import { openMail, type SealedMail } from '../../platform/mail/index.js';
 
 const password = 'a long enough new password';
 
@@ -27,6 +28,13 @@ describe.each(engines)('invitations on %s', (engine) => {
     return { page, link: match![1]!, path: new URL(match![1]!).pathname };
   }
 
+  /** The mail queued in alpha's database for an address, newest first. */
+  async function mailsTo(to: string) {
+    const db = (await t.rt.ctx.tenants.get('alpha'))!.db.kysely;
+    const jobs = await db.selectFrom('jobs').select(['payload']).where('name', '=', 'mail.send').orderBy('id', 'desc').execute();
+    return jobs.map((j) => openMail(j.payload as unknown as SealedMail, t.rt.ctx.secrets.keyRing)).filter((m) => m.to === to);
+  }
+
   async function roleOf(email: string) {
     const db = (await t.rt.ctx.tenants.get('alpha'))!.db.kysely;
     const rows = await db.selectFrom('staff').select(['role', 'email_enc']).execute();
@@ -38,6 +46,11 @@ describe.each(engines)('invitations on %s', (engine) => {
     expect(page.body).toContain('Send this link to them; it works once and expires in 3 days');
     expect(link.startsWith('http://localhost')).toBe(true);
     expect(path).toMatch(/^\/r\/alpha\/hub\/invite\//);
+    const [mail, ...more] = await mailsTo('new.person@example.org');
+    expect(more).toHaveLength(0);
+    expect(mail!.subject).toBe('You are invited to the Rescue alpha hub');
+    expect(mail!.text).toContain(link);
+    expect(mail!.text).toContain('expires in 3 days');
     const again = await admin.get('/r/alpha/hub/staff?done=invited');
     expect(again.body).not.toContain(link);
     expect(again.body).toContain('new.person@example.org');
@@ -97,12 +110,16 @@ describe.each(engines)('invitations on %s', (engine) => {
     expect((await new Browser(t.app).get('/r/alpha/hub/invite/not-a-real-token-at-all-0000')).statusCode).toBe(404);
   });
 
-  it('refuses to invite an email that already has an account, keeping what was typed', async () => {
+  it('offers a password reset link instead of inviting an email that already has an account', async () => {
     const existing = await t.addStaff('alpha', 'staff');
-    const res = await admin.submit('/r/alpha/hub/staff', '/r/alpha/hub/staff/invite', { email: existing.email, role: 'viewer' });
-    expect(res.statusCode).toBe(409);
-    expect(res.body).toContain('already has an account');
-    expect(res.body).toContain(`value="${existing.email}"`);
+    const res = await admin.submit('/r/alpha/hub/staff', '/r/alpha/hub/staff/invite', { email: existing.email.toUpperCase(), role: 'viewer' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain(`${existing.email} already has an account`);
+    expect(res.body).toContain(`action="/r/alpha/hub/staff/${existing.id}/password-reset"`);
+    const sent = await admin.submit('/r/alpha/hub/staff', `/r/alpha/hub/staff/${existing.id}/password-reset`, {});
+    expect(sent.statusCode).toBe(303);
+    expect(sent.headers.location).toBe('/r/alpha/hub/staff?done=reset');
+    expect(await mailsTo(existing.email)).toHaveLength(1);
     const bad = await admin.submit('/r/alpha/hub/staff', '/r/alpha/hub/staff/invite', { email: 'not an email', role: 'owner' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('value="not an email"');

@@ -12,12 +12,16 @@ function inviteCookie(config: Config, basePath: string): CookieSpec {
   return { name: config.secureCookies ? '__Secure-kona_invite' : 'kona_invite', path: `${basePath}/hub/staff`, secure: config.secureCookies };
 }
 
-/** The invitation link for a token, on the address this tenant was reached at. */
-export function inviteLink(request: TenantRequest, token: string): string {
+/** The origin this tenant was reached at, for links sent to people. */
+export function tenantOrigin(request: TenantRequest): string {
   const url = request.server.kona.ctx.config.publicUrl;
   // basePath '' means the request came in on the tenant's own hostname, which the host map already matched.
-  const origin = request.basePath === '' ? `${url.protocol}//${request.headers.host}` : url.origin;
-  return `${origin}${request.basePath}/hub/invite/${token}`;
+  return request.basePath === '' ? `${url.protocol}//${request.headers.host}` : url.origin;
+}
+
+/** The invitation link for a token, on the address this tenant was reached at. */
+export function inviteLink(request: TenantRequest, token: string): string {
+  return `${tenantOrigin(request)}${request.basePath}/hub/invite/${token}`;
 }
 
 /** Hands a just-created invitation's token to the next page view of the staff page. */

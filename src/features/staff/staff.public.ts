@@ -12,3 +12,5 @@ export async function staffStanding(db: Kysely<TenantSchema>, id: string): Promi
 
 // What other features may use of this one, from the files that hold it.
 export { emailHash, findStaffByEmail, findStaffById, listStaff, setPassword, type StaffDeps, staffNamesByIds } from './staff.service.js';
+export { completePasswordReset, deadResetLink, findOpenReset, requestPasswordReset, type ResetDeps } from './password-reset.service.js';
+export { resetDeps, resetLink } from './reset-link.js';

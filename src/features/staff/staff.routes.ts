@@ -4,16 +4,19 @@ import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import { emptyForm, type FormState } from '../../platform/http/views/forms.js';
 import { renderPage } from '../../platform/http/views/layout.js';
-import { keepInvitationForDisplay, takeInvitationForDisplay } from './invite-link.js';
+import { inviteLink, keepInvitationForDisplay, takeInvitationForDisplay } from './invite-link.js';
+import { sendPasswordResetByAdmin } from './password-reset.service.js';
+import { keepResetForDisplay, resetDeps, resetLink, takeResetForDisplay } from './reset-link.js';
 import { createInvitation, listOpenInvitations, revokeInvitation } from './invitations.service.js';
 import { changeRoleSchema, idParamsSchema, inviteSchema } from './staff.schema.js';
-import { changeRole, disableStaff, enableStaff, listStaff } from './staff.service.js';
-import { StaffPage, type CreatedInvitation } from './staff.views.js';
+import { changeRole, disableStaff, enableStaff, findStaffByEmail, listStaff } from './staff.service.js';
+import { AlreadyHasAccountPage, StaffPage, type CreatedInvitation, type SentReset } from './staff.views.js';
 import { staffActor, tenantDeps } from '../../platform/http/replies.js';
 import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
 
 const notices: Record<string, string> = {
-  invited: 'The invitation was created.',
+  invited: 'The invitation was created and emailed to them.',
+  reset: 'A password reset link was emailed to them.',
   role: 'The role was changed. It applies from their next page view.',
   disabled: 'The account was disabled and signed out everywhere.',
   enabled: 'The account was enabled; they can sign in again.',
@@ -35,7 +38,7 @@ export const staffRoutes = inTenantScope(async (app) => {
   const inviteDays = ctx.config.settings.KONA_INVITE_DAYS;
   const permission = { config: { permission: 'staff.manage' as const } };
 
-  async function show(request: StaffRequest, reply: FastifyReply, status: number, extra: { inviteForm?: FormState; message?: string; notice?: string; created?: CreatedInvitation } = {}) {
+  async function show(request: StaffRequest, reply: FastifyReply, status: number, extra: { inviteForm?: FormState; message?: string; notice?: string; created?: CreatedInvitation; sentReset?: SentReset } = {}) {
     const deps = tenantDeps(request);
     const [staff, invitations] = [await listStaff(deps), await listOpenInvitations(deps)];
     const props = { ...extra, ctx: page(request, 'hub'), staff, invitations, selfId: request.actor.id, inviteForm: extra.inviteForm ?? emptyForm };
@@ -55,17 +58,26 @@ export const staffRoutes = inTenantScope(async (app) => {
 
   app.get<{ Querystring: { done?: string } }>('/hub/staff', permission, async (request, reply) => {
     const created = await takeInvitationForDisplay(request, reply);
+    const sentReset = await takeResetForDisplay(request, reply);
     const done = request.query.done;
     let notice = done ? notices[done] : undefined;
-    if (done === 'invited' && !created) notice = 'The invitation was created. Its link was shown once; if it was lost, withdraw the invitation and invite them again.';
-    return show(request, reply, 200, { notice, created });
+    if (done === 'invited' && !created) notice = 'The invitation was created and emailed to them. Its link was shown once; if it was lost, withdraw the invitation and invite them again.';
+    if (done === 'reset' && sentReset) notice = undefined;
+    return show(request, reply, 200, { notice, created, sentReset });
   });
 
   app.post('/hub/staff/invite', permission, async (request, reply) => {
     const parsed = parseForm(inviteSchema, request.body);
     if (!parsed.ok) return show(request, reply, 400, { inviteForm: parsed.state });
+    // Someone who already has an account needs a way back in, not a second account: offer the reset link.
+    const existing = await findStaffByEmail(tenantDeps(request), parsed.data.email);
+    if (existing) {
+      const person = { id: existing.id, email: parsed.data.email, active: existing.status === 'active' };
+      return reply.type('text/html; charset=utf-8').send(renderPage(h(AlreadyHasAccountPage, { ctx: page(request, 'hub'), person })));
+    }
     try {
-      const { token } = await createInvitation(tenantDeps(request), parsed.data, staffActor(request), inviteDays);
+      const mail = { jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant.name, linkFor: (token: string) => inviteLink(request, token) };
+      const { token } = await createInvitation(tenantDeps(request), parsed.data, staffActor(request), inviteDays, mail);
       keepInvitationForDisplay(request, reply, token);
     } catch (err) {
       if (!(err instanceof KonaError) || (err.code !== 'KONA_ERR_CONFLICT' && err.code !== 'KONA_ERR_VALIDATION')) throw err;
@@ -84,6 +96,15 @@ export const staffRoutes = inTenantScope(async (app) => {
   app.post<{ Params: { id: string } }>('/hub/staff/:id/disable', permission, async (request, reply) => {
     const id = idOf(request, 'That staff member');
     return attempt(request, reply, 'disabled', () => disableStaff(tenantDeps(request), id, staffActor(request)));
+  });
+
+  app.post<{ Params: { id: string } }>('/hub/staff/:id/password-reset', permission, async (request, reply) => {
+    const id = idOf(request, 'That staff member');
+    return attempt(request, reply, 'reset', async () => {
+      const { token } = await sendPasswordResetByAdmin(resetDeps(request), id, staffActor(request), (t) => resetLink(request, t));
+      // Without a mail server the email only reaches the outbox: show the link once, like an invitation's.
+      if (!ctx.config.settings.KONA_SMTP_URL) keepResetForDisplay(request, reply, token);
+    });
   });
 
   app.post<{ Params: { id: string } }>('/hub/staff/:id/enable', permission, async (request, reply) => {

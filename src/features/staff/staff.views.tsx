@@ -12,6 +12,13 @@ export interface StaffRow {
   status: 'active' | 'disabled';
 }
 
+/** An admin-sent reset link, shown this once because the rescue has no mail server. */
+export interface SentReset {
+  link: string;
+  email: string;
+  minutes: number;
+}
+
 /** A row of the open invitations table. */
 export interface InvitationRow {
   id: string;
@@ -69,6 +76,9 @@ function StaffTable({ ctx, staff, selfId }: { ctx: PageContext; staff: StaffRow[
                   </select>
                   <button type="submit" class="secondary" aria-label={`Change role of ${s.name}`}>Change role</button>
                 </form>{' '}
+                {s.status === 'active' && s.id !== selfId && (
+                  <><PostButton action={`${base}/${s.id}/password-reset`} csrf={ctx.csrfToken} label="Send a password reset link" ariaLabel={`Send a password reset link to ${s.name}`} />{' '}</>
+                )}
                 {s.status === 'active'
                   ? <PostButton action={`${base}/${s.id}/disable`} csrf={ctx.csrfToken} label="Disable" ariaLabel={`Disable ${s.name}`} danger />
                   : <PostButton action={`${base}/${s.id}/enable`} csrf={ctx.csrfToken} label="Enable" ariaLabel={`Enable ${s.name}`} />}
@@ -119,6 +129,39 @@ function CreatedPanel({ created }: { created: CreatedInvitation }) {
   );
 }
 
+function SentResetPanel({ sent }: { sent: SentReset }) {
+  return (
+    <section aria-labelledby="reset-heading" class="notice ok" role="status">
+      <h2 id="reset-heading">Password reset link for {sent.email}</h2>
+      <p>
+        This rescue has no mail server, so the email waits in the outbox. Send this link to them yourself; it works once
+        and expires in {sent.minutes} minutes. It is shown only now.
+      </p>
+      <label for="reset-link">Password reset link</label>
+      <input id="reset-link" type="text" readonly value={sent.link} />
+    </section>
+  );
+}
+
+/** Inviting an email that already has an account: offers a reset link instead of a second account. */
+export function AlreadyHasAccountPage(props: { ctx: PageContext; person: { id: string; email: string; active: boolean } }) {
+  const { ctx, person } = props;
+  return (
+    <Layout ctx={ctx} title="Already has an account">
+      <h1>{person.email} already has an account</h1>
+      {person.active ? (
+        <>
+          <p>They do not need an invitation. If they cannot sign in, send them a link to choose a new password.</p>
+          <PostButton action={`${ctx.basePath}/hub/staff/${person.id}/password-reset`} csrf={ctx.csrfToken} label="Send a password reset link" ariaLabel={`Send a password reset link to ${person.email}`} />
+        </>
+      ) : (
+        <p>Their account is disabled. Enable it on the staff page, then send them a password reset link from there.</p>
+      )}
+      <p><a href={`${ctx.basePath}/hub/staff`}>Back to staff</a></p>
+    </Layout>
+  );
+}
+
 /** The admin's staff page: members, open invitations and the invite form. */
 export function StaffPage(props: {
   ctx: PageContext;
@@ -129,6 +172,7 @@ export function StaffPage(props: {
   message?: string;
   notice?: string;
   created?: CreatedInvitation;
+  sentReset?: SentReset;
 }) {
   const { ctx } = props;
   return (
@@ -136,6 +180,7 @@ export function StaffPage(props: {
       <h1>Staff</h1>
       {props.notice && <Notice>{props.notice}</Notice>}
       {props.created && <CreatedPanel created={props.created} />}
+      {props.sentReset && <SentResetPanel sent={props.sentReset} />}
       {props.message && <Notice kind="error">{props.message}</Notice>}
       <StaffTable ctx={ctx} staff={props.staff} selfId={props.selfId} />
       <h2>Open invitations</h2>

@@ -49,6 +49,7 @@ export const settingsSchema = z.object({
   KONA_LOGIN_MAX_PER_ACCOUNT: positiveInt().default(5).describe('Failed sign-ins allowed per account in the window.'),
   KONA_LOGIN_MAX_PER_ADDRESS: positiveInt().default(20).describe('Failed sign-ins allowed per client address in the window, across all rescues and the operator console.'),
   KONA_INVITE_DAYS: positiveInt().default(7).describe('Days an invitation link stays valid.'),
+  KONA_PASSWORD_RESET_MINUTES: positiveInt().default(60).describe('Minutes a password reset link stays valid (it also works only once).'),
   KONA_SHUTDOWN_GRACE_SECONDS: positiveInt().default(10).describe('On SIGTERM, how long in-flight requests may finish before exit.'),
   KONA_JOB_POLL_MS: positiveInt(50).default(1000).describe('How often a job runner looks for due jobs.'),
   KONA_UPLOAD_MAX_MB: positiveInt().default(20).describe('Largest photo accepted, in megabytes.'),

@@ -88,6 +88,20 @@ export interface ControlSchema extends CommonTables {
     password_hash: string;
     status: ColumnType<'active' | 'disabled', string | undefined, string>;
     created_at: Timestamp;
+    /** Where reset links go (0004); null when the operator gave none. */
+    email_enc: ColumnType<string | null, string | null | undefined, string | null>;
+    email_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  };
+  /** Operator password reset requests and links (0004). */
+  operator_password_resets: {
+    id: Generated<string>;
+    account_key: string;
+    address_key: string;
+    operator_id: string | null;
+    token_hash: string | null;
+    created_at: Date;
+    expires_at: Date;
+    used_at: NullableTimestamp;
   };
   operator_sessions: { token_hash: string; operator_id: string; created_at: Timestamp; last_seen_at: Timestamp };
   maintenance_windows: {
@@ -128,6 +142,18 @@ export interface TenantSchema extends CommonTables {
     expires_at: Timestamp;
     accepted_at: NullableTimestamp;
     revoked_at: NullableTimestamp;
+  };
+  /** Password reset requests and links (0014); token_hash and staff_id are null for a request that matched no active account. */
+  password_resets: {
+    id: Generated<string>;
+    account_key: string;
+    address_key: string;
+    staff_id: string | null;
+    token_hash: string | null;
+    requested_by: 'self' | 'admin';
+    created_at: Date;
+    expires_at: Date;
+    used_at: NullableTimestamp;
   };
   dogs: {
     id: Generated<string>;

@@ -120,7 +120,7 @@ export async function buildServer(
 // Request lines carry method, route and ids only: never query strings (tokens), cookies or bodies.
 const safeSerializers = {
   req(req: { method: string; url: string; id: string; routeOptions?: { url?: string } }) {
-    return { method: req.method, url: req.url.split('?')[0]!.replace(/\/invite\/[^/]+/, '/invite/[token]').replace(/\/contracts\/[^/]+/, '/contracts/[token]'), id: req.id };
+    return { method: req.method, url: req.url.split('?')[0]!.replace(/\/invite\/[^/]+/, '/invite/[token]').replace(/\/contracts\/[^/]+/, '/contracts/[token]').replace(/\/reset-password\/[^/]+/, '/reset-password/[token]'), id: req.id };
   },
   res(res: { statusCode: number }) {
     return { statusCode: res.statusCode };
