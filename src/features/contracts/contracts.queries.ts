@@ -46,7 +46,7 @@ export function selectContractByTokenHash(db: Db, tokenHash: string) {
     .innerJoin('applications', 'applications.id', 'adoption_contracts.application_id')
     .innerJoin('dogs', 'dogs.id', 'applications.dog_id')
     .selectAll('adoption_contracts')
-    .select(['dogs.name as dog_name', 'applications.status as application_status'])
+    .select(['dogs.name as dog_name', 'dogs.staff_contact_id as dog_staff_contact_id', 'applications.status as application_status'])
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
 }

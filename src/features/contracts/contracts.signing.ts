@@ -3,6 +3,7 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { hashToken } from '../../platform/http/sessions.js';
 import { releaseBlobs, type BlobStore } from '../../platform/storage/index.js';
+import { notifyDogContact } from '../notifications/notifications.public.js';
 import { buildContractPdf, type ContractSignature } from './contracts.pdf.js';
 import { contractReferencesPdf, markSigned, selectContractByTokenHash } from './contracts.queries.js';
 import type { SignInput } from './contracts.schema.js';
@@ -12,7 +13,7 @@ type Deps = Pick<ContractDeps, 'db' | 'ring' | 'rescueName'>;
 
 /** What a signing link leads to: a contract to sign, or why it cannot be signed. */
 export type SigningState =
-  | { state: 'open'; id: string; dogName: string; text: string; expiresAt: Date }
+  | { state: 'open'; id: string; applicationId: string; dogName: string; staffContactId: string | null; text: string; expiresAt: Date }
   | { state: 'signed'; dogName: string; signedAt: Date }
   | { state: 'expired'; dogName: string; expiresAt: Date }
   | { state: 'replaced'; dogName: string }
@@ -34,7 +35,7 @@ export async function signingState(deps: Deps, token: string, now = new Date()):
   // Signing commits the adopter to an adoption the rescue has since withdrawn or denied: refuse.
   if (row.application_status !== 'approved' && row.application_status !== 'completed') return { state: 'closed', dogName: row.dog_name };
   if (row.expires_at.getTime() <= now.getTime()) return { state: 'expired', dogName: row.dog_name, expiresAt: row.expires_at };
-  return { state: 'open', id: row.id, dogName: row.dog_name, text: deps.ring.decrypt(row.body_enc), expiresAt: row.expires_at };
+  return { state: 'open', id: row.id, applicationId: row.application_id, dogName: row.dog_name, staffContactId: row.dog_staff_contact_id, text: deps.ring.decrypt(row.body_enc), expiresAt: row.expires_at };
 }
 
 /** The text a refused signing shows, by state. */
@@ -55,7 +56,8 @@ export function closedMessage(s: Exclude<SigningState, { state: 'open' }>): stri
 
 /**
  * Signs a contract: builds the PDF (text, signature, UTC time, IP address, user agent and the
- * sha256 of the text), stores it content-addressed, then marks the contract signed once only.
+ * sha256 of the text), stores it content-addressed, then marks the contract signed once only and
+ * notifies the dog's staff contact (all admins and staff when it has none) in the same transaction.
  * A second signing of the same link is refused with KONA_ERR_CONFLICT.
  */
 export async function signContract(deps: Deps, store: BlobStore, token: string, input: SignInput, signer: SignerContext, now = new Date()) {
@@ -72,15 +74,25 @@ export async function signContract(deps: Deps, store: BlobStore, token: string, 
     throw err;
   }
   const stored = await store.putStream(Readable.from([Buffer.from(pdf)]), { maxBytes: 50 * 1024 * 1024 });
-  const won = await markSigned(deps.db, current.id, {
-    signed_at: now, signature_method: signature.kind, signer_name_enc: deps.ring.encrypt(input.typed_name),
-    signer_ip_enc: deps.ring.encrypt(signer.ipAddress), signer_ua_enc: deps.ring.encrypt(signer.userAgent), pdf_sha256: stored.sha256,
+  // The signature, its audit entry and the staff notice commit together or not at all.
+  const won = await deps.db.transaction().execute(async (tx) => {
+    const marked = await markSigned(tx, current.id, {
+      signed_at: now, signature_method: signature.kind, signer_name_enc: deps.ring.encrypt(input.typed_name),
+      signer_ip_enc: deps.ring.encrypt(signer.ipAddress), signer_ua_enc: deps.ring.encrypt(signer.userAgent), pdf_sha256: stored.sha256,
+    });
+    if (!marked) return false;
+    await recordAudit(tx, { actor: { type: 'public' }, action: 'contract.signed', target: { type: 'adoption_contract', id: current.id }, detail: { method: signature.kind, text_sha256: hash, pdf_sha256: stored.sha256 } });
+    // No adopter name or email: the notice only points to the application.
+    await notifyDogContact(tx, { staffContactId: current.staffContactId }, {
+      kind: 'contract.signed', title: `Contract signed for ${current.dogName}`,
+      body: `The adopter signed the contract for ${current.dogName}.`, link: `/hub/applications/${current.applicationId}`,
+    });
+    return true;
   });
   if (!won) {
     // Another request signed first: this PDF (the adopter's details and IP address) belongs to no contract.
     await releaseBlobs(store, [stored.sha256], [(key) => contractReferencesPdf(deps.db, key)]).catch(() => undefined);
     throw new KonaError('KONA_ERR_CONFLICT', closedMessage(await signingState(deps, token, now) as Exclude<SigningState, { state: 'open' }>));
   }
-  await recordAudit(deps.db, { actor: { type: 'public' }, action: 'contract.signed', target: { type: 'adoption_contract', id: current.id }, detail: { method: signature.kind, text_sha256: hash, pdf_sha256: stored.sha256 } });
   return { contractId: current.id, dogName: current.dogName, signedAt: now, textSha256: hash, pdfSha256: stored.sha256 };
 }

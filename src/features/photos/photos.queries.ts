@@ -153,3 +153,8 @@ export async function selectPendingPhotosByDog(db: Db) {
     .execute();
   return rows.map((r) => ({ id: r.id, name: r.name, pending: Number(r.pending), oldest: new Date(r.oldest as Date | string) }));
 }
+
+/** The dog's name and staff contact: who hears that a photo awaits approval. */
+export function selectDogContact(db: Db, dogId: string) {
+  return db.selectFrom('dogs').select(['name', 'staff_contact_id']).where('id', '=', dogId).executeTakeFirstOrThrow();
+}

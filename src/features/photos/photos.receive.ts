@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isInCareOf } from '../fosters/fosters.public.js';
 import type { MultipartFile } from '@fastify/multipart';
 import { KonaError } from '../../platform/errors/errors.js';
@@ -37,6 +38,7 @@ export async function receivePhotos(request: StaffRequest, dogId: string): Promi
     throw new KonaError('KONA_ERR_FORBIDDEN', 'You can add photos only for dogs in your care.');
   }
   const results: UploadResult[] = [];
+  const batch = randomUUID();
   let inFile = false;
   try {
     for await (const part of request.parts()) {
@@ -53,7 +55,7 @@ export async function receivePhotos(request: StaffRequest, dogId: string): Promi
         continue;
       }
       inFile = true;
-      results.push(await receiveOne(part, (source) => storePhoto(deps, dogId, source, { actor: staffActor(request), approved })));
+      results.push(await receiveOne(part, (source) => storePhoto(deps, dogId, source, { actor: staffActor(request), approved, batch })));
       inFile = false;
     }
   } catch (err) {

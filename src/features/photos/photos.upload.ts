@@ -6,7 +6,8 @@ import type { PhotoStatus, TenantSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { detectImageType, makeVariants } from '../../platform/images/index.js';
 import { ensureStored, readLimited, TooLargeError, type BlobStore } from '../../platform/storage/index.js';
-import { hasPrimary, insertPhoto, selectPhotoBySha, updatePrimary } from './photos.queries.js';
+import { notifyDogContact } from '../notifications/notifications.public.js';
+import { hasPrimary, insertPhoto, selectDogContact, selectPhotoBySha, updatePrimary } from './photos.queries.js';
 
 /** What storing a photo needs: the rescue's database and blob store, and the size limit. */
 export interface PhotoDeps {
@@ -26,9 +27,10 @@ export interface StoredPhoto {
  * Stores one uploaded photo of a dog: read under the size limit (counted while it streams, in
  * memory, so nothing reaches the disk before it is known to be a photo), checked by content, its
  * original and variants stored, the row written and audited. The same bytes again for the same
- * dog give the existing photo. `approved` is decided by the caller from the uploader's role.
+ * dog give the existing photo. `approved` is decided by the caller from the uploader's role; a
+ * pending photo notifies the dog's staff contact once per `batch` (one upload of several files).
  */
-export async function storePhoto(deps: PhotoDeps, dogId: string, source: AsyncIterable<Uint8Array>, by: { actor: Actor; approved: boolean }): Promise<StoredPhoto> {
+export async function storePhoto(deps: PhotoDeps, dogId: string, source: AsyncIterable<Uint8Array>, by: { actor: Actor; approved: boolean; batch?: string }): Promise<StoredPhoto> {
   const { db, store } = deps;
   // sharp needs the whole file anyway; holding it (at most the limit) also means the bytes never
   // have to be read back from storage, where a concurrent deletion could have just removed them.
@@ -49,12 +51,22 @@ export async function storePhoto(deps: PhotoDeps, dogId: string, source: AsyncIt
     }
     if (by.approved && !(await hasPrimary(tx, dogId))) await updatePrimary(tx, dogId, id);
     await recordAudit(tx, { actor: by.actor, action: 'photo.uploaded', target: { type: 'dog', id: dogId }, detail: { photo: id, status } });
+    if (status === 'pending') await noticePending(tx, dogId, by.batch ?? id, staffId);
     return { photoId: id, status, duplicate: false };
   });
   // The row is committed: if a concurrent photo deletion released these bytes meanwhile (see
   // releaseBlobs), store them again. A duplicate's row was written by an upload that does the same.
   if (!stored.duplicate) await ensureStored(store, derived.blobs);
   return stored;
+}
+
+// The dedupe key is per dog and upload: ten photos in one batch make one notice per person.
+async function noticePending(tx: Kysely<TenantSchema>, dogId: string, batch: string, uploaderId: string | null) {
+  const dog = await selectDogContact(tx, dogId);
+  await notifyDogContact(tx, { staffContactId: dog.staff_contact_id }, {
+    kind: 'photo.pending', title: `Photo awaiting approval for ${dog.name}`, body: `A foster uploaded photos of ${dog.name}; they appear publicly once approved.`,
+    link: `/hub/dogs/${dogId}#photos`, dedupeKey: `photo.pending:${dogId}:${batch}`, exceptStaffIds: uploaderId ? [uploaderId] : [],
+  });
 }
 
 /** Stores a photo already held in memory (the demo seed's generated pictures), as {@link storePhoto} does. */

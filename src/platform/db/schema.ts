@@ -37,7 +37,7 @@ export type ApplicationStatus = 'new' | 'in_review' | 'interview_scheduled' | 'a
 export type QuestionKind = 'text' | 'choice' | 'yes_no';
 
 /** What an in-app notification is about (notifications feature). */
-export type NotificationKindColumn = 'application.new' | 'foster.note' | 'vaccination.due' | 'maintenance.announced';
+export type NotificationKindColumn = 'application.new' | 'foster.note' | 'vaccination.due' | 'maintenance.announced' | 'contract.signed' | 'photo.pending';
 
 /** Tables shared by both database kinds. */
 export interface CommonTables {
