@@ -177,7 +177,7 @@ describe.each(engines)('data export on %s', (engine) => {
     expect(Object.keys(staffRows[0]!)).toEqual(['id', 'name', 'email', 'role', 'status', 'created_at', 'password_changed_at']);
     expect(staffRows).toContainEqual(expect.objectContaining({ id: rescue.fosterId, name: 'Fern Foster', email: 'fern.foster@example.org', role: 'foster', status: 'active' }));
     expect(staffRows).toContainEqual(expect.objectContaining({ id: beta.adminId, name: 'Ada Admin', role: 'admin' }));
-    expect(csv('people')[0]).toMatchObject({ name: APPLICANT.name, email: APPLICANT.email, address: APPLICANT.address });
+    expect(csv('people')[0]).toMatchObject({ name: APPLICANT.name, email: APPLICANT.email, phone: APPLICANT.phone, roles: 'applicant' });
     expect(csv('applications')[0]).toMatchObject({ id: rescue.applicationId, status: 'approved', decision_reason: 'Lovely home visit', answers: 'Why Pepper?: =1+1, "she is calm"' });
     const history = csv('application-history');
     expect(history).toContainEqual(expect.objectContaining({ application_id: rescue.applicationId, kind: 'status', from_status: 'new', to_status: 'approved', text: 'Lovely home visit' }));

@@ -38,10 +38,13 @@ describe('the export zip writer', () => {
   it('stops reading when the download is closed early', async () => {
     const zip = new ZipWriter(new Date());
     let pulled = 0;
-    const endless = new Readable({ read() { pulled += 1; this.push(Buffer.alloc(64 * 1024, 1)); } });
+    let started: () => void = () => {};
+    const flowing = new Promise<void>((resolve) => { started = resolve; });
+    // Asynchronous like a file read, so the test's own promise gets its turn.
+    const endless = new Readable({ read() { setImmediate(() => { pulled += 1; if (pulled === 3) started(); this.push(Buffer.alloc(64 * 1024, 1)); }); } });
     const entry = zip.add('files/huge.bin', endless, { compress: false });
     zip.output.resume();
-    await new Promise((resolve) => setImmediate(resolve));
+    await flowing;
     zip.output.destroy();
     await expect(entry).rejects.toThrow('closed before it finished');
     expect(endless.destroyed).toBe(true);
