@@ -14,7 +14,7 @@ function selectDogs(db: Db, page: ExportPage) {
     .select([
       'id', 'name', 'sex', 'birth_date_estimated', 'breeds', 'size', 'colour', 'microchip', 'spay_neuter', 'intake_type', 'source',
       'location', 'whereabouts', 'foster_id', 'good_with_dogs', 'good_with_cats', 'good_with_children', 'energy', 'special_needs', 'adoption_fee_cents',
-      'public_description', 'on_hold', 'hold_reason', 'bonded_with', 'status', 'status_changed_at', 'created_at', 'updated_at',
+      'public_description', 'on_hold', 'hold_reason', 'bonded_with', 'adopter_contact_id', 'staff_contact_id', 'status', 'status_changed_at', 'created_at', 'updated_at',
       day('birth_date').as('birth_date'), day('intake_date').as('intake_date'),
     ])
     .orderBy('created_at')
@@ -60,6 +60,8 @@ export const dogsDataset: ExportDataset<DogRow> = {
     { header: 'on_hold', value: (r) => r.on_hold },
     { header: 'hold_reason', value: (r) => r.hold_reason },
     { header: 'bonded_with', value: (r) => r.bonded_with },
+    { header: 'adopter_contact_id', value: (r) => r.adopter_contact_id },
+    { header: 'staff_contact_id', value: (r) => r.staff_contact_id },
     { header: 'created_at', value: (r) => iso(r.created_at) },
     { header: 'updated_at', value: (r) => iso(r.updated_at) },
   ],

@@ -17,7 +17,7 @@ export function readmeText(rescue: { name: string; slug: string }, exportedAt: D
     '  README.txt      this file',
     '  manifest.json   every other file in the archive with its size in bytes and its sha256,',
     '                  the number of rows of each table, and any stored file that could not be found',
-    "  settings.json   the rescue's settings",
+    "  settings.json   the rescue's settings, application questions, decision emails and contract template",
     '  <table>.csv     one file per table: UTF-8 with a byte-order mark, a header row, CRLF line ends',
     '  <table>.json    for tables whose rows nest (an application\'s answers and history): a JSON array',
     '  files/          the binary files, byte for byte as Kona stored them, named by the id of their row',

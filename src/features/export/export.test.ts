@@ -163,7 +163,7 @@ describe.each(engines)('data export on %s', (engine) => {
     expect(manifest.rows).toMatchObject({ dogs: 1, photos: 1, 'foster-placements': 1, 'dog-notes': 1, 'treatment-doses': 1, weights: 1, 'medical-documents': 1, staff: 3, people: 1, applications: 1, contracts: 1 });
     expect(manifest.rows['application-history']).toBeGreaterThanOrEqual(2);
     expect(text(files, 'README.txt')).toContain('personal data in clear');
-    expect(JSON.parse(text(files, 'settings.json'))).toMatchObject({ name: 'Beta Rescue' });
+    expect(JSON.parse(text(files, 'settings.json'))).toMatchObject({ settings: { name: 'Beta Rescue' }, application_questions: expect.any(Array), adoption_email_templates: expect.any(Array) });
 
     // Records.
     const csv = (name: string) => records(text(files, `${name}.csv`));
@@ -224,14 +224,21 @@ describe.each(engines)('data export on %s', (engine) => {
   });
 
   it('audits every export with who, what and how many, and no personal data', async () => {
+    // A photo whose file is gone from the uploads directory: listed as missing, not a failed export.
+    const dog = await db.selectFrom('dogs').select('id').executeTakeFirstOrThrow();
+    const lost = await db.insertInto('dog_photos').values({ dog_id: dog.id, sha256: sha256(Buffer.from('never stored')), variants: '{}', width: 1, height: 1 }).returning('id').executeTakeFirstOrThrow();
     const before = await db.selectFrom('audit_log').select('id').where('action', '=', 'data.exported').execute();
     await download(admin, 'csv/people');
-    expect((await downloadZip(admin, 'alpha')).statusCode).toBe(200);
+    const zip = await downloadZip(admin, 'alpha');
+    expect(zip.statusCode).toBe(200);
+    const files = await readZip(zip.rawPayload);
+    expect(JSON.parse(text(files, 'manifest.json'))).toMatchObject({ missing_files: [`files/photos/${lost.id}.bin`], rows: { photos: 1 } });
+    expect([...files.keys()].filter((p) => p.startsWith('files/'))).toEqual([]);
     const rows = await db.selectFrom('audit_log').select(['actor_type', 'actor_id', 'detail']).where('action', '=', 'data.exported').orderBy('id').execute();
     const fresh = rows.slice(before.length);
     expect(fresh.map((r) => r.detail)).toEqual([
       { format: 'csv', datasets: ['people'], rows: { people: 1 }, personal: true },
-      expect.objectContaining({ format: 'zip', complete: true, personal: true, files: 0, missing_files: 0, rows: expect.objectContaining({ dogs: 1, 'dog-notes': 1, vaccinations: 1, 'vet-visits': 1, people: 1, applications: 1, staff: 3 }) }),
+      expect.objectContaining({ format: 'zip', complete: true, personal: true, files: 0, missing_files: 1, rows: expect.objectContaining({ photos: 1, dogs: 1, 'dog-notes': 1, vaccinations: 1, 'vet-visits': 1, people: 1, applications: 1, staff: 3 }) }),
     ]);
     expect(fresh.every((r) => r.actor_type === 'staff' && r.actor_id)).toBe(true);
     expect(JSON.stringify(rows)).not.toMatch(/Zo|zoe|Quay|7700|HYPERLINK/);
