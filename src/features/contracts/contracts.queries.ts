@@ -74,15 +74,6 @@ export async function markSigned(db: Db, id: string, fields: SignedFields): Prom
   return res.numUpdatedRows > 0n;
 }
 
-/** Every live contract's status by application (for the export). */
-export function selectContractStatuses(db: Db) {
-  return db
-    .selectFrom('adoption_contracts')
-    .select(['application_id', 'prepared_at', 'signed_at', 'signature_method', 'text_sha256', 'pdf_sha256'])
-    .where('superseded_at', 'is', null)
-    .execute();
-}
-
 /** Whether a signed contract's PDF is stored under this blob key. */
 export async function contractReferencesPdf(db: Db, key: string): Promise<boolean> {
   return !!(await db.selectFrom('adoption_contracts').select('id').where('pdf_sha256', '=', key).limit(1).executeTakeFirst());

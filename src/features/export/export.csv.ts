@@ -29,11 +29,19 @@ export function csvCell(value: CsvValue): string {
 }
 
 /**
- * A whole CSV document: a UTF-8 byte-order mark (so spreadsheet programs read accents right), the
- * header row, then one row per record.
+ * The start of a CSV document: a UTF-8 byte-order mark (so spreadsheet programs read accents right)
+ * and the header row.
  */
+export function csvHead<T>(columns: readonly CsvColumn<T>[]): string {
+  return `\uFEFF${columns.map((c) => csvCell(c.header)).join(',')}\r\n`;
+}
+
+/** One record as a CSV line, CRLF included. */
+export function csvLine<T>(columns: readonly CsvColumn<T>[], row: T): string {
+  return `${columns.map((c) => csvCell(c.value(row))).join(',')}\r\n`;
+}
+
+/** A whole CSV document: the head, then one line per record. */
 export function toCsv<T>(columns: readonly CsvColumn<T>[], rows: readonly T[]): string {
-  const lines = [columns.map((c) => csvCell(c.header)).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => csvCell(c.value(row))).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvHead(columns) + rows.map((row) => csvLine(columns, row)).join('');
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import type { ExportDataset } from './export.dataset.js';
+import type { ExportDataset, ExportPage } from './export.dataset.js';
 
 type Db = Kysely<TenantSchema>;
 
@@ -8,17 +8,19 @@ type Db = Kysely<TenantSchema>;
 const day = (column: string) => sql<string | null>`to_char(${sql.ref(column)}, 'YYYY-MM-DD')`;
 const iso = (value: Date | null) => (value ? value.toISOString() : null);
 
-function selectDogs(db: Db) {
+function selectDogs(db: Db, page: ExportPage) {
   return db
     .selectFrom('dogs')
     .select([
       'id', 'name', 'sex', 'birth_date_estimated', 'breeds', 'size', 'colour', 'microchip', 'spay_neuter', 'intake_type', 'source',
       'location', 'whereabouts', 'foster_id', 'good_with_dogs', 'good_with_cats', 'good_with_children', 'energy', 'special_needs', 'adoption_fee_cents',
-      'public_description', 'on_hold', 'hold_reason', 'bonded_with', 'status', 'status_changed_at', 'created_at', 'updated_at',
+      'public_description', 'on_hold', 'hold_reason', 'bonded_with', 'adopter_contact_id', 'staff_contact_id', 'status', 'status_changed_at', 'created_at', 'updated_at',
       day('birth_date').as('birth_date'), day('intake_date').as('intake_date'),
     ])
     .orderBy('created_at')
     .orderBy('id')
+    .limit(page.limit)
+    .offset(page.offset)
     .execute();
 }
 type DogRow = Awaited<ReturnType<typeof selectDogs>>[number];
@@ -28,7 +30,7 @@ export const dogsDataset: ExportDataset<DogRow> = {
   name: 'dogs',
   title: 'Dogs',
   description: 'Every dog record with its status, where it is, temperament and fee.',
-  load: (db) => selectDogs(db),
+  load: ({ db }, page) => selectDogs(db, page),
   columns: [
     { header: 'id', value: (r) => r.id },
     { header: 'name', value: (r) => r.name },
@@ -58,18 +60,22 @@ export const dogsDataset: ExportDataset<DogRow> = {
     { header: 'on_hold', value: (r) => r.on_hold },
     { header: 'hold_reason', value: (r) => r.hold_reason },
     { header: 'bonded_with', value: (r) => r.bonded_with },
+    { header: 'adopter_contact_id', value: (r) => r.adopter_contact_id },
+    { header: 'staff_contact_id', value: (r) => r.staff_contact_id },
     { header: 'created_at', value: (r) => iso(r.created_at) },
     { header: 'updated_at', value: (r) => iso(r.updated_at) },
   ],
 };
 
-function selectVaccinations(db: Db) {
+function selectVaccinations(db: Db, page: ExportPage) {
   return db
     .selectFrom('vaccinations')
     .innerJoin('dogs', 'dogs.id', 'vaccinations.dog_id')
     .select(['vaccinations.id', 'vaccinations.dog_id', 'dogs.name as dog_name', 'vaccinations.type', 'vaccinations.label', 'vaccinations.given_by', 'vaccinations.notes', 'vaccinations.created_at', day('vaccinations.given_on').as('given_on'), day('vaccinations.due_on').as('due_on')])
     .orderBy('vaccinations.given_on')
     .orderBy('vaccinations.id')
+    .limit(page.limit)
+    .offset(page.offset)
     .execute();
 }
 type VaccinationRow = Awaited<ReturnType<typeof selectVaccinations>>[number];
@@ -79,7 +85,7 @@ export const vaccinationsDataset: ExportDataset<VaccinationRow> = {
   name: 'vaccinations',
   title: 'Vaccinations',
   description: 'Medical: vaccinations given, with the next due date.',
-  load: (db) => selectVaccinations(db),
+  load: ({ db }, page) => selectVaccinations(db, page),
   columns: [
     { header: 'id', value: (r) => r.id },
     { header: 'dog_id', value: (r) => r.dog_id },
@@ -94,7 +100,7 @@ export const vaccinationsDataset: ExportDataset<VaccinationRow> = {
   ],
 };
 
-function selectTreatments(db: Db) {
+function selectTreatments(db: Db, page: ExportPage) {
   return db
     .selectFrom('treatments')
     .innerJoin('dogs', 'dogs.id', 'treatments.dog_id')
@@ -104,6 +110,8 @@ function selectTreatments(db: Db) {
     ])
     .orderBy('treatments.starts_on')
     .orderBy('treatments.id')
+    .limit(page.limit)
+    .offset(page.offset)
     .execute();
 }
 type TreatmentRow = Awaited<ReturnType<typeof selectTreatments>>[number];
@@ -113,7 +121,7 @@ export const treatmentsDataset: ExportDataset<TreatmentRow> = {
   name: 'treatments',
   title: 'Treatments and medications',
   description: 'Medical: treatments and medications with their schedules.',
-  load: (db) => selectTreatments(db),
+  load: ({ db }, page) => selectTreatments(db, page),
   columns: [
     { header: 'id', value: (r) => r.id },
     { header: 'dog_id', value: (r) => r.dog_id },
@@ -130,13 +138,15 @@ export const treatmentsDataset: ExportDataset<TreatmentRow> = {
   ],
 };
 
-function selectVisits(db: Db) {
+function selectVisits(db: Db, page: ExportPage) {
   return db
     .selectFrom('vet_visits')
     .innerJoin('dogs', 'dogs.id', 'vet_visits.dog_id')
     .select(['vet_visits.id', 'vet_visits.dog_id', 'dogs.name as dog_name', 'vet_visits.clinic', 'vet_visits.reason', 'vet_visits.outcome', 'vet_visits.created_at', day('vet_visits.visit_on').as('visit_on')])
     .orderBy('vet_visits.visit_on')
     .orderBy('vet_visits.id')
+    .limit(page.limit)
+    .offset(page.offset)
     .execute();
 }
 type VisitRow = Awaited<ReturnType<typeof selectVisits>>[number];
@@ -146,7 +156,7 @@ export const visitsDataset: ExportDataset<VisitRow> = {
   name: 'vet-visits',
   title: 'Vet visits',
   description: 'Medical: vet visits with clinic, reason and outcome.',
-  load: (db) => selectVisits(db),
+  load: ({ db }, page) => selectVisits(db, page),
   columns: [
     { header: 'id', value: (r) => r.id },
     { header: 'dog_id', value: (r) => r.dog_id },
@@ -159,13 +169,15 @@ export const visitsDataset: ExportDataset<VisitRow> = {
   ],
 };
 
-function selectWeights(db: Db) {
+function selectWeights(db: Db, page: ExportPage) {
   return db
     .selectFrom('dog_weights')
     .innerJoin('dogs', 'dogs.id', 'dog_weights.dog_id')
     .select(['dog_weights.id', 'dog_weights.dog_id', 'dogs.name as dog_name', sql<number>`dog_weights.kg::float8`.as('kg'), day('dog_weights.weighed_on').as('weighed_on')])
     .orderBy('dog_weights.weighed_on')
     .orderBy('dog_weights.id')
+    .limit(page.limit)
+    .offset(page.offset)
     .execute();
 }
 type WeightRow = Awaited<ReturnType<typeof selectWeights>>[number];
@@ -175,7 +187,7 @@ export const weightsDataset: ExportDataset<WeightRow> = {
   name: 'weights',
   title: 'Weights',
   description: 'Medical: weight history.',
-  load: (db) => selectWeights(db),
+  load: ({ db }, page) => selectWeights(db, page),
   columns: [
     { header: 'id', value: (r) => r.id },
     { header: 'dog_id', value: (r) => r.dog_id },

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { createTestApp, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { encryptAnswers } from '../adoptions/adoptions.public.js';
 import { upsertApplicantContact } from '../people/people.public.js';
+import { contractStoreFor } from '../contracts/contracts.public.js';
+import { photoStoreFor } from '../photos/photos.public.js';
+import { photosDataset } from './export.files.js';
+import { staffDataset } from './export.people.js';
+import { datasetPages } from './export.rows.js';
+import { buildFullRescue, readZip, type FullRescue } from './export.testing.js';
 
 /** A small RFC 4180 reader, to check that what Kona writes reads back exactly. */
 function parseCsv(text: string): string[][] {
@@ -36,6 +43,10 @@ const EVIL_NAME = '=HYPERLINK("http://evil.example","click")';
 const NEEDS = 'Needs "quiet" home, no cats,\nmedication twice daily';
 const PERSON = { name: 'Zoë "Zed" O\'Hara, Jr', email: 'zoe.export@example.org', phone: '+44 7700 900123', address: '1 Quay Street\nHarbourtown' };
 
+const APPLICANT = { name: 'Harriet Adopter', email: 'harriet.export@example.org', phone: '0123 456 789', address: '9 Kennel Lane, Dogtown' };
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+const text = (files: Map<string, Buffer>, path: string) => files.get(path)!.toString('utf8');
+
 describe.each(engines)('data export on %s', (engine) => {
   let t: TestApp;
   let db: Kysely<TenantSchema>;
@@ -43,6 +54,7 @@ describe.each(engines)('data export on %s', (engine) => {
   let staff: Browser;
   let viewer: Browser;
   let csrf: string;
+  let beta: { db: Kysely<TenantSchema>; admin: Browser; adminId: string; foster: Browser; rescue: FullRescue };
 
   beforeAll(async () => {
     t = await createTestApp(engine);
@@ -61,25 +73,46 @@ describe.each(engines)('data export on %s', (engine) => {
     const { contactId } = await upsertApplicantContact(db, ring, PERSON);
     const answers = [{ questionId: randomUUID(), label: 'Why this dog?', kind: 'text' as const, answer: '+SUM(A1:A9) because, "reasons"' }];
     await db.insertInto('applications').values({ dog_id: dog.id, contact_id: contactId, status: 'new', answers_enc: encryptAnswers(ring, answers), idempotency_key: randomUUID() }).execute();
+
+    // A second rescue with one of everything, for the whole-rescue zip.
+    await t.addTenant('beta', 'Beta Rescue');
+    const betaAdmin = await signedInStaff(t, 'beta', 'admin', { name: 'Ada Admin' });
+    const betaStaff = await signedInStaff(t, 'beta', 'staff');
+    const foster = await signedInStaff(t, 'beta', 'foster', { name: 'Fern Foster', email: 'fern.foster@example.org' });
+    const rescue = await buildFullRescue(t, 'beta', { staff: betaStaff.browser, fosterId: foster.id }, APPLICANT);
+    beta = { db: (await t.rt.ctx.tenants.get('beta'))!.db.kysely, admin: betaAdmin.browser, adminId: betaAdmin.id, foster: foster.browser, rescue };
   });
   afterAll(() => t.close());
 
   const download = (browser: Browser, path: string, token = csrf) => browser.post(`/r/alpha/hub/export/${path}`, { _csrf: token });
+  const downloadZip = async (browser: Browser, slug: string) => browser.post(`/r/${slug}/hub/export/zip`, { _csrf: await browser.csrf(`/r/${slug}/hub/export`) });
 
-  it('is for admins only, and in the admin navigation', async () => {
+  it('is for admins only, says the files hold personal data, and answers bad requests clearly', async () => {
     const page = await admin.get('/r/alpha/hub/export');
     expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.body).toContain('href="/r/alpha/hub/export"');
+    expect(page.body).toContain('The export holds personal data in clear');
+    expect(page.body).toContain('action="/r/alpha/hub/export/zip"');
     expect(page.body).toContain('Download people.csv');
-    for (const b of [viewer, staff]) {
-      expect((await b.get('/r/alpha/hub/export')).statusCode).toBe(403);
-      const token = await b.csrf('/r/alpha/hub');
-      expect((await download(b, 'csv/people', token)).statusCode).toBe(403);
-      expect((await download(b, 'json', token)).statusCode).toBe(403);
-      expect((await b.get('/r/alpha/hub')).body).not.toContain('/hub/export"');
+    for (const b of [viewer, staff, beta.foster]) {
+      const slug = b === beta.foster ? 'beta' : 'alpha';
+      expect((await b.get(`/r/${slug}/hub/export`)).statusCode).toBe(403);
+      const token = await b.csrf(`/r/${slug}/hub`);
+      expect((await b.post(`/r/${slug}/hub/export/csv/people`, { _csrf: token })).statusCode).toBe(403);
+      const zip = await b.post(`/r/${slug}/hub/export/zip`, { _csrf: token });
+      expect(zip.statusCode).toBe(403);
+      expect(zip.headers['content-type']).not.toBe('application/zip');
+      expect((await b.get(`/r/${slug}/hub`)).body).not.toContain('/hub/export"');
     }
-    expect((await admin.post('/r/alpha/hub/export/json', {})).statusCode).toBe(403);
-    expect((await download(admin, 'csv/nothing-here')).statusCode).toBe(404);
+    const noToken = await admin.post('/r/alpha/hub/export/zip', {});
+    expect(noToken.statusCode).toBe(403);
+    expect(noToken.body).toMatch(/form|page|again/i);
+    expect((await admin.get('/r/alpha/hub/export/zip')).statusCode).toBe(404);
+    const unknown = await download(admin, 'csv/nothing-here');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toContain('That export');
+    expect((await download(admin, 'csv/NOT_A_NAME')).statusCode).toBe(404);
   });
 
   it('writes CSV that reads back exactly, with formulas neutralised, as a no-store attachment', async () => {
@@ -108,30 +141,106 @@ describe.each(engines)('data export on %s', (engine) => {
     const [application] = records((await download(admin, 'csv/applications')).body);
     expect(application!.answers).toBe('Why this dog?: +SUM(A1:A9) because, "reasons"');
     expect(application!.status).toBe('new');
-
-    const res = await download(admin, 'json');
-    expect(res.statusCode).toBe(200);
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="kona-alpha-export-\d{4}-\d{2}-\d{2}\.json"$/);
-    expect(res.headers['cache-control']).toBe('no-store');
-    const json = JSON.parse(res.body) as { rescue: { name: string }; datasets: Record<string, Record<string, unknown>[]> };
-    expect(json.rescue.name).toBe('Alpha Rescue');
-    expect(Object.keys(json.datasets)).toEqual(['dogs', 'status-history', 'foster-placements', 'dog-notes', 'vaccinations', 'treatments', 'vet-visits', 'weights', 'people', 'applications']);
-    expect(json.datasets.people![0]).toMatchObject({ name: PERSON.name, email: PERSON.email, phone: PERSON.phone, address: PERSON.address, roles: ['applicant'] });
-    expect(json.datasets.dogs![0]!.name).toBe(EVIL_NAME);
-    expect(json.datasets.applications![0]!.answers).toEqual([{ question: 'Why this dog?', kind: 'text', answer: '+SUM(A1:A9) because, "reasons"' }]);
+    expect(await db.selectFrom('contacts').select('name_enc').executeTakeFirstOrThrow()).not.toMatchObject({ name_enc: PERSON.name });
   });
 
-  it('audits every export with what was exported and no personal data', async () => {
+  it('streams the whole rescue as one zip: every record and every file, byte for byte, listed in the manifest', async () => {
+    const res = await downloadZip(beta.admin, 'beta');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="kona-beta-export-\d{4}-\d{2}-\d{2}\.zip"$/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['content-length']).toBeUndefined();
+    const files = await readZip(res.rawPayload);
+    const { rescue } = beta;
+
+    // The manifest lists every other file with its true size and sha256, and nothing is missing.
+    const manifest = JSON.parse(text(files, 'manifest.json')) as { rescue: { name: string }; rows: Record<string, number>; files: { path: string; size: number; sha256: string }[]; missing_files: string[] };
+    expect(manifest.rescue.name).toBe('Beta Rescue');
+    expect(manifest.files.map((f) => f.path).sort()).toEqual([...files.keys()].filter((p) => p !== 'manifest.json').sort());
+    for (const f of manifest.files) expect({ path: f.path, size: files.get(f.path)!.length, sha256: sha256(files.get(f.path)!) }).toEqual(f);
+    expect(manifest.missing_files).toEqual([]);
+    expect(manifest.rows).toMatchObject({ dogs: 1, photos: 1, 'foster-placements': 1, 'dog-notes': 1, 'treatment-doses': 1, weights: 1, 'medical-documents': 1, staff: 3, people: 1, applications: 1, contracts: 1 });
+    expect(manifest.rows['application-history']).toBeGreaterThanOrEqual(2);
+    expect(text(files, 'README.txt')).toContain('personal data in clear');
+    expect(JSON.parse(text(files, 'settings.json'))).toMatchObject({ settings: { name: 'Beta Rescue' }, application_questions: expect.any(Array), adoption_email_templates: expect.any(Array) });
+
+    // Records.
+    const csv = (name: string) => records(text(files, `${name}.csv`));
+    expect(csv('dogs')).toEqual([expect.objectContaining({ id: rescue.dogId, name: 'Pepper' })]);
+    expect(csv('status-history').map((r) => r.to_status)).toContain('available');
+    expect(csv('foster-placements')).toEqual([expect.objectContaining({ dog_id: rescue.dogId, foster_staff_id: rescue.fosterId, started_on: '2024-04-01' })]);
+    expect(csv('dog-notes')).toEqual([expect.objectContaining({ author_staff_id: rescue.fosterId, body: 'Pepper slept through the night.' })]);
+    expect(csv('weights')[0]).toMatchObject({ kg: '12.5', weighed_on: '2024-04-02' });
+    expect(csv('treatment-doses')[0]).toMatchObject({ treatment_name: 'Carprofen', given_by_staff_id: rescue.fosterId });
+    const staffRows = csv('staff');
+    expect(Object.keys(staffRows[0]!)).toEqual(['id', 'name', 'email', 'role', 'status', 'created_at', 'password_changed_at']);
+    expect(staffRows).toContainEqual(expect.objectContaining({ id: rescue.fosterId, name: 'Fern Foster', email: 'fern.foster@example.org', role: 'foster', status: 'active' }));
+    expect(staffRows).toContainEqual(expect.objectContaining({ id: beta.adminId, name: 'Ada Admin', role: 'admin' }));
+    expect(csv('people')[0]).toMatchObject({ name: APPLICANT.name, email: APPLICANT.email, phone: APPLICANT.phone, roles: 'applicant' });
+    expect(csv('applications')[0]).toMatchObject({ id: rescue.applicationId, status: 'approved', decision_reason: 'Lovely home visit', answers: 'Why Pepper?: =1+1, "she is calm"' });
+    const history = csv('application-history');
+    expect(history).toContainEqual(expect.objectContaining({ application_id: rescue.applicationId, kind: 'status', from_status: 'new', to_status: 'approved', text: 'Lovely home visit' }));
+    expect(history).toContainEqual(expect.objectContaining({ kind: 'note', text: 'Called the vet reference: all good' }));
+    const [application] = JSON.parse(text(files, 'applications.json')) as { answers: unknown; history: { kind: string; text: string }[] }[];
+    expect(application!.answers).toEqual([{ question: 'Why Pepper?', kind: 'text', answer: '=1+1, "she is calm"' }]);
+    expect(application!.history).toContainEqual(expect.objectContaining({ kind: 'note', text: 'Called the vet reference: all good' }));
+
+    // Files, byte for byte.
+    const [photo] = csv('photos');
+    expect(photo).toMatchObject({ id: rescue.photo.id, alt_text: rescue.photo.alt, status: 'approved', is_primary: 'yes', file: `files/photos/${rescue.photo.id}.jpg` });
+    expect(files.get(photo!.file!)!.equals(rescue.photo.bytes)).toBe(true);
+    const [document] = csv('medical-documents');
+    expect(document).toMatchObject({ id: rescue.document.id, title: 'Rabies certificate', file: `files/medical-documents/${rescue.document.id}.pdf` });
+    expect(files.get(document!.file!)!.equals(rescue.document.bytes)).toBe(true);
+    const [contract] = csv('contracts');
+    expect(contract).toMatchObject({ id: rescue.contractId, application_id: rescue.applicationId, status: 'signed', signature_method: 'typed', signer_name: APPLICANT.name, file: `files/contracts/${rescue.contractId}.pdf` });
+    expect(contract!.text).toContain('Pepper');
+    expect(rescue.contractPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(files.get(contract!.file!)!.equals(rescue.contractPdf)).toBe(true);
+
+    // No credential of any kind, anywhere in the archive.
+    const secrets = [
+      ...(await beta.db.selectFrom('staff').select('password_hash').execute()).map((r) => r.password_hash),
+      ...(await beta.db.selectFrom('sessions').select('token_hash').execute()).map((r) => r.token_hash),
+      ...(await beta.db.selectFrom('adoption_contracts').select('token_hash').execute()).map((r) => r.token_hash),
+      rescue.signingToken, ...Object.values(beta.admin.cookies()), '$argon2',
+    ];
+    expect(secrets.length).toBeGreaterThan(6);
+    const everything = Buffer.concat([...files.values()]).toString('latin1');
+    for (const secret of secrets) expect(everything.includes(secret), `a credential leaked: ${secret.slice(0, 8)}`).toBe(false);
+    expect(everything).not.toMatch(/password_hash|token_hash/);
+  });
+
+  it('reads every table a page at a time, never whole', async () => {
+    const source = { db: beta.db, ring: t.rt.ctx.secrets.keyRing, stores: { uploads: photoStoreFor(t.rt.ctx.config.uploadsDir, 'beta'), contracts: contractStoreFor(t.rt.ctx.config.uploadsDir, 'beta') } };
+    const pages: unknown[][] = [];
+    for await (const page of datasetPages(staffDataset, source, 1)) pages.push(page);
+    expect(pages.map((p) => p.length)).toEqual([1, 1, 1]);
+    expect(pages.flat()).toEqual(await staffDataset.load(source, { limit: 500, offset: 0 }));
+    const photos: unknown[][] = [];
+    for await (const page of datasetPages(photosDataset, source, 2)) photos.push(page);
+    expect(photos.map((p) => p.length)).toEqual([1]);
+  });
+
+  it('audits every export with who, what and how many, and no personal data', async () => {
+    // A photo whose file is gone from the uploads directory: listed as missing, not a failed export.
+    const dog = await db.selectFrom('dogs').select('id').executeTakeFirstOrThrow();
+    const lost = await db.insertInto('dog_photos').values({ dog_id: dog.id, sha256: sha256(Buffer.from('never stored')), variants: '{}', width: 1, height: 1 }).returning('id').executeTakeFirstOrThrow();
     const before = await db.selectFrom('audit_log').select('id').where('action', '=', 'data.exported').execute();
     await download(admin, 'csv/people');
-    await download(admin, 'json');
-    const rows = await db.selectFrom('audit_log').select(['actor_type', 'detail']).where('action', '=', 'data.exported').orderBy('id').execute();
+    const zip = await downloadZip(admin, 'alpha');
+    expect(zip.statusCode).toBe(200);
+    const files = await readZip(zip.rawPayload);
+    expect(JSON.parse(text(files, 'manifest.json'))).toMatchObject({ missing_files: [`files/photos/${lost.id}.bin`], rows: { photos: 1 } });
+    expect([...files.keys()].filter((p) => p.startsWith('files/'))).toEqual([]);
+    const rows = await db.selectFrom('audit_log').select(['actor_type', 'actor_id', 'detail']).where('action', '=', 'data.exported').orderBy('id').execute();
     const fresh = rows.slice(before.length);
     expect(fresh.map((r) => r.detail)).toEqual([
       { format: 'csv', datasets: ['people'], rows: { people: 1 }, personal: true },
-      { format: 'json', datasets: ['dogs', 'status-history', 'foster-placements', 'dog-notes', 'vaccinations', 'treatments', 'vet-visits', 'weights', 'people', 'applications'], rows: { dogs: 1, 'status-history': 0, 'foster-placements': 0, 'dog-notes': 1, vaccinations: 1, treatments: 0, 'vet-visits': 1, weights: 0, people: 1, applications: 1 }, personal: true },
+      expect.objectContaining({ format: 'zip', complete: true, personal: true, files: 0, missing_files: 1, rows: expect.objectContaining({ photos: 1, dogs: 1, 'dog-notes': 1, vaccinations: 1, 'vet-visits': 1, people: 1, applications: 1, staff: 3 }) }),
     ]);
-    expect(fresh.every((r) => r.actor_type === 'staff')).toBe(true);
-    expect(JSON.stringify(rows)).not.toMatch(/Zo|zoe|Quay|7700/);
+    expect(fresh.every((r) => r.actor_type === 'staff' && r.actor_id)).toBe(true);
+    expect(JSON.stringify(rows)).not.toMatch(/Zo|zoe|Quay|7700|HYPERLINK/);
   });
 });

@@ -1,18 +1,28 @@
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { exportDatasets } from './export.datasets.js';
 
-/** The admin's export page: one download per dataset as CSV, and everything as one JSON file. */
+/** The admin's export page: the whole rescue as one zip, and each table as its own CSV file. */
 export function ExportPage({ ctx }: { ctx: PageContext }) {
   const base = `${ctx.basePath}/hub/export`;
   return (
     <Layout ctx={ctx} title="Export">
       <h1>Export the rescue's data</h1>
-      <p>
-        Download your rescue's records to keep a copy or to move them elsewhere. The files hold personal data in clear (names, emails,
-        phone numbers, addresses, applicants' answers): store them somewhere safe and delete them when you no longer need them.
-        Every export is recorded in the audit log.
+      <p class="notice warn">
+        <strong>The export holds personal data in clear</strong>: names, emails, phone numbers and addresses of applicants, adopters,
+        fosters and staff, applicants' answers, signed contracts, medical records and original photos with their camera metadata
+        (GPS included). Store it somewhere safe and delete it when you no longer need it. Every export is recorded in the audit log.
       </p>
-      <h2>CSV files, one per dataset</h2>
+      <h2>Everything, as one zip</h2>
+      <form method="post" action={`${base}/zip`}>
+        <Csrf token={ctx.csrfToken} />
+        <p class="hint">
+          To keep a copy or to move to another system: the settings, every table as CSV (and JSON where records nest), the photos,
+          medical documents and signed contracts as files, a README.txt that explains the layout and a manifest.json with each
+          file's size and SHA-256. No passwords or sign-in links are ever included.
+        </p>
+        <button type="submit">Download everything (zip)</button>
+      </form>
+      <h2>One table as CSV</h2>
       <p class="hint">For spreadsheets. Cells that a spreadsheet would run as a formula start with an apostrophe.</p>
       <ul class="cards">
         {exportDatasets.map((d) => (
@@ -26,12 +36,6 @@ export function ExportPage({ ctx }: { ctx: PageContext }) {
           </li>
         ))}
       </ul>
-      <h2>Everything as one JSON file</h2>
-      <form method="post" action={`${base}/json`}>
-        <Csrf token={ctx.csrfToken} />
-        <p class="hint">Every dataset above in one file, for moving to another system.</p>
-        <button type="submit">Download everything (JSON)</button>
-      </form>
     </Layout>
   );
 }

@@ -14,3 +14,4 @@ export async function staffStanding(db: Kysely<TenantSchema>, id: string): Promi
 export { emailHash, findStaffByEmail, findStaffById, listStaff, setPassword, type StaffDeps, staffNamesByIds } from './staff.service.js';
 export { completePasswordReset, deadResetLink, findOpenReset, requestPasswordReset, type ResetDeps } from './password-reset.service.js';
 export { resetDeps, resetLink } from './reset-link.js';
+export { exportStaff, type ExportedStaff } from './staff.export.js';
