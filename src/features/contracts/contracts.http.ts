@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
 import { renderPage } from '../../platform/http/views/layout.js';
-import { LocalBlobStore, type BlobStore } from '../../platform/storage/index.js';
+import type { BlobStore } from '../../platform/storage/index.js';
+import { contractStoreFor } from './contracts.store.js';
 import type { ContractDeps } from './contracts.service.js';
 import type { TenantRequest } from '../../platform/http/scopes.js';
 
@@ -12,12 +12,9 @@ export function contractDepsOf(request: TenantRequest): ContractDeps {
   return { db: request.tenant.db.kysely, ring: secrets.keyRing, jobs, rescueName: request.rescueName ?? request.tenant.name };
 }
 
-/**
- * The rescue's content-addressed store of signed contracts, `<uploadsDir>/<slug>/contracts`: apart
- * from photos and documents, whose deletions release blobs no photo or document row references.
- */
+/** The rescue's store of signed contracts (see `contractStoreFor`). */
 export function contractStoreOf(request: TenantRequest): BlobStore {
-  return new LocalBlobStore(path.join(request.server.kona.ctx.config.uploadsDir, request.tenant.slug, 'contracts'));
+  return contractStoreFor(request.server.kona.ctx.config.uploadsDir, request.tenant.slug);
 }
 
 /** The absolute signing link for a token, on the address this rescue was reached at. */

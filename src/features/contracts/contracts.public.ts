@@ -20,3 +20,4 @@ export async function contractStatuses(db: Kysely<TenantSchema>): Promise<Map<st
 }
 
 export { signedContractsWaiting } from './contracts.dashboard.js';
+export { contractStoreFor, liveContractOf, signedContractPdf, type LiveContract } from './contracts.store.js';

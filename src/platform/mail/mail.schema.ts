@@ -13,7 +13,7 @@ export const maxMailAttachmentBytes = 5 * 1024 * 1024;
 export const mailAttachmentSchema = z.object({
   filename: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters').regex(/^[^\r\n/\\]*$/, 'must be one line without folders'),
   contentType: z.string().regex(/^[a-z0-9][a-z0-9.+-]*\/[a-z0-9][a-z0-9.+-]*$/i, 'must be a MIME type like application/pdf'),
-  content: z.instanceof(Uint8Array, { message: 'must be bytes' }),
+  content: z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'must be bytes' }),
 });
 
 /** A file sent with a message. */
