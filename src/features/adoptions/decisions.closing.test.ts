@@ -9,6 +9,8 @@ import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { outboxFileName } from '../../platform/mail/index.js';
 import { parseEml } from '../../platform/mail/eml.js';
+import type { KonaError } from '../../platform/errors/errors.js';
+import { completeAdoption } from './decisions.complete.js';
 import { addApplication, addAvailableDog, completionForm, queuedMail } from './decisions.testing.js';
 
 // Closing an adoption (issue 13): the contract or an audited override, the fee record and its
@@ -119,6 +121,19 @@ describe.each(engines)('closing an adoption on %s', (engine) => {
     const third = await approved();
     expect((await post(third.id, 'complete', completionForm({ receipt_number: `${year}-0001` }))).statusCode).toBe(303);
     expect((await staff.get(`${base}/${(await approved()).id}`)).body).toContain(`value="${year}-0002"`);
+  });
+
+  it('gives a receipt number to only one of two adoptions completed at the same moment', async () => {
+    const [first, second] = [await approved(), await approved()];
+    const deps = { db, ring, jobs: t.rt.ctx.jobs, rescueName: 'Alpha Rescue' };
+    const input = { expected: 'approved' as const, feeCents: 9000, feeMethod: 'online' as const, receiptNumber: 'RACE-1', overrideReason: 'Paper contract.', partner: 'together' as const, email: false, emailReceipt: false, emailOthers: false };
+    const results = await Promise.allSettled([first, second].map((a) => completeAdoption(deps, a.id, input, { type: 'system' })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect((refused.reason as KonaError).status).toBe(400);
+    expect((refused.reason as KonaError).options.fields).toEqual({ receipt_number: 'is already used by another adoption: give another number' });
+    const statuses = await db.selectFrom('applications').select('status').where('id', 'in', [first.id, second.id]).execute();
+    expect(statuses.map((r) => r.status).sort()).toEqual(['approved', 'completed']);
   });
 
   it('completes with the signed contract and emails the receipt with the PDF attached, byte for byte, sealed in the queue', async () => {

@@ -79,6 +79,43 @@ async function settledContract(deps: DecisionDeps, applicationId: string, overri
   });
 }
 
+/** What was settled, for the fee record, the audit log and the adopter's mail. */
+interface Settled {
+  app: { id: string; contact_id: string; dog_name: string };
+  dog: { id: string; name: string };
+  partner: { id: string; name: string } | undefined;
+  completedAt: Date;
+}
+
+/** Stores the fee record and contract settlement, and audits the completion (and an override, without its reason). */
+async function recordCompletion(tx: Db, deps: DecisionDeps, s: Settled & { contract: { id: string } | undefined }, input: CompletionInput, actor: Actor) {
+  const { app, dog, partner, contract } = s;
+  await insertCompletion(tx, {
+    application_id: app.id, fee_cents: input.feeCents, fee_method: input.feeMethod, receipt_number: input.receiptNumber,
+    contract_id: contract?.id ?? null, contract_override_reason_enc: contract ? null : deps.ring.encrypt(input.overrideReason),
+    partner_dog_id: partner?.id ?? null, completed_by: staffId(actor), completed_at: s.completedAt,
+  });
+  const detail = { application: app.id, fee_method: input.feeMethod, receipt_number: input.receiptNumber, contract: contract ? 'signed' : 'override', ...(partner ? { partner: partner.id } : {}) };
+  await recordAudit(tx, { actor, action: 'adoption.completed', target: { type: 'dog', id: dog.id }, detail });
+  // The reason itself is kept encrypted with the fee record; the audit log says that it happened.
+  if (!contract) await recordAudit(tx, { actor, action: 'adoption.contract_overridden', target: { type: 'application', id: app.id }, detail: { dog: dog.id } });
+}
+
+/** The adopter's "completed" email and receipt (with the signed PDF), each when asked for. */
+async function emailAdopter(tx: Db, deps: DecisionDeps, s: Settled & { contractPdf: Buffer | undefined; eventId: string }, input: CompletionInput, actor: Actor) {
+  const { app, dog, partner } = s;
+  const mail = input.email
+    ? await emailApplicant(tx, deps, { applicationId: app.id, contactId: app.contact_id, template: 'completed', dogName: app.dog_name, actorId: staffId(actor), eventId: s.eventId })
+    : 'not-asked' as const;
+  const receipt = input.emailReceipt
+    ? await emailReceipt(tx, deps, {
+      applicationId: app.id, contactId: app.contact_id, number: input.receiptNumber, feeCents: input.feeCents, method: input.feeMethod,
+      dogNames: partner ? [dog.name, partner.name] : [dog.name], completedAt: s.completedAt, contractPdf: s.contractPdf, actorId: staffId(actor),
+    })
+    : 'not-asked' as const;
+  return { mail, receipt };
+}
+
 /**
  * Completes an approved application in one transaction: the dog (and its bonded partner when
  * adopted together) becomes adopted with this applicant recorded as adopter, who also gets the
@@ -108,24 +145,8 @@ export async function completeAdoption(deps: DecisionDeps, id: string, input: Co
     const eventId = await recordStatusChange(tx, app, 'completed', { completed_at: completedAt }, actor);
     const others = await adoptDog(tx, deps, app, dog, input, completedOn, actor);
     const partnerOthers = partner ? await adoptDog(tx, deps, app, partner, input, completedOn, actor) : { closed: 0, closedEmailed: 0 };
-    await insertCompletion(tx, {
-      application_id: app.id, fee_cents: input.feeCents, fee_method: input.feeMethod, receipt_number: input.receiptNumber,
-      contract_id: contract?.id ?? null, contract_override_reason_enc: contract ? null : deps.ring.encrypt(input.overrideReason),
-      partner_dog_id: partner?.id ?? null, completed_by: staffId(actor), completed_at: completedAt,
-    });
-    const detail = { application: app.id, fee_method: input.feeMethod, receipt_number: input.receiptNumber, contract: contract ? 'signed' : 'override', ...(partner ? { partner: partner.id } : {}) };
-    await recordAudit(tx, { actor, action: 'adoption.completed', target: { type: 'dog', id: dog.id }, detail });
-    // The reason itself is kept encrypted with the fee record; the audit log says that it happened.
-    if (!contract) await recordAudit(tx, { actor, action: 'adoption.contract_overridden', target: { type: 'application', id: app.id }, detail: { dog: dog.id } });
-    const mail = input.email
-      ? await emailApplicant(tx, deps, { applicationId: app.id, contactId: app.contact_id, template: 'completed', dogName: app.dog_name, actorId: staffId(actor), eventId })
-      : 'not-asked' as const;
-    const receipt = input.emailReceipt
-      ? await emailReceipt(tx, deps, {
-        applicationId: app.id, contactId: app.contact_id, number: input.receiptNumber, feeCents: input.feeCents, method: input.feeMethod,
-        dogNames: partner ? [dog.name, partner.name] : [dog.name], completedAt, contractPdf, actorId: staffId(actor),
-      })
-      : 'not-asked' as const;
+    await recordCompletion(tx, deps, { app, dog, partner, contract, completedAt }, input, actor);
+    const { mail, receipt } = await emailAdopter(tx, deps, { app, dog, partner, contractPdf, completedAt, eventId }, input, actor);
     return {
       mail, receipt, closed: others.closed + partnerOthers.closed, closedEmailed: others.closedEmailed + partnerOthers.closedEmailed,
       ...(partner ? { partner: { id: partner.id, name: partner.name } } : {}),
