@@ -82,7 +82,13 @@ describe('the demo rescue on the embedded default', () => {
     const homes = await fosterHomes({ db, keyRing: rt.ctx.secrets.keyRing });
     expect(homes.some((h) => h.dogs.length === 2)).toBe(true);
     const applications = await db.selectFrom('applications').select('status').execute();
-    expect(new Set(applications.map((a) => a.status))).toEqual(new Set(['new', 'in_review', 'interview_scheduled', 'approved', 'denied']));
+    expect(new Set(applications.map((a) => a.status))).toEqual(new Set(['new', 'in_review', 'interview_scheduled', 'approved', 'denied', 'completed']));
+    // Adoption pending and adopted come from applications, as in use: no dog is held or adopted without one.
+    const held = await db.selectFrom('dogs').leftJoin('applications', (j) => j.onRef('applications.dog_id', '=', 'dogs.id').on('applications.status', 'in', ['approved', 'completed']))
+      .select(['dogs.name', 'dogs.status', 'dogs.adopter_contact_id', 'applications.status as application', 'applications.contact_id']).where('dogs.status', 'in', ['adoption_pending', 'adopted']).execute();
+    expect(held.map((d) => [d.name, d.status, d.application]).sort()).toEqual([['Poppy', 'adopted', 'completed'], ['Ziggy', 'adoption_pending', 'approved']]);
+    expect(held.find((d) => d.name === 'Poppy')!.adopter_contact_id).toBe(held.find((d) => d.name === 'Poppy')!.contact_id);
+    expect(await db.selectFrom('adoption_completions').select(['fee_method', 'receipt_number']).execute()).toEqual([{ fee_method: 'card_in_person', receipt_number: `${new Date().getUTCFullYear()}-0001` }]);
     const contacts = await db.selectFrom('contacts').select('roles').execute();
     expect(contacts.some((c) => c.roles.includes('vet'))).toBe(true);
     expect(existsSync(store)).toBe(true);

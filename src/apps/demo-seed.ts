@@ -146,14 +146,13 @@ export async function seedDemoRescue(rt: Runtime, handle: TenantHandle, adminId:
   const id = (key: string) => ids.get(key)!;
 
   for (const d of demoDogs) {
-    if (d.status === 'available' || d.key === 'ziggy') await changeDogStatus(db, id(d.key), { to: 'available', reason: 'Vet checked and ready' }, actor);
+    // Adoption pending and adopted come from the demo applications below, as they would in use.
+    if (d.status === 'available' || d.status === 'adoption_pending' || d.status === 'adopted') await changeDogStatus(db, id(d.key), { to: 'available', reason: 'Vet checked and ready' }, actor);
   }
   await changeDogStatus(db, id('waffles'), { to: 'medical_hold', reason: 'Ear infection being treated' }, actor);
   const fosterDeps = { db, keyRing };
   await assignFoster(fosterDeps, id('hazel'), { foster: fosterId, started_on: addDays(today, -20) }, actor);
   await assignFoster(fosterDeps, id('ziggy'), { foster: fosterId, started_on: addDays(today, -40) }, actor);
-  await changeDogStatus(db, id('ziggy'), { to: 'adoption_pending', reason: 'Application approved, home visit booked' }, actor);
-  for (const to of ['available', 'adoption_pending', 'adopted'] as const) await changeDogStatus(db, id('poppy'), { to, reason: '' }, actor);
   await bondDogs(db, id('biscuit'), id('pepper'), actor);
 
   const foster = { id: fosterId, role: 'foster' as const };
@@ -175,7 +174,7 @@ export async function seedDemoRescue(rt: Runtime, handle: TenantHandle, adminId:
   await addVisit(db, id('waffles'), visitSchema.parse({ clinic: 'Demo Vet Clinic', visit_on: addDays(today, -10), reason: 'Head shaking, scratching the left ear', outcome: 'Ear infection; drops prescribed, recheck in two weeks.' }), actor);
   await seedDemoDocument(photoDeps, id('waffles'), 'Waffles', actor);
   await seedDemoContacts({ db, keyRing }, actor);
-  await seedDemoApplications(db, keyRing, id, adminId);
+  await seedDemoApplications({ db, ring: keyRing, jobs: rt.jobs, rescueName: handle.name }, id, adminId);
   await seedDemoContract({ db, ring: keyRing, jobs: rt.jobs, rescueName: handle.name }, new URL(`/r/${handle.slug}`, rt.ctx.config.publicUrl).toString(), adminId);
   return { dogs: demoDogs.length };
 }

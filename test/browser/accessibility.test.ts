@@ -424,6 +424,19 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
       },
     },
     {
+      name: 'an approved application: the contract first, then the completion form after a refusal (fee, contract override)',
+      h1: 'Application for Ziggy',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/applications'));
+        await p.getByRole('link', { name: 'Alex Morgan (demo)' }).click();
+        await p.getByLabel('Amount').fill('free');
+        await p.getByRole('button', { name: 'Complete the adoption' }).click();
+        await p.getByRole('alert').waitFor();
+      },
+    },
+    {
       name: 'an application after a denial without a reason',
       h1: 'Application for Tumbleweed',
       who: 'admin',

@@ -7,7 +7,8 @@ const applicant = { name: 'Robin Visitor-Test', email: 'robin.visitor@example.or
 const experience = 'We had a senior chihuahua for twelve years.';
 
 // A visitor finds a dog on the public site and applies (one field wrong first); then staff review,
-// approve and complete the adoption in the hub, and the dog shows as adopted. The real server, in Chromium.
+// approve and complete the adoption in the hub (fee, receipt, contract override), and the dog shows as
+// adopted. The real server, in Chromium.
 describe('a visitor applies and staff complete the adoption (Chromium)', () => {
   let server: DemoServer | undefined;
   let browser: Browser | undefined;
@@ -95,9 +96,24 @@ describe('a visitor applies and staff complete the adoption (Chromium)', () => {
     expect(await page.getByRole('status').textContent()).toContain('The applicant was emailed.');
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.getByRole('heading', { level: 2, name: 'Status: Approved' }).waitFor();
+    // The contract is the next step offered; denying stays possible, but after completing.
+    expect(await page.locator('section[aria-labelledby="actions-heading"] button').allTextContents())
+      .toEqual(['Prepare the contract and email the link', 'Complete the adoption', 'Deny', 'Mark as withdrawn by the applicant']);
+    // Completing records the fee (the dog's fee and the next receipt number are suggested) and, with no signed contract, why.
+    expect(await page.getByLabel('Amount').inputValue()).toBe('75.00');
+    expect(await page.getByLabel('Receipt number').inputValue()).toMatch(/^\d{4}-\d{4}$/);
+    await page.getByLabel('Paid by').selectOption('card_in_person');
+    await page.getByRole('button', { name: 'Complete the adoption' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toContain('tick "Complete without a signed contract"');
+    expect(await page.getByLabel('Paid by').inputValue()).toBe('card_in_person');
+    await page.getByLabel('Complete without a signed contract').check();
+    await page.getByLabel('Reason for completing without a signed contract').fill('Signed on paper at the handover.');
     await page.getByRole('button', { name: 'Complete the adoption' }).click();
     await page.getByRole('heading', { level: 2, name: 'Status: Completed (adopted)' }).waitFor();
     expect(await page.getByRole('status').textContent()).toContain('The adoption is complete');
+    expect(await page.getByRole('status').textContent()).toContain('The receipt was emailed to the adopter.');
+    expect(await page.getByText('Completed without a signed contract: Signed on paper at the handover.').isVisible()).toBe(true);
     const history = await page.locator('#history-heading + ol').textContent();
     expect(history).toContain('In review → Approved');
     expect(history).toContain('Approved → Completed (adopted)');

@@ -86,3 +86,34 @@ export async function applicationEventsOf(db: Db, ring: KeyRing, applicationIds:
   }
   return out;
 }
+
+/** A completed adoption's fee record and how its contract was settled, decrypted for the export. */
+export interface ExportedCompletion {
+  applicationId: string;
+  feeCents: number;
+  feeMethod: string;
+  receiptNumber: string;
+  contractId: string | null;
+  /** The staff override's reason when the adoption completed without a signed contract. */
+  contractOverrideReason: string | null;
+  partnerDogId: string | null;
+  completedBy: string | null;
+  completedAt: Date;
+}
+
+/** One page of completed adoptions (fee, method, receipt number, contract or override), oldest first. */
+export async function exportCompletions(db: Db, ring: KeyRing, page: Page): Promise<ExportedCompletion[]> {
+  const rows = await db
+    .selectFrom('adoption_completions')
+    .select(['application_id', 'fee_cents', 'fee_method', 'receipt_number', 'contract_id', 'contract_override_reason_enc', 'partner_dog_id', 'completed_by', 'completed_at'])
+    .orderBy('completed_at')
+    .orderBy('application_id')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return rows.map((r) => ({
+    applicationId: r.application_id, feeCents: r.fee_cents, feeMethod: r.fee_method, receiptNumber: r.receipt_number,
+    contractId: r.contract_id, contractOverrideReason: r.contract_override_reason_enc === null ? null : ring.decrypt(r.contract_override_reason_enc),
+    partnerDogId: r.partner_dog_id, completedBy: r.completed_by, completedAt: r.completed_at,
+  }));
+}

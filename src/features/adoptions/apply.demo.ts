@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { ApplicationStatus, TenantSchema } from '../../platform/db/schema.js';
+import { moveDogStatus } from '../dogs/dogs.public.js';
 import { notify } from '../notifications/notifications.public.js';
 import { upsertApplicantContact } from '../people/people.public.js';
 import { encryptAnswers } from './adoptions.answers.js';
 import { answersOf } from './apply.service.js';
 import { answerField } from './apply.schema.js';
+import { completeAdoption } from './decisions.complete.js';
+import { nowOf, type DecisionDeps } from './decisions.mail.js';
 import { insertApplication } from './apply.queries.js';
 import { listQuestions, type Question } from './questions.service.js';
 
@@ -24,6 +26,7 @@ const demoApplications: DemoApplication[] = [
   { dogKey: 'marlowe', applicant: { name: 'Priya Shah (demo)', email: 'priya.shah@demo.kona.local', phone: '07700 900202', address: '3 Mill Street, Demotown' }, path: ['new', 'in_review'], daysAgo: 4 },
   { dogKey: 'tumble', applicant: { name: 'Tom Becker (demo)', email: 'tom.becker@demo.kona.local', phone: '07700 900203', address: '48 High Street, Demotown' }, path: ['new', 'in_review', 'interview_scheduled'], daysAgo: 6 },
   { dogKey: 'ziggy', applicant: { name: 'Alex Morgan (demo)', email: 'alex.morgan@demo.kona.local', phone: '07700 900204', address: '7 Riverside Close, Demotown' }, path: ['new', 'in_review', 'interview_scheduled', 'approved'], daysAgo: 14 },
+  { dogKey: 'poppy', applicant: { name: 'Jordan Lee (demo)', email: 'jordan.lee@demo.kona.local', phone: '07700 900206', address: '21 Elm Grove, Demotown' }, path: ['new', 'in_review', 'approved', 'completed'], daysAgo: 40 },
   { dogKey: 'juniper', applicant: { name: 'Chris Doe (demo)', email: 'chris.doe@demo.kona.local', phone: '07700 900205', address: 'Flat 2, 9 Tower Block, Demotown' }, path: ['new', 'in_review', 'denied'], daysAgo: 9, reason: 'Juniper needs a home with a secure garden. (Demo reason.)' },
 ];
 
@@ -54,8 +57,25 @@ function demoValues(questions: Question[], i: number): Record<string, string> {
 
 const dogName = async (db: Kysely<TenantSchema>, id: string) => (await db.selectFrom('dogs').select('name').where('id', '=', id).executeTakeFirstOrThrow()).name;
 
+/**
+ * The dog of an approved demo application goes to adoption pending, as approving does; a completed
+ * one goes through the real completion (fee record, receipt, contract override) so the dog is adopted
+ * with its adopter recorded.
+ */
+async function settleDemoDog(deps: DecisionDeps, applicationId: string, dogId: string, status: ApplicationStatus, adminId: string): Promise<void> {
+  if (status !== 'approved' && status !== 'completed') return;
+  const actor = { type: 'staff' as const, id: adminId };
+  await moveDogStatus(deps.db, { id: dogId, status: 'available' }, { to: 'adoption_pending', reason: 'Adoption application approved.' }, actor);
+  if (status !== 'completed') return;
+  await completeAdoption(deps, applicationId, {
+    expected: 'approved', feeCents: 15000, feeMethod: 'card_in_person', receiptNumber: `${nowOf(deps).getUTCFullYear()}-0001`,
+    overrideReason: 'Demo: the contract was signed on paper at the handover.', partner: 'together', email: false, emailReceipt: true, emailOthers: false,
+  }, actor);
+}
+
 /** Fills the demo rescue with applications at several stages (statuses set directly, with their events). */
-export async function seedDemoApplications(db: Kysely<TenantSchema>, keyRing: KeyRing, dogIds: (key: string) => string, adminId: string): Promise<number> {
+export async function seedDemoApplications(deps: DecisionDeps, dogIds: (key: string) => string, adminId: string): Promise<number> {
+  const { db, ring: keyRing } = deps;
   const questions = await listQuestions(db, true);
   for (const [i, a] of demoApplications.entries()) {
     const { contactId } = await upsertApplicantContact(db, keyRing, a.applicant);
@@ -65,16 +85,20 @@ export async function seedDemoApplications(db: Kysely<TenantSchema>, keyRing: Ke
     });
     const created = new Date(Date.now() - a.daysAgo * 86_400_000);
     await db.updateTable('application_events').set({ created_at: created }).where('application_id', '=', id).execute();
-    for (const [k, to] of a.path.slice(1).entries()) {
+    const final = a.path[a.path.length - 1]!;
+    // Completing is the real command (settleDemoDog); until then the application is where it stood before.
+    const steps = final === 'completed' ? a.path.slice(0, -1) : a.path;
+    for (const [k, to] of steps.slice(1).entries()) {
       const at = new Date(created.getTime() + (k + 1) * 86_400_000);
-      await db.insertInto('application_events').values({ application_id: id, kind: 'status', from_status: a.path[k]!, to_status: to, actor_id: adminId, created_at: at }).execute();
+      await db.insertInto('application_events').values({ application_id: id, kind: 'status', from_status: steps[k]!, to_status: to, actor_id: adminId, created_at: at }).execute();
     }
-    const status = a.path[a.path.length - 1]!;
+    const status = steps[steps.length - 1]!;
     await db.updateTable('applications').set({
       status, created_at: created, updated_at: new Date(),
       interview_at: status === 'interview_scheduled' ? new Date(Date.now() + 3 * 86_400_000) : null,
       decision_reason_enc: a.reason ? keyRing.encrypt(a.reason) : null,
     }).where('id', '=', id).execute();
+    await settleDemoDog(deps, id, dogIds(a.dogKey), final, adminId);
     if (status === 'new') await notify(db, { kind: 'application.new', title: `New application for ${await dogName(db, dogIds(a.dogKey))}`, link: `/hub/applications/${id}`, recipients: { roles: ['admin', 'staff'] }, dedupeKey: `application.new:${id}` });
   }
   return demoApplications.length;

@@ -6,7 +6,7 @@ import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { changeDogStatus } from '../dogs/dogs.public.js';
 import { isInCareOf } from '../fosters/fosters.public.js';
-import { addApplication, addAvailableDog, queuedMail } from './decisions.testing.js';
+import { addApplication, addAvailableDog, completionForm, queuedMail } from './decisions.testing.js';
 
 describe.each(engines)('approving and completing adoptions on %s', (engine) => {
   let t: TestApp;
@@ -76,12 +76,12 @@ describe.each(engines)('approving and completing adoptions on %s', (engine) => {
     const denied = await addApplication(db, ring, { dogId: dog, name: 'Hal Denied', email: 'hal@example.org' });
     await post(third.id, 'decision', { action: 'review', expected: 'new' });
     await post(denied.id, 'decision', { action: 'deny', expected: 'new', reason: 'No garden.' });
-    const early = await post(winner.id, 'complete', { expected: 'new', email: 'yes', email_others: 'yes' });
+    const early = await post(winner.id, 'complete', completionForm({ expected: 'new', email: 'yes', email_others: 'yes' }));
     expect(early.statusCode).toBe(409);
     await reviewAndApprove(winner.id);
-    const res = await post(winner.id, 'complete', { expected: 'approved', email: 'yes', email_others: 'yes' });
+    const res = await post(winner.id, 'complete', completionForm({ email: 'yes', email_others: 'yes', receipt_number: 'JUN-1' }));
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe(`${base}/${winner.id}?done=complete&mail=queued&closed=2&told=2`);
+    expect(res.headers.location).toBe(`${base}/${winner.id}?done=complete&mail=queued&receipt=not-asked&closed=2&told=2`);
     expect(await dogRow(dog)).toEqual({ status: 'adopted', adopter_contact_id: winner.contactId });
     const done = await db.selectFrom('applications').select(['status', 'completed_at']).where('id', '=', winner.id).executeTakeFirstOrThrow();
     expect(done.status).toBe('completed');
@@ -105,7 +105,7 @@ describe.each(engines)('approving and completing adoptions on %s', (engine) => {
     expect(page).toContain('Status: Completed (adopted)');
     expect(page).toContain(`<a href="${base}/${winner.id}/contract">Adoption contract</a>`);
     const audit = await db.selectFrom('audit_log').select('detail').where('action', '=', 'adoption.completed').where('target_id', '=', dog).execute();
-    expect(audit).toEqual([{ detail: { application: winner.id } }]);
+    expect(audit).toEqual([{ detail: { application: winner.id, fee_method: 'cash', receipt_number: 'JUN-1', contract: 'override' } }]);
   });
 
   it('completing ends the dog\'s open foster placement on the completion day: the foster\'s care and notes stop', async () => {
@@ -120,7 +120,7 @@ describe.each(engines)('approving and completing adoptions on %s', (engine) => {
     expect((await foster.browser.get('/r/alpha/hub/my-dogs')).body).toContain('Clementine');
     const app = await addApplication(db, ring, { dogId: dog, name: 'Kit Keeper', email: 'kit@example.org' });
     await reviewAndApprove(app.id);
-    const res = await post(app.id, 'complete', { expected: 'approved' });
+    const res = await post(app.id, 'complete', completionForm());
     expect(res.statusCode).toBe(303);
     const placement = await db.selectFrom('foster_assignments').select(['ended_by']).select((eb) => eb.fn<string>('to_char', [eb.ref('ended_on'), eb.val('YYYY-MM-DD')]).as('ended_on'))
       .where('dog_id', '=', dog).executeTakeFirstOrThrow();
@@ -141,7 +141,7 @@ describe.each(engines)('approving and completing adoptions on %s', (engine) => {
     await reviewAndApprove(app.id);
     await changeDogStatus(db, dog, { to: 'medical_hold', reason: 'Injured paw' }, { type: 'system' });
     const before = (await queuedMail(db, ring)).length;
-    const res = await post(app.id, 'complete', { expected: 'approved', email: 'yes', email_others: 'yes' });
+    const res = await post(app.id, 'complete', completionForm({ email: 'yes', email_others: 'yes' }));
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain('Marlowe is medical hold, not adoption pending, so the adoption cannot be completed.');
     expect([await status(app.id), await status(other.id)]).toEqual(['approved', 'new']);

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
+import { systemClock, type Clock } from '../../platform/clock/clock.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { Database } from '../../platform/db/driver.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import type { JobRegistry } from '../../platform/jobs/index.js';
 import { enqueueMail } from '../../platform/mail/index.js';
+import type { BlobStore } from '../../platform/storage/index.js';
 import { readContact } from '../people/people.public.js';
 import { insertEvent } from './decisions.queries.js';
 import { selectTemplate } from './templates.queries.js';
@@ -18,6 +20,15 @@ export interface DecisionDeps {
   ring: KeyRing;
   jobs: JobRegistry;
   rescueName: string;
+  /** The rescue's signed contracts, attached to the adoption receipt; without it the receipt goes alone. */
+  contractStore?: BlobStore;
+  /** Completion times and the receipt number's year; the system clock when left out. */
+  clock?: Clock;
+}
+
+/** The time now on the decisions' clock. */
+export function nowOf(deps: Pick<DecisionDeps, 'clock'>): Date {
+  return new Date((deps.clock ?? systemClock).now());
 }
 
 /** What happened to the applicant's email: queued, template switched off or missing, or no address on file. */
@@ -36,8 +47,8 @@ export interface ApplicantMail {
   eventId: string;
 }
 
-// enqueueMail reads only `.kysely`: handing it the transaction queues the mail together with the change.
-const inTransaction = (tx: Db) => ({ kysely: tx }) as unknown as Database<TenantSchema>;
+/** The transaction as enqueueMail's database (it reads only `.kysely`): the mail is queued together with the change. */
+export const inTransaction = (tx: Db) => ({ kysely: tx }) as unknown as Database<TenantSchema>;
 
 /**
  * Renders the rescue's template for a status and queues it to the applicant inside the caller's

@@ -7,9 +7,15 @@ const mailNotices: Record<string, string> = {
   'not-asked': 'No email was sent, as you chose.',
 };
 
+const receiptNotices: Record<string, string> = {
+  queued: 'The receipt was emailed to the adopter.',
+  'no-address': 'No receipt was emailed: the adopter left no email address.',
+  'not-asked': 'No receipt was emailed, as you chose.',
+};
+
 const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** The notice after a change, from the redirect's query (`done`, `mail`, `closed`, `told`). */
+/** The notice after a change, from the redirect's query (`done`, `mail`, `receipt`, `closed`, `told`, `partner`). */
 export function doneNotice(query: Record<string, string | undefined>): string | undefined {
   const mail = query.mail ? (mailNotices[query.mail] ?? '') : '';
   if (query.done === 'note') return 'The note was added to the history.';
@@ -17,7 +23,9 @@ export function doneNotice(query: Record<string, string | undefined>): string | 
     const closed = Number(query.closed ?? 0) || 0;
     const told = Number(query.told ?? 0) || 0;
     const others = closed === 0 ? 'There were no other open applications.' : `${count(closed, 'other open application was', 'other open applications were')} closed and ${count(told, 'applicant', 'applicants')} emailed.`;
-    return `The adoption is complete: the dog is now adopted. ${others} ${mail}`.trim();
+    const partner = query.partner === 'together' ? ' Its bonded partner was adopted together with it.' : '';
+    const receipt = query.receipt ? (receiptNotices[query.receipt] ?? '') : '';
+    return `The adoption is complete: the dog is now adopted.${partner} ${others} ${mail} ${receipt}`.replace(/\s+/g, ' ').trim();
   }
   const action = query.done as DecisionAction | undefined;
   if (!action || !(action in actionRules)) return undefined;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { ApplicationStatus, TenantSchema } from '../../platform/db/schema.js';
 
 type Db = Kysely<TenantSchema>;
@@ -9,7 +9,8 @@ export function selectApplication(db: Db, id: string) {
     .select([
       'applications.id', 'applications.status', 'applications.dog_id', 'applications.contact_id', 'applications.answers_enc',
       'applications.interview_at', 'applications.decision_reason_enc', 'applications.created_at', 'applications.updated_at',
-      'applications.completed_at', 'dogs.name as dog_name', 'dogs.status as dog_status',
+      'applications.completed_at', 'applications.partner_dog_id', 'dogs.name as dog_name', 'dogs.status as dog_status',
+      'dogs.adoption_fee_cents as dog_fee_cents',
     ])
     .where('applications.id', '=', id).executeTakeFirst();
 }
@@ -22,6 +23,7 @@ export interface StatusSet {
   interview_at?: Date | null;
   decision_reason_enc?: string | null;
   completed_at?: Date | null;
+  partner_dog_id?: string | null;
 }
 
 /** Moves an application from one status to another; false when its status was no longer `from`. */
@@ -56,4 +58,16 @@ export function selectOtherApplications(db: Db, dogId: string, exceptId: string,
  */
 export async function lockDog(db: Db, dogId: string): Promise<void> {
   await db.selectFrom('dogs').select('id').where('id', '=', dogId).forUpdate().execute();
+}
+
+/** Stores the fee record and contract settlement of a completed application. */
+export async function insertCompletion(db: Db, row: Insertable<TenantSchema['adoption_completions']>): Promise<void> {
+  await db.insertInto('adoption_completions').values(row).execute();
+}
+
+/** A completed application's fee record and contract settlement, if it has one (completions before 0017 have none). */
+export function selectCompletion(db: Db, applicationId: string) {
+  return db.selectFrom('adoption_completions').leftJoin('dogs', 'dogs.id', 'adoption_completions.partner_dog_id')
+    .select(['fee_cents', 'fee_method', 'receipt_number', 'contract_id', 'contract_override_reason_enc', 'partner_dog_id', 'dogs.name as partner_name', 'completed_at'])
+    .where('application_id', '=', applicationId).executeTakeFirst();
 }

@@ -3,6 +3,7 @@ import { h } from 'preact';
 import { notFound } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
 import { can } from '../../platform/http/permissions.js';
+import { contractStoreFor } from '../contracts/contracts.public.js';
 import { completeAdoption } from './decisions.complete.js';
 import { applicationDetail } from './decisions.detail.js';
 import type { DecisionForms } from './decisions.forms.js';
@@ -14,10 +15,13 @@ import { doneNotice } from './decisions.notices.js';
 import { isRefusal, sendPage, staffActor } from '../../platform/http/replies.js';
 import type { StaffRequest, TenantScope } from '../../platform/http/scopes.js';
 
-/** The decisions' dependencies for this request: its rescue's database, the key ring, the jobs, the rescue's name. */
+/** The decisions' dependencies for this request: its rescue's database, the key ring, the jobs, the rescue's name, its signed contracts, the clock. */
 export function decisionDepsOf(request: StaffRequest): DecisionDeps {
   const { ctx } = request.server.kona;
-  return { db: request.tenant.db.kysely, ring: ctx.secrets.keyRing, jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant.name };
+  return {
+    db: request.tenant.db.kysely, ring: ctx.secrets.keyRing, jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant.name,
+    contractStore: contractStoreFor(ctx.config.uploadsDir, request.tenant.slug), ...(ctx.clock ? { clock: ctx.clock } : {}),
+  };
 }
 
 /** The application id in the URL, or a 404 (a malformed id never reaches the database). */
@@ -75,10 +79,14 @@ export function decisionRoutes(app: TenantScope): void {
   app.post('/hub/applications/:id/complete', manage, async (request, reply) => {
     const id = applicationIdOf(request);
     const parsed = parseForm(completeSchema, request.body);
-    if (!parsed.ok) return showApplication(request, reply, id, 400, { forms: { complete: parsed.state }, message: 'Nothing was changed: reload the page and try again.' });
+    if (!parsed.ok) return showApplication(request, reply, id, 400, { forms: { complete: parsed.state }, message: 'The adoption was not completed: see the completion form.' });
     return attempt(request, reply, id, 'complete', async () => {
-      const r = await completeAdoption(decisionDepsOf(request), id, { expected: parsed.data.expected, email: parsed.data.email, emailOthers: parsed.data.email_others }, staffActor(request));
-      return `done=complete&mail=${r.mail}&closed=${r.closed}&told=${r.closedEmailed}`;
+      const f = parsed.data;
+      const r = await completeAdoption(decisionDepsOf(request), id, {
+        expected: f.expected, feeCents: f.feeCents, feeMethod: f.fee_method, receiptNumber: f.receipt_number, overrideReason: f.contract_override ? f.override_reason : '',
+        partner: f.partner, email: f.email, emailReceipt: f.email_receipt, emailOthers: f.email_others,
+      }, staffActor(request));
+      return `done=complete&mail=${r.mail}&receipt=${r.receipt}&closed=${r.closed}&told=${r.closedEmailed}${r.partner ? '&partner=together' : ''}`;
     });
   });
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { ApplicationStatus } from '../../platform/db/schema.js';
+import type { ApplicationStatus, FeeMethod } from '../../platform/db/schema.js';
+import { parseMoney } from '../dogs/dogs.public.js';
+import { feeMethods } from './decisions.fees.js';
 import { actionRules, allStatuses, type DecisionAction } from './decisions.transitions.js';
 
 const uuid = z.uuid({ message: 'must be an id' });
@@ -22,6 +24,9 @@ export function parseWallClock(value: string): Date | undefined {
   return at.getUTCMonth() === mo - 1 && at.getUTCDate() === d && h < 24 && mi < 60 ? at : undefined;
 }
 
+/** What happens to the bonded partner of the dog: adopted together (the default) or it stays listed alone. */
+const partnerChoice = z.enum(['together', 'stays'], { message: 'choose what happens to the bonded partner' }).default('together');
+
 /** A status change from the detail page: which action, the status the page showed, and what that action needs. */
 export const decisionSchema = z.object({
   action: z.enum(Object.keys(actionRules) as [DecisionAction, ...DecisionAction[]], { message: 'must be one of the actions on the page' }),
@@ -30,6 +35,7 @@ export const decisionSchema = z.object({
   reason: z.string().trim().max(2000, 'must be at most 2,000 characters').default(''),
   email: checkbox,
   email_others: checkbox,
+  partner: partnerChoice,
 }).superRefine((v, ctx) => {
   const rule = actionRules[v.action];
   if (rule.needsInterviewAt) {
@@ -45,12 +51,36 @@ export const decisionSchema = z.object({
 /** A parsed status change. */
 export type Decision = z.infer<typeof decisionSchema>;
 
-/** Completing the adoption: the status the page showed and whom to email. */
+/** A receipt number as staff type it: letters, digits and a few separators. */
+export const receiptNumberPattern = /^[A-Za-z0-9][A-Za-z0-9 ._/#-]*$/;
+
+/**
+ * Completing the adoption: the status the page showed, the fee record (amount, method, receipt
+ * number), the contract override and its reason when the adopter has not signed, what happens to a
+ * bonded partner, and whom to email.
+ */
 export const completeSchema = z.object({
   expected: z.enum(allStatuses as [ApplicationStatus, ...ApplicationStatus[]], { message: 'is missing: reload the page' }),
+  fee: z.string().trim().default(''),
+  fee_method: z.enum(feeMethods as [FeeMethod, ...FeeMethod[]], { message: 'choose how the fee was paid' }),
+  receipt_number: z.string().trim().min(1, 'is required: give the receipt number').max(40, 'must be at most 40 characters')
+    .regex(receiptNumberPattern, 'may hold only letters, digits, spaces and . _ / # -'),
+  contract_override: checkbox,
+  override_reason: z.string().trim().max(1000, 'must be at most 1,000 characters').default(''),
+  partner: partnerChoice,
   email: checkbox,
+  email_receipt: checkbox,
   email_others: checkbox,
-});
+}).superRefine((v, ctx) => {
+  const cents = v.fee === '' && v.fee_method === 'waived' ? 0 : parseMoney(v.fee);
+  if (cents === undefined) ctx.addIssue({ code: 'custom', path: ['fee'], message: v.fee === '' ? 'is required: give the amount taken' : 'must be an amount like 150 or 150.00' });
+  else if (v.fee_method === 'waived' && cents !== 0) ctx.addIssue({ code: 'custom', path: ['fee'], message: 'must be 0 when the fee is waived' });
+  else if (v.fee_method !== 'waived' && cents === 0) ctx.addIssue({ code: 'custom', path: ['fee'], message: 'is 0: choose "Waived" as the method when no fee was taken' });
+  if (v.contract_override && v.override_reason === '') ctx.addIssue({ code: 'custom', path: ['override_reason'], message: 'is required: say why the adoption completes without a signed contract' });
+}).transform((v) => ({ ...v, feeCents: v.fee === '' ? 0 : parseMoney(v.fee)! }));
+
+/** A parsed completion form. */
+export type CompletionForm = z.infer<typeof completeSchema>;
 
 /** A staff note on an application. */
 export const noteSchema = z.object({

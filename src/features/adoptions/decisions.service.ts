@@ -5,6 +5,7 @@ import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { dogStatusOf, moveDogStatus } from '../dogs/dogs.public.js';
 import { emailApplicant, type DecisionDeps, type MailOutcome } from './decisions.mail.js';
 import { insertEvent, lockDog, selectApplication, selectOtherApplications, updateApplicationStatus, type ApplicationRow, type StatusSet } from './decisions.queries.js';
+import { partnerOnApproval, releasePartner } from './decisions.partner.js';
 import type { Decision } from './decisions.schema.js';
 import { applicationStatusLabel, assertAction } from './decisions.transitions.js';
 
@@ -70,8 +71,8 @@ export interface DecisionResult {
 
 /**
  * Applies one action from the detail page (everything but completing the adoption) in one
- * transaction: status, history, the dog's status where approving or undoing an approval, and the
- * applicant's email when asked for.
+ * transaction: status, history, the dog's status (and its bonded partner's) where approving or
+ * undoing an approval, and the applicant's email when asked for.
  */
 export async function decide(deps: DecisionDeps, id: string, input: Decision, actor: Actor): Promise<DecisionResult> {
   if (input.action === 'complete') throw new KonaError('KONA_ERR_BAD_REQUEST', 'Use the "Complete the adoption" form to complete an adoption.');
@@ -87,9 +88,14 @@ export async function decide(deps: DecisionDeps, id: string, input: Decision, ac
   if (input.action === 'reopen') set.decision_reason_enc = null;
   const note = input.reason ? deps.ring.encrypt(input.reason) : null;
   return deps.db.transaction().execute(async (tx) => {
-    if (input.action === 'approve') await holdDogFor(tx, app, actor);
+    if (input.action === 'approve') {
+      await holdDogFor(tx, app, actor);
+      set.partner_dog_id = await partnerOnApproval(tx, app, input.partner, actor);
+    }
     if (app.status === 'approved' && (input.action === 'deny' || input.action === 'withdraw')) {
       await releaseDogFrom(tx, app, `The approved adoption application was ${to}.`, actor);
+      await releasePartner(tx, app, `The approved adoption application for the pair was ${to}.`, actor);
+      set.partner_dog_id = null;
     }
     const eventId = await recordStatusChange(tx, app, to, set, actor, note);
     if (!input.email) return { to, mail: 'not-asked' as const };

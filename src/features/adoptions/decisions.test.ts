@@ -4,7 +4,7 @@ import { createTestApp, signedInStaff, type Browser, type TestApp } from '../../
 import { engines } from '../../../test/harness/databases.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { changeDogStatus } from '../dogs/dogs.public.js';
+import { moveDogStatus } from '../dogs/dogs.public.js';
 import { addApplication, addAvailableDog, queuedMail } from './decisions.testing.js';
 import { decisionSchema } from './decisions.schema.js';
 import { decide as decideNow } from './decisions.service.js';
@@ -166,7 +166,8 @@ describe.each(engines)('application decisions on %s', (engine) => {
 
   it('approves only one of two applications approved at the same moment for a dog already on hold', async () => {
     const dog = await addAvailableDog(db, 'Twin');
-    await changeDogStatus(db, dog, { to: 'adoption_pending', reason: 'Held by hand' }, { type: 'system' });
+    // Held with no approved application, as records from before the plain form refused it may be.
+    await moveDogStatus(db, { id: dog, status: 'available' }, { to: 'adoption_pending', reason: 'Held by hand' }, { type: 'system' });
     const ids: string[] = [];
     for (const n of [1, 2]) {
       const { id } = await addApplication(db, ring, { dogId: dog, name: `Racer ${n}`, email: `racer${n}@example.org` });

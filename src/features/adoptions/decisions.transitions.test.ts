@@ -7,7 +7,7 @@ describe('application status transitions', () => {
     expect(allowedActions('new')).toEqual(['review', 'interview', 'deny', 'withdraw']);
     expect(allowedActions('in_review')).toEqual(['interview', 'approve', 'deny', 'withdraw']);
     expect(allowedActions('interview_scheduled')).toEqual(['interview', 'approve', 'deny', 'withdraw']);
-    expect(allowedActions('approved')).toEqual(['deny', 'withdraw', 'complete']);
+    expect(allowedActions('approved')).toEqual(['complete', 'deny', 'withdraw']);
     expect(allowedActions('denied')).toEqual(['reopen']);
     expect(allowedActions('withdrawn')).toEqual(['reopen']);
     expect(allowedActions('closed')).toEqual([]);

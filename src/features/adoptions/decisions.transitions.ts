@@ -29,8 +29,8 @@ export const actionRules: Readonly<Record<DecisionAction, ActionRule>> = {
   complete: { from: ['approved'], to: 'completed', label: 'Complete the adoption' },
 };
 
-/** The order actions appear in on the page. */
-export const actionOrder: readonly DecisionAction[] = ['review', 'interview', 'approve', 'deny', 'withdraw', 'reopen', 'complete'];
+/** The order actions appear in on the page: the way forward first (once approved: completing), denying and withdrawing after it. */
+export const actionOrder: readonly DecisionAction[] = ['review', 'interview', 'approve', 'complete', 'deny', 'withdraw', 'reopen'];
 
 /** Applications still waiting for a decision or an adoption: the inbox shows these by default. */
 export const openStatuses: readonly ApplicationStatus[] = ['new', 'in_review', 'interview_scheduled', 'approved'];

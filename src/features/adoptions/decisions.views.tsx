@@ -1,7 +1,9 @@
 import { Fragment } from 'preact';
 import { Notice } from '../../platform/http/views/forms.js';
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
-import type { ApplicationDetail, ApplicationEvent } from './decisions.detail.js';
+import { formatCents } from '../dogs/dogs.public.js';
+import type { ApplicationDetail, ApplicationEvent, Completion } from './decisions.detail.js';
+import { feeMethodLabel } from './decisions.fees.js';
 import { ActionsPanel, NoteForm, type DecisionForms } from './decisions.forms.js';
 import { applicationStatusLabel } from './decisions.transitions.js';
 import { stamp } from './inbox.views.js';
@@ -85,6 +87,16 @@ function History({ detail }: { detail: ApplicationDetail }) {
   );
 }
 
+function CompletionFacts({ completion: c }: { completion: Completion }) {
+  const rows: [string, string][] = [
+    ['Receipt number', c.receiptNumber],
+    ['Adoption fee', c.method === 'waived' ? 'Waived' : `${formatCents(c.feeCents)} (${feeMethodLabel(c.method).toLowerCase()})`],
+    ['Contract', c.signedContract ? 'Signed by the adopter' : `Completed without a signed contract: ${c.overrideReason}`],
+    ...(c.partnerName ? [['Adopted together with', c.partnerName] as [string, string]] : []),
+  ];
+  return <dl>{rows.map(([term, value]) => <Fragment key={term}><dt>{term}</dt><dd>{value}</dd></Fragment>)}</dl>;
+}
+
 function Status({ detail }: { detail: ApplicationDetail }) {
   const { app } = detail;
   return (
@@ -93,6 +105,8 @@ function Status({ detail }: { detail: ApplicationDetail }) {
       {app.interview_at && (app.status === 'interview_scheduled' || app.status === 'approved') && <p>Interview: {formatInterviewAt(app.interview_at)}</p>}
       {app.status === 'denied' && detail.reason && <p>Reason: {detail.reason}</p>}
       {app.completed_at && <p>Adoption completed <time datetime={app.completed_at.toISOString()}>{stamp(app.completed_at)}</time>.</p>}
+      {app.status === 'approved' && detail.heldPartnerName && <p>{detail.heldPartnerName}, bonded with {app.dog_name}, is held with it: they are adopted together.</p>}
+      {detail.completion && <CompletionFacts completion={detail.completion} />}
     </section>
   );
 }

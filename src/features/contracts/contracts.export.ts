@@ -1,8 +1,6 @@
-import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { LocalBlobStore, type BlobStore } from '../../platform/storage/index.js';
 
 /** A contract as the rescue's data export writes it: the text and signature record decrypted, never its link's token. */
 export interface ExportedContract {
@@ -43,12 +41,4 @@ export async function exportContracts(db: Kysely<TenantSchema>, ring: KeyRing, p
     supersededAt: r.superseded_at, signedAt: r.signed_at, method: r.signature_method, signerName: open(ring, r.signer_name_enc),
     signerIp: open(ring, r.signer_ip_enc), signerUserAgent: open(ring, r.signer_ua_enc), pdfSha256: r.pdf_sha256,
   }));
-}
-
-/**
- * A rescue's store of signed contract PDFs outside a request, `<uploadsDir>/<slug>/contracts`: apart
- * from photos and documents, whose deletions release blobs no photo or document row references.
- */
-export function contractStoreFor(uploadsDir: string, slug: string): BlobStore {
-  return new LocalBlobStore(path.join(uploadsDir, slug, 'contracts'));
 }

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
 import { renderPage } from '../../platform/http/views/layout.js';
 import type { BlobStore } from '../../platform/storage/index.js';
-import { contractStoreFor } from './contracts.export.js';
+import { contractStoreFor } from './contracts.store.js';
 import type { ContractDeps } from './contracts.service.js';
 import type { TenantRequest } from '../../platform/http/scopes.js';
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { DogStatus, TenantSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
-import { assertTransition } from './dogs.lifecycle.js';
+import { assertManualStatus, assertTransition } from './dogs.lifecycle.js';
 import { clearBondedPair, insertStatusHistory, insertWeight, selectDog, setBondedPair, updateDogStatus } from './dogs.queries.js';
 import { getDog } from './dogs.service.js';
 
@@ -10,8 +10,13 @@ type Db = Kysely<TenantSchema>;
 
 const staffId = (actor: Actor) => (actor.type === 'staff' ? (actor.id ?? null) : null);
 
-/** Moves a dog to another status if the lifecycle allows it, writing the history row and the audit entry. */
+/**
+ * The plain status change (the dog page's form): moves a dog to another status if the lifecycle
+ * allows it, writing the history row and the audit entry. Adoption pending and adopted are refused
+ * (400): only an adoption application sets them (see `applyStatusChange`).
+ */
 export async function changeDogStatus(db: Db, id: string, change: { to: DogStatus; reason: string }, actor: Actor): Promise<{ from: DogStatus; to: DogStatus }> {
+  assertManualStatus(change.to);
   const dog = await getDog(db, id);
   await db.transaction().execute((tx) => applyStatusChange(tx, dog, change, actor));
   return { from: dog.status, to: change.to };
@@ -58,6 +63,19 @@ export async function bondDogs(db: Db, id: string, partnerId: string, actor: Act
     await recordAudit(tx, { actor, action: 'dog.bonded', target: { type: 'dog', id }, detail: { with: partnerId } });
     await recordAudit(tx, { actor, action: 'dog.bonded', target: { type: 'dog', id: partnerId }, detail: { with: id } });
   });
+}
+
+/**
+ * Ends a dog's bond inside the caller's transaction (an adoption that takes one dog of a pair alone),
+ * auditing both records with why; returns the former partner's id, or null when there was no bond.
+ */
+export async function endBondWithin(tx: Db, dogId: string, why: string, actor: Actor): Promise<string | null> {
+  const partnerId = (await selectDog(tx, dogId))?.bonded_with ?? null;
+  if (!partnerId) return null;
+  await clearBondedPair(tx, dogId, partnerId);
+  await recordAudit(tx, { actor, action: 'dog.unbonded', target: { type: 'dog', id: dogId }, detail: { with: partnerId, reason: why } });
+  await recordAudit(tx, { actor, action: 'dog.unbonded', target: { type: 'dog', id: partnerId }, detail: { with: dogId, reason: why } });
+  return partnerId;
 }
 
 /** Unlinks a bonded pair: both records lose the link. */

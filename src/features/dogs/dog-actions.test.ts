@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInStaff, createTestApp, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
+import { adoptThroughApplication } from '../adoptions/decisions.testing.js';
 import { isoToday, monthsBefore } from './dogs.values.js';
 
 const dogForm = (o: Record<string, string> = {}) => ({ name: 'Biscuit', sex: 'male', size: 'medium', intake_date: '2024-03-01', intake_type: 'stray', ...o });
@@ -36,27 +37,44 @@ describe.each(engines)('dog status, weights, bonds and the list on %s', (engine)
     const res = await move(id, 'available', 'Vet check done');
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe(`/r/alpha/hub/dogs/${id}?done=status`);
-    expect((await move(id, 'adoption_pending')).statusCode).toBe(303);
-    expect((await move(id, 'adopted')).statusCode).toBe(303);
+    expect((await move(id, 'medical_hold', 'Limping')).statusCode).toBe(303);
     expect(await history(id)).toEqual([
       { from_status: null, to_status: 'intake', reason: '', changed_by: staffId },
       { from_status: 'intake', to_status: 'available', reason: 'Vet check done', changed_by: staffId },
-      { from_status: 'available', to_status: 'adoption_pending', reason: '', changed_by: staffId },
-      { from_status: 'adoption_pending', to_status: 'adopted', reason: '', changed_by: staffId },
+      { from_status: 'available', to_status: 'medical_hold', reason: 'Limping', changed_by: staffId },
     ]);
     const audits = await db.selectFrom('audit_log').select(['detail']).where('target_id', '=', id).where('action', '=', 'dog.status_changed').orderBy('id').execute();
-    expect(audits.map((a) => a.detail)).toEqual([{ from: 'intake', to: 'available' }, { from: 'available', to: 'adoption_pending' }, { from: 'adoption_pending', to: 'adopted' }]);
+    expect(audits.map((a) => a.detail)).toEqual([{ from: 'intake', to: 'available' }, { from: 'available', to: 'medical_hold' }]);
     const page = await staff.get(`/r/alpha/hub/dogs/${id}`);
-    expect(page.body).toContain('Status: Adoption pending → Adopted');
+    expect(page.body).toContain('Status: Available → Medical hold');
     expect(page.body).toContain('Vet check done');
-    expect(page.body).toContain('This record is closed');
+  });
+
+  it('refuses adoption pending and adopted on the plain status form with a 400 that points to the application, changing nothing', async () => {
+    const id = await add({ name: 'Shortcut' });
+    await move(id, 'available');
+    const form = await staff.get(`/r/alpha/hub/dogs/${id}`);
+    const select = /<select[^>]*name="to"[\s\S]*?<\/select>/.exec(form.body)![0];
+    expect(select).toContain('value="medical_hold"');
+    expect(select).not.toContain('value="adoption_pending"');
+    expect(form.body).toContain(`href="/r/alpha/hub/applications?dog=${id}&amp;status=all"`);
+    for (const to of ['adoption_pending', 'adopted']) {
+      const res = await move(id, to, 'Family found');
+      expect(res.statusCode, to).toBe(400);
+      expect(res.body, to).toContain('is set by an adoption application, not by this form');
+      expect(res.body, to).toContain('is set by an adoption application: use the application');
+      expect(res.body, to).toContain('Family found');
+    }
+    expect(await statusOf(id)).toBe('available');
+    expect(await history(id)).toHaveLength(2);
+    expect(await db.selectFrom('dogs').select('adopter_contact_id').where('id', '=', id).executeTakeFirstOrThrow()).toEqual({ adopter_contact_id: null });
   });
 
   it('refuses a transition the lifecycle does not allow with 409 naming the allowed next statuses', async () => {
     const id = await add({ name: 'Skipper' });
-    const res = await move(id, 'adopted');
+    const res = await move(id, 'returned', 'Back again');
     expect(res.statusCode).toBe(409);
-    expect(res.body).toContain('A dog that is intake cannot become adopted. Allowed next: medical hold, available, transferred out, deceased.');
+    expect(res.body).toContain('A dog that is intake cannot become returned. Allowed next: medical hold, available, transferred out, deceased.');
     expect(res.body).toContain('<h1>Skipper</h1>');
     expect(await statusOf(id)).toBe('intake');
     expect(await history(id)).toHaveLength(1);
@@ -77,7 +95,9 @@ describe.each(engines)('dog status, weights, bonds and the list on %s', (engine)
 
   it('reopens an adopted dog\'s record when it is returned', async () => {
     const id = await add({ name: 'Boomerang' });
-    for (const to of ['available', 'adoption_pending', 'adopted']) await move(id, to);
+    await move(id, 'available');
+    await adoptThroughApplication({ db, ring: t.rt.ctx.secrets.keyRing, jobs: t.rt.ctx.jobs, rescueName: 'Alpha' }, id);
+    expect((await staff.get(`/r/alpha/hub/dogs/${id}`)).body).toContain('This record is closed');
     expect(namesIn((await staff.get('/r/alpha/hub/dogs?q=Boomerang')).body)).toEqual([]);
     expect(namesIn((await staff.get('/r/alpha/hub/dogs?q=Boomerang&status=adopted')).body)).toEqual(['Boomerang']);
     expect((await move(id, 'available')).statusCode).toBe(409);
@@ -88,6 +108,7 @@ describe.each(engines)('dog status, weights, bonds and the list on %s', (engine)
     expect(page.body).not.toContain('This record is closed');
     expect((await move(id, 'available')).statusCode).toBe(303);
     expect((await history(id)).map((h) => h.to_status)).toEqual(['intake', 'available', 'adoption_pending', 'adopted', 'returned', 'available']);
+    expect((await history(id)).map((h) => h.reason).slice(2, 4)).toEqual(['Adoption application approved.', 'Adoption completed.']);
   });
 
   it('records weights and lists them latest weighing first', async () => {

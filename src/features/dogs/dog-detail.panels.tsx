@@ -46,6 +46,9 @@ export function StatusPanel({ ctx, detail, canEdit, form }: { ctx: PageContext; 
           <div><button type="submit">Change status</button></div>
         </form>
       )}
+      {canEdit && detail.open && (
+        <p class="hint">Adoption pending and adopted are set from <a href={`${ctx.basePath}/hub/applications?dog=${dog.id}&status=all`}>{dog.name}'s applications</a>: approving one holds the dog, completing it adopts the dog.</p>
+      )}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import type { DogStatus } from '../../platform/db/schema.js';
 import { staffNamesByIds, type StaffDeps } from '../staff/staff.public.js';
 import { adoptability, approvedPhotoCount, type Adoptability } from './dogs.adoptability.js';
-import { isOpen, nextStatuses } from './dogs.lifecycle.js';
+import { isOpen, manualNextStatuses } from './dogs.lifecycle.js';
 import { selectBondCandidates, selectDog, selectWeights, type DogRow } from './dogs.queries.js';
 import { closedStatusList, getDog } from './dogs.service.js';
 import { dogTimeline, type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
@@ -15,6 +15,7 @@ export interface DogDetail {
   open: boolean;
   partner: { id: string; name: string } | null;
   adoptability: Adoptability;
+  /** What the plain status form offers (never adoption pending or adopted: the applications set those). */
   nextStatuses: readonly DogStatus[];
   weights: { kg: number; weighedOn: string }[];
   timeline: (TimelineEntry & { byName?: string; withName?: string })[];
@@ -40,7 +41,7 @@ export async function dogDetail(deps: StaffDeps, id: string, today: string, time
     open: isOpen(dog.status),
     partner: partner ? { id: partner.id, name: partner.name } : null,
     adoptability: adoptability({ status: dog.status, onHold: dog.on_hold, publicDescription: dog.public_description }, { approvedPhotoCount: photos }),
-    nextStatuses: nextStatuses(dog.status),
+    nextStatuses: manualNextStatuses(dog.status),
     weights: weights.map((w) => ({ kg: w.kg, weighedOn: w.weighed_on })),
     timeline: timeline.map((e) => ({ ...e, byName: e.by ? names.get(e.by) : undefined, withName: e.with ? names.get(e.with) : undefined })),
     bondCandidates: dog.bonded_with ? [] : await selectBondCandidates(db, id, closedStatusList),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DogStatus } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { statusChoices, valuesOf } from './dogs.fields.js';
-import { allowedTransitions, assertTransition, isOpen, nextStatuses, reasonRequired, statusLabel } from './dogs.lifecycle.js';
+import { allowedTransitions, applicationOnlyStatuses, assertManualStatus, assertTransition, isOpen, manualNextStatuses, nextStatuses, reasonRequired, statusLabel } from './dogs.lifecycle.js';
 
 const statuses = valuesOf(statusChoices);
 
@@ -56,6 +56,23 @@ describe('dog status lifecycle', () => {
     expect(err.code).toBe('KONA_ERR_VALIDATION');
     expect(err.options.fields).toEqual({ reason: 'is required for this status' });
     expect(() => assertTransition('available', 'medical_hold', '')).not.toThrow();
+  });
+
+  it('leaves adoption pending and adopted to the adoption application: the plain form neither offers nor accepts them', () => {
+    expect([...applicationOnlyStatuses].sort()).toEqual(['adopted', 'adoption_pending']);
+    expect(manualNextStatuses('available')).toEqual(['medical_hold', 'transferred_out', 'deceased']);
+    expect(manualNextStatuses('adoption_pending')).toEqual(['available', 'medical_hold', 'deceased']);
+    for (const to of ['adoption_pending', 'adopted'] as const) {
+      let err: KonaError | undefined;
+      try {
+        assertManualStatus(to);
+      } catch (e) {
+        err = e as KonaError;
+      }
+      expect(err?.status, to).toBe(400);
+      expect(err?.message, to).toContain('Applications');
+    }
+    expect(() => assertManualStatus('medical_hold')).not.toThrow();
   });
 
   it('reopens a record when an adopted dog is returned', () => {

@@ -24,12 +24,34 @@ export const reasonRequired: ReadonlySet<DogStatus> = new Set(['deceased', 'tran
 /** Statuses of dogs no longer in the rescue's care; their records are closed until a return reopens them. */
 export const closedStatuses: ReadonlySet<DogStatus> = new Set(['adopted', 'transferred_out', 'deceased']);
 
+/**
+ * Statuses only an adoption application sets: approving it holds the dog (adoption pending),
+ * completing it (fee, contract) adopts the dog with its adopter recorded and the other applicants told.
+ */
+export const applicationOnlyStatuses: ReadonlySet<DogStatus> = new Set(['adoption_pending', 'adopted']);
+
 /** The status a newly taken-in dog starts with. */
 export const initialStatus: DogStatus = 'intake';
 
 /** The statuses a dog in `from` may move to next. */
 export function nextStatuses(from: DogStatus): readonly DogStatus[] {
   return allowedTransitions[from];
+}
+
+/** The statuses the plain status form offers from `from`: the allowed ones an application does not set. */
+export function manualNextStatuses(from: DogStatus): readonly DogStatus[] {
+  return nextStatuses(from).filter((s) => !applicationOnlyStatuses.has(s));
+}
+
+/** Refuses (400) a plain status change into a status only an adoption application sets, saying where to go instead. */
+export function assertManualStatus(to: DogStatus): void {
+  if (!applicationOnlyStatuses.has(to)) return;
+  const how = to === 'adopted'
+    ? 'complete the approved application (with the fee and the signed contract) on its page under Applications'
+    : 'approve an application for the dog on its page under Applications';
+  throw new KonaError('KONA_ERR_VALIDATION', `${statusLabel(to)} is set by an adoption application, not by this form: ${how}. That records the adopter and tells the other applicants.`, {
+    fields: { to: 'is set by an adoption application: use the application' },
+  });
 }
 
 /** Whether a dog in this status is still in the rescue's care. */

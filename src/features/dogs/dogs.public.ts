@@ -98,9 +98,16 @@ export function dogStatusOf(db: Db, id: string): Promise<{ id: string; name: str
   return db.selectFrom('dogs').select(['id', 'name', 'status']).where('id', '=', id).executeTakeFirst();
 }
 
+/** A dog's bonded partner (name and status), for features that act on a pair (adoptions); undefined when it has none. */
+export async function bondedPartnerOf(db: Db, dogId: string): Promise<{ id: string; name: string; status: DogStatus } | undefined> {
+  return db.selectFrom('dogs as d').innerJoin('dogs as p', 'p.id', 'd.bonded_with').select(['p.id', 'p.name', 'p.status'])
+    .where('d.id', '=', dogId).whereRef('p.bonded_with', '=', 'd.id').executeTakeFirst();
+}
+
 /**
  * Moves a dog through the lifecycle inside the caller's transaction: the transition table decides,
  * the history records who, when and why, and a change since `dog.status` was read is refused (409).
+ * It is how an adoption application sets adoption pending and adopted, which the plain form refuses.
  */
 export function moveDogStatus(tx: Db, dog: { id: string; status: DogStatus }, change: { to: DogStatus; reason: string }, actor: Actor): Promise<void> {
   return applyStatusChange(tx, dog, change, actor);
@@ -112,14 +119,14 @@ export async function recordDogAdopter(tx: Db, dogId: string, contactId: string)
 }
 
 // What other features may use of this one, from the files that hold it.
-export { applyStatusChange, changeDogStatus } from './dog-actions.service.js';
+export { applyStatusChange, changeDogStatus, endBondWithin } from './dog-actions.service.js';
 export { type DetailForms, DogPage, type DogPageParts, type DogPanel, type DogPanelSlot, type DogPanelView } from './dog-page.js';
 export { dogsDashboardCard } from './dogs.dashboard.js';
 export { ageBandChoices, energyChoices, labelOf, sexChoices, sizeChoices, tristateChoices, valuesOf } from './dogs.fields.js';
-export { isOpen, nextStatuses, statusLabel } from './dogs.lifecycle.js';
+export { applicationOnlyStatuses, isOpen, nextStatuses, statusLabel } from './dogs.lifecycle.js';
 export { type DogRow } from './dogs.queries.js';
 export { dogFormSchema, dogIdOf, pastDateSchema } from './dogs.schema.js';
 export { closedStatusList, createDog, getDog, weightHistory } from './dogs.service.js';
 export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
-export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore } from './dogs.values.js';
+export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore, parseMoney } from './dogs.values.js';
 export { dogShownPublicly, publicDogStatuses } from './dogs.visibility.js';

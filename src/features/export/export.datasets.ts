@@ -3,7 +3,7 @@ import { contractsDataset } from './export.contracts.js';
 import { dogsDataset, treatmentsDataset, vaccinationsDataset, visitsDataset, weightsDataset } from './export.dogs.js';
 import { dosesDataset, medicalDocumentsDataset, photosDataset } from './export.files.js';
 import { notesDataset, placementsDataset, statusHistoryDataset } from './export.history.js';
-import { applicationHistoryDataset, applicationsDataset, peopleDataset, staffDataset } from './export.people.js';
+import { applicationHistoryDataset, applicationsDataset, completionsDataset, peopleDataset, staffDataset } from './export.people.js';
 
 export type { ExportDataset } from './export.dataset.js';
 
@@ -15,7 +15,7 @@ export type { ExportDataset } from './export.dataset.js';
 export const exportDatasets: readonly ExportDataset<any>[] = [
   dogsDataset, statusHistoryDataset, photosDataset, placementsDataset, notesDataset,
   vaccinationsDataset, treatmentsDataset, dosesDataset, visitsDataset, weightsDataset, medicalDocumentsDataset,
-  staffDataset, peopleDataset, applicationsDataset, applicationHistoryDataset, contractsDataset,
+  staffDataset, peopleDataset, applicationsDataset, applicationHistoryDataset, completionsDataset, contractsDataset,
 ];
 
 /** The dataset of that name, if any. */

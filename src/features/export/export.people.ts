@@ -1,4 +1,4 @@
-import { applicationEventsOf, exportApplicationEvents, exportApplications, type ExportedApplication, type ExportedApplicationEvent } from '../adoptions/adoptions.public.js';
+import { applicationEventsOf, exportApplicationEvents, exportApplications, exportCompletions, type ExportedApplication, type ExportedApplicationEvent, type ExportedCompletion } from '../adoptions/adoptions.public.js';
 import { exportContacts, type ExportedContact } from '../people/people.public.js';
 import { exportStaff, type ExportedStaff } from '../staff/staff.public.js';
 import type { ExportDataset } from './export.dataset.js';
@@ -102,5 +102,25 @@ export const applicationHistoryDataset: ExportDataset<ExportedApplicationEvent> 
     { header: 'text', value: (r) => r.text },
     { header: 'actor_staff_id', value: (r) => r.actorId },
     { header: 'created_at', value: (r) => iso(r.createdAt) },
+  ],
+};
+
+/** Completed adoptions: the fee taken, its method and receipt number, and the signed contract or the override's reason. */
+export const completionsDataset: ExportDataset<ExportedCompletion> = {
+  name: 'adoption-completions',
+  title: 'Completed adoptions and fees',
+  description: 'One row per completed adoption: fee, payment method, receipt number, the signed contract or the reason it was overridden, and the bonded partner adopted together.',
+  personal: true,
+  load: ({ db, ring }, page) => exportCompletions(db, ring, page),
+  columns: [
+    { header: 'application_id', value: (r) => r.applicationId },
+    { header: 'fee_cents', value: (r) => String(r.feeCents) },
+    { header: 'fee_method', value: (r) => r.feeMethod },
+    { header: 'receipt_number', value: (r) => r.receiptNumber },
+    { header: 'contract_id', value: (r) => r.contractId },
+    { header: 'contract_override_reason', value: (r) => r.contractOverrideReason },
+    { header: 'partner_dog_id', value: (r) => r.partnerDogId },
+    { header: 'completed_by_staff_id', value: (r) => r.completedBy },
+    { header: 'completed_at', value: (r) => iso(r.completedAt) },
   ],
 };

@@ -31,6 +31,9 @@ export type RepeatUnit = 'day' | 'week' | 'month' | 'year';
 
 /** Roles a contact record can hold (people feature). */
 export type ContactRole = 'adopter' | 'applicant' | 'foster' | 'vet';
+/** How an adoption fee was paid (0017). */
+export type FeeMethod = 'cash' | 'cheque' | 'card_in_person' | 'online' | 'waived';
+
 /** Where an adoption application is; 'closed' = another applicant adopted the dog. */
 export type ApplicationStatus = 'new' | 'in_review' | 'interview_scheduled' | 'approved' | 'denied' | 'withdrawn' | 'closed' | 'completed';
 /** The kinds of application question a rescue can ask. */
@@ -321,6 +324,8 @@ export interface TenantSchema extends CommonTables {
     created_at: Timestamp;
     updated_at: Timestamp;
     completed_at: NullableTimestamp;
+    /** The bonded partner held with the dog when the application was approved "together" (0017). */
+    partner_dog_id: Generated<string | null>;
   };
   application_events: {
     id: Generated<string>;
@@ -391,6 +396,19 @@ export interface TenantSchema extends CommonTables {
     signer_ip_enc: string | null;
     signer_ua_enc: string | null;
     pdf_sha256: string | null;
+  };
+  // closing an adoption (0017)
+  /** The fee record and contract settlement of a completed application; the override reason is encrypted. */
+  adoption_completions: {
+    application_id: string;
+    fee_cents: number;
+    fee_method: FeeMethod;
+    receipt_number: string;
+    contract_id: string | null;
+    contract_override_reason_enc: string | null;
+    partner_dog_id: string | null;
+    completed_by: string | null;
+    completed_at: Timestamp;
   };
 }
 

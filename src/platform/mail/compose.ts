@@ -16,6 +16,7 @@ export function mailOptions(message: MailMessage, from: string, delivery: MailDe
     subject: message.subject,
     text: message.text,
     ...(message.html !== undefined ? { html: message.html } : {}),
+    ...(message.attachments?.length ? { attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.content) })) } : {}),
     messageId: `<${delivery.ref}@${senderDomain(from)}>`,
     date: delivery.date,
     // Message content must never make nodemailer read a local file or fetch a URL.

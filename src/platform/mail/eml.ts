@@ -9,6 +9,8 @@ export interface ParsedEml {
   /** The text/plain part; empty when there is none (never text derived from the HTML). */
   text: string;
   hasHtml: boolean;
+  /** The files the message carries, with their bytes. */
+  attachments: { filename: string; contentType: string; content: Buffer }[];
 }
 
 // Shown to a person, never parsed again, so names stay unquoted as the message's author wrote them.
@@ -30,5 +32,6 @@ export async function parseEml(raw: Buffer): Promise<ParsedEml> {
     // A single-part body ends with the line end nodemailer writes before the end of the message; it is not the text's.
     text: (mail.text ?? '').replace(/\r?\n$/, ''),
     hasHtml: typeof mail.html === 'string',
+    attachments: mail.attachments.map((a) => ({ filename: a.filename ?? '', contentType: a.contentType, content: a.content })),
   };
 }

@@ -1,7 +1,7 @@
 export type { Mailer, MailDelivery, MailHealth } from './mailer.js';
 export { createMailer } from './mailer.factory.js';
-export { mailMessageSchema, sealedMailSchema } from './mail.schema.js';
-export type { MailMessage, SealedMail } from './mail.schema.js';
+export { mailMessageSchema, maxMailAttachmentBytes, maxMailAttachments, sealedMailSchema } from './mail.schema.js';
+export type { MailAttachment, MailMessage, SealedMail } from './mail.schema.js';
 export { enqueueMail, mailJobName, openMail, sealMail } from './mail.queue.js';
 export type { EnqueueMailOptions } from './mail.queue.js';
 export { deliverMail } from './mail.deliver.js';

@@ -4,7 +4,7 @@ import type { Database } from '../db/driver.js';
 import type { CommonTables } from '../db/schema.js';
 import { enqueueJob, JobPayloadError, type JobRegistry } from '../jobs/index.js';
 import { issueFields } from '../jobs/jobs.service.js';
-import { mailMessageSchema, type MailMessage, type SealedMail } from './mail.schema.js';
+import { mailMessageSchema, type MailAttachment, type MailMessage, type SealedMail } from './mail.schema.js';
 
 /** The job that delivers one message. */
 export const mailJobName = 'mail.send';
@@ -16,6 +16,15 @@ export interface EnqueueMailOptions {
   runAt?: Date;
 }
 
+// A contract PDF names the adopter: a file is sealed like every other field (base64 inside).
+const sealAttachment = (a: MailAttachment, ring: KeyRing) => ({
+  filename: ring.encrypt(a.filename), contentType: ring.encrypt(a.contentType), content: ring.encrypt(Buffer.from(a.content).toString('base64')),
+});
+
+const openAttachment = (a: NonNullable<SealedMail['attachments']>[number], ring: KeyRing): MailAttachment => ({
+  filename: ring.decrypt(a.filename), contentType: ring.decrypt(a.contentType), content: Buffer.from(ring.decrypt(a.content), 'base64'),
+});
+
 /** Encrypts the message's personal fields for the jobs table and fixes what every retry must repeat. */
 export function sealMail(message: MailMessage, ring: KeyRing, now = new Date()): SealedMail {
   return {
@@ -23,6 +32,7 @@ export function sealMail(message: MailMessage, ring: KeyRing, now = new Date()):
     subject: ring.encrypt(message.subject),
     text: ring.encrypt(message.text),
     ...(message.html !== undefined ? { html: ring.encrypt(message.html) } : {}),
+    ...(message.attachments?.length ? { attachments: message.attachments.map((a) => sealAttachment(a, ring)) } : {}),
     queuedAt: now.toISOString(),
     ref: randomBytes(16).toString('hex'),
   };
@@ -35,6 +45,7 @@ export function openMail(sealed: SealedMail, ring: KeyRing): MailMessage {
     subject: ring.decrypt(sealed.subject),
     text: ring.decrypt(sealed.text),
     ...(sealed.html !== undefined ? { html: ring.decrypt(sealed.html) } : {}),
+    ...(sealed.attachments ? { attachments: sealed.attachments.map((a) => openAttachment(a, ring)) } : {}),
   });
   if (!parsed.success) throw new JobPayloadError(mailJobName, issueFields(parsed.error));
   return parsed.data;

@@ -6,9 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { KeyRing } from '../crypto/keyring.js';
 import { MailDeliveryError } from './mail.errors.js';
 import { openMail, sealMail } from './mail.queue.js';
-import { mailMessageSchema } from './mail.schema.js';
+import { mailMessageSchema, maxMailAttachmentBytes } from './mail.schema.js';
+import { parseEml } from './eml.js';
 import { createOutboxMailer, outboxFileName, outboxFilePattern, outboxFileTime } from './outbox.js';
 import { listOutbox, readOutboxMessage } from './outbox-read.js';
+import { readFileSync } from 'node:fs';
 
 const ring = new KeyRing([{ id: 'k1', key: randomBytes(32) }], randomBytes(32));
 const message = { to: 'ann.adopter@example.org', subject: 'Your application for Biscuit', text: 'We would love to meet you.', html: '<p>We would love to meet you.</p>' };
@@ -27,6 +29,32 @@ describe('mail messages', () => {
     for (const value of Object.values(message)) expect(json).not.toContain(value);
     expect(sealed.queuedAt).toBe('2025-03-01T10:15:00.000Z');
     expect(openMail(sealed, ring)).toEqual(message);
+  });
+
+  it('seals attachments (name, type and bytes) and opens them byte for byte', () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(3000), Buffer.from([0, 255, 10, 13])]);
+    const withFile = { ...message, attachments: [{ filename: 'adoption-contract-Biscuit.pdf', contentType: 'application/pdf', content: pdf }] };
+    const sealed = sealMail(mailMessageSchema.parse(withFile), ring);
+    const json = JSON.stringify(sealed);
+    for (const leak of ['adoption-contract-Biscuit.pdf', 'application/pdf', pdf.toString('base64').slice(0, 40)]) expect(json).not.toContain(leak);
+    const opened = openMail(JSON.parse(json), ring);
+    expect(opened.attachments).toHaveLength(1);
+    expect(opened.attachments![0]!.filename).toBe('adoption-contract-Biscuit.pdf');
+    expect(Buffer.from(opened.attachments![0]!.content).equals(pdf)).toBe(true);
+    expect(openMail(sealMail(message, ring), ring).attachments).toBeUndefined();
+  });
+
+  it('limits attachments in number and size and refuses a name with folders or a bad type', () => {
+    const file = (o: Partial<{ filename: string; contentType: string; content: Uint8Array }> = {}) => ({ filename: 'a.pdf', contentType: 'application/pdf', content: Buffer.from('x'), ...o });
+    const check = (attachments: unknown[]) => mailMessageSchema.safeParse({ ...message, attachments }).success;
+    expect(check([file(), file()])).toBe(true);
+    expect(check(Array.from({ length: 6 }, () => file()))).toBe(false);
+    expect(check([file({ content: Buffer.alloc(maxMailAttachmentBytes) })])).toBe(true);
+    expect(check([file({ content: Buffer.alloc(maxMailAttachmentBytes) }), file()])).toBe(false);
+    expect(check([file({ filename: '../etc/passwd' })])).toBe(false);
+    expect(check([file({ filename: 'a\r\nBcc: x@example.org' })])).toBe(false);
+    expect(check([file({ contentType: 'pdf' })])).toBe(false);
+    expect(check([file({ content: 'not bytes' as unknown as Uint8Array })])).toBe(false);
   });
 
   it('keeps the address, its parts and the subject out of a delivery error', () => {
@@ -67,6 +95,16 @@ describe('the outbox', () => {
     expect(await readOutboxMessage(dir, 'alpha', entries[0]!.file)).toMatchObject({ text: message.text, hasHtml: true, from: 'Kona <no-reply@localhost>' });
     expect(await listOutbox(dir, 'beta')).toEqual({ entries: [], total: 0 });
     expect(await mailer.health()).toMatchObject({ ok: true });
+  });
+
+  it('writes an attachment into the .eml byte for byte', async () => {
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(50_000), Buffer.from('\n%%EOF\n')]);
+    const attached = { ...delivery, jobId: '99' };
+    await mailer.send({ ...message, attachments: [{ filename: 'adoption-contract.pdf', contentType: 'application/pdf', content: pdf }] }, attached);
+    const eml = await parseEml(readFileSync(path.join(dir, 'alpha', outboxFileName(attached.date, '99'))));
+    expect(eml.text).toBe(message.text);
+    expect(eml.attachments.map((a) => [a.filename, a.contentType])).toEqual([['adoption-contract.pdf', 'application/pdf']]);
+    expect(eml.attachments[0]!.content.equals(pdf)).toBe(true);
   });
 
   it('refuses names outside the pattern and folders that are not slugs', async () => {
