@@ -177,8 +177,8 @@ describe.each(engines)('data export on %s', (engine) => {
     expect(Object.keys(staffRows[0]!)).toEqual(['id', 'name', 'email', 'role', 'status', 'created_at', 'password_changed_at']);
     expect(staffRows).toContainEqual(expect.objectContaining({ id: rescue.fosterId, name: 'Fern Foster', email: 'fern.foster@example.org', role: 'foster', status: 'active' }));
     expect(staffRows).toContainEqual(expect.objectContaining({ id: beta.adminId, name: 'Ada Admin', role: 'admin' }));
-    expect(csv('people')[0]).toMatchObject({ name: APPLICANT.name, email: APPLICANT.email, phone: APPLICANT.phone, roles: 'applicant' });
-    expect(csv('applications')[0]).toMatchObject({ id: rescue.applicationId, status: 'approved', decision_reason: 'Lovely home visit', answers: 'Why Pepper?: =1+1, "she is calm"' });
+    expect(csv('people')[0]).toMatchObject({ name: APPLICANT.name, email: APPLICANT.email, phone: APPLICANT.phone, roles: 'applicant; adopter' });
+    expect(csv('applications')[0]).toMatchObject({ id: rescue.applicationId, status: 'completed', decision_reason: 'Lovely home visit', answers: 'Why Pepper?: =1+1, "she is calm"' });
     const history = csv('application-history');
     expect(history).toContainEqual(expect.objectContaining({ application_id: rescue.applicationId, kind: 'status', from_status: 'new', to_status: 'approved', text: 'Lovely home visit' }));
     expect(history).toContainEqual(expect.objectContaining({ kind: 'note', text: 'Called the vet reference: all good' }));
@@ -194,6 +194,9 @@ describe.each(engines)('data export on %s', (engine) => {
     expect(document).toMatchObject({ id: rescue.document.id, title: 'Rabies certificate', file: `files/medical-documents/${rescue.document.id}.pdf` });
     expect(files.get(document!.file!)!.equals(rescue.document.bytes)).toBe(true);
     const [contract] = csv('contracts');
+    expect(csv('adoption-completions')).toEqual([expect.objectContaining({
+      application_id: rescue.applicationId, fee_cents: '15000', fee_method: 'card_in_person', receipt_number: 'R-EXPORT-1', contract_id: rescue.contractId, contract_override_reason: '',
+    })]);
     expect(contract).toMatchObject({ id: rescue.contractId, application_id: rescue.applicationId, status: 'signed', signature_method: 'typed', signer_name: APPLICANT.name, file: `files/contracts/${rescue.contractId}.pdf` });
     expect(contract!.text).toContain('Pepper');
     expect(rescue.contractPdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');

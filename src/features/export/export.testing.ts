@@ -65,6 +65,8 @@ export async function buildFullRescue(t: TestApp, slug: string, people: { staff:
 
   const { id: applicationId } = await addApplication(db, ring, { dogId, ...applicant, answers: [['Why Pepper?', '=1+1, "she is calm"']] });
   await db.updateTable('applications').set({ status: 'approved', decision_reason_enc: ring.encrypt('Lovely home visit') }).where('id', '=', applicationId).execute();
+  // What approving does to the dog; completing below (over HTTP) then adopts it with a fee record.
+  await db.updateTable('dogs').set({ status: 'adoption_pending' }).where('id', '=', dogId).execute();
   await db.insertInto('application_events').values([
     { application_id: applicationId, kind: 'status', from_status: 'new', to_status: 'approved', note_enc: ring.encrypt('Lovely home visit'), actor_id: null },
     { application_id: applicationId, kind: 'note', note_enc: ring.encrypt('Called the vet reference: all good'), actor_id: null },
@@ -79,6 +81,9 @@ export async function buildFullRescue(t: TestApp, slug: string, people: { staff:
   const contract = await db.selectFrom('adoption_contracts').select(['id', 'signed_at']).where('application_id', '=', applicationId).executeTakeFirstOrThrow();
   if (!contract.signed_at) throw new Error('the contract was not signed');
   const pdf = await people.staff.get(`${page}.pdf`);
+  const app = `/r/${slug}/hub/applications/${applicationId}`;
+  const completed = await people.staff.submit(app, `${app}/complete`, { expected: 'approved', fee: '150', fee_method: 'card_in_person', receipt_number: 'R-EXPORT-1' });
+  if (completed.statusCode !== 303) throw new Error(`completing the adoption answered ${completed.statusCode}: ${/<p class="notice[^>]*>[^<]*|role="alert"[^>]*>[^<]*/.exec(completed.body)?.[0] ?? completed.body.slice(0, 300)}`);
   return {
     dogId, fosterId: people.fosterId, applicationId, contractId: contract.id, photo: { id: photo.id, bytes: photoBytes, alt: 'Pepper on the sofa' },
     document: { id: document.id, bytes: documentBytes }, contractPdf: pdf.rawPayload, signingToken: link.split('/').pop()!,
