@@ -69,13 +69,20 @@ export function VaccinationsPanel(p: PanelProps) {
   );
 }
 
+// A carer who may not edit (a foster) records the doses they give, and nothing else.
+function DoseAction({ p, t }: { p: PanelProps; t: { id: string; name: string; repeat_every: number | null } }) {
+  if (!t.repeat_every) return null;
+  return <DateAction p={p} action={`${base(p)}/treatments/${t.id}/dose`} id={`dose-${t.id}`} label={`Dose of ${t.name} given on`} button="Record dose" />;
+}
+
 /** Treatments and medications with their schedules, and the form to add one. */
 export function TreatmentsPanel(p: PanelProps) {
   const form = p.forms.treatment ?? { values: { starts_on: p.today, kind: 'medication' }, errors: {} };
+  const actions = p.canEdit || p.canRecord;
   return (
     <section aria-labelledby="treatments-heading">
       <h2 id="treatments-heading">Treatments and medications</h2>
-      <EntryTable id="treatments" caption="Treatments and medications, latest first" empty="No treatment or medication recorded yet." head={['Name', 'Kind', 'Dose', 'Schedule', 'From', 'Until', 'Next due', 'Documents', ...(p.canEdit ? ['Actions'] : [])]} count={p.record.treatments.length}>
+      <EntryTable id="treatments" caption="Treatments and medications, latest first" empty="No treatment or medication recorded yet." head={['Name', 'Kind', 'Dose', 'Schedule', 'From', 'Until', 'Next due', 'Documents', ...(actions ? ['Actions'] : [])]} count={p.record.treatments.length}>
         {p.record.treatments.map((t) => (
           <tr key={t.id}>
             <th scope="row">{t.name}</th>
@@ -85,9 +92,10 @@ export function TreatmentsPanel(p: PanelProps) {
             <td><LinkedDocuments ctx={p.ctx} dogId={p.record.dog.id} documents={p.record.documents.filter((d) => d.treatment_id === t.id)} /></td>
             {p.canEdit && (
               <RowActions p={p} path="treatments" id={t.id} what={`${t.name} from ${t.starts_on}`}>
-                {t.repeat_every && <DateAction p={p} action={`${base(p)}/treatments/${t.id}/dose`} id={`dose-${t.id}`} label={`Dose of ${t.name} given on`} button="Record dose" />}
+                <DoseAction p={p} t={t} />
               </RowActions>
             )}
+            {!p.canEdit && p.canRecord && <td><DoseAction p={p} t={t} /></td>}
           </tr>
         ))}
       </EntryTable>
