@@ -41,7 +41,7 @@ export async function scopedDog(t: TestApp, admin: Browser, db: Kysely<TenantSch
 }
 
 /** What a foster could have written on a dog: counted before and after, to show nothing changed. */
-export async function writtenOn(db: Kysely<TenantSchema>, dogId: string): Promise<Record<string, number>> {
+export async function writtenOn(db: Kysely<TenantSchema>, dogId: string): Promise<{ notes: number; weights: number; doses: number; photos: number }> {
   const count = async (table: 'dog_notes' | 'dog_weights' | 'treatment_doses' | 'dog_photos') =>
     Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).where('dog_id', '=', dogId).executeTakeFirstOrThrow()).n);
   return { notes: await count('dog_notes'), weights: await count('dog_weights'), doses: await count('treatment_doses'), photos: await count('dog_photos') };
