@@ -1,3 +1,4 @@
+import { Fold } from '../../platform/http/views/fold.js';
 import { Csrf } from '../../platform/http/views/layout.js';
 import { DeleteEntry, Day, EntryTable } from './medical.components.js';
 import { LinkedDocuments } from './documents.views.js';
@@ -59,11 +60,13 @@ export function VaccinationsPanel(p: PanelProps) {
         })}
       </EntryTable>
       {p.canEdit && (
-        <form method="post" action={`${base(p)}/vaccinations`} class="stack" aria-label="Record a vaccination">
-          <Csrf token={p.ctx.csrfToken} />
-          <VaccinationFields form={form} />
-          <div><button type="submit">Record vaccination</button></div>
-        </form>
+        <Fold summary="Record a vaccination" open={p.forms.vaccination !== undefined}>
+          <form method="post" action={`${base(p)}/vaccinations`} class="stack" aria-label="Record a vaccination">
+            <Csrf token={p.ctx.csrfToken} />
+            <VaccinationFields form={form} />
+            <div><button type="submit">Record vaccination</button></div>
+          </form>
+        </Fold>
       )}
     </section>
   );
@@ -100,11 +103,13 @@ export function TreatmentsPanel(p: PanelProps) {
         ))}
       </EntryTable>
       {p.canEdit && (
-        <form method="post" action={`${base(p)}/treatments`} class="stack" aria-label="Record a treatment or medication">
-          <Csrf token={p.ctx.csrfToken} />
-          <TreatmentFields form={form} />
-          <div><button type="submit">Record treatment</button></div>
-        </form>
+        <Fold summary="Record a treatment or medication" open={p.forms.treatment !== undefined}>
+          <form method="post" action={`${base(p)}/treatments`} class="stack" aria-label="Record a treatment or medication">
+            <Csrf token={p.ctx.csrfToken} />
+            <TreatmentFields form={form} />
+            <div><button type="submit">Record treatment</button></div>
+          </form>
+        </Fold>
       )}
     </section>
   );
@@ -126,11 +131,13 @@ export function VisitsPanel(p: PanelProps) {
         ))}
       </EntryTable>
       {p.canEdit && (
-        <form method="post" action={`${base(p)}/visits`} class="stack" aria-label="Record a vet visit">
-          <Csrf token={p.ctx.csrfToken} />
-          <VisitFields form={form} />
-          <div><button type="submit">Record visit</button></div>
-        </form>
+        <Fold summary="Record a vet visit" open={p.forms.visit !== undefined}>
+          <form method="post" action={`${base(p)}/visits`} class="stack" aria-label="Record a vet visit">
+            <Csrf token={p.ctx.csrfToken} />
+            <VisitFields form={form} />
+            <div><button type="submit">Record visit</button></div>
+          </form>
+        </Fold>
       )}
     </section>
   );
