@@ -13,14 +13,14 @@ import type { TenantSchema } from '../platform/db/schema.js';
 import { defineJob, type JobDefinition, type JobRegistry } from '../platform/jobs/index.js';
 import type { TenantFanOut } from '../platform/tenancy/fan-out.js';
 import { sweepUploads } from '../platform/storage/index.js';
-import { medicalDueJob, notificationJobs } from '../features/notifications/notifications.jobs.js';
+import { interviewTomorrowJob, medicalDueJob, notificationJobs } from '../features/notifications/notifications.jobs.js';
 import { maintenanceAnnouncedJob } from '../features/notifications/maintenance-announcements.js';
 
 /**
  * Every job Kona declares. A process refuses to start if one has no handler below, so a job
  * enqueued by one release is never left without a worker that knows it.
  */
-export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', medicalDueJob, maintenanceAnnouncedJob] as const;
+export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob] as const;
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
 export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns];

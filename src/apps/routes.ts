@@ -10,6 +10,7 @@ import { jobsAdminRoutes } from '../features/jobs-admin/jobs-admin.routes.js';
 import { medicalRoutes } from '../features/medical/medical.routes.js';
 import { outboxRoutes } from '../features/outbox/outbox.routes.js';
 import { settingsRoutes } from '../features/settings/settings.routes.js';
+import { privacyRoutes } from '../features/settings/privacy.routes.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
 import { operatorResetRoutes } from '../features/operator/password-reset.routes.js';
 import { landingRoutes, publicSiteRoutes } from '../features/site/site.routes.js';
@@ -30,7 +31,7 @@ import { contractSigningRoutes } from '../features/contracts/contracts.sign.rout
 import { contractsRoutes } from '../features/contracts/contracts.routes.js';
 import { exportRoutes } from '../features/export/export.routes.js';
 import { healthRoutes } from '../platform/http/health.routes.js';
-import { DogPage, dogsDashboardCard } from '../features/dogs/dogs.public.js';
+import { DogPage, dogsDashboardCard, dogScopeGuard } from '../features/dogs/dogs.public.js';
 import { fostersDogPage } from '../features/fosters/fosters.panels.public.js';
 import { medicalDogPage } from '../features/medical/medical.panels.public.js';
 import { medicalDueDashboardCard } from '../features/medical/medical.public.js';
@@ -50,7 +51,8 @@ const waitingItems = [newApplicationsWaiting, signedContractsWaiting, pendingPho
 /** Every feature's routes, by where they mount. The one place a new feature is added. */
 export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
-  // unreadNotificationCount first: its hook (the hub header's count) must cover every tenant route.
-  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, rescueIconRoutes(), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
+  // Hooks first, so they cover every tenant route: the hub header's unread count, and the guard that
+  // keeps a foster to the dogs in their care on every /hub/dogs/:id… route.
+  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, privacyRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
   operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes],
 };

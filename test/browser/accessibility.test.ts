@@ -396,6 +396,19 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
       },
     },
     {
+      name: "a dog's medical record with every add-form unfolded",
+      h1: 'Waffles: medical record',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/dogs'));
+        await p.getByRole('link', { name: 'Waffles', exact: true }).first().click();
+        await p.getByRole('link', { name: /Vaccinations, treatments, vet visits and weights of Waffles/ }).click();
+        for (const summary of ['Record a vaccination', 'Record a treatment or medication', 'Record a vet visit', 'Attach a document']) await p.getByText(summary, { exact: true }).click();
+        await p.getByRole('button', { name: 'Attach document' }).waitFor();
+      },
+    },
+    {
       name: 'edit a treatment after a rejected submission',
       h1: 'Edit treatment or medication for Waffles',
       who: 'admin',

@@ -49,6 +49,11 @@ describe('staff adds a dog with photos and publishes it (Chromium)', () => {
 
   async function uploadTwo(page: Page): Promise<void> {
     const [one, two] = await Promise.all([samplePhoto({ width: 640, height: 480, noise: true }), samplePhoto({ width: 600, height: 800, noise: true })]);
+    // The upload form is folded until asked for: its summary opens it, without script.
+    const fold = page.locator('details.fold', { has: page.getByLabel('Add photos') });
+    expect(await fold.getAttribute('open')).toBeNull();
+    await page.getByText('Upload new photos', { exact: true }).click();
+    expect(await fold.getAttribute('open')).not.toBeNull();
     await page.getByLabel('Add photos').setInputFiles([
       { name: 'maple-garden.jpg', mimeType: 'image/jpeg', buffer: one },
       { name: 'maple-sofa.jpg', mimeType: 'image/jpeg', buffer: two },

@@ -73,6 +73,8 @@ describe('a foster adds a note and a photo (Chromium)', () => {
     await foster.getByRole('heading', { level: 1, name: 'Noodle' }).waitFor();
     expect(foster.url().split('?')[0]).toBe(dogUrl);
 
+    // The note and upload forms are folded until asked for.
+    await foster.getByText('Write a note about Noodle', { exact: true }).click();
     await foster.getByLabel('Note', { exact: true }).fill(note);
     await foster.getByRole('button', { name: 'Add note' }).click();
     await foster.waitForLoadState('load');
@@ -81,6 +83,7 @@ describe('a foster adds a note and a photo (Chromium)', () => {
     expect(await timeline.locator('li', { hasText: note }).textContent()).toContain(fosterName);
 
     await foster.goto(dogUrl);
+    await foster.getByText('Upload new photos', { exact: true }).click();
     await foster.getByLabel('Add photos').setInputFiles([{ name: 'noodle-porch.jpg', mimeType: 'image/jpeg', buffer: await samplePhoto({ width: 640, height: 480, noise: true }) }]);
     await foster.getByRole('button', { name: 'Upload photos' }).click();
     const item = foster.locator('#photos ol.photos > li').first();

@@ -6,9 +6,10 @@ import type { StaffRole } from '../../src/platform/db/schema.js';
 import { csrfTokenFor } from '../../src/platform/http/csrf.js';
 import { can, isPermission, type Permission } from '../../src/platform/http/permissions.js';
 import { createOperatorSession, createStaffSession, hashToken, operatorCookie, preSessionCookie, tenantCookie } from '../../src/platform/http/sessions.js';
-import { createTestApp, type TestApp } from '../harness/app.js';
+import { createTestApp, signedInStaff, type TestApp } from '../harness/app.js';
 import { engines } from '../harness/databases.js';
 import { fillPath, routesOf, scopeOf, type RegisteredRoute } from '../harness/routes.js';
+import { paramsOf, scopedDog, writtenOn } from './dog-scope.setup.js';
 
 // Record every route of the app exactly as buildWebApp assembles it (see recordingRoutes).
 vi.mock('../../src/platform/http/server.js', async (importOriginal) => {
@@ -85,19 +86,23 @@ describe.each(engines)('route permission matrix on %s', (engine) => {
     return { cookie: cookies.join('; '), csrf: csrfTokenFor(secrets.sessionSecret, binding) };
   }
 
-  async function send(route: RegisteredRoute, actor: ActorName, opts: { csrf?: boolean; accept?: string } = {}) {
+  /** The route's URL with these parameter values (the rest get the matrix's dummies). */
+  const urlWith = (route: RegisteredRoute, params: Record<string, string> = {}) =>
+    fillPath(route.url.replace(/:(\w+)/g, (m, name: string) => params[name] ?? m), SLUG);
+
+  async function send(route: RegisteredRoute, actor: ActorName, opts: { csrf?: boolean; accept?: string; params?: Record<string, string>; payload?: string } = {}) {
     const { cookie, csrf } = await credentials(actor, route);
     const isUnsafe = unsafe.has(route.method);
     return t.app.inject({
       method: route.method as 'GET',
-      url: fillPath(route.url, SLUG),
+      url: urlWith(route, opts.params),
       headers: {
         cookie,
         accept: opts.accept ?? 'application/json',
         ...(isUnsafe ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
         ...(isUnsafe && opts.csrf !== false ? { 'x-csrf-token': csrf } : {}),
       },
-      ...(isUnsafe ? { payload: 'probe=1' } : {}),
+      ...(isUnsafe ? { payload: opts.payload ?? 'probe=1' } : {}),
     });
   }
 
@@ -156,6 +161,91 @@ describe.each(engines)('route permission matrix on %s', (engine) => {
     const before = await count();
     for (const actor of actors) for (const route of routes.filter((r) => r.method === 'GET')) await send(route, actor, { accept: 'text/html' });
     expect(await count()).toEqual(before);
+  });
+
+  describe('data scope: a foster reaches only the dogs in their care', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    // Every hub route that takes a dog (its page, medical, documents, photos, notes, weights, uploads) or a photo's bytes.
+    const dogRoutes = () => routes.filter((r) => /^\/r\/:tenant\/hub\/(dogs\/:id(\/|$)|photos\/:sha\/)/.test(r.url));
+    let own: Awaited<ReturnType<typeof scopedDog>>;
+    let other: Awaited<ReturnType<typeof scopedDog>>;
+    let db: Awaited<ReturnType<typeof tenantDb>>;
+    const tenantDb = async () => (await t.rt.ctx.tenants.get(SLUG))!.db.kysely;
+
+    beforeAll(async () => {
+      db = await tenantDb();
+      const { browser: admin } = await signedInStaff(t, SLUG, 'admin');
+      own = await scopedDog(t, admin, db, SLUG, 'Owndog', today);
+      other = await scopedDog(t, admin, db, SLUG, 'Otherdog', today);
+      const placed = await admin.post(`/r/${SLUG}/hub/dogs/${own.id}/foster`, { _csrf: await admin.csrf(`/r/${SLUG}/hub/dogs/${own.id}`), foster: staffIds.get('foster')!, started_on: today });
+      expect(placed.statusCode).toBe(303);
+    });
+
+    it('walks the dog routes: page, medical, documents, photos, notes, weights and uploads', () => {
+      const walked = dogRoutes().map((r) => `${r.method} ${r.url.replace('/r/:tenant', '')}`);
+      for (const url of ['GET /hub/dogs/:id', 'GET /hub/dogs/:id/medical', 'GET /hub/dogs/:id/documents/:documentId/file', 'POST /hub/dogs/:id/documents',
+        'POST /hub/dogs/:id/photos', 'POST /hub/dogs/:id/notes', 'POST /hub/dogs/:id/weights', 'POST /hub/dogs/:id/treatments/:entryId/dose', 'GET /hub/photos/:sha/:variant']) {
+        expect(walked).toContain(url);
+      }
+    });
+
+    it("answers a foster 403 or 404 for another dog's record, documents and photos, and serves their own", async () => {
+      const before = await writtenOn(db, other.id);
+      const violations: string[] = [];
+      let walked = 0;
+      for (const route of dogRoutes()) {
+        // Routes a foster may not use at all are the matrix's business (403 for every dog).
+        if (!can('foster', route.permission!)) continue;
+        walked += 1;
+        const where = `${route.method} ${route.url} as foster`;
+        const theirs = await send(route, 'foster', { params: paramsOf(other), accept: 'text/html' });
+        if (theirs.statusCode !== 403 && theirs.statusCode !== 404) violations.push(`${where} for another dog: got ${theirs.statusCode}, expected 403 or 404`);
+        const mine = await send(route, 'foster', { params: paramsOf(own), accept: 'text/html' });
+        // A GET of their own dog is served; a probe POST reaches its handler (a 400 for the probe's form, never a refusal).
+        const served = route.method === 'GET' ? mine.statusCode === 200 : ![401, 403, 404].includes(mine.statusCode) && mine.statusCode < 500;
+        if (!served) violations.push(`${where} for their own dog: got ${mine.statusCode}`);
+      }
+      expect(walked).toBeGreaterThanOrEqual(9);
+      expect(violations).toEqual([]);
+      expect(await writtenOn(db, other.id)).toEqual(before);
+    });
+
+    it("lists only a foster's own dogs, and only their medical items due; staff see both", async () => {
+      const get = async (actor: ActorName, url: string, query = '') => {
+        const route = routes.find((r) => r.method === 'GET' && r.url === `/r/:tenant${url}`)!;
+        const res = await send({ ...route, url: `${route.url}${query}` }, actor, { accept: 'text/html' });
+        expect(res.statusCode).toBe(200);
+        return res.body;
+      };
+      for (const url of ['/hub/dogs', '/hub/medical/due', '/hub']) {
+        const foster = await get('foster', url);
+        expect(foster, `${url} as foster`).toContain('Owndog');
+        expect(foster, `${url} as foster`).not.toContain('Otherdog');
+      }
+      for (const url of ['/hub/dogs', '/hub/medical/due']) {
+        const staff = await get('staff', url);
+        expect(staff).toContain('Owndog');
+        expect(staff).toContain('Otherdog');
+      }
+      expect(await get('foster', '/hub/dogs', `?status=all&foster=${staffIds.get('staff')}`)).not.toContain('Otherdog');
+    });
+
+    it('lets a foster record a weight, a dose given and a note on their dog, and none on another', async () => {
+      const post = (url: string, params: Record<string, string>, payload: string) =>
+        send(routes.find((r) => r.method === 'POST' && r.url === `/r/:tenant${url}`)!, 'foster', { params, payload, accept: 'text/html' });
+      const forms: [string, string][] = [
+        ['/hub/dogs/:id/weights', `kg=12.5&weighed_on=${today}`],
+        ['/hub/dogs/:id/treatments/:entryId/dose', `given_on=${today}`],
+        ['/hub/dogs/:id/notes', 'body=Ate+well+today'],
+      ];
+      const before = { own: await writtenOn(db, own.id), other: await writtenOn(db, other.id) };
+      for (const [url, payload] of forms) {
+        expect((await post(url, paramsOf(other), payload)).statusCode, `${url} for another dog`).toBe(404);
+        expect((await post(url, paramsOf(own), payload)).statusCode, `${url} for their own dog`).toBe(303);
+      }
+      expect(await writtenOn(db, other.id)).toEqual(before.other);
+      expect(await writtenOn(db, own.id)).toEqual({ ...before.own, weights: before.own.weights + 1, doses: before.own.doses + 1, notes: before.own.notes + 1 });
+    });
   });
 
   it('refuses to build a server with a route that declares no permission, or an unknown one', async () => {

@@ -2,3 +2,4 @@
 export { type AnsweredQuestion, type ApplicationParties, type ContactApplication, applicationParties, applicationStatusLabels, applicationsOfContact, decryptAnswers, encryptAnswers } from './adoptions.answers.js';
 export { applicationEventsOf, exportApplicationEvents, exportApplications, exportCompletions, type ExportedApplication, type ExportedApplicationEvent, type ExportedCompletion } from './adoptions.export.js';
 export { newApplicationsWaiting } from './adoptions.dashboard.js';
+export { interviewsBetween, type ScheduledInterview } from './interviews.queries.js';

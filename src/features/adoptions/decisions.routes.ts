@@ -12,6 +12,7 @@ import { applicationParamsSchema, completeSchema, decisionSchema, noteSchema } f
 import { addApplicationNote, decide } from './decisions.service.js';
 import { ApplicationPage } from './decisions.views.js';
 import { doneNotice } from './decisions.notices.js';
+import { contactDetailsShown, withoutContactDetails } from '../people/people.public.js';
 import { isRefusal, sendPage, staffActor } from '../../platform/http/replies.js';
 import type { StaffRequest, TenantScope } from '../../platform/http/scopes.js';
 
@@ -35,8 +36,11 @@ const canManage = (request: StaffRequest) => request.actor?.kind === 'staff' && 
 
 /** Renders an application's page, with a notice after a change or a rejected form's state. */
 async function showApplication(request: StaffRequest, reply: FastifyReply, id: string, status: number, extra: { notice?: string; forms?: DecisionForms; message?: string } = {}) {
-  const detail = await applicationDetail(decisionDepsOf(request), id);
-  return sendPage(reply, status, h(ApplicationPage, { ctx: request.server.kona.page(request, 'hub'), detail, canManage: canManage(request), ...extra }));
+  const found = await applicationDetail(decisionDepsOf(request), id);
+  // A viewer sees the applicant's email, phone and address only where the rescue allows it.
+  const shown = await contactDetailsShown(request.tenant.db.kysely, request.actor);
+  const detail = shown || !found.applicant ? found : { ...found, applicant: withoutContactDetails(found.applicant) };
+  return sendPage(reply, status, h(ApplicationPage, { ctx: request.server.kona.page(request, 'hub'), detail, canManage: canManage(request), contactsHidden: !shown, ...extra }));
 }
 
 /** Runs one change: redirect with a notice, or show the page again with the form as typed and what went wrong. */

@@ -8,20 +8,23 @@ import { ActionsPanel, NoteForm, type DecisionForms } from './decisions.forms.js
 import { applicationStatusLabel } from './decisions.transitions.js';
 import { stamp } from './inbox.views.js';
 import { formatInterviewAt } from './templates.render.js';
+import { contactDetailsHiddenReason } from '../people/people.public.js';
 
 /** The application page's data. */
 export interface ApplicationPageProps {
   ctx: PageContext;
   detail: ApplicationDetail;
   canManage: boolean;
+  /** The applicant's email, phone and address are hidden from this member (a viewer; Settings, Privacy). */
+  contactsHidden?: boolean;
   forms?: DecisionForms;
   notice?: string;
   message?: string;
 }
 
-function Applicant({ ctx, detail }: { ctx: PageContext; detail: ApplicationDetail }) {
+function Applicant({ ctx, detail, hidden }: { ctx: PageContext; detail: ApplicationDetail; hidden?: boolean }) {
   const a = detail.applicant;
-  const rows: [string, string][] = a ? [['Email', a.email || '—'], ['Phone', a.phone || '—'], ['Address', a.address || '—']] : [];
+  const rows: [string, string][] = !a ? [] : hidden ? [['Email, phone and address', `Hidden. ${contactDetailsHiddenReason}`]] : [['Email', a.email || '—'], ['Phone', a.phone || '—'], ['Address', a.address || '—']];
   return (
     <section aria-labelledby="applicant-heading">
       <h2 id="applicant-heading">Applicant</h2>
@@ -126,7 +129,7 @@ export function ApplicationPage(props: ApplicationPageProps) {
       {(app.status === 'approved' || app.status === 'completed') && (
         <p><a href={`${ctx.basePath}/hub/applications/${app.id}/contract`}>Adoption contract</a></p>
       )}
-      <Applicant ctx={ctx} detail={detail} />
+      <Applicant ctx={ctx} detail={detail} hidden={props.contactsHidden} />
       <Answers detail={detail} />
       {props.canManage && <ActionsPanel ctx={ctx} detail={detail} forms={props.forms ?? {}} />}
       {props.canManage && <NoteForm ctx={ctx} detail={detail} form={props.forms?.note} />}

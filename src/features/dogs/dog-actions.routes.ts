@@ -5,9 +5,10 @@ import { bondDogs, changeDogStatus, recordWeight, unbondDog } from './dog-action
 import type { DogPage } from './dog-page.js';
 import { bondSchema, dogIdOf, statusChangeSchema, weightSchema } from './dogs.schema.js';
 
-/** The detail page's changes: status, weight, bonded pair. Each needs dogs.edit. */
+/** The detail page's changes: status and bonded pair (dogs.edit), a weight (care.record: fosters too, on the dogs in their care). */
 export function dogActionRoutes(app: TenantScope, dogPage: DogPage): void {
   const edit = { config: { permission: 'dogs.edit' as const } };
+  const record = { config: { permission: 'care.record' as const } };
 
   app.post('/hub/dogs/:id/status', edit, async (request, reply) => {
     const id = dogIdOf(request);
@@ -16,7 +17,7 @@ export function dogActionRoutes(app: TenantScope, dogPage: DogPage): void {
     return dogPage.attempt(request, reply, id, 'status', 'status', () => changeDogStatus(request.tenant.db.kysely, id, parsed.data, staffActor(request)));
   });
 
-  app.post('/hub/dogs/:id/weights', edit, async (request, reply) => {
+  app.post('/hub/dogs/:id/weights', record, async (request, reply) => {
     const id = dogIdOf(request);
     const parsed = parseForm(weightSchema, request.body);
     if (!parsed.ok) return dogPage.show(request, reply, id, 400, { forms: { weight: parsed.state }, message: 'The weight was not recorded: see the weight form.' });

@@ -1,3 +1,4 @@
+import { Fold } from '../../platform/http/views/fold.js';
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
 import { emptyForm, Field, type FormState, Select, TextArea } from '../../platform/http/views/forms.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
@@ -106,12 +107,14 @@ export function WeightsPanel({ ctx, detail, canEdit, form, today }: { ctx: PageC
         </TableWrap>
       )}
       {canEdit && (
-        <form method="post" action={`${ctx.basePath}/hub/dogs/${detail.dog.id}/weights`} class="stack" aria-label="Record a weight">
-          <Csrf token={ctx.csrfToken} />
-          <Field form={state} name="kg" label="Weight in kg" hint="Like 12.5" autocomplete="off" />
-          <Field form={state} name="weighed_on" label="Weighed on" type="date" />
-          <div><button type="submit">Record weight</button></div>
-        </form>
+        <Fold summary="Record a weight" open={form !== undefined}>
+          <form method="post" action={`${ctx.basePath}/hub/dogs/${detail.dog.id}/weights`} class="stack" aria-label="Record a weight">
+            <Csrf token={ctx.csrfToken} />
+            <Field form={state} name="kg" label="Weight in kg" hint="Like 12.5" autocomplete="off" />
+            <Field form={state} name="weighed_on" label="Weighed on" type="date" />
+            <div><button type="submit">Record weight</button></div>
+          </form>
+        </Fold>
       )}
     </section>
   );

@@ -48,7 +48,7 @@ function Facts({ detail }: { detail: DogDetail }) {
 }
 
 /** A dog's page in the hub: adoptability, status, record, bonded pair, weights and timeline, with the panels features registered. */
-export function DogDetailPage(props: { ctx: PageContext; detail: DogDetail; canEdit: boolean; today: string; forms?: DetailForms; notice?: string; message?: string; panels: Record<'afterStatus' | 'afterBond' | 'afterWeights', JSX.Element[]> }) {
+export function DogDetailPage(props: { ctx: PageContext; detail: DogDetail; canEdit: boolean; canRecord: boolean; today: string; forms?: DetailForms; notice?: string; message?: string; panels: Record<'afterStatus' | 'afterBond' | 'afterWeights', JSX.Element[]> }) {
   const { ctx, detail, canEdit } = props;
   const { dog } = detail;
   return (
@@ -64,7 +64,7 @@ export function DogDetailPage(props: { ctx: PageContext; detail: DogDetail; canE
       <Facts detail={detail} />
       <BondPanel ctx={ctx} detail={detail} canEdit={canEdit} form={props.forms?.bond} />
       {props.panels.afterBond}
-      <WeightsPanel ctx={ctx} detail={detail} canEdit={canEdit} form={props.forms?.weight} today={props.today} />
+      <WeightsPanel ctx={ctx} detail={detail} canEdit={props.canRecord} form={props.forms?.weight} today={props.today} />
       {props.panels.afterWeights}
       <Timeline detail={detail} />
     </Layout>

@@ -90,7 +90,7 @@ export class DogPage {
       if (node) panels[panel.slot].push(node);
     }
     const notice = options.done ? this.#notices[options.done] : undefined;
-    return sendPage(reply, status, h(DogDetailPage, { ctx, detail, canEdit: actorCan(request, 'dogs.edit'), today, forms: view.forms, notice, message: options.message, panels }));
+    return sendPage(reply, status, h(DogDetailPage, { ctx, detail, canEdit: actorCan(request, 'dogs.edit'), canRecord: actorCan(request, 'care.record'), today, forms: view.forms, notice, message: options.message, panels }));
   }
 
   /** Runs one change from the page: redirect with a notice, or re-show the page with what went wrong in `form`. */

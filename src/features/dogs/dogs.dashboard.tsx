@@ -1,5 +1,6 @@
 import type { DashboardCard } from '../dashboard/dashboard.public.js';
 import { actorCan } from '../../platform/http/replies.js';
+import { careOf, dogScopeOf } from './dogs.scope.js';
 import { dogCounts } from './dogs.service.js';
 
 /** The dashboard's dogs card: how many dogs are in care and available, with links to the list. */
@@ -17,5 +18,5 @@ export function DogsCard({ basePath, counts, canEdit }: { basePath: string; coun
 /** The dogs card as the dashboard shows it to members who may see dogs. */
 export const dogsDashboardCard: DashboardCard = {
   permission: 'dogs.view',
-  render: async (request, basePath) => <DogsCard basePath={basePath} counts={await dogCounts(request.tenant.db.kysely)} canEdit={actorCan(request, 'dogs.edit')} />,
+  render: async (request, basePath) => <DogsCard basePath={basePath} counts={await dogCounts(request.tenant.db.kysely, careOf(dogScopeOf(request.actor)))} canEdit={actorCan(request, 'dogs.edit')} />,
 };

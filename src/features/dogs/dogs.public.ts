@@ -130,3 +130,4 @@ export { closedStatusList, createDog, getDog, weightHistory } from './dogs.servi
 export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
 export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore, parseMoney } from './dogs.values.js';
 export { dogShownPublicly, publicDogStatuses } from './dogs.visibility.js';
+export { careOf, dogInScope, dogOutOfScope, type DogScope, dogScopeGuard, dogScopeOf, isDogInScope } from './dogs.scope.js';

@@ -123,7 +123,9 @@ export function selectBondCandidates(db: Db, excludeId: string, closed: readonly
 }
 
 /** How many dogs have each status. */
-export async function countDogsByStatus(db: Db): Promise<Map<DogStatus, number>> {
-  const rows = await db.selectFrom('dogs').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').execute();
+export async function countDogsByStatus(db: Db, fosterId?: string): Promise<Map<DogStatus, number>> {
+  let q = db.selectFrom('dogs').select(['status', (eb) => eb.fn.countAll<string>().as('n')]);
+  if (fosterId) q = q.where('foster_id', '=', fosterId);
+  const rows = await q.groupBy('status').execute();
   return new Map(rows.map((r) => [r.status, Number(r.n)]));
 }

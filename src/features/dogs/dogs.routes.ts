@@ -9,6 +9,7 @@ import { DogFormPage, dogFormValues, newDogValues } from './dog-form.views.js';
 import { listDogs } from './dog-list.service.js';
 import { DogListPage } from './dog-list.views.js';
 import { dogFormSchema, dogIdOf, dogListQuerySchema } from './dogs.schema.js';
+import { careOf, dogScopeOf } from './dogs.scope.js';
 import { createDog, getDog, staffContactChoices, updateDog } from './dogs.service.js';
 import { isoToday } from './dogs.values.js';
 import { actorCan, isRefusal, sendPage, staffActor, tenantDeps } from '../../platform/http/replies.js';
@@ -28,8 +29,10 @@ export const dogsRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
 
   app.get('/hub/dogs', view, async (request, reply) => {
     const query = dogListQuerySchema.parse(request.query ?? {});
-    const result = await listDogs(tenantDeps(request), query, isoToday());
-    const fosters = await fosterHomesToChoose(tenantDeps(request));
+    // A foster's list is their dogs only, whatever the URL asks for; the foster filter is then moot.
+    const care = careOf(dogScopeOf(request.actor));
+    const result = await listDogs(tenantDeps(request), care ? { ...query, foster: care } : query, isoToday());
+    const fosters = care ? [] : await fosterHomesToChoose(tenantDeps(request));
     return sendPage(reply, 200, h(DogListPage, { ctx: page(request, 'hub'), query, ...result, canEdit: actorCan(request, 'dogs.edit'), fosters }));
   });
 

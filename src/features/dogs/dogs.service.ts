@@ -130,9 +130,9 @@ export async function updateDog(db: Db, id: string, form: DogForm, actor: Actor)
 /** The closed statuses as a list, for queries that leave closed records out. */
 export const closedStatusList = [...closedStatuses];
 
-/** Headline counts for the dashboard: dogs in care, and of those, dogs with the status available. */
-export async function dogCounts(db: Db): Promise<{ inCare: number; available: number }> {
-  const byStatus = await countDogsByStatus(db);
+/** Headline counts for the dashboard: dogs in care, and of those, dogs with the status available (of one foster's dogs when `fosterId` is given). */
+export async function dogCounts(db: Db, fosterId?: string): Promise<{ inCare: number; available: number }> {
+  const byStatus = await countDogsByStatus(db, fosterId);
   let inCare = 0;
   for (const [status, n] of byStatus) if (!closedStatuses.has(status)) inCare += n;
   return { inCare, available: byStatus.get('available') ?? 0 };

@@ -1,3 +1,4 @@
+import { Fold } from '../../platform/http/views/fold.js';
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
 import { emptyForm, Field, type FormState, Select, TextArea } from '../../platform/http/views/forms.js';
 import type { FosterPanelData } from './fosters.homes.js';
@@ -42,12 +43,14 @@ export function FosterPanel(props: { ctx: PageContext; dogId: string; dogName: s
 export function NoteForm(props: { ctx: PageContext; dogId: string; dogName: string; form?: FormState; back?: 'dog' | 'my-dogs' }) {
   const id = `note-${props.dogId}`;
   return (
-    <form method="post" action={`${props.ctx.basePath}/hub/dogs/${props.dogId}/notes`} class="stack" aria-labelledby={id}>
-      <h3 id={id}>Add a note about {props.dogName}</h3>
-      <Csrf token={props.ctx.csrfToken} />
-      <input type="hidden" name="back" value={props.back ?? 'dog'} />
-      <TextArea form={props.form ?? emptyForm} name="body" label="Note" rows={3} maxLength={noteMaxLength} hint="Plain text. It appears on the dog's timeline with your name." />
-      <div><button type="submit">Add note</button></div>
-    </form>
+    <Fold summary={`Write a note about ${props.dogName}`} open={props.form !== undefined}>
+      <form method="post" action={`${props.ctx.basePath}/hub/dogs/${props.dogId}/notes`} class="stack" aria-labelledby={id}>
+        <h3 id={id}>Add a note about {props.dogName}</h3>
+        <Csrf token={props.ctx.csrfToken} />
+        <input type="hidden" name="back" value={props.back ?? 'dog'} />
+        <TextArea form={props.form ?? emptyForm} name="body" label="Note" rows={3} maxLength={noteMaxLength} hint="Plain text. It appears on the dog's timeline with your name." />
+        <div><button type="submit">Add note</button></div>
+      </form>
+    </Fold>
   );
 }

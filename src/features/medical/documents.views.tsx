@@ -1,3 +1,4 @@
+import { Fold } from '../../platform/http/views/fold.js';
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
 import { Field, Select } from '../../platform/http/views/forms.js';
 import { formatBytes } from '../../platform/storage/index.js';
@@ -56,18 +57,20 @@ function DeleteDocument({ p, d }: { p: PanelProps; d: DocumentRow }) {
 function UploadDocument({ p, maxMb }: { p: PanelProps; maxMb: number }) {
   const form = p.forms.document ?? { values: {}, errors: {} };
   return (
-    <form method="post" action={`${p.ctx.basePath}/hub/dogs/${p.record.dog.id}/documents`} enctype="multipart/form-data" class="stack" aria-label="Attach a document">
-      {/* The fields come before the file: the server reads them first while the file streams in. */}
-      <Csrf token={p.ctx.csrfToken} />
-      <Field form={form} name="title" label="Title" hint="Like Vaccination certificate 2024. Left empty, the file's name is used." />
-      <Select form={form} name="link" label="Attach to" options={linkChoices(p.record)} />
-      <div>
-        <label for="document-file">File</label>
-        <input id="document-file" type="file" name="document" accept="application/pdf,image/jpeg,image/png,image/webp,image/heic" required aria-describedby="document-file-hint" />
-        <p id="document-file-hint" class="hint">PDF, JPEG, PNG, WebP or HEIC, up to {maxMb} MB. Location data is removed from images.</p>
-      </div>
-      <div><button type="submit">Attach document</button></div>
-    </form>
+    <Fold summary="Attach a document" open={p.forms.document !== undefined}>
+      <form method="post" action={`${p.ctx.basePath}/hub/dogs/${p.record.dog.id}/documents`} enctype="multipart/form-data" class="stack" aria-label="Attach a document">
+        {/* The fields come before the file: the server reads them first while the file streams in. */}
+        <Csrf token={p.ctx.csrfToken} />
+        <Field form={form} name="title" label="Title" hint="Like Vaccination certificate 2024. Left empty, the file's name is used." />
+        <Select form={form} name="link" label="Attach to" options={linkChoices(p.record)} />
+        <div>
+          <label for="document-file">File</label>
+          <input id="document-file" type="file" name="document" accept="application/pdf,image/jpeg,image/png,image/webp,image/heic" required aria-describedby="document-file-hint" />
+          <p id="document-file-hint" class="hint">PDF, JPEG, PNG, WebP or HEIC, up to {maxMb} MB. Location data is removed from images.</p>
+        </div>
+        <div><button type="submit">Attach document</button></div>
+      </form>
+    </Fold>
   );
 }
 

@@ -35,11 +35,14 @@ export function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Vaccinations and treatments overdue or due within `horizonDays` of `today`, for dogs still in care. */
-export async function medicalDue(db: Kysely<TenantSchema>, today: string, horizonDays = dueHorizonDays): Promise<MedicalDue> {
+/**
+ * Vaccinations and treatments overdue or due within `horizonDays` of `today`, for dogs still in care;
+ * only for the dogs in one foster's care when `fosterId` is given (a foster's own lists).
+ */
+export async function medicalDue(db: Kysely<TenantSchema>, today: string, horizonDays = dueHorizonDays, fosterId?: string): Promise<MedicalDue> {
   const until = addDays(today, horizonDays);
-  const vaccinations = await selectVaccinationsDue(db, until, closedStatusList);
-  const treatments = await selectTreatmentsDue(db, until, closedStatusList);
+  const vaccinations = await selectVaccinationsDue(db, until, closedStatusList, fosterId);
+  const treatments = await selectTreatmentsDue(db, until, closedStatusList, fosterId);
   const items: DueItem[] = [
     ...vaccinations.map((v) => ({ kind: 'vaccination' as const, id: v.id, dogId: v.dog_id, dogName: v.dog_name, what: vaccinationName(v.type, v.label), dueOn: v.due_on })),
     ...treatments.map((t) => ({ kind: t.kind, id: t.id, dogId: t.dog_id, dogName: t.dog_name, what: t.name, dueOn: t.due_on })),

@@ -1,5 +1,6 @@
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import type { DashboardCard } from '../dashboard/dashboard.public.js';
+import { careOf, dogScopeOf } from '../dogs/dogs.public.js';
 import { dueHorizonDays, medicalDue, rescueToday, type DueItem, type MedicalDue } from './medical.due.js';
 
 const kindLabel: Record<DueItem['kind'], string> = { vaccination: 'Vaccination', treatment: 'Treatment', medication: 'Medication' };
@@ -55,5 +56,5 @@ export function DuePage({ ctx, due, today, horizonDays }: { ctx: PageContext; du
 /** The medical card as the dashboard shows it to members who may read medical records. */
 export const medicalDueDashboardCard: DashboardCard = {
   permission: 'medical.view',
-  render: async (request, basePath) => <DueCard basePath={basePath} due={await medicalDue(request.tenant.db.kysely, rescueToday(), dueHorizonDays)} horizonDays={dueHorizonDays} />,
+  render: async (request, basePath) => <DueCard basePath={basePath} due={await medicalDue(request.tenant.db.kysely, rescueToday(), dueHorizonDays, careOf(dogScopeOf(request.actor)))} horizonDays={dueHorizonDays} />,
 };

@@ -59,7 +59,9 @@ function editFormRoutes<S extends z.ZodType>(app: TenantScope, form: EditForm<S>
 // "Record booster" and "record dose": one date in, the due date moved on, back to the medical page.
 // A rejected date re-renders the page with what was typed and the error on that row's form.
 function advanceRoute<S extends z.ZodType>(app: TenantScope, path: string, done: 'booster' | 'dose', schema: S, act: (request: StaffRequest, ids: { id: string; entryId: string }, input: z.output<S>) => Promise<unknown>): void {
-  app.post(`/hub/dogs/:id/${path}`, edit, async (request, reply) => {
+  // A booster is a vet's entry (medical.edit); a dose given is what a carer records (care.record: fosters too, on their dogs).
+  const permission = { config: { permission: done === 'dose' ? 'care.record' as const : 'medical.edit' as const } };
+  app.post(`/hub/dogs/:id/${path}`, permission, async (request, reply) => {
     const ids = paramsOf(request);
     const rowDate = (form: FormState) => ({ rowDate: { id: `${done}-${ids.entryId}`, form } });
     const parsed = parseForm(schema, request.body);

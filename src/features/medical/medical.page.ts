@@ -25,5 +25,5 @@ export async function showMedical(request: StaffRequest, reply: FastifyReply, id
   const record = await medicalRecord(request.tenant.db.kysely, id);
   const ctx = request.server.kona.page(request, 'hub');
   const notice = extra.done ? notices[extra.done] : undefined;
-  return sendPage(reply, status, h(MedicalPage, { ctx, record, canEdit: actorCan(request, 'medical.edit'), today: rescueToday(), forms: extra.forms, notice, message: extra.message, documentMaxMb: request.server.kona.ctx.config.settings.KONA_DOCUMENT_MAX_MB }));
+  return sendPage(reply, status, h(MedicalPage, { ctx, record, canEdit: actorCan(request, 'medical.edit'), canRecord: actorCan(request, 'care.record'), today: rescueToday(), forms: extra.forms, notice, message: extra.message, documentMaxMb: request.server.kona.ctx.config.settings.KONA_DOCUMENT_MAX_MB }));
 }

@@ -17,6 +17,8 @@ export interface PanelProps {
   ctx: PageContext;
   record: MedicalRecord;
   canEdit: boolean;
+  /** May record a dose given (care.record: fosters too, on the dogs in their care). */
+  canRecord: boolean;
   forms: MedicalForms;
   today: string;
   /** KONA_DOCUMENT_MAX_MB, for the upload form's hint. */

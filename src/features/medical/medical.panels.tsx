@@ -1,3 +1,4 @@
+import { Fold } from '../../platform/http/views/fold.js';
 import { Csrf } from '../../platform/http/views/layout.js';
 import { DeleteEntry, Day, EntryTable } from './medical.components.js';
 import { LinkedDocuments } from './documents.views.js';
@@ -59,23 +60,32 @@ export function VaccinationsPanel(p: PanelProps) {
         })}
       </EntryTable>
       {p.canEdit && (
-        <form method="post" action={`${base(p)}/vaccinations`} class="stack" aria-label="Record a vaccination">
-          <Csrf token={p.ctx.csrfToken} />
-          <VaccinationFields form={form} />
-          <div><button type="submit">Record vaccination</button></div>
-        </form>
+        <Fold summary="Record a vaccination" open={p.forms.vaccination !== undefined}>
+          <form method="post" action={`${base(p)}/vaccinations`} class="stack" aria-label="Record a vaccination">
+            <Csrf token={p.ctx.csrfToken} />
+            <VaccinationFields form={form} />
+            <div><button type="submit">Record vaccination</button></div>
+          </form>
+        </Fold>
       )}
     </section>
   );
 }
 
+// A carer who may not edit (a foster) records the doses they give, and nothing else.
+function DoseAction({ p, t }: { p: PanelProps; t: { id: string; name: string; repeat_every: number | null } }) {
+  if (!t.repeat_every) return null;
+  return <DateAction p={p} action={`${base(p)}/treatments/${t.id}/dose`} id={`dose-${t.id}`} label={`Dose of ${t.name} given on`} button="Record dose" />;
+}
+
 /** Treatments and medications with their schedules, and the form to add one. */
 export function TreatmentsPanel(p: PanelProps) {
   const form = p.forms.treatment ?? { values: { starts_on: p.today, kind: 'medication' }, errors: {} };
+  const actions = p.canEdit || p.canRecord;
   return (
     <section aria-labelledby="treatments-heading">
       <h2 id="treatments-heading">Treatments and medications</h2>
-      <EntryTable id="treatments" caption="Treatments and medications, latest first" empty="No treatment or medication recorded yet." head={['Name', 'Kind', 'Dose', 'Schedule', 'From', 'Until', 'Next due', 'Documents', ...(p.canEdit ? ['Actions'] : [])]} count={p.record.treatments.length}>
+      <EntryTable id="treatments" caption="Treatments and medications, latest first" empty="No treatment or medication recorded yet." head={['Name', 'Kind', 'Dose', 'Schedule', 'From', 'Until', 'Next due', 'Documents', ...(actions ? ['Actions'] : [])]} count={p.record.treatments.length}>
         {p.record.treatments.map((t) => (
           <tr key={t.id}>
             <th scope="row">{t.name}</th>
@@ -85,18 +95,21 @@ export function TreatmentsPanel(p: PanelProps) {
             <td><LinkedDocuments ctx={p.ctx} dogId={p.record.dog.id} documents={p.record.documents.filter((d) => d.treatment_id === t.id)} /></td>
             {p.canEdit && (
               <RowActions p={p} path="treatments" id={t.id} what={`${t.name} from ${t.starts_on}`}>
-                {t.repeat_every && <DateAction p={p} action={`${base(p)}/treatments/${t.id}/dose`} id={`dose-${t.id}`} label={`Dose of ${t.name} given on`} button="Record dose" />}
+                <DoseAction p={p} t={t} />
               </RowActions>
             )}
+            {!p.canEdit && p.canRecord && <td><DoseAction p={p} t={t} /></td>}
           </tr>
         ))}
       </EntryTable>
       {p.canEdit && (
-        <form method="post" action={`${base(p)}/treatments`} class="stack" aria-label="Record a treatment or medication">
-          <Csrf token={p.ctx.csrfToken} />
-          <TreatmentFields form={form} />
-          <div><button type="submit">Record treatment</button></div>
-        </form>
+        <Fold summary="Record a treatment or medication" open={p.forms.treatment !== undefined}>
+          <form method="post" action={`${base(p)}/treatments`} class="stack" aria-label="Record a treatment or medication">
+            <Csrf token={p.ctx.csrfToken} />
+            <TreatmentFields form={form} />
+            <div><button type="submit">Record treatment</button></div>
+          </form>
+        </Fold>
       )}
     </section>
   );
@@ -118,11 +131,13 @@ export function VisitsPanel(p: PanelProps) {
         ))}
       </EntryTable>
       {p.canEdit && (
-        <form method="post" action={`${base(p)}/visits`} class="stack" aria-label="Record a vet visit">
-          <Csrf token={p.ctx.csrfToken} />
-          <VisitFields form={form} />
-          <div><button type="submit">Record visit</button></div>
-        </form>
+        <Fold summary="Record a vet visit" open={p.forms.visit !== undefined}>
+          <form method="post" action={`${base(p)}/visits`} class="stack" aria-label="Record a vet visit">
+            <Csrf token={p.ctx.csrfToken} />
+            <VisitFields form={form} />
+            <div><button type="submit">Record visit</button></div>
+          </form>
+        </Fold>
       )}
     </section>
   );

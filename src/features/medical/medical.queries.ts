@@ -72,13 +72,14 @@ export function selectVisits(db: Db, dogId: string) {
  * Vaccinations due on or before `until` for dogs whose status is not closed. A vaccination that a
  * later dose of the same vaccine replaced is not due any more, so only the latest dose counts.
  */
-export function selectVaccinationsDue(db: Db, until: string, closed: readonly DogStatus[]) {
+export function selectVaccinationsDue(db: Db, until: string, closed: readonly DogStatus[], fosterId?: string) {
   return db
     .selectFrom('vaccinations as v')
     .innerJoin('dogs as d', 'd.id', 'v.dog_id')
     .select(['v.id', 'v.type', 'v.label', 'd.id as dog_id', 'd.name as dog_name', day('v.due_on').as('due_on')])
     .where(sql<string>`v.due_on`, '<=', until)
     .where('d.status', 'not in', closed)
+    .$if(fosterId !== undefined, (q) => q.where('d.foster_id', '=', fosterId!))
     .where(({ not, exists, selectFrom }) =>
       not(exists(
         selectFrom('vaccinations as later')
@@ -94,13 +95,14 @@ export function selectVaccinationsDue(db: Db, until: string, closed: readonly Do
 }
 
 /** Treatments whose next dose is due on or before `until`, for dogs whose status is not closed. */
-export function selectTreatmentsDue(db: Db, until: string, closed: readonly DogStatus[]) {
+export function selectTreatmentsDue(db: Db, until: string, closed: readonly DogStatus[], fosterId?: string) {
   return db
     .selectFrom('treatments as t')
     .innerJoin('dogs as d', 'd.id', 't.dog_id')
     .select(['t.id', 't.kind', 't.name', 'd.id as dog_id', 'd.name as dog_name', day('t.next_due_on').as('due_on')])
     .where(sql<string>`t.next_due_on`, '<=', until)
     .where('d.status', 'not in', closed)
+    .$if(fosterId !== undefined, (q) => q.where('d.foster_id', '=', fosterId!))
     .orderBy('t.next_due_on')
     .execute();
 }

@@ -13,7 +13,7 @@ import { showMedical } from './medical.page.js';
 import { documentRoutes } from './documents.routes.js';
 import { editRoutes } from './medical.edit.routes.js';
 import { sendPage, staffActor } from '../../platform/http/replies.js';
-import { dogIdOf } from '../dogs/dogs.public.js';
+import { careOf, dogIdOf, dogScopeOf } from '../dogs/dogs.public.js';
 import { inTenantScope, type TenantScope } from '../../platform/http/scopes.js';
 
 const view = { config: { permission: 'medical.view' as const } };
@@ -63,7 +63,7 @@ export const medicalRoutes = inTenantScope(async (app) => {
 
   app.get('/hub/medical/due', view, async (request, reply) => {
     const today = rescueToday();
-    const due = await medicalDue(request.tenant.db.kysely, today, dueHorizonDays);
+    const due = await medicalDue(request.tenant.db.kysely, today, dueHorizonDays, careOf(dogScopeOf(request.actor)));
     return sendPage(reply, 200, h(DuePage, { ctx: request.server.kona.page(request, 'hub'), due, today, horizonDays: dueHorizonDays }));
   });
 });

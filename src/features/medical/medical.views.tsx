@@ -13,9 +13,9 @@ export type MedicalPanel = (props: PanelProps) => VNode | null;
 export const medicalPanels: readonly MedicalPanel[] = [VaccinationsPanel, TreatmentsPanel, VisitsPanel, DocumentsPanel, WeightsPanel];
 
 /** A dog's medical record: vaccinations, treatments, vet visits and weights, with forms for editors. */
-export function MedicalPage(props: { ctx: PageContext; record: MedicalRecord; canEdit: boolean; today: string; forms?: MedicalForms; notice?: string; message?: string; documentMaxMb: number }) {
+export function MedicalPage(props: { ctx: PageContext; record: MedicalRecord; canEdit: boolean; canRecord: boolean; today: string; forms?: MedicalForms; notice?: string; message?: string; documentMaxMb: number }) {
   const { ctx, record } = props;
-  const panelProps: PanelProps = { ctx, record, canEdit: props.canEdit, forms: props.forms ?? {}, today: props.today, documentMaxMb: props.documentMaxMb };
+  const panelProps: PanelProps = { ctx, record, canEdit: props.canEdit, canRecord: props.canRecord, forms: props.forms ?? {}, today: props.today, documentMaxMb: props.documentMaxMb };
   return (
     <Layout ctx={ctx} title={`${record.dog.name}: medical`}>
       <p><a href={`${ctx.basePath}/hub/dogs/${record.dog.id}`}>Back to {record.dog.name}</a></p>

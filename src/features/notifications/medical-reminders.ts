@@ -4,7 +4,7 @@ import type { TenantSchema } from '../../platform/db/schema.js';
 import type { JobRegistry } from '../../platform/jobs/index.js';
 import { enqueueMail, type MailMessage } from '../../platform/mail/index.js';
 import { medicalDue, rescueToday, type DueItem } from '../medical/medical.public.js';
-import { notifyDogContact } from './notifications.notify.js';
+import { notify, notifyDogContact } from './notifications.notify.js';
 import { selectCurrentFosters, selectDogContacts } from './notifications.queries.js';
 
 /** What the reminder run needs: the rescue's database, the jobs (to queue mail) and the key ring. */
@@ -12,12 +12,15 @@ export interface ReminderDeps {
   db: Database<TenantSchema>;
   jobs: JobRegistry;
   keyRing: KeyRing;
+  /** The process's clock (ms since the epoch); the system clock when absent. */
+  now?: () => number;
 }
 
-/** What one run did: notifications created and mails queued (both 0 on a repeat run). */
+/** What one run did: staff notifications, foster notifications and foster mails created (all 0 on a repeat run). */
 export interface ReminderRun {
   due: number;
   notified: number;
+  fostersNotified: number;
   mailed: number;
 }
 
@@ -45,11 +48,12 @@ function fosterMail(i: DueItem, today: string, to: string, fosterName: string, r
 }
 
 /**
- * Notifies each due item's dog contact (or all admins and staff) and mails the dog's current foster,
- * once per item and due date: notifications carry a dedupe key and mails an idempotency key, so a
- * second run the same day, or a retry after a crash half-way, creates nothing twice.
+ * Notifies each due item's dog contact (or all admins and staff), and the dog's current foster in the
+ * hub (`medical.due`) and by mail, once per item and due date: notifications carry a dedupe key and
+ * mails an idempotency key, so a second run the same day, or a retry after a crash half-way, creates
+ * nothing twice. A foster hears only of the dogs in their care, and the notice names only the dog.
  */
-export async function sendMedicalReminders(deps: ReminderDeps, today = rescueToday()): Promise<ReminderRun> {
+export async function sendMedicalReminders(deps: ReminderDeps, today = rescueToday(new Date(deps.now?.() ?? Date.now()))): Promise<ReminderRun> {
   const db = deps.db.kysely;
   const { overdue, upcoming } = await medicalDue(db, today);
   const items = [...overdue, ...upcoming];
@@ -57,13 +61,17 @@ export async function sendMedicalReminders(deps: ReminderDeps, today = rescueTod
   const contacts = await selectDogContacts(db, dogIds);
   const fosters = await selectCurrentFosters(db, dogIds);
   const rescue = (await db.selectFrom('rescue_settings').select('name').executeTakeFirst())?.name ?? 'the rescue';
-  const run: ReminderRun = { due: items.length, notified: 0, mailed: 0 };
+  const run: ReminderRun = { due: items.length, notified: 0, fostersNotified: 0, mailed: 0 };
   for (const i of items) {
     run.notified += await notifyDogContact(db, { staffContactId: contacts.get(i.dogId) ?? null }, {
       kind: 'vaccination.due', title: wording(i, today), link: `/hub/dogs/${i.dogId}/medical`, dedupeKey: itemKey(i),
     });
     const foster = fosters.get(i.dogId);
     if (!foster) continue;
+    // Its own key: a foster who is also the dog's staff contact gets both notices.
+    run.fostersNotified += await notify(db, {
+      kind: 'medical.due', title: wording(i, today), link: `/hub/dogs/${i.dogId}/medical`, dedupeKey: `${itemKey(i)}:care`, recipients: { staffIds: [foster.id] },
+    });
     const message = fosterMail(i, today, deps.keyRing.decrypt(foster.email_enc), deps.keyRing.decrypt(foster.name_enc), rescue);
     const { created } = await enqueueMail(deps.db, deps.jobs, deps.keyRing, message, { idempotencyKey: `${itemKey(i)}:foster:${foster.id}` });
     if (created) run.mailed += 1;

@@ -126,10 +126,10 @@ describe.each(engines)('notifications from foster notes, medical reminders and m
     expect(JSON.stringify(jobs)).not.toContain('fern.foster@example.org');
 
     // A third run, straight through the service, creates nothing.
-    expect(await sendMedicalReminders({ db: tenantDb, jobs: t.rt.jobs, keyRing: t.rt.ctx.secrets.keyRing })).toEqual({ due: 4, notified: 0, mailed: 0 });
+    expect(await sendMedicalReminders({ db: tenantDb, jobs: t.rt.jobs, keyRing: t.rt.ctx.secrets.keyRing })).toEqual({ due: 4, notified: 0, fostersNotified: 0, mailed: 0 });
     // A new due date for the same item is a new reminder.
     await db.updateTable('vaccinations').set({ due_on: addDays(today, 6) }).where('dog_id', '=', dog).where('type', '=', 'rabies').execute();
-    expect(await sendMedicalReminders({ db: tenantDb, jobs: t.rt.jobs, keyRing: t.rt.ctx.secrets.keyRing })).toEqual({ due: 4, notified: 1, mailed: 1 });
+    expect(await sendMedicalReminders({ db: tenantDb, jobs: t.rt.jobs, keyRing: t.rt.ctx.secrets.keyRing })).toEqual({ due: 4, notified: 1, fostersNotified: 1, mailed: 1 });
   });
 
   it('a maintenance window announced by the operator reaches every member of every active rescue, once', async () => {

@@ -108,3 +108,4 @@ export async function upsertApplicantContact(db: Db, ring: KeyRing, input: Appli
 // a person's details on other features' forms, such as the public application form).
 export { exportContacts, type ExportedContact } from './people.export.js';
 export { optionalEmailSchema, optionalPhoneSchema, personNameSchema } from './people.schema.js';
+export { contactDetailsHiddenReason, contactDetailsShown, withoutContactDetails } from './people.privacy.js';

@@ -11,6 +11,7 @@ import { createContact, duplicatesOf, editContact, getContact, searchContacts, t
 import { ContactFormPage, ContactPage, PeopleListPage } from './people.views.js';
 import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
 import { staffActor } from '../../platform/http/replies.js';
+import { contactDetailsShown, withoutContactDetails } from './people.privacy.js';
 
 const view = { config: { permission: 'people.view' as const } };
 const manage = { config: { permission: 'people.manage' as const } };
@@ -42,8 +43,10 @@ export const peopleRoutes = inTenantScope(async (app) => {
   const { page } = app.kona;
 
   const showList = async (request: StaffRequest, reply: FastifyReply, query: PeopleQuery) => {
-    const people = await searchContacts(depsOf(request), query);
-    return send(reply, 200, h(PeopleListPage, { ctx: page(request, 'hub'), form: { values: query, errors: {} }, people, canManage: canManage(request) }));
+    const shown = await contactDetailsShown(request.tenant.db.kysely, request.actor);
+    const found = await searchContacts(depsOf(request), query);
+    const people = shown ? found : found.map(withoutContactDetails);
+    return send(reply, 200, h(PeopleListPage, { ctx: page(request, 'hub'), form: { values: query, errors: {} }, people, canManage: canManage(request), detailsHidden: !shown }));
   };
 
   // The URL carries only the role filter: search text (an email, a phone) is posted below.
@@ -52,7 +55,8 @@ export const peopleRoutes = inTenantScope(async (app) => {
   app.post('/hub/people/search', view, async (request, reply) => {
     const parsed = parseForm(peopleQuerySchema, request.body);
     if (parsed.ok) return showList(request, reply, parsed.data);
-    return send(reply, 400, h(PeopleListPage, { ctx: page(request, 'hub'), form: parsed.state, people: null, canManage: canManage(request), message: 'No search was run: see the search form.' }));
+    const detailsHidden = !(await contactDetailsShown(request.tenant.db.kysely, request.actor));
+    return send(reply, 400, h(PeopleListPage, { ctx: page(request, 'hub'), form: parsed.state, people: null, canManage: canManage(request), detailsHidden, message: 'No search was run: see the search form.' }));
   });
 
   app.get('/hub/people/new', manage, async (request, reply) =>
@@ -67,9 +71,11 @@ export const peopleRoutes = inTenantScope(async (app) => {
 
   app.get<{ Querystring: { saved?: string } }>('/hub/people/:id', view, async (request, reply) => {
     const deps = depsOf(request);
-    const contact = await getContact(deps, idOf(request));
+    const found = await getContact(deps, idOf(request));
+    const shown = await contactDetailsShown(deps.db, request.actor);
+    const contact = shown ? found : withoutContactDetails(found);
     const [duplicates, applications] = await Promise.all([duplicatesOf(deps, contact.id), applicationsOfContact(deps.db, deps.keyRing, contact.id)]);
-    return send(reply, 200, h(ContactPage, { ctx: page(request, 'hub'), contact, duplicates, applications, canManage: canManage(request), saved: request.query.saved === '1' }));
+    return send(reply, 200, h(ContactPage, { ctx: page(request, 'hub'), contact, duplicates, applications, canManage: canManage(request), detailsHidden: !shown, saved: request.query.saved === '1' }));
   });
 
   app.get('/hub/people/:id/edit', manage, async (request, reply) => {

@@ -4,6 +4,7 @@ import { TableWrap } from '../../platform/http/views/tables.js';
 import { applicationStatusLabels, type ContactApplication } from '../adoptions/adoptions.public.js';
 import type { LikelyDuplicate } from './people.public.js';
 import { Checkboxes, TextArea } from './people.components.js';
+import { contactDetailsHiddenReason } from './people.privacy.js';
 import { contactRoleChoices } from './people.schema.js';
 import type { ContactFull, ContactListRow } from './people.service.js';
 
@@ -23,20 +24,19 @@ function Search({ ctx, form, message }: { ctx: PageContext; form: FormState; mes
   );
 }
 
-function PeopleTable({ ctx, people }: { ctx: PageContext; people: ContactListRow[] }) {
+function PeopleTable({ ctx, people, detailsHidden }: { ctx: PageContext; people: ContactListRow[]; detailsHidden: boolean }) {
   if (people.length === 0) return <p>No contacts match.</p>;
   return (
     <TableWrap labelledBy="people-caption">
       <table>
         <caption id="people-caption">{`${people.length} ${people.length === 1 ? 'contact' : 'contacts'}`}</caption>
-        <thead><tr><th scope="col">Name</th><th scope="col">Roles</th><th scope="col">Email</th><th scope="col">Phone</th><th scope="col">Organisation</th></tr></thead>
+        <thead><tr><th scope="col">Name</th><th scope="col">Roles</th>{!detailsHidden && <><th scope="col">Email</th><th scope="col">Phone</th></>}<th scope="col">Organisation</th></tr></thead>
         <tbody>
           {people.map((p) => (
             <tr key={p.id}>
               <th scope="row"><a href={`${ctx.basePath}/hub/people/${p.id}`}>{p.name}</a>{p.likelyDuplicate && <span class="badge"> (likely duplicate)</span>}</th>
               <td>{rolesText(p.roles)}</td>
-              <td>{p.email || '—'}</td>
-              <td>{p.phone || '—'}</td>
+              {!detailsHidden && <><td>{p.email || '—'}</td><td>{p.phone || '—'}</td></>}
               <td>{p.organisation || '—'}</td>
             </tr>
           ))}
@@ -47,14 +47,15 @@ function PeopleTable({ ctx, people }: { ctx: PageContext; people: ContactListRow
 }
 
 /** The hub's people list with search and a role filter; `people` is null when the search was refused. */
-export function PeopleListPage({ ctx, form, people, canManage, message }: { ctx: PageContext; form: FormState; people: ContactListRow[] | null; canManage: boolean; message?: string }) {
+export function PeopleListPage({ ctx, form, people, canManage, message, detailsHidden = false }: { ctx: PageContext; form: FormState; people: ContactListRow[] | null; canManage: boolean; message?: string; detailsHidden?: boolean }) {
   return (
     <Layout ctx={ctx} title="People">
       <h1>People</h1>
       <p>Adopters, applicants, fosters and vets. Details are stored encrypted.</p>
       {canManage && <p><a href={`${ctx.basePath}/hub/people/new`}>Add a contact</a></p>}
       <Search ctx={ctx} form={form} message={message} />
-      {people && <PeopleTable ctx={ctx} people={people} />}
+      {detailsHidden && <p class="notice">{contactDetailsHiddenReason}</p>}
+      {people && <PeopleTable ctx={ctx} people={people} detailsHidden={detailsHidden} />}
     </Layout>
   );
 }
@@ -116,7 +117,7 @@ function Applications({ ctx, applications }: { ctx: PageContext; applications: C
 }
 
 /** A contact's page: details, likely duplicates and applications. */
-export function ContactPage(props: { ctx: PageContext; contact: ContactFull; duplicates: LikelyDuplicate[]; applications: ContactApplication[]; canManage: boolean; saved?: boolean }) {
+export function ContactPage(props: { ctx: PageContext; contact: ContactFull; duplicates: LikelyDuplicate[]; applications: ContactApplication[]; canManage: boolean; detailsHidden?: boolean; saved?: boolean }) {
   const { ctx, contact: c } = props;
   return (
     <Layout ctx={ctx} title={c.name}>
@@ -125,9 +126,11 @@ export function ContactPage(props: { ctx: PageContext; contact: ContactFull; dup
       <Duplicates ctx={ctx} duplicates={props.duplicates} />
       <dl>
         <dt>Roles</dt><dd>{rolesText(c.roles)}</dd>
-        <dt>Email</dt><dd>{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '—'}</dd>
-        <dt>Phone</dt><dd>{c.phone || '—'}</dd>
-        <dt>Address</dt><dd class="pre-line">{c.address || '—'}</dd>
+        {props.detailsHidden ? <><dt>Email, phone and address</dt><dd>Hidden. {contactDetailsHiddenReason}</dd></> : <>
+          <dt>Email</dt><dd>{c.email ? <a href={`mailto:${c.email}`}>{c.email}</a> : '—'}</dd>
+          <dt>Phone</dt><dd>{c.phone || '—'}</dd>
+          <dt>Address</dt><dd class="pre-line">{c.address || '—'}</dd>
+        </>}
         <dt>Organisation</dt><dd>{c.organisation || '—'}</dd>
         <dt>Notes</dt><dd class="pre-line">{c.notes || '—'}</dd>
       </dl>

@@ -34,11 +34,13 @@ export type DogCondition = (eb: ExpressionBuilder<TenantSchema, 'dogs'>) => Expr
 
 /**
  * The variants of a photo with these original bytes: of any photo for staff, or, for the public
- * URL (`shownDogs` given), only of an approved photo whose dog passes `shownDogs`.
+ * URL (`shownDogs` given), only of an approved photo whose dog passes `shownDogs`. `memberDogs`
+ * narrows a hub request to the dogs the member may reach (a foster's own dogs), any photo status.
  */
-export function selectVariantsBySha(db: Db, sha256: string, shownDogs?: DogCondition) {
+export function selectVariantsBySha(db: Db, sha256: string, shownDogs?: DogCondition, memberDogs?: DogCondition) {
   let q = db.selectFrom('dog_photos').select('variants').where('sha256', '=', sha256);
   if (shownDogs) q = q.where('status', '=', 'approved').where('dog_id', 'in', db.selectFrom('dogs').select('dogs.id').where(shownDogs));
+  if (memberDogs) q = q.where('dog_id', 'in', db.selectFrom('dogs').select('dogs.id').where(memberDogs));
   return q.limit(1).executeTakeFirst();
 }
 

@@ -11,7 +11,7 @@ import { deletePhoto } from './photos.delete.js';
 import { approvePhoto, makePrimaryPhoto, movePhoto, rejectPhoto, setPhotoAltText } from './photos.service.js';
 import { isVariantFile, photoStoreOf, variantContentType } from './photos.store.js';
 import { isRefusal, staffActor } from '../../platform/http/replies.js';
-import { dogIdOf, dogShownPublicly, getDog, type DogPage } from '../dogs/dogs.public.js';
+import { dogIdOf, dogInScope, dogScopeOf, dogShownPublicly, getDog, type DogPage } from '../dogs/dogs.public.js';
 import { inTenantScope, type StaffRequest, type TenantRequest, type TenantScope } from '../../platform/http/scopes.js';
 import { uploadResultsKey } from './photos.panels.public.js';
 import { pendingPhotosRoute } from './photos.pending.js';
@@ -19,14 +19,16 @@ import { pendingPhotosRoute } from './photos.pending.js';
 const db = (request: TenantRequest) => request.tenant.db.kysely;
 
 /**
- * Serves one variant of a photo found by its original's sha: to staff any photo, to the public only
- * an approved photo of a dog shown publicly (the dogs feature's rule), so a dog taken off the site
- * takes its photos with it, revalidations included.
+ * Serves one variant of a photo found by its original's sha: to a member any photo of a dog they may
+ * reach (a foster only their own dogs'), to the public only an approved photo of a dog shown publicly
+ * (the dogs feature's rule), so a dog taken off the site takes its photos with it, revalidations included.
  */
 async function serveVariant(request: TenantRequest, reply: FastifyReply, audience: 'public' | 'staff') {
   const parsed = servedPhotoParamsSchema.safeParse(request.params);
   if (!parsed.success || !isVariantFile(parsed.data.variant)) throw notFound('That photo');
-  const row = await selectVariantsBySha(db(request), parsed.data.sha, audience === 'public' ? dogShownPublicly : undefined);
+  const scope = audience === 'staff' && request.actor?.kind === 'staff' ? dogScopeOf(request.actor) : undefined;
+  const memberDogs = scope && !scope.all ? dogInScope(scope) : undefined;
+  const row = await selectVariantsBySha(db(request), parsed.data.sha, audience === 'public' ? dogShownPublicly : undefined, memberDogs);
   const key = row?.variants[parsed.data.variant];
   if (!key) throw notFound('That photo');
   // The row just read references the variant, so a revalidation needs no disk check (serveBlob).

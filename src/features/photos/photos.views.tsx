@@ -1,3 +1,4 @@
+import { Fold } from '../../platform/http/views/fold.js';
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
 import { fitInside, variantSizes } from '../../platform/images/index.js';
 import type { PhotoRow } from './photos.queries.js';
@@ -115,7 +116,12 @@ export function PhotosPanel(props: PhotosPanelProps) {
       {props.photos.length === 0 ? <p>No photos yet.</p> : (
         <ol class="photos">{props.photos.map((photo, i) => <PhotoItem key={photo.id} props={props} photo={photo} index={i} />)}</ol>
       )}
-      {props.canUpload && <UploadForm props={props} />}
+      {props.canUpload && (
+        // Open again after a refused upload: the reasons sit above, the form is where to try again.
+        <Fold summary="Upload new photos" open={props.results?.some((r) => !r.ok) ?? false}>
+          <UploadForm props={props} />
+        </Fold>
+      )}
       {props.canUpload && <script src={props.uploadScript} defer />}
     </section>
   );

@@ -7,6 +7,7 @@ import { getRescueSettings, updateRescueSettings } from './settings.service.js';
 import { SettingsPage } from './settings.views.js';
 import { absoluteUrl } from '../site/embed.public.js';
 import { inTenantScope } from '../../platform/http/scopes.js';
+import { privacyNotice, privacySection } from './privacy.routes.js';
 
 const notices: Record<string, string> = {
   saved: 'The settings were saved. The public home page shows them now.',
@@ -21,13 +22,13 @@ export const settingsRoutes = inTenantScope(async (app) => {
 
   app.get<{ Querystring: { done?: string } }>('/hub/settings', permission, async (request, reply) => {
     const values = await getRescueSettings(request.tenant.db.kysely, request.tenant.name);
-    const notice = request.query.done ? notices[request.query.done] : undefined;
-    return reply.type('text/html; charset=utf-8').send(renderPage(h(SettingsPage, { ctx: page(request, 'hub'), form: { values, errors: {} }, notice, siteUrl: siteUrl(request) })));
+    const notice = (request.query.done ? notices[request.query.done] : undefined) ?? privacyNotice(request.query);
+    return reply.type('text/html; charset=utf-8').send(renderPage(h(SettingsPage, { ctx: page(request, 'hub'), form: { values, errors: {} }, notice, siteUrl: siteUrl(request) }, await privacySection(request))));
   });
 
   app.post('/hub/settings', permission, async (request, reply) => {
     const parsed = parseForm(settingsSchema, request.body);
-    if (!parsed.ok) return reply.code(400).type('text/html; charset=utf-8').send(renderPage(h(SettingsPage, { ctx: page(request, 'hub'), form: parsed.state, siteUrl: siteUrl(request) })));
+    if (!parsed.ok) return reply.code(400).type('text/html; charset=utf-8').send(renderPage(h(SettingsPage, { ctx: page(request, 'hub'), form: parsed.state, siteUrl: siteUrl(request) }, await privacySection(request))));
     const { changed } = await updateRescueSettings(request.tenant.db.kysely, parsed.data, { type: 'staff', id: request.actor.id });
     return reply.redirect(`${request.basePath}/hub/settings?done=${changed.length ? 'saved' : 'unchanged'}`, 303);
   });

@@ -40,7 +40,7 @@ export type ApplicationStatus = 'new' | 'in_review' | 'interview_scheduled' | 'a
 export type QuestionKind = 'text' | 'choice' | 'yes_no';
 
 /** What an in-app notification is about (notifications feature). */
-export type NotificationKindColumn = 'application.new' | 'foster.note' | 'vaccination.due' | 'maintenance.announced' | 'contract.signed' | 'photo.pending';
+export type NotificationKindColumn = 'application.new' | 'foster.note' | 'vaccination.due' | 'maintenance.announced' | 'contract.signed' | 'photo.pending' | 'interview.tomorrow' | 'medical.due';
 
 /** Tables shared by both database kinds. */
 export interface CommonTables {
@@ -121,7 +121,8 @@ export interface ControlSchema extends CommonTables {
 
 /** One rescue's database. */
 export interface TenantSchema extends CommonTables {
-  rescue_settings: { id: Generated<boolean>; name: string; tagline: Generated<string>; updated_at: Timestamp };
+  /** viewers_see_contact_details (0018): whether viewers see applicants' email, phone and address. */
+  rescue_settings: { id: Generated<boolean>; name: string; tagline: Generated<string>; updated_at: Timestamp; viewers_see_contact_details: Generated<boolean> };
   staff: {
     id: Generated<string>;
     email_enc: string;
