@@ -29,8 +29,8 @@ function Gallery({ basePath, dog }: { basePath: string; dog: PublicDog }) {
   );
 }
 
-function ApplyButton({ basePath, dog }: { basePath: string; dog: PublicDog }) {
-  return <a class="button apply" href={`${basePath}/dogs/${dog.id}/apply`}>{`Apply to adopt ${dog.name}`}</a>;
+function ApplyButton({ basePath, dog, label }: { basePath: string; dog: PublicDog; label?: string }) {
+  return <a class="button apply" href={`${basePath}/dogs/${dog.id}/apply`}>{label ?? `Apply to adopt ${dog.name}`}</a>;
 }
 
 /** One adoptable dog's public page: gallery, apply button, description, facts, fee and bonded partner. */
@@ -65,8 +65,8 @@ export function DogPage(props: { basePath: string; dog: PublicDog; partner?: Pub
       </section>
       <section aria-labelledby="apply-heading">
         <h2 id="apply-heading">Apply to adopt</h2>
-        <p>An online form; {props.rescueName} will reply by email.</p>
-        <p><ApplyButton basePath={basePath} dog={dog} /></p>
+        <p>An online form that takes about ten minutes; {props.rescueName} will reply by email.</p>
+        <p><ApplyButton basePath={basePath} dog={dog} label="Start the application form" /></p>
       </section>
       <OtherDogs basePath={basePath} />
     </article>
