@@ -24,6 +24,7 @@ describe('the public site at phone, tablet and desktop widths (Chromium)', () =>
   let server: DemoServer;
   let browser: Browser;
   let dogPath = '';
+  const shared: Record<string, string> = {};
   const url = (p: string) => `${server.url}${p}`;
 
   beforeAll(async () => {
@@ -46,6 +47,12 @@ describe('the public site at phone, tablet and desktop widths (Chromium)', () =>
     await items.nth(1).waitFor({ timeout: 90_000 });
     await items.nth(1).getByRole('button', { name: 'Make primary' }).click();
     await staff.waitForURL(/done=photo-primary/);
+    // The demo's adopted (Poppy), pending (Ziggy) and medical-hold (Waffles) dogs, for shared links.
+    for (const name of ['Poppy', 'Ziggy', 'Waffles']) {
+      await staff.goto(url(`/r/demo/hub/dogs?status=all&q=${name}`));
+      const href = await staff.getByRole('link', { name, exact: true }).first().getAttribute('href');
+      shared[name] = new URL(href!, server.url).pathname.replace('/hub/dogs/', '/dogs/');
+    }
     await staff.context().close();
   });
 
@@ -107,6 +114,27 @@ describe('the public site at phone, tablet and desktop widths (Chromium)', () =>
 
       await page.goto(url('/r/demo/embed'));
       await check(page, `embed at ${width}`);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('keeps shared links working on a phone: happy ending and adoption pending with a photo, "no longer listed" otherwise', async () => {
+    const context = await browser.newContext({ viewport: phone, bypassCSP: true });
+    const page = await context.newPage();
+    try {
+      const cases: [string, number, string][] = [['Poppy', 200, 'Poppy has found a home'], ['Ziggy', 200, 'Ziggy: adoption pending'], ['Waffles', 404, 'This dog is no longer listed']];
+      for (const [name, status, h1] of cases) {
+        const res = await page.goto(url(shared[name]!));
+        expect(res!.status(), name).toBe(status);
+        await page.getByRole('heading', { level: 1, name: h1 }).waitFor();
+        if (status === 200) {
+          const img = page.locator('main img');
+          await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth), { message: name }).toBeGreaterThan(0);
+        }
+        await page.getByRole('link', { name: 'See the other dogs looking for a home' }).waitFor();
+        await check(page, `${name}'s shared link`);
+      }
     } finally {
       await context.close();
     }
