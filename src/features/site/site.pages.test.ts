@@ -44,6 +44,7 @@ describe.each(engines)('shared links and paging on the public site on %s', (engi
     const res = await get(dog.page);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<h1>Pippa: adoption pending</h1>');
+    expect(res.body).toContain('<meta property="og:title" content="Pippa: adoption pending at Alpha Rescue"/>');
     expect(res.body).toContain('<a href="/r/alpha/">See the other dogs looking for a home</a>');
     expect(res.body).not.toContain('/apply');
     expect(res.body).toContain(dog.photoUrl);
@@ -58,6 +59,7 @@ describe.each(engines)('shared links and paging on the public site on %s', (engi
     const res = await get(dog.page);
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<h1>Hazel has found a home</h1>');
+    expect(res.body).toContain('<meta property="og:title" content="Hazel found a home with Alpha Rescue"/>');
     expect(res.body).toContain(dog.photoUrl);
     expect(res.body).not.toContain('/apply');
     expect(res.body).not.toMatch(/adopter|@/i);

@@ -25,10 +25,11 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
   };
 
   /** The meta tags a shared link's preview is drawn from. */
-  const sharingTags = (request: TenantRequest, dog: PublicDog, rescueName: string) => {
+  const sharingTags = (request: TenantRequest, dog: PublicDog, rescueName: string, kind: 'listed' | 'pending' | 'adopted' = 'listed') => {
     const url = abs(request);
     const description = summary(dog.description);
-    const title = `${dog.name}, looking for a home with ${rescueName}`;
+    const title = kind === 'listed' ? `${dog.name}, looking for a home with ${rescueName}`
+      : kind === 'pending' ? `${dog.name}: adoption pending at ${rescueName}` : `${dog.name} found a home with ${rescueName}`;
     return [
       <meta key="d" name="description" content={description} />,
       <meta key="ot" property="og:title" content={title} />,
@@ -95,7 +96,7 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
     if (shown.kind !== 'listed') {
       // 200: the page exists and says truthfully where the dog is; the link is still worth following.
       const body = shown.kind === 'pending' ? <PendingPage basePath={basePath} dog={dog} /> : <HappyEndingPage basePath={basePath} dog={dog} />;
-      return reply.send(renderPage(<Layout ctx={ctx} title={shown.kind === 'pending' ? `${dog.name}: adoption pending` : `${dog.name} found a home`} head={sharingTags(request, dog, ctx.rescueName!)}>{body}</Layout>));
+      return reply.send(renderPage(<Layout ctx={ctx} title={shown.kind === 'pending' ? `${dog.name}: adoption pending` : `${dog.name} found a home`} head={sharingTags(request, dog, ctx.rescueName!, shown.kind)}>{body}</Layout>));
     }
     const partner = dog.bondedWith ? await getAdoptableDog(db(request), dog.bondedWith, today) : undefined;
     return reply.send(

@@ -146,6 +146,8 @@ export function feedDog(dog: PublicDog, today: string, abs: (path: string) => st
     fee: dog.adoptionFeeCents === null ? null : formatCents(dog.adoptionFeeCents),
     photo: { url: abs(photoPath(dog.primary.sha256, 'large.jpg')), alt: dog.primary.alt },
     photos: dog.photos.map((p) => ({ alt: p.alt, width: p.width, height: p.height, primary: p === dog.primary, urls: variantUrls(p, abs) })),
+    // Half of a bonded pair is never shown as available alone: the partner goes with it.
+    bonded_with: dog.bondedWith ? { id: dog.bondedWith, name: dog.bondedName ?? '' } : null,
     url: abs(`/dogs/${dog.id}`),
     apply_url: abs(`/dogs/${dog.id}/apply`),
     updated_at: dog.updatedAt.toISOString(),

@@ -176,6 +176,7 @@ describe.each(engines)('public site on %s', (engine) => {
         alt: 'Photo of Bella', width: 400, height: 300, primary: true,
         urls: Object.fromEntries(['thumbnail', 'medium', 'large'].map((size) => [size, { webp: photoUrl(`${size}.webp`), jpg: photoUrl(`${size}.jpg`) }])),
       }],
+      bonded_with: { id: ids.rex, name: xssName },
       url: `${base}/dogs/${ids.bella}`,
       apply_url: `${base}/dogs/${ids.bella}/apply`,
       updated_at: new Date(updated_at).toISOString(),
