@@ -26,6 +26,11 @@ function QuestionField({ form, q }: { form: FormState; q: Question }) {
   return <Choices form={form} name={name} legend={`${q.label}${q.required ? ' (required)' : ''}`} options={options} required={q.required} />;
 }
 
+/** What the error summary calls each field of the form. */
+function summaryLabels(questions: Question[]): Record<string, string> {
+  return { name: 'Your name', email: 'Email', phone: 'Phone', address: 'Address', ...Object.fromEntries(questions.map((q) => [answerField(q.id), q.label])) };
+}
+
 /** The public application form for one dog. */
 export function ApplyPage(props: { ctx: PageContext; dog: { id: string; name: string }; questions: Question[]; form: FormState; idempotencyKey: string; message?: string }) {
   const { ctx, dog, form } = props;
@@ -33,7 +38,7 @@ export function ApplyPage(props: { ctx: PageContext; dog: { id: string; name: st
     <Layout ctx={ctx} title={`Apply to adopt ${dog.name}`}>
       <h1>{`Apply to adopt ${dog.name}`}</h1>
       <p>Tell us about yourself and your home. Fields marked required must be filled in; your details are stored encrypted and only the rescue's team reads them.</p>
-      <ErrorSummary form={form} message={props.message} />
+      <ErrorSummary form={form} message={props.message} labels={summaryLabels(props.questions)} />
       <form method="post" action={`${ctx.basePath}/dogs/${dog.id}/apply`} class="stack" novalidate>
         <Csrf token={ctx.csrfToken} />
         <input type="hidden" name="idempotency_key" value={props.idempotencyKey} />

@@ -11,6 +11,7 @@ describe('shared form components', () => {
     expect(html).toContain('<li><a href="#f-email">Enter an email address.</a></li>');
     expect(html).toContain('<li><a href="#f-home">Choose one.</a></li>');
     expect(renderToString(<ErrorSummary form={{ values: {}, errors: {} }} />)).toBe('');
+    expect(renderToString(<ErrorSummary form={rejected} labels={{ email: 'Email' }} />)).toContain('<a href="#f-email">Email: Enter an email address.</a>');
   });
 
   it('groups radio buttons in a fieldset with a legend, each beside its label, the first taking the group\'s id', () => {

@@ -136,9 +136,9 @@ export function Choices(props: { form: FormState; name: string; legend: string; 
 
 /**
  * A summary of what was wrong, announced to screen readers, with a link to each field at fault
- * (`#f-<name>`, the id every component here gives its control).
+ * (`#f-<name>`, the id every component here gives its control), named by `labels` where given.
  */
-export function ErrorSummary({ form, message }: { form: FormState; message?: string }) {
+export function ErrorSummary({ form, message, labels = {} }: { form: FormState; message?: string; /** Each field's name for the summary ("Email: is required"). */ labels?: Record<string, string> }) {
   const fields = Object.entries(form.errors);
   const count = fields.length;
   if (!message && count === 0) return null;
@@ -146,7 +146,7 @@ export function ErrorSummary({ form, message }: { form: FormState; message?: str
     <div class="notice error error-summary" role="alert">
       <p class="error-summary-title">{message ?? `Please correct ${count === 1 ? 'the field' : `${count} fields`} below.`}</p>
       {count > 0 && (
-        <ul>{fields.map(([name, error]) => <li key={name}><a href={`#f-${name}`}>{error}</a></li>)}</ul>
+        <ul>{fields.map(([name, error]) => <li key={name}><a href={`#f-${name}`}>{labels[name] ? `${labels[name]}: ${error}` : error}</a></li>)}</ul>
       )}
     </div>
   );
