@@ -12,6 +12,7 @@ import { addDays } from '../src/features/medical/medical.due.js';
 import { generatePassword } from '../src/features/operator/operator.service.js';
 import { photoStoreFor } from '../src/features/photos/photos.store.js';
 import { storePhotoBuffer } from '../src/features/photos/photos.upload.js';
+import { samplePhoto } from '../src/platform/images/sample-images.testing.js';
 import { createStaff } from '../src/features/staff/staff.service.js';
 
 /** What the benchmark needs of the seeded rescue: its slug and one dog's id. */
@@ -26,7 +27,7 @@ const palettes: [string, string][] = [['#f6d7a7', '#a0642d'], ['#cfd8dc', '#3747
 /**
  * Seeds a fresh data directory, before the server starts (an embedded database belongs to one
  * process), the way Kona's own demo seed does: one rescue, an admin, and `count` dogs made
- * available through the services, each with an approved 800×600 photo and a public description.
+ * available through the services, each with an approved 800×600 photo (the first also a 4000×3000 one, its primary) and a public description.
  */
 export async function seedBenchRescue(env: NodeJS.ProcessEnv, count: number): Promise<SeededRescue> {
   const rt = await openRuntime(loadConfig(env), createLogger('silent'));
@@ -48,6 +49,8 @@ export async function seedBenchRescue(env: NodeJS.ProcessEnv, count: number): Pr
         public_description: `A friendly benchmark dog, number ${i + 1}. Loves walks, naps and people.\n\nHouse-trained and good on a lead.`,
       });
       const id = await createDog(db, form, actor);
+      // The first dog's primary photo is camera-sized, as a rescue's phone takes it.
+      if (i === 0) await storePhotoBuffer(photoDeps, id, await samplePhoto({ width: 4000, height: 3000, noise: true }), { actor, approved: true });
       await storePhotoBuffer(photoDeps, id, await demoPhoto(i, palettes[i % palettes.length]!), { actor, approved: true });
       await changeDogStatus(db, id, { to: 'available', reason: 'Ready' }, actor);
       dogIds.push(id);

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { benchImageVariants, type ImageBenchResult } from './images.js';
+import { listingPageSize } from '../src/features/site/site.service.js';
+import { lighthouseScores, type LighthouseResult } from './web-lighthouse.js';
 import { machineInfo, measured, round, table, type Measured } from './web-report.js';
 import { seedBenchRescue } from './web-seed.js';
 import { startKona, startStatic, type ChildServer } from './web-servers.js';
@@ -37,7 +39,8 @@ async function run(target: string, url: string, bytes: number, headers: Record<s
 async function pagesOf(kona: ChildServer, slug: string, dogId: string, dir: string) {
   const listing = Buffer.from(await (await fetchOk(`${kona.url}/r/${slug}/`)).arrayBuffer());
   const cards = listing.toString().match(/class="dog-card"/g)?.length ?? 0;
-  if (cards !== dogCount) throw new Error(`the listing shows ${cards} dogs, expected ${dogCount}`);
+  const expected = Math.min(dogCount, listingPageSize);
+  if (cards !== expected) throw new Error(`the listing's first page shows ${cards} dogs, expected ${expected}`);
   const dog = Buffer.from(await (await fetchOk(`${kona.url}/r/${slug}/dogs/${dogId}`)).arrayBuffer());
   writeFileSync(path.join(dir, 'listing.html'), listing);
   writeFileSync(path.join(dir, 'dog.html'), dog);
@@ -72,7 +75,22 @@ async function measureWeb(tmp: string, servers: ChildServer[]) {
     await run('photo medium.jpg, 200', photoUrl, photoBytes),
     await run('photo medium.jpg, If-None-Match 304', photoUrl, 0, { 'if-none-match': etag }),
   ] as const;
-  return rows;
+  process.stdout.write('Lighthouse, phone, listing and the first dog\'s page…\n');
+  const lighthouse = await lighthouseScores([
+    { page: 'listing', url: `${kona.url}/r/${slug}/` },
+    { page: 'dog page', url: `${kona.url}/r/${slug}/dogs/${dogIds[0]}` },
+  ]);
+  return { rows, lighthouse };
+}
+
+function lighthouseTable(results: LighthouseResult[]): string {
+  const lines = ['Lighthouse (phone)  performance  accessibility  best practices  SEO'];
+  for (const r of results) {
+    const s = r.scores;
+    lines.push(`${r.page.padEnd(19)} ${String(s.performance).padStart(11)}  ${String(s.accessibility).padStart(13)}  ${String(s['best-practices']).padStart(14)}  ${String(s.seo).padStart(3)}`);
+    for (const f of r.findings) lines.push(`  ${r.page}: ${f.title}${f.value ? ` (${f.value})` : ''}`);
+  }
+  return lines.join('\n');
 }
 
 function imageFigures(r: ImageBenchResult) {
@@ -81,7 +99,7 @@ function imageFigures(r: ImageBenchResult) {
 
 async function main(tmp: string, servers: ChildServer[]): Promise<void> {
   const machine = machineInfo();
-  const rows = await measureWeb(tmp, servers);
+  const { rows, lighthouse } = await measureWeb(tmp, servers);
   for (const s of servers.splice(0)) await s.stop();
   process.stdout.write('timing image variants…\n');
   const images = await benchImageVariants({ log: () => {} });
@@ -93,6 +111,7 @@ async function main(tmp: string, servers: ChildServer[]): Promise<void> {
   ];
   process.stdout.write(`\nKona web benchmark, ${dogCount} available dogs, ${seconds} s per target, ${connections} connections; ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}\n\n`);
   process.stdout.write(`${table([...rows], pairs)}\n`);
+  process.stdout.write(`\n${lighthouseTable(lighthouse)}\n`);
   process.stdout.write(`\n12-megapixel JPEG (${images.width}×${images.height}, ${(images.originalBytes / 1e6).toFixed(1)} MB), median of ${images.runs}:\n`);
   process.stdout.write(`  all variants ${images.variantsMs.toFixed(0)} ms, one plain sharp resize to the largest ${images.plainResizeMs.toFixed(0)} ms: ratio ${images.ratio.toFixed(2)}x\n`);
   const out = path.join(root, 'bench/results/web.json');
@@ -100,7 +119,7 @@ async function main(tmp: string, servers: ChildServer[]): Promise<void> {
   writeFileSync(out, `${JSON.stringify({
     machine: { ...machine, loadAverageAtEnd: loadavg().map(round) }, settings: { dogs: dogCount, secondsPerTarget: seconds, connections, pipelining: 1 },
     web: rows, ratios: Object.fromEntries(pairs.map((p) => [p.label, Math.round((p.subject.requestsPerSecond / p.reference.requestsPerSecond) * 1000) / 1000])),
-    images: imageFigures(images),
+    images: imageFigures(images), lighthouse,
   }, null, 2)}\n`);
   process.stdout.write(`\nwrote ${path.relative(process.cwd(), out)}\n`);
 }

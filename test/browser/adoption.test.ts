@@ -43,11 +43,13 @@ describe('a visitor applies and staff complete the adoption (Chromium)', () => {
   it('a visitor filters the listing, opens a dog and applies, keeping the answers through a rejected field', async () => {
     const page = await newPage();
     await page.goto(url('/r/demo/'));
+    // The filters fold behind one button.
+    await page.getByText('Filter dogs', { exact: true }).click();
     await page.getByLabel('Size').selectOption('small');
     await page.getByRole('checkbox', { name: 'Cats' }).check();
     await page.getByRole('button', { name: 'Show dogs' }).click();
     await page.waitForURL(/size=small/);
-    const names = await page.locator('.dog-card strong').allTextContents();
+    const names = await page.locator('.dog-card h3').allTextContents();
     expect(names).toContain('Clementine');
     expect(names).not.toContain('Pepper'); // small, but not good with cats
     expect(names).not.toContain('Juniper'); // large
@@ -124,7 +126,7 @@ describe('a visitor applies and staff complete the adoption (Chromium)', () => {
     // No longer listed publicly.
     const listing = await (await browser!.newContext()).newPage();
     await listing.goto(url('/r/demo/'));
-    expect(await listing.locator('.dog-card strong').allTextContents()).not.toContain('Clementine');
+    expect(await listing.locator('.dog-card h3').allTextContents()).not.toContain('Clementine');
     await page.context().close();
   });
 });

@@ -111,15 +111,15 @@ describe('staff adds a dog with photos and publishes it (Chromium)', () => {
     const visitor = await browser!.newContext({ viewport: { width: 390, height: 844 } });
     const pub = await visitor.newPage();
     await pub.goto(`${server!.url}/r/demo/`);
-    const card = pub.getByRole('link', { name: /Maple/ });
+    const card = pub.locator('.dog-card', { has: pub.getByRole('link', { name: 'Maple' }) });
     expect(await card.locator('img').getAttribute('alt')).toBe('Maple asleep on a blue sofa');
-    await card.click();
+    await card.getByRole('link', { name: 'Maple' }).click();
     await pub.getByRole('heading', { level: 1, name: 'Maple' }).waitFor();
     expect(new URL(pub.url()).pathname).toBe(`/r/demo/dogs/${id}`);
     expect(await pub.getByText('Maple is a calm, curious girl who loves a slow morning walk.').isVisible()).toBe(true);
     expect(await pub.getByText('She rides well in the car.').isVisible()).toBe(true);
     expect(await pub.getByText('175.00').isVisible()).toBe(true);
-    const photos = pub.locator('.dog-photos img');
+    const photos = pub.locator('.gallery img');
     expect(await photos.count()).toBe(2);
     expect(await photos.nth(0).getAttribute('alt')).toBe('Maple asleep on a blue sofa');
     expect(await photos.nth(1).getAttribute('alt')).toBe('Maple in the garden, ears up');

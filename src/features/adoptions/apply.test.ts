@@ -69,6 +69,10 @@ describe.each(engines)('public adoption application on %s', (engine) => {
     expect(res.body).toContain('Please correct 2 fields below.');
     expect(res.body).toContain('must be an email address');
     expect(res.body).toContain('needs an answer');
+    // The summary links each problem to its field, named.
+    expect(res.body).toMatch(/<li><a href="#f-email">Email: [^<]*must be an email address[^<]*<\/a><\/li>/);
+    expect(res.body).toContain(`<a href="#f-q_${required.id}">${required.label}: `);
+    expect(res.body).toContain(`id="f-q_${required.id}"`);
     expect(res.body).toContain('value="Ada Applicant"');
     expect(res.body).toContain('value="not-an-email"');
     expect(res.body).toContain('1 Garden Row</textarea>');

@@ -1,5 +1,5 @@
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
-import { ErrorSummary, Field, type FormState } from '../../platform/http/views/forms.js';
+import { Choices, ErrorSummary, Field, type FormState } from '../../platform/http/views/forms.js';
 import { answerField } from './apply.schema.js';
 import type { Question } from './questions.service.js';
 
@@ -19,28 +19,16 @@ function LongText({ form, name, label, required }: { form: FormState; name: stri
   );
 }
 
-function Radios({ form, name, label, options, required }: { form: FormState; name: string; label: string; options: { value: string; label: string }[]; required: boolean }) {
-  const id = `f-${name}`;
-  const error = form.errors[name];
-  return (
-    <fieldset aria-describedby={describedBy(id, error)} aria-invalid={error ? 'true' : undefined}>
-      <legend>{label}{required ? ' (required)' : ''}</legend>
-      {options.map((o, i) => (
-        <div key={o.value}>
-          <input type="radio" id={`${id}-${i}`} name={name} value={o.value} checked={form.values[name] === o.value} required={required} />{' '}
-          <label for={`${id}-${i}`}>{o.label}</label>
-        </div>
-      ))}
-      {error && <p class="field-error" id={`${id}-error`}>{error}</p>}
-    </fieldset>
-  );
-}
-
 function QuestionField({ form, q }: { form: FormState; q: Question }) {
   const name = answerField(q.id);
   if (q.kind === 'text') return <LongText form={form} name={name} label={q.label} required={q.required} />;
   const options = q.kind === 'yes_no' ? [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] : q.choices.map((c) => ({ value: c, label: c }));
-  return <Radios form={form} name={name} label={q.label} options={options} required={q.required} />;
+  return <Choices form={form} name={name} legend={`${q.label}${q.required ? ' (required)' : ''}`} options={options} required={q.required} />;
+}
+
+/** What the error summary calls each field of the form. */
+function summaryLabels(questions: Question[]): Record<string, string> {
+  return { name: 'Your name', email: 'Email', phone: 'Phone', address: 'Address', ...Object.fromEntries(questions.map((q) => [answerField(q.id), q.label])) };
 }
 
 /** The public application form for one dog. */
@@ -50,7 +38,7 @@ export function ApplyPage(props: { ctx: PageContext; dog: { id: string; name: st
     <Layout ctx={ctx} title={`Apply to adopt ${dog.name}`}>
       <h1>{`Apply to adopt ${dog.name}`}</h1>
       <p>Tell us about yourself and your home. Fields marked required must be filled in; your details are stored encrypted and only the rescue's team reads them.</p>
-      <ErrorSummary form={form} message={props.message} />
+      <ErrorSummary form={form} message={props.message} labels={summaryLabels(props.questions)} />
       <form method="post" action={`${ctx.basePath}/dogs/${dog.id}/apply`} class="stack" novalidate>
         <Csrf token={ctx.csrfToken} />
         <input type="hidden" name="idempotency_key" value={props.idempotencyKey} />

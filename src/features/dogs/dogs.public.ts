@@ -5,7 +5,7 @@ import { approvedPhotosJson, type PublicPhoto } from '../photos/photos.public.js
 import { adoptability } from './dogs.adoptability.js';
 import { applyStatusChange } from './dog-actions.service.js';
 import { ageBandBounds } from './dogs.values.js';
-import { dogShownPublicly } from './dogs.visibility.js';
+import { dogListed, dogShownPublicly } from './dogs.visibility.js';
 
 type Db = Kysely<TenantSchema>;
 type Dogs = TenantSchema['dogs'];
@@ -36,6 +36,11 @@ export interface PublicDog {
   adoptionFeeCents: number | null;
   description: string;
   bondedWith: string | null;
+  /** The bonded partner's name (shown even when the partner is not listed: the pair goes together). */
+  bondedName: string | null;
+  specialNeeds: string;
+  /** The latest recorded weight, in kilograms. */
+  weightKg: number | null;
   photos: PublicPhoto[];
   /** The primary photo, else the first approved one. */
   primary: PublicPhoto;
@@ -45,30 +50,41 @@ export interface PublicDog {
 
 const publicColumns = [
   'id', 'name', 'sex', 'size', 'breeds', 'updated_at', 'birth_date_estimated', 'good_with_dogs', 'good_with_cats', 'good_with_children', 'energy',
-  'adoption_fee_cents', 'public_description', 'bonded_with', 'status', 'on_hold',
+  'adoption_fee_cents', 'public_description', 'bonded_with', 'status', 'on_hold', 'special_needs',
   sql<string | null>`to_char(birth_date, 'YYYY-MM-DD')`.as('birth_date'),
+  sql<string | null>`(select b.name from dogs b where b.id = dogs.bonded_with)`.as('bonded_name'),
+  sql<number | null>`(select w.kg::float8 from dog_weights w where w.dog_id = dogs.id order by w.weighed_on desc, w.recorded_at desc limit 1)`.as('weight_kg'),
 ] as const;
 
-function withPhotos(rows: Awaited<ReturnType<typeof candidates>>): PublicDog[] {
+type CandidateRow = Awaited<ReturnType<typeof candidates>>[number];
+
+/** A row as the public sees it; undefined without an approved photo (nothing public shows without one). */
+function toPublicDog(r: CandidateRow): PublicDog | undefined {
+  // Every public photo has alt text: the dog's name when none was written.
+  const list = r.photos.map((p) => ({ ...p, alt: p.alt.trim() || `Photo of ${r.name}` }));
+  if (list.length === 0) return undefined;
+  return {
+    id: r.id, name: r.name, sex: r.sex, size: r.size, breeds: r.breeds, birthDate: r.birth_date, birthDateEstimated: r.birth_date_estimated,
+    goodWithDogs: r.good_with_dogs, goodWithCats: r.good_with_cats, goodWithChildren: r.good_with_children, energy: r.energy,
+    adoptionFeeCents: r.adoption_fee_cents, description: r.public_description, bondedWith: r.bonded_with, bondedName: r.bonded_name,
+    specialNeeds: r.special_needs, weightKg: r.weight_kg === null ? null : Number(r.weight_kg),
+    photos: list, primary: list.find((p) => p.isPrimary) ?? list[0]!, updatedAt: r.updated_at,
+  };
+}
+
+function withPhotos(rows: CandidateRow[]): PublicDog[] {
   const out: PublicDog[] = [];
   for (const r of rows) {
-    // Every public photo has alt text: the dog's name when none was written.
-    const list = r.photos.map((p) => ({ ...p, alt: p.alt.trim() || `Photo of ${r.name}` }));
     const facts = { status: r.status, onHold: r.on_hold, publicDescription: r.public_description };
-    if (!adoptability(facts, { approvedPhotoCount: list.length }).adoptable) continue;
-    out.push({
-      id: r.id, name: r.name, sex: r.sex, size: r.size, breeds: r.breeds, birthDate: r.birth_date, birthDateEstimated: r.birth_date_estimated,
-      goodWithDogs: r.good_with_dogs, goodWithCats: r.good_with_cats, goodWithChildren: r.good_with_children, energy: r.energy,
-      adoptionFeeCents: r.adoption_fee_cents, description: r.public_description, bondedWith: r.bonded_with,
-      photos: list, primary: list.find((p) => p.isPrimary) ?? list[0]!, updatedAt: r.updated_at,
-    });
+    const dog = toPublicDog(r);
+    if (dog && adoptability(facts, { approvedPhotoCount: dog.photos.length }).adoptable) out.push(dog);
   }
   return out;
 }
 
-// Narrowed in SQL to dogs shown publicly; adoptability() has the final word.
-function candidates(db: Db, f: PublicDogFilter, today: string, id?: string) {
-  let q = db.selectFrom('dogs').select(publicColumns).select(approvedPhotosJson().as('photos')).where(dogShownPublicly);
+// Narrowed in SQL to listed dogs (or, for one dog's page, to dogs shown publicly); adoptability() has the final word.
+function candidates(db: Db, f: PublicDogFilter, today: string, id?: string, shown: typeof dogShownPublicly = dogListed) {
+  let q = db.selectFrom('dogs').select(publicColumns).select(approvedPhotosJson().as('photos')).where(shown);
   if (id) q = q.where('id', '=', id);
   if (f.size) q = q.where('size', '=', f.size);
   if (f.sex) q = q.where('sex', '=', f.sex);
@@ -91,6 +107,31 @@ export async function listAdoptableDogs(db: Db, f: PublicDogFilter, today: strin
 /** One dog, only when it is adoptable (undefined otherwise, so a non-public dog never shows). */
 export async function getAdoptableDog(db: Db, id: string, today: string): Promise<PublicDog | undefined> {
   return withPhotos(await candidates(db, {}, today, id))[0];
+}
+
+/**
+ * What a dog's public URL shows: its page while listed; "adoption pending" or a happy ending after
+ * it leaves the listing that way (shared links keep working); else "no longer listed", `gone` for
+ * good once it left the rescue (adopted without a public page, transferred, died), `away` when it
+ * may come back (on hold, back in intake or medical hold) or was never public.
+ */
+export type PublicDogPage =
+  | { kind: 'listed' | 'pending' | 'adopted'; dog: PublicDog }
+  | { kind: 'away' | 'gone' };
+
+const goneStatuses: readonly DogStatus[] = ['adopted', 'transferred_out', 'deceased'];
+
+/** What the public sees at one dog's URL (see PublicDogPage). */
+export async function publicDogPage(db: Db, id: string, today: string): Promise<PublicDogPage> {
+  const [row] = await candidates(db, {}, today, id, dogShownPublicly);
+  const dog = row && toPublicDog(row);
+  if (row && dog) {
+    if (row.status === 'adoption_pending') return { kind: 'pending', dog };
+    if (row.status === 'adopted') return { kind: 'adopted', dog };
+    if (withPhotos([row]).length === 1) return { kind: 'listed', dog };
+  }
+  const status = row?.status ?? (await db.selectFrom('dogs').select('status').where('id', '=', id).executeTakeFirst())?.status;
+  return { kind: status && goneStatuses.includes(status) ? 'gone' : 'away' };
 }
 
 /** A dog's name and status, for features that act on a dog (adoptions); undefined when there is none. */
@@ -129,5 +170,5 @@ export { dogFormSchema, dogIdOf, pastDateSchema } from './dogs.schema.js';
 export { closedStatusList, createDog, getDog, weightHistory } from './dogs.service.js';
 export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
 export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore, parseMoney } from './dogs.values.js';
-export { dogShownPublicly, publicDogStatuses } from './dogs.visibility.js';
+export { dogListed, dogShownPublicly, publicDogStatuses } from './dogs.visibility.js';
 export { careOf, dogInScope, dogOutOfScope, type DogScope, dogScopeGuard, dogScopeOf, isDogInScope } from './dogs.scope.js';

@@ -96,14 +96,18 @@ describe.each(engines)('serving photo variants on %s', (engine) => {
     expect((await get('/r/alpha/')).body).toContain('Juniper');
   });
 
-  it('agrees with the public listing for every status: a photo is public exactly while its dog is listed', async () => {
+  it('agrees with the public site for every status: a photo is public exactly while its dog is listed or has a pending or happy-ending page', async () => {
     const { id, url } = await dogWithPhoto('Quill', 85);
     const statuses: DogStatus[] = ['intake', 'medical_hold', 'available', 'adoption_pending', 'adopted', 'returned', 'transferred_out', 'deceased'];
     for (const status of statuses) {
       await db.updateTable('dogs').set({ status }).where('id', '=', id).execute();
       const listed = (await get('/r/alpha/')).body.includes('Quill');
       expect(listed, status).toBe(status === 'available');
-      expect((await get(url)).statusCode, status).toBe(listed ? 200 : 404);
+      const page = await get(`/r/alpha/dogs/${id}`);
+      const hasPage = page.statusCode === 200;
+      expect(hasPage, status).toBe(['available', 'adoption_pending', 'adopted'].includes(status));
+      expect(page.body.includes(url), status).toBe(hasPage);
+      expect((await get(url)).statusCode, status).toBe(hasPage ? 200 : 404);
     }
     await db.updateTable('dogs').set({ status: 'available', public_description: '  ' }).where('id', '=', id).execute();
     expect((await get(url)).statusCode, 'without a public description').toBe(404);

@@ -58,6 +58,14 @@ describe.each(engines)('embeddable listing on %s', (engine) => {
     const base = new URL('/r/alpha', t.rt.ctx.config.publicUrl).toString();
     expect(res.body).toContain(`<a href="${base}/dogs/${ids.bella}" target="_blank" rel="noopener">`);
     expect(res.body).toContain(`<img src="/r/alpha/photos/${await sha(ids.bella!)}/thumbnail.jpg" alt="Photo of Bella"`);
+    // Half of a bonded pair says so, inside the frame too.
+    expect(res.body).not.toContain('Bonded with');
+    await db.updateTable('dogs').set({ bonded_with: ids.rex! }).where('id', '=', ids.bella!).execute();
+    try {
+      expect((await get('/r/alpha/embed')).body).toContain('<p>Bonded with Rex &lt;script>alert(1)&lt;/script> — adopted together</p>');
+    } finally {
+      await db.updateTable('dogs').set({ bonded_with: null }).where('id', '=', ids.bella!).execute();
+    }
     expect(res.body).not.toMatch(/<script|<link rel="stylesheet"/);
     expect((await get(`/r/alpha/photos/${await sha(ids.bella!)}/thumbnail.jpg`)).statusCode).toBe(200);
   });

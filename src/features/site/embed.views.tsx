@@ -55,6 +55,7 @@ function EmbedCard(props: { dog: PublicDog; today: string; pageUrl: string; phot
         <strong>{dog.name}</strong>
       </a>
       <p>{publicAge(dog, props.today)} · {sexLabel(dog)} · {sizeLabel(dog)}</p>
+      {dog.bondedWith && <p>{`Bonded with ${dog.bondedName ?? 'another dog'} — adopted together`}</p>}
     </li>
   );
 }

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
-import { notFound } from '../../platform/errors/errors.js';
 import { Layout, renderPage } from '../../platform/http/views/layout.js';
 import { listTenants } from '../../platform/tenancy/tenants.service.js';
-import { getAdoptableDog, listAdoptableDogs } from '../dogs/dogs.public.js';
-import { isoToday } from '../dogs/dogs.public.js';
-import { absoluteUrl, feedCorsHeaders, feedDog, feedPreflightHeaders, filterOf, listingQueryOf, photoPath, publicCacheControl, summary } from './site.service.js';
-import { DogCards, DogPage, Filters } from './site.views.js';
+import { getAdoptableDog, isoToday, listAdoptableDogs, publicDogPage, type PublicDog, type PublicDogPage } from '../dogs/dogs.public.js';
+import { absoluteUrl, feedCorsHeaders, feedDog, feedPreflightHeaders, filterOf, isFiltered, listingHref, listingQueryOf, pageOf, photoPath, publicCacheControl, summary } from './site.service.js';
+import { DogCards, Filters, Pager } from './site.views.js';
+import { DogPage, HappyEndingPage, NotListedPage, PendingPage } from './site.dog-page.js';
 import { inTenantScope, type TenantRequest } from '../../platform/http/scopes.js';
 
 const dogParams = z.object({ id: z.uuid() });
@@ -25,29 +24,51 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
     return ctx;
   };
 
+  /** The meta tags a shared link's preview is drawn from. */
+  const sharingTags = (request: TenantRequest, dog: PublicDog, rescueName: string, kind: 'listed' | 'pending' | 'adopted' = 'listed') => {
+    const url = abs(request);
+    const description = summary(dog.description);
+    const title = kind === 'listed' ? `${dog.name}, looking for a home with ${rescueName}`
+      : kind === 'pending' ? `${dog.name}: adoption pending at ${rescueName}` : `${dog.name} found a home with ${rescueName}`;
+    return [
+      <meta key="d" name="description" content={description} />,
+      <meta key="ot" property="og:title" content={title} />,
+      <meta key="od" property="og:description" content={description} />,
+      <meta key="oi" property="og:image" content={url(photoPath(dog.primary.sha256, 'large.jpg'))} />,
+      <meta key="oa" property="og:image:alt" content={dog.primary.alt} />,
+      <meta key="oy" property="og:type" content="website" />,
+      <meta key="ou" property="og:url" content={url(`/dogs/${dog.id}`)} />,
+      <meta key="tc" name="twitter:card" content="summary_large_image" />,
+      <link key="c" rel="canonical" href={url(`/dogs/${dog.id}`)} />,
+    ];
+  };
+
   app.get('/', { config: { permission: 'public' } }, async (request, reply) => {
     // The tagline was read with the rescue's name when the tenant was resolved.
     const tagline = request.rescueTagline;
     const ctx = frame(request);
     const query = listingQueryOf(request.query);
     const filter = filterOf(query);
-    const filtered = Object.values(query).some((v) => v !== undefined);
     const today = isoToday();
-    const dogs = await listAdoptableDogs(db(request), filter, today);
+    // Adoptability is decided per row after the query, so a page is cut from the whole list (a
+    // rescue lists tens of dogs, not thousands).
+    const all = await listAdoptableDogs(db(request), filter, today);
+    const { items: dogs, page: current, pages } = pageOf(all, query.page);
     const basePath = request.basePath;
     reply.header('cache-control', publicCacheControl);
     return reply.type('text/html; charset=utf-8').send(
       renderPage(
         <Layout ctx={ctx} title="Home" head={[
           <meta key="d" name="description" content={`Dogs looking for a home with ${ctx.rescueName}.`} />,
-          <link key="c" rel="canonical" href={abs(request)('/')} />,
+          <link key="c" rel="canonical" href={abs(request)(listingHref('', query, current))} />,
         ]}>
           <h1>{ctx.rescueName}</h1>
           {tagline && <p>{tagline}</p>}
           <section aria-labelledby="dogs-heading">
             <h2 id="dogs-heading">Dogs looking for a home</h2>
             <Filters basePath={basePath} query={query} />
-            <DogCards basePath={basePath} dogs={dogs} today={today} filtered={filtered} />
+            <DogCards basePath={basePath} dogs={dogs} today={today} filtered={isFiltered(query)} />
+            <Pager basePath={basePath} query={query} page={current} pages={pages} total={all.length} />
           </section>
           <p><a href={`${basePath}/dogs.json`}>These dogs as a JSON feed</a></p>
           <p><a href={`${basePath}/hub`}>Staff and volunteers: sign in to the hub</a></p>
@@ -59,28 +80,29 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
   app.get('/dogs/:id', { config: { permission: 'public' } }, async (request, reply) => {
     const params = dogParams.safeParse(request.params);
     const today = isoToday();
-    const dog = params.success ? await getAdoptableDog(db(request), params.data.id, today) : undefined;
-    if (!dog) throw notFound('That dog');
-    const partner = dog.bondedWith ? await getAdoptableDog(db(request), dog.bondedWith, today) : undefined;
+    const shown: PublicDogPage = params.success ? await publicDogPage(db(request), params.data.id, today) : { kind: 'away' };
     const ctx = frame(request);
-    const url = abs(request);
-    const description = summary(dog.description);
-    const title = `${dog.name}, looking for a home with ${ctx.rescueName}`;
-    reply.header('cache-control', publicCacheControl);
-    return reply.type('text/html; charset=utf-8').send(
+    const basePath = request.basePath;
+    reply.header('cache-control', publicCacheControl).type('text/html; charset=utf-8');
+    if (!('dog' in shown)) {
+      // A shared link is never a bare 404: the page says the dog is not listed and links the others.
+      // 410 tells search engines a dog that left the rescue is gone for good; 404 keeps it open for
+      // one that may come back (on hold, medical hold) and is all an unknown id learns.
+      return reply.code(shown.kind === 'gone' ? 410 : 404).send(renderPage(
+        <Layout ctx={ctx} title="No longer listed" head={<meta name="robots" content="noindex" />}><NotListedPage basePath={basePath} /></Layout>,
+      ));
+    }
+    const dog = shown.dog;
+    if (shown.kind !== 'listed') {
+      // 200: the page exists and says truthfully where the dog is; the link is still worth following.
+      const body = shown.kind === 'pending' ? <PendingPage basePath={basePath} dog={dog} /> : <HappyEndingPage basePath={basePath} dog={dog} />;
+      return reply.send(renderPage(<Layout ctx={ctx} title={shown.kind === 'pending' ? `${dog.name}: adoption pending` : `${dog.name} found a home`} head={sharingTags(request, dog, ctx.rescueName!, shown.kind)}>{body}</Layout>));
+    }
+    const partner = dog.bondedWith ? await getAdoptableDog(db(request), dog.bondedWith, today) : undefined;
+    return reply.send(
       renderPage(
-        <Layout ctx={ctx} title={dog.name} head={[
-          <meta key="d" name="description" content={description} />,
-          <meta key="ot" property="og:title" content={title} />,
-          <meta key="od" property="og:description" content={description} />,
-          <meta key="oi" property="og:image" content={url(photoPath(dog.primary.sha256, 'large.jpg'))} />,
-          <meta key="oa" property="og:image:alt" content={dog.primary.alt} />,
-          <meta key="oy" property="og:type" content="website" />,
-          <meta key="ou" property="og:url" content={url(`/dogs/${dog.id}`)} />,
-          <meta key="tc" name="twitter:card" content="summary_large_image" />,
-          <link key="c" rel="canonical" href={url(`/dogs/${dog.id}`)} />,
-        ]}>
-          <DogPage basePath={request.basePath} dog={dog} partner={partner} today={today} rescueName={ctx.rescueName!} />
+        <Layout ctx={ctx} title={dog.name} head={sharingTags(request, dog, ctx.rescueName!)}>
+          <DogPage basePath={basePath} dog={dog} partner={partner} today={today} rescueName={ctx.rescueName!} />
         </Layout>,
       ),
     );

@@ -18,8 +18,38 @@ export const listingQuerySchema = z.object({
   good_with_dogs: yes,
   good_with_cats: yes,
   good_with_children: yes,
+  page: z.coerce.number().int().min(2).max(10_000).optional().catch(undefined),
 });
 export type ListingQuery = z.output<typeof listingQuerySchema>;
+
+/** Dogs on one page of the listing: a phone scrolls through a dozen cards comfortably; more come by page. */
+export const listingPageSize = 12;
+
+/** Whether any filter is set (the page number is not a filter). */
+export function isFiltered(q: ListingQuery): boolean {
+  return Object.entries(q).some(([k, v]) => k !== 'page' && v !== undefined);
+}
+
+/** How many filters are set, for the fold's button ("Filter dogs (2 set)"). */
+export function filterCount(q: ListingQuery): number {
+  return Object.entries(q).filter(([k, v]) => k !== 'page' && v !== undefined).length;
+}
+
+/** The listing's URL for a page, keeping the filters in the query string (page 1 has no number). */
+export function listingHref(basePath: string, q: ListingQuery, page: number): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (k !== 'page' && v !== undefined) params.set(k, String(v));
+  if (page > 1) params.set('page', String(page));
+  const search = params.toString();
+  return `${basePath}/${search ? `?${search}` : ''}`;
+}
+
+/** One page of a list: its items, the page number (clamped to the last page) and how many pages there are. */
+export function pageOf<T>(items: T[], page: number | undefined, size = listingPageSize): { items: T[]; page: number; pages: number } {
+  const pages = Math.max(1, Math.ceil(items.length / size));
+  const current = Math.min(page ?? 1, pages);
+  return { items: items.slice((current - 1) * size, current * size), page: current, pages };
+}
 
 /** Parses the listing's query string (never fails: a bad value is no filter). */
 export function listingQueryOf(query: unknown): ListingQuery {
@@ -47,7 +77,12 @@ export function publicAge(dog: Pick<PublicDog, 'birthDate' | 'birthDateEstimated
 export const sexLabel = (dog: Pick<PublicDog, 'sex'>) => labelOf(sexChoices, dog.sex);
 export const sizeLabel = (dog: Pick<PublicDog, 'size'>) => labelOf(sizeChoices, dog.size);
 
-/** The adoption fee in words. */
+/** A weight in words ("18.5 kg"); "Not recorded" without one. */
+export function weightText(kg: number | null): string {
+  return kg === null ? 'Not recorded' : `${Number(kg.toFixed(1))} kg`;
+}
+
+/** The adoption fee in words: the one place the site formats a fee, so the money format changes here. */
 export function feeText(cents: number | null): string {
   return cents === null ? 'Ask the rescue' : cents === 0 ? 'No fee' : formatCents(cents);
 }
@@ -111,6 +146,8 @@ export function feedDog(dog: PublicDog, today: string, abs: (path: string) => st
     fee: dog.adoptionFeeCents === null ? null : formatCents(dog.adoptionFeeCents),
     photo: { url: abs(photoPath(dog.primary.sha256, 'large.jpg')), alt: dog.primary.alt },
     photos: dog.photos.map((p) => ({ alt: p.alt, width: p.width, height: p.height, primary: p === dog.primary, urls: variantUrls(p, abs) })),
+    // Half of a bonded pair is never shown as available alone: the partner goes with it.
+    bonded_with: dog.bondedWith ? { id: dog.bondedWith, name: dog.bondedName ?? '' } : null,
     url: abs(`/dogs/${dog.id}`),
     apply_url: abs(`/dogs/${dog.id}/apply`),
     updated_at: dog.updatedAt.toISOString(),

@@ -54,7 +54,7 @@ describe.each(engines)('public site on %s', (engine) => {
   });
   afterAll(() => t.close());
 
-  it('lists only adoptable dogs as cards with a responsive, lazy primary photo', async () => {
+  it('lists only adoptable dogs as cards with a responsive primary photo (srcset of the stored variants, the first cards eager)', async () => {
     const res = await get('/r/alpha/');
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Bella');
@@ -62,15 +62,24 @@ describe.each(engines)('public site on %s', (engine) => {
     expect(res.body).toContain('2 years');
     for (const name of ['Nophoto', 'Nodesc', 'Intakey', 'Holdy']) expect(res.body).not.toContain(name);
     const bellaSha = await sha(ids.bella!);
-    expect(res.body).toContain(`<source type="image/webp" srcset="/r/alpha/photos/${bellaSha}/medium.webp"`);
-    expect(res.body).toMatch(new RegExp(`<img src="/r/alpha/photos/${bellaSha}/medium.jpg" alt="Photo of Bella" width="400" height="300" loading="lazy"`));
-    expect(res.body).toContain(`href="/r/alpha/dogs/${ids.bella}"`);
+    // The 400 × 300 sample has two distinct sizes: the 320 px thumbnail and the medium (not enlarged).
+    const srcset = (ext: string) => `/r/alpha/photos/${bellaSha}/thumbnail.${ext} 320w, /r/alpha/photos/${bellaSha}/medium.${ext} 400w`;
+    expect(res.body).toContain(`<source type="image/webp" srcset="${srcset('webp')}" sizes="`);
+    expect(res.body).toContain(`<img src="/r/alpha/photos/${bellaSha}/medium.jpg" srcset="${srcset('jpg')}" sizes="`);
+    expect(res.body).toMatch(/alt="Photo of Bella" width="400" height="300" loading="eager" fetchpriority="high"/);
+    expect(res.body).toContain(`<h3><a href="/r/alpha/dogs/${ids.bella}">Bella</a></h3>`);
+    expect(res.body).toContain('<p class="dog-card-line">A gentle soul.</p>');
+    // Each half of the bonded pair says so on its card.
+    expect(res.body).toContain('<p class="bonded">Bonded with Rex &lt;script>alert(1)&lt;/script> — adopted together</p>');
+    expect(res.body).toContain('<p class="bonded">Bonded with Bella — adopted together</p>');
+    // Filters fold behind one button, closed until a filter is set.
+    expect(res.body).toContain('<details class="filters-fold"><summary>Filter dogs</summary>');
   });
 
   it('filters by size, sex, age band and good-with, with an empty state', async () => {
     const names = async (qs: string) => {
       const body = (await get(`/r/alpha/?${qs}`)).body;
-      return [body.includes('>Bella<'), body.includes('Rex &lt;script>')];
+      return [body.includes('>Bella</a></h3>'), body.includes('>Rex &lt;script>alert(1)&lt;/script></a></h3>')];
     };
     expect(await names('size=small')).toEqual([true, false]);
     expect(await names('sex=male')).toEqual([false, true]);
@@ -82,6 +91,7 @@ describe.each(engines)('public site on %s', (engine) => {
     const none = await get('/r/alpha/?size=xl');
     expect(none.body).toContain('No dogs match these filters.');
     expect(none.body).toContain('<option value="xl" selected');
+    expect(none.body).toContain('<details class="filters-fold" open><summary>Filter dogs (1 set)</summary>');
   });
 
   it('shows an adoptable dog with photos, details, a bonded partner, an apply section and sharing meta tags', async () => {
@@ -100,15 +110,20 @@ describe.each(engines)('public site on %s', (engine) => {
     expect(res.body).toContain('High');
     expect(res.body).toContain(`href="/r/alpha/dogs/${ids.rex}"`);
     expect(res.body).toContain('Apply to adopt');
-    expect(res.body).toContain(`<a href="/r/alpha/dogs/${ids.bella}/apply">Apply to adopt Bella</a>`);
+    expect(res.body).toContain(`<a class="button apply" href="/r/alpha/dogs/${ids.bella}/apply">Apply to adopt Bella</a>`);
+    expect(res.body).toContain('<dt>Special needs</dt><dd>None known</dd>');
+    expect(res.body).toContain('<dt>Good with dogs</dt><dd>Yes</dd>');
+    expect(res.body).toContain(`Bonded with <a href="/r/alpha/dogs/${ids.rex}">Rex &lt;script>alert(1)&lt;/script></a> — adopted together`);
     expect(res.body).not.toContain('<form method="post"');
     expect((await get(`/r/alpha/photos/${bellaSha}/large.jpg`)).statusCode).toBe(200);
   });
 
-  it('answers 404 for a dog that is not adoptable, leaking nothing', async () => {
+  it('answers 404 with a "no longer listed" page for a dog that is not adoptable, leaking nothing', async () => {
     for (const key of ['nophoto', 'nodesc', 'intake', 'held']) {
       const res = await get(`/r/alpha/dogs/${ids[key]}`);
       expect(res.statusCode, key).toBe(404);
+      expect(res.body).toContain('This dog is no longer listed');
+      expect(res.body).toContain('<a href="/r/alpha/">See the other dogs looking for a home</a>');
       expect(res.body).not.toMatch(/Nophoto|Nodesc|Intakey|Holdy|gentle soul/);
     }
     expect((await get('/r/alpha/dogs/00000000-0000-4000-8000-000000000000')).statusCode).toBe(404);
@@ -116,7 +131,10 @@ describe.each(engines)('public site on %s', (engine) => {
     // A partner that stops being adoptable is no longer linked.
     await db.updateTable('dogs').set({ on_hold: true }).where('id', '=', ids.rex!).execute();
     try {
-      expect((await get(`/r/alpha/dogs/${ids.bella}`)).body).not.toContain(`/dogs/${ids.rex}`);
+      const page = (await get(`/r/alpha/dogs/${ids.bella}`)).body;
+      expect(page).not.toContain(`/dogs/${ids.rex}`);
+      // It is still named: Bella is not shown as available alone.
+      expect(page).toContain('Bonded with Rex &lt;script>alert(1)&lt;/script> — adopted together');
     } finally {
       await db.updateTable('dogs').set({ on_hold: false }).where('id', '=', ids.rex!).execute();
     }
@@ -158,6 +176,7 @@ describe.each(engines)('public site on %s', (engine) => {
         alt: 'Photo of Bella', width: 400, height: 300, primary: true,
         urls: Object.fromEntries(['thumbnail', 'medium', 'large'].map((size) => [size, { webp: photoUrl(`${size}.webp`), jpg: photoUrl(`${size}.jpg`) }])),
       }],
+      bonded_with: { id: ids.rex, name: xssName },
       url: `${base}/dogs/${ids.bella}`,
       apply_url: `${base}/dogs/${ids.bella}/apply`,
       updated_at: new Date(updated_at).toISOString(),

@@ -87,13 +87,67 @@ export function TextArea(props: { form: FormState; name: string; label: string; 
   );
 }
 
-/** A summary of what was wrong, announced to screen readers. */
-export function ErrorSummary({ form, message }: { form: FormState; message?: string }) {
-  const count = Object.keys(form.errors).length;
+/**
+ * One checkbox with its label beside it (`.check`), its hint and error. Checked when the form's
+ * value is `value` ("yes" unless given).
+ */
+export function Checkbox(props: { form: FormState; name: string; label: string; value?: string; hint?: string }) {
+  const id = `f-${props.name}`;
+  const value = props.value ?? 'yes';
+  const error = props.form.errors[props.name];
+  return (
+    <div>
+      <div class="check">
+        <input type="checkbox" id={id} name={props.name} value={value} checked={props.form.values[props.name] === value}
+          aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy(id, props.hint, error)} />
+        <label for={id}>{props.label}</label>
+      </div>
+      {props.hint && <p class="hint" id={`${id}-hint`}>{props.hint}</p>}
+      {error && <p class="field-error" id={`${id}-error`}>{error}</p>}
+    </div>
+  );
+}
+
+/**
+ * A group of radio buttons: a fieldset whose legend is the question, each button beside its label.
+ * The first button's id is `f-<name>`, so the error summary's link lands on the group.
+ */
+export function Choices(props: { form: FormState; name: string; legend: string; options: { value: string; label: string }[]; required?: boolean; hint?: string }) {
+  const id = `f-${props.name}`;
+  const error = props.form.errors[props.name];
+  return (
+    <fieldset aria-describedby={describedBy(id, props.hint, error)}>
+      <legend>{props.legend}</legend>
+      {props.hint && <p class="hint" id={`${id}-hint`}>{props.hint}</p>}
+      {props.options.map((o, i) => {
+        const optionId = i === 0 ? id : `${id}-${i}`;
+        return (
+          <div class="check" key={o.value}>
+            <input type="radio" id={optionId} name={props.name} value={o.value} checked={props.form.values[props.name] === o.value}
+              required={props.required} aria-invalid={error ? 'true' : undefined} />
+            <label for={optionId}>{o.label}</label>
+          </div>
+        );
+      })}
+      {error && <p class="field-error" id={`${id}-error`}>{error}</p>}
+    </fieldset>
+  );
+}
+
+/**
+ * A summary of what was wrong, announced to screen readers, with a link to each field at fault
+ * (`#f-<name>`, the id every component here gives its control), named by `labels` where given.
+ */
+export function ErrorSummary({ form, message, labels = {} }: { form: FormState; message?: string; /** Each field's name for the summary ("Email: is required"). */ labels?: Record<string, string> }) {
+  const fields = Object.entries(form.errors);
+  const count = fields.length;
   if (!message && count === 0) return null;
   return (
-    <div class="notice error" role="alert">
-      {message ?? `Please correct ${count === 1 ? 'the field' : `${count} fields`} below.`}
+    <div class="notice error error-summary" role="alert">
+      <p class="error-summary-title">{message ?? `Please correct ${count === 1 ? 'the field' : `${count} fields`} below.`}</p>
+      {count > 0 && (
+        <ul>{fields.map(([name, error]) => <li key={name}><a href={`#f-${name}`}>{labels[name] ? `${labels[name]}: ${error}` : error}</a></li>)}</ul>
+      )}
     </div>
   );
 }
