@@ -121,5 +121,5 @@ export { type DogRow } from './dogs.queries.js';
 export { dogFormSchema, dogIdOf, pastDateSchema } from './dogs.schema.js';
 export { closedStatusList, createDog, getDog, weightHistory } from './dogs.service.js';
 export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
-export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore } from './dogs.values.js';
+export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore, parseMoney } from './dogs.values.js';
 export { dogShownPublicly, publicDogStatuses } from './dogs.visibility.js';
