@@ -10,7 +10,8 @@ import { jobsAdminRoutes } from '../features/jobs-admin/jobs-admin.routes.js';
 import { medicalRoutes } from '../features/medical/medical.routes.js';
 import { outboxRoutes } from '../features/outbox/outbox.routes.js';
 import { settingsRoutes } from '../features/settings/settings.routes.js';
-import { rescueLogoIcon, settingsLogoRoutes } from '../features/settings/settings.logo.routes.js';
+import { settingsLogoRoutes } from '../features/settings/settings.logo.routes.js';
+import { rescueDefaultFees, rescueLogoIcon } from '../features/settings/settings.public.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
 import { operatorResetRoutes } from '../features/operator/password-reset.routes.js';
 import { landingRoutes, publicSiteRoutes } from '../features/site/site.routes.js';
@@ -52,6 +53,6 @@ const waitingItems = [newApplicationsWaiting, signedContractsWaiting, pendingPho
 export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
   // unreadNotificationCount first: its hook (the hub header's count) must cover every tenant route.
-  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
+  tenant: [unreadNotificationCount, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
   operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes],
 };

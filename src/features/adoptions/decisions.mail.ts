@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { MailSender } from '../../platform/mail/index.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { Database } from '../../platform/db/driver.js';
@@ -18,6 +19,8 @@ export interface DecisionDeps {
   ring: KeyRing;
   jobs: JobRegistry;
   rescueName: string;
+  /** Who the mail is from (the rescue's name, its Reply-To); Kona's configured From without it. */
+  sender?: MailSender;
 }
 
 /** What happened to the applicant's email: queued, template switched off or missing, or no address on file. */
@@ -53,7 +56,7 @@ export async function emailApplicant(tx: Db, deps: DecisionDeps, mail: Applicant
     applicant_name: contact.name, dog_name: mail.dogName, rescue_name: deps.rescueName,
     interview_at: formatInterviewAt(mail.interviewAt ?? null), reason: mail.reason ?? '',
   });
-  await enqueueMail(inTransaction(tx), deps.jobs, deps.ring, { to: contact.email, subject, text }, { idempotencyKey: `application-email:${mail.eventId}` });
+  await enqueueMail(inTransaction(tx), deps.jobs, deps.ring, { ...deps.sender, to: contact.email, subject, text }, { idempotencyKey: `application-email:${mail.eventId}` });
   await insertEvent(tx, { application_id: mail.applicationId, kind: 'email', to_status: mail.template === 'received' ? 'new' : mail.template, note_enc: deps.ring.encrypt(subject), actor_id: mail.actorId });
   await recordAudit(tx, { actor: mail.actorId ? { type: 'staff', id: mail.actorId } : { type: 'system' }, action: 'application.emailed', target: { type: 'application', id: mail.applicationId }, detail: { template: mail.template } });
   return 'queued';

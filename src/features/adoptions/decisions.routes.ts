@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { mailSenderOf } from '../../platform/http/identity.js';
 import { h } from 'preact';
 import { notFound } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
@@ -17,7 +18,7 @@ import type { StaffRequest, TenantScope } from '../../platform/http/scopes.js';
 /** The decisions' dependencies for this request: its rescue's database, the key ring, the jobs, the rescue's name. */
 export function decisionDepsOf(request: StaffRequest): DecisionDeps {
   const { ctx } = request.server.kona;
-  return { db: request.tenant.db.kysely, ring: ctx.secrets.keyRing, jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant.name };
+  return { db: request.tenant.db.kysely, ring: ctx.secrets.keyRing, jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant.name, sender: mailSenderOf(request) };
 }
 
 /** The application id in the URL, or a 404 (a malformed id never reaches the database). */

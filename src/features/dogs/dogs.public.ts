@@ -123,3 +123,4 @@ export { closedStatusList, createDog, getDog, weightHistory } from './dogs.servi
 export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
 export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore, parseMoney } from './dogs.values.js';
 export { dogShownPublicly, publicDogStatuses } from './dogs.visibility.js';
+export { type DefaultFees, type DefaultFeesBySize } from './dogs.fees.js';

@@ -77,6 +77,7 @@ export function OutboxMessagePage({ ctx, message }: { ctx: PageContext; message:
       <dl>
         <dt>Queued at (UTC)</dt><dd>{when(message.time)}</dd>
         <dt>From</dt><dd>{message.from}</dd>
+        {message.replyTo && <><dt>Reply-To</dt><dd>{message.replyTo}</dd></>}
         <dt>To</dt><dd>{message.to}</dd>
         <dt>Subject</dt><dd>{message.subject}</dd>
       </dl>

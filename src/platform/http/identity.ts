@@ -3,7 +3,9 @@
  * a column not copied here never reaches a public page, whatever else the settings hold.
  */
 import type { Selectable } from 'kysely';
+import type { FastifyRequest } from 'fastify';
 import type { TenantSchema } from '../db/schema.js';
+import { rescueMailSender, type MailSender } from '../mail/index.js';
 import { textColourOn } from '../locale/index.js';
 import type { PublicIdentity } from './views/layout.js';
 
@@ -39,4 +41,9 @@ export function publicIdentityOf(row: Row): PublicIdentity {
     social,
     about: row.about,
   };
+}
+
+/** Who the request's rescue's mail is from: its name via Kona, replies to its contact email. */
+export function mailSenderOf(request: FastifyRequest & { tenant: { name: string } }): MailSender {
+  return rescueMailSender(request.rescueName ?? request.tenant.name, request.rescueIdentity?.contactEmail || undefined);
 }

@@ -23,6 +23,8 @@ export function sealMail(message: MailMessage, ring: KeyRing, now = new Date()):
     subject: ring.encrypt(message.subject),
     text: ring.encrypt(message.text),
     ...(message.html !== undefined ? { html: ring.encrypt(message.html) } : {}),
+    ...(message.fromName !== undefined ? { fromName: ring.encrypt(message.fromName) } : {}),
+    ...(message.replyTo !== undefined ? { replyTo: ring.encrypt(message.replyTo) } : {}),
     queuedAt: now.toISOString(),
     ref: randomBytes(16).toString('hex'),
   };
@@ -35,6 +37,8 @@ export function openMail(sealed: SealedMail, ring: KeyRing): MailMessage {
     subject: ring.decrypt(sealed.subject),
     text: ring.decrypt(sealed.text),
     ...(sealed.html !== undefined ? { html: ring.decrypt(sealed.html) } : {}),
+    ...(sealed.fromName !== undefined ? { fromName: ring.decrypt(sealed.fromName) } : {}),
+    ...(sealed.replyTo !== undefined ? { replyTo: ring.decrypt(sealed.replyTo) } : {}),
   });
   if (!parsed.success) throw new JobPayloadError(mailJobName, issueFields(parsed.error));
   return parsed.data;

@@ -14,6 +14,17 @@ export const mailMessageSchema = z.object({
     .regex(/^[^\r\n]*$/, 'must be one line'),
   text: z.string().min(1, 'is required').max(200_000, 'must be at most 200,000 characters'),
   html: z.string().max(500_000, 'must be at most 500,000 characters').optional(),
+  /** The From display name ("Demo Rescue via Kona"); the address stays the configured one. */
+  fromName: z
+    .string()
+    .trim()
+    .min(1, 'is required when given')
+    .max(200, 'must be at most 200 characters')
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must be one line without control characters')
+    .optional(),
+  /** Where replies go (the rescue's contact email). */
+  replyTo: mailAddressSchema.optional(),
 });
 
 /** A validated message. */
@@ -30,6 +41,8 @@ export const sealedMailSchema = z.object({
   subject: sealed,
   text: sealed,
   html: sealed.optional(),
+  fromName: sealed.optional(),
+  replyTo: sealed.optional(),
   queuedAt: z.iso.datetime(),
   ref: z.string().regex(/^[a-f0-9]{32}$/, 'must be 32 hex digits'),
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,25 @@ describe('the outbox', () => {
     expect(await readOutboxMessage(dir, 'alpha', entries[0]!.file)).toMatchObject({ text: message.text, hasHtml: true, from: 'Kona <no-reply@localhost>' });
     expect(await listOutbox(dir, 'beta')).toEqual({ entries: [], total: 0 });
     expect(await mailer.health()).toMatchObject({ ok: true });
+  });
+
+  it('sends in the rescue\'s name from the configured address, with its Reply-To', async () => {
+    const named = { ...message, fromName: 'Demo Rescue via Kona', replyTo: 'hello@demo-rescue.example' };
+    const sealed = JSON.stringify(sealMail(named, ring));
+    expect(sealed).not.toContain('Demo Rescue');
+    expect(sealed).not.toContain('demo-rescue.example');
+    const opened = openMail(sealMail(named, ring), ring);
+    await mailer.send(opened, { ...delivery, jobId: '77' });
+    const raw = readFileSync(path.join(dir, 'alpha', outboxFileName(delivery.date, '77')), 'latin1');
+    expect(raw).toContain('From: Demo Rescue via Kona <no-reply@localhost>');
+    expect(raw).toContain('Reply-To: hello@demo-rescue.example');
+    expect(await readOutboxMessage(dir, 'alpha', outboxFileName(delivery.date, '77'))).toMatchObject({ from: 'Demo Rescue via Kona <no-reply@localhost>', replyTo: 'hello@demo-rescue.example' });
+  });
+
+  it('refuses a display name or Reply-To that could inject a header', () => {
+    expect(mailMessageSchema.safeParse({ ...message, fromName: 'Rescue\r\nBcc: x@example.org' }).success).toBe(false);
+    expect(mailMessageSchema.safeParse({ ...message, replyTo: 'a@example.org\r\nBcc: x@example.org' }).success).toBe(false);
+    expect(mailMessageSchema.safeParse({ ...message, fromName: 'O\'Brien & "Friends" <via Kona>' }).success).toBe(true);
   });
 
   it('refuses names outside the pattern and folders that are not slugs', async () => {
