@@ -21,6 +21,8 @@ export interface DecisionDeps {
   rescueName: string;
   /** Who the mail is from (the rescue's name, its Reply-To); Kona's configured From without it. */
   sender?: MailSender;
+  /** The rescue's time zone, for the interview time in the email (UTC when absent). */
+  timeZone?: string;
 }
 
 /** What happened to the applicant's email: queued, template switched off or missing, or no address on file. */
@@ -54,7 +56,7 @@ export async function emailApplicant(tx: Db, deps: DecisionDeps, mail: Applicant
   if (!contact?.email) return 'no-address';
   const { subject, text } = renderTemplate(template, {
     applicant_name: contact.name, dog_name: mail.dogName, rescue_name: deps.rescueName,
-    interview_at: formatInterviewAt(mail.interviewAt ?? null), reason: mail.reason ?? '',
+    interview_at: formatInterviewAt(mail.interviewAt ?? null, deps.timeZone), reason: mail.reason ?? '',
   });
   await enqueueMail(inTransaction(tx), deps.jobs, deps.ring, { ...deps.sender, to: contact.email, subject, text }, { idempotencyKey: `application-email:${mail.eventId}` });
   await insertEvent(tx, { application_id: mail.applicationId, kind: 'email', to_status: mail.template === 'received' ? 'new' : mail.template, note_enc: deps.ring.encrypt(subject), actor_id: mail.actorId });

@@ -8,7 +8,8 @@ import { completeAdoption } from './decisions.complete.js';
 import { applicationDetail } from './decisions.detail.js';
 import type { DecisionForms } from './decisions.forms.js';
 import type { DecisionDeps } from './decisions.mail.js';
-import { applicationParamsSchema, completeSchema, decisionSchema, noteSchema } from './decisions.schema.js';
+import { applicationParamsSchema, completeSchema, decisionSchemaFor, noteSchema } from './decisions.schema.js';
+import { localeOf } from '../../platform/http/rescue-time.js';
 import { addApplicationNote, decide } from './decisions.service.js';
 import { ApplicationPage } from './decisions.views.js';
 import { doneNotice } from './decisions.notices.js';
@@ -18,7 +19,7 @@ import type { StaffRequest, TenantScope } from '../../platform/http/scopes.js';
 /** The decisions' dependencies for this request: its rescue's database, the key ring, the jobs, the rescue's name. */
 export function decisionDepsOf(request: StaffRequest): DecisionDeps {
   const { ctx } = request.server.kona;
-  return { db: request.tenant.db.kysely, ring: ctx.secrets.keyRing, jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant.name, sender: mailSenderOf(request) };
+  return { db: request.tenant.db.kysely, ring: ctx.secrets.keyRing, jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant.name, sender: mailSenderOf(request), timeZone: localeOf(request).timeZone };
 }
 
 /** The application id in the URL, or a 404 (a malformed id never reaches the database). */
@@ -65,7 +66,7 @@ export function decisionRoutes(app: TenantScope): void {
 
   app.post('/hub/applications/:id/decision', manage, async (request, reply) => {
     const id = applicationIdOf(request);
-    const parsed = parseForm(decisionSchema, request.body);
+    const parsed = parseForm(decisionSchemaFor(localeOf(request).timeZone), request.body);
     if (!parsed.ok) return showApplication(request, reply, id, 400, { forms: { [formOf(request.body)]: parsed.state }, message: 'Nothing was changed: see the form below.' });
     return attempt(request, reply, id, parsed.data.action, async () => {
       const result = await decide(decisionDepsOf(request), id, parsed.data, staffActor(request));

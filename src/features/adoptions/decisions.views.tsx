@@ -85,12 +85,12 @@ function History({ detail }: { detail: ApplicationDetail }) {
   );
 }
 
-function Status({ detail }: { detail: ApplicationDetail }) {
+function Status({ detail, timeZone }: { detail: ApplicationDetail; timeZone?: string }) {
   const { app } = detail;
   return (
     <section aria-labelledby="status-heading">
       <h2 id="status-heading">Status: {applicationStatusLabel(app.status)}</h2>
-      {app.interview_at && (app.status === 'interview_scheduled' || app.status === 'approved') && <p>Interview: {formatInterviewAt(app.interview_at)}</p>}
+      {app.interview_at && (app.status === 'interview_scheduled' || app.status === 'approved') && <p>Interview: {formatInterviewAt(app.interview_at, timeZone)}</p>}
       {app.status === 'denied' && detail.reason && <p>Reason: {detail.reason}</p>}
       {app.completed_at && <p>Adoption completed <time datetime={app.completed_at.toISOString()}>{stamp(app.completed_at)}</time>.</p>}
     </section>
@@ -108,7 +108,7 @@ export function ApplicationPage(props: ApplicationPageProps) {
       {props.notice && <Notice>{props.notice}</Notice>}
       {props.message && <div class="notice error" role="alert">{props.message}</div>}
       <p>For <a href={`${ctx.basePath}/hub/dogs/${app.dog_id}`}>{app.dog_name}</a>, submitted <time datetime={app.created_at.toISOString()}>{stamp(app.created_at)}</time>.</p>
-      <Status detail={detail} />
+      <Status detail={detail} timeZone={ctx.locale?.timeZone} />
       {(app.status === 'approved' || app.status === 'completed') && (
         <p><a href={`${ctx.basePath}/hub/applications/${app.id}/contract`}>Adoption contract</a></p>
       )}
