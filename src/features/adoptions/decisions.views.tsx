@@ -1,10 +1,10 @@
 import { Fragment } from 'preact';
+import { When } from '../../platform/http/views/time.js';
 import { Notice } from '../../platform/http/views/forms.js';
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import type { ApplicationDetail, ApplicationEvent } from './decisions.detail.js';
 import { ActionsPanel, NoteForm, type DecisionForms } from './decisions.forms.js';
 import { applicationStatusLabel } from './decisions.transitions.js';
-import { stamp } from './inbox.views.js';
 import { formatInterviewAt } from './templates.render.js';
 
 /** The application page's data. */
@@ -74,12 +74,12 @@ function History({ detail }: { detail: ApplicationDetail }) {
       <ol class="timeline">
         {detail.events.map((e) => (
           <li key={e.id} data-kind={e.kind}>
-            <time datetime={e.at.toISOString()}>{stamp(e.at)}</time> <strong>{eventTitle(e)}</strong>
+            <When at={e.at} /> <strong>{eventTitle(e)}</strong>
             {e.byName && <span> by {e.byName}</span>}
             {e.kind !== 'email' && e.text && <p class="answer">{e.text}</p>}
           </li>
         ))}
-        <li data-kind="submitted"><time datetime={app.created_at.toISOString()}>{stamp(app.created_at)}</time> <strong>Application submitted</strong></li>
+        <li data-kind="submitted"><When at={app.created_at} /> <strong>Application submitted</strong></li>
       </ol>
     </section>
   );
@@ -92,7 +92,7 @@ function Status({ detail, timeZone }: { detail: ApplicationDetail; timeZone?: st
       <h2 id="status-heading">Status: {applicationStatusLabel(app.status)}</h2>
       {app.interview_at && (app.status === 'interview_scheduled' || app.status === 'approved') && <p>Interview: {formatInterviewAt(app.interview_at, timeZone)}</p>}
       {app.status === 'denied' && detail.reason && <p>Reason: {detail.reason}</p>}
-      {app.completed_at && <p>Adoption completed <time datetime={app.completed_at.toISOString()}>{stamp(app.completed_at)}</time>.</p>}
+      {app.completed_at && <p>Adoption completed <When at={app.completed_at} />.</p>}
     </section>
   );
 }
@@ -107,7 +107,7 @@ export function ApplicationPage(props: ApplicationPageProps) {
       <h1>Application for {app.dog_name}</h1>
       {props.notice && <Notice>{props.notice}</Notice>}
       {props.message && <div class="notice error" role="alert">{props.message}</div>}
-      <p>For <a href={`${ctx.basePath}/hub/dogs/${app.dog_id}`}>{app.dog_name}</a>, submitted <time datetime={app.created_at.toISOString()}>{stamp(app.created_at)}</time>.</p>
+      <p>For <a href={`${ctx.basePath}/hub/dogs/${app.dog_id}`}>{app.dog_name}</a>, submitted <When at={app.created_at} />.</p>
       <Status detail={detail} timeZone={ctx.locale?.timeZone} />
       {(app.status === 'approved' || app.status === 'completed') && (
         <p><a href={`${ctx.basePath}/hub/applications/${app.id}/contract`}>Adoption contract</a></p>

@@ -5,7 +5,7 @@ import { csrfField, csrfHeader } from '../../platform/http/csrf.js';
 import { assertCsrf } from '../../platform/http/guards.js';
 import { staffActor } from '../../platform/http/replies.js';
 import { inTenantScope, type StaffRequest, type TenantRequest } from '../../platform/http/scopes.js';
-import { serveBlob } from '../../platform/images/index.js';
+import { ImageTooLargeError, serveBlob } from '../../platform/images/index.js';
 import { readLimited, TooLargeError } from '../../platform/storage/index.js';
 import { logoFiles, logoIcon, logoKey, logoMaxBytes, logoStoreFor, removeLogo, saveLogo } from './settings.logo.js';
 import { showSettings } from './settings.routes.js';
@@ -53,7 +53,7 @@ export const settingsLogoRoutes = inTenantScope(async (app) => {
       await saveLogo(request.tenant.db.kysely, storeOf(request), bytes, staffActor(request), now());
     } catch (err) {
       if (err instanceof TooLargeError) return showSettings(request, reply, 413, undefined, { logoError: err.message });
-      if (err instanceof KonaError && err.code === 'KONA_ERR_UNSUPPORTED_MEDIA_TYPE') return showSettings(request, reply, 400, undefined, { logoError: err.message });
+      if (err instanceof ImageTooLargeError || (err instanceof KonaError && err.code === 'KONA_ERR_UNSUPPORTED_MEDIA_TYPE')) return showSettings(request, reply, 400, undefined, { logoError: err.message });
       throw err;
     }
     return reply.redirect(`${request.basePath}/hub/settings?done=logo`, 303);

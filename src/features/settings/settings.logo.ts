@@ -11,7 +11,7 @@ import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { iconFrom, type Icon } from '../../platform/http/icon.js';
-import { inspectImage } from '../../platform/images/index.js';
+import { ImageTooLargeError, inspectImage } from '../../platform/images/index.js';
 import { LocalBlobStore, type BlobStore } from '../../platform/storage/index.js';
 import { updateLogoVariants } from './settings.queries.js';
 
@@ -20,6 +20,9 @@ export const logoFiles = { 'logo.webp': 'header.webp', 'logo.png': 'header.png' 
 
 /** Most bytes a logo upload may have. */
 export const logoMaxBytes = 5 * 1024 * 1024;
+
+/** Most pixels a logo may have. */
+export const logoMaxPixels = 40_000_000;
 
 const headerSize = 320;
 const iconSize = 64;
@@ -31,10 +34,12 @@ export function unsupportedLogo(): KonaError {
 
 /** The logo's variants from the uploaded bytes (throws a 415-coded KonaError for anything else). */
 export async function makeLogoVariants(bytes: Buffer): Promise<Record<'header.webp' | 'header.png' | 'icon.png', Buffer>> {
-  const { type } = await inspectImage(bytes, 40_000_000).catch(() => { throw unsupportedLogo(); });
+  const { type } = await inspectImage(bytes, logoMaxPixels).catch((err: unknown) => {
+    throw err instanceof ImageTooLargeError ? err : unsupportedLogo();
+  });
   if (type !== 'jpeg' && type !== 'png' && type !== 'webp') throw unsupportedLogo();
   // rotate() applies the EXIF orientation; sharp writes no metadata unless asked, so none is carried over.
-  const upright = () => sharp(bytes, { limitInputPixels: 40_000_000 }).rotate();
+  const upright = () => sharp(bytes, { limitInputPixels: logoMaxPixels }).rotate();
   const header = () => upright().resize(headerSize, headerSize, { fit: 'inside', withoutEnlargement: true });
   try {
     const [webp, png, icon] = await Promise.all([

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultRescueLocale, formatMoney, type RescueLocale } from '../../platform/locale/index.js';
 import type { PublicDog, PublicDogFilter } from '../dogs/dogs.public.js';
 import { labelOf, sexChoices, sizeChoices, valuesOf } from '../dogs/dogs.public.js';
 import { ageOn, ageText, formatCents } from '../dogs/dogs.public.js';
@@ -47,9 +48,9 @@ export function publicAge(dog: Pick<PublicDog, 'birthDate' | 'birthDateEstimated
 export const sexLabel = (dog: Pick<PublicDog, 'sex'>) => labelOf(sexChoices, dog.sex);
 export const sizeLabel = (dog: Pick<PublicDog, 'size'>) => labelOf(sizeChoices, dog.size);
 
-/** The adoption fee in words. */
-export function feeText(cents: number | null): string {
-  return cents === null ? 'Ask the rescue' : cents === 0 ? 'No fee' : formatCents(cents);
+/** The adoption fee in words, in the rescue's currency and locale. */
+export function feeText(cents: number | null, locale: RescueLocale = defaultRescueLocale): string {
+  return cents === null ? 'Ask the rescue' : cents === 0 ? 'No fee' : formatMoney(cents, locale);
 }
 
 /** Absolute URL of a path on this rescue's site. */

@@ -1,4 +1,5 @@
 import type { PublicDog } from '../dogs/dogs.public.js';
+import { useRescueLocale } from '../../platform/http/views/time.js';
 import { ageBandChoices, energyChoices, labelOf, sizeChoices, tristateChoices } from '../dogs/dogs.public.js';
 import type { PublicPhoto } from '../photos/photos.public.js';
 import { feeText, paragraphs, photoPath, publicAge, sexLabel, sizeLabel, type ListingQuery } from './site.service.js';
@@ -84,6 +85,7 @@ export function DogCards(props: { basePath: string; dogs: PublicDog[]; today: st
 /** One adoptable dog's public page. */
 export function DogPage(props: { basePath: string; dog: PublicDog; partner?: PublicDog; today: string; rescueName: string }) {
   const { dog, basePath } = props;
+  const locale = useRescueLocale();
   const rows: [string, string][] = [
     ['Age', publicAge(dog, props.today)],
     ['Sex', sexLabel(dog)],
@@ -92,7 +94,7 @@ export function DogPage(props: { basePath: string; dog: PublicDog; partner?: Pub
     ['Good with cats', labelOf(tristateChoices, dog.goodWithCats)],
     ['Good with children', labelOf(tristateChoices, dog.goodWithChildren)],
     ['Energy', dog.energy ? labelOf(energyChoices, dog.energy) : 'Not known yet'],
-    ['Adoption fee', feeText(dog.adoptionFeeCents)],
+    ['Adoption fee', feeText(dog.adoptionFeeCents, locale)],
   ];
   return (
     <article class="dog-page">

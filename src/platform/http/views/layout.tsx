@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { csrfField } from '../csrf.js';
-import type { RescueLocale } from '../../locale/index.js';
+import { defaultRescueLocale, type RescueLocale } from '../../locale/index.js';
+import { RescueLocaleContext } from './time.js';
 
 /** What every page needs to draw its frame. */
 export interface PageContext {
@@ -135,7 +136,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
           </section>
         )}
         <main id="main" tabIndex={-1}>
-          {props.children}
+          <RescueLocaleContext.Provider value={ctx.locale ?? defaultRescueLocale}>{props.children}</RescueLocaleContext.Provider>
         </main>
         {identity ? <IdentityFooter identity={identity} name={brand} home={home} /> : <footer class="site">Runs on Kona, self-hosted for rescues.</footer>}
       </body>
