@@ -158,6 +158,13 @@ export function shortAbout(about: string): { text: string; cut: boolean } {
 /** A public page's footer: the rescue's about text and how to reach it. */
 function IdentityFooter({ identity, name, home }: { identity: PublicIdentity; name: string; home: string }) {
   const about = identity.aboutInFull ? { text: identity.about, cut: false } : shortAbout(identity.about);
+  const contact = [
+    identity.contactEmail && <li key="email">Email: <a href={`mailto:${identity.contactEmail}`}>{identity.contactEmail}</a></li>,
+    identity.phone && <li key="phone">Phone: <a href={`tel:${identity.phone.replace(/[^+\d]/g, '')}`}>{identity.phone}</a></li>,
+    identity.area && <li key="area">{identity.area}</li>,
+    identity.website && <li key="web"><a href={identity.website} rel="noopener">Website</a></li>,
+    ...identity.social.map((s) => <li key={s.label}><a href={s.url} rel="noopener">{s.label}</a></li>),
+  ].filter(Boolean);
   return (
     <footer class="site identity-footer">
       {identity.about && (
@@ -166,13 +173,7 @@ function IdentityFooter({ identity, name, home }: { identity: PublicIdentity; na
           {about.cut && <p><a href={home}>More about {name}</a></p>}
         </section>
       )}
-      <ul class="contact">
-        {identity.contactEmail && <li>Email: <a href={`mailto:${identity.contactEmail}`}>{identity.contactEmail}</a></li>}
-        {identity.phone && <li>Phone: <a href={`tel:${identity.phone.replace(/[^+\d]/g, '')}`}>{identity.phone}</a></li>}
-        {identity.area && <li>{identity.area}</li>}
-        {identity.website && <li><a href={identity.website} rel="noopener">Website</a></li>}
-        {identity.social.map((s) => <li key={s.label}><a href={s.url} rel="noopener">{s.label}</a></li>)}
-      </ul>
+      {contact.length > 0 && <ul class="contact">{contact}</ul>}
       <p class="runs-on">Runs on Kona, self-hosted for rescues.</p>
     </footer>
   );
