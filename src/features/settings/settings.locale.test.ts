@@ -8,7 +8,6 @@ import { ManualClock } from '../../platform/clock/clock.testing.js';
 import type { Database } from '../../platform/db/driver.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { createLogger } from '../../platform/logging/logger.js';
-import { sendMedicalReminders } from '../notifications/medical-reminders.js';
 import { settingsForm } from './settings.testing.js';
 
 const dog = (name: string) => ({ name, size: 'medium' as const, intake_date: '2029-01-01', intake_type: 'stray' as const, status: 'intake' as const });
@@ -50,11 +49,6 @@ describe.each(engines)('a rescue\'s own time zone, currency, locale and mail sen
     expect(overdue).not.toContain('Wormer');
     expect((await admin.get('/r/alpha/hub')).body).toMatch(/Wormer<strong> \(due today\)<\/strong>/);
 
-    // The daily job uses the same date: Apoquel overdue, Wormer due on the rescue's today.
-    const run = await sendMedicalReminders({ db: database, jobs: t.rt.jobs, keyRing: t.rt.ctx.secrets.keyRing, clock });
-    expect(run.due).toBe(2);
-    const titles = (await db.selectFrom('notifications').select('title').execute()).map((n) => n.title).sort();
-    expect(titles).toEqual(['Apoquel for Ada is overdue (it was due on 2030-03-01)', 'Wormer for Ada is due on 2030-03-02']);
   });
 
   it('shows money in the rescue currency and locale, and a new dog\'s empty fee takes its size\'s default', async () => {
