@@ -70,6 +70,7 @@ describe.each(engines)('rescue settings on %s', (engine) => {
     ]) expect(res.body).toContain(message);
     expect(res.body).toContain('value="Mars/Olympus"');
     expect(res.body).toContain('value="javascript:alert(1)"');
+    expect(res.body).toContain('value="red"');
     const ok = await save({ time_zone: 'Pacific/Auckland', currency: 'nzd', locale: 'en-NZ', accent_colour: '#FFCC00', website: 'https://paws.example/' });
     expect(ok.statusCode).toBe(303);
     const db = (await t.rt.ctx.tenants.get('alpha'))!.db.kysely;

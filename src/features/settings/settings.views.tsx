@@ -33,7 +33,7 @@ export function SettingsPage(props: {
           <Field form={form} name="name" label="Rescue name" hint="1 to 200 characters. Mail to adopters comes from “name via Kona”." autocomplete="organization" required />
           <Field form={form} name="tagline" label="Tagline" hint="Optional, up to 300 characters: one line about the rescue." />
           <TextArea form={form} name="about" label="About the rescue" rows={6} hint="Optional, up to 5,000 characters. The home page shows it all; other public pages its first lines." />
-          <Field form={form} name="accent_colour" label="Accent colour" type="color" hint="Used behind the public pages' header; the text on it is black or white, whichever reads better." />
+          <Field form={form} name="accent_colour" label="Accent colour" hint="Written #rrggbb, like #2f6f4f. Used behind the public pages' header; the text on it is black or white, whichever reads better." />
         </fieldset>
         <fieldset class="stack">
           <legend>How people reach you</legend>
