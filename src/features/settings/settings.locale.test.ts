@@ -48,6 +48,8 @@ describe.each(engines)('a rescue\'s own time zone, currency, locale and mail sen
     expect(overdue).toContain('Apoquel');
     expect(overdue).not.toContain('Wormer');
     expect((await admin.get('/r/alpha/hub')).body).toMatch(/Wormer<strong> \(due today\)<\/strong>/);
+    // Instants (the audit log's) are shown in the rescue's zone, named.
+    expect((await admin.get('/r/alpha/hub/audit')).body).toMatch(/<time datetime="[^"]+Z">[^<]+GMT\+1[23]<\/time>/);
 
   });
 
