@@ -11,6 +11,8 @@ import { medicalRoutes } from '../features/medical/medical.routes.js';
 import { outboxRoutes } from '../features/outbox/outbox.routes.js';
 import { settingsRoutes } from '../features/settings/settings.routes.js';
 import { privacyRoutes } from '../features/settings/privacy.routes.js';
+import { settingsLogoRoutes } from '../features/settings/settings.logo.routes.js';
+import { rescueDefaultFees, rescueLogoIcon } from '../features/settings/settings.public.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
 import { operatorResetRoutes } from '../features/operator/password-reset.routes.js';
 import { landingRoutes, publicSiteRoutes } from '../features/site/site.routes.js';
@@ -53,6 +55,6 @@ export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
   // Hooks first, so they cover every tenant route: the hub header's unread count, and the guard that
   // keeps a foster to the dogs in their care on every /hub/dogs/:id… route.
-  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, privacyRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
+  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
   operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes],
 };

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settingsForm } from '../../src/features/settings/settings.testing.js';
 import { Browser, createTestApp, csrfFrom, signedInStaff, type TestApp } from '../harness/app.js';
 import { engines } from '../harness/databases.js';
 import type { TenantSchema } from '../../src/platform/db/schema.js';
@@ -62,7 +63,7 @@ describe.each(engines)('control characters at the edge on %s', (engine) => {
     });
 
     it('the settings form answers 400 and changes nothing', async () => {
-      const res = await post('/r/alpha/hub/settings', '/r/alpha/hub/settings', { name: 'Alpha Rescue', tagline: `Sofas${c} for all` });
+      const res = await post('/r/alpha/hub/settings', '/r/alpha/hub/settings', settingsForm({ tagline: `Sofas${c} for all` }));
       expect(res.statusCode).toBe(400);
       expect(res.body).toContain(fieldMessage);
       expect(res.body).toContain('Sofas for all');

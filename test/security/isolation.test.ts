@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { settingsForm } from '../../src/features/settings/settings.testing.js';
 import { emailHash } from '../../src/features/staff/staff.service.js';
 import { hashToken } from '../../src/platform/http/sessions.js';
 import { Browser, createTestApp, csrfFrom, type TestApp } from '../harness/app.js';
@@ -118,7 +119,7 @@ describe.each(engines)('tenant isolation on %s', (engine) => {
     // Settings saved at A with B named in the body change A only.
     const a = await session(A, aAdmin);
     const bBefore = await rescueName(B);
-    const saved = await a.browser.post(`/r/${A}/hub/settings`, { _csrf: a.csrf, name: 'Alpha renamed', tagline: '', ...smuggled });
+    const saved = await a.browser.post(`/r/${A}/hub/settings`, { _csrf: a.csrf, ...settingsForm({ name: 'Alpha renamed' }), ...smuggled });
     expect(saved.statusCode).toBe(303);
     expect(await rescueName(A)).toBe('Alpha renamed');
     expect(await rescueName(B)).toBe(bBefore);

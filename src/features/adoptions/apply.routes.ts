@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { mailSenderOf } from '../../platform/http/identity.js';
 import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
 import { KonaError } from '../../platform/errors/errors.js';
@@ -21,7 +22,7 @@ const notTaking = () => new KonaError('KONA_ERR_NOT_FOUND', 'This dog is not tak
 export const applyRoutes = inTenantScope(async (app) => {
   const { page, ctx: appCtx } = app.kona;
   const depsOf = (request: TenantRequest): ApplyDeps => ({
-    database: request.tenant.db, keyRing: appCtx.secrets.keyRing, jobs: appCtx.jobs, rescueName: request.rescueName ?? request.tenant.name,
+    database: request.tenant.db, keyRing: appCtx.secrets.keyRing, jobs: appCtx.jobs, rescueName: request.rescueName ?? request.tenant.name, sender: mailSenderOf(request),
   });
   const dogOf = async (request: TenantRequest) => {
     const params = applyParamsSchema.safeParse(request.params);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { MailSender } from '../../platform/mail/index.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { Database } from '../../platform/db/driver.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
@@ -20,6 +21,8 @@ export interface ApplyDeps {
   keyRing: KeyRing;
   jobs: JobRegistry;
   rescueName: string;
+  /** Who the mail is from (the rescue's name, its Reply-To); Kona's configured From without it. */
+  sender?: MailSender;
 }
 
 /** A checked submission of the public form. */
@@ -48,7 +51,7 @@ async function queueReceivedMail(deps: ApplyDeps, applicationId: string, to: { n
   const values = { applicant_name: to.name, dog_name: dogName, rescue_name: deps.rescueName, interview_at: '', reason: '' };
   const fallback = { subject: 'We received your application for {{dog_name}}', body: 'Hello {{applicant_name}},\n\nThank you for applying to adopt {{dog_name}}. We will be in touch soon.\n\n{{rescue_name}}' };
   const { subject, text } = renderTemplate(template ?? fallback, values);
-  await enqueueMail(deps.database, deps.jobs, deps.keyRing, { to: to.email, subject, text }, { idempotencyKey: `application-received:${applicationId}` });
+  await enqueueMail(deps.database, deps.jobs, deps.keyRing, { ...deps.sender, to: to.email, subject, text }, { idempotencyKey: `application-received:${applicationId}` });
 }
 
 async function insertAll(deps: ApplyDeps, s: Submission, hash: string): Promise<string> {

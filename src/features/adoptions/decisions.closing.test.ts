@@ -92,7 +92,7 @@ describe.each(engines)('closing an adoption on %s', (engine) => {
     expect(page).toContain('Completed without a signed contract: Signed on paper at the handover.');
     const receipt = (await queuedMail(db, ring)).filter((m) => m.to === app.email && m.subject.startsWith('Receipt'));
     expect(receipt.map((m) => m.subject)).toEqual([`Receipt CHQ 42: adoption of ${app.dogName}`]);
-    expect(receipt[0]!.text).toContain('Adoption fee: 175.50');
+    expect(receipt[0]!.text).toContain('Adoption fee: €175.50');
     expect(receipt[0]!.text).toContain('Paid by: Cheque');
     expect(receipt[0]!.attachments).toBeUndefined();
   });

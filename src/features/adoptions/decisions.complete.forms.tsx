@@ -3,7 +3,7 @@ import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
 import type { ApplicationDetail } from './decisions.detail.js';
 import { feeMethodLabel, feeMethods } from './decisions.fees.js';
 import { Area, Check, EmailChoice, Input } from './decisions.fields.js';
-import { stamp } from './inbox.views.js';
+import { When } from '../../platform/http/views/time.js';
 
 /** The first step after approval: prepare the contract, wait for the adopter's signature, or see it signed. */
 export function ContractStep({ ctx, detail }: { ctx: PageContext; detail: ApplicationDetail }) {
@@ -19,8 +19,8 @@ export function ContractStep({ ctx, detail }: { ctx: PageContext; detail: Applic
           <div><button type="submit">Prepare the contract and email the link</button></div>
         </form>
       )}
-      {contract && !contract.signedAt && <p>The contract was sent on <time datetime={contract.preparedAt.toISOString()}>{stamp(contract.preparedAt)}</time> and is waiting for the adopter's signature. <a href={page}>See the contract</a>.</p>}
-      {contract?.signedAt && <p>The adopter signed the contract on <time datetime={contract.signedAt.toISOString()}>{stamp(contract.signedAt)}</time>. <a href={`${page}.pdf`}>Download the signed PDF</a>.</p>}
+      {contract && !contract.signedAt && <p>The contract was sent on <When at={contract.preparedAt} /> and is waiting for the adopter's signature. <a href={page}>See the contract</a>.</p>}
+      {contract?.signedAt && <p>The adopter signed the contract on <When at={contract.signedAt} />. <a href={`${page}.pdf`}>Download the signed PDF</a>.</p>}
     </section>
   );
 }

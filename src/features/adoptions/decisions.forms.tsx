@@ -1,4 +1,5 @@
 import { emptyForm, type FormState } from '../../platform/http/views/forms.js';
+import { wallClockIn } from '../../platform/locale/index.js';
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
 import type { ApplicationDetail } from './decisions.detail.js';
 import { CompleteForm, ContractStep, PartnerQuestion } from './decisions.complete.forms.js';
@@ -8,7 +9,7 @@ import { actionRules, applicationStatusLabel, type DecisionAction } from './deci
 /** The rejected form (if any) of each action or the note, to show again with what was typed. */
 export type DecisionForms = Partial<Record<DecisionAction | 'note', FormState>>;
 
-const inputValue = (at: Date | null) => (at ? at.toISOString().slice(0, 16) : '');
+const inputValue = (at: Date | null, timeZone = 'UTC') => (at ? wallClockIn(at, timeZone) : '');
 
 /** One status action's form (every action but completing the adoption). */
 function ActionForm({ ctx, detail, action, form }: { ctx: PageContext; detail: ApplicationDetail; action: DecisionAction; form?: FormState }) {
@@ -20,7 +21,7 @@ function ActionForm({ ctx, detail, action, form }: { ctx: PageContext; detail: A
       <Csrf token={ctx.csrfToken} />
       <input type="hidden" name="action" value={action} />
       <input type="hidden" name="expected" value={detail.app.status} />
-      {rule.needsInterviewAt && <Input form={state} prefix={action} name="interview_at" label="Interview date and time" type="datetime-local" value={inputValue(detail.app.interview_at)} hint="Required. Your local time, as the applicant should read it." />}
+      {rule.needsInterviewAt && <Input form={state} prefix={action} name="interview_at" label="Interview date and time" type="datetime-local" value={inputValue(detail.app.interview_at, ctx.locale?.timeZone)} hint="Required. Your local time, as the applicant should read it." />}
       {rule.needsReason && <Area form={state} prefix={action} name="reason" label="Reason" hint="Required. Kept in the history and sent to the applicant with the email." />}
       {action === 'approve' && <PartnerQuestion detail={detail} form={form} prefix={action} step="approve" />}
       <EmailChoice detail={detail} form={form} prefix={action} name="email" template={rule.to} who="the applicant" />

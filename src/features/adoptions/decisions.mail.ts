@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { MailSender } from '../../platform/mail/index.js';
+import type { RescueLocale } from '../../platform/locale/index.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { systemClock, type Clock } from '../../platform/clock/clock.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
@@ -24,6 +26,12 @@ export interface DecisionDeps {
   contractStore?: BlobStore;
   /** Completion times and the receipt number's year; the system clock when left out. */
   clock?: Clock;
+  /** Who the mail is from (the rescue's name, its Reply-To); Kona's configured From without it. */
+  sender?: MailSender;
+  /** The rescue's time zone, for the interview time in the email (UTC when absent). */
+  timeZone?: string;
+  /** The rescue's currency, locale and zone, for the receipt's fee and date (the defaults when absent). */
+  locale?: RescueLocale;
 }
 
 /** The time now on the decisions' clock. */
@@ -62,9 +70,9 @@ export async function emailApplicant(tx: Db, deps: DecisionDeps, mail: Applicant
   if (!contact?.email) return 'no-address';
   const { subject, text } = renderTemplate(template, {
     applicant_name: contact.name, dog_name: mail.dogName, rescue_name: deps.rescueName,
-    interview_at: formatInterviewAt(mail.interviewAt ?? null), reason: mail.reason ?? '',
+    interview_at: formatInterviewAt(mail.interviewAt ?? null, deps.timeZone), reason: mail.reason ?? '',
   });
-  await enqueueMail(inTransaction(tx), deps.jobs, deps.ring, { to: contact.email, subject, text }, { idempotencyKey: `application-email:${mail.eventId}` });
+  await enqueueMail(inTransaction(tx), deps.jobs, deps.ring, { ...deps.sender, to: contact.email, subject, text }, { idempotencyKey: `application-email:${mail.eventId}` });
   await insertEvent(tx, { application_id: mail.applicationId, kind: 'email', to_status: mail.template === 'received' ? 'new' : mail.template, note_enc: deps.ring.encrypt(subject), actor_id: mail.actorId });
   await recordAudit(tx, { actor: mail.actorId ? { type: 'staff', id: mail.actorId } : { type: 'system' }, action: 'application.emailed', target: { type: 'application', id: mail.applicationId }, detail: { template: mail.template } });
   return 'queued';

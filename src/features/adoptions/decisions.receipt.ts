@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { FeeMethod, TenantSchema } from '../../platform/db/schema.js';
 import { enqueueMail, maxMailAttachmentBytes, type MailAttachment } from '../../platform/mail/index.js';
+import { defaultRescueLocale, formatDate, formatMoney, type RescueLocale } from '../../platform/locale/index.js';
 import { TooLargeError } from '../../platform/storage/index.js';
 import { signedContractPdf } from '../contracts/contracts.public.js';
-import { formatCents } from '../dogs/dogs.public.js';
 import { readContact } from '../people/people.public.js';
 import { feeMethodLabel } from './decisions.fees.js';
 import { inTransaction, type DecisionDeps, type MailOutcome } from './decisions.mail.js';
@@ -41,16 +41,16 @@ export async function contractPdfFor(deps: DecisionDeps, pdfSha256: string | nul
 const fileSafe = (name: string) => name.normalize('NFKD').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'dog';
 
 /** The receipt's subject, text and attachment. */
-export function receiptMessage(r: Receipt, adopterName: string, rescueName: string): { subject: string; text: string; attachments?: MailAttachment[] } {
+export function receiptMessage(r: Receipt, adopterName: string, rescueName: string, locale: RescueLocale = defaultRescueLocale): { subject: string; text: string; attachments?: MailAttachment[] } {
   const dogs = r.dogNames.join(' and ');
-  const fee = r.method === 'waived' ? 'waived' : formatCents(r.feeCents);
+  const fee = r.method === 'waived' ? 'waived' : formatMoney(r.feeCents, locale);
   const text = [
     `Hello ${adopterName},`,
     '',
     `Thank you for adopting ${dogs}. This is the receipt for the adoption.`,
     '',
     `Receipt number: ${r.number}`,
-    `Date: ${r.completedAt.toISOString().slice(0, 10)}`,
+    `Date: ${formatDate(r.completedAt, locale)}`,
     `Adoption of: ${dogs}`,
     `Adoption fee: ${fee}`,
     `Paid by: ${feeMethodLabel(r.method)}`,
@@ -71,8 +71,8 @@ export function receiptMessage(r: Receipt, adopterName: string, rescueName: stri
 export async function emailReceipt(tx: Db, deps: DecisionDeps, r: Receipt): Promise<MailOutcome> {
   const contact = await readContact(tx, deps.ring, r.contactId);
   if (!contact?.email) return 'no-address';
-  const message = receiptMessage(r, contact.name, deps.rescueName);
-  await enqueueMail(inTransaction(tx), deps.jobs, deps.ring, { to: contact.email, ...message }, { idempotencyKey: `adoption-receipt:${r.applicationId}` });
+  const message = receiptMessage(r, contact.name, deps.rescueName, deps.locale);
+  await enqueueMail(inTransaction(tx), deps.jobs, deps.ring, { ...deps.sender, to: contact.email, ...message }, { idempotencyKey: `adoption-receipt:${r.applicationId}` });
   await insertEvent(tx, { application_id: r.applicationId, kind: 'email', to_status: 'completed', note_enc: deps.ring.encrypt(message.subject), actor_id: r.actorId });
   await recordAudit(tx, { actor: r.actorId ? { type: 'staff', id: r.actorId } : { type: 'system' }, action: 'application.emailed', target: { type: 'application', id: r.applicationId }, detail: { template: 'receipt', attached: message.attachments?.length ?? 0 } });
   return 'queued';

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { mailSenderOf } from '../../platform/http/identity.js';
 import { h } from 'preact';
 import { notFound } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
@@ -8,7 +9,8 @@ import { completeAdoption } from './decisions.complete.js';
 import { applicationDetail } from './decisions.detail.js';
 import type { DecisionForms } from './decisions.forms.js';
 import type { DecisionDeps } from './decisions.mail.js';
-import { applicationParamsSchema, completeSchema, decisionSchema, noteSchema } from './decisions.schema.js';
+import { applicationParamsSchema, completeSchema, decisionSchemaFor, noteSchema } from './decisions.schema.js';
+import { localeOf } from '../../platform/http/rescue-time.js';
 import { addApplicationNote, decide } from './decisions.service.js';
 import { ApplicationPage } from './decisions.views.js';
 import { doneNotice } from './decisions.notices.js';
@@ -22,6 +24,7 @@ export function decisionDepsOf(request: StaffRequest): DecisionDeps {
   return {
     db: request.tenant.db.kysely, ring: ctx.secrets.keyRing, jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant.name,
     contractStore: contractStoreFor(ctx.config.uploadsDir, request.tenant.slug), ...(ctx.clock ? { clock: ctx.clock } : {}),
+    sender: mailSenderOf(request), timeZone: localeOf(request).timeZone, locale: localeOf(request),
   };
 }
 
@@ -72,7 +75,7 @@ export function decisionRoutes(app: TenantScope): void {
 
   app.post('/hub/applications/:id/decision', manage, async (request, reply) => {
     const id = applicationIdOf(request);
-    const parsed = parseForm(decisionSchema, request.body);
+    const parsed = parseForm(decisionSchemaFor(localeOf(request).timeZone), request.body);
     if (!parsed.ok) return showApplication(request, reply, id, 400, { forms: { [formOf(request.body)]: parsed.state }, message: 'Nothing was changed: see the form below.' });
     return attempt(request, reply, id, parsed.data.action, async () => {
       const result = await decide(decisionDepsOf(request), id, parsed.data, staffActor(request));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApplicationStatus, FeeMethod } from '../../platform/db/schema.js';
+import { instantOfWallClock } from '../../platform/locale/index.js';
 import { parseMoney } from '../dogs/dogs.public.js';
 import { feeMethods } from './decisions.fees.js';
 import { actionRules, allStatuses, type DecisionAction } from './decisions.transitions.js';
@@ -12,23 +13,24 @@ export const applicationParamsSchema = z.object({ id: uuid });
 /** A ticked checkbox arrives as 'yes'; an unticked one does not arrive at all. */
 const checkbox = z.string().optional().transform((v) => v === 'yes');
 
-// Typed in the browser's date-time field (no time zone): kept as that wall-clock time in UTC.
+// Typed in the browser's date-time field (no time zone): read as the rescue's wall clock.
 const wallClock = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
-/** A date-time field's value as an instant (wall clock in UTC), or undefined when it is not a real date and time. */
-export function parseWallClock(value: string): Date | undefined {
+/** A date-time field's value as an instant (the wall clock in the rescue's zone), or undefined when it is not a real date and time. */
+export function parseWallClock(value: string, timeZone = 'UTC'): Date | undefined {
   const m = wallClock.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
-  const at = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return at.getUTCMonth() === mo - 1 && at.getUTCDate() === d && h < 24 && mi < 60 ? at : undefined;
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h >= 24 || mi >= 60 || s >= 60) return undefined;
+  return instantOfWallClock({ year: y, month: mo, day: d, hour: h, minute: mi, second: s }, timeZone);
 }
 
 /** What happens to the bonded partner of the dog: adopted together (the default) or it stays listed alone. */
 const partnerChoice = z.enum(['together', 'stays'], { message: 'choose what happens to the bonded partner' }).default('together');
 
-/** A status change from the detail page: which action, the status the page showed, and what that action needs. */
-export const decisionSchema = z.object({
+/** A status change from the detail page, with the interview time read in the rescue's time zone. */
+export const decisionSchemaFor = (timeZone: string) => z.object({
   action: z.enum(Object.keys(actionRules) as [DecisionAction, ...DecisionAction[]], { message: 'must be one of the actions on the page' }),
   expected: z.enum(allStatuses as [ApplicationStatus, ...ApplicationStatus[]], { message: 'is missing: reload the page' }),
   interview_at: z.string().trim().default(''),
@@ -39,14 +41,17 @@ export const decisionSchema = z.object({
 }).superRefine((v, ctx) => {
   const rule = actionRules[v.action];
   if (rule.needsInterviewAt) {
-    const at = parseWallClock(v.interview_at);
+    const at = parseWallClock(v.interview_at, timeZone);
     if (v.interview_at === '') ctx.addIssue({ code: 'custom', path: ['interview_at'], message: 'is required: give the interview date and time' });
     else if (!at) ctx.addIssue({ code: 'custom', path: ['interview_at'], message: 'must be a date and time like 2030-05-14 10:30' });
     // A day of slack: the time is the rescue's wall clock, which may be ahead of UTC.
     else if (at.getTime() < Date.now() - 86_400_000) ctx.addIssue({ code: 'custom', path: ['interview_at'], message: 'must not be in the past' });
   }
   if (rule.needsReason && v.reason === '') ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is required: say why (the applicant is told)' });
-}).transform((v) => ({ ...v, interviewAt: actionRules[v.action].needsInterviewAt ? parseWallClock(v.interview_at)! : undefined }));
+}).transform((v) => ({ ...v, interviewAt: actionRules[v.action].needsInterviewAt ? parseWallClock(v.interview_at, timeZone)! : undefined }));
+
+/** A status change with times read in UTC. */
+export const decisionSchema = decisionSchemaFor('UTC');
 
 /** A parsed status change. */
 export type Decision = z.infer<typeof decisionSchema>;

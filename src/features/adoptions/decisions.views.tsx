@@ -1,12 +1,12 @@
 import { Fragment } from 'preact';
+import { useRescueLocale, When } from '../../platform/http/views/time.js';
 import { Notice } from '../../platform/http/views/forms.js';
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
-import { formatCents } from '../dogs/dogs.public.js';
+import { formatMoney } from '../../platform/locale/index.js';
 import type { ApplicationDetail, ApplicationEvent, Completion } from './decisions.detail.js';
 import { feeMethodLabel } from './decisions.fees.js';
 import { ActionsPanel, NoteForm, type DecisionForms } from './decisions.forms.js';
 import { applicationStatusLabel } from './decisions.transitions.js';
-import { stamp } from './inbox.views.js';
 import { formatInterviewAt } from './templates.render.js';
 import { contactDetailsHiddenReason } from '../people/people.public.js';
 
@@ -79,12 +79,12 @@ function History({ detail }: { detail: ApplicationDetail }) {
       <ol class="timeline">
         {detail.events.map((e) => (
           <li key={e.id} data-kind={e.kind}>
-            <time datetime={e.at.toISOString()}>{stamp(e.at)}</time> <strong>{eventTitle(e)}</strong>
+            <When at={e.at} /> <strong>{eventTitle(e)}</strong>
             {e.byName && <span> by {e.byName}</span>}
             {e.kind !== 'email' && e.text && <p class="answer">{e.text}</p>}
           </li>
         ))}
-        <li data-kind="submitted"><time datetime={app.created_at.toISOString()}>{stamp(app.created_at)}</time> <strong>Application submitted</strong></li>
+        <li data-kind="submitted"><When at={app.created_at} /> <strong>Application submitted</strong></li>
       </ol>
     </section>
   );
@@ -93,21 +93,21 @@ function History({ detail }: { detail: ApplicationDetail }) {
 function CompletionFacts({ completion: c }: { completion: Completion }) {
   const rows: [string, string][] = [
     ['Receipt number', c.receiptNumber],
-    ['Adoption fee', c.method === 'waived' ? 'Waived' : `${formatCents(c.feeCents)} (${feeMethodLabel(c.method).toLowerCase()})`],
+    ['Adoption fee', c.method === 'waived' ? 'Waived' : `${formatMoney(c.feeCents, useRescueLocale())} (${feeMethodLabel(c.method).toLowerCase()})`],
     ['Contract', c.signedContract ? 'Signed by the adopter' : `Completed without a signed contract: ${c.overrideReason}`],
     ...(c.partnerName ? [['Adopted together with', c.partnerName] as [string, string]] : []),
   ];
   return <dl>{rows.map(([term, value]) => <Fragment key={term}><dt>{term}</dt><dd>{value}</dd></Fragment>)}</dl>;
 }
 
-function Status({ detail }: { detail: ApplicationDetail }) {
+function Status({ detail, timeZone }: { detail: ApplicationDetail; timeZone?: string }) {
   const { app } = detail;
   return (
     <section aria-labelledby="status-heading">
       <h2 id="status-heading">Status: {applicationStatusLabel(app.status)}</h2>
-      {app.interview_at && (app.status === 'interview_scheduled' || app.status === 'approved') && <p>Interview: {formatInterviewAt(app.interview_at)}</p>}
+      {app.interview_at && (app.status === 'interview_scheduled' || app.status === 'approved') && <p>Interview: {formatInterviewAt(app.interview_at, timeZone)}</p>}
       {app.status === 'denied' && detail.reason && <p>Reason: {detail.reason}</p>}
-      {app.completed_at && <p>Adoption completed <time datetime={app.completed_at.toISOString()}>{stamp(app.completed_at)}</time>.</p>}
+      {app.completed_at && <p>Adoption completed <When at={app.completed_at} />.</p>}
       {app.status === 'approved' && detail.heldPartnerName && <p>{detail.heldPartnerName}, bonded with {app.dog_name}, is held with it: they are adopted together.</p>}
       {detail.completion && <CompletionFacts completion={detail.completion} />}
     </section>
@@ -124,8 +124,8 @@ export function ApplicationPage(props: ApplicationPageProps) {
       <h1>Application for {app.dog_name}</h1>
       {props.notice && <Notice>{props.notice}</Notice>}
       {props.message && <div class="notice error" role="alert">{props.message}</div>}
-      <p>For <a href={`${ctx.basePath}/hub/dogs/${app.dog_id}`}>{app.dog_name}</a>, submitted <time datetime={app.created_at.toISOString()}>{stamp(app.created_at)}</time>.</p>
-      <Status detail={detail} />
+      <p>For <a href={`${ctx.basePath}/hub/dogs/${app.dog_id}`}>{app.dog_name}</a>, submitted <When at={app.created_at} />.</p>
+      <Status detail={detail} timeZone={ctx.locale?.timeZone} />
       {(app.status === 'approved' || app.status === 'completed') && (
         <p><a href={`${ctx.basePath}/hub/applications/${app.id}/contract`}>Adoption contract</a></p>
       )}

@@ -43,7 +43,7 @@ describe.each(engines)('the applications inbox on %s', (engine) => {
     expect(namesIn(res.body)).toEqual(['New &lt;Nina>', 'Mid Mia', 'Old Oscar']);
     expect(res.body).toContain('3 applications match.');
     expect(res.body).toContain(`<a href="/r/alpha/hub/dogs/${dogB}">Pepper</a>`);
-    expect(res.body).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[^"]+">\d{4}-\d\d-\d\d \d\d:\d\d UTC<\/time>/);
+    expect(res.body).toMatch(/<time datetime="\d{4}-\d\d-\d\dT[^"]+">\d{1,2} [A-Z][a-z]{2,3} \d{4}, \d\d:\d\d UTC<\/time>/);
     expect(res.body).toContain('href="/r/alpha/hub/applications">Applications</a>');
   });
 

@@ -1,4 +1,5 @@
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
+import { When } from '../../platform/http/views/time.js';
 import { Select } from '../../platform/http/views/forms.js';
 import { Pager, TableWrap } from '../../platform/http/views/tables.js';
 import type { InboxQuery } from './decisions.schema.js';
@@ -18,10 +19,6 @@ export interface InboxProps {
   canConfigure?: boolean;
 }
 
-/** A moment as the hub shows it: "2026-11-25 14:03 UTC". */
-export function stamp(at: Date): string {
-  return `${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
-}
 
 const statusOptions = [
   { value: '', label: 'Open (new, in review, interview, approved)' },
@@ -56,8 +53,8 @@ function InboxTable({ ctx, applications }: { ctx: PageContext; applications: Inb
                 {a.possibleDuplicate && <> <span class="badge">Possible duplicate</span></>}
               </th>
               <td><a href={`${ctx.basePath}/hub/dogs/${a.dogId}`}>{a.dogName}</a></td>
-              <td>{applicationStatusLabel(a.status)}{a.status === 'interview_scheduled' && a.interviewAt ? `: ${stamp(a.interviewAt).replace(' UTC', '')}` : ''}</td>
-              <td><time datetime={a.submittedAt.toISOString()}>{stamp(a.submittedAt)}</time></td>
+              <td>{applicationStatusLabel(a.status)}{a.status === 'interview_scheduled' && a.interviewAt ? <>: <When at={a.interviewAt} /></> : ''}</td>
+              <td><When at={a.submittedAt} /></td>
             </tr>
           ))}
         </tbody>

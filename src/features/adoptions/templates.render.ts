@@ -36,15 +36,20 @@ export function renderTemplate(template: { subject: string; body: string }, valu
   return { subject: fillPlaceholders(placeholders, template.subject, oneLine).trim(), text: fillPlaceholders(placeholders, template.body, values) };
 }
 
-const interviewFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const interviewFormats = new Map<string, Intl.DateTimeFormat>();
+const interviewFormat = (timeZone: string) => {
+  let f = interviewFormats.get(timeZone);
+  if (!f) interviewFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' })));
+  return f;
+};
 
 /**
- * An interview time as the applicant reads it ("Tuesday 1 December 2026 at 14:30"). Times are
- * typed and stored as wall-clock times (kept in UTC), so the email shows exactly what staff typed.
+ * An interview time as the applicant reads it ("Tuesday 1 December 2026 at 14:30"), in the rescue's
+ * time zone: staff type it on the rescue's wall clock, so the email shows exactly what they typed.
  */
-export function formatInterviewAt(at: Date | null): string {
+export function formatInterviewAt(at: Date | null, timeZone = 'UTC'): string {
   if (!at) return '';
-  const parts = Object.fromEntries(interviewFormat.formatToParts(at).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(interviewFormat(timeZone).formatToParts(at).map((p) => [p.type, p.value]));
   return `${parts.weekday} ${parts.day} ${parts.month} ${parts.year} at ${parts.hour}:${parts.minute}`;
 }
 

@@ -1,4 +1,5 @@
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
+import { When } from '../../platform/http/views/time.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
 import type { AuditView } from './audit.service.js';
 
@@ -20,12 +21,12 @@ export function AuditPage(props: { ctx: PageContext; entries: AuditView[]; limit
           <table>
             <caption id="audit-caption">Audit entries</caption>
             <thead>
-              <tr><th scope="col">Time (UTC)</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr>
+              <tr><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Target</th><th scope="col">Details</th></tr>
             </thead>
             <tbody>
               {entries.map((e) => (
                 <tr key={e.id}>
-                  <th scope="row"><time datetime={e.at.toISOString()}>{e.at.toISOString().replace('T', ' ').slice(0, 19)}</time></th>
+                  <th scope="row"><When at={e.at} /></th>
                   <td><Who type={e.actorType} id={e.actorId} name={e.actorName} /></td>
                   <td><code>{e.action}</code></td>
                   <td><Who type={e.targetType} id={e.targetId} name={e.targetName} /></td>

@@ -1,4 +1,5 @@
 import { h } from 'preact';
+import { When } from '../../platform/http/views/time.js';
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
 import { sendPage } from '../../platform/http/replies.js';
@@ -24,7 +25,7 @@ export function SignedContractsPage({ ctx, rows }: { ctx: PageContext; rows: Sig
                 {rows.map((r) => (
                   <tr key={r.id}>
                     <th scope="row"><a href={`${ctx.basePath}/hub/applications/${r.id}`}>{r.dog_name}</a></th>
-                    <td>{r.signed_at && <time datetime={r.signed_at.toISOString()}>{r.signed_at.toISOString().slice(0, 10)}</time>}</td>
+                    <td>{r.signed_at && <When at={r.signed_at} dateOnly />}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { MailSender } from '../../platform/mail/index.js';
 import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
@@ -20,6 +21,8 @@ export interface ContractDeps {
   ring: KeyRing;
   jobs: JobRegistry;
   rescueName: string;
+  /** Who the mail is from (the rescue's name, its Reply-To); Kona's configured From without it. */
+  sender?: MailSender;
 }
 
 /** Days a signing link stays valid. */
@@ -98,7 +101,7 @@ export async function prepareContract(deps: ContractDeps, applicationId: string,
       application_id: applicationId, body_enc: deps.ring.encrypt(text), text_sha256: textSha256(text), token_hash: hash,
       expires_at: expiresAt, prepared_by: actor.type === 'staff' ? (actor.id ?? null) : null, prepared_at: now,
     });
-    await enqueueMail(inTransaction(tx), deps.jobs, deps.ring, signingMail(parties, deps.rescueName, linkFor(token), expiresAt), { idempotencyKey: `contract-link:${contractId}` });
+    await enqueueMail(inTransaction(tx), deps.jobs, deps.ring, { ...deps.sender, ...signingMail(parties, deps.rescueName, linkFor(token), expiresAt) }, { idempotencyKey: `contract-link:${contractId}` });
     await recordAudit(tx, { actor, action: 'contract.prepared', target: { type: 'adoption_contract', id: contractId }, detail: { application_id: applicationId, replaced: Boolean(live) } });
     return contractId;
   }).catch((err: unknown) => {

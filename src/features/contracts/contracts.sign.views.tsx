@@ -1,4 +1,5 @@
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
+import { When } from '../../platform/http/views/time.js';
 import { ErrorSummary, Field, Notice, type FormState } from '../../platform/http/views/forms.js';
 
 /** The signing page's props: the contract, and the form (or why it is not offered). */
@@ -51,7 +52,7 @@ export function SignPage(props: SignPageProps) {
     <Layout ctx={ctx} title={`Adoption contract for ${props.dogName}`}>
       <h1>Adoption contract for {props.dogName}</h1>
       <ErrorSummary form={form} message={Object.keys(form.errors).length ? 'The contract was not signed: see the fields below.' : undefined} />
-      <p>Please read the contract below. Signing it on this page is a binding signature. This link works once, until {props.expiresAt.toISOString().slice(0, 10)}.</p>
+      <p>Please read the contract below. Signing it on this page is a binding signature. This link works once, until <When at={props.expiresAt} dateOnly />.</p>
       <h2>The contract</h2>
       <div class="mail-body" tabIndex={0} role="region" aria-label="Contract text">{props.text}</div>
       <h2>Sign</h2>
@@ -87,7 +88,7 @@ export function SignedPage(props: { ctx: PageContext; dogName: string; signedAt:
   return (
     <Layout ctx={props.ctx} title="Thank you for signing">
       <h1>Thank you for signing</h1>
-      <Notice>Your adoption contract for {props.dogName} was signed on {props.signedAt.toISOString().slice(0, 19).replace('T', ' ')} UTC.</Notice>
+      <Notice>Your adoption contract for {props.dogName} was signed on <When at={props.signedAt} />.</Notice>
       <p>The rescue has the signed contract and will be in touch about the next steps. Ask them if you would like a copy.</p>
       <p>Fingerprint of the text you signed (SHA-256): <code>{props.textSha256}</code></p>
     </Layout>

@@ -1,9 +1,9 @@
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
+import { When } from '../../platform/http/views/time.js';
 import { ErrorSummary, Notice, type FormState } from '../../platform/http/views/forms.js';
 import type { StaffContract } from './contracts.service.js';
 import { contractPlaceholders } from './contracts.template.js';
 
-const stamp = (at: Date) => `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 /** A labelled textarea with its hint and error. */
 function TextArea(props: { form: FormState; name: string; label: string; hint?: string; rows?: number }) {
@@ -59,7 +59,7 @@ function ContractStatus({ contract, base }: { contract: StaffContract; base: str
   if (contract.status === 'signed') {
     return (
       <>
-        <p><strong>Signed</strong> on {stamp(contract.signedAt!)} by {contract.signerName} ({contract.method === 'drawn' ? 'drawn signature' : 'typed name'}).</p>
+        <p><strong>Signed</strong> on <When at={contract.signedAt!} /> by {contract.signerName} ({contract.method === 'drawn' ? 'drawn signature' : 'typed name'}).</p>
         <p>SHA-256 of the signed text: <code>{contract.textSha256}</code></p>
         <p><a class="button" href={`${base}/contract.pdf`} download>Download the signed contract (PDF)</a></p>
       </>
@@ -67,8 +67,8 @@ function ContractStatus({ contract, base }: { contract: StaffContract; base: str
   }
   return (
     <p>
-      <strong>{contract.status === 'expired' ? 'Link expired' : 'Prepared, waiting for the adopter to sign'}</strong>: emailed {stamp(contract.preparedAt)};
-      the link {contract.status === 'expired' ? 'expired' : 'works until'} {stamp(contract.expiresAt)}.
+      <strong>{contract.status === 'expired' ? 'Link expired' : 'Prepared, waiting for the adopter to sign'}</strong>: emailed <When at={contract.preparedAt} />;
+      the link {contract.status === 'expired' ? 'expired' : 'works until'} <When at={contract.expiresAt} />.
     </p>
   );
 }

@@ -1,5 +1,6 @@
 import { Fold } from '../../platform/http/views/fold.js';
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
+import { Day, When } from '../../platform/http/views/time.js';
 import { emptyForm, Field, type FormState, Select, TextArea } from '../../platform/http/views/forms.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
 import type { DogDetail } from './dog-detail.service.js';
@@ -120,7 +121,6 @@ export function WeightsPanel({ ctx, detail, canEdit, form, today }: { ctx: PageC
   );
 }
 
-const stamp = (d: Date, dateOnly: boolean) => (dateOnly ? d.toISOString().slice(0, 10) : `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC`);
 
 /** Everything that happened to the dog, newest first. */
 export function Timeline({ detail }: { detail: DogDetail }) {
@@ -130,7 +130,7 @@ export function Timeline({ detail }: { detail: DogDetail }) {
       <ol class="timeline">
         {detail.timeline.map((e, i) => (
           <li key={i} data-kind={e.kind}>
-            <time datetime={e.dateOnly ? e.at.toISOString().slice(0, 10) : e.at.toISOString()}>{stamp(e.at, e.dateOnly)}</time>{' '}
+            {e.dateOnly ? <Day day={e.at.toISOString().slice(0, 10)} /> : <When at={e.at} />}{' '}
             <strong>{e.title}</strong>
             {e.withName && <span> with {e.withName}</span>}
             {e.byName && <span> by {e.byName}</span>}

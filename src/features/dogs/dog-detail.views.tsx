@@ -5,9 +5,9 @@ import type { JSX } from 'preact';
 import { AdoptabilityPanel, BondPanel, StatusPanel, Timeline, WeightsPanel, type DetailForms } from './dog-detail.panels.js';
 import type { DogDetail } from './dog-detail.service.js';
 import { energyChoices, intakeTypeChoices, labelOf, sexChoices, sizeChoices, spayNeuterChoices, tristateChoices, whereaboutsText } from './dogs.fields.js';
-import { formatCents } from './dogs.values.js';
+import { defaultRescueLocale, formatMoney, type RescueLocale } from '../../platform/locale/index.js';
 
-function Facts({ detail }: { detail: DogDetail }) {
+function Facts({ detail, locale }: { detail: DogDetail; locale: RescueLocale }) {
   const { dog } = detail;
   const age = detail.age ? `${detail.age}${dog.birth_date_estimated ? ' (estimated)' : ''}` : 'Unknown';
   const rows: [string, string][] = [
@@ -27,7 +27,7 @@ function Facts({ detail }: { detail: DogDetail }) {
     ['Good with children', labelOf(tristateChoices, dog.good_with_children)],
     ['Energy', dog.energy ? labelOf(energyChoices, dog.energy) : 'Not known yet'],
     ['Special needs', dog.special_needs || 'None recorded'],
-    ['Adoption fee', dog.adoption_fee_cents === null ? 'Not set' : formatCents(dog.adoption_fee_cents)],
+    ['Adoption fee', dog.adoption_fee_cents === null ? 'Not set' : formatMoney(dog.adoption_fee_cents, locale)],
     ['On hold', dog.on_hold ? `Yes${dog.hold_reason ? `: ${dog.hold_reason}` : ''}` : 'No'],
   ];
   return (
@@ -61,7 +61,7 @@ export function DogDetailPage(props: { ctx: PageContext; detail: DogDetail; canE
       <AdoptabilityPanel detail={detail} />
       <StatusPanel ctx={ctx} detail={detail} canEdit={canEdit} form={props.forms?.status} />
       {props.panels.afterStatus}
-      <Facts detail={detail} />
+      <Facts detail={detail} locale={ctx.locale ?? defaultRescueLocale} />
       <BondPanel ctx={ctx} detail={detail} canEdit={canEdit} form={props.forms?.bond} />
       {props.panels.afterBond}
       <WeightsPanel ctx={ctx} detail={detail} canEdit={props.canRecord} form={props.forms?.weight} today={props.today} />

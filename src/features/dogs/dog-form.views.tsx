@@ -1,4 +1,6 @@
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
+import { defaultRescueLocale, formatMoney, type RescueLocale } from '../../platform/locale/index.js';
+import type { DefaultFeesBySize } from './dogs.fees.js';
 import { ErrorSummary, Field, type FormState, Select, TextArea } from '../../platform/http/views/forms.js';
 import { chosenWhereaboutsChoices, energyChoices, intakeTypeChoices, sexChoices, sizeChoices, spayNeuterChoices, tristateChoices } from './dogs.fields.js';
 import type { DogRow } from './dogs.queries.js';
@@ -43,8 +45,15 @@ export function dogFormValues(dog: DogRow, today: string): Record<string, string
 
 const pick = (label: string, list: { value: string; label: string }[]) => [{ value: '', label }, ...list];
 
+// A new dog's fee left empty takes its size's default (the rescue's settings): the hint says which.
+function feeHint(defaults: DefaultFeesBySize | undefined, locale: RescueLocale): string {
+  const set = sizeChoices.filter((c) => typeof defaults?.[c.value] === 'number').map((c) => `${c.label.toLowerCase()} ${formatMoney(defaults![c.value]!, locale)}`);
+  if (set.length === 0) return 'An amount like 150 or 150.00. Leave empty if not set.';
+  return `An amount like 150 or 150.00. Left empty, it is the rescue's default for the dog's size: ${set.join(', ')}.`;
+}
+
 /** The create and edit form of a dog. */
-export function DogFormPage(props: { ctx: PageContext; form: FormState; dog?: { id: string; name: string; whereabouts: string }; message?: string; staffContacts: { id: string; name: string }[] }) {
+export function DogFormPage(props: { ctx: PageContext; form: FormState; dog?: { id: string; name: string; whereabouts: string }; message?: string; staffContacts: { id: string; name: string }[]; /** The rescue's default fee by size, for a new dog's fee. */ feeDefaults?: DefaultFeesBySize }) {
   const { ctx, form, dog } = props;
   const contacts = [{ value: '', label: 'None: all admins and staff' }, ...props.staffContacts.map((s) => ({ value: s.id, label: s.name }))];
   const title = dog ? `Edit ${dog.name}` : 'Add a dog';
@@ -85,7 +94,7 @@ export function DogFormPage(props: { ctx: PageContext; form: FormState; dog?: { 
         <Select form={form} name="energy" label="Energy" options={pick('Not known yet', energyChoices)} />
         <TextArea form={form} name="special_needs" label="Special needs" hint="Medication, diet, behaviour: what an adopter must know." />
         <h2>Adoption</h2>
-        <Field form={form} name="adoption_fee" label="Adoption fee" hint="An amount like 150 or 150.00. Leave empty if not set." autocomplete="off" />
+        <Field form={form} name="adoption_fee" label="Adoption fee" hint={feeHint(props.feeDefaults, ctx.locale ?? defaultRescueLocale)} autocomplete="off" />
         <TextArea form={form} name="public_description" label="Public description" rows={8} maxLength={5000} hint="Shown on the public site. Up to 5000 characters." />
         <Select form={form} name="on_hold" label="On hold" options={[{ value: 'no', label: 'No' }, { value: 'yes', label: 'Yes: not adoptable for now' }]} />
         <Field form={form} name="hold_reason" label="Reason for the hold" hint="Only kept while the dog is on hold." autocomplete="off" />

@@ -172,3 +172,4 @@ export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
 export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore, parseMoney } from './dogs.values.js';
 export { dogListed, dogShownPublicly, publicDogStatuses } from './dogs.visibility.js';
 export { careOf, dogInScope, dogOutOfScope, type DogScope, dogScopeGuard, dogScopeOf, isDogInScope } from './dogs.scope.js';
+export { type DefaultFees, type DefaultFeesBySize } from './dogs.fees.js';

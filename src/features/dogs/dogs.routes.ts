@@ -11,38 +11,41 @@ import { DogListPage } from './dog-list.views.js';
 import { dogFormSchema, dogIdOf, dogListQuerySchema } from './dogs.schema.js';
 import { careOf, dogScopeOf } from './dogs.scope.js';
 import { createDog, getDog, staffContactChoices, updateDog } from './dogs.service.js';
-import { isoToday } from './dogs.values.js';
+import { feeForNewDog, noDefaultFees, type DefaultFees, type DefaultFeesBySize } from './dogs.fees.js';
+import { rescueTodayOf } from '../../platform/http/rescue-time.js';
 import { actorCan, isRefusal, sendPage, staffActor, tenantDeps } from '../../platform/http/replies.js';
 import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
 
 const view = { config: { permission: 'dogs.view' as const } };
 const edit = { config: { permission: 'dogs.edit' as const } };
 
-async function showForm(request: StaffRequest, reply: FastifyReply, status: number, form: FormState, dog?: { id: string; name: string; whereabouts: string }, message?: string) {
+async function showForm(request: StaffRequest, reply: FastifyReply, status: number, form: FormState, dog?: { id: string; name: string; whereabouts: string }, message?: string, feeDefaults?: DefaultFeesBySize) {
   const staffContacts = await staffContactChoices(tenantDeps(request));
-  return sendPage(reply, status, h(DogFormPage, { ctx: request.server.kona.page(request, 'hub'), form, dog, message, staffContacts }));
+  return sendPage(reply, status, h(DogFormPage, { ctx: request.server.kona.page(request, 'hub'), form, dog, message, staffContacts, feeDefaults }));
 }
 
 /** The hub's dog pages: list, create, detail (drawn by `dogPage`), edit; the detail page's actions live in dog-actions.routes. */
-export const dogsRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
+export const dogsRoutes = (dogPage: DogPage, defaultFees: DefaultFees = noDefaultFees) => inTenantScope(async (app) => {
   const { page } = app.kona;
 
   app.get('/hub/dogs', view, async (request, reply) => {
     const query = dogListQuerySchema.parse(request.query ?? {});
     // A foster's list is their dogs only, whatever the URL asks for; the foster filter is then moot.
     const care = careOf(dogScopeOf(request.actor));
-    const result = await listDogs(tenantDeps(request), care ? { ...query, foster: care } : query, isoToday());
+    const result = await listDogs(tenantDeps(request), care ? { ...query, foster: care } : query, rescueTodayOf(request));
     const fosters = care ? [] : await fosterHomesToChoose(tenantDeps(request));
     return sendPage(reply, 200, h(DogListPage, { ctx: page(request, 'hub'), query, ...result, canEdit: actorCan(request, 'dogs.edit'), fosters }));
   });
 
-  app.get('/hub/dogs/new', edit, async (request, reply) => showForm(request, reply, 200, { values: newDogValues(isoToday()), errors: {} }));
+  app.get('/hub/dogs/new', edit, async (request, reply) =>
+    showForm(request, reply, 200, { values: newDogValues(rescueTodayOf(request)), errors: {} }, undefined, undefined, await defaultFees(request)));
 
   app.post('/hub/dogs', edit, async (request, reply) => {
     const parsed = parseForm(dogFormSchema, request.body);
-    if (!parsed.ok) return showForm(request, reply, 400, parsed.state);
+    if (!parsed.ok) return showForm(request, reply, 400, parsed.state, undefined, undefined, await defaultFees(request));
+    const fee = feeForNewDog(parsed.data.adoption_fee_cents, parsed.data.size, await defaultFees(request));
     try {
-      const id = await createDog(request.tenant.db.kysely, parsed.data, staffActor(request));
+      const id = await createDog(request.tenant.db.kysely, { ...parsed.data, adoption_fee_cents: fee }, staffActor(request));
       return reply.redirect(`${request.basePath}/hub/dogs/${id}?done=created`, 303);
     } catch (err) {
       if (!isRefusal(err)) throw err;
@@ -54,7 +57,7 @@ export const dogsRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
 
   app.get('/hub/dogs/:id/edit', edit, async (request, reply) => {
     const dog = await getDog(request.tenant.db.kysely, dogIdOf(request));
-    return showForm(request, reply, 200, { values: dogFormValues(dog, isoToday()), errors: {} }, dog);
+    return showForm(request, reply, 200, { values: dogFormValues(dog, rescueTodayOf(request)), errors: {} }, dog);
   });
 
   app.post('/hub/dogs/:id', edit, async (request, reply) => {

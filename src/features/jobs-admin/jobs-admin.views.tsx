@@ -1,4 +1,5 @@
 import type { FailedJob, JobStatus } from '../../platform/jobs/index.js';
+import { When } from '../../platform/http/views/time.js';
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { Notice } from '../../platform/http/views/forms.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
@@ -11,7 +12,7 @@ const statuses: { status: JobStatus; label: string }[] = [
 ];
 
 function when(date: Date | null) {
-  return date ? <time datetime={date.toISOString()}>{date.toISOString().replace('T', ' ').slice(0, 19)}</time> : '—';
+  return date ? <When at={date} /> : '—';
 }
 
 function FailedTable({ ctx, failed }: { ctx: PageContext; failed: FailedJob[] }) {
@@ -21,7 +22,7 @@ function FailedTable({ ctx, failed }: { ctx: PageContext; failed: FailedJob[] })
       <table>
         <caption id="failed-jobs-caption">Jobs that failed after their last attempt</caption>
         <thead>
-          <tr><th scope="col">Job</th><th scope="col">Attempts</th><th scope="col">Last error</th><th scope="col">Finished at (UTC)</th><th scope="col">Action</th></tr>
+          <tr><th scope="col">Job</th><th scope="col">Attempts</th><th scope="col">Last error</th><th scope="col">Finished at</th><th scope="col">Action</th></tr>
         </thead>
         <tbody>
           {failed.map((j) => (

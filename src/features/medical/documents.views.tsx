@@ -1,5 +1,6 @@
 import { Fold } from '../../platform/http/views/fold.js';
 import { Csrf, type PageContext } from '../../platform/http/views/layout.js';
+import { When } from '../../platform/http/views/time.js';
 import { Field, Select } from '../../platform/http/views/forms.js';
 import { formatBytes } from '../../platform/storage/index.js';
 import { EntryTable } from './medical.components.js';
@@ -85,7 +86,7 @@ export function DocumentsPanel(p: PanelProps) {
           <tr key={d.id}>
             <th scope="row"><a href={documentUrl(p.ctx.basePath ?? '', p.record.dog.id, d.id)} download>{d.title}</a>{d.original_name && <small> ({d.original_name})</small>}</th>
             <td>{typeLabel[d.content_type]}</td><td>{formatBytes(d.size_bytes)}</td><td>{linkedTo(p, d)}</td>
-            <td><time datetime={d.created_at.toISOString()}>{d.created_at.toISOString().slice(0, 10)}</time></td>
+            <td><When at={d.created_at} dateOnly /></td>
             {p.canEdit && <td><DeleteDocument p={p} d={d} /></td>}
           </tr>
         ))}

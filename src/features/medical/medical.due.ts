@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { closedStatusList } from '../dogs/dogs.public.js';
-import { isoToday } from '../dogs/dogs.public.js';
+import { dayIn } from '../../platform/locale/index.js';
 import { vaccinationName } from './medical.fields.js';
 import { selectTreatmentsDue, selectVaccinationsDue } from './medical.queries.js';
 
@@ -25,9 +25,9 @@ export interface MedicalDue {
 /** How far ahead the due lists look, in days. */
 export const dueHorizonDays = 14;
 
-/** The rescue's today as YYYY-MM-DD. The UTC day for now: per-rescue time zones come later. */
-export function rescueToday(now = new Date()): string {
-  return isoToday(now);
+/** The rescue's today as YYYY-MM-DD: the calendar day in its time zone (UTC when not given). */
+export function rescueToday(now = new Date(), timeZone = 'UTC'): string {
+  return dayIn(now, timeZone);
 }
 
 /** The calendar day `days` after a YYYY-MM-DD day, counted in UTC. */

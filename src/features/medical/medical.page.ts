@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
 import { actorCan, sendPage } from '../../platform/http/replies.js';
 import type { StaffRequest } from '../../platform/http/scopes.js';
-import { rescueToday } from './medical.due.js';
+import { rescueTodayOf } from '../../platform/http/rescue-time.js';
 import type { MedicalForms } from './medical.panel-props.js';
 import { medicalRecord } from './medical.service.js';
 import { MedicalPage } from './medical.views.js';
@@ -25,5 +25,5 @@ export async function showMedical(request: StaffRequest, reply: FastifyReply, id
   const record = await medicalRecord(request.tenant.db.kysely, id);
   const ctx = request.server.kona.page(request, 'hub');
   const notice = extra.done ? notices[extra.done] : undefined;
-  return sendPage(reply, status, h(MedicalPage, { ctx, record, canEdit: actorCan(request, 'medical.edit'), canRecord: actorCan(request, 'care.record'), today: rescueToday(), forms: extra.forms, notice, message: extra.message, documentMaxMb: request.server.kona.ctx.config.settings.KONA_DOCUMENT_MAX_MB }));
+  return sendPage(reply, status, h(MedicalPage, { ctx, record, canEdit: actorCan(request, 'medical.edit'), canRecord: actorCan(request, 'care.record'), today: rescueTodayOf(request), forms: extra.forms, notice, message: extra.message, documentMaxMb: request.server.kona.ctx.config.settings.KONA_DOCUMENT_MAX_MB }));
 }

@@ -5,7 +5,8 @@ import type { Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';
 import { parseForm } from '../../platform/http/forms.js';
-import { dueHorizonDays, medicalDue, rescueToday } from './medical.due.js';
+import { dueHorizonDays, medicalDue } from './medical.due.js';
+import { rescueTodayOf } from '../../platform/http/rescue-time.js';
 import { DuePage } from './medical.due.views.js';
 import { entryParamsSchema, treatmentSchema, vaccinationSchema, visitSchema } from './medical.schema.js';
 import { addTreatment, addVaccination, addVisit, deleteMedicalEntry, type MedicalKind } from './medical.service.js';
@@ -62,7 +63,7 @@ export const medicalRoutes = inTenantScope(async (app) => {
   entryRoutes(app, { path: 'visits', kind: 'visit', what: 'vet visit', schema: visitSchema, add: addVisit });
 
   app.get('/hub/medical/due', view, async (request, reply) => {
-    const today = rescueToday();
+    const today = rescueTodayOf(request);
     const due = await medicalDue(request.tenant.db.kysely, today, dueHorizonDays, careOf(dogScopeOf(request.actor)));
     return sendPage(reply, 200, h(DuePage, { ctx: request.server.kona.page(request, 'hub'), due, today, horizonDays: dueHorizonDays }));
   });

@@ -2,7 +2,7 @@ import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { Database } from '../../platform/db/driver.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import type { JobRegistry } from '../../platform/jobs/index.js';
-import { enqueueMail, type MailMessage } from '../../platform/mail/index.js';
+import { enqueueMail, rescueMailSender, type MailMessage } from '../../platform/mail/index.js';
 import { medicalDue, rescueToday, type DueItem } from '../medical/medical.public.js';
 import { notify, notifyDogContact } from './notifications.notify.js';
 import { selectCurrentFosters, selectDogContacts } from './notifications.queries.js';
@@ -12,7 +12,7 @@ export interface ReminderDeps {
   db: Database<TenantSchema>;
   jobs: JobRegistry;
   keyRing: KeyRing;
-  /** The process's clock (ms since the epoch); the system clock when absent. */
+  /** The process's clock (ms since the epoch): "today" is its date in the rescue's time zone; the system clock when absent. */
   now?: () => number;
 }
 
@@ -53,14 +53,18 @@ function fosterMail(i: DueItem, today: string, to: string, fosterName: string, r
  * mails an idempotency key, so a second run the same day, or a retry after a crash half-way, creates
  * nothing twice. A foster hears only of the dogs in their care, and the notice names only the dog.
  */
-export async function sendMedicalReminders(deps: ReminderDeps, today = rescueToday(new Date(deps.now?.() ?? Date.now()))): Promise<ReminderRun> {
+export async function sendMedicalReminders(deps: ReminderDeps, day?: string): Promise<ReminderRun> {
   const db = deps.db.kysely;
+  const settings = await db.selectFrom('rescue_settings').select(['name', 'contact_email', 'time_zone']).executeTakeFirst();
+  // The rescue's own date: at 06:00 UTC it is already evening in Auckland and still night in Hawaii.
+  const today = day ?? rescueToday(new Date(deps.now?.() ?? Date.now()), settings?.time_zone);
   const { overdue, upcoming } = await medicalDue(db, today);
   const items = [...overdue, ...upcoming];
   const dogIds = [...new Set(items.map((i) => i.dogId))];
   const contacts = await selectDogContacts(db, dogIds);
   const fosters = await selectCurrentFosters(db, dogIds);
-  const rescue = (await db.selectFrom('rescue_settings').select('name').executeTakeFirst())?.name ?? 'the rescue';
+  const rescue = settings?.name ?? 'the rescue';
+  const sender = rescueMailSender(rescue, settings?.contact_email || undefined);
   const run: ReminderRun = { due: items.length, notified: 0, fostersNotified: 0, mailed: 0 };
   for (const i of items) {
     run.notified += await notifyDogContact(db, { staffContactId: contacts.get(i.dogId) ?? null }, {
@@ -72,7 +76,7 @@ export async function sendMedicalReminders(deps: ReminderDeps, today = rescueTod
     run.fostersNotified += await notify(db, {
       kind: 'medical.due', title: wording(i, today), link: `/hub/dogs/${i.dogId}/medical`, dedupeKey: `${itemKey(i)}:care`, recipients: { staffIds: [foster.id] },
     });
-    const message = fosterMail(i, today, deps.keyRing.decrypt(foster.email_enc), deps.keyRing.decrypt(foster.name_enc), rescue);
+    const message = { ...sender, ...fosterMail(i, today, deps.keyRing.decrypt(foster.email_enc), deps.keyRing.decrypt(foster.name_enc), rescue) };
     const { created } = await enqueueMail(deps.db, deps.jobs, deps.keyRing, message, { idempotencyKey: `${itemKey(i)}:foster:${foster.id}` });
     if (created) run.mailed += 1;
   }

@@ -1,4 +1,5 @@
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
+import { When } from '../../platform/http/views/time.js';
 import { Notice } from '../../platform/http/views/forms.js';
 import type { NotificationRow } from './notifications.queries.js';
 import type { NotificationPage } from './notifications.service.js';
@@ -9,7 +10,7 @@ const doneMessages: Record<string, string> = {
 };
 
 function Stamp({ at }: { at: Date }) {
-  return <time datetime={at.toISOString()}>{`${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`}</time>;
+  return <When at={at} />;
 }
 
 function Item({ ctx, n }: { ctx: PageContext; n: NotificationRow }) {

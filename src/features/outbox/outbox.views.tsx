@@ -1,11 +1,12 @@
 import { Notice } from '../../platform/http/views/forms.js';
+import { When } from '../../platform/http/views/time.js';
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
 import type { OutboxEntry, OutboxMessage } from '../../platform/mail/index.js';
 import type { OutboxOverview } from './outbox.service.js';
 
 function when(date: Date) {
-  return <time datetime={date.toISOString()}>{date.toISOString().replace('T', ' ').slice(0, 19)}</time>;
+  return <When at={date} />;
 }
 
 function Transport({ overview }: { overview: OutboxOverview }) {
@@ -39,7 +40,7 @@ function OutboxTable({ ctx, entries, total }: { ctx: PageContext; entries: Outbo
         <table>
           <caption id="outbox-caption">Messages in the outbox, newest first</caption>
           <thead>
-            <tr><th scope="col">Queued at (UTC)</th><th scope="col">To</th><th scope="col">Subject</th></tr>
+            <tr><th scope="col">Queued at</th><th scope="col">To</th><th scope="col">Subject</th></tr>
           </thead>
           <tbody>
             {entries.map((m) => (
@@ -75,8 +76,9 @@ export function OutboxMessagePage({ ctx, message }: { ctx: PageContext; message:
       <p><a href={`${ctx.basePath}/hub/outbox`}>Back to the outbox</a></p>
       <h1>Outbox message</h1>
       <dl>
-        <dt>Queued at (UTC)</dt><dd>{when(message.time)}</dd>
+        <dt>Queued at</dt><dd>{when(message.time)}</dd>
         <dt>From</dt><dd>{message.from}</dd>
+        {message.replyTo && <><dt>Reply-To</dt><dd>{message.replyTo}</dd></>}
         <dt>To</dt><dd>{message.to}</dd>
         <dt>Subject</dt><dd>{message.subject}</dd>
       </dl>

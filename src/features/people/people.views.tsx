@@ -1,4 +1,5 @@
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
+import { When } from '../../platform/http/views/time.js';
 import { ErrorSummary, Field, Notice, Select, type FormState } from '../../platform/http/views/forms.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
 import { applicationStatusLabels, type ContactApplication } from '../adoptions/adoptions.public.js';
@@ -106,7 +107,7 @@ function Applications({ ctx, applications }: { ctx: PageContext; applications: C
       {applications.length === 0 ? <p>No applications.</p> : applications.map((a) => (
         <article key={a.id} aria-labelledby={`app-${a.id}`}>
           <h3 id={`app-${a.id}`}><a href={`${ctx.basePath}/hub/applications/${a.id}`}>{`Application for ${a.dogName}`}</a></h3>
-          <p>{applicationStatusLabels[a.status]}, received <time datetime={a.createdAt.toISOString()}>{a.createdAt.toISOString().slice(0, 10)}</time>.</p>
+          <p>{applicationStatusLabels[a.status]}, received <When at={a.createdAt} dateOnly />.</p>
           <dl>
             {a.answers.map((q) => [<dt key={`${q.questionId}-q`}>{q.label}</dt>, <dd key={`${q.questionId}-a`}>{q.answer || '—'}</dd>])}
           </dl>

@@ -1,4 +1,5 @@
 import { h } from 'preact';
+import { When } from '../../platform/http/views/time.js';
 import { Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
 import { sendPage } from '../../platform/http/replies.js';
@@ -26,7 +27,7 @@ export function PendingPhotosPage({ ctx, dogs }: { ctx: PageContext; dogs: Pendi
                   <tr key={d.id}>
                     <th scope="row"><a href={`${ctx.basePath}/hub/dogs/${d.id}#photos`}>{d.name}</a></th>
                     <td>{d.pending}</td>
-                    <td><time datetime={d.oldest.toISOString()}>{d.oldest.toISOString().slice(0, 10)}</time></td>
+                    <td><When at={d.oldest} dateOnly /></td>
                   </tr>
                 ))}
               </tbody>

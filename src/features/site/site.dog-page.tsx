@@ -1,3 +1,4 @@
+import { useRescueLocale } from '../../platform/http/views/time.js';
 import type { PublicDog } from '../dogs/dogs.public.js';
 import { energyChoices, labelOf, sizeChoices, tristateChoices } from '../dogs/dogs.public.js';
 import { feeText, paragraphs, publicAge, sexLabel, weightText } from './site.service.js';
@@ -52,7 +53,7 @@ export function DogPage(props: { basePath: string; dog: PublicDog; partner?: Pub
     <article class="dog-page">
       <h1>{dog.name}</h1>
       <Gallery basePath={basePath} dog={dog} />
-      <p class="fee">Adoption fee: <strong>{feeText(dog.adoptionFeeCents)}</strong></p>
+      <p class="fee">Adoption fee: <strong>{feeText(dog.adoptionFeeCents, useRescueLocale())}</strong></p>
       <BondedNote dog={dog} partnerHref={props.partner ? `${basePath}/dogs/${props.partner.id}` : undefined} />
       <p><ApplyButton basePath={basePath} dog={dog} /></p>
       <section aria-labelledby="about-heading">

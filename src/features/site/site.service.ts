@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultRescueLocale, formatMoney, type RescueLocale } from '../../platform/locale/index.js';
 import type { PublicDog, PublicDogFilter } from '../dogs/dogs.public.js';
 import { labelOf, sexChoices, sizeChoices, valuesOf } from '../dogs/dogs.public.js';
 import { ageOn, ageText, formatCents } from '../dogs/dogs.public.js';
@@ -82,9 +83,9 @@ export function weightText(kg: number | null): string {
   return kg === null ? 'Not recorded' : `${Number(kg.toFixed(1))} kg`;
 }
 
-/** The adoption fee in words: the one place the site formats a fee, so the money format changes here. */
-export function feeText(cents: number | null): string {
-  return cents === null ? 'Ask the rescue' : cents === 0 ? 'No fee' : formatCents(cents);
+/** The adoption fee in words, in the rescue's currency and locale. */
+export function feeText(cents: number | null, locale: RescueLocale = defaultRescueLocale): string {
+  return cents === null ? 'Ask the rescue' : cents === 0 ? 'No fee' : formatMoney(cents, locale);
 }
 
 /** Absolute URL of a path on this rescue's site. */

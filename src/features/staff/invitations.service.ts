@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { MailSender } from '../../platform/mail/index.js';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { Database } from '../../platform/db/driver.js';
 import type { JobRegistry } from '../../platform/jobs/index.js';
@@ -15,6 +16,8 @@ export interface InvitationMail {
   jobs: JobRegistry;
   rescueName: string;
   linkFor: (token: string) => string;
+  /** Who the mail is from (the rescue's name, its Reply-To); Kona's configured From without it. */
+  sender?: MailSender;
 }
 
 // enqueueMail reads only `.kysely`: handing it the transaction queues the mail with the invitation.
@@ -66,7 +69,7 @@ export async function createInvitation(deps: StaffDeps, input: { email: string; 
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    if (mail) await enqueueMail(inTransaction(tx), mail.jobs, deps.keyRing, invitationMail(email.data, role.data, mail, token, validDays), { idempotencyKey: `invitation:${id}` });
+    if (mail) await enqueueMail(inTransaction(tx), mail.jobs, deps.keyRing, { ...mail.sender, ...invitationMail(email.data, role.data, mail, token, validDays) }, { idempotencyKey: `invitation:${id}` });
     await recordAudit(tx, { actor, action: 'invitation.created', target: { type: 'invitation', id }, detail: { role: role.data, emailed: Boolean(mail) } });
     return { id, token };
   });

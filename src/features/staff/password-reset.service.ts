@@ -4,6 +4,7 @@
  * compare-and-set), and using it ends every session of that person.
  */
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
+import type { MailSender } from '../../platform/mail/index.js';
 import { addressKey } from '../../platform/auth/login-throttle.js';
 import { assertResetAllowed, resetWindowStart } from '../../platform/auth/reset-limits.js';
 import type { Clock } from '../../platform/clock/clock.js';
@@ -25,6 +26,8 @@ export interface ResetDeps extends TenantDeps {
   clock: Clock;
   minutes: number;
   rescueName: string;
+  /** Who the mail is from (the rescue's name, its Reply-To); Kona's configured From without it. */
+  sender?: MailSender;
 }
 
 // enqueueMail reads only `.kysely`: handing it the transaction queues the mail with the link.
@@ -65,7 +68,7 @@ async function issueLink(deps: ResetDeps, staff: { id: string; email: string; em
       account_key: staff.emailHash, address_key: origin.address, staff_id: staff.id, token_hash: hash, requested_by: origin.by,
       created_at: new Date(now), expires_at: new Date(now + deps.minutes * 60_000),
     });
-    await enqueueMail(inTransaction(tx), deps.jobs, deps.keyRing, resetMail(staff.email, deps.rescueName, linkFor(token), deps.minutes, origin.by === 'admin'), { idempotencyKey: `password-reset:${id}` });
+    await enqueueMail(inTransaction(tx), deps.jobs, deps.keyRing, { ...deps.sender, ...resetMail(staff.email, deps.rescueName, linkFor(token), deps.minutes, origin.by === 'admin') }, { idempotencyKey: `password-reset:${id}` });
     await recordAudit(tx, { actor, action: 'staff.password_reset_sent', target: { type: 'staff', id: staff.id }, detail: { by: origin.by } });
   });
   return token;

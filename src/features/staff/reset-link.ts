@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { mailSenderOf } from '../../platform/http/identity.js';
 import { systemClock } from '../../platform/clock/clock.js';
 import { tenantDeps } from '../../platform/http/replies.js';
 import type { TenantRequest } from '../../platform/http/scopes.js';
@@ -13,6 +14,7 @@ export function resetDeps(request: TenantRequest): ResetDeps {
   return {
     ...tenantDeps(request), jobs: ctx.jobs, clock: ctx.clock ?? systemClock,
     minutes: ctx.config.settings.KONA_PASSWORD_RESET_MINUTES, rescueName: request.rescueName ?? request.tenant.name,
+    sender: mailSenderOf(request),
   };
 }
 

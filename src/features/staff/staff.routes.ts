@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { mailSenderOf } from '../../platform/http/identity.js';
 import { h } from 'preact';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
@@ -76,7 +77,7 @@ export const staffRoutes = inTenantScope(async (app) => {
       return reply.type('text/html; charset=utf-8').send(renderPage(h(AlreadyHasAccountPage, { ctx: page(request, 'hub'), person })));
     }
     try {
-      const mail = { jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant.name, linkFor: (token: string) => inviteLink(request, token) };
+      const mail = { jobs: ctx.jobs, rescueName: request.rescueName ?? request.tenant.name, sender: mailSenderOf(request), linkFor: (token: string) => inviteLink(request, token) };
       const { token } = await createInvitation(tenantDeps(request), parsed.data, staffActor(request), inviteDays, mail);
       keepInvitationForDisplay(request, reply, token);
     } catch (err) {

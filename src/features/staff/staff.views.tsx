@@ -1,4 +1,5 @@
 import type { StaffRole } from '../../platform/db/schema.js';
+import { When } from '../../platform/http/views/time.js';
 import { Csrf, Layout, type PageContext } from '../../platform/http/views/layout.js';
 import { ErrorSummary, Field, Notice, Select, type FormState } from '../../platform/http/views/forms.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
@@ -105,7 +106,7 @@ function InvitationsTable({ ctx, invitations }: { ctx: PageContext; invitations:
             <tr key={i.id}>
               <th scope="row">{i.email}</th>
               <td>{i.role}</td>
-              <td><time datetime={i.expiresAt.toISOString()}>{i.expiresAt.toUTCString()}</time></td>
+              <td><When at={i.expiresAt} /></td>
               <td><PostButton action={`${ctx.basePath}/hub/staff/invitations/${i.id}/revoke`} csrf={ctx.csrfToken} label="Withdraw" ariaLabel={`Withdraw the invitation for ${i.email}`} danger /></td>
             </tr>
           ))}

@@ -121,8 +121,36 @@ export interface ControlSchema extends CommonTables {
 
 /** One rescue's database. */
 export interface TenantSchema extends CommonTables {
-  /** viewers_see_contact_details (0018): whether viewers see applicants' email, phone and address. */
-  rescue_settings: { id: Generated<boolean>; name: string; tagline: Generated<string>; updated_at: Timestamp; viewers_see_contact_details: Generated<boolean> };
+  rescue_settings: {
+    id: Generated<boolean>;
+    name: string;
+    tagline: Generated<string>;
+    updated_at: Timestamp;
+    contact_email: Generated<string>;
+    phone: Generated<string>;
+    area: Generated<string>;
+    website: Generated<string>;
+    facebook: Generated<string>;
+    instagram: Generated<string>;
+    other_social: Generated<string>;
+    about: Generated<string>;
+    /** #rrggbb, lower case. */
+    accent_colour: Generated<string>;
+    /** IANA time zone (Pacific/Auckland). */
+    time_zone: Generated<string>;
+    /** ISO 4217 code (EUR). */
+    currency: Generated<string>;
+    /** BCP 47 tag for dates and money (de-DE). */
+    locale: Generated<string>;
+    fee_small_cents: number | null;
+    fee_medium_cents: number | null;
+    fee_large_cents: number | null;
+    fee_xl_cents: number | null;
+    /** Blob key of each logo variant by "<size>.<ext>"; null without a logo. */
+    /** 0018: whether viewers see applicants' email, phone and address. */
+    viewers_see_contact_details: Generated<boolean>;
+    logo_variants: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
+  };
   staff: {
     id: Generated<string>;
     email_enc: string;

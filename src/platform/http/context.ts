@@ -7,6 +7,8 @@ import type { JobRegistry } from '../jobs/index.js';
 import type { ControlSchema, StaffRole } from '../db/schema.js';
 import type { DispatcherClient } from '../../inference/client.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { RescueLocale } from '../locale/index.js';
+import type { PublicIdentity } from './views/layout.js';
 import type { TenantDatabases, TenantHandle } from '../tenancy/tenant-databases.js';
 
 /** Everything a process shares between requests. Nothing here is per-tenant. */
@@ -53,6 +55,10 @@ declare module 'fastify' {
     rescueName?: string;
     /** The rescue's tagline (from its settings), read with the name. */
     rescueTagline?: string;
+    /** How the rescue reads dates and money (from its settings), read with the name. */
+    rescueLocale?: RescueLocale;
+    /** What the rescue's public pages show of it (an allow-list), read with the name. */
+    rescueIdentity?: PublicIdentity;
     /** URL prefix of the tenant's pages: '' on its own hostname, '/r/<slug>' otherwise. */
     basePath: string;
     actor?: StaffActor | OperatorActor;

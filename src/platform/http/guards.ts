@@ -5,6 +5,8 @@ import type { AppContext } from './context.js';
 import { csrfField, csrfHeader, csrfTokenFor, csrfTokenValid, newCsrfBinding } from './csrf.js';
 import { wantsJson } from './errors.js';
 import { can } from './permissions.js';
+import { defaultRescueLocale } from '../locale/index.js';
+import { publicIdentityOf, rescueSettingsColumns } from './identity.js';
 import {
   loadOperatorSession,
   loadStaffSession,
@@ -44,15 +46,18 @@ export function tenantResolver(ctx: AppContext) {
 }
 
 /**
- * Reads the rescue's display name and tagline (one query) unless read already. The rescue may
- * rename itself in its settings; the registry name is the operator's label and the fallback.
+ * Reads the rescue's settings row (one query per request) unless read already: its display name and
+ * tagline, how it reads dates and money, and what its public pages show of it. The rescue may rename
+ * itself in its settings; the registry name is the operator's label and the fallback.
  */
 export async function loadRescueSettings(request: FastifyRequest): Promise<void> {
   const tenant = request.tenant;
   if (!tenant || request.rescueName !== undefined) return;
-  const settings = await tenant.db.kysely.selectFrom('rescue_settings').select(['name', 'tagline']).executeTakeFirst();
-  request.rescueName = settings?.name ?? tenant.name;
-  request.rescueTagline = settings?.tagline ?? '';
+  const row = await tenant.db.kysely.selectFrom('rescue_settings').select(rescueSettingsColumns).executeTakeFirst();
+  request.rescueName = row?.name ?? tenant.name;
+  request.rescueTagline = row?.tagline ?? '';
+  request.rescueLocale = row ? { timeZone: row.time_zone, currency: row.currency, locale: row.locale } : defaultRescueLocale;
+  request.rescueIdentity = row ? publicIdentityOf(row) : undefined;
 }
 
 /** Loads the operator session from the control plane. */

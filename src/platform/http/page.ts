@@ -52,6 +52,11 @@ export function hubNavFor(role: StaffRole, basePath: string): NavGroup[] {
     .filter((g) => g.links.length > 0);
 }
 
+// The rescue's home page (its listing), under /r/<slug>/ or on its own hostname (rewritten to that).
+function isHomePage(request: FastifyRequest): boolean {
+  return /^\/r\/[^/?]+\/?(\?|$)/.test(request.url);
+}
+
 /** Builds the page frame's context for a request (header, navigation, CSRF token). */
 export function pageContextFor(assets: Assets) {
   return (request: FastifyRequest, area: PageContext['area'] = 'public'): PageContext => {
@@ -64,6 +69,8 @@ export function pageContextFor(assets: Assets) {
       get csrfToken() { return request.csrfToken; },
       area,
     };
+    if (request.tenant) base.locale = request.rescueLocale;
+    if (area === 'public' && request.rescueIdentity) base.identity = { ...request.rescueIdentity, aboutInFull: isHomePage(request) };
     if (area === 'hub' || area === 'operator') base.notices = request.siteNotices ?? [];
     if (actor?.kind === 'staff' && area === 'hub') {
       base.user = { name: actor.name, role: actor.role };

@@ -8,10 +8,20 @@ function senderDomain(from: string): string {
   return match?.[1] ?? 'localhost';
 }
 
-/** Nodemailer's options for one message; the same delivery always gives the same headers. */
+/** The address of a configured From ("Kona <no-reply@x>" or a bare address). */
+function senderAddress(from: string): string {
+  return /<([^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+}
+
+/**
+ * Nodemailer's options for one message; the same delivery always gives the same headers. A
+ * message's own display name replaces the configured one (the address is always the configured
+ * one); nodemailer quotes and encodes it, and the schema refuses line breaks in it.
+ */
 export function mailOptions(message: MailMessage, from: string, delivery: MailDelivery): MailComposerOptions {
   return {
-    from,
+    from: message.fromName !== undefined ? { name: message.fromName, address: senderAddress(from) } : from,
+    ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}),
     to: message.to,
     subject: message.subject,
     text: message.text,

@@ -4,6 +4,8 @@ import { simpleParser, type AddressObject } from 'mailparser';
 export interface ParsedEml {
   to: string;
   from: string;
+  /** The Reply-To addresses; empty when the message has none. */
+  replyTo: string;
   subject: string;
   messageId: string | undefined;
   /** The text/plain part; empty when there is none (never text derived from the HTML). */
@@ -27,6 +29,7 @@ export async function parseEml(raw: Buffer): Promise<ParsedEml> {
   return {
     to: addressText(mail.to),
     from: addressText(mail.from),
+    replyTo: addressText(mail.replyTo),
     subject: mail.subject ?? '',
     messageId: mail.messageId,
     // A single-part body ends with the line end nodemailer writes before the end of the message; it is not the text's.

@@ -3,6 +3,8 @@ export { createMailer } from './mailer.factory.js';
 export { mailMessageSchema, maxMailAttachmentBytes, maxMailAttachments, sealedMailSchema } from './mail.schema.js';
 export type { MailAttachment, MailMessage, SealedMail } from './mail.schema.js';
 export { enqueueMail, mailJobName, openMail, sealMail } from './mail.queue.js';
+export { rescueMailSender } from './sender.js';
+export type { MailSender } from './sender.js';
 export type { EnqueueMailOptions } from './mail.queue.js';
 export { deliverMail } from './mail.deliver.js';
 export type { MailDeps } from './mail.deliver.js';

@@ -33,6 +33,8 @@ export function sealMail(message: MailMessage, ring: KeyRing, now = new Date()):
     text: ring.encrypt(message.text),
     ...(message.html !== undefined ? { html: ring.encrypt(message.html) } : {}),
     ...(message.attachments?.length ? { attachments: message.attachments.map((a) => sealAttachment(a, ring)) } : {}),
+    ...(message.fromName !== undefined ? { fromName: ring.encrypt(message.fromName) } : {}),
+    ...(message.replyTo !== undefined ? { replyTo: ring.encrypt(message.replyTo) } : {}),
     queuedAt: now.toISOString(),
     ref: randomBytes(16).toString('hex'),
   };
@@ -46,6 +48,8 @@ export function openMail(sealed: SealedMail, ring: KeyRing): MailMessage {
     text: ring.decrypt(sealed.text),
     ...(sealed.html !== undefined ? { html: ring.decrypt(sealed.html) } : {}),
     ...(sealed.attachments ? { attachments: sealed.attachments.map((a) => openAttachment(a, ring)) } : {}),
+    ...(sealed.fromName !== undefined ? { fromName: ring.decrypt(sealed.fromName) } : {}),
+    ...(sealed.replyTo !== undefined ? { replyTo: ring.decrypt(sealed.replyTo) } : {}),
   });
   if (!parsed.success) throw new JobPayloadError(mailJobName, issueFields(parsed.error));
   return parsed.data;

@@ -35,6 +35,17 @@ export const mailMessageSchema = z.object({
     .max(maxMailAttachments, `must be at most ${maxMailAttachments} files`)
     .refine((files) => files.reduce((n, f) => n + f.content.byteLength, 0) <= maxMailAttachmentBytes, `must hold at most ${maxMailAttachmentBytes / 1024 / 1024} MiB together`)
     .optional(),
+  /** The From display name ("Demo Rescue via Kona"); the address stays the configured one. */
+  fromName: z
+    .string()
+    .trim()
+    .min(1, 'is required when given')
+    .max(200, 'must be at most 200 characters')
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must be one line without control characters')
+    .optional(),
+  /** Where replies go (the rescue's contact email). */
+  replyTo: mailAddressSchema.optional(),
 });
 
 /** A validated message. */
@@ -53,6 +64,8 @@ export const sealedMailSchema = z.object({
   html: sealed.optional(),
   /** Each file's name, type and bytes (base64) sealed apart. */
   attachments: z.array(z.object({ filename: sealed, contentType: sealed, content: sealed })).max(maxMailAttachments).optional(),
+  fromName: sealed.optional(),
+  replyTo: sealed.optional(),
   queuedAt: z.iso.datetime(),
   ref: z.string().regex(/^[a-f0-9]{32}$/, 'must be 32 hex digits'),
 });

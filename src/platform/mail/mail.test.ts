@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,6 @@ import { mailMessageSchema, maxMailAttachmentBytes } from './mail.schema.js';
 import { parseEml } from './eml.js';
 import { createOutboxMailer, outboxFileName, outboxFilePattern, outboxFileTime } from './outbox.js';
 import { listOutbox, readOutboxMessage } from './outbox-read.js';
-import { readFileSync } from 'node:fs';
 
 const ring = new KeyRing([{ id: 'k1', key: randomBytes(32) }], randomBytes(32));
 const message = { to: 'ann.adopter@example.org', subject: 'Your application for Biscuit', text: 'We would love to meet you.', html: '<p>We would love to meet you.</p>' };
@@ -105,6 +104,25 @@ describe('the outbox', () => {
     expect(eml.text).toBe(message.text);
     expect(eml.attachments.map((a) => [a.filename, a.contentType])).toEqual([['adoption-contract.pdf', 'application/pdf']]);
     expect(eml.attachments[0]!.content.equals(pdf)).toBe(true);
+  });
+
+  it('sends in the rescue\'s name from the configured address, with its Reply-To', async () => {
+    const named = { ...message, fromName: 'Demo Rescue via Kona', replyTo: 'hello@demo-rescue.example' };
+    const sealed = JSON.stringify(sealMail(named, ring));
+    expect(sealed).not.toContain('Demo Rescue');
+    expect(sealed).not.toContain('demo-rescue.example');
+    const opened = openMail(sealMail(named, ring), ring);
+    await mailer.send(opened, { ...delivery, jobId: '77' });
+    const raw = readFileSync(path.join(dir, 'alpha', outboxFileName(delivery.date, '77')), 'latin1');
+    expect(raw).toContain('From: Demo Rescue via Kona <no-reply@localhost>');
+    expect(raw).toContain('Reply-To: hello@demo-rescue.example');
+    expect(await readOutboxMessage(dir, 'alpha', outboxFileName(delivery.date, '77'))).toMatchObject({ from: 'Demo Rescue via Kona <no-reply@localhost>', replyTo: 'hello@demo-rescue.example' });
+  });
+
+  it('refuses a display name or Reply-To that could inject a header', () => {
+    expect(mailMessageSchema.safeParse({ ...message, fromName: 'Rescue\r\nBcc: x@example.org' }).success).toBe(false);
+    expect(mailMessageSchema.safeParse({ ...message, replyTo: 'a@example.org\r\nBcc: x@example.org' }).success).toBe(false);
+    expect(mailMessageSchema.safeParse({ ...message, fromName: 'O\'Brien & "Friends" <via Kona>' }).success).toBe(true);
   });
 
   it('refuses names outside the pattern and folders that are not slugs', async () => {

@@ -15,6 +15,8 @@ export interface OutboxEntry {
 /** One message with what the hub shows of it. */
 export interface OutboxMessage extends OutboxEntry {
   from: string;
+  /** Where replies go; empty when the message names no Reply-To. */
+  replyTo: string;
   /** The plain-text body; the HTML version is never rendered. */
   text: string;
   hasHtml: boolean;
@@ -29,7 +31,7 @@ async function readEntry(dir: string, file: string): Promise<OutboxMessage | und
     throw err;
   }
   const eml = await parseEml(raw);
-  return { file, time: outboxFileTime(file)!, to: eml.to, subject: eml.subject, from: eml.from, text: eml.text, hasHtml: eml.hasHtml };
+  return { file, time: outboxFileTime(file)!, to: eml.to, subject: eml.subject, from: eml.from, replyTo: eml.replyTo, text: eml.text, hasHtml: eml.hasHtml };
 }
 
 // Times are fixed-width, so they compare as text; job ids break ties within a millisecond.
