@@ -90,7 +90,9 @@ describe('adoption contract signing in Chromium', () => {
     await page.getByLabel('Your full name').fill(name);
     await page.getByRole('button', { name: 'Sign the contract' }).click();
     await page.getByRole('alert').waitFor();
-    expect(await page.getByText('tick the box to confirm').isVisible()).toBe(true);
+    expect(await page.locator('#f-agree-error').getByText('tick the box to confirm').isVisible()).toBe(true);
+    // The error summary links to the box it names.
+    expect(await page.getByRole('alert').getByRole('link', { name: /tick the box to confirm/ }).getAttribute('href')).toBe('#f-agree');
     expect(await page.getByLabel('Your full name').inputValue()).toBe(name);
     await page.getByLabel('I have read this contract and I agree to it.').check();
     await page.getByRole('button', { name: 'Sign the contract' }).click();

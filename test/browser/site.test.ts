@@ -41,6 +41,8 @@ describe('the public site at phone, tablet and desktop widths (Chromium)', () =>
     dogPath = new URL((await staff.locator('.dog-card h3 a').first().getAttribute('href'))!, server.url).pathname;
     await staff.goto(url(dogPath.replace('/r/demo/dogs/', '/r/demo/hub/dogs/')));
     const photo = await samplePhoto({ width: 4000, height: 3000 });
+    // The upload form is folded until asked for.
+    await staff.locator('details.fold', { has: staff.getByLabel('Add photos') }).locator('summary').click();
     await staff.getByLabel('Add photos').setInputFiles([{ name: 'camera.jpg', mimeType: 'image/jpeg', buffer: photo }]);
     await staff.getByRole('button', { name: 'Upload photos' }).click();
     const items = staff.locator('#photos ol.photos > li');

@@ -73,7 +73,9 @@ describe.each(engines)('the applications inbox on %s', (engine) => {
     expect(detail.body).toContain('<h1>Application for Pepper</h1>');
     expect(detail.body).toContain('Possible duplicate.');
     expect(detail.body).toMatch(/<a href="\/r\/alpha\/hub\/people\/[0-9a-f-]{36}">New &lt;Nina><\/a> \(same phone\)/);
-    expect(detail.body).toContain('mia@example.org');
+    // Viewers see contact details only where the rescue allows it (off by default).
+    expect(detail.body).not.toContain('mia@example.org');
+    expect(detail.body).toContain('hidden from viewers at this rescue');
     expect((await viewer.get(`${base}/00000000-0000-4000-8000-000000000000`)).statusCode).toBe(404);
     expect((await viewer.get(`${base}/not-an-id`)).statusCode).toBe(404);
   });

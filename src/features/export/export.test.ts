@@ -79,7 +79,7 @@ describe.each(engines)('data export on %s', (engine) => {
     const betaAdmin = await signedInStaff(t, 'beta', 'admin', { name: 'Ada Admin' });
     const betaStaff = await signedInStaff(t, 'beta', 'staff');
     const foster = await signedInStaff(t, 'beta', 'foster', { name: 'Fern Foster', email: 'fern.foster@example.org' });
-    const rescue = await buildFullRescue(t, 'beta', { staff: betaStaff.browser, fosterId: foster.id }, APPLICANT);
+    const rescue = await buildFullRescue(t, 'beta', (await t.rt.ctx.tenants.get('beta'))!.db.kysely, { staff: betaStaff.browser, fosterId: foster.id }, APPLICANT);
     beta = { db: (await t.rt.ctx.tenants.get('beta'))!.db.kysely, admin: betaAdmin.browser, adminId: betaAdmin.id, foster: foster.browser, rescue };
   });
   afterAll(() => t.close());

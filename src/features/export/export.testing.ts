@@ -1,3 +1,5 @@
+import type { TenantSchema } from '../../platform/db/schema.js';
+import type { Kysely } from 'kysely';
 import { Readable } from 'node:stream';
 import { buffer as collect } from 'node:stream/consumers';
 import sharp from 'sharp';
@@ -43,8 +45,7 @@ export interface FullRescue {
  * weights, medical entries and a document, a photo, a foster placement with a note, an application
  * with a decision and a note, and a contract prepared by staff and signed by the adopter over HTTP.
  */
-export async function buildFullRescue(t: TestApp, slug: string, people: { staff: Browser; fosterId: string }, applicant: { name: string; email: string; phone: string; address: string }): Promise<FullRescue> {
-  const db = (await t.rt.ctx.tenants.get(slug))!.db.kysely;
+export async function buildFullRescue(t: TestApp, slug: string, db: Kysely<TenantSchema>, people: { staff: Browser; fosterId: string }, applicant: { name: string; email: string; phone: string; address: string }): Promise<FullRescue> {
   const ring = t.rt.ctx.secrets.keyRing;
   const dogId = await addAvailableDog(db, 'Pepper');
   await db.insertInto('foster_assignments').values({ dog_id: dogId, foster_id: people.fosterId, started_on: '2024-04-01' }).execute();

@@ -102,7 +102,11 @@ describe.each(engines)('deleting dog photos on %s', (engine) => {
     const unconfirmed = await remove(staff, id, photo!.id, {});
     expect(unconfirmed.statusCode).toBe(400);
     expect(unconfirmed.body).toContain('The photo was not deleted');
-    const { browser: foster } = await signedInStaff(t, 'alpha', 'foster');
+    // A foster may not delete photos: not of another dog, nor of a dog in their care (403, the permission is checked first).
+    const { browser: foster, id: fosterId } = await signedInStaff(t, 'alpha', 'foster');
+    expect((await foster.post(`/r/alpha/hub/dogs/${id}/photos/${photo!.id}/delete`, { _csrf: await foster.csrf('/r/alpha/hub'), confirm: 'yes' })).statusCode).toBe(403);
+    await db.insertInto('foster_assignments').values({ dog_id: id, foster_id: fosterId, started_on: '2024-03-02' }).execute();
+    await db.updateTable('dogs').set({ foster_id: fosterId, whereabouts: 'foster' }).where('id', '=', id).execute();
     expect((await remove(foster, id, photo!.id)).statusCode).toBe(403);
     expect((await staff.post(`/r/alpha/hub/dogs/${id}/photos/${photo!.id}/delete`, { confirm: 'yes' })).statusCode).toBe(403);
     expect(await photosOf(id)).toHaveLength(1);

@@ -104,6 +104,6 @@ describe.each(engines)('the JSON feed for other sites on %s', (engine) => {
       expect(body, secret).not.toContain(secret);
     }
     const scout = JSON.parse(body).dogs[0];
-    expect(Object.keys(scout).sort()).toEqual(['age', 'apply_url', 'breed', 'description', 'fee', 'good_with', 'id', 'name', 'photo', 'photos', 'sex', 'size', 'updated_at', 'url']);
+    expect(Object.keys(scout).sort()).toEqual(['age', 'apply_url', 'bonded_with', 'breed', 'description', 'fee', 'good_with', 'id', 'name', 'photo', 'photos', 'sex', 'size', 'updated_at', 'url']);
   });
 });

@@ -7,6 +7,7 @@ import { absoluteUrl, feedCorsHeaders, feedDog, feedPreflightHeaders, filterOf, 
 import { DogCards, Filters, Pager } from './site.views.js';
 import { DogPage, HappyEndingPage, NotListedPage, PendingPage } from './site.dog-page.js';
 import { inTenantScope, type TenantRequest } from '../../platform/http/scopes.js';
+import { localeOf } from '../../platform/http/rescue-time.js';
 
 const dogParams = z.object({ id: z.uuid() });
 
@@ -113,7 +114,8 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
     const dogs = await listAdoptableDogs(db(request), {}, today);
     reply.header('cache-control', publicCacheControl).headers(feedCorsHeaders);
     return reply.type('application/json; charset=utf-8').send({
-      rescue: { name: rescueNameOf(request) },
+      // The fee is a plain amount ("150.00") in this currency, for scripts to format as they like.
+      rescue: { name: rescueNameOf(request), currency: localeOf(request).currency },
       dogs: dogs.map((d) => feedDog(d, today, abs(request))),
     });
   });

@@ -162,7 +162,7 @@ describe.each(engines)('public site on %s', (engine) => {
     expect(res.statusCode).toBe(200);
     const feed = res.json();
     const base = new URL('/r/alpha', t.rt.ctx.config.publicUrl).toString();
-    expect(feed.rescue).toEqual({ name: 'Alpha Rescue' });
+    expect(feed.rescue).toEqual({ name: 'Alpha Rescue', currency: 'EUR' });
     expect(feed.dogs.map((d: { name: string }) => d.name).sort()).toEqual(['Bella', xssName]);
     const bella = feed.dogs.find((d: { id: string }) => d.id === ids.bella);
     const photoUrl = (file: string) => `${base}/photos/${bellaSha}/${file}`;
