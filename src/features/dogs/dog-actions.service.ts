@@ -13,11 +13,13 @@ const staffId = (actor: Actor) => (actor.type === 'staff' ? (actor.id ?? null) :
 /**
  * The plain status change (the dog page's form): moves a dog to another status if the lifecycle
  * allows it, writing the history row and the audit entry. Adoption pending and adopted are refused
- * (400): only an adoption application sets them (see `applyStatusChange`).
+ * (400): only an adoption application sets them; so is leaving adoption pending (409): the approved
+ * application holding the dog moves it on (see `applyStatusChange`).
  */
 export async function changeDogStatus(db: Db, id: string, change: { to: DogStatus; reason: string }, actor: Actor): Promise<{ from: DogStatus; to: DogStatus }> {
   assertManualStatus(change.to);
   const dog = await getDog(db, id);
+  assertManualStatus(change.to, dog.status);
   await db.transaction().execute((tx) => applyStatusChange(tx, dog, change, actor));
   return { from: dog.status, to: change.to };
 }

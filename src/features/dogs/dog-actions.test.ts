@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInStaff, createTestApp, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { adoptThroughApplication } from '../adoptions/decisions.testing.js';
+import { adoptThroughApplication, approveThroughApplication } from '../adoptions/decisions.testing.js';
 import { isoToday, monthsBefore } from './dogs.values.js';
 
 const dogForm = (o: Record<string, string> = {}) => ({ name: 'Biscuit', sex: 'male', size: 'medium', intake_date: '2024-03-01', intake_type: 'stray', ...o });
@@ -109,6 +109,21 @@ describe.each(engines)('dog status, weights, bonds and the list on %s', (engine)
     expect((await move(id, 'available')).statusCode).toBe(303);
     expect((await history(id)).map((h) => h.to_status)).toEqual(['intake', 'available', 'adoption_pending', 'adopted', 'returned', 'available']);
     expect((await history(id)).map((h) => h.reason).slice(2, 4)).toEqual(['Adoption application approved.', 'Adoption completed.']);
+  });
+
+  it('leaves a dog held by an approved application to that application: the plain form offers and accepts nothing', async () => {
+    const id = await add({ name: 'Holdfast' });
+    await move(id, 'available');
+    await approveThroughApplication({ db, ring: t.rt.ctx.secrets.keyRing, jobs: t.rt.ctx.jobs, rescueName: 'Alpha' }, id, { name: 'Hana Holder', email: 'hana@example.org' });
+    const page = (await staff.get(`/r/alpha/hub/dogs/${id}`)).body;
+    expect(page).toContain('An approved application holds this dog.');
+    expect(page).not.toContain(`action="/r/alpha/hub/dogs/${id}/status"`);
+    for (const to of ['available', 'medical_hold', 'deceased']) {
+      const res = await move(id, to, 'Changed our minds');
+      expect(res.statusCode, to).toBe(409);
+      expect(res.body, to).toContain('withdraw or deny that application');
+    }
+    expect((await db.selectFrom('dogs').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status).toBe('adoption_pending');
   });
 
   it('records weights and lists them latest weighing first', async () => {

@@ -4,7 +4,7 @@ import { Day, When } from '../../platform/http/views/time.js';
 import { emptyForm, Field, type FormState, Select, TextArea } from '../../platform/http/views/forms.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
 import type { DogDetail } from './dog-detail.service.js';
-import { reasonRequired, statusLabel } from './dogs.lifecycle.js';
+import { heldByApplication, reasonRequired, statusLabel } from './dogs.lifecycle.js';
 
 /** Per-form state of the page's forms after a rejected submission, by form name. */
 export type DetailForms = Record<string, FormState | undefined>;
@@ -33,7 +33,9 @@ export function StatusPanel({ ctx, detail, canEdit, form }: { ctx: PageContext; 
     <section aria-labelledby="status-heading">
       <h2 id="status-heading">Status: {statusLabel(dog.status)}</h2>
       {!detail.open && <p>This record is closed: {dog.name} is no longer in the rescue's care.{dog.status === 'adopted' && ' A return reopens it.'}</p>}
-      {canEdit && detail.nextStatuses.length === 0 && <p>{statusLabel(dog.status)} is final: the status cannot change any more.</p>}
+      {canEdit && detail.nextStatuses.length === 0 && (dog.status === 'adoption_pending'
+        ? <p>{heldByApplication}</p>
+        : <p>{statusLabel(dog.status)} is final: the status cannot change any more.</p>)}
       {canEdit && detail.nextStatuses.length > 0 && (
         <form method="post" action={`${ctx.basePath}/hub/dogs/${dog.id}/status`} class="stack" aria-labelledby="status-heading">
           <Csrf token={ctx.csrfToken} />

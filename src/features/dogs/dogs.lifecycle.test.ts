@@ -61,7 +61,16 @@ describe('dog status lifecycle', () => {
   it('leaves adoption pending and adopted to the adoption application: the plain form neither offers nor accepts them', () => {
     expect([...applicationOnlyStatuses].sort()).toEqual(['adopted', 'adoption_pending']);
     expect(manualNextStatuses('available')).toEqual(['medical_hold', 'transferred_out', 'deceased']);
-    expect(manualNextStatuses('adoption_pending')).toEqual(['available', 'medical_hold', 'deceased']);
+    // While an approved application holds the dog, only the application moves it on.
+    expect(manualNextStatuses('adoption_pending')).toEqual([]);
+    let held: KonaError | undefined;
+    try {
+      assertManualStatus('available', 'adoption_pending');
+    } catch (e) {
+      held = e as KonaError;
+    }
+    expect(held?.status).toBe(409);
+    expect(held?.message).toContain('withdraw or deny that application');
     for (const to of ['adoption_pending', 'adopted'] as const) {
       let err: KonaError | undefined;
       try {

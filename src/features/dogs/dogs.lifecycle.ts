@@ -38,13 +38,28 @@ export function nextStatuses(from: DogStatus): readonly DogStatus[] {
   return allowedTransitions[from];
 }
 
-/** The statuses the plain status form offers from `from`: the allowed ones an application does not set. */
+/**
+ * The statuses the plain status form offers from `from`: the allowed ones an application does not
+ * set, and none while an approved application holds the dog (adoption pending): only that
+ * application moves it on, so it is never left approved for a dog that is available again.
+ */
 export function manualNextStatuses(from: DogStatus): readonly DogStatus[] {
+  if (from === 'adoption_pending') return [];
   return nextStatuses(from).filter((s) => !applicationOnlyStatuses.has(s));
 }
 
-/** Refuses (400) a plain status change into a status only an adoption application sets, saying where to go instead. */
-export function assertManualStatus(to: DogStatus): void {
+/** What the dog page says instead of the status form while an approved application holds the dog. */
+export const heldByApplication = 'An approved application holds this dog. To free it, withdraw or deny that application on its page under Applications (the dog becomes available again); to finish, complete the adoption there.';
+
+/**
+ * Refuses a plain status change the adoption application owns: into adoption pending or adopted
+ * (400, saying where to go instead), or out of adoption pending (409: the approved application
+ * holding the dog decides).
+ */
+export function assertManualStatus(to: DogStatus, from?: DogStatus): void {
+  if (from === 'adoption_pending') {
+    throw new KonaError('KONA_ERR_CONFLICT', heldByApplication);
+  }
   if (!applicationOnlyStatuses.has(to)) return;
   const how = to === 'adopted'
     ? 'complete the approved application (with the fee and the signed contract) on its page under Applications'
