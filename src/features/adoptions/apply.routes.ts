@@ -7,7 +7,7 @@ import { formValues, parseForm } from '../../platform/http/forms.js';
 import { renderPage } from '../../platform/http/views/layout.js';
 import type { FormState } from '../../platform/http/views/forms.js';
 import { getAdoptableDog } from '../dogs/dogs.public.js';
-import { isoToday } from '../dogs/dogs.public.js';
+import { rescueTodayOf } from '../../platform/http/rescue-time.js';
 import { selectApplicationByKey, selectReceived } from './apply.queries.js';
 import { applicationSchema, applyParamsSchema, idempotencyKeySchema, receivedParamsSchema, receivedQuerySchema } from './apply.schema.js';
 import { submitApplication, type ApplyDeps } from './apply.service.js';
@@ -26,7 +26,7 @@ export const applyRoutes = inTenantScope(async (app) => {
   });
   const dogOf = async (request: TenantRequest) => {
     const params = applyParamsSchema.safeParse(request.params);
-    return params.success ? getAdoptableDog(request.tenant.db.kysely, params.data.id, isoToday()) : undefined;
+    return params.success ? getAdoptableDog(request.tenant.db.kysely, params.data.id, rescueTodayOf(request)) : undefined;
   };
   const show = (request: TenantRequest, reply: FastifyReply, status: number, p: { dog: { id: string; name: string }; questions: Question[]; form: FormState; key: string; message?: string }) =>
     reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8')

@@ -1,4 +1,5 @@
 import { mailSenderOf } from '../../platform/http/identity.js';
+import { localeOf } from '../../platform/http/rescue-time.js';
 import type { FastifyReply } from 'fastify';
 import type { VNode } from 'preact';
 import { renderPage } from '../../platform/http/views/layout.js';
@@ -10,7 +11,7 @@ import type { TenantRequest } from '../../platform/http/scopes.js';
 /** The contract services' dependencies for this request's rescue. */
 export function contractDepsOf(request: TenantRequest): ContractDeps {
   const { secrets, jobs } = request.server.kona.ctx;
-  return { db: request.tenant.db.kysely, ring: secrets.keyRing, jobs, rescueName: request.rescueName ?? request.tenant.name, sender: mailSenderOf(request) };
+  return { db: request.tenant.db.kysely, ring: secrets.keyRing, jobs, rescueName: request.rescueName ?? request.tenant.name, sender: mailSenderOf(request), locale: localeOf(request) };
 }
 
 /** The request's rescue's content-addressed store of signed contracts (see `contractStoreFor`). */

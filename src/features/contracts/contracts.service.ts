@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { dayIn, defaultRescueLocale, formatDateTime, type RescueLocale } from '../../platform/locale/index.js';
 import type { MailSender } from '../../platform/mail/index.js';
 import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
@@ -23,6 +24,8 @@ export interface ContractDeps {
   rescueName: string;
   /** Who the mail is from (the rescue's name, its Reply-To); Kona's configured From without it. */
   sender?: MailSender;
+  /** The rescue's zone and locale, for the contract's date and the link's last day (UTC, en-GB when absent). */
+  locale?: RescueLocale;
 }
 
 /** Days a signing link stays valid. */
@@ -92,7 +95,7 @@ export async function prepareContract(deps: ContractDeps, applicationId: string,
   const parties = await partiesForContract(deps, applicationId);
   const live = await selectLiveContract(deps.db, applicationId);
   if (live?.signed_at) throw new KonaError('KONA_ERR_CONFLICT', 'The adopter has already signed this contract; a signed contract is never replaced.');
-  const text = renderContract((await contractTemplate(deps.db)).body, contractValues(parties, deps.rescueName, now.toISOString().slice(0, 10)));
+  const text = renderContract((await contractTemplate(deps.db)).body, contractValues(parties, deps.rescueName, dayIn(now, (deps.locale ?? defaultRescueLocale).timeZone)));
   const { token, hash } = newSessionToken();
   const expiresAt = new Date(now.getTime() + signingLinkDays * 86_400_000);
   const id = await deps.db.transaction().execute(async (tx) => {
@@ -101,7 +104,7 @@ export async function prepareContract(deps: ContractDeps, applicationId: string,
       application_id: applicationId, body_enc: deps.ring.encrypt(text), text_sha256: textSha256(text), token_hash: hash,
       expires_at: expiresAt, prepared_by: actor.type === 'staff' ? (actor.id ?? null) : null, prepared_at: now,
     });
-    await enqueueMail(inTransaction(tx), deps.jobs, deps.ring, { ...deps.sender, ...signingMail(parties, deps.rescueName, linkFor(token), expiresAt) }, { idempotencyKey: `contract-link:${contractId}` });
+    await enqueueMail(inTransaction(tx), deps.jobs, deps.ring, { ...deps.sender, ...signingMail(parties, deps.rescueName, linkFor(token), expiresAt, deps.locale ?? defaultRescueLocale) }, { idempotencyKey: `contract-link:${contractId}` });
     await recordAudit(tx, { actor, action: 'contract.prepared', target: { type: 'adoption_contract', id: contractId }, detail: { application_id: applicationId, replaced: Boolean(live) } });
     return contractId;
   }).catch((err: unknown) => {
@@ -112,7 +115,7 @@ export async function prepareContract(deps: ContractDeps, applicationId: string,
   return id;
 }
 
-function signingMail(parties: ApplicationParties, rescueName: string, link: string, expiresAt: Date) {
+function signingMail(parties: ApplicationParties, rescueName: string, link: string, expiresAt: Date, locale: RescueLocale) {
   return {
     to: parties.applicant.email,
     subject: `Your adoption contract for ${parties.dog.name}`,
@@ -123,7 +126,7 @@ function signingMail(parties: ApplicationParties, rescueName: string, link: stri
       '',
       link,
       '',
-      `The link works once and until ${expiresAt.toISOString().slice(0, 10)}. If it has expired, ask us for a new one.`,
+      `The link works once and until ${formatDateTime(expiresAt, locale)}. If it has expired, ask us for a new one.`,
       '',
       rescueName,
     ].join('\n'),

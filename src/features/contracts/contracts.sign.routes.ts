@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { h } from 'preact';
+import { localeOf } from '../../platform/http/rescue-time.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { emptyForm, type FormState } from '../../platform/http/views/forms.js';
@@ -24,7 +25,7 @@ function tokenOf(request: FastifyRequest): string | undefined {
 const isStaff = (request: FastifyRequest) => request.actor?.kind === 'staff';
 
 function closed(request: FastifyRequest, reply: FastifyReply, state: Exclude<SigningState, { state: 'open' }>, status?: number) {
-  return sendPage(reply, status ?? (state.state === 'unknown' ? 404 : 410), h(ClosedLinkPage, { ctx: request.server.kona.page(request), message: closedMessage(state) }));
+  return sendPage(reply, status ?? (state.state === 'unknown' ? 404 : 410), h(ClosedLinkPage, { ctx: request.server.kona.page(request), message: closedMessage(state, localeOf(request)) }));
 }
 
 /** Renders the signing page for an open contract, with the form's state. */

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { defaultRescueLocale, formatDateTime, type RescueLocale } from '../../platform/locale/index.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { hashToken } from '../../platform/http/sessions.js';
@@ -9,7 +10,7 @@ import { contractReferencesPdf, markSigned, selectContractByTokenHash } from './
 import type { SignInput } from './contracts.schema.js';
 import { textSha256, type ContractDeps } from './contracts.service.js';
 
-type Deps = Pick<ContractDeps, 'db' | 'ring' | 'rescueName'>;
+type Deps = Pick<ContractDeps, 'db' | 'ring' | 'rescueName' | 'locale'>;
 
 /** What a signing link leads to: a contract to sign, or why it cannot be signed. */
 export type SigningState =
@@ -39,12 +40,12 @@ export async function signingState(deps: Deps, token: string, now = new Date()):
 }
 
 /** The text a refused signing shows, by state. */
-export function closedMessage(s: Exclude<SigningState, { state: 'open' }>): string {
+export function closedMessage(s: Exclude<SigningState, { state: 'open' }>, locale: RescueLocale = defaultRescueLocale): string {
   switch (s.state) {
     case 'signed':
-      return `This contract for ${s.dogName} was already signed on ${s.signedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC. A signing link works only once; nothing more is needed from you.`;
+      return `This contract for ${s.dogName} was already signed on ${formatDateTime(s.signedAt, locale)}. A signing link works only once; nothing more is needed from you.`;
     case 'expired':
-      return `This signing link for ${s.dogName}'s contract expired on ${s.expiresAt.toISOString().slice(0, 10)}. Ask the rescue to send you a new one.`;
+      return `This signing link for ${s.dogName}'s contract expired on ${formatDateTime(s.expiresAt, locale)}. Ask the rescue to send you a new one.`;
     case 'closed':
       return `The rescue has closed this application for ${s.dogName}, so the contract can no longer be signed. Contact the rescue if you think this is a mistake.`;
     case 'replaced':
@@ -62,7 +63,7 @@ export function closedMessage(s: Exclude<SigningState, { state: 'open' }>): stri
  */
 export async function signContract(deps: Deps, store: BlobStore, token: string, input: SignInput, signer: SignerContext, now = new Date()) {
   const current = await signingState(deps, token, now);
-  if (current.state !== 'open') throw new KonaError('KONA_ERR_CONFLICT', closedMessage(current));
+  if (current.state !== 'open') throw new KonaError('KONA_ERR_CONFLICT', closedMessage(current, deps.locale));
   const signature: ContractSignature = input.signature ? { kind: 'drawn', png: input.signature, typedName: input.typed_name } : { kind: 'typed', typedName: input.typed_name };
   const hash = textSha256(current.text);
   let pdf: Uint8Array;
@@ -92,7 +93,7 @@ export async function signContract(deps: Deps, store: BlobStore, token: string, 
   if (!won) {
     // Another request signed first: this PDF (the adopter's details and IP address) belongs to no contract.
     await releaseBlobs(store, [stored.sha256], [(key) => contractReferencesPdf(deps.db, key)]).catch(() => undefined);
-    throw new KonaError('KONA_ERR_CONFLICT', closedMessage(await signingState(deps, token, now) as Exclude<SigningState, { state: 'open' }>));
+    throw new KonaError('KONA_ERR_CONFLICT', closedMessage(await signingState(deps, token, now) as Exclude<SigningState, { state: 'open' }>, deps.locale));
   }
   return { contractId: current.id, dogName: current.dogName, signedAt: now, textSha256: hash, pdfSha256: stored.sha256 };
 }

@@ -4,6 +4,7 @@
  * timeline sources and the notices their actions redirect with, through their public faces. The
  * process wires them together once (apps/routes.ts), so dogs imports none of them.
  */
+import { rescueTodayOf } from '../../platform/http/rescue-time.js';
 import type { FastifyReply } from 'fastify';
 import { h, type JSX } from 'preact';
 import { formValues } from '../../platform/http/forms.js';
@@ -15,7 +16,6 @@ import { dogDetail } from './dog-detail.service.js';
 import { DogDetailPage } from './dog-detail.views.js';
 import type { DogRow } from './dogs.queries.js';
 import { baseTimelineSources, type TimelineSource } from './dogs.timeline.js';
-import { isoToday } from './dogs.values.js';
 
 export type { DetailForms };
 
@@ -80,7 +80,7 @@ export class DogPage {
 
   /** Renders a dog's page, with a notice after a change or a rejected form's state. */
   async show(request: StaffRequest, reply: FastifyReply, id: string, status: number, options: ShowOptions = {}) {
-    const today = isoToday();
+    const today = rescueTodayOf(request);
     const detail = await dogDetail(tenantDeps(request), id, today, this.timeline);
     const ctx = request.server.kona.page(request, 'hub');
     const view: DogPanelView = { request, ctx, dog: detail.dog, today, forms: options.forms ?? {}, state: options.state ?? {} };

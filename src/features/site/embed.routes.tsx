@@ -1,7 +1,7 @@
 
+import { rescueTodayOf } from '../../platform/http/rescue-time.js';
 import { renderPage } from '../../platform/http/views/layout.js';
 import { listAdoptableDogs } from '../dogs/dogs.public.js';
-import { isoToday } from '../dogs/dogs.public.js';
 import { listingPartOf, parseEmbedQuery } from './embed.schema.js';
 import { embedContentSecurityPolicy, EmbedListing, EmbedProblem } from './embed.views.js';
 import { absoluteUrl, filterOf, publicCacheControl } from './site.service.js';
@@ -26,7 +26,7 @@ export const embedRoutes = inTenantScope(async (app) => {
     if (!parsed.ok) {
       return reply.code(400).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(renderPage(<EmbedProblem problems={parsed.problems} />));
     }
-    const today = isoToday();
+    const today = rescueTodayOf(request);
     const dogs = await listAdoptableDogs(request.tenant.db.kysely, filterOf(listingPartOf(parsed.query)), today);
     const abs = (path: string) => absoluteUrl(ctx.config.publicUrl, request.basePath, path);
     reply.header('cache-control', publicCacheControl);

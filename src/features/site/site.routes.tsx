@@ -2,12 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { Layout, renderPage } from '../../platform/http/views/layout.js';
 import { listTenants } from '../../platform/tenancy/tenants.service.js';
-import { getAdoptableDog, isoToday, listAdoptableDogs, publicDogPage, type PublicDog, type PublicDogPage } from '../dogs/dogs.public.js';
+import { getAdoptableDog, listAdoptableDogs, publicDogPage, type PublicDog, type PublicDogPage } from '../dogs/dogs.public.js';
 import { absoluteUrl, feedCorsHeaders, feedDog, feedPreflightHeaders, filterOf, isFiltered, listingHref, listingQueryOf, pageOf, photoPath, publicCacheControl, summary } from './site.service.js';
 import { DogCards, Filters, Pager } from './site.views.js';
 import { DogPage, HappyEndingPage, NotListedPage, PendingPage } from './site.dog-page.js';
 import { inTenantScope, type TenantRequest } from '../../platform/http/scopes.js';
-import { localeOf } from '../../platform/http/rescue-time.js';
+import { localeOf, rescueTodayOf } from '../../platform/http/rescue-time.js';
 
 const dogParams = z.object({ id: z.uuid() });
 
@@ -50,7 +50,7 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
     const ctx = frame(request);
     const query = listingQueryOf(request.query);
     const filter = filterOf(query);
-    const today = isoToday();
+    const today = rescueTodayOf(request);
     // Adoptability is decided per row after the query, so a page is cut from the whole list (a
     // rescue lists tens of dogs, not thousands).
     const all = await listAdoptableDogs(db(request), filter, today);
@@ -80,7 +80,7 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
 
   app.get('/dogs/:id', { config: { permission: 'public' } }, async (request, reply) => {
     const params = dogParams.safeParse(request.params);
-    const today = isoToday();
+    const today = rescueTodayOf(request);
     const shown: PublicDogPage = params.success ? await publicDogPage(db(request), params.data.id, today) : { kind: 'away' };
     const ctx = frame(request);
     const basePath = request.basePath;
@@ -110,7 +110,7 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
   });
 
   app.get('/dogs.json', { config: { permission: 'public' } }, async (request, reply) => {
-    const today = isoToday();
+    const today = rescueTodayOf(request);
     const dogs = await listAdoptableDogs(db(request), {}, today);
     reply.header('cache-control', publicCacheControl).headers(feedCorsHeaders);
     return reply.type('application/json; charset=utf-8').send({
