@@ -202,6 +202,16 @@ describe.each(engines)('adoption contracts on %s', (engine) => {
     expect(expired.statusCode).toBe(410);
     expect(expired.body).toContain('expired on');
     expect(await staff.get(app.page).then((r) => r.body)).toContain('Link expired');
+
+    // The day it expired is the rescue's: 11:30 UTC on 1 March is already 2 March in Auckland.
+    await db.updateTable('adoption_contracts').set({ expires_at: new Date('2024-03-01T11:30:00Z') }).where('application_id', '=', app.id).where('superseded_at', 'is', null).execute();
+    await db.updateTable('rescue_settings').set({ time_zone: 'Pacific/Auckland' }).execute();
+    try {
+      expect((await adopter().get(second)).body).toMatch(/expired on 2 Mar 2024, 00:30/);
+    } finally {
+      await db.updateTable('rescue_settings').set({ time_zone: 'UTC' }).execute();
+    }
+    expect((await adopter().get(second)).body).toMatch(/expired on 1 Mar 2024, 11:30/);
   });
 
   it('lets staff neither sign through the link nor through the hub', async () => {
