@@ -43,6 +43,9 @@ rules:
   - name: disk
     match: { alertname: NodeFilesystemSpaceFillingUp }
     class: serious
+  - name: ingress-errors
+    match: { alertname: KonaIngressErrors, severity: [warning, critical], labels: { namespace: kona } }
+    class: serious
 `;
 
 const ksm = { job: 'kube-state-metrics', instance: '10.42.0.23:8443', prometheus: 'monitoring/k8s' };
@@ -100,6 +103,19 @@ describe('TriageEngine routing', () => {
     expect(d).toMatchObject({ class: 'unknown', route: 'notify', rule: null, severity: 'info', deliveryId: 'del-1', mode: 'observe', at: T0 });
     expect(d?.reasons[0]).toBe('No policy rule matches alertname "KonaSomethingNew"; unknown alerts always notify.');
     expect(w.state.decisions()).toEqual([d]);
+  });
+
+  it('says which label kept a rule that names the alert from matching, rather than "no rule matches"', async () => {
+    const w = world();
+    const [other] = await w.send(0, [alertOf({ alertname: 'KonaIngressErrors', severity: 'warning', namespace: 'kube-system' })]);
+    expect(other).toMatchObject({ class: 'unknown', route: 'notify', rule: null });
+    expect(other?.reasons[0]).toBe('Rule ingress-errors names this alert but not namespace "kube-system" (it wants namespace "kona"); so no rule matches and unknown alerts always notify.');
+    const [bare] = await w.send(1, [alertOf({ alertname: 'KonaIngressErrors', severity: 'info' })]);
+    expect(bare?.reasons[0]).toBe('Rule ingress-errors names this alert but not severity "info" (it wants severity "warning" or "critical"); so no rule matches and unknown alerts always notify.');
+    const [unlabelled] = await w.send(2, [alertOf({ alertname: 'KonaIngressErrors', severity: 'critical' })]);
+    expect(unlabelled?.reasons[0]).toBe('Rule ingress-errors names this alert but not an alert without a namespace label (it wants namespace "kona"); so no rule matches and unknown alerts always notify.');
+    const [matched] = await w.send(3, [alertOf({ alertname: 'KonaIngressErrors', severity: 'critical', namespace: 'kona' })]);
+    expect(matched?.reasons[0]).toBe('Matched rule ingress-errors (serious).');
   });
 
   it('plans a routine action without executing it: observe mode, and act mode without executors', async () => {
