@@ -118,6 +118,21 @@ describe('TriageEngine routing', () => {
     expect(matched?.reasons[0]).toBe('Matched rule ingress-errors (serious).');
   });
 
+  it('keys an alert by the fingerprint of its labels: a forged one is flagged and cannot make it new again', async () => {
+    const w = world();
+    const node = alertOf({ alertname: 'NodeFilesystemSpaceFillingUp', node: 'k3s-node-1', severity: 'warning' });
+    const own = node.fingerprint;
+    const [forgedFirst] = await w.send(0, [{ ...node, fingerprint: '0000000000000bad' }]);
+    expect(forgedFirst).toMatchObject({ route: 'notify', fingerprint: own });
+    expect(forgedFirst?.reasons.at(-1)).toBe(`Fingerprint mismatch: the delivery said 0000000000000bad, but these labels give ${own}; triage keys the alert by its own fingerprint.`);
+    const [genuine, forgedAgain] = await w.send(1, [node, { ...node, fingerprint: '1111111111111111' }]);
+    expect(genuine).toMatchObject({ route: 'drop-duplicate', fingerprint: own });
+    expect(genuine?.reasons.some((r) => r.startsWith('Fingerprint mismatch:'))).toBe(false);
+    expect(forgedAgain).toMatchObject({ route: 'drop-duplicate', fingerprint: own });
+    expect(await w.state.getAlert('0000000000000bad')).toBeUndefined();
+    expect(await w.state.getAlert(own)).toMatchObject({ lastRoute: 'notify' });
+  });
+
   it('plans a routine action without executing it: observe mode, and act mode without executors', async () => {
     const [observed] = await world().send(0, [crash('web-7d9f8b6c5-x2kqp')]);
     expect(observed).toMatchObject({ route: 'act', rule: 'crashloop', action: { name: 'delete-pod', target: { namespace: 'kona', pod: 'web-7d9f8b6c5-x2kqp' }, execute: false } });
