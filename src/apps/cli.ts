@@ -7,6 +7,7 @@ import { generateSecrets } from '../platform/crypto/secrets.js';
 import { createLogger } from '../platform/logging/logger.js';
 import { callAdmin, type AdminRequest } from '../platform/runtime/admin-socket.js';
 import { acquireLock, lockHolder } from '../platform/runtime/lock.js';
+import { startupRefusal } from '../triage/ingest/auth.js';
 import { runAdminCommand } from './admin-commands.js';
 import { startInference } from './inference.js';
 import { openRuntime, sweepUploadsAtStart } from './runtime.js';
@@ -249,25 +250,29 @@ program
   .option('--policy <file>', 'triage policy file (default: KONA_TRIAGE_POLICY)')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <n>', 'port (0 picks a free one)', '8091')
-  .action(async (o: { policy?: string; host: string; port: string }) => {
+  .option('--insecure-no-auth', 'listen without KONA_TRIAGE_TOKEN or KONA_TRIAGE_BASIC_AUTH (loopback --host only)')
+  .action(async (o: { policy?: string; host: string; port: string; insecureNoAuth?: boolean }) => {
     const config = loadConfig();
     const logger = createLogger(config.settings.KONA_LOG_LEVEL);
     const file = o.policy ?? config.settings.KONA_TRIAGE_POLICY;
     if (!file) throw new CliError('kona triage needs a policy file: --policy <file> or KONA_TRIAGE_POLICY (see deploy/triage-policy.example.yaml)');
     const port = parsePort(o.port);
     const s = config.settings;
+    const basic = s.KONA_TRIAGE_BASIC_AUTH ? { username: s.KONA_TRIAGE_BASIC_AUTH.slice(0, s.KONA_TRIAGE_BASIC_AUTH.indexOf(':')), password: s.KONA_TRIAGE_BASIC_AUTH.slice(s.KONA_TRIAGE_BASIC_AUTH.indexOf(':') + 1) } : undefined;
+    const auth = { ...(s.KONA_TRIAGE_TOKEN ? { bearer: s.KONA_TRIAGE_TOKEN } : {}), ...(basic ? { basic } : {}) };
+    const refusal = startupRefusal(auth, o.host, o.insecureNoAuth === true);
+    if (refusal) throw new CliError(refusal);
     const url = s.KONA_TRIAGE_DATABASE_URL;
     const dir = path.join(config.dataDir, 'triage');
     // The embedded database is one process's: a second triage on the same directory must not open it.
     const lock = url ? { release: () => {} } : acquireLock(dir, { role: 'triage' });
     if ('heldBy' in lock) throw new CliError(`Another kona triage (pid ${lock.heldBy.pid}) is using ${dir}.`);
-    const basic = s.KONA_TRIAGE_BASIC_AUTH ? { username: s.KONA_TRIAGE_BASIC_AUTH.slice(0, s.KONA_TRIAGE_BASIC_AUTH.indexOf(':')), password: s.KONA_TRIAGE_BASIC_AUTH.slice(s.KONA_TRIAGE_BASIC_AUTH.indexOf(':') + 1) } : undefined;
     const { startTriageService } = await import('../triage/service.js');
     const { PolicyError } = await import('../triage/policy/policy.load.js');
     const { DispatcherClient } = await import('../inference/client.js');
     const service = await startTriageService({
       policyFile: file, database: url ? { kind: 'postgres', url } : { kind: 'embedded', dir: path.join(dir, 'db') }, logger, host: o.host, port,
-      auth: { ...(s.KONA_TRIAGE_TOKEN ? { bearer: s.KONA_TRIAGE_TOKEN } : {}), ...(basic ? { basic } : {}) },
+      auth,
       smtpUrl: s.KONA_SMTP_URL,
       // The advisor asks Kona's on-site dispatcher; only a separate one (a URL) is reachable from here.
       inference: s.KONA_DISPATCHER_URL ? new DispatcherClient({ baseUrl: s.KONA_DISPATCHER_URL, token: s.KONA_DISPATCHER_TOKEN, tenant: 'triage' }) : undefined,

@@ -14,9 +14,9 @@ const token = 'alertmanager-bearer-token';
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kona-triage-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function start(args: string[]): { child: ChildProcessWithoutNullStreams; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
+function start(args: string[], env: Record<string, string> = { KONA_TRIAGE_TOKEN: token }): { child: ChildProcessWithoutNullStreams; output: () => string; url: Promise<string>; exit: Promise<number | null> } {
   const child = spawn(process.execPath, [cliJs, 'triage', ...args], {
-    env: { PATH: process.env.PATH, KONA_DATA_DIR: dataDir, KONA_TRIAGE_TOKEN: token, KONA_LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH, KONA_DATA_DIR: dataDir, KONA_LOG_LEVEL: 'warn', ...env },
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -64,5 +64,31 @@ describe('`kona triage`', () => {
     const none = start(['--port', '0']);
     expect(await none.exit).toBe(1);
     expect(none.output()).toContain('kona triage needs a policy file');
+  });
+
+  it('refuses to start without credentials, and with --insecure-no-auth anywhere but loopback', async () => {
+    const bare = start(['--policy', policy, '--port', '0'], {});
+    expect(await bare.exit).toBe(1);
+    expect(bare.output().trim().split('\n')).toHaveLength(1);
+    expect(bare.output()).toMatch(/needs credentials: set KONA_TRIAGE_TOKEN or KONA_TRIAGE_BASIC_AUTH .*--insecure-no-auth/);
+    const exposed = start(['--policy', policy, '--port', '0', '--host', '0.0.0.0', '--insecure-no-auth'], {});
+    expect(await exposed.exit).toBe(1);
+    expect(exposed.output()).toContain('--insecure-no-auth listens on loopback only (127.0.0.1, ::1), not on 0.0.0.0');
+  });
+
+  it('serves without credentials on loopback when --insecure-no-auth is given', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kona-triage-noauth-'));
+    const run = start(['--policy', policy, '--port', '0', '--insecure-no-auth'], { KONA_DATA_DIR: dir });
+    try {
+      const url = await run.url;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const body = readFileSync(path.join(root, 'test/fixtures/alertmanager/20-node-not-ready-firing.json'));
+      const ok = await fetch(`${url}/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body.toString() });
+      expect(ok.status).toBe(200);
+    } finally {
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

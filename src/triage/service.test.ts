@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { corpusFile } from './engine/engine.testing.js';
+import { alertFingerprint } from './ingest/fingerprint.js';
 import { PolicyError } from './policy/policy.load.js';
 import { startReceiver } from './escalate/escalate.testing.js';
 import { startTriageService, type TriageService } from './service.js';
@@ -24,10 +25,22 @@ async function post(file: string) {
   });
 }
 
-async function decisions(): Promise<Array<{ alertname: string; route: string; status: string; reasons: string[] }>> {
-  const res = await fetch(`${service!.url}/api/decisions`, { headers: { authorization: `Bearer ${token}` } });
+async function postBody(payload: unknown) {
+  return fetch(`${service!.url}/alertmanager`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(payload),
+  });
+}
+
+async function getJson(url: string): Promise<unknown> {
+  const res = await fetch(`${service!.url}${url}`, { headers: { authorization: `Bearer ${token}` } });
   expect(res.status).toBe(200);
-  return ((await res.json()) as { decisions: Array<{ alertname: string; route: string; status: string; reasons: string[] }> }).decisions;
+  return res.json();
+}
+
+type DecisionJson = { alertname: string; route: string; status: string; fingerprint: string; reasons: string[] };
+
+async function decisions(): Promise<DecisionJson[]> {
+  return ((await getJson('/api/decisions')) as { decisions: DecisionJson[] }).decisions;
 }
 
 describe('kona triage, put together', () => {
@@ -106,6 +119,54 @@ describe('kona triage, put together', () => {
       expect(page).toContain('<h2>Escalations</h2>');
       expect(page).toContain('<h2>Actions</h2>');
       expect(page).toMatch(/acknowledged/);
+    } finally {
+      await hook.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keys alerts by its own fingerprint: a forged one is kept and flagged, and does not page again', async () => {
+    const hook = await startReceiver();
+    const dir = mkdtempSync(path.join(tmpdir(), 'kona-triage-forged-'));
+    try {
+      const policyFile = path.join(dir, 'policy.yaml');
+      writeFileSync(policyFile, [
+        'rules:',
+        '  - name: node-not-ready',
+        '    match: { alertname: KubeNodeNotReady }',
+        '    class: serious',
+        'escalation:',
+        '  ackBaseUrl: http://triage.invalid/',
+        `  channels: { webhook: { url: "${hook.url}" } }`,
+        '  tiers: [{ name: page, severities: [page, critical, warning], channels: [webhook], repeatMinutes: 15 }]',
+      ].join('\n'));
+      service = await startTriageService({
+        policyFile, database: { kind: 'embedded', dir: null }, auth: { bearer: token }, logger: pino({ level: 'silent' }), defaultMetrics: false,
+      });
+      const genuine = JSON.parse(corpusFile('20-node-not-ready-firing.json').toString()) as { alerts: Array<{ labels: Record<string, string>; fingerprint: string }> };
+      const own = genuine.alerts[0]!.fingerprint;
+      expect(own).toBe(alertFingerprint(genuine.alerts[0]!.labels));
+      const forged = structuredClone(genuine);
+      forged.alerts[0]!.fingerprint = 'f0f0f0f0f0f0f0f0';
+      const other = structuredClone(genuine);
+      other.alerts[0]!.labels.node = 'k3s-node-4';
+      other.alerts[0]!.fingerprint = alertFingerprint(other.alerts[0]!.labels);
+
+      expect((await postBody(genuine)).status).toBe(200);
+      expect((await postBody(forged)).status).toBe(200);
+      const [flagged] = await decisions();
+      expect(flagged).toMatchObject({ alertname: 'KubeNodeNotReady', route: 'drop-duplicate', fingerprint: own });
+      expect(flagged!.reasons.at(-1)).toBe(`Fingerprint mismatch: the delivery said f0f0f0f0f0f0f0f0, but these labels give ${own}; triage keys the alert by its own fingerprint.`);
+      expect((await postBody(other)).status).toBe(200);
+      // Two pages, one per node: had the forged copy counted as new, node-3 would have been paged twice.
+      await expect.poll(() => hook.received.length, { timeout: 10_000 }).toBe(2);
+      const nodes = hook.received.map((r) => (JSON.parse(r.body) as { alert: { labels: Record<string, string> } }).alert.labels.node).sort();
+      expect(nodes).toEqual(['k3s-node-3', 'k3s-node-4']);
+
+      const alerts = await getJson('/api/alerts') as { alerts: Array<{ fingerprint: string }> };
+      expect(alerts.alerts.map((a) => a.fingerprint).sort()).toEqual([own, other.alerts[0]!.fingerprint].sort());
+      const page = await (await fetch(`${service.url}/`, { headers: { authorization: `Bearer ${token}` } })).text();
+      expect(page).toContain('Fingerprint mismatch: the delivery said f0f0f0f0f0f0f0f0');
     } finally {
       await hook.close();
       rmSync(dir, { recursive: true, force: true });

@@ -16,8 +16,10 @@ export interface IncomingAlert {
   /** RFC 3339; Go's zero time "0001-01-01T00:00:00Z" while firing without an end. */
   endsAt: string;
   generatorURL: string;
-  /** The fingerprint Alertmanager sent. */
+  /** Triage's own fingerprint, recomputed from the labels: the alert's identity for dedupe and state. */
   fingerprint: string;
+  /** The fingerprint Alertmanager sent, only when it disagrees with triage's own (flagged on the decision). */
+  sentFingerprint?: string;
 }
 
 /** One webhook delivery (after validation), as stored. */

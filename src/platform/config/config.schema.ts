@@ -80,7 +80,7 @@ export const settingsSchema = z.object({
     'PostgreSQL URL of the triage service\'s own database. Unset: embedded PGlite under the data directory (triage/db).',
   ),
   KONA_TRIAGE_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe(
-    'Bearer token Alertmanager must send to `kona triage` (its webhook `http_config.authorization.credentials`); also guards the page and API.',
+    'Bearer token Alertmanager must send to `kona triage` (its webhook `http_config.authorization.credentials`); also guards the page and API. Neither this nor KONA_TRIAGE_BASIC_AUTH set: `kona triage` refuses to start (unless `--insecure-no-auth` on loopback).',
   ),
   KONA_TRIAGE_BASIC_AUTH: z.string().regex(/^[^:]+:.{12,}$/, 'must be user:password with a password of at least 12 characters').optional().describe(
     'Instead of or beside the token: `user:password` for Alertmanager\'s `http_config.basic_auth`.',

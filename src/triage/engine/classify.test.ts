@@ -19,8 +19,22 @@ describe('classify', () => {
   });
 
   it('does not match a rule whose label is missing, and calls an unmatched alertname unknown', () => {
-    expect(classify(policy, { alertname: 'B', severity: 'warning' })).toEqual({ class: 'unknown', rule: null });
+    expect(classify(policy, { alertname: 'B', severity: 'warning' })).toMatchObject({ class: 'unknown', rule: null });
     expect(classify(policy, { alertname: 'C' })).toEqual({ class: 'unknown', rule: null });
     expect(classify(policy, {})).toEqual({ class: 'unknown', rule: null });
+  });
+
+  it('lists the rules that name an unknown alert with the first label each one wanted otherwise', () => {
+    expect(classify(policy, { alertname: 'B', severity: 'warning', namespace: 'kube-system' })).toEqual({
+      class: 'unknown', rule: null,
+      nearMisses: [{ rule: 'one', label: 'namespace', value: 'kube-system', wanted: '"/kona|kona-.*/"' }],
+    });
+    expect(classify(policy, { alertname: 'B', severity: 'info', namespace: 'kona' }).nearMisses).toEqual([
+      { rule: 'one', label: 'severity', value: 'info', wanted: '"warning" or "critical"' },
+    ]);
+    expect(classify(policy, { alertname: 'B', severity: 'warning' }).nearMisses).toEqual([
+      { rule: 'one', label: 'namespace', value: undefined, wanted: '"/kona|kona-.*/"' },
+    ]);
+    expect(classify(policy, { alertname: 'C' }).nearMisses).toBeUndefined();
   });
 });

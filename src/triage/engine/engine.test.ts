@@ -43,6 +43,9 @@ rules:
   - name: disk
     match: { alertname: NodeFilesystemSpaceFillingUp }
     class: serious
+  - name: ingress-errors
+    match: { alertname: KonaIngressErrors, severity: [warning, critical], labels: { namespace: kona } }
+    class: serious
 `;
 
 const ksm = { job: 'kube-state-metrics', instance: '10.42.0.23:8443', prometheus: 'monitoring/k8s' };
@@ -100,6 +103,34 @@ describe('TriageEngine routing', () => {
     expect(d).toMatchObject({ class: 'unknown', route: 'notify', rule: null, severity: 'info', deliveryId: 'del-1', mode: 'observe', at: T0 });
     expect(d?.reasons[0]).toBe('No policy rule matches alertname "KonaSomethingNew"; unknown alerts always notify.');
     expect(w.state.decisions()).toEqual([d]);
+  });
+
+  it('says which label kept a rule that names the alert from matching, rather than "no rule matches"', async () => {
+    const w = world();
+    const [other] = await w.send(0, [alertOf({ alertname: 'KonaIngressErrors', severity: 'warning', namespace: 'kube-system' })]);
+    expect(other).toMatchObject({ class: 'unknown', route: 'notify', rule: null });
+    expect(other?.reasons[0]).toBe('Rule ingress-errors names this alert but not namespace "kube-system" (it wants namespace "kona"); so no rule matches and unknown alerts always notify.');
+    const [bare] = await w.send(1, [alertOf({ alertname: 'KonaIngressErrors', severity: 'info' })]);
+    expect(bare?.reasons[0]).toBe('Rule ingress-errors names this alert but not severity "info" (it wants severity "warning" or "critical"); so no rule matches and unknown alerts always notify.');
+    const [unlabelled] = await w.send(2, [alertOf({ alertname: 'KonaIngressErrors', severity: 'critical' })]);
+    expect(unlabelled?.reasons[0]).toBe('Rule ingress-errors names this alert but not an alert without a namespace label (it wants namespace "kona"); so no rule matches and unknown alerts always notify.');
+    const [matched] = await w.send(3, [alertOf({ alertname: 'KonaIngressErrors', severity: 'critical', namespace: 'kona' })]);
+    expect(matched?.reasons[0]).toBe('Matched rule ingress-errors (serious).');
+  });
+
+  it('keys an alert by the fingerprint of its labels: a forged one is flagged and cannot make it new again', async () => {
+    const w = world();
+    const node = alertOf({ alertname: 'NodeFilesystemSpaceFillingUp', node: 'k3s-node-1', severity: 'warning' });
+    const own = node.fingerprint;
+    const [forgedFirst] = await w.send(0, [{ ...node, fingerprint: '0000000000000bad' }]);
+    expect(forgedFirst).toMatchObject({ route: 'notify', fingerprint: own });
+    expect(forgedFirst?.reasons.at(-1)).toBe(`Fingerprint mismatch: the delivery said 0000000000000bad, but these labels give ${own}; triage keys the alert by its own fingerprint.`);
+    const [genuine, forgedAgain] = await w.send(1, [node, { ...node, fingerprint: '1111111111111111' }]);
+    expect(genuine).toMatchObject({ route: 'drop-duplicate', fingerprint: own });
+    expect(genuine?.reasons.some((r) => r.startsWith('Fingerprint mismatch:'))).toBe(false);
+    expect(forgedAgain).toMatchObject({ route: 'drop-duplicate', fingerprint: own });
+    expect(await w.state.getAlert('0000000000000bad')).toBeUndefined();
+    expect(await w.state.getAlert(own)).toMatchObject({ lastRoute: 'notify' });
   });
 
   it('plans a routine action without executing it: observe mode, and act mode without executors', async () => {

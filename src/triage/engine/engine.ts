@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Policy } from '../policy/policy.schema.js';
 import type { AlertStatus, Decision, Delivery, IncomingAlert, Route, StoredAlert, TriageState } from '../types.js';
+import { withOwnFingerprint } from '../ingest/fingerprint.js';
 import { classify, type Classification } from './classify.js';
 import type { HeartbeatWatch } from './heartbeat.js';
 import { podOwner } from './owner.js';
@@ -42,7 +43,8 @@ export class TriageEngine {
   async process(delivery: Delivery, now: number = this.opts.clock.now()): Promise<Decision[]> {
     const resend = await this.earlierCopy(delivery);
     const decisions: Decision[] = [];
-    for (const alert of delivery.alerts) {
+    // Ingest already keys alerts by triage's own fingerprint; a Delivery built elsewhere is keyed here, never by the sender's.
+    for (const alert of delivery.alerts.map(withOwnFingerprint)) {
       if (this.isHeartbeat(alert) && alert.status === 'firing') this.opts.heartbeat?.seen(delivery.receivedAt);
       let decision = resend
         ? this.decision(delivery, alert, this.classifyAlert(alert), now, await this.resendRouting(alert, delivery, resend))
@@ -226,7 +228,7 @@ export class TriageEngine {
       class: c.class,
       route: routing.route,
       rule: c.rule?.name ?? null,
-      reasons: routing.reasons,
+      reasons: alert.sentFingerprint === undefined ? routing.reasons : [...routing.reasons, forgedReason(alert.sentFingerprint, alert.fingerprint)],
       action: routing.action,
       mode: this.opts.policy.mode,
       at: now,
@@ -260,6 +262,13 @@ export class TriageEngine {
 /** A stable 16-hex-digit fingerprint for a group's truncation decisions (not an alert's: no labels). */
 export function truncatedFingerprint(groupKey: string): string {
   return createHash('sha256').update(`${truncatedAlertname}\u0000${groupKey}`).digest('hex').slice(0, 16);
+}
+
+/** Starts the reason that flags a delivery whose fingerprint disagrees with the alert's labels. */
+export const fingerprintMismatchPrefix = 'Fingerprint mismatch:';
+
+function forgedReason(sent: string, own: string): string {
+  return `${fingerprintMismatchPrefix} the delivery said ${quoteLabel(sent)}, but these labels give ${own}; triage keys the alert by its own fingerprint.`;
 }
 
 function heartbeatRouting(status: AlertStatus): Routing {

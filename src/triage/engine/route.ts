@@ -1,7 +1,7 @@
 import { diagnosisApplies } from '../diagnose/diagnosis.schema.js';
 import { actionCatalogue, severityRank, type Policy } from '../policy/policy.schema.js';
 import type { PlannedAction, Route } from '../types.js';
-import type { Classification } from './classify.js';
+import type { Classification, NearMiss } from './classify.js';
 
 /** A route with its reasons (short sentences, never annotation text) and the planned action. */
 export interface Routing {
@@ -15,8 +15,21 @@ export const flappingPrefix = 'Flapping:';
 
 /** Why a classification was made: the first reason of every decision about a classified alert. */
 export function classReason(c: Classification, alertname: string): string {
-  if (c.rule === null) return `No policy rule matches alertname "${quoteLabel(alertname)}"; unknown alerts always notify.`;
-  return `Matched rule ${c.rule.name} (${c.class}).`;
+  if (c.rule !== null) return `Matched rule ${c.rule.name} (${c.class}).`;
+  const misses = c.nearMisses ?? [];
+  if (misses.length === 0) return `No policy rule matches alertname "${quoteLabel(alertname)}"; unknown alerts always notify.`;
+  // Say which label kept each rule that names the alert from matching: a typo in a rule reads differently from a new alert.
+  const shown = misses.slice(0, maxNearMisses).map(nearMissClause);
+  const more = misses.length > maxNearMisses ? `; and ${misses.length - maxNearMisses} more rules` : '';
+  return `${shown.join('; ')}${more}; so no rule matches and unknown alerts always notify.`;
+}
+
+const maxNearMisses = 3;
+
+/** "Rule X names this alert but not namespace "kube-system" (it wants "kona")". */
+function nearMissClause(m: NearMiss, i: number): string {
+  const got = m.value === undefined ? `an alert without a ${m.label} label` : `${m.label} "${quoteLabel(m.value)}"`;
+  return `${i === 0 ? 'Rule' : 'rule'} ${m.rule} names this alert but not ${got} (it wants ${m.label} ${quoteLabel(m.wanted)})`;
 }
 
 /** The flapping reason: counted transitions and the window. */

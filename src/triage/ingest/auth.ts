@@ -51,3 +51,27 @@ export function challenges(auth: TriageAuth): string[] {
   if (auth.bearer !== undefined) out.push('Bearer realm="kona-triage"');
   return out;
 }
+
+/** Whether a listen address reaches only this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  if (/^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * Why the service must not start with these credentials on this address, or undefined when it may:
+ * without a token or basic auth anyone who reaches the port could feed it alerts (and, in act mode,
+ * make it act), so that is allowed only when asked for explicitly and on loopback.
+ */
+export function startupRefusal(auth: TriageAuth, host: string, insecureNoAuth: boolean): string | undefined {
+  if (authRequired(auth)) return undefined;
+  if (!insecureNoAuth) {
+    return 'kona triage needs credentials: set KONA_TRIAGE_TOKEN or KONA_TRIAGE_BASIC_AUTH (user:password), or pass --insecure-no-auth to listen without them on loopback only.';
+  }
+  if (!isLoopbackHost(host)) {
+    return `kona triage --insecure-no-auth listens on loopback only (127.0.0.1, ::1), not on ${host}: set KONA_TRIAGE_TOKEN or KONA_TRIAGE_BASIC_AUTH to listen there.`;
+  }
+  return undefined;
+}

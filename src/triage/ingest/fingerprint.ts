@@ -38,3 +38,14 @@ export function alertFingerprint(labels: Record<string, string>): string {
   }
   return h.toString(16).padStart(16, '0');
 }
+
+/**
+ * The alert keyed by triage's own fingerprint: the sender's is kept as `sentFingerprint` only when it
+ * disagrees. A sender-chosen fingerprint must never decide identity, or a forged one would make the
+ * same alert look new and page twice. Returns the same object when it already agrees.
+ */
+export function withOwnFingerprint<A extends { labels: Record<string, string>; fingerprint: string; sentFingerprint?: string }>(alert: A): A {
+  const own = alertFingerprint(alert.labels);
+  if (own === alert.fingerprint) return alert;
+  return { ...alert, fingerprint: own, sentFingerprint: alert.sentFingerprint ?? alert.fingerprint };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bodySha256, parseWebhook, toDelivery } from './payload.js';
+import { alertFingerprint } from './fingerprint.js';
 import { testAlert, testBody, testPayload } from './ingest.testing.js';
 
 const crash = { alertname: 'KubePodCrashLooping', namespace: 'kona', pod: 'web-7d9f-abc', severity: 'warning' };
@@ -68,6 +69,15 @@ describe('parseWebhook', () => {
     const problems = problemsOf(testBody(testPayload(alerts as never)));
     expect(problems).toHaveLength(21);
     expect(problems[20]).toBe('… and 10 more problems');
+  });
+
+  it('hands the engine alerts keyed by triage\'s own fingerprint, keeping a disagreeing sent one beside it', () => {
+    const r = parseWebhook(testBody(testPayload([testAlert(crash, { fingerprint: '0123456789abcdef' }), testAlert({ ...crash, pod: 'b' })])));
+    expect(r.ok).toBe(true);
+    const d = r.ok ? toDelivery(r.payload, { id: '1', receivedAt: 0, bodySha256: '' }) : undefined;
+    expect(d?.alerts[0]).toMatchObject({ fingerprint: alertFingerprint(crash), sentFingerprint: '0123456789abcdef' });
+    expect(d?.alerts[1]?.fingerprint).toBe(alertFingerprint({ ...crash, pod: 'b' }));
+    expect(d?.alerts[1]).not.toHaveProperty('sentFingerprint');
   });
 
   it('lists fingerprint mismatches but keeps the delivery valid', () => {

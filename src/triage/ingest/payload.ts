@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Delivery, IncomingAlert } from '../types.js';
-import { alertFingerprint } from './fingerprint.js';
+import { alertFingerprint, withOwnFingerprint } from './fingerprint.js';
 
 const kv = z.record(z.string(), z.string());
 const status = z.enum(['firing', 'resolved']);
@@ -119,9 +119,9 @@ export function parseWebhook(body: Uint8Array): ParseResult {
   return { ok: true, payload: parsed.data, mismatches };
 }
 
-/** The Delivery (types.ts) a validated payload becomes once stored under `id`. */
+/** The Delivery (types.ts) a validated payload becomes once stored under `id`; its alerts carry triage's own fingerprints. */
 export function toDelivery(payload: WebhookPayload, meta: { id: string; receivedAt: number; bodySha256: string }): Delivery {
-  const alerts: IncomingAlert[] = payload.alerts.map((a) => ({ ...a }));
+  const alerts: IncomingAlert[] = payload.alerts.map((a) => withOwnFingerprint({ ...a }));
   return {
     id: meta.id,
     receivedAt: meta.receivedAt,
