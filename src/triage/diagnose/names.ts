@@ -1,20 +1,17 @@
 /**
  * The names the scrubber removes (people and dogs from Kona's data), from a file the deployment
- * keeps current: one name per line, `#` starts a comment. A full name also yields its parts, since
- * a log may say "Schmidt" alone. The file is read again when it changes, so a job can rewrite it
+ * keeps current: one name per line, `#` starts a comment. The file is read again when it changes, so a job can rewrite it
  * while triage runs; a file that cannot be read later keeps the last list (a missing file at start
  * is an error: scrubbing without the names would be silent).
  */
 import { readFileSync, statSync } from 'node:fs';
 
-/** The names in a names file's text (full names and their parts of 3+ letters). */
+/** The names in a names file's text, one a line (the Scrubber also removes a full name's parts). */
 export function parseNames(text: string): string[] {
   const names = new Set<string>();
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/#.*$/, '').trim();
-    if (line.length < 2) continue;
-    names.add(line);
-    for (const part of line.split(/\s+/)) if (part.length >= 3) names.add(part);
+    if (line.length >= 2) names.add(line);
   }
   return [...names];
 }

@@ -105,7 +105,8 @@ const patterns: Pattern[] = [
     // password=…, "token":"…", PGPASSWORD: …, ?api_key=…& — JSON keys, query strings, env lines.
     kind: 'secret',
     // A quoted value runs to its closing quote (passwords hold & and ;); a bare one to a separator.
-    re: new RegExp(String.raw`(["']?${secretField}["']?\s*[:=]\s*)(?:"(?!\[)[^"]*"|'(?!\[)[^']*'|(?![\["'])[^"'\s&,;}]+)`, 'gi'),
+    // A JSON text inside a JSON string escapes its quotes (\"password\":\"…\"): the backslashes are optional.
+    re: new RegExp(String.raw`(["']?${secretField}\\?["']?\s*[:=]\s*\\?)(?:"(?!\[)[^"]*"|'(?!\[)[^']*'|(?![\["'])[^"'\s&,;}\\]+)`, 'gi'),
     replace: (m, lead: string) => {
       const quote = m.charAt(lead.length);
       return quote === '"' || quote === "'" ? `${lead}${quote}[secret]${quote}` : `${lead}[secret]`;
@@ -114,7 +115,7 @@ const patterns: Pattern[] = [
   // Prose: "the password is hunter2", "api key: abc", "PIN was 1234", "secret = x".
   {
     kind: 'secret',
-    re: /(\b(?:passwords?|passphrase|passcode|passwd|pin|secrets?|api[ _-]?keys?|access[ _-]?keys?|secret[ _-]?keys?|tokens?|credentials?)(?:\s+(?:is|was|are|were|has been|became|set to|changed to|reset to)|\s*[:=]|\s+(?:is|was)\s*[:=]?)\s+["'`]?)[^\s"'`,;]{2,}/gi,
+    re: /(\b(?:passwords?|passphrase|passcode|passwd|pin|secrets?|api[ _-]?keys?|access[ _-]?keys?|secret[ _-]?keys?|tokens?|credentials?)(?:\s+(?:is|was|are|were|has been|became|set to|changed to|reset to)|\s*[:=]|\s+(?:is|was)\s*[:=]?)\s*)(?:\\?"[^"\n]{1,200}"|'[^'\n]{1,200}'|`[^`\n]{1,200}`|(?!\[)[^\s"'`,;\\]{2,})/gi,
     replace: '$1[secret]',
   },
   // 32+ hex digits (API tokens, session ids, 64-hex keys); image digests after sha256: stay.
@@ -245,7 +246,10 @@ export class Scrubber {
   constructor(opts: ScrubOptions = {}) {
     this.keepPrivateIps = opts.keepPrivateIps ?? true;
     // Longest first so "Anna Maria" wins over "Anna"; one-letter names would eat every "a".
-    const names = [...new Set((opts.knownNames ?? []).map((n) => n.trim()).filter((n) => n.length >= 2))].sort((a, b) => b.length - a.length);
+    // A full name also stands for its parts of 3+ letters: a log may say "Okafor" alone.
+    const given = (opts.knownNames ?? []).map((n) => n.trim());
+    const parts = given.flatMap((n) => (/\s/.test(n) ? n.split(/\s+/).map((p) => p.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')).filter((p) => p.length >= 3) : []));
+    const names = [...new Set([...given, ...parts].filter((n) => n.length >= 2))].sort((a, b) => b.length - a.length);
     this.names = names.length === 0
       ? null
       : new RegExp(String.raw`(?<![\p{L}\p{N}_])(?:${names.map((n) => escapeRegExp(n).replace(/\s+/g, String.raw`\s+`)).join('|')})(?![\p{L}\p{N}_])`, 'giu');
