@@ -61,7 +61,7 @@ export const canaries: Canary[] = [
   c('secret', 'API-Key = zz1137abcqq', 'zz1137abcqq'),
   c('secret', 'the token is tok3n-v4lue-xyz', 'tok3n-v4lue-xyz'),
   c('secret', 'secret: mellon-friend', 'mellon-friend'),
-  c('secret', 'PIN was 4921', '4921'),
+  c('secret', 'PIN was 493817', '493817'),
   c('secret', 'passphrase set to "blue canary sings"', 'blue canary'),
   c('secret', 'access key is Q9wErTy7', 'Q9wErTy7'),
   c('secret', 'credentials were admin123', 'admin123'),

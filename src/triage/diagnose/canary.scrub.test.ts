@@ -12,7 +12,7 @@ describe('scrubber on the canary corpus', () => {
   });
 
   it.each(canaries.map((c) => [c.kind, c] as const))('removes a %s canary in prose, a log field and JSON', (_kind, canary) => {
-    const forms = [`Pod kona/web-1 failed: ${canary.text} (retrying)`, `level=error msg="${canary.text}" pod=web-1`, JSON.stringify({ msg: canary.text })];
+    const forms = [`Pod kona/web-1 failed: ${canary.text} (retrying)`, `Reported: ${canary.text}.`, `container=${canary.text}`, `level=error msg="${canary.text}" pod=web-1`, JSON.stringify({ msg: canary.text })];
     for (const form of forms) {
       const out = scrubber.scrub(form).text;
       for (const needle of canary.needles) expect(out.toLowerCase(), form).not.toContain(needle.toLowerCase());

@@ -121,27 +121,27 @@ const patterns: Pattern[] = [
   // 32+ hex digits (API tokens, session ids, 64-hex keys); image digests after sha256: stay.
   { kind: 'secret', re: /(?<![A-Za-z0-9:_-])(?<!sha\d{1,3}:)[0-9a-fA-F]{32,}(?![A-Za-z0-9_-])/g, replace: hexOr },
   // URL-safe base64 (- and _) of 20+ characters, mixed case with digits and high entropy.
-  { kind: 'secret', re: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9+/=_-])/g, replace: (m) => randomOr(m, 3.8) },
+  { kind: 'secret', re: /(?<![A-Za-z0-9+/_-])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9+/=_-])/g, replace: (m) => randomOr(m, 3.8) },
   // Padded base64 of 16+ characters (a random 12+ byte value), whatever its case mix.
-  { kind: 'secret', re: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{14,}={1,2}(?![A-Za-z0-9+/=_-])/g, replace: (m) => (/[0-9]/.test(m) || /[A-Z]/.test(m) ? '[secret]' : m) },
+  { kind: 'secret', re: /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{14,}={1,2}(?![A-Za-z0-9+/=_-])/g, replace: (m) => (/[0-9]/.test(m) || /[A-Z]/.test(m) ? '[secret]' : m) },
   // Long mixed-case base64 with high entropy (keys, session secrets) wherever it stands; paths,
   // hex digests and ids stay (their entropy is lower, or they lack a case).
-  { kind: 'secret', re: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{32,}={0,2}(?![A-Za-z0-9+/=_-])/g, replace: (m) => randomOr(m) },
+  { kind: 'secret', re: /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{32,}={0,2}(?![A-Za-z0-9+/=_-])/g, replace: (m) => randomOr(m) },
   // IBAN: country, check digits, 11–30 alphanumerics in groups of four, mod-97 checked.
   { kind: 'iban', re: /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g, replace: (m) => (ibanValid(m) ? '[iban]' : m) },
   // Card numbers: 13–19 digits, in groups or not, starting 2–6, Luhn checked.
-  { kind: 'card', re: /(?<![\w.-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\w.-])/g, replace: (m) => (luhnValid(m) ? '[card]' : m) },
+  { kind: 'card', re: /(?<![\w.-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\w-]|\.\d)/g, replace: (m) => (luhnValid(m) ? '[card]' : m) },
   // An email, also URL-encoded (%40) in a query string. Bounded parts keep long runs linear.
   { kind: 'email', re: /[A-Za-z0-9._%+-]{1,64}(?:@|%40)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/gi, replace: '[email]' },
   // International: + and 8–15 digits with spaces, dots, dashes or brackets between groups.
   { kind: 'phone', re: /(?<![\w+])(?:\+|%2B)\d[\d\s().-]{6,20}\d(?!\w)/gi, replace: phoneOr },
   // US: (555) 123-4567, 555-123-4567, 555.123.4567.
-  { kind: 'phone', re: /(?<![\w.-])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w.-])/g, replace: '[phone]' },
+  { kind: 'phone', re: /(?<![\w.-])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w-]|\.\d)/g, replace: '[phone]' },
   // Bare or spaced North-American style: 5551234567, 555 123 4567, 1 555 123 4567 (area code 2–9,
   // so epoch seconds (1…) stay).
-  { kind: 'phone', re: /(?<![\w.:-])(?:1[ -]?)?[2-9]\d{2}[ ]?\d{3}[ ]?\d{4}(?![\w.:-])/g, replace: '[phone]' },
+  { kind: 'phone', re: /(?<![\w.:-])(?:1[ -]?)?[2-9]\d{2}[ ]?\d{3}[ ]?\d{4}(?![\w:-]|\.\d)/g, replace: '[phone]' },
   // Spaced groups of 2–4 digits totalling 9–12 digits: 0176 1234 5678 is caught above; 44 20 7946 0958.
-  { kind: 'phone', re: /(?<![\w.:-])\d{2,4}(?: \d{2,4}){2,4}(?![\w.:-])/g, replace: (m) => { const n = m.replace(/\D/g, '').length; return n >= 9 && n <= 13 ? '[phone]' : m; } },
+  { kind: 'phone', re: /(?<![\w.:-])\d{2,4}(?: \d{2,4}){2,4}(?![\w:-]|\.\d)/g, replace: (m) => { const n = m.replace(/\D/g, '').length; return n >= 9 && n <= 13 ? '[phone]' : m; } },
   // Street addresses: "221B Baker Street", "12 Oak Ave.", "Hauptstraße 5", "Musterweg 12a".
   {
     kind: 'address',
@@ -149,7 +149,7 @@ const patterns: Pattern[] = [
     replace: '[address]',
   },
   // Trunk-prefix local numbers: 07700 900123, 020 7946 0958, 030-1234567, 06 12 34 56 78.
-  { kind: 'phone', re: /(?<![\w.:-])0\d{2,4}[\s-]\d{3,8}(?:[\s-]\d{3,4})?(?![\w.:-])|(?<![\w.:-])0\d(?:[ .]\d{2}){4}(?![\w.:-])|(?<![\w.:-])0[1-9]\d{8,9}(?![\w.:-])/g, replace: '[phone]' },
+  { kind: 'phone', re: /(?<![\w.:-])0\d{2,4}[\s-]\d{3,8}(?:[\s-]\d{3,4})?(?![\w:-]|\.\d)|(?<![\w.:-])0\d(?:[ .]\d{2}){4}(?![\w:-]|\.\d)|(?<![\w.:-])0[1-9]\d{8,9}(?![\w:-]|\.\d)/g, replace: '[phone]' },
 ];
 
 /** Bits per character of a string's own symbol distribution. */
@@ -246,13 +246,13 @@ export class Scrubber {
   constructor(opts: ScrubOptions = {}) {
     this.keepPrivateIps = opts.keepPrivateIps ?? true;
     // Longest first so "Anna Maria" wins over "Anna"; one-letter names would eat every "a".
-    // A full name also stands for its parts of 3+ letters: a log may say "Okafor" alone.
+    // A full name also stands for its parts (and %20 in a URL is a word edge, not a digit before a name) of 3+ letters: a log may say "Okafor" alone.
     const given = (opts.knownNames ?? []).map((n) => n.trim());
     const parts = given.flatMap((n) => (/\s/.test(n) ? n.split(/\s+/).map((p) => p.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')).filter((p) => p.length >= 3) : []));
     const names = [...new Set([...given, ...parts].filter((n) => n.length >= 2))].sort((a, b) => b.length - a.length);
     this.names = names.length === 0
       ? null
-      : new RegExp(String.raw`(?<![\p{L}\p{N}_])(?:${names.map((n) => escapeRegExp(n).replace(/\s+/g, String.raw`\s+`)).join('|')})(?![\p{L}\p{N}_])`, 'giu');
+      : new RegExp(String.raw`(?<=^|[^\p{L}\p{N}_]|%[0-9A-Fa-f]{2})(?:${names.map((n) => escapeRegExp(n).replace(/\s+/g, String.raw`\s+`)).join('|')})(?![\p{L}\p{N}_])`, 'giu');
   }
 
   /** Scrubs one text. */

@@ -93,6 +93,21 @@ export function safeHttpUrl(value: string | undefined): string | null {
 }
 
 /**
+ * An alert's runbook link when nothing in it (decoded: %20 hides a name's edge) is personal data or
+ * a secret; a link that would need scrubbing is dropped whole, a half-scrubbed URL being useless.
+ */
+function cleanLink(link: string | undefined, scrubber: Scrubber | undefined): string | undefined {
+  if (link === undefined || scrubber === undefined) return link;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(link.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+  return scrubber.scrub(link).text === link && scrubber.scrub(decoded).text === decoded ? link : undefined;
+}
+
+/**
  * Builds the context snapshot of a decision; `runbook` is the matched rule's, which wins over the
  * annotation. Only allow-listed labels and annotations are taken; with a scrubber, their values,
  * the reasons and the history are scrubbed too.
@@ -117,7 +132,7 @@ export function buildContext(
     fingerprint: decision.fingerprint,
     labels,
     summary: summary === undefined ? null : plainText(summary, maxSummary),
-    runbookUrl: safeHttpUrl(opts.runbook) ?? safeHttpUrl(runbookAnnotation === undefined ? undefined : clean(runbookAnnotation)),
+    runbookUrl: safeHttpUrl(opts.runbook) ?? safeHttpUrl(cleanLink(runbookAnnotation, opts.scrubber)),
     decision: { id: decision.id, route: decision.route, rule: decision.rule, reasons: decision.reasons.map(clean), mode: decision.mode, at: decision.at, action: decision.action },
     history: history
       .filter((d) => d.id !== decision.id)
