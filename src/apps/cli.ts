@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../platform/config/config.js';
@@ -251,11 +252,14 @@ program
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--port <n>', 'port (0 picks a free one)', '8091')
   .option('--insecure-no-auth', 'listen without KONA_TRIAGE_TOKEN or KONA_TRIAGE_BASIC_AUTH (loopback --host only)')
-  .action(async (o: { policy?: string; host: string; port: string; insecureNoAuth?: boolean }) => {
+  .option('--names-file <file>', 'names of people and dogs to scrub from all that leaves (default: KONA_TRIAGE_NAMES_FILE)')
+  .action(async (o: { policy?: string; host: string; port: string; insecureNoAuth?: boolean; namesFile?: string }) => {
     const config = loadConfig();
     const logger = createLogger(config.settings.KONA_LOG_LEVEL);
     const file = o.policy ?? config.settings.KONA_TRIAGE_POLICY;
     if (!file) throw new CliError('kona triage needs a policy file: --policy <file> or KONA_TRIAGE_POLICY (see deploy/triage-policy.example.yaml)');
+    const namesFile = o.namesFile ?? config.settings.KONA_TRIAGE_NAMES_FILE;
+    if (namesFile !== undefined && !existsSync(namesFile)) throw new CliError(`The names file ${namesFile} does not exist (--names-file or KONA_TRIAGE_NAMES_FILE).`);
     const port = parsePort(o.port);
     const s = config.settings;
     const basic = s.KONA_TRIAGE_BASIC_AUTH ? { username: s.KONA_TRIAGE_BASIC_AUTH.slice(0, s.KONA_TRIAGE_BASIC_AUTH.indexOf(':')), password: s.KONA_TRIAGE_BASIC_AUTH.slice(s.KONA_TRIAGE_BASIC_AUTH.indexOf(':') + 1) } : undefined;
@@ -273,7 +277,7 @@ program
     const service = await startTriageService({
       policyFile: file, database: url ? { kind: 'postgres', url } : { kind: 'embedded', dir: path.join(dir, 'db') }, logger, host: o.host, port,
       auth,
-      smtpUrl: s.KONA_SMTP_URL,
+      smtpUrl: s.KONA_SMTP_URL, namesFile,
       // The advisor asks Kona's on-site dispatcher; only a separate one (a URL) is reachable from here.
       inference: s.KONA_DISPATCHER_URL ? new DispatcherClient({ baseUrl: s.KONA_DISPATCHER_URL, token: s.KONA_DISPATCHER_TOKEN, tenant: 'triage' }) : undefined,
     }).catch((err: unknown) => {

@@ -19,6 +19,7 @@ import type { DatabaseTarget } from '../platform/db/driver.js';
 import { ActionRunner, actionRoutes, ActionsTable, createExecutor, withActionsTable, type ActionExecutor } from './actions/index.js';
 import { Advisor, applyAdvice } from './diagnose/advisor.js';
 import { asDiagnosisDb, Diagnoser, listDiagnoses } from './diagnose/diagnoser.js';
+import { namesFromFile } from './diagnose/names.js';
 import type { DiagnosisSchema } from './diagnose/schema.js';
 import { DiagnosesSection } from './diagnose/views.js';
 import { TriageEngine } from './engine/engine.js';
@@ -50,6 +51,8 @@ export interface TriageServiceOptions {
   smtpUrl?: string;
   /** The executor to use in act mode instead of the policy's (tests). */
   executor?: ActionExecutor;
+  /** A names file (one person or dog name a line) whose names are scrubbed from everything sent out (KONA_TRIAGE_NAMES_FILE). */
+  namesFile?: string;
 }
 
 /** A running triage service. */
@@ -80,7 +83,9 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
   try {
     // Only act mode with an actions section loads an executor (observe mode never loads the Kubernetes client).
     const executor = policy.mode === 'act' && policy.actions ? (opts.executor ?? (await createExecutor(policy.actions, clock))) : undefined;
-    const escalator = new Escalator({ policy: policy.escalation, db: store.db.kysely, clock, logger, smtpUrl: opts.smtpUrl, rules: policy.rules });
+    // One names list for everything that leaves: messages, the advisor's prompt, the diagnosis.
+    const knownNames = opts.namesFile === undefined ? undefined : namesFromFile(opts.namesFile, (err) => logger.warn({ err: err.name }, 'names file unreadable; the last names are kept'));
+    const escalator = new Escalator({ policy: policy.escalation, db: store.db.kysely, clock, logger, smtpUrl: opts.smtpUrl, rules: policy.rules, knownNames });
     const history = (fingerprint: string) => store.decisionsFor(fingerprint, 10);
     const escalate = async (decision: Decision, alert?: Pick<Delivery['alerts'][number], 'labels' | 'annotations'>) => {
       await escalator.handle(decision, { alert: alert ? { labels: alert.labels, annotations: alert.annotations } : undefined, history: await history(decision.fingerprint) });
@@ -90,8 +95,8 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
       onEscalate: (decision) => escalate(decision),
       saveDecision: (decision) => store.state.saveDecision(decision),
     });
-    const advisor = new Advisor({ policy: policy.advisor, client: opts.inference, clock });
-    const diagnoser = new Diagnoser({ policy: policy.diagnosis, db: asDiagnosisDb(db), clock, logger });
+    const advisor = new Advisor({ policy: policy.advisor, client: opts.inference, clock, knownNames });
+    const diagnoser = new Diagnoser({ policy: policy.diagnosis, db: asDiagnosisDb(db), clock, logger, knownNames });
     const heartbeat = new HeartbeatWatch({ alertname: policy.heartbeat.alertname, windowMinutes: policy.heartbeat.windowMinutes, clock });
     const engine = new TriageEngine({
       policy, state: store.state, clock, heartbeat,

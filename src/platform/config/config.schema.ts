@@ -76,6 +76,9 @@ export const settingsSchema = z.object({
   KONA_TRIAGE_POLICY: z.string().min(1).optional().describe(
     'Alert triage policy file (YAML: rules, mode, thresholds) for `kona triage`; see deploy/triage-policy.example.yaml.',
   ),
+  KONA_TRIAGE_NAMES_FILE: z.string().min(1).optional().describe(
+    'Names of people and dogs (one a line, `#` comments) that `kona triage` scrubs from all it sends out (diagnosis, advisor, escalation messages); reread when it changes.',
+  ),
   KONA_TRIAGE_DATABASE_URL: postgresUrl.optional().describe(
     'PostgreSQL URL of the triage service\'s own database. Unset: embedded PGlite under the data directory (triage/db).',
   ),

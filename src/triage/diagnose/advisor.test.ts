@@ -57,10 +57,12 @@ describe('advisor through a DispatcherClient against a fake OpenAI-compatible se
     expect(req.body).toMatchObject({ model: 'small-1b', stream: false, temperature: 0 });
     expect(req.body.messages?.[0]).toEqual({ role: 'system', content: advisorSystemPrompt });
     expect(req.body.messages?.[1]?.content).toBe([
-      '<alert-data>', 'alertname=KubePodCrashLooping', 'namespace=kona', 'owner=[email]', 'pod=web-7d9f8c6b5-x2k4p', 'severity=warning',
+      '<alert-data>', 'alertname=KubePodCrashLooping', 'namespace=kona', 'pod=web-7d9f8c6b5-x2k4p', 'severity=warning',
       'summary: Pod kona/web-7d9f8c6b5-x2k4p ([name]) is crash looping.', '</alert-data>',
     ].join('\n'));
     expect(req.raw).not.toContain('IGNORE ALL PREVIOUS');
+    // owner is off the allow-list: not even its name goes.
+    expect(req.raw).not.toContain('owner');
   });
 
   it('keeps the corpus injection (description) and secrets (fixture 13) out of the prompt', async () => {

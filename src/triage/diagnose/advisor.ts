@@ -13,6 +13,7 @@ import type { DispatcherClient } from '../../inference/client.js';
 import { actionCatalogue, type ActionName } from '../policy/policy.schema.js';
 import type { Decision, IncomingAlert } from '../types.js';
 import type { AdvisorPolicy } from './diagnosis.schema.js';
+import { allowAlert } from './allow-list.js';
 import { Scrubber } from './scrub.js';
 import { systemClock, type Clock } from '../../platform/clock/clock.js';
 
@@ -108,9 +109,9 @@ export class Advisor {
   }
 }
 
-/** The user message: scrubbed labels and summary only, fenced as data. */
+/** The user message: allow-listed, scrubbed labels and the summary only, fenced as data. */
 export function advisorPrompt(decision: Decision, alert: IncomingAlert | undefined, scrubber: Scrubber): string {
-  const labels = scrubber.scrubMap(alert?.labels ?? { alertname: decision.alertname, severity: decision.severity }).map;
+  const labels = scrubber.scrubMap(allowAlert({ labels: alert?.labels ?? { alertname: decision.alertname, severity: decision.severity } }).labels).map;
   const summary = alert?.annotations.summary;
   const lines = Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`);
   if (summary) lines.push(`summary: ${scrubber.scrub(summary).text}`);

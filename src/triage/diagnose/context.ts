@@ -1,9 +1,11 @@
 /**
  * What the diagnosis tier sends: an infrastructure-only text built from a decision and its context
- * (alert labels, the summary annotation only, recent decisions of the same alert, and metric
- * results or log lines the caller passes), then scrubbed, then cut to the policy's size.
+ * (the alert's allow-listed labels, the summary annotation only, recent decisions of the same
+ * alert, and metric results or log lines the caller passes), then scrubbed, then cut to the
+ * policy's size. Labels and annotations off the allow-list are never written into the text.
  */
 import type { Decision, IncomingAlert } from '../types.js';
+import { allowAlert } from './allow-list.js';
 import { Scrubber, type ScrubKind } from './scrub.js';
 
 /** What the Diagnoser needs around a decision (the lead adapts the service's context to it). */
@@ -30,14 +32,15 @@ export const diagnosisSystemPrompt = [
 /** Decisions of the history that are sent. */
 export const historyLimit = 10;
 
-/** The unscrubbed text about a decision (pure; never includes annotations other than `summary`). */
+/** The unscrubbed text about a decision (pure; only allow-listed labels and the `summary` annotation). */
 export function describeForDiagnosis(decision: Decision, ctx: DiagnoseContext): string {
   const lines: string[] = [];
-  const labels = ctx.alert?.labels ?? { alertname: decision.alertname, ...(decision.severity ? { severity: decision.severity } : {}) };
+  const allowed = allowAlert(ctx.alert ?? { labels: { alertname: decision.alertname, ...(decision.severity ? { severity: decision.severity } : {}) } });
+  const labels = allowed.labels;
   lines.push(`Alert ${decision.alertname} is ${ctx.alert?.status ?? decision.status}${ctx.alert ? ` since ${ctx.alert.startsAt}` : ''}.`);
   lines.push('Labels:');
   for (const key of Object.keys(labels).sort()) lines.push(`  ${key}=${labels[key]}`);
-  const summary = ctx.alert?.annotations.summary;
+  const summary = allowed.annotations.summary;
   if (summary !== undefined && summary !== '') lines.push(`Summary annotation: ${summary}`);
   lines.push(`Triage: class ${decision.class}, rule ${decision.rule ?? 'none'}, route ${decision.route}, at ${new Date(decision.at).toISOString()}.`);
   for (const reason of decision.reasons) lines.push(`  - ${reason}`);
@@ -58,15 +61,19 @@ function indent(text: string): string {
   return text.split('\n').map((l) => `  ${l}`).join('\n');
 }
 
-/** The text to send: described, scrubbed, then cut (cutting after scrubbing never leaves half a secret). */
+/**
+ * The text to send: described, scrubbed, then cut (cutting after scrubbing never leaves half a
+ * secret); `dropped` names the labels and annotations the allow-list kept out (for the page only).
+ */
 export function diagnosisText(
   decision: Decision,
   ctx: DiagnoseContext,
   scrubber: Scrubber,
   maxChars: number,
-): { text: string; removed: Partial<Record<ScrubKind, number>> } {
+): { text: string; removed: Partial<Record<ScrubKind, number>>; dropped: string[] } {
+  const dropped = ctx.alert ? allowAlert(ctx.alert).dropped : [];
   const { text, removed } = scrubber.scrub(describeForDiagnosis(decision, ctx));
-  if (text.length <= maxChars) return { text, removed };
+  if (text.length <= maxChars) return { text, removed, dropped };
   const marker = '\n[cut: the rest exceeded the size limit]';
-  return { text: text.slice(0, maxChars - marker.length) + marker, removed };
+  return { text: text.slice(0, maxChars - marker.length) + marker, removed, dropped };
 }

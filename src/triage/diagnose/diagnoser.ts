@@ -28,6 +28,8 @@ export interface DiagnosisRecord {
   /** Exactly the user message that was sent (after scrubbing); the system prompt is `diagnosisSystemPrompt`. */
   sentText: string;
   removed: Record<string, number>;
+  /** Labels and annotations the allow-list kept out ("label customer_email"); never sent, only named here. */
+  dropped: string[];
   responseText: string | null;
   status: DiagnosisStatus;
   error: string | null;
@@ -101,13 +103,13 @@ export class Diagnoser {
         return undefined;
       }
       const scrubber = new Scrubber({ knownNames: (await this.opts.knownNames?.()) ?? [] });
-      const { text, removed } = diagnosisText(decision, ctx, scrubber, policy.maxChars);
+      const { text, removed, dropped } = diagnosisText(decision, ctx, scrubber, policy.maxChars);
       const row = await this.opts.db
         .insertInto('diagnoses')
         .values({
           decision_id: decision.id, fingerprint: decision.fingerprint, alertname: decision.alertname,
           endpoint_host: new URL(endpoint.url).host, model: endpoint.model, sent_text: text,
-          removed: JSON.stringify(removed), status: 'sending', created_at: new Date(this.opts.clock.now()),
+          removed: JSON.stringify(storedRemoved(removed, dropped)), status: 'sending', created_at: new Date(this.opts.clock.now()),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -175,10 +177,20 @@ function errorText(err: unknown): string {
   return (e.cause?.code ? `${e.message} (${e.cause.code})` : (e?.message ?? String(err))).slice(0, 500);
 }
 
+// The dropped names share the `removed` column (no migration): each as a "dropped:<name>" key.
+const droppedPrefix = 'dropped:';
+
+function storedRemoved(removed: Record<string, number>, dropped: readonly string[]): Record<string, number> {
+  return { ...removed, ...Object.fromEntries(dropped.map((d) => [`${droppedPrefix}${d}`, 1])) };
+}
+
 function fromRow(r: Selectable<DiagnosesTable>): DiagnosisRecord {
+  const entries = Object.entries(r.removed);
+  const removed = Object.fromEntries(entries.filter(([k]) => !k.startsWith(droppedPrefix)));
+  const dropped = entries.filter(([k]) => k.startsWith(droppedPrefix)).map(([k]) => k.slice(droppedPrefix.length));
   return {
     id: String(r.id), decisionId: r.decision_id, fingerprint: r.fingerprint, alertname: r.alertname, endpointHost: r.endpoint_host,
-    model: r.model, sentText: r.sent_text, removed: r.removed, responseText: r.response_text, status: r.status, error: r.error,
+    model: r.model, sentText: r.sent_text, removed, dropped, responseText: r.response_text, status: r.status, error: r.error,
     createdAt: r.created_at.getTime(), finishedAt: r.finished_at?.getTime() ?? null,
   };
 }

@@ -8,10 +8,11 @@ const nonEmpty = z.string().min(1, 'must not be empty');
  *
  * PRIVACY: that endpoint is EXTERNAL. It is not one of the on-site backends behind Kona's inference
  * dispatcher, so the dispatcher's guard (on-site backends only) does not apply. That is why only
- * infrastructure data goes (alert labels, the summary annotation, recent triage decisions, and
- * metric results or log lines the caller passes), always through the scrubber first (emails, phone
- * numbers, known names, public IPs, tokens and secrets removed), and why each text sent is stored
- * and shown on the page exactly as sent. Off by default; absent means off.
+ * infrastructure data goes (the allow-listed alert labels, the summary annotation, recent triage
+ * decisions, and metric results or log lines the caller passes; see allow-list.ts), always through
+ * the scrubber first (emails, phone numbers, IBANs, cards, addresses, names from the names file,
+ * public IPs, tokens and secrets removed), and why each text sent is stored and shown on the page
+ * exactly as sent. Off by default; absent means off.
  */
 export const diagnosisPolicySchema = z
   .strictObject({

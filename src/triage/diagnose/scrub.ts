@@ -6,8 +6,11 @@
  * pod and node names, namespaces, error codes, timestamps, ports, cluster-internal IPs.
  *
  * It errs on the side of removing: a value after `key=` is replaced even when it was harmless, and
- * a long mixed-case base64 run with high entropy is taken for a secret wherever it stands. Hex
- * secrets without a telling field name (token=, key=, …) or a known format are not recognised.
+ * a long mixed-case base64 run with high entropy is taken for a secret wherever it stands, and so
+ * is a run of 32+ hex digits (but image digests after `sha256:`). Secrets in prose ("the password
+ * is hunter2", "api key: …") go too. IBANs (mod-97 checked), card numbers (Luhn checked), street
+ * addresses (number + street word, or a German-style "…straße 12") and bare or spaced 10–11 digit
+ * phone numbers are personal data.
  * Names are whole-word matches of what the caller supplies: a dog called "Kona" also blanks the
  * namespace `kona` (privacy wins over meaning). Pure functions, no I/O; every pattern is linear
  * in the input (bounded repeats), so megabytes of logs are safe to scrub.
@@ -18,7 +21,7 @@
  */
 
 /** What a placeholder stands for. */
-export type ScrubKind = 'private-key' | 'url-credentials' | 'secret' | 'email' | 'phone' | 'ip' | 'name';
+export type ScrubKind = 'private-key' | 'url-credentials' | 'secret' | 'email' | 'phone' | 'ip' | 'name' | 'iban' | 'card' | 'address';
 
 /** Scrubber settings. */
 export interface ScrubOptions {
@@ -102,23 +105,51 @@ const patterns: Pattern[] = [
     // password=…, "token":"…", PGPASSWORD: …, ?api_key=…& — JSON keys, query strings, env lines.
     kind: 'secret',
     // A quoted value runs to its closing quote (passwords hold & and ;); a bare one to a separator.
-    re: new RegExp(String.raw`(["']?${secretField}["']?\s*[:=]\s*)(?:"(?!\[)[^"]*"|'(?!\[)[^']*'|(?![\["'])[^"'\s&,;}]+)`, 'gi'),
+    // A JSON text inside a JSON string escapes its quotes (\"password\":\"…\"): the backslashes are optional.
+    re: new RegExp(String.raw`(["']?${secretField}\\?["']?\s*[:=]\s*\\?)(?:"(?!\[)[^"]*"|'(?!\[)[^']*'|(?![\["'])[^"'\s&,;}\\]+)`, 'gi'),
     replace: (m, lead: string) => {
       const quote = m.charAt(lead.length);
       return quote === '"' || quote === "'" ? `${lead}${quote}[secret]${quote}` : `${lead}[secret]`;
     },
   },
+  // Prose: "the password is hunter2", "api key: abc", "PIN was 1234", "secret = x".
+  {
+    kind: 'secret',
+    re: /(\b(?:passwords?|passphrase|passcode|passwd|pin|secrets?|api[ _-]?keys?|access[ _-]?keys?|secret[ _-]?keys?|tokens?|credentials?)(?:\s+(?:is|was|are|were|has been|became|set to|changed to|reset to)|\s*[:=]|\s+(?:is|was)\s*[:=]?)\s*)(?:\\?"[^"\n]{1,200}"|'[^'\n]{1,200}'|`[^`\n]{1,200}`|(?!\[)[^\s"'`,;\\]{2,})/gi,
+    replace: '$1[secret]',
+  },
+  // 32+ hex digits (API tokens, session ids, 64-hex keys); image digests after sha256: stay.
+  { kind: 'secret', re: /(?<![A-Za-z0-9:_-])(?<!sha\d{1,3}:)[0-9a-fA-F]{32,}(?![A-Za-z0-9_-])/g, replace: hexOr },
+  // URL-safe base64 (- and _) of 20+ characters, mixed case with digits and high entropy.
+  { kind: 'secret', re: /(?<![A-Za-z0-9+/_-])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9+/=_-])/g, replace: (m) => randomOr(m, 3.8) },
+  // Padded base64 of 16+ characters (a random 12+ byte value), whatever its case mix.
+  { kind: 'secret', re: /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{14,}={1,2}(?![A-Za-z0-9+/=_-])/g, replace: (m) => (/[0-9]/.test(m) || /[A-Z]/.test(m) ? '[secret]' : m) },
   // Long mixed-case base64 with high entropy (keys, session secrets) wherever it stands; paths,
   // hex digests and ids stay (their entropy is lower, or they lack a case).
-  { kind: 'secret', re: /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/]{32,}={0,2}(?![A-Za-z0-9+/=_-])/g, replace: randomOr },
+  { kind: 'secret', re: /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{32,}={0,2}(?![A-Za-z0-9+/=_-])/g, replace: (m) => randomOr(m) },
+  // IBAN: country, check digits, 11–30 alphanumerics in groups of four, mod-97 checked.
+  { kind: 'iban', re: /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g, replace: (m) => (ibanValid(m) ? '[iban]' : m) },
+  // Card numbers: 13–19 digits, in groups or not, starting 2–6, Luhn checked.
+  { kind: 'card', re: /(?<![\w.-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\w-]|\.\d)/g, replace: (m) => (luhnValid(m) ? '[card]' : m) },
   // An email, also URL-encoded (%40) in a query string. Bounded parts keep long runs linear.
   { kind: 'email', re: /[A-Za-z0-9._%+-]{1,64}(?:@|%40)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/gi, replace: '[email]' },
   // International: + and 8–15 digits with spaces, dots, dashes or brackets between groups.
   { kind: 'phone', re: /(?<![\w+])(?:\+|%2B)\d[\d\s().-]{6,20}\d(?!\w)/gi, replace: phoneOr },
   // US: (555) 123-4567, 555-123-4567, 555.123.4567.
-  { kind: 'phone', re: /(?<![\w.-])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w.-])/g, replace: '[phone]' },
+  { kind: 'phone', re: /(?<![\w.-])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w-]|\.\d)/g, replace: '[phone]' },
+  // Bare or spaced North-American style: 5551234567, 555 123 4567, 1 555 123 4567 (area code 2–9,
+  // so epoch seconds (1…) stay).
+  { kind: 'phone', re: /(?<![\w.:-])(?:1[ -]?)?[2-9]\d{2}[ ]?\d{3}[ ]?\d{4}(?![\w:-]|\.\d)/g, replace: '[phone]' },
+  // Spaced groups of 2–4 digits totalling 9–12 digits: 0176 1234 5678 is caught above; 44 20 7946 0958.
+  { kind: 'phone', re: /(?<![\w.:-])\d{2,4}(?: \d{2,4}){2,4}(?![\w:-]|\.\d)/g, replace: (m) => { const n = m.replace(/\D/g, '').length; return n >= 9 && n <= 13 ? '[phone]' : m; } },
+  // Street addresses: "221B Baker Street", "12 Oak Ave.", "Hauptstraße 5", "Musterweg 12a".
+  {
+    kind: 'address',
+    re: /\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][A-Za-z'.-]{1,30}\s+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|Close|Crescent|Square|Sq|Highway|Hwy|Parkway|Pkwy|Row|Gardens|Mews|Walk|Hill)\b\.?|\b[A-ZÄÖÜ][a-zäöüß-]{1,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer)\s+\d{1,4}[a-z]?\b/gu,
+    replace: '[address]',
+  },
   // Trunk-prefix local numbers: 07700 900123, 020 7946 0958, 030-1234567, 06 12 34 56 78.
-  { kind: 'phone', re: /(?<![\w.:-])0\d{2,4}[\s-]\d{3,8}(?:[\s-]\d{3,4})?(?![\w.:-])|(?<![\w.:-])0\d(?:[ .]\d{2}){4}(?![\w.:-])|(?<![\w.:-])0[1-9]\d{8,9}(?![\w.:-])/g, replace: '[phone]' },
+  { kind: 'phone', re: /(?<![\w.:-])0\d{2,4}[\s-]\d{3,8}(?:[\s-]\d{3,4})?(?![\w:-]|\.\d)|(?<![\w.:-])0\d(?:[ .]\d{2}){4}(?![\w:-]|\.\d)|(?<![\w.:-])0[1-9]\d{8,9}(?![\w:-]|\.\d)/g, replace: '[phone]' },
 ];
 
 /** Bits per character of a string's own symbol distribution. */
@@ -131,9 +162,39 @@ export function shannonEntropy(s: string): number {
 }
 
 /** Replaces a long run that looks random (random base64 of 24+ bytes scores over 4.4 bits; paths about 3.8). */
-function randomOr(match: string): string {
-  const looksRandom = /[0-9]/.test(match) && /[a-z]/.test(match) && /[A-Z]/.test(match) && shannonEntropy(match) >= 4.2;
+function randomOr(match: string, minBits = 4.2): string {
+  const looksRandom = /[0-9]/.test(match) && /[a-z]/.test(match) && /[A-Z]/.test(match) && shannonEntropy(match) >= minBits;
   return looksRandom ? '[secret]' : match;
+}
+
+/** Replaces a hex run with at least one digit and one letter (not a long number, not a word). */
+function hexOr(match: string): string {
+  return /[0-9]/.test(match) && /[a-f]/i.test(match) ? '[secret]' : match;
+}
+
+/** The IBAN check: moved country and check digits, letters as numbers, mod 97 equals 1. */
+export function ibanValid(text: string): boolean {
+  const iban = text.replace(/ /g, '');
+  if (iban.length < 15 || iban.length > 34) return false;
+  let rest = 0;
+  for (const c of iban.slice(4) + iban.slice(0, 4)) {
+    const v = /[0-9]/.test(c) ? c : String(c.charCodeAt(0) - 55);
+    for (const d of v) rest = (rest * 10 + Number(d)) % 97;
+  }
+  return rest === 1;
+}
+
+/** The Luhn check of a card number's digits (spaces and dashes ignored). */
+export function luhnValid(text: string): boolean {
+  const digits = text.replace(/\D/g, '');
+  if (digits.length < 13 || digits.length > 19) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return sum % 10 === 0;
 }
 
 /** Keeps a "+…" match that has too few or too many digits to be a phone number (e.g. "+0100"). */
@@ -185,10 +246,13 @@ export class Scrubber {
   constructor(opts: ScrubOptions = {}) {
     this.keepPrivateIps = opts.keepPrivateIps ?? true;
     // Longest first so "Anna Maria" wins over "Anna"; one-letter names would eat every "a".
-    const names = [...new Set((opts.knownNames ?? []).map((n) => n.trim()).filter((n) => n.length >= 2))].sort((a, b) => b.length - a.length);
+    // A full name also stands for its parts (and %20 in a URL is a word edge, not a digit before a name) of 3+ letters: a log may say "Okafor" alone.
+    const given = (opts.knownNames ?? []).map((n) => n.trim());
+    const parts = given.flatMap((n) => (/\s/.test(n) ? n.split(/\s+/).map((p) => p.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')).filter((p) => p.length >= 3) : []));
+    const names = [...new Set([...given, ...parts].filter((n) => n.length >= 2))].sort((a, b) => b.length - a.length);
     this.names = names.length === 0
       ? null
-      : new RegExp(String.raw`(?<![\p{L}\p{N}_])(?:${names.map((n) => escapeRegExp(n).replace(/\s+/g, String.raw`\s+`)).join('|')})(?![\p{L}\p{N}_])`, 'giu');
+      : new RegExp(String.raw`(?<=^|[^\p{L}\p{N}_]|%[0-9A-Fa-f]{2})(?:${names.map((n) => escapeRegExp(n).replace(/\s+/g, String.raw`\s+`)).join('|')})(?![\p{L}\p{N}_])`, 'giu');
   }
 
   /** Scrubs one text. */

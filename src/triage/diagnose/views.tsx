@@ -29,7 +29,7 @@ export function DiagnosesSection({ enabled, records }: { enabled: boolean; recor
       </details>
       {records.length === 0 ? <p>No diagnosis requests.</p> : (
         <table>
-          <thead><tr><th>At</th><th>Alert</th><th>Endpoint</th><th>Status</th><th>Scrubbed out</th><th>What was sent</th><th>Answer</th></tr></thead>
+          <thead><tr><th>At</th><th>Alert</th><th>Endpoint</th><th>Status</th><th>Scrubbed out</th><th>Dropped (allow-list)</th><th>What was sent</th><th>Answer</th></tr></thead>
           <tbody>
             {records.map((r) => (
               <tr key={r.id} id={`diagnosis-${r.id}`}>
@@ -38,6 +38,7 @@ export function DiagnosesSection({ enabled, records }: { enabled: boolean; recor
                 <td>{r.endpointHost}<br /><code>{r.model}</code></td>
                 <td>{r.status}</td>
                 <td>{removedText(r.removed)}</td>
+                <td>{r.dropped.length === 0 ? 'nothing' : r.dropped.join(', ')}</td>
                 <td><details><summary>{r.sentText.length} characters</summary><pre>{r.sentText}</pre></details></td>
                 <td>{r.status === 'failed' ? <span>failed: {r.error}</span> : r.responseText !== null ? <pre>{r.responseText}</pre> : 'waiting'}</td>
               </tr>

@@ -29,13 +29,18 @@ describe('escalation policy section', () => {
     const start = lines.indexOf('# escalation:');
     const end = lines.findIndex((l, i) => i > start && l.startsWith('# ---'));
     process.env.KONA_TRIAGE_WEBHOOK_SECRET = 'from-the-environment';
+    process.env.KONA_TRIAGE_NTFY_TOKEN = 'ntfy-token-from-the-environment';
     let e;
     try {
       e = parsePolicy(lines.slice(start, end).map((l) => l.replace(/^# ?/, '')).join('\n')).escalation!;
     } finally {
       delete process.env.KONA_TRIAGE_WEBHOOK_SECRET;
+      delete process.env.KONA_TRIAGE_NTFY_TOKEN;
     }
     expect(e.channels.webhook?.headers).toEqual({ 'X-Kona-Triage': 'from-the-environment' });
+    // A self-hosted ntfy with a token, never a public push service that would hold every message.
+    expect(e.channels.ntfy).toMatchObject({ url: 'https://ntfy.ops.kona.example.org/kona-ops', token: 'ntfy-token-from-the-environment' });
+    expect(readFileSync(exampleFile, 'utf8')).not.toMatch(/ntfy\.sh|pushover\.net|pushbullet\.com|gotify\.net|api\.telegram\.org/i);
     expect(e.ackBaseUrl).toBe('https://triage.kona.example.org/');
     expect(e.tiers.map((t) => [t.name, t.repeatMinutes])).toEqual([['page', 15], ['warning', 60]]);
     expect(Object.keys(e.channels).filter((k) => e.channels[k as keyof typeof e.channels] !== undefined).sort()).toEqual(['ntfy', 'webhook']);

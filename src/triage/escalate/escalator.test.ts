@@ -82,6 +82,26 @@ describe.each(engines)('escalator on %s', (engine) => {
     expect(JSON.stringify(row)).not.toContain(token);
   });
 
+  it('sends only allow-listed labels, scrubbed with the names it is given: a database password, an API key and an email in labels reach no channel', async () => {
+    const e = new Escalator({ policy, db: kysely, clock, logger: recordingLogger(), smtpUrl: smtp.url, knownNames: () => ['Margarethe Vollmer'] });
+    running.push(e);
+    const labels = {
+      alertname: 'KubeNodeNotReady', severity: 'critical', node: 'n1', namespace: 'kona',
+      db_password: 'pgS3cretVal', api_key: 'ak_9fJ2kQ7xLm', contact: 'margarethe@example.org', instance: 'Margarethe Vollmer 5558675309',
+    };
+    await e.handle(testDecision(), { alert: { labels, annotations: { summary: 'Node down, the password is hunter2', runbook_url: 'https://runbooks.example.org/x?token=abc123secret' } }, history: [] });
+    const sent = [...hook.received.map((r) => r.body), ...ntfy.received.map((r) => `${JSON.stringify(r.headers)}${r.body}`), ...smtp.received.map((m) => m.raw.replace(/=\r?\n/g, ''))];
+    expect(sent).toHaveLength(3);
+    for (const text of sent) {
+      for (const needle of ['pgS3cretVal', 'ak_9fJ2kQ7xLm', 'margarethe@example.org', 'db_password', 'api_key', 'Vollmer', '5558675309', 'hunter2', 'abc123secret']) expect(text).not.toContain(needle);
+    }
+    const body = hookBodies()[0]!;
+    expect(body.alert.labels).toEqual({ alertname: 'KubeNodeNotReady', severity: 'critical', node: 'n1', namespace: 'kona', instance: '[name] [phone]' });
+    expect(body.alert.summary).toBe('Node down, the password is [secret]');
+    expect(body.text).toContain('3 other labels or annotations left out by the allow-list');
+    expect((await e.list())[0]!.dropped).toEqual(['label api_key', 'label contact', 'label db_password']);
+  });
+
   it('chooses tiers by severity: warning → webhook only; unknown class → the unknown tier; no listed severity → the first tier', async () => {
     const e = escalator();
     expect(await e.handle(testDecision({ id: 'w', fingerprint: 'fw', severity: 'warning', class: 'serious' }), { history: [] })).toMatchObject({ kind: 'opened', tier: 'warning' });

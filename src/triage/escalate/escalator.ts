@@ -11,6 +11,7 @@ import { every, type Clock } from '../../platform/clock/clock.js';
 import type { Decision } from '../types.js';
 import { createChannels, ChannelError, type Channel } from './channels.js';
 import { tierFor, type ChannelName, type EscalationPolicy, type EscalationSettings, type EscalationTier } from './escalation.schema.js';
+import { Scrubber } from '../diagnose/scrub.js';
 import { buildContext, buildMessage, type AlertContext, type MessageKind, type PendingSend } from './message.js';
 import { EscalationRepo, summarize, type EscalationRow, type EscalationSummary } from './repo.js';
 import type { EscalationStatus, EscalationTables } from './schema.js';
@@ -57,6 +58,8 @@ export interface EscalatorOptions {
   smtpUrl?: string;
   /** The policy's rules, for their runbook links. */
   rules?: readonly { name: string; runbook?: string | undefined }[];
+  /** Names of people and dogs from Kona's data, scrubbed from every message (read when an escalation opens or is updated). */
+  knownNames?: () => readonly string[] | Promise<readonly string[]>;
   /** How often the timer checks for repeats and retries (ms; default 30 s). */
   tickMs?: number;
   /** How many times a failed message is retried before it is given up (default 20). */
@@ -179,7 +182,8 @@ export class Escalator {
     if (decision.route !== 'notify' && decision.route !== 'diagnose') return { kind: 'ignored', why: `route ${decision.route} does not escalate` };
     const now = this.opts.clock.now();
     const runbook = decision.rule === null ? undefined : this.runbooks.get(decision.rule);
-    const context = buildContext(decision, input.alert, input.history, { historyLimit: settings.historyLimit, ...(runbook ? { runbook } : {}) });
+    const scrubber = new Scrubber({ knownNames: (await this.opts.knownNames?.()) ?? [] });
+    const context = buildContext(decision, input.alert, input.history, { historyLimit: settings.historyLimit, scrubber, ...(runbook ? { runbook } : {}) });
     const live = await this.repo.live(decision.fingerprint);
     if (live !== undefined) {
       // Already escalated: keep the newest context for the reminders, send nothing before their time.

@@ -1,10 +1,14 @@
 /**
  * What a human is sent about an escalation: the context snapshot kept with it (alert, labels,
  * reasons, recent history, what triage did or would have done, runbook) and its plain-text form.
- * Annotations are written by whoever wrote the alerting rule and may carry prompt injections or
- * secrets (a description quoting a connection string): only `summary` and `runbook_url` are taken,
- * as plain text, and a runbook is kept only when it is an http(s) URL.
+ * Messages leave the building (a webhook, a mailbox, a push service), so the context is built from
+ * the same allow-list as the diagnosis tier: infrastructure labels only, and of the annotations
+ * (written by whoever wrote the alerting rule, and able to quote a connection string) only
+ * `summary` and `runbook_url`, as plain text, a runbook only when it is an http(s) URL. What passes
+ * is scrubbed; what was dropped is named in the stored context for the triage page, never sent.
  */
+import { allowAlert } from '../diagnose/allow-list.js';
+import type { Scrubber } from '../diagnose/scrub.js';
 import type { Decision, PlannedAction } from '../types.js';
 import type { ChannelName } from './escalation.schema.js';
 
@@ -40,6 +44,8 @@ export interface MessageContext {
   decision: { id: string; route: string; rule: string | null; reasons: string[]; mode: string; at: number; action: PlannedAction | null };
   /** Newest first, without the decision itself. */
   history: HistoryEntry[];
+  /** Labels and annotations the allow-list kept out, by name (shown on the page; messages only count them). Absent in rows stored before it. */
+  dropped?: string[];
 }
 
 /** One message as every channel gets it. */
@@ -86,25 +92,54 @@ export function safeHttpUrl(value: string | undefined): string | null {
   }
 }
 
-/** Builds the context snapshot of a decision; `runbook` is the matched rule's, which wins over the annotation. */
-export function buildContext(decision: Decision, alert: AlertContext | undefined, history: readonly Decision[], opts: { historyLimit: number; runbook?: string }): MessageContext {
-  const labels = Object.fromEntries(Object.entries(alert?.labels ?? {}).map(([k, v]) => [plainText(k, 100), plainText(v, maxLabel)]));
-  const summary = alert?.annotations.summary;
+/**
+ * An alert's runbook link when nothing in it (decoded: %20 hides a name's edge) is personal data or
+ * a secret; a link that would need scrubbing is dropped whole, a half-scrubbed URL being useless.
+ */
+function cleanLink(link: string | undefined, scrubber: Scrubber | undefined): string | undefined {
+  if (link === undefined || scrubber === undefined) return link;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(link.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+  return scrubber.scrub(link).text === link && scrubber.scrub(decoded).text === decoded ? link : undefined;
+}
+
+/**
+ * Builds the context snapshot of a decision; `runbook` is the matched rule's, which wins over the
+ * annotation. Only allow-listed labels and annotations are taken; with a scrubber, their values,
+ * the reasons and the history are scrubbed too.
+ */
+export function buildContext(
+  decision: Decision,
+  alert: AlertContext | undefined,
+  history: readonly Decision[],
+  opts: { historyLimit: number; runbook?: string; scrubber?: Scrubber },
+): MessageContext {
+  const allowed = allowAlert(alert ?? { labels: {} });
+  const clean = (text: string): string => (opts.scrubber ? opts.scrubber.scrub(text).text : text);
+  const labels = Object.fromEntries(Object.entries(allowed.labels).map(([k, v]) => [plainText(k, 100), plainText(clean(v), maxLabel)]));
+  const rawSummary = allowed.annotations.summary;
+  const summary = rawSummary === undefined ? undefined : clean(rawSummary);
+  const runbookAnnotation = allowed.annotations.runbook_url;
   return {
-    alertname: decision.alertname,
-    severity: decision.severity,
+    alertname: clean(decision.alertname),
+    severity: clean(decision.severity),
     class: decision.class,
     status: decision.status,
     fingerprint: decision.fingerprint,
     labels,
     summary: summary === undefined ? null : plainText(summary, maxSummary),
-    runbookUrl: safeHttpUrl(opts.runbook) ?? safeHttpUrl(alert?.annotations.runbook_url),
-    decision: { id: decision.id, route: decision.route, rule: decision.rule, reasons: decision.reasons, mode: decision.mode, at: decision.at, action: decision.action },
+    runbookUrl: safeHttpUrl(opts.runbook) ?? safeHttpUrl(cleanLink(runbookAnnotation, opts.scrubber)),
+    decision: { id: decision.id, route: decision.route, rule: decision.rule, reasons: decision.reasons.map(clean), mode: decision.mode, at: decision.at, action: decision.action },
     history: history
       .filter((d) => d.id !== decision.id)
       .sort((a, b) => b.at - a.at)
       .slice(0, opts.historyLimit)
-      .map((d) => ({ at: d.at, status: d.status, route: d.route, reasons: d.reasons })),
+      .map((d) => ({ at: d.at, status: d.status, route: d.route, reasons: d.reasons.map(clean) })),
+    dropped: allowed.dropped,
   };
 }
 
@@ -134,6 +169,8 @@ export function messageText(m: Omit<EscalationMessage, 'text' | 'title'>): strin
   if (c.summary !== null) lines.push('', `Summary: ${c.summary}`);
   const labels = Object.entries(c.labels);
   if (labels.length > 0) lines.push('', 'Labels:', ...labels.map(([k, v]) => `  ${k}=${v}`));
+  const dropped = c.dropped?.length ?? 0;
+  if (dropped > 0) lines.push(`  (${dropped} other label${dropped === 1 ? '' : 's'} or annotation${dropped === 1 ? '' : 's'} left out by the allow-list: see the triage page)`);
   lines.push('', 'Why triage escalated:', ...c.decision.reasons.map((r) => `  - ${r}`));
   lines.push('', `What triage did: ${describeAction(c.decision.action, c.decision.mode)}`);
   if (c.runbookUrl !== null) lines.push(`Runbook: ${c.runbookUrl}`);

@@ -16,6 +16,8 @@ export interface EscalationSummary {
   tier: string;
   status: EscalationStatus;
   summary: string | null;
+  /** Labels and annotations the allow-list kept out of the messages, by name. */
+  dropped: string[];
   decisionId: string;
   lastDecisionId: string;
   createdAt: number;
@@ -35,7 +37,7 @@ const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
 export function summarize(r: EscalationRow): EscalationSummary {
   return {
     id: String(r.id), fingerprint: r.fingerprint, alertname: r.alertname, severity: r.severity, class: r.class, tier: r.tier, status: r.status,
-    summary: r.context.summary, decisionId: r.decision_id, lastDecisionId: r.last_decision_id, createdAt: r.created_at.getTime(),
+    summary: r.context.summary, dropped: r.context.dropped ?? [], decisionId: r.decision_id, lastDecisionId: r.last_decision_id, createdAt: r.created_at.getTime(),
     lastSentAt: ms(r.last_sent_at), nextAt: ms(r.next_at), sends: r.sends, pendingChannels: r.pending?.channels ?? [],
     acknowledgedAt: ms(r.acknowledged_at), acknowledgedBy: r.acknowledged_by, resolvedAt: ms(r.resolved_at),
   };

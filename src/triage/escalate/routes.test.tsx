@@ -149,11 +149,12 @@ describe('escalation JSON API and page table', () => {
   it('renders the page table escaped, and says when escalation is off', () => {
     const e = {
       id: '3', fingerprint: 'f', alertname: 'X', severity: 'critical', class: 'unknown', tier: 'page', status: 'open' as const, summary: '<img src=x onerror=alert(1)>',
-      decisionId: 'd', lastDecisionId: 'd', createdAt: 0, lastSentAt: 0, nextAt: 900_000, sends: 1, pendingChannels: ['email'], acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null,
+      decisionId: 'd', lastDecisionId: 'd', createdAt: 0, lastSentAt: 0, nextAt: 900_000, sends: 1, pendingChannels: ['email'], acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, dropped: ['label customer_email'],
     };
     const html = renderToString(<EscalationsTable escalations={[e]} enabled />);
     expect(html).toContain('&lt;img src=x onerror=alert(1)>');
     expect(html).toContain('1970-01-01 00:15:00Z');
+    expect(html).toContain('Not sent (allow-list): label customer_email');
     expect(html).toContain('<td>email</td>');
     expect(renderToString(<EscalationsTable escalations={[]} enabled={false} />)).toContain('Escalation is not configured');
   });

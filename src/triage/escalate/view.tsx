@@ -20,7 +20,7 @@ export function EscalationsTable({ escalations, enabled }: { escalations: Escala
         {escalations.map((e) => (
           <tr key={e.id}>
             <td>{time(e.createdAt)}</td>
-            <td>{e.alertname}{e.severity ? ` (${e.severity})` : ''}<br /><code>{e.fingerprint}</code>{e.summary !== null ? <><br />{e.summary}</> : null}</td>
+            <td>{e.alertname}{e.severity ? ` (${e.severity})` : ''}<br /><code>{e.fingerprint}</code>{e.summary !== null ? <><br />{e.summary}</> : null}{e.dropped.length > 0 ? <><br />Not sent (allow-list): {e.dropped.join(', ')}</> : null}</td>
             <td>{e.tier}</td>
             <td>{e.status}</td>
             <td>{e.sends} (last {time(e.lastSentAt)})</td>
