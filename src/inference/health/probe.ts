@@ -1,9 +1,8 @@
 /**
  * Active health probes and the monitor that runs them on a timer and feeds the circuit breakers.
  *
- * A probe checks that the server is alive and lists the configured models, each step under
- * `probe.timeoutMs`, on the endpoints its kind serves (kinds.ts: `/health` and `/v1/models`, or
- * Ollama's `/api/version` and `/api/tags`). Real servers keep `/health` green while completions hang, so a probe may also
+ * A probe checks `GET /health` and `GET /v1/models` (the model must be listed), each under
+ * `probe.timeoutMs`. Real servers keep `/health` green while completions hang, so a probe may also
  * send a canary: a one-token, non-streamed chat completion under the same timeout. The canary runs
  * (a) whenever the breaker is not closed, so recovery is proven on the path requests take, and
  * (b) on every `canaryEvery`-th round (default every round) while closed. Rounds start at a fixed
@@ -31,7 +30,10 @@ export interface ProbeOptions {
   clock?: Clock;
 }
 
-/** Probes one backend: its kind's liveness and model steps, then (optionally) the completion canary. */
+/**
+ * Probes one backend: its kind's liveness and model steps (kinds.ts; Ollama answers `/api/version`
+ * and `/api/tags` instead of `/health` and `/v1/models`), then (optionally) the completion canary.
+ */
 export async function probeBackend(target: ProbeTarget, opts: ProbeOptions): Promise<ProbeResult> {
   const model = target.models[0];
   const clock = opts.clock ?? systemClock;
