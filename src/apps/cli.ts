@@ -194,7 +194,7 @@ program
   .option('--port <n>', 'port (0 picks a free one)', '0')
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--slots <n>', 'sequences decoded at once', '4')
-  .option('--flavour <kind>', 'metrics format: vllm, llamacpp or none', 'vllm')
+  .option('--flavour <kind>', 'server imitated: vllm or llamacpp (health, metrics, llama.cpp /slots), ollama (/api/version, /api/tags, /api/ps, no /health) or none', 'vllm')
   .option('--model <name>', 'model name it serves', 'sim-model')
   .option('--step-ms <ms>', 'decode step with one sequence (ms per output token)', '20')
   .option('--alpha <f>', 'extra step fraction per additional running sequence', '0.1')
@@ -206,10 +206,10 @@ program
       if (!Number.isFinite(value) || value < 0) throw new CliError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} must be a non-negative number`);
       return value;
     };
-    if (!['vllm', 'llamacpp', 'none'].includes(o.flavour!)) throw new CliError('--flavour must be vllm, llamacpp or none');
+    if (!['vllm', 'llamacpp', 'ollama', 'none'].includes(o.flavour!)) throw new CliError('--flavour must be vllm, llamacpp, ollama or none');
     const { startSimBackend } = await import('../inference/simulator/server.js');
     const sim = await startSimBackend({
-      port: num('port'), host: o.host, flavour: o.flavour as 'vllm' | 'llamacpp' | 'none', modelName: o.model,
+      port: num('port'), host: o.host, flavour: o.flavour as 'vllm' | 'llamacpp' | 'ollama' | 'none', modelName: o.model,
       timing: { slots: Math.max(1, Math.floor(num('slots'))), baseStepMs: num('stepMs'), alpha: num('alpha'), prefillMsPerToken: num('prefillMs'), kvTokenBudget: Math.max(1, num('kvTokens')) },
     });
     process.stdout.write(`${sim.url}\n`);

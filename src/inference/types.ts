@@ -71,8 +71,10 @@ export interface BackendLoad {
   inFlightByClass?: Partial<Record<PriorityClass, number>>;
   /** Whether its circuit breaker lets requests through now. */
   available: boolean;
-  /** The backend's own signals, when fresh; undefined when missing or stale. */
-  signals?: { waiting: number; running: number; kvCacheUsage?: number };
+  /** The backend's own signals, when fresh; undefined when missing or stale. `slots` is the server's own slot count (llama.cpp `/slots`). */
+  signals?: { waiting: number; running: number; kvCacheUsage?: number; slots?: number };
+  /** Models the backend reports holding in memory (Ollama `/api/ps`), when fresh; others must be loaded first. */
+  residentModels?: string[];
 }
 
 /** One request waiting in the dispatcher's queue (payload kept opaque to the scheduler). */

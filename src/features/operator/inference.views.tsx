@@ -15,6 +15,16 @@ const stateWords: Record<string, string> = {
   'half-open': 'recovering: one trial request',
 };
 
+/** The backend's own load as it reports it: counts (and its own slot count), or for Ollama the models it holds. */
+export function loadWords(b: DispatcherStatus['backends'][number]): string {
+  if (b.signals) {
+    const slots = b.signals.slots === undefined ? '' : ` (${b.signals.slots} server slots)`;
+    return `${b.signals.running} running, ${b.signals.waiting} waiting${slots}`;
+  }
+  if (b.residentModels) return b.residentModels.length > 0 ? `holds ${b.residentModels.join(', ')} in memory` : 'no model in memory';
+  return 'no signals';
+}
+
 /** The operator's view of the inference dispatcher: each backend's health and load, each queue. */
 export function InferencePage(props: { ctx: PageContext; view: InferenceView }) {
   const { ctx, view } = props;
@@ -61,7 +71,7 @@ function StatusTables({ status }: { status: DispatcherStatus }) {
                 <td>{b.tier}</td>
                 <td>{stateWords[b.state] ?? b.state}</td>
                 <td>{b.inFlight} / {b.slots}</td>
-                <td>{b.signals ? `${b.signals.running} running, ${b.signals.waiting} waiting` : 'no signals'}</td>
+                <td>{loadWords(b)}</td>
                 <td>{b.models.join(', ')}</td>
                 <td>{b.lastError ?? b.pollError ?? 'none'}</td>
               </tr>

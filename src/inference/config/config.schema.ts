@@ -65,6 +65,11 @@ export const backendSchema = z.strictObject({
     .refine(Number.isFinite, { error: 'must be a number > 0' })
     .default(1),
   onSite: z.boolean({ error: 'must be true or false' }).default(false),
+}).superRefine((b, ctx) => {
+  // Ollama's documentation gives its base URL as http://localhost:11434/api; the dispatcher adds /api/... itself.
+  if (b.kind === 'ollama' && /\/api$/.test(b.baseUrl)) {
+    ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must be the Ollama server root without /api (the dispatcher adds /api/... and /v1/... itself)' });
+  }
 });
 
 /** Defaults per class: interactive waits least and holds fewest; batch may wait long and pile up. */

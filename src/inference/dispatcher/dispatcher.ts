@@ -97,6 +97,8 @@ export interface BackendStatus {
   inFlight: number;
   busyUntil: number | null;
   signals: BackendLoad['signals'] | null;
+  /** Models the backend says it holds in memory (Ollama), null where it does not say. */
+  residentModels: string[] | null;
   lastProbeAt: number | null;
   lastError: string | null;
   pollError: string | null;
@@ -310,12 +312,14 @@ export class Dispatcher {
   loads(now = this.clock.now()): BackendLoad[] {
     return this.config.backends.map((b) => {
       const signals = this.poller.signalsOf(b.name);
+      const residentModels = this.poller.residentModelsOf(b.name);
       const busy = (this.busyUntil.get(b.name) ?? 0) > now;
       return {
         name: b.name, tier: b.tier, slots: b.slots, weight: b.weight,
         inFlight: this.inFlight.get(b.name) ?? 0,
         available: !busy && (this.monitor.breaker(b.name)?.available() ?? false),
-        ...(signals ? { signals: { waiting: signals.waiting, running: signals.running, kvCacheUsage: signals.kvCacheUsage } } : {}),
+        ...(signals ? { signals: { waiting: signals.waiting, running: signals.running, kvCacheUsage: signals.kvCacheUsage, slots: signals.slots } } : {}),
+        ...(residentModels ? { residentModels } : {}),
       };
     });
   }
@@ -335,7 +339,7 @@ export class Dispatcher {
         return {
           name: b.name, baseUrl: b.baseUrl, kind: b.kind, tier: b.tier, models: b.models, slots: b.slots, weight: b.weight,
           state: h?.state ?? 'closed', inFlight: this.inFlight.get(b.name) ?? 0, busyUntil: busy > now ? busy : null,
-          signals: loads.get(b.name)?.signals ?? null,
+          signals: loads.get(b.name)?.signals ?? null, residentModels: loads.get(b.name)?.residentModels ?? null,
           lastProbeAt: h?.lastProbeAt ?? null, lastError: h?.lastError ?? null, pollError: pollErrors[b.name] ?? null,
         };
       }),

@@ -13,12 +13,13 @@
 import { systemClock, type Clock } from '../../platform/clock/clock.js';
 import type { BackendConfig } from '../types.js';
 import { CircuitBreaker, type BreakerOptions, type BreakerState, type BreakerTransition } from './breaker.js';
+import { kindProbeSteps, type ProbeStep } from './kinds.js';
 
 /** The outcome of one probe; `reason` is short and content-free, e.g. "canary: timeout". */
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
 
-/** What a probe needs to know about a backend. */
-export type ProbeTarget = Pick<BackendConfig, 'name' | 'baseUrl' | 'models'>;
+/** What a probe needs to know about a backend; without a kind it is probed as vLLM is. */
+export type ProbeTarget = Pick<BackendConfig, 'name' | 'baseUrl' | 'models'> & Partial<Pick<BackendConfig, 'kind'>>;
 
 /** Probe settings. */
 export interface ProbeOptions {
@@ -29,24 +30,14 @@ export interface ProbeOptions {
   clock?: Clock;
 }
 
-/** Probes one backend: `/health`, `/v1/models`, then (optionally) the completion canary. */
+/**
+ * Probes one backend: its kind's liveness and model steps (kinds.ts; Ollama answers `/api/version`
+ * and `/api/tags` instead of `/health` and `/v1/models`), then (optionally) the completion canary.
+ */
 export async function probeBackend(target: ProbeTarget, opts: ProbeOptions): Promise<ProbeResult> {
   const model = target.models[0];
   const clock = opts.clock ?? systemClock;
-  const steps: Array<[string, (signal: AbortSignal) => Promise<string | undefined>]> = [
-    ['health', async (signal) => {
-      const res = await fetch(`${target.baseUrl}/health`, { signal });
-      await res.arrayBuffer(); // drain so the connection can be reused
-      return res.ok ? undefined : `HTTP ${res.status}`;
-    }],
-    ['models', async (signal) => {
-      const res = await fetch(`${target.baseUrl}/v1/models`, { signal });
-      const body = (await res.json().catch(() => undefined)) as { data?: Array<{ id?: unknown }> } | undefined;
-      if (!res.ok) return `HTTP ${res.status}`;
-      const ids = Array.isArray(body?.data) ? body.data.map((m) => m.id) : [];
-      return target.models.every((m) => ids.includes(m)) ? undefined : 'configured model not listed';
-    }],
-  ];
+  const steps: ProbeStep[] = kindProbeSteps(target);
   if (opts.canary && model !== undefined) {
     steps.push(['canary', async (signal) => {
       const res = await fetch(`${target.baseUrl}/v1/chat/completions`, {

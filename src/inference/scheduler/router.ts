@@ -26,26 +26,42 @@ export type RoutePolicy = (model: string, loads: readonly BackendLoad[], serves:
 /** A backend reporting KV-cache usage at or above this takes no new sequence (it would preempt). */
 export const kvSaturation = 0.95;
 
-/** Occupancy of a backend in [0, ∞): the larger of our in-flight count and its own running + waiting, over slots. */
+/** Sequences the backend runs at once: the configured slots, or fewer where the server reports fewer (llama.cpp `/slots`). */
+export function capacity(load: BackendLoad): number {
+  return Math.max(Math.min(load.slots, load.signals?.slots ?? Infinity), 1);
+}
+
+/** Occupancy of a backend in [0, ∞): the larger of our in-flight count and its own running + waiting, over its capacity. */
 export function occupancy(load: BackendLoad): number {
   const own = load.inFlight;
   // Its own signals include other clients' work on a shared GPU; they refine, never lower, our count.
   const reported = load.signals ? load.signals.running + load.signals.waiting : 0;
-  return Math.max(own, reported) / Math.max(load.slots, 1);
+  return Math.max(own, reported) / capacity(load);
 }
 
 /** Whether a backend should take no more work now: slots full by either count, or KV cache nearly full. */
 export function isSaturated(load: BackendLoad): boolean {
-  if (load.inFlight >= load.slots) return true;
+  if (load.inFlight >= capacity(load)) return true;
   if (!load.signals) return false;
-  if (load.signals.running + load.signals.waiting >= load.slots) return true;
+  if (load.signals.running + load.signals.waiting >= capacity(load)) return true;
   return (load.signals.kvCacheUsage ?? 0) >= kvSaturation;
 }
 
-function score(load: BackendLoad): number {
-  // Queued work at the backend is worse than running work; KV pressure is a mild tiebreaker.
-  const waitingPenalty = load.signals ? load.signals.waiting / Math.max(load.slots, 1) : 0;
-  return occupancy(load) + waitingPenalty + 0.25 * (load.signals?.kvCacheUsage ?? 0);
+/**
+ * Whether the backend says it does not hold `model` in memory (Ollama `/api/ps`): the request would
+ * wait seconds for a load. Names match with Ollama's implicit `:latest` tag.
+ */
+export function isCold(load: BackendLoad, model: string): boolean {
+  if (!load.residentModels) return false;
+  const tagged = (name: string) => (name.includes(':') ? name : `${name}:latest`);
+  return !load.residentModels.some((m) => tagged(m) === tagged(model));
+}
+
+function score(load: BackendLoad, model: string): number {
+  // Queued work at the backend is worse than running work; KV pressure is a mild tiebreaker; a model
+  // load costs about as much as a full backend, so a warm backend with room is preferred to a cold one.
+  const waitingPenalty = load.signals ? load.signals.waiting / capacity(load) : 0;
+  return occupancy(load) + waitingPenalty + 0.25 * (load.signals?.kvCacheUsage ?? 0) + (isCold(load, model) ? 1 : 0);
 }
 
 function eligible(model: string, loads: readonly BackendLoad[], serves: ServesModel): BackendLoad[] {
@@ -103,7 +119,7 @@ function route(model: string, loads: readonly BackendLoad[], serves: ServesModel
     let bestScore = Infinity;
     for (const l of candidates) {
       if (l.tier !== tier || isSaturated(l) || !allows(l)) continue;
-      const s = score(l);
+      const s = score(l, model);
       const better =
         s < bestScore - 1e-9 ||
         (Math.abs(s - bestScore) <= 1e-9 && best !== undefined &&

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasLoadMetrics, parseExposition, parseSignals } from './parse.js';
+import { parseExposition, parseSignals } from './parse.js';
 
 // Shaped like vLLM 0.11's /metrics: HELP/TYPE comments, several models, histograms, other labels.
 const vllmText = `# HELP vllm:num_requests_running Number of requests in model execution batches.
@@ -116,9 +116,8 @@ describe('parseSignals', () => {
     if (!r.ok) expect(r.error).toMatch(/^metrics line 20:/);
   });
 
-  it('treats Ollama, TGI and generic OpenAI servers as having no load metrics', () => {
-    expect(['ollama', 'tgi', 'openai'].map((k) => hasLoadMetrics(k as 'ollama'))).toEqual([false, false, false]);
-    expect(hasLoadMetrics('vllm') && hasLoadMetrics('llamacpp')).toBe(true);
-    expect(parseSignals('ollama', llamaText).ok).toBe(false);
+  it('reads Prometheus metrics only for vLLM and llama.cpp (Ollama, TGI and generic OpenAI servers publish none)', () => {
+    expect(parseSignals('ollama', llamaText)).toEqual({ ok: false, error: 'backends of kind ollama publish no load metrics' });
+    expect(parseSignals('tgi', llamaText).ok).toBe(false);
   });
 });

@@ -105,17 +105,12 @@ export function parseExposition(text: string): Parsed<Sample[]> {
   return { ok: true, value: samples };
 }
 
-/** Metric names per backend kind; kinds absent here expose no load metrics (Ollama, TGI, generic OpenAI). */
+/** Prometheus metric names per backend kind; kinds absent here expose none (Ollama, TGI, generic OpenAI; see kinds.ts). */
 const metricNames: Partial<Record<BackendKind, { waiting: string; running: string; kv: string[] }>> = {
   // vLLM renamed gpu_cache_usage_perc to kv_cache_usage_perc in v0.10; older servers still send the former.
   vllm: { waiting: 'vllm:num_requests_waiting', running: 'vllm:num_requests_running', kv: ['vllm:kv_cache_usage_perc', 'vllm:gpu_cache_usage_perc'] },
   llamacpp: { waiting: 'llamacpp:requests_deferred', running: 'llamacpp:requests_processing', kv: ['llamacpp:kv_cache_usage_ratio'] },
 };
-
-/** Whether backends of this kind publish load signals worth polling. */
-export function hasLoadMetrics(kind: BackendKind): boolean {
-  return metricNames[kind] !== undefined;
-}
 
 /** Sums one metric over its label sets (vLLM labels each model separately); undefined when absent. */
 function total(samples: Sample[], name: string): number | undefined {

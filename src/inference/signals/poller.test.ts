@@ -93,14 +93,42 @@ describe('SignalPoller against the simulator', () => {
     expect(p.errors().bare).toMatch(/answered 404/);
   });
 
-  it('never polls kinds without load metrics', async () => {
+  it('never polls kinds that report no load', async () => {
     const s = await sim({ flavour: 'none' });
     const f = fakeFetch([]);
-    const p = poller([{ name: 'ol', baseUrl: s.url, kind: 'ollama' }, { name: 'tgi', baseUrl: s.url, kind: 'tgi' }], { fetch: f.fn });
+    const p = poller([{ name: 'tgi', baseUrl: s.url, kind: 'tgi' }, { name: 'oa', baseUrl: s.url, kind: 'openai' }], { fetch: f.fn });
     await p.pollAll();
-    await p.pollOne('ol');
+    await p.pollOne('tgi');
     expect(f.calls).toEqual([]);
-    expect(p.signalsOf('ol')).toBeUndefined();
+    expect(p.signalsOf('tgi')).toBeUndefined();
+  });
+
+  it('reads llama.cpp /slots for its slot count and busy slots', async () => {
+    const s = await sim({ flavour: 'llamacpp' });
+    const p = poller([{ name: 'cpp', baseUrl: s.url, kind: 'llamacpp' }]);
+    await p.pollAll();
+    expect(p.signalsOf('cpp')).toMatchObject({ running: 0, waiting: 0, slots: 1 });
+    load(s, 1);
+    await waitFor(async () => {
+      await p.pollAll();
+      return p.signalsOf('cpp')?.running === 1;
+    });
+    expect(p.signalsOf('cpp')!.slots).toBe(1);
+  });
+
+  it('reads which models a simulated Ollama holds: none until the first request, then the model', async () => {
+    const s = await sim({ flavour: 'ollama' });
+    const p = poller([{ name: 'ol', baseUrl: s.url, kind: 'ollama' }]);
+    await p.pollAll();
+    expect(p.residentModelsOf('ol')).toEqual([]);
+    expect(p.signalsOf('ol')).toBeUndefined(); // Ollama reports no request counts
+    load(s, 1);
+    await waitFor(async () => {
+      await p.pollAll();
+      return (p.residentModelsOf('ol') ?? []).length > 0;
+    });
+    expect(p.residentModelsOf('ol')).toEqual(['m:latest']);
+    expect(p.errors()).toEqual({});
   });
 });
 

@@ -1,11 +1,13 @@
 /**
- * Polls each backend's `/metrics` on a fixed cadence and keeps its last good reading, so the router
+ * Polls each backend where its kind reports load (kinds.ts: vLLM `/metrics`, llama.cpp `/slots` and
+ * `/metrics`, Ollama `/api/ps`) on a fixed cadence and keeps its last good reading, so the router
  * can weigh the backend's own queue. A reading older than `staleMs` is withheld: the router then
  * falls back to the dispatcher's own in-flight count instead of steering by an old picture.
  */
 import { systemClock, type Clock } from '../../platform/clock/clock.js';
 import type { BackendConfig } from '../types.js';
-import { hasLoadMetrics, parseSignals, type BackendSignals } from './parse.js';
+import { signalSource, type Answer, type BackendReading } from './kinds.js';
+import type { BackendSignals } from './parse.js';
 
 /** How the poller runs. */
 export interface SignalPollerOptions {
@@ -25,7 +27,7 @@ export interface SignalPollerOptions {
 export type PolledBackend = Pick<BackendConfig, 'name' | 'baseUrl' | 'kind'>;
 
 interface Reading {
-  signals: BackendSignals;
+  reading: BackendReading;
   /** When the request that produced it was sent (conservative: the state is at least this old). */
   at: number;
 }
@@ -41,7 +43,7 @@ export class SignalPoller {
   private readonly clock: Clock;
   private readonly fetchFn: typeof fetch;
 
-  /** Creates a stopped poller for these backends (kinds without metrics are ignored). */
+  /** Creates a stopped poller for these backends (kinds that report no load are ignored). */
   constructor(backends: PolledBackend[], private readonly opts: SignalPollerOptions) {
     this.clock = opts.clock ?? systemClock;
     this.fetchFn = opts.fetch ?? fetch;
@@ -50,7 +52,7 @@ export class SignalPoller {
 
   /** Replaces the polled set (hot reload); readings of backends whose address or kind changed are dropped. */
   setBackends(backends: PolledBackend[]): void {
-    const next = new Map(backends.filter((b) => hasLoadMetrics(b.kind)).map((b) => [b.name, b]));
+    const next = new Map(backends.filter((b) => signalSource(b.kind) !== undefined).map((b) => [b.name, b]));
     for (const [name, old] of this.backends) {
       const now = next.get(name);
       if (!now || now.baseUrl !== old.baseUrl || now.kind !== old.kind) {
@@ -100,25 +102,25 @@ export class SignalPoller {
       abort.abort();
     }, this.opts.timeoutMs);
     let error: string | undefined;
-    try {
-      const res = await this.fetchFn(`${backend.baseUrl.replace(/\/+$/, '')}/metrics`, { signal: abort.signal });
-      const text = await res.text();
-      if (!res.ok) error = `GET /metrics answered ${res.status}`;
-      else {
-        const parsed = parseSignals(backend.kind, text);
-        if (parsed.ok) {
-          // A reading that raced a reload to another address must not be stored under the name.
-          const current = this.backends.get(name);
-          if (current?.baseUrl === backend.baseUrl && current.kind === backend.kind) this.readings.set(name, { signals: parsed.value, at: sentAt });
-        } else error = parsed.error;
+    const source = signalSource(backend.kind)!;
+    const base = backend.baseUrl.replace(/\/+$/, '');
+    const answers = await Promise.all(source.paths.map(async (path): Promise<Answer> => {
+      try {
+        const res = await this.fetchFn(`${base}${path}`, { signal: abort.signal });
+        return { status: res.status, text: await res.text() };
+      } catch (err) {
+        return { error: timedOut ? `timed out after ${this.opts.timeoutMs} ms` : `failed: ${(err as Error).message}` };
       }
-    } catch (err) {
-      if (abort.signal.aborted && !timedOut) return; // stopped: not a backend failure
-      error = timedOut ? `GET /metrics timed out after ${this.opts.timeoutMs} ms` : `GET /metrics failed: ${(err as Error).message}`;
-    } finally {
-      this.clock.clearTimer(timeout);
-      this.inFlight.delete(name);
-    }
+    }));
+    this.clock.clearTimer(timeout);
+    this.inFlight.delete(name);
+    if (abort.signal.aborted && !timedOut) return; // stopped: not a backend failure
+    const mapped = source.map(answers);
+    if (mapped.ok) {
+      // A reading that raced a reload to another address must not be stored under the name.
+      const current = this.backends.get(name);
+      if (current?.baseUrl === backend.baseUrl && current.kind === backend.kind) this.readings.set(name, { reading: mapped.value, at: sentAt });
+    } else error = mapped.error;
     if (error === undefined) this.lastError.delete(name);
     else {
       this.lastError.set(name, error);
@@ -134,7 +136,15 @@ export class SignalPoller {
   signalsOf(name: string, now: number = this.clock.now()): BackendSignals | undefined {
     const reading = this.readings.get(name);
     if (!reading || !this.backends.has(name)) return undefined;
-    return now - reading.at < this.opts.staleMs ? { ...reading.signals } : undefined;
+    if (now - reading.at >= this.opts.staleMs || !reading.reading.signals) return undefined;
+    return { ...reading.reading.signals };
+  }
+
+  /** The models the backend reported holding in memory, from a fresh reading; undefined where it does not say. */
+  residentModelsOf(name: string, now: number = this.clock.now()): string[] | undefined {
+    const reading = this.readings.get(name);
+    if (!reading || !this.backends.has(name) || now - reading.at >= this.opts.staleMs) return undefined;
+    return reading.reading.residentModels ? [...reading.reading.residentModels] : undefined;
   }
 
   /** The last poll error per backend, for the status endpoint; absent once a poll succeeds. */

@@ -1,8 +1,8 @@
 /** Prometheus text exposition in the flavour of the server being imitated (vLLM or llama.cpp). */
 import type { GpuSnapshot } from './model.js';
 
-/** Which real server the simulator imitates; `none` has no `/metrics`. */
-export type SimFlavour = 'vllm' | 'llamacpp' | 'none';
+/** Which real server the simulator imitates; `none` has no `/metrics`; `ollama` has Ollama's `/api/*` and no `/health`. */
+export type SimFlavour = 'vllm' | 'llamacpp' | 'ollama' | 'none';
 
 type Metric = [name: string, type: 'gauge' | 'counter', help: string, value: number];
 

@@ -1,6 +1,7 @@
 /**
  * The simulated GPU backend's HTTP server (`kona sim-backend`): OpenAI-compatible completions and
- * embeddings over a GpuModel, `/health`, `/v1/models`, metrics in vLLM's or llama.cpp's format, and
+ * embeddings over a GpuModel, `/health`, `/v1/models`, metrics in vLLM's or llama.cpp's format (with
+ * llama.cpp's `/slots`), or Ollama's `/api/version`, `/api/tags` and `/api/ps` instead of `/health`, and
  * an admin endpoint (`/sim/faults`) that switches faults at run time.
  */
 import type { Socket } from 'node:net';
@@ -10,6 +11,7 @@ import { chatHandler, embeddingsHandler } from './completions.js';
 import { faultsSchema, type SimFaults } from './faults.js';
 import { llamacppMetrics, vllmMetrics, type SimFlavour } from './metrics.js';
 import { GpuModel, type GpuTiming } from './model.js';
+import { registerOllamaApi } from './ollama.js';
 import { describeIssue, errorBody, sendError } from '../openai.js';
 
 /** How to build a simulated backend. */
@@ -80,15 +82,20 @@ export function buildSimBackend(opts: SimBackendOptions = {}): SimBackend {
     data: [{ id: modelName, object: 'model', created: 0, owned_by: 'kona-sim', max_model_len: model.timing.kvTokenBudget }],
   }));
   // Health stays green under every fault but refused connections: that is how real servers fail.
-  app.get('/health', async () => ({ status: 'ok' }));
+  // Ollama has no /health (it answers 404 there, as the real one does).
+  if (flavour !== 'ollama') app.get('/health', async () => ({ status: 'ok' }));
 
   if (flavour === 'vllm') {
     app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(vllmMetrics(model.snapshot(), modelName)));
   } else if (flavour === 'llamacpp') {
     app.get('/metrics', async (_req, reply) => reply.type('text/plain; version=0.0.4').send(llamacppMetrics(model.snapshot(), model.timing.kvTokenBudget)));
+    // The shape of llama-server's documented /slots (tools/server/README.md), without its sampling params.
     app.get('/slots', async () => model.snapshot().slots.map((s) => ({
-      id: s.id, is_processing: s.busy, n_ctx: model.timing.kvTokenBudget, n_prompt_tokens: s.promptTokens, n_decoded: s.generated,
+      id: s.id, id_task: s.busy ? s.id : -1, n_ctx: model.timing.kvTokenBudget, speculative: false, is_processing: s.busy,
+      next_token: { has_next_token: s.busy, has_new_line: false, n_remain: -1, n_decoded: s.generated },
     })));
+  } else if (flavour === 'ollama') {
+    registerOllamaApi(app, { modelName, model });
   }
 
   app.get('/sim/faults', async () => faults);
