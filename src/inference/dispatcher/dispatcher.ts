@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { every, systemClock, type Clock } from '../../platform/clock/clock.js';
-import type { BackendActivity } from '../health/canary.js';
+import type { BackendActivity, CanaryPlan } from '../health/canary.js';
 import { HealthMonitor } from '../health/probe.js';
 import type { BreakerState, BreakerTransition, FailureKind } from '../health/breaker.js';
 import { dispatcherPolicy, type RoutePolicy } from '../scheduler/router.js';
@@ -73,6 +73,8 @@ export interface DispatcherEvents {
   onDispatch?(priority: PriorityClass, backend: string, waitedMs: number): void;
   onTransition?(backend: string, t: BreakerTransition): void;
   onPollError?(backend: string, error: string): void;
+  /** Each probe round's canary decision per backend. */
+  onCanaryPlan?(backend: string, plan: CanaryPlan): void;
 }
 
 /** Options of a Dispatcher. */
@@ -146,6 +148,7 @@ export class Dispatcher {
       probe: config.probe,
       clock: this.clock,
       activity: (name) => this.activity(name),
+      onCanaryPlan: (name, plan) => opts.events?.onCanaryPlan?.(name, plan),
       onTransition: (name, t) => {
         opts.events?.onTransition?.(name, t);
         // A backend coming back (or half-open) may take queued work now.
