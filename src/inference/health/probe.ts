@@ -26,8 +26,12 @@ export type ProbeTarget = Pick<BackendConfig, 'name' | 'baseUrl' | 'models'>;
 /** Probe settings. */
 export interface ProbeOptions {
   timeoutMs: number;
-  /** Also send the completion canary. */
-  canary: boolean;
+  /**
+   * Also send the completion canary. A function decides when the canary is about to go (after the
+   * other steps, so a backend that became busy meanwhile is judged as it is then): its timeout, or
+   * undefined to skip it.
+   */
+  canary: boolean | (() => number | undefined);
   /** The canary's own timeout (default `timeoutMs`): longer when work is queued ahead of it. */
   canaryTimeoutMs?: number;
   /** Times each step's timeout (default: the system clock). */
@@ -67,7 +71,12 @@ export async function probeBackend(target: ProbeTarget, opts: ProbeOptions): Pro
   }
   for (const [step, run] of steps) {
     const timeout = new AbortController();
-    const limit = step === 'canary' ? (opts.canaryTimeoutMs ?? opts.timeoutMs) : opts.timeoutMs;
+    let limit = opts.timeoutMs;
+    if (step === 'canary') {
+      const decided = typeof opts.canary === 'function' ? opts.canary() : (opts.canaryTimeoutMs ?? opts.timeoutMs);
+      if (decided === undefined) break;
+      limit = decided;
+    }
     const timer = clock.setTimer(() => timeout.abort(new DOMException('the probe step timed out', 'TimeoutError')), limit, { unref: true });
     try {
       const problem = await run(timeout.signal);
@@ -165,14 +174,16 @@ export class HealthMonitor {
     const round = this.rounds + 1;
     await Promise.all([...this.entries.values()].map(async (entry) => {
       const name = entry.target.name;
-      const plan = planCanary({
-        closed: entry.breaker.state === 'closed', due: round % this.canaryEvery === 0,
-        activity: this.opts.activity?.(name), now: this.clock.now(), probe: this.opts.probe,
-      });
-      this.opts.onCanaryPlan?.(name, plan);
-      const result = await probeBackend(entry.target, {
-        timeoutMs: this.opts.probe.timeoutMs, canary: plan.send, ...(plan.send ? { canaryTimeoutMs: plan.timeoutMs } : {}), clock: this.clock,
-      });
+      // Decided when the canary would go: dispatched work may have filled the backend since the round began.
+      const canary = (): number | undefined => {
+        const plan = planCanary({
+          closed: entry.breaker.state === 'closed', due: round % this.canaryEvery === 0,
+          activity: this.opts.activity?.(name), now: this.clock.now(), probe: this.opts.probe,
+        });
+        this.opts.onCanaryPlan?.(name, plan);
+        return plan.send ? plan.timeoutMs : undefined;
+      };
+      const result = await probeBackend(entry.target, { timeoutMs: this.opts.probe.timeoutMs, canary, clock: this.clock });
       if (this.entries.get(entry.target.name) !== entry) return; // removed by a reload meanwhile
       entry.lastProbeAt = this.clock.now();
       if (result.ok) {
