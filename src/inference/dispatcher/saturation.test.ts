@@ -3,6 +3,7 @@
  * dispatcher, 16 batch requests kept in flight. The dispatcher's clock (probe timeouts, breaker
  * cooldowns) moves only when the test moves it, in steps that each wait until the backends have
  * really finished more work, so simulated time tracks progress and nothing waits on the wall clock.
+ * A long stream shows that tokens passed on count as progress too.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../platform/clock/clock.js';
@@ -122,5 +123,31 @@ describe('health probes under saturation', () => {
     const metrics = await metricsOf(f.dispatcher);
     expect(metricSum(metrics, 'kona_dispatcher_breaker_transitions_total', { backend: 'b1' })).toBe(0);
     expect(metricSum(metrics, 'kona_dispatcher_probe_canaries_total', { backend: 'b1', decision: 'progressing' })).toBe(rounds + 1);
+  });
+
+  it('counts streamed tokens as progress: a long stream keeps its backend from a canary', async () => {
+    fleet = await startFleet({
+      count: 1, sim: { clock: simClock },
+      config: (sims) => quickConfig(sims, { probe: { intervalMs, timeoutMs: 500 }, metricsStaleMs: 600_000, timeouts: { firstTokenMs: 600_000, responseMs: 600_000, streamIdleMs: 600_000 } }),
+    });
+    const f = fleet;
+    const abort = new AbortController();
+    const res = await chatVia(f.dispatcher, { stream: true, max_tokens: 1_000_000 }, {}, abort.signal);
+    const reader = res.body!.getReader();
+    stopLoad = async () => { abort.abort(); await reader.cancel().catch(() => undefined); };
+    const decoder = new TextDecoder();
+    let received = 0; // SSE events the client has read
+    const readPast = async (n: number) => {
+      while (received <= n) received += decoder.decode((await reader.read()).value).split('data: ').length - 1;
+    };
+    await readPast(1);
+    // A whole interval passes on the dispatcher's clock; then the client reads a token the backend made
+    // after it (so the dispatcher has just passed it on).
+    f.clock.advance(intervalMs);
+    await readPast(f.sims[0]!.model.snapshot().generationTokensTotal + 2);
+    await f.dispatcher.dispatcher.health.probeAll();
+    const metrics = await metricsOf(f.dispatcher);
+    expect(metricSum(metrics, 'kona_dispatcher_probe_canaries_total', { decision: 'progressing' })).toBe(1);
+    expect(metricSum(metrics, 'kona_dispatcher_probe_canaries_total')).toBe(1);
   });
 });
