@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 const intervalMs = 1000;
-const stepMs = 500;
+const stepMs = 250;
 /** The sims' clock: GPU steps on real timers; their refusal window is not used here. */
 const simClock: Clock = { now: () => 1_000, setTimer: systemClock.setTimer, clearTimer: systemClock.clearTimer };
 
@@ -55,7 +55,7 @@ async function saturatedFleet(): Promise<{ f: Fleet; chats: number[] }> {
 
 /**
  * Once every backend in `progressing` has finished more work, polls the load signals (the background
- * poller's cadence: twice per probe interval here; four times by default) and moves the clock one step.
+ * poller's cadence: four times per probe interval) and moves the clock one step.
  */
 async function step(f: Fleet, progressing: number[]): Promise<void> {
   const before = finishedCounts(f.sims);

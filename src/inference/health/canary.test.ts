@@ -11,12 +11,19 @@ describe('planCanary', () => {
     expect(planCanary({ closed: true, due: false, now: 10_000, probe })).toEqual({ send: false, why: 'not due' });
   });
 
-  it('skips a busy backend that made progress within the interval, and probes it once it has not for a whole one', () => {
-    expect(planCanary({ closed: true, due: true, activity: busy(), now: 11_999, probe })).toEqual({ send: false, why: 'progressing' });
-    expect(planCanary({ closed: true, due: true, activity: busy(), now: 12_000, probe })).toEqual({ send: true, timeoutMs: 500, why: 'stalled' });
+  it('skips a busy backend that made progress lately; with no service time known yet, for five intervals', () => {
+    expect(planCanary({ closed: true, due: true, activity: busy(), now: 19_999, probe })).toEqual({ send: false, why: 'progressing' });
+    expect(planCanary({ closed: true, due: true, activity: busy(), now: 20_000, probe })).toEqual({ send: true, timeoutMs: 500, why: 'stalled' });
     // A stalled backend is checked even on rounds when an idle one would not be.
-    expect(planCanary({ closed: true, due: false, activity: busy(), now: 12_000, probe })).toMatchObject({ send: true, why: 'stalled' });
+    expect(planCanary({ closed: true, due: false, activity: busy(), now: 20_000, probe })).toMatchObject({ send: true, why: 'stalled' });
     expect(planCanary({ closed: true, due: true, activity: busy({ progressAt: null }), now: 12_000, probe })).toMatchObject({ send: true, why: 'stalled' });
+  });
+
+  it('waits longer for progress on a backend whose requests take long (twice the service time, at least half an interval)', () => {
+    expect(planCanary({ closed: true, due: true, activity: busy({ serviceMs: 3000 }), now: 15_999, probe })).toEqual({ send: false, why: 'progressing' });
+    expect(planCanary({ closed: true, due: true, activity: busy({ serviceMs: 3000 }), now: 16_000, probe })).toMatchObject({ send: true, why: 'stalled' });
+    expect(planCanary({ closed: true, due: true, activity: busy({ serviceMs: 100 }), now: 11_000, probe })).toMatchObject({ send: true, why: 'stalled' });
+    expect(planCanary({ closed: true, due: true, activity: busy({ serviceMs: 100 }), now: 10_999, probe })).toMatchObject({ send: false });
   });
 
   it('always sends to a breaker that is not closed, progress or not', () => {

@@ -6,9 +6,9 @@
  * server and opens its breaker exactly when it is busiest. So work the dispatcher itself has in
  * flight is the better witness: a backend that is finishing requests or streaming tokens is alive,
  * and gets no canary. The canary goes to a backend that is idle (the cheap check it always was), or
- * busy with no progress for a whole probe interval (the hang it is there to catch); the latter's
- * timeout grows by the work the backend reports queued ahead of it, capped at one interval so a round
- * still ends within about one interval and a hang under load is caught by the second round.
+ * busy with no progress for a while (`stallMs`: twice its typical service time, at least half an
+ * interval; the hang it is there to catch); the latter's timeout grows by the work the backend
+ * reports queued ahead of it, capped at one interval so a round still ends within about one interval.
  */
 
 /** What the dispatcher knows about its own work on one backend. */
@@ -48,8 +48,22 @@ export function planCanary(input: CanaryInput): CanaryPlan {
   const busy = a !== undefined && a.inFlight > 0;
   if (!input.closed) return { send: true, timeoutMs: canaryTimeoutMs(a, probe), why: 'not closed' };
   if (!busy) return input.due ? { send: true, timeoutMs: probe.timeoutMs, why: 'idle' } : { send: false, why: 'not due' };
-  if (a.progressAt !== null && now - a.progressAt < probe.intervalMs) return { send: false, why: 'progressing' };
+  if (a.progressAt !== null && now - a.progressAt < stallMs(a, probe)) return { send: false, why: 'progressing' };
   return { send: true, timeoutMs: canaryTimeoutMs(a, probe), why: 'stalled' };
+}
+
+/** Intervals a busy backend may go without progress before any request has finished there. */
+export const unknownServiceIntervals = 5;
+
+/**
+ * How long a busy backend may go without progress before it gets a canary: twice its typical service
+ * time (slots started together finish together, so one gap can last a whole request), at least half
+ * a probe interval. Until a request has finished there its service time is unknown, and the first
+ * requests on a fresh backend may be long: it gets `unknownServiceIntervals` intervals.
+ */
+export function stallMs(a: BackendActivity, probe: { intervalMs: number }): number {
+  if (a.serviceMs === undefined) return unknownServiceIntervals * probe.intervalMs;
+  return Math.max(probe.intervalMs / 2, 2 * a.serviceMs);
 }
 
 /**
