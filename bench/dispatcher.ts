@@ -2,10 +2,12 @@
  * npm run bench:dispatcher — the inference dispatcher's benchmark (issue 4), in three parts:
  *   1. routing policies on the discrete-event simulation (dispatcher-des.ts);
  *   2. the dispatcher's added latency in front of an instant backend (dispatcher-latency.ts);
- *   3. failover when one of two backends dies or hangs under load (dispatcher-failover.ts).
+ *   3. failover when one of two backends dies or hangs under load (dispatcher-failover.ts);
+ *   4. health probes on under saturation: false breaker opens (dispatcher-saturation.ts).
  * Prints a table and writes bench/results/dispatcher.json. Scale with BENCH_SECONDS (seconds per
  * latency target, default 10), BENCH_DES_REQUESTS (steady requests per load point, default 3000),
- * BENCH_RATES (default "300,500") and BENCH_FAILOVER_SECONDS (per failover case, default 14).
+ * BENCH_RATES (default "300,500"), BENCH_FAILOVER_SECONDS (per failover case, default 14) and
+ * BENCH_SATURATION_SECONDS (default 12).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -15,6 +17,7 @@ import { priorityClasses } from '../src/inference/types.js';
 import { comparePolicies, objectiveMs, type DesResult } from './dispatcher-des.js';
 import { runFailover, type FailoverResult } from './dispatcher-failover.js';
 import { measureAddedLatency, type LatencyResult } from './dispatcher-latency.js';
+import { runSaturation, type SaturationResult } from './dispatcher-saturation.js';
 import { machineInfo, round } from './web-report.js';
 
 // dist/bench/dispatcher.js → the package root.
@@ -24,6 +27,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const desRequests = Number(process.env.BENCH_DES_REQUESTS ?? 3000);
 const rates = (process.env.BENCH_RATES ?? '300,500').split(',').map(Number);
 const failoverSeconds = Number(process.env.BENCH_FAILOVER_SECONDS ?? 14);
+const saturationSeconds = Number(process.env.BENCH_SATURATION_SECONDS ?? 12);
 const loads = [0.5, 0.8, 1.0, 1.2, 1.5];
 const log = (s: string): void => { process.stdout.write(s); };
 
@@ -77,7 +81,13 @@ function failoverTable(f: FailoverResult[]): string {
   return out.join('\n');
 }
 
-function targets(d: DesResult, l: LatencyResult, f: FailoverResult[]): string[] {
+function saturationLine(r: SaturationResult): string {
+  const decisions = Object.entries(r.canaryDecisions).map(([k, v]) => `${k} ${v}`).join(', ');
+  return `Saturation: two sims with ${r.slotsPerBackend} slots each, ${r.clients} batch clients back to back for ${r.durationMs / 1000} s, probes every ${r.probe.intervalMs} ms (timeout ${r.probe.timeoutMs} ms): `
+    + `${r.completed} answered, ${r.failed} failed, false breaker opens ${r.falseBreakerOpens}; probe rounds by canary decision: ${decisions || 'none'}`;
+}
+
+function targets(d: DesResult, l: LatencyResult, f: FailoverResult[], sat?: SaturationResult): string[] {
   const at12 = d.rows.filter((r) => r.load === 1.2);
   const ours = at12.find((r) => r.policy === 'dispatcher');
   const baselines = at12.filter((r) => ['round-robin', 'least-connections', 'power-of-two'].includes(r.policy));
@@ -89,6 +99,7 @@ function targets(d: DesResult, l: LatencyResult, f: FailoverResult[]): string[] 
     `interactive p99 TTFT at 1.2× within 2 s: dispatcher ${s2(ours?.ttftMs.interactive.p99 ?? NaN)} s (${ok((ours?.ttftMs.interactive.p99 ?? Infinity) <= 2000)}); baselines ${baselines.map((b) => `${b.policy} ${s2(b.ttftMs.interactive.p99)} s`).join(', ')}`,
     `zero failed non-streamed requests when one of two backends fails: ${f.map((r) => `${r.mode} ${r.failed} failed of ${r.sent}`).join(', ')} (${ok(f.every((r) => r.failed === 0))})`,
     `detection within two probe intervals: ${f.map((r) => `${r.mode} ${r.detectIntervals ?? '–'}`).join(', ')} (${ok(f.every((r) => r.detectIntervals !== null && r.detectIntervals <= 2))})`,
+    ...(sat ? [`false breaker opens under saturation with probes on = 0: ${sat.falseBreakerOpens} (${ok(sat.falseBreakerOpens === 0)})`] : []),
   ];
 }
 
@@ -105,14 +116,16 @@ async function main(): Promise<void> {
   for (const mode of ['dies', 'hangs'] as const) {
     failover.push(await runFailover({ mode, ratePerS: 30, durationMs: failoverSeconds * 1000, failAtMs: 3000, restoreAtMs: 7000, probeIntervalMs: 500 }));
   }
+  log(`part 4: saturation with health probes on, ${saturationSeconds} s…\n`);
+  const saturation = await runSaturation({ durationMs: saturationSeconds * 1000 });
   log(`\nKona dispatcher benchmark; ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}\n\n`);
-  log(`${desTable(des)}\n\n${latencyTable(latency)}\n\n${failoverTable(failover)}\n\nTargets:\n${targets(des, latency, failover).map((t) => `  ${t}`).join('\n')}\n`);
+  log(`${desTable(des)}\n\n${latencyTable(latency)}\n\n${failoverTable(failover)}\n\n${saturationLine(saturation)}\n\nTargets:\n${targets(des, latency, failover, saturation).map((t) => `  ${t}`).join('\n')}\n`);
   const out = path.join(root, 'bench/results/dispatcher.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({
     machine: { ...machine, loadAverageAtEnd: loadavg().map(round) },
-    settings: { latencySecondsPerTarget: seconds, rates, desRequestsPerLoad: desRequests, desWallSeconds: round(desSeconds), failoverSeconds, loads },
-    policies: des, addedLatency: latency, failover, targets: targets(des, latency, failover),
+    settings: { latencySecondsPerTarget: seconds, rates, desRequestsPerLoad: desRequests, desWallSeconds: round(desSeconds), failoverSeconds, saturationSeconds, loads },
+    policies: des, addedLatency: latency, failover, saturation, targets: targets(des, latency, failover, saturation),
   }, null, 2)}\n`);
   log(`\nwrote ${path.relative(process.cwd(), out)}\n`);
 }

@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { every, systemClock, type Clock } from '../../platform/clock/clock.js';
+import type { BackendActivity, CanaryPlan } from '../health/canary.js';
 import { HealthMonitor } from '../health/probe.js';
 import type { BreakerState, BreakerTransition, FailureKind } from '../health/breaker.js';
 import { dispatcherPolicy, type RoutePolicy } from '../scheduler/router.js';
@@ -61,6 +62,8 @@ export interface Lease {
   backend: BackendConfig;
   /** Time spent queued (ms). */
   waitedMs: number;
+  /** Says the backend made progress on this attempt (a token arrived): it counts as health. */
+  progress(): void;
   release(outcome: AttemptOutcome): void;
 }
 
@@ -70,6 +73,8 @@ export interface DispatcherEvents {
   onDispatch?(priority: PriorityClass, backend: string, waitedMs: number): void;
   onTransition?(backend: string, t: BreakerTransition): void;
   onPollError?(backend: string, error: string): void;
+  /** Each probe round's canary decision per backend. */
+  onCanaryPlan?(backend: string, plan: CanaryPlan): void;
 }
 
 /** Options of a Dispatcher. */
@@ -126,6 +131,8 @@ export class Dispatcher {
   private readonly policy: RoutePolicy;
   private readonly inFlight = new Map<string, number>();
   private readonly busyUntil = new Map<string, number>();
+  /** Per backend: the last progress on its in-flight work, and its typical service time (see health/canary.ts). */
+  private readonly progress = new Map<string, { at: number; serviceMs?: number }>();
   private stopRecheck: (() => void) | undefined;
   private stopped = false;
   private readonly monitorOn: boolean;
@@ -142,6 +149,8 @@ export class Dispatcher {
       backends: config.backends,
       probe: config.probe,
       clock: this.clock,
+      activity: (name) => this.activity(name),
+      onCanaryPlan: (name, plan) => opts.events?.onCanaryPlan?.(name, plan),
       onTransition: (name, t) => {
         opts.events?.onTransition?.(name, t);
         // A backend coming back (or half-open) may take queued work now.
@@ -280,16 +289,23 @@ export class Dispatcher {
   }
 
   private grant(request: QueuedRequest<Waiter>, backend: BackendConfig, now: number, trial: boolean): void {
-    this.inFlight.set(backend.name, (this.inFlight.get(backend.name) ?? 0) + 1);
+    const before = this.inFlight.get(backend.name) ?? 0;
+    // Going from idle to busy starts the no-progress clock afresh.
+    if (before === 0) this.markProgress(backend.name, now);
+    this.inFlight.set(backend.name, before + 1);
     const waitedMs = now - request.enqueuedAt;
     this.opts.events?.onDispatch?.(request.priority, backend.name, waitedMs);
     let released = false;
     request.payload.resolve({
       backend,
       waitedMs,
+      progress: () => {
+        if (!released) this.markProgress(backend.name, this.clock.now());
+      },
       release: (outcome) => {
         if (released) return;
         released = true;
+        if (outcome.kind === 'success') this.markProgress(backend.name, this.clock.now(), this.clock.now() - now);
         this.inFlight.set(backend.name, Math.max(0, (this.inFlight.get(backend.name) ?? 1) - 1));
         const breaker = this.monitor.breaker(backend.name);
         // While half-open only the trial's verdict counts: a request sent before the breaker opened
@@ -307,6 +323,27 @@ export class Dispatcher {
 
   private readonly serves = (backend: string, model: string): boolean =>
     this.config.backends.some((b) => b.name === backend && b.models.includes(model));
+
+  /** Records progress on a backend's in-flight work; a finished request also feeds its service time (EWMA). */
+  private markProgress(name: string, at: number, serviceMs?: number): void {
+    const old = this.progress.get(name);
+    const service = serviceMs === undefined ? old?.serviceMs
+      : old?.serviceMs === undefined ? serviceMs : Math.round(0.8 * old.serviceMs + 0.2 * serviceMs);
+    this.progress.set(name, { at: Math.max(at, old?.at ?? at), ...(service === undefined ? {} : { serviceMs: service }) });
+  }
+
+  /** The dispatcher's own work on a backend, for the health monitor's canary decision. */
+  private activity(name: string): BackendActivity | undefined {
+    const backend = this.config.backends.find((b) => b.name === name);
+    if (!backend) return undefined;
+    const p = this.progress.get(name);
+    const signals = this.poller.signalsOf(name);
+    return {
+      inFlight: this.inFlight.get(name) ?? 0, progressAt: p?.at ?? null, slots: backend.slots,
+      ...(p?.serviceMs === undefined ? {} : { serviceMs: p.serviceMs }),
+      ...(signals ? { signals: { waiting: signals.waiting, running: signals.running } } : {}),
+    };
+  }
 
   /** Every configured backend's load now, as the router sees it. */
   loads(now = this.clock.now()): BackendLoad[] {

@@ -226,6 +226,7 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
       const text = decoder.decode(value, { stream: true });
       tail = (tail + text).slice(-64);
       if (started) {
+        lease.progress();
         // The idle clock stops while a slow client drains: its pace says nothing about the backend.
         deadline.clear();
         await sink.write(value);
@@ -238,6 +239,7 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
       // The first-token deadline keeps running through the preamble: it is no sign of progress.
       if (!hasToken(heldText) && heldBytes < maxHeldBytes) continue;
       started = true;
+      lease.progress();
       ctx.metrics?.firstToken(req.priority, true, ctx.dispatcher.clock.now() - req.arrivedAt);
       sink.startStream();
       deadline.clear();

@@ -5,6 +5,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { BreakerTransition } from '../health/breaker.js';
+import type { CanaryPlan } from '../health/canary.js';
 import type { PriorityClass } from '../types.js';
 import type { Dispatcher, DispatcherEvents } from './dispatcher.js';
 
@@ -26,6 +27,7 @@ export class DispatcherMetrics {
   private readonly transitions: Counter<'backend' | 'to'>;
   private readonly dispatched: Counter<'class' | 'backend'>;
   private readonly pollErrors: Counter<'backend'>;
+  private readonly canaries: Counter<'backend' | 'decision'>;
 
   /** Creates the instruments; `defaults` adds process metrics (off in tests that build many). */
   constructor(dispatcher: () => Dispatcher | undefined, opts: { defaults?: boolean } = {}) {
@@ -40,6 +42,7 @@ export class DispatcherMetrics {
     this.transitions = new Counter({ name: 'kona_dispatcher_breaker_transitions_total', help: 'Circuit breaker state changes per backend', labelNames: ['backend', 'to'], registers });
     this.dispatched = new Counter({ name: 'kona_dispatcher_dispatched_total', help: 'Attempts sent to each backend', labelNames: ['class', 'backend'], registers });
     this.pollErrors = new Counter({ name: 'kona_dispatcher_signal_poll_errors_total', help: 'Failed polls of a backend\'s load metrics', labelNames: ['backend'], registers });
+    this.canaries = new Counter({ name: 'kona_dispatcher_probe_canaries_total', help: 'Probe rounds per backend by canary decision: sent (idle, stalled, not closed) or skipped (progressing, not due)', labelNames: ['backend', 'decision'], registers });
     const depth = new Gauge({
       name: 'kona_dispatcher_queue_depth', help: 'Requests waiting in the dispatcher queue', labelNames: ['class'], registers,
       collect() {
@@ -82,6 +85,7 @@ export class DispatcherMetrics {
       onDispatch: (cls, backend) => this.dispatched.inc({ class: cls, backend }),
       onTransition: (backend: string, t: BreakerTransition) => this.transitions.inc({ backend, to: t.to }),
       onPollError: (backend) => this.pollErrors.inc({ backend }),
+      onCanaryPlan: (backend: string, plan: CanaryPlan) => this.canaries.inc({ backend, decision: plan.why }),
     };
   }
 

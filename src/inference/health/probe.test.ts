@@ -81,6 +81,21 @@ describe('probeBackend', () => {
   });
 });
 
+describe('probeBackend with a canary decided when it would go', () => {
+  it('asks after /health and /v1/models: undefined skips the canary, a number sends it', async () => {
+    const { sim } = await setup();
+    sim.setFaults({ errorStatus: 503 });
+    const target = { name: 'gpu', baseUrl: sim.url, models: ['m'] };
+    let asked = 0;
+    expect(await probeBackend(target, { timeoutMs, canary: () => { asked++; return undefined; }, clock: still() })).toEqual({ ok: true });
+    expect(asked).toBe(1);
+    expect(await probeBackend(target, { timeoutMs, canary: () => 5000, clock: still() })).toEqual({ ok: false, reason: 'canary: HTTP 503' });
+    sim.setFaults({ refuseForMs: 60_000 });
+    expect(await probeBackend(target, { timeoutMs, canary: () => { asked++; return 5000; }, clock: still() })).toMatchObject({ ok: false, reason: expect.stringMatching(/^health: /) });
+    expect(asked).toBe(1); // a failed /health decides the round before any canary is planned
+  });
+});
+
 describe('HealthMonitor against the simulated backend', () => {
   it('keeps a healthy backend closed across canary and plain rounds', async () => {
     const { monitor, transitions, state } = await setup();

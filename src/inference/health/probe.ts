@@ -3,15 +3,18 @@
  *
  * A probe checks `GET /health` and `GET /v1/models` (the model must be listed), each under
  * `probe.timeoutMs`. Real servers keep `/health` green while completions hang, so a probe may also
- * send a canary: a one-token, non-streamed chat completion under the same timeout. The canary runs
- * (a) whenever the breaker is not closed, so recovery is proven on the path requests take, and
- * (b) on every `canaryEvery`-th round (default every round) while closed. Rounds start at a fixed
- * rate, so a hang is caught within one interval plus the probe timeout — under two intervals, since
- * the timeout must be shorter than the interval — for one one-token request per interval. The canary's
- * prompt is a fixed word and no response content is logged or kept, only the failure reason.
+ * send a canary: a one-token, non-streamed chat completion. Which rounds send it, and its timeout,
+ * follow canary.ts: always while the breaker is not closed (recovery is proven on the path requests
+ * take); to an idle closed backend on every `canaryEvery`-th round (default every round); to a busy
+ * one only when the dispatcher's own requests there made no progress for a whole interval, with a
+ * timeout that allows for the work the backend reports queued ahead. Rounds start at a fixed rate, so
+ * an idle backend's hang is caught within one interval plus the probe timeout, and a busy one's by the
+ * second round after its last progress. The canary's prompt is a fixed word and no response content
+ * is logged or kept, only the failure reason.
  */
 import { systemClock, type Clock } from '../../platform/clock/clock.js';
 import type { BackendConfig } from '../types.js';
+import { planCanary, type BackendActivity, type CanaryPlan } from './canary.js';
 import { CircuitBreaker, type BreakerOptions, type BreakerState, type BreakerTransition } from './breaker.js';
 import { kindProbeSteps, type ProbeStep } from './kinds.js';
 
@@ -24,8 +27,14 @@ export type ProbeTarget = Pick<BackendConfig, 'name' | 'baseUrl' | 'models'> & P
 /** Probe settings. */
 export interface ProbeOptions {
   timeoutMs: number;
-  /** Also send the completion canary. */
-  canary: boolean;
+  /**
+   * Also send the completion canary. A function decides when the canary is about to go (after the
+   * other steps, so a backend that became busy meanwhile is judged as it is then): its timeout, or
+   * undefined to skip it.
+   */
+  canary: boolean | (() => number | undefined);
+  /** The canary's own timeout (default `timeoutMs`): longer when work is queued ahead of it. */
+  canaryTimeoutMs?: number;
   /** Times each step's timeout (default: the system clock). */
   clock?: Clock;
 }
@@ -53,7 +62,13 @@ export async function probeBackend(target: ProbeTarget, opts: ProbeOptions): Pro
   }
   for (const [step, run] of steps) {
     const timeout = new AbortController();
-    const timer = clock.setTimer(() => timeout.abort(new DOMException('the probe step timed out', 'TimeoutError')), opts.timeoutMs, { unref: true });
+    let limit = opts.timeoutMs;
+    if (step === 'canary') {
+      const decided = typeof opts.canary === 'function' ? opts.canary() : (opts.canaryTimeoutMs ?? opts.timeoutMs);
+      if (decided === undefined) break;
+      limit = decided;
+    }
+    const timer = clock.setTimer(() => timeout.abort(new DOMException('the probe step timed out', 'TimeoutError')), limit, { unref: true });
     try {
       const problem = await run(timeout.signal);
       if (problem !== undefined) return { ok: false, reason: `${step}: ${problem}` };
@@ -94,6 +109,10 @@ export interface HealthMonitorOptions {
   clock?: Clock;
   /** Called on every breaker transition (metrics, logs). */
   onTransition?: (name: string, t: BreakerTransition) => void;
+  /** The dispatcher's own work on a backend (progress counts as health; see canary.ts); none: always idle. */
+  activity?: (name: string) => BackendActivity | undefined;
+  /** Told of each round's canary decision per backend (metrics, tests). */
+  onCanaryPlan?: (name: string, plan: CanaryPlan) => void;
 }
 
 interface Entry {
@@ -145,7 +164,16 @@ export class HealthMonitor {
   async probeAll(): Promise<void> {
     const round = this.rounds + 1;
     await Promise.all([...this.entries.values()].map(async (entry) => {
-      const canary = entry.breaker.state !== 'closed' || round % this.canaryEvery === 0;
+      const name = entry.target.name;
+      // Decided when the canary would go: dispatched work may have filled the backend since the round began.
+      const canary = (): number | undefined => {
+        const plan = planCanary({
+          closed: entry.breaker.state === 'closed', due: round % this.canaryEvery === 0,
+          activity: this.opts.activity?.(name), now: this.clock.now(), probe: this.opts.probe,
+        });
+        this.opts.onCanaryPlan?.(name, plan);
+        return plan.send ? plan.timeoutMs : undefined;
+      };
       const result = await probeBackend(entry.target, { timeoutMs: this.opts.probe.timeoutMs, canary, clock: this.clock });
       if (this.entries.get(entry.target.name) !== entry) return; // removed by a reload meanwhile
       entry.lastProbeAt = this.clock.now();
