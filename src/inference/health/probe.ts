@@ -1,8 +1,9 @@
 /**
  * Active health probes and the monitor that runs them on a timer and feeds the circuit breakers.
  *
- * A probe checks `GET /health` and `GET /v1/models` (the model must be listed), each under
- * `probe.timeoutMs`. Real servers keep `/health` green while completions hang, so a probe may also
+ * A probe checks what the backend's kind serves (health/kinds.ts: `GET /health` and `GET /v1/models`
+ * for vLLM, llama.cpp and TGI; `/api/version` and `/api/tags` for Ollama; the model must be listed),
+ * each under `probe.timeoutMs`. Real servers keep `/health` green while completions hang, so a probe may also
  * send a canary: a one-token, non-streamed chat completion. Which rounds send it, and its timeout,
  * follow canary.ts: always while the breaker is not closed (recovery is proven on the path requests
  * take); to an idle closed backend on every `canaryEvery`-th round (default every round); to a busy
