@@ -9,6 +9,8 @@ export interface Config {
   uploadsDir: string;
   /** Where mail is written when no SMTP server is configured, one folder per rescue. */
   outboxDir: string;
+  /** Where backups are written (KONA_BACKUP_DIR, default `backups` beside the data directory). */
+  backupDir: string;
   publicUrl: URL;
   /** True when cookies must be Secure (the public URL is https). */
   secureCookies: boolean;
@@ -75,6 +77,7 @@ function resolveConfig(settings: Settings): Config {
     dataDir,
     uploadsDir: path.join(dataDir, 'uploads'),
     outboxDir: path.join(dataDir, 'outbox'),
+    backupDir: path.resolve(settings.KONA_BACKUP_DIR ?? path.join(path.dirname(dataDir), 'backups')),
     publicUrl,
     secureCookies: publicUrl.protocol === 'https:',
     embeddedControlPlane: settings.KONA_CONTROL_DATABASE_URL === undefined,

@@ -116,6 +116,20 @@ export interface ControlSchema extends CommonTables {
     created_at: Timestamp;
     cancelled_at: NullableTimestamp;
   };
+  /** Backup runs and restore drills (0005). */
+  backup_runs: {
+    id: Generated<string>;
+    layer: 'base' | 'dump' | 'restic' | 'snapshot' | 'drill';
+    kind: string | null;
+    tenant_slug: string | null;
+    started_at: Timestamp;
+    finished_at: NullableTimestamp;
+    status: 'running' | 'ok' | 'failed';
+    bytes: ColumnType<string | null, number | bigint | null | undefined, number | bigint | null>;
+    location: string | null;
+    error: string | null;
+    details: Json;
+  };
   audit_log: CommonTables['audit_log'] & { tenant_slug: string | null };
 }
 
