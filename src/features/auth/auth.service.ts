@@ -19,7 +19,7 @@ export async function signIn(
   shared: NonNullable<ThrottleStore['shared']>,
 ): Promise<SignInResult> {
   const accountKey = emailHash(deps.keyRing, input.email);
-  const throttle: ThrottleStore = { db: deps.db, shared };
+  const throttle: ThrottleStore = { db: deps.db, keyRing: deps.keyRing, shared };
   await assertNotThrottled(throttle, accountKey, input.address, limits);
   const staff = await findStaffByEmail(deps, input.email);
   const valid = staff ? await verifyPassword(staff.password_hash, input.password) : await verifyDummy(input.password);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Browser, createTestApp, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
@@ -109,6 +110,9 @@ describe.each(engines)('the per-address sign-in limit across rescues on %s', (en
     expect(shared.map((r) => r.account_key).sort()).toEqual(['rescue:alpha', 'rescue:alpha', 'rescue:beta', 'rescue:beta']);
     expect(shared.every((r) => /^[0-9a-f]{64}$/.test(r.address_key) && !r.succeeded)).toBe(true);
     expect(JSON.stringify(shared)).not.toContain('127.0.0.1');
+    // Keyed: a plain sha256 of the address (reversible by hashing every IPv4 address) is not stored.
+    const plain = createHash('sha256').update('addr:127.0.0.1').digest('hex');
+    expect(shared.some((r) => r.address_key === plain)).toBe(false);
 
     // A day later the job prunes the shared rows, and the address may try again.
     await control.updateTable('login_attempts').set({ at: new Date(Date.now() - 2 * 86_400_000) }).execute();

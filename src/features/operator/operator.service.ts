@@ -67,15 +67,15 @@ export async function signInOperator(
 ): Promise<OperatorSignInResult> {
   const username = input.username.trim().toLowerCase();
   const accountKey = deps.keyRing.blindIndex(`operator:${username}`);
-  await assertNotThrottled({ db: deps.control }, accountKey, input.address, limits);
+  await assertNotThrottled({ db: deps.control, keyRing: deps.keyRing }, accountKey, input.address, limits);
   const operator = await verifyOperator(deps.control, username, input.password);
   if (!operator) {
-    await recordAttempt({ db: deps.control }, accountKey, input.address, false);
+    await recordAttempt({ db: deps.control, keyRing: deps.keyRing }, accountKey, input.address, false);
     const known = await selectOperatorId(deps.control, username);
     if (known) await recordControlAudit(deps.control, { actor: { type: 'public' }, action: 'operator.sign_in_failed', target: { type: 'operator', id: known } });
     return { ok: false };
   }
-  await recordAttempt({ db: deps.control }, accountKey, input.address, true);
+  await recordAttempt({ db: deps.control, keyRing: deps.keyRing }, accountKey, input.address, true);
   // A new session id at every sign-in: a session fixed before sign-in is never promoted.
   if (input.previousSessionHash) await deleteOperatorSession(deps.control, input.previousSessionHash);
   const token = await createOperatorSession(deps.control, operator.id);

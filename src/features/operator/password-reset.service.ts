@@ -46,7 +46,7 @@ async function recent(db: Control, column: 'account_key' | 'address_key', key: s
 export async function requestOperatorReset(deps: OperatorResetDeps, input: { email: string; address: string }, linkFor: (token: string) => string): Promise<void> {
   const now = deps.clock.now();
   const accountKey = operatorEmailHash(deps.keyRing, input.email);
-  const address = addressKey(input.address);
+  const address = addressKey(deps.keyRing, input.address);
   const since = resetWindowStart(now);
   assertResetAllowed(await recent(deps.control, 'account_key', accountKey, since), await recent(deps.control, 'address_key', address, since), now);
   const operator = await deps.control.selectFrom('operators').select(['id', 'status', 'email_enc']).where('email_hash', '=', accountKey).executeTakeFirst();

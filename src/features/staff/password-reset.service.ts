@@ -36,7 +36,7 @@ const inTransaction = (tx: Kysely<TenantSchema>) => ({ kysely: tx }) as unknown 
 async function assertUnderLimits(deps: ResetDeps, accountKey: string, address: string, now: number): Promise<void> {
   const since = resetWindowStart(now);
   const account = await recentResetRequests(deps.db, 'account_key', accountKey, since);
-  const fromAddress = await recentResetRequests(deps.db, 'address_key', addressKey(address), since);
+  const fromAddress = await recentResetRequests(deps.db, 'address_key', addressKey(deps.keyRing, address), since);
   assertResetAllowed(account, fromAddress, now);
 }
 
@@ -84,7 +84,7 @@ export async function requestPasswordReset(deps: ResetDeps, input: { email: stri
   const accountKey = emailHash(deps.keyRing, input.email);
   await assertUnderLimits(deps, accountKey, input.address, now);
   const staff = await findStaffByEmail(deps, input.email);
-  const address = addressKey(input.address);
+  const address = addressKey(deps.keyRing, input.address);
   if (!staff || staff.status !== 'active') {
     await insertReset(deps.db, { account_key: accountKey, address_key: address, staff_id: null, token_hash: null, requested_by: 'self', created_at: new Date(now), expires_at: new Date(now) });
     return;

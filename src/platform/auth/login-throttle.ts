@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { commonTables, type ControlSchema, type EitherKysely } from '../db/schema.js';
 import { KonaError } from '../errors/errors.js';
@@ -10,9 +9,17 @@ export interface ThrottleLimits {
   maxPerAddress: number;
 }
 
-/** The key an address is counted under (hashed: addresses are personal data). */
-export function addressKey(ip: string): string {
-  return createHash('sha256').update(`addr:${ip}`).digest('hex');
+/** What makes keyed hashes: the key ring's blind index. */
+export interface BlindIndexer {
+  blindIndex(value: string): string;
+}
+
+/**
+ * The key an address is counted under: a keyed hash, because addresses are personal data and a
+ * plain hash of an IPv4 address is undone by hashing all 2^32 of them.
+ */
+export function addressKey(ring: BlindIndexer, ip: string): string {
+  return ring.blindIndex(`addr:${ip}`);
 }
 
 /**
@@ -24,6 +31,7 @@ export function addressKey(ip: string): string {
  */
 export interface ThrottleStore {
   db: EitherKysely;
+  keyRing: BlindIndexer;
   shared?: { control: Kysely<ControlSchema>; rescue: string };
 }
 
@@ -42,7 +50,7 @@ export async function assertNotThrottled(store: ThrottleStore, accountKey: strin
   const since = new Date(Date.now() - limits.windowMinutes * 60_000);
   const [account, fromAddress] = await Promise.all([
     recentFailures(store.db, 'account_key', accountKey, since),
-    recentFailures(store.shared?.control ?? store.db, 'address_key', addressKey(address), since),
+    recentFailures(store.shared?.control ?? store.db, 'address_key', addressKey(store.keyRing, address), since),
   ]);
   const retryAfterSeconds = limits.windowMinutes * 60;
   if (account >= limits.maxPerAccount) {
@@ -59,7 +67,7 @@ export async function assertNotThrottled(store: ThrottleStore, accountKey: strin
 
 /** Records a sign-in attempt (a rescue's failure on the control plane too); old rows are pruned by a scheduled job. */
 export async function recordAttempt(store: ThrottleStore, accountKey: string, address: string, succeeded: boolean): Promise<void> {
-  const address_key = addressKey(address);
+  const address_key = addressKey(store.keyRing, address);
   await commonTables(store.db).insertInto('login_attempts').values({ account_key: accountKey, address_key, succeeded }).execute();
   if (!succeeded && store.shared) {
     await commonTables(store.shared.control).insertInto('login_attempts').values({ account_key: `rescue:${store.shared.rescue}`, address_key, succeeded }).execute();
