@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,13 @@ describe('the demo rescue on the embedded default', () => {
   afterAll(async () => {
     await rt?.close();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the data directory and the embedded databases owner-only', () => {
+    const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
+    expect(mode(dataDir)).toBe('700');
+    expect(mode(path.join(dataDir, 'control'))).toBe('700');
+    expect(mode(path.join(dataDir, 'tenants', 'demo'))).toBe('700');
   });
 
   it('is seeded with a dozen made-up dogs at every stage, photos, medical records and foster notes', async () => {

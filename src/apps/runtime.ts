@@ -34,13 +34,17 @@ export function openControl(config: Config, metrics?: Metrics): Promise<Database
   );
 }
 
-// Owner-only from the top: files stored before blobs were 0600 become unreachable to other users too.
-function makeUploadsPrivate(uploadsDir: string, logger: Logger): void {
-  mkdirSync(uploadsDir, { recursive: true });
-  try {
-    chmodSync(uploadsDir, blobDirMode);
-  } catch (err) {
-    logger.warn({ dir: uploadsDir, err: (err as Error).message }, 'could not make the uploads directory owner-only (0700)');
+// Owner-only from the top: the data directory holds the embedded databases (PGlite writes its files
+// with the umask's mode), the outbox, keys and uploads; a 0700 directory keeps all of them from other
+// users, files written before included.
+function makePrivate(dirs: string[], logger: Logger): void {
+  for (const dir of dirs) {
+    mkdirSync(dir, { recursive: true });
+    try {
+      chmodSync(dir, blobDirMode);
+    } catch (err) {
+      logger.warn({ dir, err: (err as Error).message }, 'could not make a data directory owner-only (0700)');
+    }
   }
 }
 
@@ -63,7 +67,7 @@ export async function sweepUploadsAtStart(rt: Runtime): Promise<void> {
  * every active tenant. Refuses to start if a declared job has no handler.
  */
 export async function openRuntime(config: Config, logger: Logger, options: { secrets?: Secrets; clock?: Clock } = {}): Promise<Runtime> {
-  makeUploadsPrivate(config.uploadsDir, logger);
+  makePrivate([config.dataDir, config.uploadsDir], logger);
   const secrets = options.secrets ?? loadSecrets(config);
   let ctx: AppContext | undefined;
   const mailer = createMailer(config);

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
@@ -38,9 +38,12 @@ function kyselyLog(observer: DatabaseObserver | undefined) {
 
 /** Opens an embedded PGlite database with pgvector loaded; `dir: null` keeps it in memory. */
 export async function openEmbedded<S>(dir: string | null, observer?: DatabaseObserver): Promise<Database<S>> {
-  if (dir) mkdirSync(dir, { recursive: true });
+  if (dir) mkdirSync(dir, { recursive: true, mode: 0o700 });
   // pg returns int8 as text (JavaScript numbers lose precision past 2^53); make PGlite agree.
   const client = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), extensions: { vector }, parsers: { [types.INT8]: (v: string) => v } });
+  // The database's files hold personal data (encrypted columns aside): its folder is owner-only,
+  // set after PGlite has made it (it leaves 0750, as initdb does).
+  if (dir) chmodSync(dir, 0o700);
   const kysely = new Kysely<S>({ dialect: new PGliteDialect(client), log: kyselyLog(observer) });
   let waiting = 0;
   return {
