@@ -87,7 +87,8 @@ export const settingsSchema = z.object({
   ),
   KONA_TRIAGE_BASIC_AUTH: z.string().regex(/^[^:]+:.{12,}$/, 'must be user:password with a password of at least 12 characters').optional().describe(
     'Instead of or beside the token: `user:password` for Alertmanager\'s `http_config.basic_auth`.',
-  ),  KONA_BACKUP_DIR: z.string().min(1).optional().describe(
+  ),
+  KONA_BACKUP_DIR: z.string().min(1).optional().describe(
     'Directory for backups (dumps, upload manifests, data-directory snapshots, pgBackRest repo1). Unset: `backups` beside the data directory, never inside it.',
   ),
 });
