@@ -83,3 +83,15 @@ export function loadCorpus(): CorpusManifest {
 export function corpusFile(name: string): Buffer {
   return readFileSync(new URL(name, `file://${corpusDir}`));
 }
+
+/** trends.json: what Prometheus answers for the corpus's recovering alerts, and the watch sweep's expected decisions. */
+export interface CorpusTrends {
+  stepSeconds: number;
+  series: Record<string, Array<{ fromSeconds: number; values: number[] }>>;
+  watch: Array<{ atSeconds: number; alertname: string; fingerprint: string; class: AlertClass; route: Route; action: string }>;
+}
+
+/** Reads trends.json. */
+export function loadTrends(): CorpusTrends {
+  return JSON.parse(readFileSync(new URL('trends.json', `file://${corpusDir}`), 'utf8')) as CorpusTrends;
+}
