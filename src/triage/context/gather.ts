@@ -26,6 +26,8 @@ export interface GathererOptions {
   prometheusUrl?: string;
   /** How far back series are read (minutes). */
   windowMinutes: number;
+  /** The step of range queries (default: about 60 samples over the window, at least 15 s). */
+  stepSeconds?: number;
   /** The deadline for everything together (ms). */
   timeoutMs: number;
   /** Characters each piece (a query's series, a log block) may take. */
@@ -89,7 +91,7 @@ export class ContextGatherer {
     const end = this.opts.clock.now();
     const start = end - this.opts.windowMinutes * 60_000;
     // About 60 samples over the window, never finer than 15 s.
-    const step = Math.max(15, Math.round((this.opts.windowMinutes * 60) / 60));
+    const step = this.opts.stepSeconds ?? Math.max(15, Math.round((this.opts.windowMinutes * 60) / 60));
     const queries = contextQueries(alert);
     const results = await Promise.all(queries.map((q) => queryRange({ prometheusUrl: url, query: q.query, start, end, stepSeconds: step, signal, fetch: this.opts.fetch })));
     const dropped = new Set<string>();
