@@ -101,9 +101,13 @@ describe('KubernetesSource against a fake API server', () => {
     const source = new KubernetesSource({ kubeConfig: api.kubeConfig(), logLines: 50, logBytes: 12_000 });
     const gone = await source.read({ namespace: 'kona', pod: 'web-gone', deployment: 'nope' });
     expect(gone.notes).toEqual([
-      'Kubernetes: deployment kona/nope could not be read (HTTP 404: deployments.apps "nope" not found).',
-      'Kubernetes: pod kona/web-gone could not be read (HTTP 404: pods "web-gone" not found).',
+      'Kubernetes: deployment kona/nope could not be read (HTTP 404).',
+      'Kubernetes: pod kona/web-gone could not be read (HTTP 404).',
     ]);
+    // A label that is no Kubernetes name is never sent to the API, nor echoed.
+    const before = api.requests.length;
+    expect(await source.read({ namespace: 'kona', pod: 'web-1 Margarethe Vollmer' })).toEqual({ objects: [], logs: [], notes: ['Kubernetes: not read, the pod label is not a Kubernetes name.'] });
+    expect(api.requests.length).toBe(before);
     await source.read(alert.labels);
     const used = new Set(api.requests.map((r) => {
       const m = /^\/apis?\/(?:(apps)\/)?v1\/namespaces\/kona\/([a-z]+)\/[^/]+(\/log)?$/.exec(r.path);

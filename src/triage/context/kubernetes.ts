@@ -5,8 +5,8 @@
  * hold anything), and the pod's recent log lines (`tailLines`, `limitBytes`; the previous
  * container's too when it is crash-looping). Reads only: get pods, pods/log and deployments.
  */
-import { AppsV1Api, CoreV1Api, type KubeConfig, type V1ContainerStatus, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
-import { describeError } from '../actions/kubernetes.js';
+import { ApiException, AppsV1Api, CoreV1Api, type KubeConfig, type V1ContainerStatus, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
+import { namespacePattern, objectNamePattern } from '../actions/actions.schema.js';
 import type { SourceResult } from './source.js';
 
 /** How much the Kubernetes source reads. */
@@ -31,13 +31,25 @@ export class KubernetesSource {
   /** Objects and logs for the labels (allow-listed ones); nothing when no namespace is named. */
   async read(labels: Record<string, string>): Promise<SourceResult> {
     const out: SourceResult = { objects: [], logs: [], notes: [] };
-    const { namespace, pod, deployment, container } = labels;
+    const { namespace, pod, deployment } = labels;
     if (namespace === undefined || (pod === undefined && deployment === undefined)) return out;
+    // Labels are sender-controlled: only Kubernetes names go into a request, and no error echoes one back.
+    let container = labels.container;
+    if (container !== undefined && !(objectNamePattern.test(container) && container.length <= 253)) {
+      out.notes.push('Kubernetes: the container label is not a Kubernetes name; the logs of the pod\'s first container were read.');
+      container = undefined;
+    }
+    const bad = [['namespace', namespace], ['pod', pod], ['deployment', deployment]]
+      .filter(([k, v]) => v !== undefined && !(k === 'namespace' ? namespacePattern.test(v) && v.length <= 63 : objectNamePattern.test(v!) && v!.length <= 253));
+    if (bad.length > 0) {
+      out.notes.push(`Kubernetes: not read, the ${bad.map(([k]) => k).join(' and ')} label${bad.length > 1 ? 's are' : ' is'} not a Kubernetes name.`);
+      return out;
+    }
     if (deployment !== undefined) {
       try {
         out.objects.push(describeDeployment(await this.apps.readNamespacedDeployment({ name: deployment, namespace })));
       } catch (err) {
-        out.notes.push(`Kubernetes: deployment ${namespace}/${deployment} could not be read (${describeError(err)}).`);
+        out.notes.push(`Kubernetes: deployment ${namespace}/${deployment} could not be read (${statusOf(err)}).`);
       }
     }
     if (pod === undefined) return out;
@@ -45,7 +57,7 @@ export class KubernetesSource {
     try {
       object = await this.core.readNamespacedPod({ name: pod, namespace });
     } catch (err) {
-      out.notes.push(`Kubernetes: pod ${namespace}/${pod} could not be read (${describeError(err)}).`);
+      out.notes.push(`Kubernetes: pod ${namespace}/${pod} could not be read (${statusOf(err)}).`);
       return out;
     }
     out.objects.push(describePod(object));
@@ -59,7 +71,7 @@ export class KubernetesSource {
         const text = await this.core.readNamespacedPodLog({ name: pod, namespace, container: name, previous, tailLines: this.opts.logLines, limitBytes: this.opts.logBytes });
         out.logs.push({ source: what, lines: String(text).split('\n').filter((l) => l !== '') });
       } catch (err) {
-        out.notes.push(`Kubernetes: logs of ${what} could not be read (${describeError(err)}).`);
+        out.notes.push(`Kubernetes: logs of ${what} could not be read (${statusOf(err)}).`);
       }
     }
     return out;
@@ -86,4 +98,10 @@ export function describeDeployment(d: V1Deployment): string {
   const s = d.status ?? {};
   const conditions = (s.conditions ?? []).map((c) => `${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`).join(', ');
   return `Deployment ${d.metadata?.namespace}/${d.metadata?.name}: ${d.spec?.replicas ?? 1} desired, ${s.updatedReplicas ?? 0} updated, ${s.readyReplicas ?? 0} ready, ${s.availableReplicas ?? 0} available${d.spec?.paused ? ', paused' : ''}; conditions ${conditions || 'none'}.`;
+}
+
+/** "HTTP 404" or the error's kind: an API message can quote anything, so none is kept. */
+function statusOf(err: unknown): string {
+  if (err instanceof ApiException) return `HTTP ${err.code}`;
+  return err instanceof Error ? err.name : 'error';
 }
