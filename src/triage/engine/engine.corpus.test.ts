@@ -5,10 +5,7 @@ import type { Decision } from '../types.js';
 import { TriageEngine } from './engine.js';
 import { HeartbeatWatch, type HeartbeatEvent } from './heartbeat.js';
 import { MemoryState } from './memory-state.js';
-import { corpusFile, deliveryFromBody, labelFingerprint, loadCorpus, loadTrends, type CorpusManifest } from './engine.testing.js';
-import { exprFromGeneratorUrl, splitThreshold } from '../context/promql.js';
-import { judgeTrend, type Trend } from '../context/trend.js';
-import type { RecoveryCheck } from './routine.js';
+import { corpusFile, corpusRecovery, deliveryFromBody, labelFingerprint, loadCorpus, loadTrends, type CorpusManifest } from './engine.testing.js';
 import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 const corpus: CorpusManifest = loadCorpus();
@@ -31,12 +28,7 @@ async function replay(): Promise<Replay> {
   const heartbeat = new HeartbeatWatch({ ...policy.heartbeat, clock });
   let n = 0;
   // Prometheus as trends.json has it, judged by the real code: the rule's threshold from the alert's generatorURL.
-  const recovery: RecoveryCheck = async (alert): Promise<Trend> => {
-    const series = trends.series[labelFingerprint(alert.labels)]?.filter((s) => base + s.fromSeconds * 1000 <= clock.now()).at(-1);
-    const split = splitThreshold(exprFromGeneratorUrl(alert.generatorURL) ?? '');
-    if (series === undefined || split === undefined) return { state: 'unknown', detail: 'no metrics in the corpus for this alert' };
-    return judgeTrend(series.values, split.op, split.threshold);
-  };
+  const recovery = corpusRecovery(trends, base, clock);
   const engine = new TriageEngine({ policy, state, clock, heartbeat, recovery, newId: () => `dec-${++n}` });
   const out: Replay = { decisions: [], watched: [], heartbeatEvents: [] };
   const tickUntil = async (t: number) => {
