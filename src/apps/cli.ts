@@ -278,6 +278,10 @@ program
       policyFile: file, database: url ? { kind: 'postgres', url } : { kind: 'embedded', dir: path.join(dir, 'db') }, logger, host: o.host, port,
       auth,
       smtpUrl: s.KONA_SMTP_URL, namesFile,
+      context: {
+        prometheusUrl: s.KONA_TRIAGE_PROMETHEUS_URL, windowMinutes: s.KONA_TRIAGE_CONTEXT_MINUTES, timeoutSeconds: s.KONA_TRIAGE_CONTEXT_TIMEOUT_SECONDS,
+        logLines: s.KONA_TRIAGE_CONTEXT_LOG_LINES, maxChars: s.KONA_TRIAGE_CONTEXT_MAX_CHARS, kubernetes: s.KONA_TRIAGE_KUBERNETES,
+      },
       // The advisor asks Kona's on-site dispatcher; only a separate one (a URL) is reachable from here.
       inference: s.KONA_DISPATCHER_URL ? new DispatcherClient({ baseUrl: s.KONA_DISPATCHER_URL, token: s.KONA_DISPATCHER_TOKEN, tenant: 'triage' }) : undefined,
     }).catch((err: unknown) => {

@@ -4,7 +4,9 @@
  * standing in for the external endpoints. Alertmanager deliveries carry the canary corpus (109
  * secrets and personal data) in every field: infrastructure labels, labels off the allow-list, the
  * summary, the description, the runbook link, the generator URL, the alertname and the severity of
- * unknown alerts. Not one needle may arrive, in any body, URL or header.
+ * unknown alerts. The diagnosis context carries them too: pod logs (current and previous run) from
+ * a fake Kubernetes API, a local target's log file, and the labels (on and off the allow-list) of
+ * every series a fake Prometheus returns. Not one needle may arrive, in any body, URL or header.
  */
 import { spawn } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
@@ -14,6 +16,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { packageRoot } from '../platform/runtime/paths.js';
+import { fakePod, startFakeKubernetes } from '../triage/actions/actions.testing.js';
 import { canaries, canaryNames, type Canary } from '../triage/diagnose/canary-corpus.testing.js';
 import { startSmtp } from '../triage/escalate/escalate.testing.js';
 
@@ -50,11 +53,31 @@ async function startCapture(): Promise<{ url: string; received: Captured[]; arri
   };
 }
 
+/** A Prometheus answering every range query with one series whose labels carry the canaries of the alert the query names. */
+async function startCanaryPrometheus(groups: Canary[][]): Promise<{ url: string; queries: string[]; close(): Promise<void> }> {
+  const names = ['instance', 'pod', 'owner_email', 'container', 'customer', 'service', 'note'];
+  const queries: string[] = [];
+  const server = createServer((req, res) => {
+    const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
+    queries.push(query);
+    const i = Number(/(?:up|web-)(\d+)/.exec(query)?.[1] ?? '1');
+    const labels: Record<string, string> = { __name__: 'kona_canary', job: 'kona-web', namespace: 'kona' };
+    (groups[i - 1] ?? []).forEach((c, j) => {
+      const name = names[j % names.length]!;
+      labels[name] = labels[name] === undefined ? c.text : `${labels[name]} ${c.text}`;
+    });
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: labels, values: [[1765101600, '1'], [1765101660, '0']] }] } }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, queries, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
 // Where a canary is written; off-list labels are dropped by the allow-list, the rest scrubbed.
 const fields = ['summary', 'label:instance', 'description', 'label:pod', 'label:owner', 'runbook_url', 'label:service', 'generatorURL', 'label:db_password', 'label:container', 'summary', 'label:job'] as const;
 
 function canaryAlert(i: number, group: Canary[], alertname = 'CanaryDown', severity = 'critical') {
-  const labels: Record<string, string> = { alertname, severity, namespace: 'kona', pod: `web-${i}` };
+  const labels: Record<string, string> = { alertname, severity, namespace: 'kona', pod: `web-${i}`, deployment: 'web' };
   const annotations: Record<string, string> = { summary: `Canary ${i} is down.` };
   let generatorURL = `http://prometheus:9090/graph?g0.expr=up${i}`;
   group.forEach((c, j) => {
@@ -92,6 +115,20 @@ describe('`kona triage` sends no canary anywhere', () => {
     expect(canaries.length).toBeGreaterThanOrEqual(100);
     const capture = await startCapture();
     const smtp = await startSmtp();
+    const groups: Canary[][] = [];
+    for (let i = 0; i < canaries.length; i += 10) groups.push(canaries.slice(i, i + 10));
+    // The context's sources: pod logs (each alert's pod, crash-looping: its previous run too), a local log file, series labels.
+    const kube = await startFakeKubernetes();
+    groups.forEach((g, i) => {
+      kube.pods.set(`kona/web-${i + 1}`, fakePod('kona', `web-${i + 1}`, { crashLooping: true }));
+      kube.logs.set(`kona/web-${i + 1}/app`, g.map((c, j) => `ctx-pod-line ${i + 1}.${j}: request failed for ${c.text}`).join('\n'));
+      kube.logs.set(`kona/web-${i + 1}/app/previous`, g.map((c) => `ERROR before exit: ${c.text}`).join('\n'));
+    });
+    const kubeconfig = path.join(dir, 'kubeconfig.yaml');
+    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{ name: fake, cluster: { server: "${kube.url}", insecure-skip-tls-verify: true } }]\nusers: [{ name: triage, user: { token: fake-token } }]\ncontexts: [{ name: fake, context: { cluster: fake, user: triage } }]\ncurrent-context: fake\n`);
+    const logFile = path.join(dir, 'web.log');
+    writeFileSync(logFile, `${canaries.map((c, k) => `ctx-file-line-${k} user said: ${c.text}`).join('\n')}\n`);
+    const prometheus = await startCanaryPrometheus(groups);
     const namesFile = path.join(dir, 'names.txt');
     writeFileSync(namesFile, `# people and dogs\n${canaryNames.join('\n')}\n`);
     const policyFile = path.join(dir, 'policy.yaml');
@@ -111,6 +148,11 @@ describe('`kona triage` sends no canary anywhere', () => {
       '    email: { to: [ops@example.org], from: triage@example.org }',
       '  tiers:',
       '    - { name: page, severities: [page, critical, warning, info], channels: [webhook, ntfy, email], repeatMinutes: 60 }',
+      'actions:',
+      '  executor: local',
+      `  prometheusUrl: "${prometheus.url}"`,
+      '  local:',
+      `    targets: { "kona/web": { restart: [/bin/true], logFile: "${logFile}" } }`,
       'diagnosis:',
       '  enabled: true',
       `  endpoint: { url: "${capture.url}/v1", model: big-model }`,
@@ -119,8 +161,6 @@ describe('`kona triage` sends no canary anywhere', () => {
       '  maxPerHour: 1000',
     ].join('\n'));
 
-    const groups: Canary[][] = [];
-    for (let i = 0; i < canaries.length; i += 10) groups.push(canaries.slice(i, i + 10));
     const alerts = groups.map((g, i) => canaryAlert(i + 1, g));
     // Unknown alerts (notify, not diagnose) with canaries in the alertname and the severity.
     alerts.push(canaryAlert(90, [], 'BackupFailed for margarethe@example.org Margarethe Vollmer'));
@@ -128,7 +168,10 @@ describe('`kona triage` sends no canary anywhere', () => {
     const needles = [...canaries.flatMap((c) => c.needles), 'margarethe@example.org', 'hunter2'];
 
     const child = spawn(process.execPath, [cliJs, 'triage', '--policy', policyFile, '--port', '0', '--names-file', namesFile], {
-      env: { PATH: process.env.PATH, KONA_DATA_DIR: dir, KONA_TRIAGE_TOKEN: token, KONA_LOG_LEVEL: 'warn', KONA_SMTP_URL: smtp.url },
+      env: {
+        PATH: process.env.PATH, KONA_DATA_DIR: dir, KONA_TRIAGE_TOKEN: token, KONA_LOG_LEVEL: 'warn', KONA_SMTP_URL: smtp.url,
+        KUBECONFIG: kubeconfig, KONA_TRIAGE_KUBERNETES: 'kubeconfig', KONA_TRIAGE_CONTEXT_MAX_CHARS: '50000', KONA_TRIAGE_CONTEXT_LOG_LINES: '200',
+      },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -168,15 +211,29 @@ describe('`kona triage` sends no canary anywhere', () => {
       expect(sent).toMatch(/\[secret\]/);
       // Off-list labels are not even named; the description is never sent.
       expect(sent).not.toMatch(/^\s+(owner|db_password)=|description/im);
+      // The context went, scrubbed: every log line (by its marker), the pods' state, the series with their allowed labels only.
+      for (let k = 0; k < canaries.length; k++) expect(sent).toContain(`ctx-file-line-${k} `);
+      // An alert whose pod label got a canary names no pod the API has (a note says so); the others' pods were read.
+      const readable = alerts.slice(0, groups.length).map((a, i) => (a.labels.pod === `web-${i + 1}` ? i + 1 : 0)).filter((i) => i > 0);
+      expect(readable.length).toBeGreaterThanOrEqual(3);
+      expect(sent).toContain('Kubernetes: not read, the pod label is not a Kubernetes name.');
+      for (const i of readable) expect(sent).toMatch(new RegExp(`ctx-pod-line ${i}\\.0: request failed for`));
+      expect(sent).toContain(`Pod kona/web-${readable[0]}: phase Running; conditions Ready=False; containers: app waiting (CrashLoopBackOff)`);
+      expect(sent).toMatch(/Prometheus query: up1 .*\n\s+kona_canary\{/);
+      expect(sent).not.toMatch(/owner_email=|customer=|note=/);
+      expect(prometheus.queries.length).toBeGreaterThanOrEqual(groups.length);
 
       const page = await (await fetch(`${url}/`, { headers: { authorization: `Bearer ${token}` } })).text();
       expect(page).toContain('label db_password');
       expect(page).toContain('annotation description');
+      expect(page).toContain('metric label owner_email');
     } finally {
       child.kill('SIGTERM');
       await exit;
       await capture.close();
       await smtp.close();
+      await kube.close();
+      await prometheus.close();
     }
   });
 });

@@ -173,3 +173,41 @@ describe('kona triage, put together', () => {
     }
   });
 });
+
+describe('kona triage, a service already recovering on its own', () => {
+  it('holds the restart while the error rate falls in Prometheus, and plans it when the sweep sees it stall', async () => {
+    const { createServer } = await import('node:http');
+    let values = [0.21, 0.34, 0.31, 0.24, 0.17, 0.11];
+    const queries: string[] = [];
+    const prometheus = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      queries.push(`${url.pathname} ${url.searchParams.get('query')}`);
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { namespace: 'kona', deployment: 'web' }, values: values.map((v, i) => [1764000000 + i * 60, String(v)]) }] } }));
+    });
+    await new Promise<void>((r) => prometheus.listen(0, '127.0.0.1', r));
+    try {
+      const clock = new ManualClock(Date.parse('2026-11-20T13:20:00Z'));
+      service = await startTriageService({
+        policyFile: examplePolicy, database: { kind: 'embedded', dir: null }, auth: { bearer: token },
+        logger: pino({ level: 'silent' }), clock, heartbeatTickMs: 3_600_000, defaultMetrics: false,
+        context: { prometheusUrl: `http://127.0.0.1:${(prometheus.address() as { port: number }).port}`, kubernetes: 'off' },
+      });
+      expect((await post('38-error-rate-web-recovering.json')).status).toBe(200);
+      const [held] = await decisions();
+      expect(held).toMatchObject({ alertname: 'KonaHighErrorRate', route: 'record' });
+      expect(held!.reasons.at(-1)).toMatch(/^Recovering: the value fell back steadily from 0\.34 at worst to 0\.11 now \(threshold > 0\.05\)/);
+      // The value part of the rule's expression was read, not the comparison.
+      expect(queries[0]).toBe('/api/v1/query_range sum by (namespace, deployment) (rate(http_request_duration_seconds_count{status_code=~"5.."}[5m])) / sum by (namespace, deployment) (rate(http_request_duration_seconds_count[5m]))');
+      expect(await service.checkRecovering()).toEqual([]);
+      values = [...values, 0.12, 0.14];
+      const [acted] = await service.checkRecovering();
+      expect(acted).toMatchObject({ alertname: 'KonaHighErrorRate', route: 'act', deliveryId: 'watch', action: { name: 'restart-deployment', target: { namespace: 'kona', deployment: 'web' }, execute: false } });
+      expect((await decisions())[0]).toMatchObject({ route: 'act', reasons: expect.arrayContaining([expect.stringMatching(/^Stopped improving while watched/)]) });
+    } finally {
+      await service?.close();
+      service = undefined;
+      await new Promise<void>((r) => prometheus.close(() => r()));
+    }
+  });
+});

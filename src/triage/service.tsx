@@ -2,10 +2,12 @@
  * `kona triage` put together: the policy file, the triage database, the engine, the heartbeat
  * watch, and the modules the policy turns on, in the order a decision meets them:
  *
- *   engine (classify, deduplicate, route) → advisor (may make an act decision more cautious, before
+ *   engine (classify, deduplicate, route; a routine action held while the metrics show recovery,
+ *   or stopped by its restart budget) → advisor (may make an act decision more cautious, before
  *   it is saved) → action runner (act decisions: limits, preconditions, execution, verification) →
  *   escalator (notify and diagnose decisions, and the notify decisions the runner and the heartbeat
- *   create) → diagnoser (diagnose decisions, when enabled).
+ *   create) → diagnoser (diagnose decisions, when enabled, with the infrastructure context that
+ *   context/ gathers from Prometheus, Kubernetes or the local targets).
  *
  * Every module reads its own policy section; without it, it does nothing (observe-only acts on
  * nothing, no escalation section messages nobody).
@@ -18,6 +20,7 @@ import { every, systemClock, type Clock } from '../platform/clock/clock.js';
 import type { DatabaseTarget } from '../platform/db/driver.js';
 import { ActionRunner, actionRoutes, ActionsTable, createExecutor, withActionsTable, type ActionExecutor } from './actions/index.js';
 import { Advisor, applyAdvice } from './diagnose/advisor.js';
+import { buildContext, defaultContextSettings, type ContextSettings } from './context/index.js';
 import { asDiagnosisDb, Diagnoser, listDiagnoses } from './diagnose/diagnoser.js';
 import { namesFromFile } from './diagnose/names.js';
 import type { DiagnosisSchema } from './diagnose/schema.js';
@@ -53,6 +56,8 @@ export interface TriageServiceOptions {
   executor?: ActionExecutor;
   /** A names file (one person or dog name a line) whose names are scrubbed from everything sent out (KONA_TRIAGE_NAMES_FILE). */
   namesFile?: string;
+  /** Where the diagnosis context and the recovery check read (KONA_TRIAGE_PROMETHEUS_URL, KONA_TRIAGE_CONTEXT_*, KONA_TRIAGE_KUBERNETES). */
+  context?: Partial<ContextSettings>;
 }
 
 /** A running triage service. */
@@ -67,6 +72,8 @@ export interface TriageService {
   checkHeartbeat(): Promise<Decision | undefined>;
   /** Notifies routine alerts still firing past their rule's window (the timer calls this). */
   checkOverdue(): Promise<Decision[]>;
+  /** Checks the alerts whose action is held while they recover; acts on those that stopped improving (the timer calls this). */
+  checkRecovering(): Promise<Decision[]>;
   close(): Promise<void>;
 }
 
@@ -98,8 +105,9 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
     const advisor = new Advisor({ policy: policy.advisor, client: opts.inference, clock, knownNames });
     const diagnoser = new Diagnoser({ policy: policy.diagnosis, db: asDiagnosisDb(db), clock, logger, knownNames });
     const heartbeat = new HeartbeatWatch({ alertname: policy.heartbeat.alertname, windowMinutes: policy.heartbeat.windowMinutes, clock });
+    const { gatherer, recovery } = await buildContext({ ...defaultContextSettings, ...opts.context }, policy, clock);
     const engine = new TriageEngine({
-      policy, state: store.state, clock, heartbeat,
+      policy, state: store.state, clock, heartbeat, recovery,
       ...(advisor.enabled ? { review: async (decision, alert) => applyAdvice(decision, await advisor.review(decision, alert)) } : {}),
     });
     const processor: DeliveryProcessor = {
@@ -110,8 +118,9 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
           await runner.handle(decision, { alert });
           // Neither waits on a slow channel or model: both record their own failures.
           void escalate(decision, alert).catch((err: Error) => logger.error({ err: err.name }, 'escalation failed'));
-          if (decision.route === 'diagnose') {
-            void (async () => diagnoser.handle(decision, { alert, history: await history(decision.fingerprint) }))()
+          if (decision.route === 'diagnose' && diagnoser.accepts(decision)) {
+            // The context is read only for what will be sent, each source under the context deadline.
+            void (async () => diagnoser.handle(decision, { alert, history: await history(decision.fingerprint), ...(alert ? await gatherer.gather(alert) : {}) }))()
               .catch((err: Error) => logger.error({ err: err.name }, 'diagnosis failed'));
           }
         }
@@ -181,13 +190,22 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
       for (const { decision, alert } of decisions) await escalate(decision, alert);
       return decisions.map((d) => d.decision);
     };
+    const checkRecovering = async () => {
+      const decisions = await running.serially(() => engine.watchRecovering(clock.now()));
+      for (const decision of decisions) {
+        await runner.handle(decision);
+        await escalate(decision, await store.state.getAlert(decision.fingerprint));
+      }
+      return decisions;
+    };
     const stopSweeps = every(clock, opts.heartbeatTickMs ?? 30_000, () => {
       checkHeartbeat().catch((err: Error) => logger.error({ err: err.name }, 'heartbeat check failed'));
       checkOverdue().catch((err: Error) => logger.error({ err: err.name }, 'overdue check failed'));
+      checkRecovering().catch((err: Error) => logger.error({ err: err.name }, 'recovery watch failed'));
     }, { unref: true });
     logger.info({ url: running.url, mode: policy.mode, rules: policy.rules.length }, 'triage is listening');
     return {
-      url: running.url, store, server: running, heartbeat, runner, escalator, checkHeartbeat, checkOverdue,
+      url: running.url, store, server: running, heartbeat, runner, escalator, checkHeartbeat, checkOverdue, checkRecovering,
       async close() {
         stopSweeps();
         await running.close();

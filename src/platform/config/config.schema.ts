@@ -88,6 +88,24 @@ export const settingsSchema = z.object({
   KONA_TRIAGE_BASIC_AUTH: z.string().regex(/^[^:]+:.{12,}$/, 'must be user:password with a password of at least 12 characters').optional().describe(
     'Instead of or beside the token: `user:password` for Alertmanager\'s `http_config.basic_auth`.',
   ),
+  KONA_TRIAGE_PROMETHEUS_URL: z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' }).optional().describe(
+    'Prometheus that `kona triage` reads (/api/v1/query_range) for the diagnosis context (the alert\'s own expression, its target\'s up, restarts, CPU and memory) and to see an alert already recovering before acting. Unset: the policy\'s actions.prometheusUrl; neither: no metrics are read.',
+  ),
+  KONA_TRIAGE_CONTEXT_MINUTES: positiveInt().max(1440, 'must be at most 1440').default(30).describe(
+    'How far back `kona triage` reads series for the diagnosis context and the recovery check.',
+  ),
+  KONA_TRIAGE_CONTEXT_TIMEOUT_SECONDS: positiveInt().max(60, 'must be at most 60').default(5).describe(
+    'Deadline for all context reads about one alert together (Prometheus, Kubernetes, local logs); what has not answered by then is left out with a note, and a recovery check that could not read counts as unknown (the action is not held).',
+  ),
+  KONA_TRIAGE_CONTEXT_LOG_LINES: positiveInt().max(1000, 'must be at most 1000').default(50).describe(
+    'Recent log lines `kona triage` reads per container or local unit for the diagnosis context.',
+  ),
+  KONA_TRIAGE_CONTEXT_MAX_CHARS: positiveInt(200).max(50_000, 'must be at most 50000').default(3000).describe(
+    'Characters one piece of diagnosis context (one query\'s series, one log block) may take; older whole lines beyond it are left out and counted.',
+  ),
+  KONA_TRIAGE_KUBERNETES: z.enum(['auto', 'off', 'in-cluster', 'kubeconfig'], { message: 'must be auto, off, in-cluster or kubeconfig' }).default('auto').describe(
+    'Where `kona triage` reads pod and deployment state and pod logs for the diagnosis context: the in-cluster service account, the default kubeconfig, or off. auto: in cluster when KUBERNETES_SERVICE_HOST is set, else off.',
+  ),
   KONA_BACKUP_DIR: z.string().min(1).optional().describe(
     'Directory for backups (dumps, upload manifests, data-directory snapshots, pgBackRest repo1). Unset: `backups` beside the data directory, never inside it.',
   ),

@@ -34,7 +34,18 @@ describe('policy: actions section and rule-level action settings', () => {
 
   it('accepts the rule-level verify settings', () => {
     const p = parsePolicy(`actions:\n  executor: kubernetes\n  kubernetes: { namespaces: [kona] }\n  prometheusUrl: http://prometheus:9090\n${rule('{ name: delete-pod, enabled: true, verify: { query: "up == 0", afterMinutes: 10 } }')}`);
-    expect(p.rules[0]?.action).toEqual({ name: 'delete-pod', enabled: true, verify: { query: 'up == 0', afterMinutes: 10 } });
+    expect(p.rules[0]?.action).toEqual({ name: 'delete-pod', enabled: true, verify: { query: 'up == 0', afterMinutes: 10 }, watchRecovery: true });
+  });
+
+  it("takes a local target's journal unit and log file for the diagnosis context, and a rule's restart budget", () => {
+    const p = parsePolicy(`actions:\n  executor: local\n  local:\n    targets:\n      "box/exporter": { restart: [x], status: [y], unit: kona-exporter.service, logFile: /var/log/exporter.log }\n${rule('{ name: delete-pod, enabled: true, budget: { restarts: 2, windowMinutes: 60 }, watchRecovery: false }')}`);
+    expect(p.actions?.local?.targets['box/exporter']).toEqual({ restart: ['x'], status: ['y'], unit: 'kona-exporter.service', logFile: '/var/log/exporter.log' });
+    expect(p.rules[0]?.action).toMatchObject({ budget: { restarts: 2, windowMinutes: 60 }, watchRecovery: false });
+    expect(problemsOf(`actions:\n  executor: local\n  local:\n    targets:\n      "box/exporter": { restart: [x], status: [y], unit: "a b", logFile: var/log/x.log }\n${rule('{ name: delete-pod, enabled: true, budget: { restarts: 0, windowMinutes: 60 } }')}`)).toEqual([
+      'triage-policy.yaml:10:68: rules[0].action.budget.restarts: must be at least 1',
+      'triage-policy.yaml:5:58: actions.local.targets.box/exporter.unit: must be a systemd unit name',
+      'triage-policy.yaml:5:74: actions.local.targets.box/exporter.logFile: must be an absolute path',
+    ]);
   });
 
   it('refuses an executor without its settings, bad targets and commands, and an unverifiable local target', () => {

@@ -25,7 +25,14 @@ const nonEmpty = z.string().min(1, 'must not be empty');
 const argv = z.array(nonEmpty).min(1, 'must name the program to run');
 const minutes = z.number().int('must be a whole number of minutes').positive('must be at least 1').max(7 * 24 * 60, 'must be at most a week');
 
-const localTargetSchema = z.strictObject({ restart: argv, status: argv.optional() });
+const localTargetSchema = z.strictObject({
+  restart: argv,
+  status: argv.optional(),
+  /** A systemd unit whose journal the diagnosis context reads (journalctl --unit). */
+  unit: z.string().regex(/^[A-Za-z0-9:_.@\\-]+$/, 'must be a systemd unit name').optional(),
+  /** An absolute path of a log file whose end the diagnosis context reads. */
+  logFile: z.string().regex(/^\//, 'must be an absolute path').optional(),
+});
 
 /**
  * The policy's `actions` section: which executor runs the catalogue's actions, the limits, and where

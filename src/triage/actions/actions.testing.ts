@@ -25,6 +25,8 @@ export interface FakeServer {
 export interface FakeKubernetes extends FakeServer {
   deployments: Map<string, Record<string, any>>;
   pods: Map<string, Record<string, any>>;
+  /** Pod logs by "namespace/pod/container" (add "/previous" for the previous run), as /log returns them. */
+  logs: Map<string, string>;
   requests: SeenRequest[];
   /** A KubeConfig pointing at it with a bearer token. */
   kubeConfig(): KubeConfig;
@@ -61,11 +63,13 @@ function merge(target: Record<string, any>, patch: Record<string, any>): void {
 export async function startFakeKubernetes(): Promise<FakeKubernetes> {
   const deployments = new Map<string, Record<string, any>>();
   const pods = new Map<string, Record<string, any>>();
+  const logs = new Map<string, string>();
   const requests: SeenRequest[] = [];
   const server = createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const url = new URL(req.url ?? '/', 'http://x');
+      const path = url.pathname;
       requests.push({ method: req.method ?? '', path, contentType: req.headers['content-type'] ?? '', authorization: req.headers.authorization ?? '', body });
       const send = (code: number, obj: unknown) => {
         res.writeHead(code, { 'content-type': 'application/json' });
@@ -73,6 +77,19 @@ export async function startFakeKubernetes(): Promise<FakeKubernetes> {
       };
       const dep = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)(\/scale)?$/.exec(path);
       const pod = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(path);
+      const log = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/log$/.exec(path);
+      if (log && req.method === 'GET') {
+        // What the API does with the parameters the client sends: the last tailLines lines, at most limitBytes.
+        const previous = url.searchParams.get('previous') === 'true';
+        const text = logs.get(`${log[1]}/${log[2]}/${url.searchParams.get('container') ?? ''}${previous ? '/previous' : ''}`);
+        if (text === undefined) return send(400, status(400, 'BadRequest', `previous terminated container not found`));
+        const tail = Number(url.searchParams.get('tailLines') ?? '0');
+        const lines = text.split('\n').filter((l) => l !== '');
+        const limited = (tail > 0 ? lines.slice(-tail) : lines).join('\n') + '\n';
+        const limit = Number(url.searchParams.get('limitBytes') ?? '0');
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        return res.end(limit > 0 ? limited.slice(0, limit) : limited);
+      }
       if (dep) {
         const key = `${dep[1]}/${dep[2]}`;
         const d = deployments.get(key);
@@ -111,7 +128,7 @@ export async function startFakeKubernetes(): Promise<FakeKubernetes> {
   });
   const url = await listen(server);
   return {
-    url, deployments, pods, requests,
+    url, deployments, pods, logs, requests,
     kubeConfig() {
       const kc = new KubeConfig();
       kc.loadFromOptions({

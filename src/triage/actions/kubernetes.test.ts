@@ -141,9 +141,10 @@ describe('KubernetesExecutor against a fake API server', () => {
       return `${m?.[1] ?? ''}|${m?.[2]}${m?.[3] ?? ''}|${verbs[r.method]}`;
     }));
     const file = fileURLToPath(new URL('../../../deploy/triage-rbac.yaml', import.meta.url));
-    const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as { kind: string; rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[] });
-    const granted = new Set(docs.filter((d) => d.kind === 'Role').flatMap((d) => d.rules ?? []).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}|${res}|${v}`)))));
+    const docs = parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS() as { kind: string; metadata?: { name?: string }; rules?: { apiGroups: string[]; resources: string[]; verbs: string[] }[] });
+    // The executor's Role; the read-only context Role is checked by context/gather.test.ts.
+    const granted = new Set(docs.filter((d) => d.kind === 'Role' && d.metadata?.name === 'kona-triage-actions').flatMap((d) => d.rules ?? []).flatMap((r) => r.apiGroups.flatMap((g) => r.resources.flatMap((res) => r.verbs.map((v) => `${g}|${res}|${v}`)))));
     expect([...used].sort()).toEqual([...granted].sort());
-    expect(docs.map((d) => d.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding']);
+    expect(docs.map((d) => d.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'Role', 'RoleBinding']);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What the diagnosis tier sends: an infrastructure-only text built from a decision and its context
  * (the alert's allow-listed labels, the summary annotation only, recent decisions of the same
- * alert, and metric results or log lines the caller passes), then scrubbed, then cut to the
+ * alert, and the metric results, object states and log lines the caller gathered; see
+ * context/gather.ts), then scrubbed, then cut to the
  * policy's size. Labels and annotations off the allow-list are never written into the text.
  */
 import type { Decision, IncomingAlert } from '../types.js';
@@ -18,6 +19,12 @@ export interface DiagnoseContext {
   metrics?: { query: string; result: string }[];
   /** Log lines the caller collected (pod logs, events); scrubbed like everything else. */
   logs?: string[];
+  /** The affected objects' state, one line each (pod, deployment, local target). */
+  objects?: string[];
+  /** What the context gatherer could not read or cut, and why (sent too: it tells the reader what is missing). */
+  notes?: string[];
+  /** Further names the allow-list kept out (series labels: "metric label owner"), for the page. */
+  dropped?: string[];
 }
 
 /** The fixed system prompt: no data in it, and it says the data is untrusted. */
@@ -52,8 +59,10 @@ export function describeForDiagnosis(decision: Decision, ctx: DiagnoseContext): 
       lines.push(`  ${new Date(d.at).toISOString()} ${d.status} → ${d.route}${action}: ${d.reasons.join(' ')}`);
     }
   }
+  if ((ctx.objects ?? []).length > 0) lines.push('Object state:', ...(ctx.objects ?? []).map((o) => indent(o)));
   for (const m of ctx.metrics ?? []) lines.push(`Prometheus query: ${m.query}`, indent(m.result));
   if ((ctx.logs ?? []).length > 0) lines.push('Log lines:', ...(ctx.logs ?? []).map((l) => indent(l)));
+  if ((ctx.notes ?? []).length > 0) lines.push('Context notes:', ...(ctx.notes ?? []).map((n) => indent(n)));
   return lines.join('\n');
 }
 
@@ -71,7 +80,7 @@ export function diagnosisText(
   scrubber: Scrubber,
   maxChars: number,
 ): { text: string; removed: Partial<Record<ScrubKind, number>>; dropped: string[] } {
-  const dropped = ctx.alert ? allowAlert(ctx.alert).dropped : [];
+  const dropped = [...(ctx.alert ? allowAlert(ctx.alert).dropped : []), ...(ctx.dropped ?? [])];
   const { text, removed } = scrubber.scrub(describeForDiagnosis(decision, ctx));
   if (text.length <= maxChars) return { text, removed, dropped };
   const marker = '\n[cut: the rest exceeded the size limit]';

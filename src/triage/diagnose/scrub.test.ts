@@ -74,6 +74,12 @@ describe('scrubber on realistic log lines', () => {
     expect(scrubText(keep)).toBe(keep);
   });
 
+  it('removes an IBAN that a space and more digits follow (a metric label holding an IBAN and a card number)', () => {
+    expect(scrubText('instance="FR1420041010050500013M02606 4111111111111111"')).toBe('instance="[iban] [card]"');
+    expect(scrubText('DE89 3704 0044 0532 0130 00 1234')).toBe('[iban] 1234');
+    expect(scrubText('order GB29NWBK60161331926818 shipped')).toBe('order GB29NWBK60161331926818 shipped');
+  });
+
   it('stays linear on long runs without separators (no catastrophic backtracking)', () => {
     const blob = 'a'.repeat(200_000);
     const dotted = 'x.'.repeat(100_000);

@@ -128,7 +128,7 @@ const patterns: Pattern[] = [
   // hex digests and ids stay (their entropy is lower, or they lack a case).
   { kind: 'secret', re: /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/]{32,}={0,2}(?![A-Za-z0-9+/=_-])/g, replace: (m) => randomOr(m) },
   // IBAN: country, check digits, 11–30 alphanumerics in groups of four, mod-97 checked.
-  { kind: 'iban', re: /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g, replace: (m) => (ibanValid(m) ? '[iban]' : m) },
+  { kind: 'iban', re: /\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b/g, replace: ibanOr },
   // Card numbers: 13–19 digits, in groups or not, starting 2–6, Luhn checked.
   { kind: 'card', re: /(?<![\w.-])[2-6]\d{3}(?:[ -]?\d){9,15}(?![\w-]|\.\d)/g, replace: (m) => (luhnValid(m) ? '[card]' : m) },
   // An email, also URL-encoded (%40) in a query string. Bounded parts keep long runs linear.
@@ -170,6 +170,18 @@ function randomOr(match: string, minBits = 4.2): string {
 /** Replaces a hex run with at least one digit and one letter (not a long number, not a word). */
 function hexOr(match: string): string {
   return /[0-9]/.test(match) && /[a-f]/i.test(match) ? '[secret]' : match;
+}
+
+/**
+ * Replaces an IBAN; the greedy match may have run on into what follows a space (an IBAN then a card
+ * number, an order number), so the longest prefix ending before a space that checks is an IBAN too.
+ */
+function ibanOr(match: string): string {
+  if (ibanValid(match)) return '[iban]';
+  for (let i = match.lastIndexOf(' '); i > 0; i = match.lastIndexOf(' ', i - 1)) {
+    if (ibanValid(match.slice(0, i))) return `[iban]${match.slice(i)}`;
+  }
+  return match;
 }
 
 /** The IBAN check: moved country and check digits, letters as numbers, mod 97 equals 1. */

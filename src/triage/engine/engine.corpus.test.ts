@@ -5,15 +5,18 @@ import type { Decision } from '../types.js';
 import { TriageEngine } from './engine.js';
 import { HeartbeatWatch, type HeartbeatEvent } from './heartbeat.js';
 import { MemoryState } from './memory-state.js';
-import { corpusFile, deliveryFromBody, labelFingerprint, loadCorpus, type CorpusManifest } from './engine.testing.js';
+import { corpusFile, corpusRecovery, deliveryFromBody, labelFingerprint, loadCorpus, loadTrends, type CorpusManifest } from './engine.testing.js';
 import { ManualClock } from '../../platform/clock/clock.testing.js';
 
 const corpus: CorpusManifest = loadCorpus();
+const trends = loadTrends();
 const base = Date.parse(corpus.baseTime);
 const human = (route: string) => route === 'notify' || route === 'diagnose';
 
 interface Replay {
   decisions: Decision[][];
+  /** Decisions of the watch sweep (run every minute), with the corpus second they were made. */
+  watched: Array<{ atSeconds: number; decision: Decision }>;
   heartbeatEvents: Array<{ at: number; event: HeartbeatEvent }>;
 }
 
@@ -24,26 +27,29 @@ async function replay(): Promise<Replay> {
   const state = new MemoryState();
   const heartbeat = new HeartbeatWatch({ ...policy.heartbeat, clock });
   let n = 0;
-  const engine = new TriageEngine({ policy, state, clock, heartbeat, newId: () => `dec-${++n}` });
-  const out: Replay = { decisions: [], heartbeatEvents: [] };
-  const tickUntil = (t: number) => {
+  // Prometheus as trends.json has it, judged by the real code: the rule's threshold from the alert's generatorURL.
+  const recovery = corpusRecovery(trends, base, clock);
+  const engine = new TriageEngine({ policy, state, clock, heartbeat, recovery, newId: () => `dec-${++n}` });
+  const out: Replay = { decisions: [], watched: [], heartbeatEvents: [] };
+  const tickUntil = async (t: number) => {
     while (clock.now() + 60_000 <= t) {
       clock.advance(60_000);
       const event = heartbeat.tick();
       if (event) out.heartbeatEvents.push({ at: clock.now(), event });
+      for (const decision of await engine.watchRecovering()) out.watched.push({ atSeconds: (clock.now() - base) / 1000, decision });
     }
     clock.set(t);
   };
   for (const [i, d] of corpus.deliveries.entries()) {
     const at = base + d.atSeconds * 1000;
-    tickUntil(at);
+    await tickUntil(at);
     const delivery = deliveryFromBody(`del-${i + 1}`, corpusFile(d.file), at);
     state.recordDelivery(delivery);
     out.decisions.push(await engine.process(delivery));
     const event = heartbeat.tick();
     if (event) out.heartbeatEvents.push({ at, event });
   }
-  tickUntil(base + (corpus.deliveries.at(-1)?.atSeconds ?? 0) * 1000 + 3_600_000);
+  await tickUntil(base + (corpus.deliveries.at(-1)?.atSeconds ?? 0) * 1000 + 3_600_000);
   return out;
 }
 
@@ -113,11 +119,31 @@ describe('the Alertmanager corpus through the engine (example policy, observe mo
     expect(notified).toBeLessThan(corpus.summary.rawNotificationsOnePerDelivery);
   });
 
-  it('acts on nothing in observe mode, and plans delete-pod only for the kona crash loop', () => {
+  it('acts on nothing in observe mode, and plans delete-pod only for the kona crash loops, within the restart budget', () => {
     const acts = result.decisions.flat().filter((d) => d.action !== null);
-    expect(acts.map((d) => [d.alertname, d.action?.name, d.action?.target, d.action?.execute])).toEqual([
-      ['KubePodCrashLooping', 'delete-pod', { namespace: 'kona', pod: 'web-7d9f8b6c5-x2kqp' }, false],
+    expect(acts.map((d) => [d.alertname, d.route, d.action?.name, d.action?.target, d.action?.execute])).toEqual([
+      ['KubePodCrashLooping', 'act', 'delete-pod', { namespace: 'kona', pod: 'web-7d9f8b6c5-x2kqp' }, false],
+      ['KubePodCrashLooping', 'act', 'delete-pod', { namespace: 'kona', pod: 'mailer-5c6d7f8b9-k2v4n' }, false],
+      ['KubePodCrashLooping', 'act', 'delete-pod', { namespace: 'kona', pod: 'mailer-5c6d7f8b9-p6r8s' }, false],
+      // The third mailer pod within the hour: the budget (2 per 60 minutes for the owner) is spent.
+      ['KubePodCrashLooping', 'notify', 'delete-pod', { namespace: 'kona', pod: 'mailer-5c6d7f8b9-t2w4x' }, false],
     ]);
+    expect(acts[3]?.reasons.at(-1)).toBe('Restart budget: 2 actions were already planned for kona/mailer within 60 minutes (at most 2); a human is told instead of acting again.');
+  });
+
+  it('holds the restart of a service that is already recovering, and plans it once the recovery stalls', () => {
+    const recovering = result.decisions.flat().filter((d) => d.alertname === 'KonaHighErrorRate' && d.status === 'firing');
+    expect(recovering.map((d) => [d.route, d.action])).toEqual([['record', null], ['record', null]]);
+    for (const d of recovering) expect(d.reasons.at(-1)).toMatch(/^Recovering: the value fell back steadily from 0\.\d+ at worst to 0\.\d+ now \(threshold > 0\.05\); watching/);
+    expect(result.watched.map((w) => ({ alertname: w.decision.alertname, fingerprint: w.decision.fingerprint, class: w.decision.class, route: w.decision.route, action: w.decision.action?.name })))
+      .toEqual(trends.watch.map(({ atSeconds: _, ...w }) => w));
+    for (const [i, w] of result.watched.entries()) {
+      const due = trends.watch[i]!.atSeconds;
+      // The sweep runs every minute: the first run at or after the stall acts.
+      expect(w.atSeconds).toBeGreaterThanOrEqual(due);
+      expect(w.atSeconds).toBeLessThan(due + 60);
+      expect(w.decision.reasons.at(-1)).toMatch(/^Stopped improving while watched: the value is not coming back steadily/);
+    }
   });
 
   it('never copies annotation text (injections, secrets) into reasons', () => {

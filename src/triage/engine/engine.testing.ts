@@ -6,6 +6,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { AlertClass, AlertStatus, Delivery, IncomingAlert, Route } from '../types.js';
+import { exprFromGeneratorUrl, splitThreshold } from '../context/promql.js';
+import { judgeTrend } from '../context/trend.js';
+import type { RecoveryCheck } from './routine.js';
 
 /** The corpus folder (test/fixtures/alertmanager). */
 export const corpusDir = fileURLToPath(new URL('../../../test/fixtures/alertmanager/', import.meta.url));
@@ -82,4 +85,26 @@ export function loadCorpus(): CorpusManifest {
 /** The bytes of one corpus file. */
 export function corpusFile(name: string): Buffer {
   return readFileSync(new URL(name, `file://${corpusDir}`));
+}
+
+/** trends.json: what Prometheus answers for the corpus's recovering alerts, and the watch sweep's expected decisions. */
+export interface CorpusTrends {
+  stepSeconds: number;
+  series: Record<string, Array<{ fromSeconds: number; values: number[] }>>;
+  watch: Array<{ atSeconds: number; alertname: string; fingerprint: string; class: AlertClass; route: Route; action: string }>;
+}
+
+/** Reads trends.json. */
+export function loadTrends(): CorpusTrends {
+  return JSON.parse(readFileSync(new URL('trends.json', `file://${corpusDir}`), 'utf8')) as CorpusTrends;
+}
+
+/** The recovery check of the corpus replay: trends.json's values at the clock's time, judged by the real code against the rule's threshold. */
+export function corpusRecovery(trends: CorpusTrends, base: number, clock: { now(): number }): RecoveryCheck {
+  return async (alert) => {
+    const series = trends.series[labelFingerprint(alert.labels)]?.filter((s) => base + s.fromSeconds * 1000 <= clock.now()).at(-1);
+    const split = splitThreshold(exprFromGeneratorUrl(alert.generatorURL) ?? '');
+    if (series === undefined || split === undefined) return { state: 'unknown', detail: 'no metrics in the corpus for this alert' };
+    return judgeTrend(series.values, split.op, split.threshold);
+  };
 }

@@ -6,6 +6,7 @@ import { classify, type Classification } from './classify.js';
 import type { HeartbeatWatch } from './heartbeat.js';
 import { podOwner } from './owner.js';
 import { classReason, flappingPrefix, flappingReason, quoteLabel, routeFiring, type Routing } from './route.js';
+import { applyBudget, applyRecovery, recoveringPrefix, spendBudget, type RecoveryCheck, type WatchedAlert } from './routine.js';
 
 /** The alertname of the extra decision made for a delivery from which Alertmanager left alerts out. */
 export const truncatedAlertname = 'TriageTruncatedGroup';
@@ -24,6 +25,8 @@ export interface TriageEngineOptions {
   review?: (decision: Decision, alert: IncomingAlert) => Promise<Decision>;
   /** Told about every Watchdog that arrives; the server ticks it on a timer. */
   heartbeat?: HeartbeatWatch;
+  /** Whether an alert's value is already recovering (Prometheus); without it no action is held (see routine.ts). */
+  recovery?: RecoveryCheck;
 }
 
 const humanRoutes: ReadonlySet<Route | ''> = new Set(['notify', 'diagnose']);
@@ -34,6 +37,8 @@ const humanRoutes: ReadonlySet<Route | ''> = new Set(['notify', 'diagnose']);
  */
 export class TriageEngine {
   private readonly newId: () => string;
+  /** Alerts whose action is held while they recover, by fingerprint (what the recovery check reads). */
+  private readonly watching = new Map<string, WatchedAlert>();
 
   constructor(private readonly opts: TriageEngineOptions) {
     this.newId = opts.newId ?? randomUUID;
@@ -50,6 +55,7 @@ export class TriageEngine {
         ? this.decision(delivery, alert, this.classifyAlert(alert), now, await this.resendRouting(alert, delivery, resend))
         : await this.decide(delivery, alert, now);
       if (decision.route === 'act' && this.opts.review) decision = await this.reviewed(decision, alert);
+      if (decision.route === 'act') await spendBudget(this.opts.state, this.classifyAlert(alert).rule, alert.labels, delivery.receivedAt);
       await this.opts.state.saveDecision(decision);
       decisions.push(decision);
     }
@@ -150,6 +156,7 @@ export class TriageEngine {
     const c = this.classifyAlert(alert);
     // The first sighting counts as a transition: N transitions in a window is N status entries.
     const changed = stored === undefined || stored.status !== alert.status;
+    if (alert.status === 'resolved') this.watching.delete(alert.fingerprint);
     if (changed) await state.addTransition(alert.fingerprint, alert.status, delivery.receivedAt);
     const routing = this.isHeartbeat(alert) ? heartbeatRouting(alert.status) : await this.carryFlapping(alert, await this.route(delivery, alert, c, stored, changed));
     await state.putAlert(nextStored(alert, stored, delivery.receivedAt, routing.route));
@@ -164,7 +171,7 @@ export class TriageEngine {
       if (alert.status === 'resolved') return as('drop-duplicate', 'Already resolved; a repeat of the resolution.');
       if (humanRoutes.has(stored.lastRoute)) return as('drop-duplicate', 'Still firing; a human was already told.');
       if (stored.lastRoute === 'act') return as('drop-duplicate', 'Still firing; its action was already planned and is not repeated.');
-      return routeFiring(this.opts.policy, c, alert.labels);
+      return this.routine(routeFiring(this.opts.policy, c, alert.labels), c, alert, delivery.receivedAt);
     }
     const flapping = await this.flapping(delivery, alert);
     if (flapping !== undefined) return flapping.told ? as('drop-duplicate', flapping.reason) : as('notify', flapping.reason);
@@ -178,7 +185,53 @@ export class TriageEngine {
       const sibling = await this.renamedSibling(alert);
       if (sibling !== undefined) return sibling.acted ? as('notify', sibling.reason) : as('drop-duplicate', sibling.reason);
     }
-    return routeFiring(this.opts.policy, c, alert.labels);
+    return this.routine(routeFiring(this.opts.policy, c, alert.labels), c, alert, delivery.receivedAt);
+  }
+
+  /** The restart budget, then the recovery hold, on a planned action (routine.ts); a held alert is watched. */
+  private async routine(routing: Routing, c: Classification, alert: WatchedAlert & { fingerprint: string }, at: number): Promise<Routing> {
+    const budgeted = await applyBudget(this.opts.state, c.rule, alert.labels, routing, at);
+    const held = await applyRecovery(this.opts.recovery, c.rule, alert, budgeted);
+    if (held.watch) this.watching.set(alert.fingerprint, { labels: alert.labels, generatorURL: alert.generatorURL });
+    else this.watching.delete(alert.fingerprint);
+    return held.routing;
+  }
+
+  /**
+   * The watch sweep: each firing alert whose action is held while it recovers is checked again; once
+   * its value stops improving, the rule's action is planned (one act decision, within the budget).
+   * A watch lost with a restart of triage (the expression is kept in memory) counts as not improving.
+   * The service calls this on a timer; returns the decisions made.
+   */
+  async watchRecovering(now: number = this.opts.clock.now()): Promise<Decision[]> {
+    const { state, policy } = this.opts;
+    const out: Decision[] = [];
+    for (const stored of await state.firing()) {
+      if (stored.lastRoute !== 'record') continue;
+      const c = classify(policy, stored.labels);
+      if (c.rule?.action?.watchRecovery !== true || !c.rule.action.enabled) continue;
+      const last = await state.lastDecision(stored.fingerprint);
+      if (last?.route !== 'record' || !last.reasons.some((r) => r.startsWith(recoveringPrefix))) continue;
+      const watched = this.watching.get(stored.fingerprint);
+      const trend = watched && this.opts.recovery
+        ? await this.opts.recovery(watched).catch((err: Error) => ({ state: 'unknown' as const, detail: err.message.slice(0, 200) }))
+        : { state: 'unknown' as const, detail: 'the watch did not survive a restart of triage' };
+      if (trend.state === 'improving') continue;
+      this.watching.delete(stored.fingerprint);
+      const routing = await applyBudget(state, c.rule, stored.labels, routeFiring(policy, c, stored.labels), now);
+      let decision: Decision = {
+        id: this.newId(), deliveryId: 'watch', fingerprint: stored.fingerprint, alertname: stored.alertname,
+        severity: stored.labels.severity ?? '', status: 'firing', class: c.class, route: routing.route, rule: c.rule.name,
+        reasons: [...routing.reasons, `Stopped improving while watched: ${trend.detail}.`], action: routing.action, mode: policy.mode, at: now,
+      };
+      const alert: IncomingAlert = { ...stored, generatorURL: watched?.generatorURL ?? '' };
+      if (decision.route === 'act' && this.opts.review) decision = await this.reviewed(decision, alert);
+      if (decision.route === 'act') await spendBudget(state, c.rule, stored.labels, now);
+      await state.saveDecision(decision);
+      await state.putAlert({ ...stored, lastRoute: decision.route });
+      out.push(decision);
+    }
+    return out;
   }
 
   /** Flapping when the transitions in the window reach the policy's count; `told` once a human knows. */

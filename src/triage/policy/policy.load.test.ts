@@ -26,7 +26,8 @@ describe('parsePolicy', () => {
     expect(policy.severityThreshold).toBe('critical');
     expect(policy.heartbeat).toEqual({ alertname: 'Watchdog', windowMinutes: 10 });
     const byName = new Map(policy.rules.map((r) => [r.name, r]));
-    expect(byName.get('crashloop-under-budget')?.action).toEqual({ name: 'delete-pod', enabled: true });
+    expect(byName.get('crashloop-under-budget')?.action).toEqual({ name: 'delete-pod', enabled: true, budget: { restarts: 2, windowMinutes: 60 }, watchRecovery: true });
+    expect(byName.get('error-rate-restart')?.action).toMatchObject({ name: 'restart-deployment', budget: { restarts: 1, windowMinutes: 120 }, watchRecovery: true });
     expect(byName.get('k3s-control-plane-false-positive')).toMatchObject({ class: 'routine', route: 'record' });
     expect(byName.get('node-not-ready')?.class).toBe('serious');
     expect(byName.get('kona-target-down')).toMatchObject({ class: 'serious', route: 'diagnose' });

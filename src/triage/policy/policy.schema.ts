@@ -55,6 +55,19 @@ const actionSchema = z.strictObject({
   enabled: z.boolean(),
   /** When and how the fix is checked (see actions/catalogue.ts for the default check). */
   verify: ruleVerifySchema.optional(),
+  /**
+   * The restart budget of one target (a pod's owner workload, or the deployment): at most `restarts`
+   * planned actions within `windowMinutes`; beyond it the alert is notified instead of acted on.
+   */
+  budget: z.strictObject({
+    restarts: z.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100'),
+    windowMinutes: minutes,
+  }).optional(),
+  /**
+   * While the alert's own value is coming back in Prometheus, record and watch instead of acting;
+   * act only once it stops improving (needs a Prometheus URL; without one it has no effect).
+   */
+  watchRecovery: z.boolean().default(true),
 });
 
 const ruleSchema = z

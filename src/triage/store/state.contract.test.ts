@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import { TriageEngine } from '../engine/engine.js';
 import { describeTriageStateContract } from '../engine/state-contract.js';
-import { corpusFile, loadCorpus } from '../engine/engine.testing.js';
+import { corpusFile, corpusRecovery, loadCorpus, loadTrends } from '../engine/engine.testing.js';
 import { bodySha256, parseWebhook } from '../ingest/payload.js';
 import { loadPolicy } from '../policy/policy.load.js';
 import type { TriageSchema } from './schema.js';
@@ -36,7 +36,8 @@ describe.each(engines)('the corpus through the engine over the SQL state on %s',
     try {
       const policy = loadPolicy(fileURLToPath(new URL(`../../../${corpus.policy}`, import.meta.url)));
       const clock = new ManualClock(base);
-      const triage = new TriageEngine({ policy, state: store.state, clock });
+      // The restart budget counts over the SQL state; trends.json stands in for Prometheus.
+      const triage = new TriageEngine({ policy, state: store.state, clock, recovery: corpusRecovery(loadTrends(), base, clock) });
       const routes: string[] = [];
       const expected: string[] = [];
       for (const d of corpus.deliveries) {
