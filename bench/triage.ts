@@ -7,7 +7,9 @@
  *   2. noise reduction on the corpus: notifications a human would receive with triage versus raw
  *      Alertmanager, and that no serious or unknown alert was suppressed (triage-noise.ts).
  * Prints a table and writes bench/results/triage.json. Scale with BENCH_SECONDS (seconds per load
- * level, default 10) and BENCH_CONNECTIONS (default "1,10"); BENCH_TRIAGE_PG=0 leaves PostgreSQL out.
+ * level, default 10) and BENCH_CONNECTIONS (default "1,10"); BENCH_TRIAGE_PG=0 leaves PostgreSQL out and
+ * BENCH_TRIAGE_PGLITE=0 the embedded database; BENCH_TRIAGE_NODE_ARGS passes node flags to the service
+ * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -73,7 +75,7 @@ function targets(n: NoiseResult): string[] {
 async function ingestAll(): Promise<IngestResult[]> {
   const results: IngestResult[] = [];
   // kona triage keeps its embedded database under KONA_DATA_DIR/triage; measureIngest gives it a fresh one.
-  results.push(await measureIngest({ root, label: 'embedded PGlite (on disk)', connections, seconds, log }));
+  if (process.env.BENCH_TRIAGE_PGLITE !== '0') results.push(await measureIngest({ root, label: 'embedded PGlite (on disk)', connections, seconds, log }));
   if (process.env.BENCH_TRIAGE_PG !== '0' && findPostgresBin()) {
     const pg = await startPostgres();
     try {
