@@ -10,7 +10,8 @@
  * Reads outside the prefetched scope (another fingerprint, another window, a restarted pod's
  * siblings) go to the database and are overlaid with the pass's own pending writes, so the pass
  * reads exactly what the per-query state would have read after the same writes. Only the caller's
- * locks keep other passes off the same alerts (see server.ts): this is not a transaction.
+ * locks keep other passes off the same alerts (see server.ts): this is not a transaction. The SQL of
+ * both lives in migrations/triage/0005_pass_functions.sql (PL/pgSQL: planned once per connection).
  */
 import { sql, type Kysely } from 'kysely';
 import type { AlertStatus, Decision, PassScope, Route, StoredAlert, TriageState, TriageStatePass } from '../types.js';
@@ -44,21 +45,9 @@ function siblingKey(alertname: string, labels: Record<string, string>): string {
 /** Reads the scope in one round trip and returns the pass over it. */
 export async function beginSqlPass(db: Kysely<TriageSchema>, base: TriageState, scope: PassScope): Promise<TriageStatePass> {
   const fps = JSON.stringify([...new Set(scope.fingerprints)]);
-  const inScope = sql`(select jsonb_array_elements_text(${fps}::jsonb))`;
-  const siblings = JSON.stringify(scope.siblings);
-  const { rows } = await sql<Prefetched>`
-    select
-      (select json_agg(a) from alerts a where a.fingerprint = any(array${inScope})) as alerts,
-      (select json_agg(c) from (select fingerprint, count(*)::int as n from alert_transitions
-         where fingerprint = any(array${inScope}) and at >= ${iso(scope.transitionsSince)}::timestamptz group by fingerprint) c) as counts,
-      (select json_agg(d) from (select distinct on (fingerprint) * from decisions
-         where fingerprint = any(array${inScope}) order by fingerprint, at desc, seq desc) d) as decisions,
-      (select json_build_object('id', id, 'received_at', received_at) from deliveries
-         where processed_at is not null and body_sha256 = ${scope.bodySha256} and received_at >= ${iso(scope.resendSince)}::timestamptz
-         order by id limit 1) as copy,
-      (select json_agg(a) from alerts a where a.status = 'firing'
-         and exists (select 1 from jsonb_array_elements(${siblings}::jsonb) s where a.alertname = s->>'alertname' and a.labels @> (s->'labels'))) as siblings`.execute(db);
-  const got = rows[0]!;
+  const { rows } = await sql<{ pass: Prefetched }>`select triage_pass_read(${fps}::jsonb, ${iso(scope.transitionsSince)}::timestamptz,
+    ${JSON.stringify(scope.siblings)}::jsonb, ${scope.bodySha256}, ${iso(scope.resendSince)}::timestamptz) as pass`.execute(db);
+  const got = rows[0]!.pass;
   return new SqlPass(db, base, scope, got);
 }
 
@@ -81,7 +70,7 @@ class SqlPass implements TriageStatePass {
   constructor(private readonly db: Kysely<TriageSchema>, private readonly base: TriageState, private readonly scope: PassScope, got: Prefetched) {
     this.fingerprints = new Set(scope.fingerprints);
     for (const a of got.alerts ?? []) this.alerts.set(a.fingerprint, alertFromJson(a));
-    this.siblingRows = (got.siblings ?? []).map(alertFromJson);
+    this.siblingRows = [...new Map((got.siblings ?? []).map((a) => [a.fingerprint, alertFromJson(a)])).values()];
     this.siblingQueries = new Set(scope.siblings.map((q) => siblingKey(q.alertname, q.labels)));
     for (const c of got.counts ?? []) this.counts.set(c.fingerprint, Number(c.n));
     for (const d of got.decisions ?? []) {
@@ -171,27 +160,7 @@ class SqlPass implements TriageStatePass {
       id: d.id, delivery_id: d.deliveryId, fingerprint: d.fingerprint, alertname: d.alertname, severity: d.severity, status: d.status, class: d.class,
       route: d.route, rule: d.rule, reasons: d.reasons, action: d.action, mode: d.mode, at: iso(d.at),
     })));
-    // jsonb_populate_record types each field by the table's own columns; decisions go in in the
-    // order they were made (with ordinality), so their seq keeps that order.
-    await sql`
-      with put_alerts as (
-        insert into alerts (fingerprint, alertname, labels, annotations, status, starts_at, ends_at, first_seen, last_seen, last_route)
-        select r.fingerprint, r.alertname, r.labels, r.annotations, r.status, r.starts_at, r.ends_at, r.first_seen, r.last_seen, r.last_route
-        from jsonb_populate_recordset(null::alerts, ${alerts}::jsonb) as r
-        on conflict (fingerprint) do update set alertname = excluded.alertname, labels = excluded.labels, annotations = excluded.annotations,
-          status = excluded.status, starts_at = excluded.starts_at, ends_at = excluded.ends_at, first_seen = excluded.first_seen,
-          last_seen = excluded.last_seen, last_route = excluded.last_route
-      ), mark_processed as (
-        update deliveries set processed_at = ${iso(at)}::timestamptz, decision_count = ${this.decisions.length}
-        where id = ${storedId}::bigint
-      ), add_transitions as (
-        insert into alert_transitions (fingerprint, status, at)
-        select r.fingerprint, r.status, r.at from jsonb_populate_recordset(null::alert_transitions, ${transitions}::jsonb) as r
-      )
-      insert into decisions (id, delivery_id, fingerprint, alertname, severity, status, class, route, rule, reasons, action, mode, at)
-      select r.id, r.delivery_id, r.fingerprint, r.alertname, r.severity, r.status, r.class, r.route, r.rule, r.reasons, r.action, r.mode, r.at
-      from jsonb_array_elements(${decisions}::jsonb) with ordinality as e(v, n), jsonb_populate_record(null::decisions, e.v) as r
-      order by e.n`.execute(this.db);
+    await sql`select triage_pass_write(${alerts}::jsonb, ${transitions}::jsonb, ${decisions}::jsonb, ${storedId}::bigint, ${iso(at)}::timestamptz)`.execute(this.db);
   }
 
   /** Base rows with the pass's pending writes laid over them (replaced, dropped when no longer matching, or added). */
