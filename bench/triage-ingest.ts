@@ -106,7 +106,9 @@ async function startKonaTriage(root: string, postgresUrl: string | undefined, da
     ...process.env, KONA_DATA_DIR: dataDir, KONA_TRIAGE_TOKEN: token, KONA_LOG_LEVEL: 'warn',
     ...(postgresUrl ? { KONA_TRIAGE_DATABASE_URL: postgresUrl } : {}),
   };
-  const child = spawn(process.execPath, [path.join(root, 'dist/src/apps/cli.js'), 'triage', '--policy', path.join(root, 'deploy/triage-policy.example.yaml'), '--port', '0'],
+  // BENCH_TRIAGE_NODE_ARGS: extra node flags for the service, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it.
+  const nodeArgs = (process.env.BENCH_TRIAGE_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/src/apps/cli.js'), 'triage', '--policy', path.join(root, 'deploy/triage-policy.example.yaml'), '--port', '0'],
     { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,7 +1,7 @@
 /**
  * The triage service's HTTP side (`kona triage`): `POST /alertmanager` takes Alertmanager's webhook,
  * keeps every authenticated body (a malformed one as an invalid delivery, answered 400 with what
- * is wrong), and hands valid ones to the engine one at a time; `/api/*` and `/` show what was
+ * is wrong), and hands valid ones to the engine, passes over different alerts in parallel; `/api/*` and `/` show what was
  * received and decided; `/health` and `/metrics` are open for probes and scrapes.
  *
  * Alertmanager delivers at least once (HA peers, retries): every copy is stored and the engine
@@ -12,6 +12,7 @@ import type { ComponentChildren } from 'preact';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { authorized, authRequired, challenges, type TriageAuth } from './ingest/auth.js';
+import { PassLocks } from './ingest/locks.js';
 import { bodySha256, describeProblems, parseWebhook } from './ingest/payload.js';
 import { TriageMetrics } from './metrics.js';
 import { defaultPageSize, maxPageSize, type TriageStore } from './store/store.js';
@@ -21,6 +22,13 @@ import { renderTriagePage } from './views.js';
 /** What decides about a delivery (the engine; any object with this method will do). */
 export interface DeliveryProcessor {
   process(delivery: Delivery, now: number): Promise<Decision[]>;
+  /**
+   * What a pass over the delivery reads and writes (engine/lock-keys.ts): passes with no key in
+   * common run in parallel. Without it, every pass runs alone.
+   */
+  lockKeys?(delivery: Delivery): readonly string[];
+  /** True when `process` marks the delivery processed itself (the engine's pass over the SQL state does, in its one write). */
+  marksProcessed?: boolean;
 }
 
 /** How to build the service. */
@@ -49,7 +57,7 @@ export interface TriageServerOptions {
 export interface TriageServer {
   app: FastifyInstance;
   metrics: TriageMetrics;
-  /** Runs `fn` in turn with the engine's passes over deliveries (work that updates the same state). */
+  /** Runs `fn` alone: after the engine's passes in progress, before any later one (work that reads and updates all of the state). */
   serially<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -74,22 +82,16 @@ interface Context {
   metrics: TriageMetrics;
   now: () => number;
   bodyLimit: number;
-  /** Runs engine passes one at a time: the engine reads, then writes, state per alert. */
-  serially<T>(fn: () => Promise<T>): Promise<T>;
+  /** Keeps passes over the same alerts (and exclusive work) apart: the engine reads, then writes, their state. */
+  locks: PassLocks;
 }
 
 /** Builds the service (not listening); see `startTriageServer`. */
 export function buildTriageServer(opts: TriageServerOptions): TriageServer {
   const bodyLimit = opts.bodyLimit ?? 1024 * 1024;
-  let chain: Promise<unknown> = Promise.resolve();
   const ctx: Context = {
     store: opts.store, engine: opts.engine, logger: opts.logger, now: opts.now ?? Date.now, bodyLimit,
-    metrics: new TriageMetrics({ defaults: opts.defaultMetrics }),
-    serially: (fn) => {
-      const run = chain.then(fn, fn);
-      chain = run.catch(() => {});
-      return run;
-    },
+    metrics: new TriageMetrics({ defaults: opts.defaultMetrics }), locks: new PassLocks(),
   };
   if (!authRequired(opts.auth)) opts.logger.warn('triage accepts webhooks without credentials: set a bearer token or basic auth');
 
@@ -125,10 +127,10 @@ export function buildTriageServer(opts: TriageServerOptions): TriageServer {
   return {
     app,
     metrics: ctx.metrics,
-    serially: ctx.serially,
+    serially: (fn) => ctx.locks.exclusive(fn),
     async close() {
       await app.close();
-      await chain;
+      await ctx.locks.idle();
     },
   };
 }
@@ -176,11 +178,13 @@ function ingestHandler(ctx: Context) {
     const delivery = saved.delivery;
     if (!engine) return { deliveryId: delivery.id, alerts: delivery.alerts.length, decisions: 0 };
     try {
-      const decisions = await ctx.serially(async () => {
+      // Marked processed inside the pass's locks: a resend waiting on the same keys then finds it.
+      const pass = async () => {
         const out = await engine.process(delivery, receivedAt);
-        await store.markProcessed(delivery.id, ctx.now(), out.length);
+        if (!engine.marksProcessed) await store.markProcessed(delivery.id, ctx.now(), out.length);
         return out;
-      });
+      };
+      const decisions = await (engine.lockKeys ? ctx.locks.withKeys(engine.lockKeys(delivery), pass) : ctx.locks.exclusive(pass));
       metrics.decisionSeconds.observe((performance.now() - started) / 1000);
       for (const d of decisions) metrics.alerts.inc({ route: d.route });
       return { deliveryId: delivery.id, alerts: delivery.alerts.length, decisions: decisions.length };

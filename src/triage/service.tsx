@@ -27,6 +27,7 @@ import type { DiagnosisSchema } from './diagnose/schema.js';
 import { DiagnosesSection } from './diagnose/views.js';
 import { TriageEngine } from './engine/engine.js';
 import { HeartbeatWatch, type HeartbeatEvent } from './engine/heartbeat.js';
+import { deliveryLockKeys } from './engine/lock-keys.js';
 import { escalationRoutes, Escalator, EscalationsTable } from './escalate/index.js';
 import type { TriageAuth } from './ingest/auth.js';
 import { loadPolicy } from './policy/policy.load.js';
@@ -95,7 +96,10 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
     const escalator = new Escalator({ policy: policy.escalation, db: store.db.kysely, clock, logger, smtpUrl: opts.smtpUrl, rules: policy.rules, knownNames });
     const history = (fingerprint: string) => store.decisionsFor(fingerprint, 10);
     const escalate = async (decision: Decision, alert?: Pick<Delivery['alerts'][number], 'labels' | 'annotations'>) => {
-      await escalator.handle(decision, { alert: alert ? { labels: alert.labels, annotations: alert.annotations } : undefined, history: await history(decision.fingerprint) });
+      if (!escalator.enabled) return;
+      // Only a firing notify/diagnose decision can open an escalation, the one place its history is shown.
+      const opens = decision.status === 'firing' && (decision.route === 'notify' || decision.route === 'diagnose');
+      await escalator.handle(decision, { alert: alert ? { labels: alert.labels, annotations: alert.annotations } : undefined, history: opens ? await history(decision.fingerprint) : [] });
     };
     const runner = new ActionRunner({
       policy, db: withActionsTable(store.db.kysely), executor, clock, logger,
@@ -111,6 +115,9 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
       ...(advisor.enabled ? { review: async (decision, alert) => applyAdvice(decision, await advisor.review(decision, alert)) } : {}),
     });
     const processor: DeliveryProcessor = {
+      lockKeys: deliveryLockKeys,
+      // The engine's pass over the SQL state marks the delivery processed in the same write as its decisions.
+      marksProcessed: true,
       async process(delivery, now) {
         const decisions = await engine.process(delivery, now);
         for (const decision of decisions) {

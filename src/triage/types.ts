@@ -128,4 +128,31 @@ export interface TriageState {
   saveDecision(decision: Decision): Promise<void>;
   /** The newest decision about the fingerprint, if any. */
   lastDecision(fingerprint: string): Promise<Decision | undefined>;
+  /**
+   * Optional: a state for one delivery's pass that reads what `scope` names in one go and keeps the
+   * pass's writes until `commit` stores them together (the SQL state: two round trips instead of a
+   * few per alert, and a failed pass writes nothing). The caller keeps other passes off the same
+   * alerts meanwhile (the server's per-alert locks).
+   */
+  beginPass?(scope: PassScope): Promise<TriageStatePass>;
+}
+
+/** What one delivery's pass will read: its alerts, their restarted siblings, and the windows it looks back over. */
+export interface PassScope {
+  /** The delivery as stored; `commit` marks it processed. */
+  deliveryId: string;
+  fingerprints: readonly string[];
+  /** firingWith's arguments the pass will ask for (a pod's alert: its labels without the pod's identity). */
+  siblings: ReadonlyArray<{ alertname: string; labels: Record<string, string> }>;
+  /** The flapping window's start (countTransitions' `since`). */
+  transitionsSince: number;
+  bodySha256: string;
+  /** The resend window's start (deliveryWithHash's `since`). */
+  resendSince: number;
+}
+
+/** A TriageState whose writes are kept until `commit` stores them together. */
+export interface TriageStatePass extends TriageState {
+  /** Stores the pass's writes and marks its delivery processed at `at`, in one statement (all or nothing). */
+  commit(at: number): Promise<void>;
 }

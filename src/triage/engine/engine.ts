@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Policy } from '../policy/policy.schema.js';
-import type { AlertStatus, Decision, Delivery, IncomingAlert, Route, StoredAlert, TriageState } from '../types.js';
+import type { AlertStatus, Decision, Delivery, IncomingAlert, PassScope, Route, StoredAlert, TriageState } from '../types.js';
 import { withOwnFingerprint } from '../ingest/fingerprint.js';
 import { classify, type Classification } from './classify.js';
 import type { HeartbeatWatch } from './heartbeat.js';
-import { podOwner } from './owner.js';
+import { podOwner, withoutPodIdentity } from './owner.js';
 import { classReason, flappingPrefix, flappingReason, quoteLabel, routeFiring, type Routing } from './route.js';
 import { applyBudget, applyRecovery, recoveringPrefix, spendBudget, type RecoveryCheck, type WatchedAlert } from './routine.js';
 
@@ -44,8 +44,33 @@ export class TriageEngine {
     this.newId = opts.newId ?? randomUUID;
   }
 
-  /** One decision per alert (plus one for a truncated group), each saved before the next is made. */
+  /**
+   * One decision per alert (plus one for a truncated group), each saved before the next is made;
+   * over a state with passes (the SQL one), read up front and saved together at the end.
+   */
   async process(delivery: Delivery, now: number = this.opts.clock.now()): Promise<Decision[]> {
+    const pass = await this.opts.state.beginPass?.(this.passScope(delivery));
+    if (pass === undefined) return this.decideAll(delivery, now);
+    const decisions = await new TriageEngine({ ...this.opts, state: pass, newId: this.newId }).decideAll(delivery, now);
+    await pass.commit(this.opts.clock.now());
+    return decisions;
+  }
+
+  /** What a pass over the delivery reads: its alerts (by triage's own fingerprint), their pods' siblings (renamedSibling) and the two windows. */
+  private passScope(delivery: Delivery): PassScope {
+    const { flapping, duplicates } = this.opts.policy;
+    return {
+      deliveryId: delivery.id,
+      fingerprints: delivery.alerts.map((a) => withOwnFingerprint(a).fingerprint),
+      siblings: delivery.alerts.flatMap((a) => (a.labels.pod !== undefined && podOwner(a.labels) !== undefined
+        ? [{ alertname: a.labels.alertname ?? '', labels: withoutPodIdentity(a.labels) }] : [])),
+      transitionsSince: delivery.receivedAt - flapping.windowMinutes * 60_000,
+      bodySha256: delivery.bodySha256,
+      resendSince: delivery.receivedAt - duplicates.resendWindowMinutes * 60_000,
+    };
+  }
+
+  private async decideAll(delivery: Delivery, now: number): Promise<Decision[]> {
     const resend = await this.earlierCopy(delivery);
     const decisions: Decision[] = [];
     // Ingest already keys alerts by triage's own fingerprint; a Delivery built elsewhere is keyed here, never by the sender's.
@@ -328,13 +353,6 @@ function heartbeatRouting(status: AlertStatus): Routing {
   return status === 'firing'
     ? { route: 'record', reasons: ['Heartbeat received: the alerting pipeline is alive.'], action: null }
     : { route: 'notify', reasons: ['The heartbeat alert resolved: Prometheus may have stopped evaluating its rules.'], action: null };
-}
-
-/** Labels that name one pod rather than the condition: they change when a pod is replaced. */
-const podIdentityLabels = new Set(['pod', 'uid', 'pod_ip']);
-
-function withoutPodIdentity(labels: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(labels).filter(([k]) => !podIdentityLabels.has(k)));
 }
 
 /** The alert's row after this delivery; a duplicate keeps the route of the decision it repeats. */

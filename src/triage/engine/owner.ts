@@ -25,3 +25,11 @@ export function podOwner(labels: Record<string, string>): string | undefined {
   if (withoutPod === undefined) return undefined;
   return templateHash.exec(withoutPod)?.[1] ?? withoutPod;
 }
+
+/** Labels that name one pod rather than the condition: they change when a pod is replaced. */
+const podIdentityLabels = new Set(['pod', 'uid', 'pod_ip']);
+
+/** The labels without the pod's own identity: what a restarted pod's alert shares with its sibling's. */
+export function withoutPodIdentity(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([k]) => !podIdentityLabels.has(k)));
+}

@@ -46,4 +46,21 @@ describe('alertFingerprint', () => {
     expect(alertFingerprint({ ab: 'c' })).not.toBe(alertFingerprint({ a: 'bc' }));
     expect(alertFingerprint({ a: '' })).toMatch(/^[0-9a-f]{16}$/);
   });
+
+  it('agrees with a plain BigInt FNV-1a 64 on many label sets, multi-byte characters included', () => {
+    const reference = (labels: Record<string, string>) => {
+      const enc = new TextEncoder();
+      const names = Object.keys(labels).sort((a, b) => Buffer.compare(enc.encode(a), enc.encode(b)));
+      let h = 0xcbf29ce484222325n;
+      for (const b of names.flatMap((n) => [...enc.encode(n), 0xff, ...enc.encode(labels[n]!), 0xff])) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+      return h.toString(16).padStart(16, '0');
+    };
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const word = () => Array.from({ length: next() % 12 }, () => 'aZ9-_.ÿé€🐕'[next() % 10]).join('');
+    for (let i = 0; i < 300; i++) {
+      const labels = Object.fromEntries(Array.from({ length: next() % 6 }, () => [word() || 'x', word()]));
+      expect(alertFingerprint(labels)).toBe(reference(labels));
+    }
+  });
 });

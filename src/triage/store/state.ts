@@ -1,9 +1,11 @@
 /**
- * The engine's state (types.ts `TriageState`) over the triage database. Every method is one query,
- * so a failure leaves nothing half-written; the server runs one engine pass at a time.
+ * The engine's state (types.ts `TriageState`) over the triage database. Every method is one query;
+ * the engine's passes over deliveries go through `beginPass` (pass.ts: one read, one write), and
+ * the server keeps two passes off the same alerts.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AlertStatus, Decision, Route, StoredAlert, TriageState } from '../types.js';
+import type { AlertStatus, Decision, PassScope, Route, StoredAlert, TriageState, TriageStatePass } from '../types.js';
+import { beginSqlPass } from './pass.js';
 import type { TriageSchema } from './schema.js';
 
 type AlertRow = Selectable<TriageSchema['alerts']>;
@@ -48,6 +50,11 @@ export function decisionFromRow(row: DecisionRow): Decision {
 export class SqlTriageState implements TriageState {
   /** Wraps a Kysely handle on a migrated triage database. */
   constructor(private readonly db: Kysely<TriageSchema>) {}
+
+  /** One delivery's pass: its scope read in one query, its writes stored in one statement at commit. */
+  beginPass(scope: PassScope): Promise<TriageStatePass> {
+    return beginSqlPass(this.db, this, scope);
+  }
 
   /**
    * The oldest PROCESSED delivery with this body hash received at or after `since`. The server
