@@ -6,6 +6,7 @@
  * figures and the dump. The folder is written as `<dir>.partial` and renamed when complete: a
  * failed dump (a full disk) leaves nothing that looks like a backup.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pgDump } from '@electric-sql/pglite-tools/pg_dump';
@@ -38,6 +39,7 @@ export interface DumpRequest {
 
 /** Dumps one database into `dir` (which must not exist yet); returns its manifest and bytes written. */
 export async function dumpDatabase(req: DumpRequest): Promise<{ manifest: DumpManifest; bytes: number }> {
+  if (existsSync(req.dir)) throw new Error(`${req.dir} already exists: a dump with this stamp was taken; nothing was overwritten`);
   const partial = `${req.dir}.partial`;
   await rm(partial, { recursive: true, force: true });
   await mkdir(partial, { recursive: true, mode: 0o700 });
@@ -71,8 +73,16 @@ async function dumpEmbedded(db: AnyDatabase, file: string, io: DumpIo): Promise<
     if (!conn.pglite) throw new Error('an embedded database without its PGlite engine');
     const stats = await readTableStats(conn.kysely as Kysely<unknown>);
     const version = await serverVersion(conn.kysely as Kysely<unknown>);
-    const dump = await pgDump({ pg: conn.pglite, args: ['--no-owner', '--no-privileges'] });
-    return { stats, serverVersion: version, text: await dump.text() };
+    const searchPath = (await conn.pglite.query<{ search_path: string }>('show search_path')).rows[0]!.search_path;
+    try {
+      const dump = await pgDump({ pg: conn.pglite, args: ['--no-owner', '--no-privileges'] });
+      return { stats, serverVersion: version, text: await dump.text() };
+    } finally {
+      // pg_dump (0.2.21) leaves its read-only transaction open on the shared connection and empties
+      // search_path before it: end the one and restore the other, or the process's later queries fail.
+      await conn.pglite.exec('rollback');
+      await conn.pglite.query(`select set_config('search_path', $1, false)`, [searchPath]);
+    }
   });
   await io.writeFile(file, taken.text);
   return { stats: taken.stats, serverVersion: taken.serverVersion };
