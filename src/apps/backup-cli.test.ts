@@ -28,8 +28,8 @@ describe('kona backup and kona drill restore dump while kona serve runs (embedde
   let server: ChildProcess | undefined;
 
   beforeAll(async () => {
-    expect((await kona(env, 'tenant', 'create', 'alpha', '--name', 'Alpha Rescue', '--admin-email', 'boss@example.org')).code).toBe(0);
-    server = spawn(process.execPath, [cliJs, 'serve'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The demo rescue: dogs with photos and an admin, as the drill's smoke test needs.
+    server = spawn(process.execPath, [cliJs, 'serve'], { cwd: root, env: { ...env, KONA_DEMO: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       server!.stdout!.on('data', (d: Buffer) => {
@@ -52,7 +52,7 @@ describe('kona backup and kona drill restore dump while kona serve runs (embedde
     const run = await kona(env, 'backup', 'run');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^ok\s+dump\s+tenant\s+alpha\s+/m);
+    expect(run.stdout).toMatch(/^ok\s+dump\s+tenant\s+demo\s+/m);
     expect(run.stdout).toMatch(/^ok\s+dump\s+control\s+-\s+/m);
     expect(run.stdout).toMatch(/^ok\s+snapshot\s+/m);
     const snapshot = readdirSync(path.join(backupDir, 'snapshots'));
@@ -62,39 +62,40 @@ describe('kona backup and kona drill restore dump while kona serve runs (embedde
     expect(readdirSync(path.join(backupDir, 'snapshots', snapshot[0]!))).not.toContain('secrets');
     const list = await kona(env, 'backup', 'list');
     expect(list.stdout).toContain('Keep rules: dump daily=7,weekly=4,monthly=6; snapshot daily=7,weekly=4,monthly=6');
-    expect(list.stdout).toMatch(/dump\s+rescue alpha\s+dumps\/alpha\/\d{8}T\d{6}Z\s+kept: newest, daily, weekly, monthly/);
+    expect(list.stdout).toMatch(/dump\s+rescue demo\s+dumps\/demo\/\d{8}T\d{6}Z\s+kept: newest, daily, weekly, monthly/);
     const verify = await kona(env, 'backup', 'verify');
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain('dumps: 2 checked, all match');
   });
 
   it('a second run while one holds the lock is refused with a clear message', async () => {
-    const [a, b] = await Promise.all([kona(env, 'backup', 'run', '--layer', 'dump', '--tenant', 'alpha'), kona(env, 'backup', 'run', '--layer', 'dump', '--tenant', 'alpha')]);
+    const [a, b] = await Promise.all([kona(env, 'backup', 'run', '--layer', 'dump', '--tenant', 'demo'), kona(env, 'backup', 'run', '--layer', 'dump', '--tenant', 'demo')]);
     const refused = [a, b].filter((r) => r.code !== 0);
     // Both can succeed only if one finished before the other began; the first always does.
     expect([a, b].some((r) => r.code === 0)).toBe(true);
-    for (const r of refused) expect(r.stderr).toMatch(/Another backup run \(pid \d+\) is in progress|already exists/);
+    for (const r of refused) expect(`${r.stderr}${r.stdout}`).toMatch(/Another backup run \(pid \d+\) is in progress|already exists/);
   });
 
   it('the dump drill passes on the embedded default, with a report and JSON', async () => {
-    const drill = await kona(env, 'drill', 'restore', 'dump', '--tenant', 'alpha');
+    const drill = await kona(env, 'drill', 'restore', 'dump', '--tenant', 'demo');
     expect(drill.stderr).toBe('');
-    expect(drill.stdout).toMatch(/^Dump drill for alpha: PASS \(RTO \d+\.\d s\)$/m);
+    expect(drill.stdout).toMatch(/^Dump drill for demo: PASS \(RTO \d+\.\d s\)$/m);
     expect(drill.stdout).toMatch(/ok\s+sign-in\s+an admin signed in/);
+    expect(drill.stdout).toMatch(/ok\s+dog page\s+\/r\/demo\/dogs\/[0-9a-f-]{36} and its photo \(\d+ bytes\) are served/);
     expect(drill.code).toBe(0);
     const reports = readdirSync(path.join(backupDir, 'drills')).filter((n) => n.endsWith('-dump.json'));
-    expect(JSON.parse(readFileSync(path.join(backupDir, 'drills', reports[0]!), 'utf8'))).toMatchObject({ verdict: 'pass', tenant: 'alpha' });
+    expect(JSON.parse(readFileSync(path.join(backupDir, 'drills', reports[0]!), 'utf8'))).toMatchObject({ verdict: 'pass', tenant: 'demo' });
   });
 
   it('verify and the drill refuse a corrupted dump; nothing is restored', async () => {
-    const dumps = path.join(backupDir, 'dumps', 'alpha');
+    const dumps = path.join(backupDir, 'dumps', 'demo');
     const newest = readdirSync(dumps).sort().at(-1)!;
     const file = path.join(dumps, newest, 'dump.sql');
     writeFileSync(file, readFileSync(file, 'utf8').replace('CREATE TABLE', 'CREATE  TABLE'));
     const verify = await kona(env, 'backup', 'verify');
     expect(verify.code).toBe(1);
     expect(verify.stdout).toMatch(/dump\.sql: (sha256 mismatch|\d+ bytes, the manifest says \d+)/);
-    const drill = await kona(env, 'drill', 'restore', 'dump', '--tenant', 'alpha');
+    const drill = await kona(env, 'drill', 'restore', 'dump', '--tenant', 'demo');
     expect(drill.code).toBe(1);
     expect(drill.stderr).toMatch(/does not match its manifest, so nothing was restored/);
     expect(readdirSync(path.join(backupDir, 'drills')).filter((n) => n.startsWith('restore-'))).toEqual([]);

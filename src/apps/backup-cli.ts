@@ -91,7 +91,7 @@ export function addBackupCommands(program: Command, keys: Command, admin: Admin)
       try {
         writeFileSync(file, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${file} already exists; choose a new file (an old key backup is never overwritten).`);
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new Error(`${file} already exists; choose a new file (an old key backup is never overwritten).`, { cause: err });
         throw err;
       }
       out(`Wrote the key ring to ${file} (owner-only). Store it apart from the backups: without it no backup's personal data can be read.`);

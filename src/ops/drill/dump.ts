@@ -11,13 +11,14 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { amcheck } from '@electric-sql/pglite/contrib/amcheck';
 import { vector } from '@electric-sql/pglite/vector';
-import type { Kysely } from 'kysely';
+import { Kysely } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import { openDatabase } from '../../platform/db/driver.js';
+import { openPostgres } from '../../platform/db/driver.js';
 import { dumpFileName } from '../backup/dump.js';
 import { checkFiles, readDumpManifest, type DumpManifest } from '../backup/manifest.js';
 import { connectionEnv, postgresTool, redactUrl, runTool } from '../backup/pg-tools.js';
-import { compareTableStats, readTableStats } from '../backup/table-stats.js';
+import { compareTableStats, readTableStats, type TableStats } from '../backup/table-stats.js';
 
 /** Where a restore goes: a new PGlite directory, or a new database (named by the URL) on a server. */
 export type RestoreTarget = { kind: 'embedded'; dir: string } | { kind: 'postgres'; url: string };
@@ -91,7 +92,7 @@ async function restoreEmbedded(file: string, dir: string, force: boolean): Promi
     await rename(partial, dir);
   } catch (err) {
     await rm(partial, { recursive: true, force: true });
-    throw new Error(`Restoring ${file} failed and was rolled back: ${(err as Error).message}`);
+    throw new Error(`Restoring ${file} failed and was rolled back: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -109,7 +110,7 @@ async function restoreServer(file: string, url: string, force: boolean): Promise
     await runTool(postgresTool('pg_restore'), ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', '-d', name, file], connectionEnv(url));
   } catch (err) {
     await withMaintenance(url, (client) => client.query(`drop database if exists ${quoted(name)} with (force)`)).catch(() => {});
-    throw new Error(`pg_restore into ${name} failed; the new database was dropped: ${(err as Error).message}`);
+    throw new Error(`pg_restore into ${name} failed; the new database was dropped: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -126,21 +127,35 @@ export async function removeRestored(target: RestoreTarget): Promise<void> {
  */
 export async function verifyRestored(options: { target: RestoreTarget; manifest: DumpManifest }): Promise<RestoreCheck[]> {
   const { target, manifest } = options;
-  const checks: RestoreCheck[] = [];
-  const db = await openDatabase<unknown>(target);
-  try {
-    const stats = await db.exclusive((conn) => readTableStats(conn.kysely as Kysely<unknown>));
-    const problems = compareTableStats({ tables: manifest.tables, sequences: manifest.sequences }, stats);
-    const tableProblems = problems.filter((p) => p.startsWith('table'));
-    const sequenceProblems = problems.filter((p) => p.startsWith('sequence'));
-    const rows = Object.values(stats.tables).reduce((n, t) => n + t.rows, 0);
-    checks.push({ name: 'tables', ok: tableProblems.length === 0, detail: tableProblems.join('; ') || `${Object.keys(stats.tables).length} tables, ${rows} rows: counts and checksums match the manifest` });
-    checks.push({ name: 'sequences', ok: sequenceProblems.length === 0, detail: sequenceProblems.join('; ') || `${Object.keys(stats.sequences).length} sequences at or past their recorded values` });
-  } finally {
-    await db.close();
+  if (target.kind === 'postgres') {
+    const db = openPostgres<unknown>(target.url);
+    try {
+      const checks = compareChecks(manifest, await db.exclusive((conn) => readTableStats(conn.kysely as Kysely<unknown>)));
+      return [...checks, await serverAmcheck(target.url)];
+    } finally {
+      await db.close();
+    }
   }
-  checks.push(target.kind === 'postgres' ? await serverAmcheck(target.url) : await embeddedAmcheck(target.dir));
-  return checks;
+  // One PGlite instance for both (opening one costs seconds), with amcheck loaded.
+  const pglite = await PGlite.create({ dataDir: target.dir, extensions: { vector, amcheck } });
+  const kysely = new Kysely<unknown>({ dialect: new PGliteDialect(pglite) });
+  try {
+    const checks = compareChecks(manifest, await readTableStats(kysely));
+    return [...checks, await embeddedAmcheck(pglite)];
+  } finally {
+    await kysely.destroy();
+  }
+}
+
+function compareChecks(manifest: DumpManifest, stats: TableStats): RestoreCheck[] {
+  const problems = compareTableStats({ tables: manifest.tables, sequences: manifest.sequences }, stats);
+  const tableProblems = problems.filter((p) => p.startsWith('table'));
+  const sequenceProblems = problems.filter((p) => p.startsWith('sequence'));
+  const rows = Object.values(stats.tables).reduce((n, t) => n + t.rows, 0);
+  return [
+    { name: 'tables', ok: tableProblems.length === 0, detail: tableProblems.join('; ') || `${Object.keys(stats.tables).length} tables, ${rows} rows: counts and checksums match the manifest` },
+    { name: 'sequences', ok: sequenceProblems.length === 0, detail: sequenceProblems.join('; ') || `${Object.keys(stats.sequences).length} sequences at or past their recorded values` },
+  ];
 }
 
 async function serverAmcheck(url: string): Promise<RestoreCheck> {
@@ -152,8 +167,7 @@ async function serverAmcheck(url: string): Promise<RestoreCheck> {
   }
 }
 
-async function embeddedAmcheck(dir: string): Promise<RestoreCheck> {
-  const db = await PGlite.create({ dataDir: dir, extensions: { vector, amcheck } });
+async function embeddedAmcheck(db: PGlite): Promise<RestoreCheck> {
   try {
     await db.exec('create extension if not exists amcheck');
     const heap = await db.query<{ n: number }>(`
@@ -168,8 +182,6 @@ async function embeddedAmcheck(dir: string): Promise<RestoreCheck> {
     return { name: 'amcheck', ok: corrupt === 0, detail: corrupt ? `verify_heapam reported ${corrupt} problems` : `amcheck found no corruption (heap, ${idx.rows[0]!.n} B-tree indexes)` };
   } catch (err) {
     return { name: 'amcheck', ok: false, detail: (err as Error).message };
-  } finally {
-    await db.close();
   }
 }
 
