@@ -36,12 +36,16 @@ export async function judgeFolder(dir: string, rules: KeepRules): Promise<KeptEn
   return entries.map((e) => ({ ...e, keptBy: kept.get(e.at.getTime()) ?? [] })).sort((a, b) => b.at.getTime() - a.at.getTime());
 }
 
+function removePath(p: string): Promise<void> {
+  return rm(p, { recursive: true, force: true });
+}
+
 /** Deletes the backups in `dir` the rules do not keep, and leftovers of failed runs; returns what went. */
-export async function pruneFolder(dir: string, rules: KeepRules): Promise<string[]> {
+export async function pruneFolder(dir: string, rules: KeepRules, remove: (path: string) => Promise<void> = removePath): Promise<string[]> {
   const removed: string[] = [];
   for (const e of await judgeFolder(dir, rules)) {
     if (e.keptBy.length > 0) continue;
-    await rm(e.path, { recursive: true, force: true });
+    await remove(e.path);
     removed.push(e.path);
   }
   const names = await readdir(dir).catch(() => [] as string[]);

@@ -10,7 +10,7 @@
  * the whole dataset, keys included: it stays on the box, and neither restic nor any copy reads it.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
@@ -56,12 +56,26 @@ export async function runSnapshotLayer(ctx: BackupContext): Promise<LayerOutcome
   const at = ctx.now();
   const target = path.join(ctx.layout.snapshots, backupStamp(at));
   const outcome = await recordRun(ctx, { layer: 'snapshot', kind: null, tenantSlug: null }, async () => {
-    const method = snapshotMethod(await fileSystemType(ctx.config.dataDir));
+    let method = snapshotMethod(await fileSystemType(ctx.config.dataDir));
+    // Only a subvolume (its root has inode 256) can be snapshotted on btrfs; a plain folder is copied.
+    if (method === 'btrfs' && (await stat(ctx.config.dataDir)).ino !== 256) method = 'copy';
     if (method === 'copy') return copySnapshot(ctx, target, at);
     return filesystemSnapshot(ctx, method, target, at);
   });
-  await pruneFolder(ctx.layout.snapshots, keepRulesFor(ctx.config.settings, 'snapshot'));
+  await pruneFolder(ctx.layout.snapshots, keepRulesFor(ctx.config.settings, 'snapshot'), removeSnapshot);
   return [outcome];
+}
+
+/** Removes one snapshot: a ZFS snapshot is destroyed, a read-only btrfs one deleted as a subvolume, a copy removed. */
+export async function removeSnapshot(dir: string): Promise<void> {
+  const pointer = await readFile(path.join(dir, 'snapshot.json'), 'utf8').then((t) => JSON.parse(t) as { method?: string; zfsSnapshot?: string }, () => undefined);
+  if (pointer?.method === 'zfs' && pointer.zfsSnapshot) await run('zfs', ['destroy', pointer.zfsSnapshot]);
+  // A btrfs snapshot is a subvolume (inode 256) and read-only: rm cannot remove it.
+  else if ((await fileSystemType(dir)) === 'btrfs' && (await stat(dir)).ino === 256) {
+    await run('btrfs', ['subvolume', 'delete', dir]);
+    return;
+  }
+  await rm(dir, { recursive: true, force: true });
 }
 
 async function embeddedDatabases(ctx: BackupContext): Promise<{ rel: string; db?: AnyDatabase }[]> {

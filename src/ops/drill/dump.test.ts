@@ -17,8 +17,10 @@ import { openDatabase } from '../../platform/db/driver.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { samplePhoto } from '../../platform/images/sample-images.testing.js';
 import { ManualClock } from '../../platform/clock/clock.testing.js';
+import { backupLayers } from '../backup/layers.js';
 import { backupLayout } from '../backup/layout.js';
 import { listBackupRuns } from '../backup/runs.js';
+import { readTableStats } from '../backup/table-stats.js';
 import { BackupBusyError, runBackups } from '../backup/run.js';
 import { verifyBackups } from '../backup/verify.js';
 import { removeRestored, restoreTenantDump, RestoreRefused, verifyRestored, type RestoreTarget } from './dump.js';
@@ -203,6 +205,28 @@ describe.each(engines)('the dump layer and the dump drill on %s', (engine) => {
       expect(run).toMatchObject({ status: 'failed', error: tenant.error });
     } finally {
       if (mounted) spawnSync('umount', [small]);
+    }
+  });
+
+  it('the data-directory snapshot holds consistent copies of the embedded databases, and no keys', async () => {
+    nextDay();
+    const [outcome] = await runBackups(ctx(), { layer: 'snapshot' });
+    expect(outcome).toMatchObject({ layer: 'snapshot', status: 'ok' });
+    const snap = outcome!.location!;
+    if (engine === 'postgres') {
+      // Every database is on the server (pgBackRest's layer): the snapshot keeps the uploads, and a full run leaves it out.
+      expect(readdirSync(snap).sort()).toEqual(['snapshot.json', 'uploads']);
+      expect(backupLayers.snapshot!.runsByDefault(ctx())).toBe(false);
+      return;
+    }
+    expect(readdirSync(snap).sort()).toEqual(['control', 'snapshot.json', 'tenants', 'uploads']);
+    const live = await t.rt.ctx.tenants.get('alpha');
+    const liveStats = await live!.db.exclusive((c) => readTableStats(c.kysely as Kysely<unknown>));
+    const copy = await openDatabase<unknown>({ kind: 'embedded', dir: path.join(snap, 'tenants', 'alpha') });
+    try {
+      expect(await copy.exclusive((c) => readTableStats(c.kysely as Kysely<unknown>))).toEqual(liveStats);
+    } finally {
+      await copy.close();
     }
   });
 
