@@ -11,6 +11,9 @@ import { KonaError } from '../platform/errors/errors.js';
 import type { AdminRequest, AdminResponse } from '../platform/runtime/admin-socket.js';
 import { removeTenant } from '../platform/tenancy/tenants.remove.js';
 import { createTenant, listTenants, migrateAllTenants, setTenantStatus, type TenancyContext } from '../platform/tenancy/tenants.service.js';
+import { backupCommands } from './backup-commands.js';
+import { BackupBusyError } from '../ops/backup/run.js';
+import { RestoreRefused } from '../ops/drill/dump.js';
 import { seedDemoRescue } from './demo-seed.js';
 import type { Runtime } from './runtime.js';
 
@@ -80,6 +83,7 @@ const commands: Record<string, (rt: Runtime, args: Record<string, unknown>) => P
   },
   'operator.create': async (rt, args) =>
     createOperator(rt.ctx.control.kysely, String(args.username), cli, args.email ? { email: String(args.email), keyRing: rt.ctx.secrets.keyRing } : undefined),
+  ...backupCommands,
 };
 
 /** Names of the commands the admin channel accepts. */
@@ -93,6 +97,7 @@ export async function runAdminCommand(rt: Runtime, req: AdminRequest): Promise<A
     return { ok: true, result: await command(rt, req.args ?? {}) };
   } catch (err) {
     if (err instanceof KonaError) return { ok: false, error: err.message, status: err.status };
+    if (err instanceof RestoreRefused || err instanceof BackupBusyError) return { ok: false, error: err.message, status: 409 };
     if (err instanceof z.ZodError) return { ok: false, error: err.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), status: 400 };
     throw err;
   }

@@ -10,6 +10,7 @@ import { callAdmin, type AdminRequest } from '../platform/runtime/admin-socket.j
 import { acquireLock, lockHolder } from '../platform/runtime/lock.js';
 import { startupRefusal } from '../triage/ingest/auth.js';
 import { runAdminCommand } from './admin-commands.js';
+import { addBackupCommands } from './backup-cli.js';
 import { startInference } from './inference.js';
 import { openRuntime, sweepUploadsAtStart } from './runtime.js';
 import { createJobRunner, serve } from './web.js';
@@ -187,6 +188,8 @@ keys
   .command('status')
   .description('Show how many encrypted values each key holds, per rescue')
   .action(async () => print(await admin(loadConfig(), { command: 'keys.status', args: {} })));
+
+addBackupCommands(program, keys, admin);
 
 program
   .command('sim-backend')

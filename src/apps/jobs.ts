@@ -20,7 +20,7 @@ import { maintenanceAnnouncedJob } from '../features/notifications/maintenance-a
  * Every job Kona declares. A process refuses to start if one has no handler below, so a job
  * enqueued by one release is never left without a worker that knows it.
  */
-export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob] as const;
+export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob] as const;
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
 export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns];
@@ -39,6 +39,10 @@ export interface JobDeps {
   uploadsDir: string;
   /** The process's clock, read when a job judges ages (ms since the epoch). */
   now: () => number;
+  /** Runs one backup layer as `kona backup run --layer` does (lock, records, pruning). */
+  backup: (layer: 'dump' | 'snapshot') => Promise<void>;
+  /** UTC cron of each scheduled backup layer; undefined: not scheduled (`off`), still runnable by hand. */
+  backupCron: { dump?: string; snapshot?: string };
 }
 
 /** The handlers, one per declared job. */
@@ -97,6 +101,25 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
       // that the job shows as failed on /hub/jobs, where it can be retried, so no mail is lost.
       maxAttempts: 20,
       handler: async (payload, ctx) => deliverMail(deps, payload, ctx),
+    }),
+    // Whole-server work: only the control plane's queue runs it (every queue holds the schedule).
+    defineJob({
+      name: 'backup.dump',
+      schema: z.object({}),
+      cron: deps.backupCron.dump,
+      maxAttempts: 3,
+      handler: async (_payload, ctx) => {
+        if (ctx.source.label === 'control') await deps.backup('dump');
+      },
+    }),
+    defineJob({
+      name: 'backup.snapshot',
+      schema: z.object({}),
+      cron: deps.backupCron.snapshot,
+      maxAttempts: 3,
+      handler: async (_payload, ctx) => {
+        if (ctx.source.label === 'control') await deps.backup('snapshot');
+      },
     }),
     ...notificationJobs(deps),
   ] as JobDefinition<z.ZodType>[];

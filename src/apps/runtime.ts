@@ -15,7 +15,14 @@ import { TenantDatabases } from '../platform/tenancy/tenant-databases.js';
 import { migrateAllTenants } from '../platform/tenancy/tenants.service.js';
 import { tenantFanOut } from '../platform/tenancy/fan-out.js';
 import { blobDirMode, sweepUploads } from '../platform/storage/index.js';
+import { runBackups } from '../ops/backup/run.js';
+import { backupContext } from './backup-context.js';
 import { declaredJobs, jobDefinitions } from './jobs.js';
+
+/** A cron setting's schedule: undefined when it is `off`. */
+function scheduled(cron: string): string | undefined {
+  return cron === 'off' ? undefined : cron;
+}
 
 /** An opened Kona: control plane and tenants migrated, secrets loaded, jobs registered. */
 export interface Runtime {
@@ -80,6 +87,13 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
     eachTenant: (step) => tenantFanOut(ctx!.control.kysely, () => ctx!.tenants)(step),
     uploadsDir: config.uploadsDir,
     now: () => clock.now(),
+    backup: async (layer) => {
+      // A failed layer is recorded in backup_runs (and alerts); the job fails too, so it is retried and shows on /hub/jobs.
+      const outcomes = await runBackups(backupContext(ctx!), { layer });
+      const failed = outcomes.filter((o) => o.status === 'failed');
+      if (failed.length) throw new Error(`backup ${layer}: ${failed.map((f) => `${f.tenantSlug ?? f.kind}: ${f.error}`).join('; ')}`);
+    },
+    backupCron: { dump: scheduled(config.settings.KONA_BACKUP_DUMP_CRON), snapshot: config.embeddedControlPlane ? scheduled(config.settings.KONA_BACKUP_SNAPSHOT_CRON) : undefined },
   })) jobs.register(def);
   jobs.assertComplete(declaredJobs);
   const metrics = createMetrics();

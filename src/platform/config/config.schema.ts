@@ -10,6 +10,12 @@ const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL');
 
+const keepRules = z
+  .string()
+  .regex(/^\s*(last|daily|weekly|monthly)=\d{1,4}(\s*,\s*(last|daily|weekly|monthly)=\d{1,4})*\s*$/, 'must be keep rules such as daily=7,weekly=4,monthly=6 (last, daily, weekly, monthly)');
+
+const cronOrOff = z.string().regex(/^(off|\S+( \S+){4})$/, 'must be a five-field cron expression (UTC) or off');
+
 /**
  * Every setting Kona reads, with its default and what it means. Keys are the environment
  * variable names; the optional JSON file (KONA_CONFIG_FILE) uses the same keys.
@@ -108,6 +114,17 @@ export const settingsSchema = z.object({
   ),
   KONA_BACKUP_DIR: z.string().min(1).optional().describe(
     'Directory for backups (dumps, upload manifests, data-directory snapshots, pgBackRest repo1). Unset: `backups` beside the data directory, never inside it.',
+  ),
+  KONA_BACKUP_KEEP: keepRules.default('daily=7,weekly=4,monthly=6').describe(
+    'Backups kept per layer and rescue after each run: last=N, daily=N, weekly=N, monthly=N (UTC days, ISO weeks, months); the newest is always kept. `kona backup list` shows the rules.',
+  ),
+  KONA_BACKUP_KEEP_DUMP: keepRules.optional().describe('Keep rules for the logical dumps (layer dump), instead of KONA_BACKUP_KEEP.'),
+  KONA_BACKUP_KEEP_SNAPSHOT: keepRules.optional().describe('Keep rules for the data-directory snapshots (layer snapshot), instead of KONA_BACKUP_KEEP.'),
+  KONA_BACKUP_DUMP_CRON: cronOrOff.default('30 2 * * *').describe(
+    'When the job system takes the nightly logical dumps of every rescue and the control plane (UTC cron), or `off`.',
+  ),
+  KONA_BACKUP_SNAPSHOT_CRON: cronOrOff.default('45 3 * * *').describe(
+    'When the job system takes the data-directory snapshot (UTC cron; embedded default only), or `off`.',
   ),
 });
 

@@ -103,6 +103,18 @@ export function addGeneratedKey(secrets: Secrets): Secrets {
   };
 }
 
+/**
+ * The key values this process runs with (environment, KONA_KEYS_FILE or the generated file), in the
+ * shape of KONA_KEYS_FILE: what `kona keys export` writes for the operator to keep apart from backups.
+ */
+export function secretValues(config: Config): Required<SecretValues> {
+  const secrets = loadSecrets(config);
+  const s = config.settings;
+  const fromFile = secrets.generatedFile ? readSecretsFile(secrets.generatedFile) : s.KONA_KEYS_FILE ? readSecretsFile(s.KONA_KEYS_FILE) : {};
+  const values = { ...fromFile, ...definedOnly({ KONA_ENCRYPTION_KEYS: s.KONA_ENCRYPTION_KEYS, KONA_BLIND_INDEX_KEY: s.KONA_BLIND_INDEX_KEY, KONA_SESSION_SECRET: s.KONA_SESSION_SECRET }) };
+  return { KONA_ENCRYPTION_KEYS: values.KONA_ENCRYPTION_KEYS!, KONA_BLIND_INDEX_KEY: values.KONA_BLIND_INDEX_KEY!, KONA_SESSION_SECRET: values.KONA_SESSION_SECRET! };
+}
+
 /** A fresh set of secrets, as `kona keys generate` prints them. */
 export function generateSecrets(): Required<SecretValues> {
   return generated();

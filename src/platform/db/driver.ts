@@ -17,6 +17,8 @@ export interface DatabaseObserver {
 export interface ExclusiveConnection<S> {
   kysely: Kysely<S>;
   script(text: string): Promise<void>;
+  /** The embedded engine itself, for tools that speak its wire protocol (PGlite's pg_dump); absent on a server. */
+  pglite?: PGlite;
 }
 
 /** One database (control plane or one tenant), whichever engine runs it. */
@@ -53,7 +55,7 @@ export async function openEmbedded<S>(dir: string | null, observer?: DatabaseObs
       waiting++;
       return kysely.connection().execute(async (conn) => {
         waiting--;
-        return fn({ kysely: conn, script: async (text) => void (await client.exec(text)) });
+        return fn({ kysely: conn, script: async (text) => void (await client.exec(text)), pglite: client });
       });
     },
     poolStats: () => ({ total: 1, idle: waiting === 0 ? 1 : 0, waiting }),

@@ -56,8 +56,12 @@ export function lockHolder(dataDir: string): LockInfo | undefined {
  * a time; opening them from two would corrupt them, so a second process must ask the first.
  */
 export function acquireLock(dataDir: string, info: Omit<LockInfo, 'pid'>): { release(): void } | { heldBy: LockInfo } {
-  mkdirSync(dataDir, { recursive: true });
-  const file = lockPath(dataDir);
+  return acquireFileLock(lockPath(dataDir), info);
+}
+
+/** The same OS lock on any file (e.g. the backup lock), its folder created when missing. */
+export function acquireFileLock(file: string, info: Omit<LockInfo, 'pid'>): { release(): void } | { heldBy: LockInfo } {
+  mkdirSync(path.dirname(file), { recursive: true });
   // Retries cover a lockHolder() probe (a shared lock held for microseconds) and a holder that has
   // locked but not yet written who it is.
   for (let attempt = 0; attempt < 5; attempt++) {
