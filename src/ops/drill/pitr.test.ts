@@ -9,7 +9,9 @@ import { KeyRing } from '../../platform/crypto/keyring.js';
 import { openEmbedded, type Database } from '../../platform/db/driver.js';
 import { migrateSet } from '../../platform/db/migrate.js';
 import type { ControlSchema } from '../../platform/db/schema.js';
+import { readArchiverStats } from '../backup/archiver.js';
 import { backupLayout } from '../backup/layout.js';
+import { backupMetricsRegistry } from '../backup/metrics.js';
 import { baseBackup, checkArchive } from '../backup/pgbackrest.js';
 import { repo2Lag, stanzaInfo } from '../backup/pgbackrest.info.js';
 import { startArchivedServer, type ArchivedServer } from '../backup/pgbackrest.testing.js';
@@ -90,10 +92,16 @@ describe('PITR drill on a real server archived by pgBackRest', () => {
     expect(readdirSync(workDir())).toEqual([]);
   });
 
-  it('keeps the canary as ciphertext in the WAL archive of both repositories', async () => {
+  it('keeps the canary as ciphertext in the WAL archive of both repositories, and reports the archive in the metrics', async () => {
     const info = await stanzaInfo(archived.settings);
     expect(info.repos.map((r) => r.backups.length)).toEqual([1, 1]);
     expect(repo2Lag(info)).toEqual({ backupSeconds: expect.any(Number), archiveSegments: 0 });
+    const text = await backupMetricsRegistry({ archiver: () => readArchiverStats(archived.server.url), stanza: () => stanzaInfo(archived.settings) }).metrics();
+    expect(text).toContain('kona_backup_pgbackrest_repo2_lag_segments{stanza="kona"} 0');
+    expect(text).toContain('kona_backup_pgbackrest_repo_ok{stanza="kona",repo="1"} 1');
+    expect(text).toMatch(/kona_backup_wal_archived_count [1-9]/);
+    expect(text).toContain('kona_backup_wal_archive_failed_count 0');
+    expect(text).toContain('kona_backup_source_up{source="archiver"} 1');
     for (const repo of [archived.settings.repo1Path, archived.settings.repo2Path!]) {
       const wal = filesUnder(path.join(repo, 'archive')).filter((f) => /[0-9A-F]{24}-[0-9a-f]{40}\.gz$/.test(f));
       expect(wal.length).toBeGreaterThan(0);
