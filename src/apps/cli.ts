@@ -10,6 +10,8 @@ import { callAdmin, type AdminRequest } from '../platform/runtime/admin-socket.j
 import { acquireLock, lockHolder } from '../platform/runtime/lock.js';
 import { startupRefusal } from '../triage/ingest/auth.js';
 import { runAdminCommand } from './admin-commands.js';
+import { ArchiveCommandError, backupArchiveCommand, backupRunArchiveLayer, backupVerifyRestic, drillRestoreArchive } from './archive-commands.js';
+import { LayerNotConfigured } from '../ops/backup/archive.config.js';
 import { startInference } from './inference.js';
 import { openRuntime, sweepUploadsAtStart } from './runtime.js';
 import { createJobRunner, serve } from './web.js';
@@ -289,8 +291,45 @@ program
     stopOnSignals(() => service.close().finally(() => lock.release()));
   });
 
+// Backups, layers 1 (pgBackRest: WAL archive, base backups) and 3 (restic off-site copy), and their drills (issue 15).
+const backup = program.command('backup').description('Backups: run a layer, show the archive_command, verify');
+backup
+  .command('run')
+  .description('Run one backup layer now: base (pgBackRest backup into repo1 and repo2, then expire) or restic (dumps and uploads off-site, then forget --prune)')
+  .requiredOption('--layer <layer>', 'base or restic')
+  .option('--type <type>', 'base backup type: full, diff or incr', 'incr')
+  .action(async (o: { layer: string; type: string }) => {
+    if (o.layer !== 'base' && o.layer !== 'restic') throw new CliError('--layer must be base or restic');
+    if (!['full', 'diff', 'incr'].includes(o.type)) throw new CliError('--type must be full, diff or incr');
+    print(await backupRunArchiveLayer(loadConfig(), o.layer, o.type as 'full' | 'diff' | 'incr'));
+  });
+backup
+  .command('archive-command')
+  .description('Write pgbackrest.conf and print the archive_mode, wal_level and archive_command to set on the PostgreSQL server')
+  .action(() => print(backupArchiveCommand(loadConfig())));
+backup
+  .command('verify')
+  .description('Check the restic repository (restic check; --read-data reads every pack back)')
+  .option('--read-data', 'also read and verify every pack')
+  .action(async (o: { readData?: boolean }) => {
+    const result = await backupVerifyRestic(loadConfig(), o.readData === true);
+    if (!result.ok) throw new CliError(result.message);
+    print(result);
+  });
+program
+  .command('drill')
+  .description('Restore drills: restore into a fresh place and prove it')
+  .command('restore <kind>')
+  .description('pitr: pgBackRest to --target time, checked (marks, timeline, pg_amcheck); restic: pull dumps and uploads back, check manifests, restore the dumps')
+  .option('--target <time>', 'pitr: the time to recover to, with its zone (e.g. 2026-12-07T16:05:00Z)')
+  .option('--snapshot <id>', 'restic: snapshot id (default: the newest)')
+  .action(async (kind: string, o: { target?: string; snapshot?: string }) => {
+    if (kind !== 'pitr' && kind !== 'restic') throw new CliError('kona drill restore <kind>: kind must be pitr or restic');
+    print(await drillRestoreArchive(loadConfig(), kind, o));
+  });
+
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof CliError) {
+  if (err instanceof ConfigError || err instanceof CliError || err instanceof ArchiveCommandError || err instanceof LayerNotConfigured) {
     process.stderr.write(`${err.message}\n`);
     process.exit(err instanceof ConfigError ? 78 : 1);
   }

@@ -8,7 +8,7 @@
  * pgBackRest reads the data directory and talks to the server over its Unix socket, so these
  * commands run on the database host as the server's owner (RunAs when Kona itself is root).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BackupToolError, lastLines, runToolOk, type RunAs } from './tool.js';
 
@@ -78,8 +78,11 @@ export function pgBackRestConfig(s: PgBackRestSettings): string {
 
 /** Writes the configuration file (and the work directories) for these settings. */
 export function writePgBackRestConfig(s: PgBackRestSettings): void {
-  for (const dir of [path.dirname(s.configFile), s.workDir, s.repo1Path, ...(s.repo2Path ? [s.repo2Path] : [])]) mkdirSync(dir, { recursive: true, mode: 0o750 });
+  const dirs = [path.dirname(s.configFile), s.workDir, s.repo1Path, ...(s.repo2Path ? [s.repo2Path] : [])];
+  for (const dir of dirs) mkdirSync(dir, { recursive: true, mode: 0o750 });
   writeFileSync(s.configFile, pgBackRestConfig(s), { mode: 0o640 });
+  // pgBackRest runs as the server's owner (archive-push under the server): it must read and write these.
+  if (s.runAs) for (const p of [...dirs, s.configFile]) chownSync(p, s.runAs.uid, s.runAs.gid);
 }
 
 function shellQuote(value: string): string {

@@ -19,11 +19,18 @@ export async function ensureMarks(client: pg.Client): Promise<void> {
   await client.query(`create table if not exists ${table} (id bigserial primary key, at timestamptz not null default clock_timestamp())`);
 }
 
-/** Writes (and commits) one mark and returns it. */
-export async function writeMark(client: pg.Client): Promise<PitrMark> {
+/**
+ * A mark's `at` is taken before its commit, and recovery to a time goes by commit times: a mark
+ * stamped this close before the target may have committed after it, so a drill does not require it.
+ */
+export const commitSlackMs = 1000;
+
+/** Writes (and commits) one mark; `committedBy` is the server's clock read after the commit returned. */
+export async function writeMark(client: pg.Client): Promise<PitrMark & { committedBy: Date }> {
   await ensureMarks(client);
   const row = (await client.query<{ id: string; at: Date }>(`insert into ${table} default values returning id, at`)).rows[0]!;
-  return { id: Number(row.id), at: row.at };
+  const committedBy = (await client.query<{ now: Date }>('select clock_timestamp() as now')).rows[0]!.now;
+  return { id: Number(row.id), at: row.at, committedBy };
 }
 
 /** Every mark, oldest first; none when the table does not exist (a copy from before the first mark). */
@@ -33,10 +40,13 @@ export async function readMarks(client: pg.Client): Promise<PitrMark[]> {
   return (await client.query<{ id: string; at: Date }>(`select id, at from ${table} order by id`)).rows.map((r) => ({ id: Number(r.id), at: r.at }));
 }
 
-/** Compares restored marks with the source's around `target`: what is missing, what is extra, the last present. */
+/**
+ * Compares restored marks with the source's around `target`: marks stamped more than commitSlackMs
+ * before it that are missing, marks stamped after it that are present, and the last one present.
+ */
 export function compareMarks(source: PitrMark[], restored: PitrMark[], target: Date): { missing: number[]; afterTarget: number[]; lastPresent: PitrMark | null } {
   const have = new Set(restored.map((m) => m.id));
-  const missing = source.filter((m) => m.at <= target && !have.has(m.id)).map((m) => m.id);
+  const missing = source.filter((m) => m.at.getTime() <= target.getTime() - commitSlackMs && !have.has(m.id)).map((m) => m.id);
   const afterTarget = restored.filter((m) => m.at > target).map((m) => m.id);
   return { missing, afterTarget, lastPresent: restored.filter((m) => m.at <= target).at(-1) ?? null };
 }

@@ -52,7 +52,7 @@ async function checkRestored(server: RestoredServer, source: Awaited<ReturnType<
     const timeline = Number((await client.query('select timeline_id from pg_control_checkpoint()')).rows[0].timeline_id);
     const { missing, afterTarget, lastPresent } = compareMarks(source.marks, await readMarks(client), target);
     const checks: DrillCheck[] = [
-      { name: 'rows up to the target are present', ok: missing.length === 0, detail: missing.length ? `marks missing: ${missing.join(', ')}` : `${source.marks.filter((m) => m.at <= target).length} marks present` },
+      { name: 'rows up to the target are present', ok: missing.length === 0, detail: missing.length ? `marks missing: ${missing.join(', ')}` : `${source.marks.filter((m) => m.at <= target).length} marks up to the target present` },
       { name: 'rows after the target are absent', ok: afterTarget.length === 0, detail: afterTarget.length ? `marks after the target present: ${afterTarget.join(', ')}` : 'none present' },
       { name: 'a new timeline began', ok: timeline > source.timeline, detail: `timeline ${timeline} (source ${source.timeline})` },
     ];

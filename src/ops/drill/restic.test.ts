@@ -13,6 +13,7 @@ import { migrateSet } from '../../platform/db/migrate.js';
 import type { ControlSchema } from '../../platform/db/schema.js';
 import { backupLayout } from '../backup/layout.js';
 import { ensureResticRepository, resticBackup, resticCheck, resticForget, resticSnapshots, type ResticSettings } from '../backup/restic.js';
+import { runResticLayer, verifyResticCopy } from '../backup/archive.layers.js';
 import { runToolOk } from '../backup/tool.js';
 import { listBackupRuns } from '../backup/runs.js';
 import { postgresBinDir } from './pg-server.js';
@@ -86,6 +87,10 @@ describe('restic copy and drill', () => {
     const left = await resticSnapshots(settings);
     expect(left.map((s) => s.id.slice(0, 8))).toEqual([second.snapshotId]);
     await resticCheck(settings);
+    const layer = await runResticLayer({ control: control.kysely, clock: systemClock }, settings, { layout: layout(), uploadsDir: path.join(dir, 'uploads') });
+    expect(layer.location).toMatch(/^restic:[0-9a-f]{8}$/);
+    expect((await listBackupRuns(control.kysely, { layer: 'restic' }))[0]).toMatchObject({ status: 'ok', location: layer.location });
+    expect(await verifyResticCopy(settings)).toEqual({ ok: true, message: expect.stringContaining('no errors') });
     const repoBytes = Buffer.concat(filesUnder(settings.repository).map((f) => readFileSync(f)));
     expect(repoBytes.includes(plainMarker)).toBe(false); // restic encrypts everything
   });
@@ -129,6 +134,7 @@ describe('restic copy and drill', () => {
     const error = await drillRestic({ restic: settings, backupDir: layout().root, workDir: workDir(), restoreDump: restoreDump() }).then(() => null, (err: Error & { code?: string }) => err);
     expect(error).toMatchObject({ code: 'KONA_ERR_RESTIC_UNREADABLE' });
     expect(error!.message).toMatch(/repository at .* is damaged \(pack [0-9a-f]{12}…: unexpected file size/);
+    expect(await verifyResticCopy(settings)).toEqual({ ok: false, message: expect.stringContaining('is damaged') });
     expect(readdirSync(workDir())).toEqual([]);
     const runs = await listBackupRuns(control.kysely, { layer: 'drill' });
     expect(runs.filter((r) => r.status === 'failed')).toHaveLength(1);
