@@ -42,10 +42,13 @@ async function withControl<T>(config: Config, body: (control: Database<ControlSc
 
 /** `kona backup run --layer base|restic`: one run of the layer, recorded in the backup history. */
 export async function backupRunArchiveLayer(config: Config, layer: 'base' | 'restic', type: BaseBackupType): Promise<unknown> {
+  // Settings first: an unconfigured layer is refused before anything is opened.
+  const base = layer === 'base' ? pgBackRestSettingsFrom(config) : undefined;
+  const copy = layer === 'restic' ? resticSettingsFrom(config) : undefined;
   return withControl(config, async (control) => {
     const deps = { control: control.kysely, clock: systemClock };
-    if (layer === 'base') return runBaseLayer(deps, pgBackRestSettingsFrom(config), { type, serverUrl: archivedServerUrl(config) });
-    return runResticLayer(deps, resticSettingsFrom(config), { layout: backupLayout(config.backupDir), uploadsDir: config.uploadsDir });
+    if (base) return runBaseLayer(deps, base, { type, serverUrl: archivedServerUrl(config) });
+    return runResticLayer(deps, copy!, { layout: backupLayout(config.backupDir), uploadsDir: config.uploadsDir });
   });
 }
 
@@ -73,16 +76,17 @@ export async function drillRestoreArchive(config: Config, kind: 'pitr' | 'restic
   const layout = backupLayout(config.backupDir);
   const workDir = path.join(config.backupDir, 'restore-work');
   const target = kind === 'pitr' ? parseTarget(options.target ?? '') : undefined;
+  const settings = kind === 'pitr' ? { pgbackrest: pgBackRestSettingsFrom(config) } : { restic: resticSettingsFrom(config) };
   const { report, file } = await withControl(config, (control) => recordDrill({ control: control.kysely, layout, clock: systemClock }, kind, () => {
     if (kind === 'pitr') {
       const sourceUrl = archivedServerUrl(config);
       if (!sourceUrl) throw new ArchiveCommandError('The PITR drill compares with the live server: set KONA_PGBACKREST_PG_URL (or KONA_TENANT_SERVER_URL).');
-      return drillPitr({ pgbackrest: pgBackRestSettingsFrom(config), target: target!, sourceUrl, workDir });
+      return drillPitr({ pgbackrest: settings.pgbackrest!, target: target!, sourceUrl, workDir });
     }
     const serverUrl = config.settings.KONA_TENANT_SERVER_URL;
     if (!serverUrl) throw new ArchiveCommandError('The restic drill restores each dump into an empty database on KONA_TENANT_SERVER_URL; set it.');
     // Until the dump layer's restoreTenantDump is connected, dumps are restored with pg_restore here.
-    return drillRestic({ restic: resticSettingsFrom(config), backupDir: config.backupDir, workDir, snapshot: options.snapshot, restoreDump: restoreDumpWithPgRestore(serverUrl) });
+    return drillRestic({ restic: settings.restic!, backupDir: config.backupDir, workDir, snapshot: options.snapshot, restoreDump: restoreDumpWithPgRestore(serverUrl) });
   }).catch((err: Error) => {
     throw new ArchiveCommandError(`The ${kind} drill failed: ${err.message}`);
   }));

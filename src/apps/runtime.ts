@@ -15,6 +15,7 @@ import { TenantDatabases } from '../platform/tenancy/tenant-databases.js';
 import { migrateAllTenants } from '../platform/tenancy/tenants.service.js';
 import { tenantFanOut } from '../platform/tenancy/fan-out.js';
 import { blobDirMode, sweepUploads } from '../platform/storage/index.js';
+import { backupMetrics } from './backup-metrics.js';
 import { declaredJobs, jobDefinitions } from './jobs.js';
 
 /** An opened Kona: control plane and tenants migrated, secrets loaded, jobs registered. */
@@ -84,6 +85,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
     const { applied } = await migrateSet(control, 'control');
     if (applied.length) logger.info({ migrations: applied.map((m) => m.version) }, 'control plane migrated');
     metrics.addPoolSource('control', () => control.poolStats());
+    metrics.addRegistry(backupMetrics(config, control, metrics));
     const tenants = new TenantDatabases(
       control.kysely,
       config.dataDir,

@@ -40,7 +40,17 @@ describe('restic copy and drill', () => {
     await client.connect();
     const stored = (await client.query<{ email_enc: string }>('select email_enc from people')).rows[0]!.email_enc;
     await client.end();
-    return [{ name: 'PII canary decrypts with the kept keys', ok: keyRing.decrypt(stored) === canary, detail: 'decrypted' }];
+    // Without the kept keys (a ring of other keys) the same value does not open.
+    const stranger = new KeyRing([{ id: 'k1', key: randomBytes(32) }], randomBytes(32));
+    const locked = (() => {
+      try {
+        stranger.decrypt(stored);
+        return false;
+      } catch {
+        return true;
+      }
+    })();
+    return [{ name: 'PII canary decrypts with the kept keys, and not without them', ok: keyRing.decrypt(stored) === canary && locked, detail: 'decrypted' }];
   });
 
   beforeAll(async () => {
@@ -111,7 +121,7 @@ describe('restic copy and drill', () => {
       ['the snapshot holds dumps', true],
       ['hope 20261207T020000Z: files match the sha256 manifest', true],
       ['hope: the dump restores into an empty database', true],
-      ['PII canary decrypts with the kept keys', true],
+      ['PII canary decrypts with the kept keys, and not without them', true],
     ]);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ kind: 'restic', verdict: 'pass', tenants: ['hope'] });
     expect((await listBackupRuns(control.kysely, { layer: 'drill' }))[0]).toMatchObject({ kind: 'restic', status: 'ok' });
