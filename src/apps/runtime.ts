@@ -15,6 +15,7 @@ import { TenantDatabases } from '../platform/tenancy/tenant-databases.js';
 import { migrateAllTenants } from '../platform/tenancy/tenants.service.js';
 import { tenantFanOut } from '../platform/tenancy/fan-out.js';
 import { blobDirMode, sweepUploads } from '../platform/storage/index.js';
+import { archivedServerUrl } from '../ops/backup/archive.config.js';
 import { backupMetrics } from './backup-metrics.js';
 import { declaredJobs, jobDefinitions } from './jobs.js';
 
@@ -77,6 +78,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
     eachTenant: (step) => tenantFanOut(ctx!.control.kysely, () => ctx!.tenants)(step),
     uploadsDir: config.uploadsDir,
     now: () => clock.now(),
+    pitrMarkUrl: config.settings.KONA_PGBACKREST_PG_PATH ? archivedServerUrl(config) : undefined,
   })) jobs.register(def);
   jobs.assertComplete(declaredJobs);
   const metrics = createMetrics();

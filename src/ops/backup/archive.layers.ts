@@ -41,7 +41,11 @@ async function recorded(deps: LayerDeps, layer: BackupLayer, kind: string, body:
   }
 }
 
-async function markPitrPoint(url: string): Promise<void> {
+/** The job that writes a PITR mark on the archived server every five minutes. */
+export const pitrMarkJob = 'backup.pitr-mark';
+
+/** Writes one PITR mark (kona_pitr_marks) on the server at `url`. */
+export async function writePitrMark(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -60,7 +64,7 @@ export async function runBaseLayer(deps: LayerDeps, settings: PgBackRestSettings
   return recorded(deps, 'base', options.type, async () => {
     writePgBackRestConfig(settings);
     await stanzaCreate(settings);
-    if (options.serverUrl) await markPitrPoint(options.serverUrl);
+    if (options.serverUrl) await writePitrMark(options.serverUrl);
     await checkArchive(settings);
     await baseBackup(settings, options.type);
     await expireBackups(settings);
