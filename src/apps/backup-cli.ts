@@ -1,7 +1,8 @@
 /**
- * `kona backup run|list|verify`, `kona drill restore dump` and `kona keys export`: what the operator
- * types. Each asks the admin channel (the running server, or this process under the lock) and
- * prints a report; a failed run, verify or drill exits non-zero.
+ * `kona backup run|list|verify|archive-command`, `kona drill restore <kind>` and `kona keys export`:
+ * what the operator types. The dump and snapshot layers and the dump drill ask the admin channel
+ * (the running server, or this process under the lock); pgBackRest (base) and restic run here, on
+ * the database server's host (archive-commands.ts). Each prints a report; a failure exits non-zero.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -14,6 +15,7 @@ import { backupLayers } from '../ops/backup/layers.js';
 import type { BackupListing } from '../ops/backup/list.js';
 import type { VerifyResult } from '../ops/backup/verify.js';
 import type { DrillReport } from '../ops/drill/dump-drill.js';
+import { backupArchiveCommand, backupRunArchiveLayer, backupVerifyRestic, drillRestoreArchive } from './archive-commands.js';
 
 type Admin = (config: Config, request: AdminRequest) => Promise<unknown>;
 
@@ -27,13 +29,25 @@ export function addBackupCommands(program: Command, keys: Command, admin: Admin)
     .command('run')
     .description('Take backups now (every default layer, or one), record them and prune by the keep rules')
     .option('--tenant <slug>', 'only this rescue')
-    .option('--layer <name>', `only this layer: ${Object.entries(backupLayers).map(([n, l]) => `${n} (${l.description})`).join('; ')}`)
-    .action(async (o: { tenant?: string; layer?: string }) => {
+    .option('--layer <name>', `only this layer: ${Object.entries(backupLayers).map(([n, l]) => `${n} (${l.description})`).join('; ')}; base (pgBackRest backup into repo1 and repo2, then expire); restic (dumps and uploads off-site, then forget --prune)`)
+    .option('--type <type>', 'base backup type: full, diff or incr', 'incr')
+    .action(async (o: { tenant?: string; layer?: string; type: string }) => {
+      if (o.layer === 'base' || o.layer === 'restic') {
+        if (!['full', 'diff', 'incr'].includes(o.type)) throw new Error('--type must be full, diff or incr');
+        out(JSON.stringify(await backupRunArchiveLayer(loadConfig(), o.layer, o.type as 'full' | 'diff' | 'incr'), null, 2));
+        return;
+      }
       const r = (await admin(loadConfig(), { command: 'backup.run', args: { tenant: o.tenant, layer: o.layer } })) as { ok: boolean; runs: LayerOutcome[] };
       for (const run of r.runs) {
         out(`${run.status === 'ok' ? 'ok    ' : 'FAILED'} ${run.layer.padEnd(8)} ${(run.kind ?? '').padEnd(8)} ${(run.tenantSlug ?? '-').padEnd(20)} ${run.status === 'ok' ? `${size(run.bytes)}  ${run.location}` : run.error}`);
       }
       if (!r.ok) process.exitCode = 1;
+    });
+  backup
+    .command('archive-command')
+    .description('Write pgbackrest.conf and print the archive_mode, wal_level and archive_command to set on the PostgreSQL server')
+    .action(() => {
+      out(JSON.stringify(backupArchiveCommand(loadConfig()), null, 2));
     });
   backup
     .command('list')
@@ -53,12 +67,20 @@ export function addBackupCommands(program: Command, keys: Command, admin: Admin)
     });
   backup
     .command('verify')
-    .description('Re-hash every dump against its manifest and every uploads manifest against the uploads')
-    .action(async () => {
-      const r = (await admin(loadConfig(), { command: 'backup.verify', args: {} })) as { ok: boolean; results: Record<string, VerifyResult> };
+    .description('Re-hash every dump against its manifest and every uploads manifest against the uploads; with KONA_RESTIC_REPOSITORY also restic check')
+    .option('--read-data', 'restic: also read and verify every pack')
+    .action(async (o: { readData?: boolean }) => {
+      const config = loadConfig();
+      const r = (await admin(config, { command: 'backup.verify', args: {} })) as { ok: boolean; results: Record<string, VerifyResult> };
       for (const [name, v] of Object.entries(r.results)) {
         out(`${name}: ${v.checked} checked, ${v.problems.length ? `${v.problems.length} problems` : 'all match'}`);
         for (const p of v.problems) out(`  - ${p}`);
+      }
+      if (config.settings.KONA_RESTIC_REPOSITORY) {
+        const restic = await backupVerifyRestic(config, o.readData === true);
+        if (restic.ok) out(`restic: ${restic.message}`);
+        else process.stderr.write(`restic: ${restic.message}\n`);
+        if (!restic.ok) process.exitCode = 1;
       }
       if (!r.ok) process.exitCode = 1;
     });
@@ -67,13 +89,19 @@ export function addBackupCommands(program: Command, keys: Command, admin: Admin)
     .command('drill')
     .description('Restore drills: restore into a fresh place and prove it worked')
     .command('restore')
-    .description('Restore drills by kind')
-    .command('dump')
-    .description('Restore a rescue\'s dump into a new database (or PGlite directory) and prove it: figures, amcheck, keys, a Kona process serving it')
-    .option('--tenant <slug>', 'the rescue whose newest dump is restored')
-    .option('--from <dir>', 'a dump folder (with its manifest.json)')
-    .option('--force', 'restore over a database a previous drill left behind')
-    .action(async (o: { tenant?: string; from?: string; force?: boolean }) => {
+    .description('Restore drills by kind: dump, pitr or restic')
+    .argument('<kind>', 'dump: a rescue\'s dump into a new database (or PGlite directory), checked by figures, amcheck, keys and a Kona process serving it; pitr: pgBackRest to --target time (marks, timeline, pg_amcheck); restic: dumps and uploads pulled back, manifests checked, dumps restored')
+    .option('--tenant <slug>', 'dump: the rescue whose newest dump is restored')
+    .option('--from <dir>', 'dump: a dump folder (with its manifest.json)')
+    .option('--force', 'dump: restore over a database a previous drill left behind')
+    .option('--target <time>', 'pitr: the time to recover to, with its zone (e.g. 2026-12-07T16:05:00Z)')
+    .option('--snapshot <id>', 'restic: snapshot id (default: the newest)')
+    .action(async (kind: string, o: { tenant?: string; from?: string; force?: boolean; target?: string; snapshot?: string }) => {
+      if (kind === 'pitr' || kind === 'restic') {
+        out(JSON.stringify(await drillRestoreArchive(loadConfig(), kind, o), null, 2));
+        return;
+      }
+      if (kind !== 'dump') throw new Error(`kona drill restore <kind>: kind must be dump, pitr or restic (got "${kind}")`);
       const r = (await admin(loadConfig(), { command: 'drill.dump', args: { tenant: o.tenant, from: o.from, force: o.force === true } })) as DrillReport;
       out(`Dump drill for ${r.tenant}: ${r.verdict.toUpperCase()} (RTO ${r.rtoSeconds.toFixed(1)} s)`);
       out(`  from   ${r.from}`);

@@ -11,6 +11,8 @@ import { acquireLock, lockHolder } from '../platform/runtime/lock.js';
 import { startupRefusal } from '../triage/ingest/auth.js';
 import { runAdminCommand } from './admin-commands.js';
 import { addBackupCommands } from './backup-cli.js';
+import { ArchiveCommandError } from './archive-commands.js';
+import { LayerNotConfigured } from '../ops/backup/archive.config.js';
 import { startInference } from './inference.js';
 import { openRuntime, sweepUploadsAtStart } from './runtime.js';
 import { createJobRunner, serve } from './web.js';
@@ -297,7 +299,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof CliError) {
+  if (err instanceof ConfigError || err instanceof CliError || err instanceof ArchiveCommandError || err instanceof LayerNotConfigured) {
     process.stderr.write(`${err.message}\n`);
     process.exit(err instanceof ConfigError ? 78 : 1);
   }

@@ -15,12 +15,13 @@ import type { TenantFanOut } from '../platform/tenancy/fan-out.js';
 import { sweepUploads } from '../platform/storage/index.js';
 import { interviewTomorrowJob, medicalDueJob, notificationJobs } from '../features/notifications/notifications.jobs.js';
 import { maintenanceAnnouncedJob } from '../features/notifications/maintenance-announcements.js';
+import { pitrMarkJob, writePitrMark } from '../ops/backup/archive.layers.js';
 
 /**
  * Every job Kona declares. A process refuses to start if one has no handler below, so a job
  * enqueued by one release is never left without a worker that knows it.
  */
-export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob] as const;
+export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob, pitrMarkJob] as const;
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
 export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns];
@@ -43,6 +44,8 @@ export interface JobDeps {
   backup: (layer: 'dump' | 'snapshot') => Promise<void>;
   /** UTC cron of each scheduled backup layer; undefined: not scheduled (`off`), still runnable by hand. */
   backupCron: { dump?: string; snapshot?: string };
+  /** The pgBackRest-archived server that gets a PITR mark every five minutes (unset: no marks). */
+  pitrMarkUrl?: string;
 }
 
 /** The handlers, one per declared job. */
@@ -122,5 +125,15 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
       },
     }),
     ...notificationJobs(deps),
+    defineJob({
+      name: pitrMarkJob,
+      schema: z.object({}),
+      cron: '*/5 * * * *',
+      // Marks between base backups give a PITR drill rows on both sides of any target it picks.
+      handler: async (_payload, ctx) => {
+        if (ctx.source.label !== 'control' || !deps.pitrMarkUrl) return;
+        await writePitrMark(deps.pitrMarkUrl);
+      },
+    }),
   ] as JobDefinition<z.ZodType>[];
 }

@@ -17,6 +17,8 @@ import { tenantFanOut } from '../platform/tenancy/fan-out.js';
 import { blobDirMode, sweepUploads } from '../platform/storage/index.js';
 import { runBackups } from '../ops/backup/run.js';
 import { backupContext } from './backup-context.js';
+import { archivedServerUrl } from '../ops/backup/archive.config.js';
+import { backupMetrics } from './backup-metrics.js';
 import { declaredJobs, jobDefinitions } from './jobs.js';
 
 /** A cron setting's schedule: undefined when it is `off`. */
@@ -94,6 +96,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
       if (failed.length) throw new Error(`backup ${layer}: ${failed.map((f) => `${f.tenantSlug ?? f.kind}: ${f.error}`).join('; ')}`);
     },
     backupCron: { dump: scheduled(config.settings.KONA_BACKUP_DUMP_CRON), snapshot: config.embeddedControlPlane ? scheduled(config.settings.KONA_BACKUP_SNAPSHOT_CRON) : undefined },
+    pitrMarkUrl: config.settings.KONA_PGBACKREST_PG_PATH ? archivedServerUrl(config) : undefined,
   })) jobs.register(def);
   jobs.assertComplete(declaredJobs);
   const metrics = createMetrics();
@@ -102,6 +105,7 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
     const { applied } = await migrateSet(control, 'control');
     if (applied.length) logger.info({ migrations: applied.map((m) => m.version) }, 'control plane migrated');
     metrics.addPoolSource('control', () => control.poolStats());
+    metrics.addRegistry(backupMetrics(config, control, metrics));
     const tenants = new TenantDatabases(
       control.kysely,
       config.dataDir,

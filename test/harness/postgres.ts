@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,18 @@ export interface PostgresServer {
   /** Superuser URL of the `postgres` maintenance database. */
   url: string;
   version: string;
+  /** Its data directory, socket directory and port (for tools that work beside it: pgBackRest). */
+  dataDir: string;
+  socketDir: string;
+  port: number;
+  /** The system user it runs as when the tests run as root. */
+  runAs: { uid: number; gid: number } | undefined;
   stop(): Promise<void>;
+}
+
+/** Extra server settings, written to postgresql.conf before the first start (e.g. archive_mode). */
+export interface StartPostgresOptions {
+  conf?: Record<string, string>;
 }
 
 /** Finds the PostgreSQL server binaries: pg_config --bindir, then /usr/lib/postgresql/<newest>/bin. */
@@ -60,7 +71,7 @@ function run(bin: string, args: string[], user: { uid: number; gid: number } | u
 }
 
 /** initdb into a temporary directory, start on a free loopback port, and return its URL. */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('No PostgreSQL server binaries found: install Debian\'s `postgresql` package (or set KONA_PG_BIN).');
   const user = serverUser();
@@ -69,6 +80,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   const data = path.join(dir, 'data');
   const port = await freePort();
   await run(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], user);
+  const conf = Object.entries(options.conf ?? {}).map(([k, v]) => `${k} = '${v.replace(/'/g, "''")}'\n`).join('');
+  if (conf) appendFileSync(path.join(data, 'postgresql.conf'), conf);
   await run(
     path.join(bin, 'pg_ctl'),
     ['-D', data, '-w', '-t', '60', '-l', path.join(dir, 'server.log'), '-o',
@@ -79,6 +92,10 @@ export async function startPostgres(): Promise<PostgresServer> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     version,
+    dataDir: data,
+    socketDir: dir,
+    port,
+    runAs: user,
     stop: async () => {
       await run(path.join(bin, 'pg_ctl'), ['-D', data, '-w', '-m', 'fast', 'stop'], user).catch(() => {});
       rmSync(dir, { recursive: true, force: true });

@@ -126,6 +126,30 @@ export const settingsSchema = z.object({
   KONA_BACKUP_SNAPSHOT_CRON: cronOrOff.default('45 3 * * *').describe(
     'When the job system takes the data-directory snapshot (UTC cron; embedded default only), or `off`.',
   ),
+  KONA_PGBACKREST_PG_PATH: z.string().min(1).optional().describe(
+    'Data directory of the PostgreSQL server whose WAL pgBackRest archives (layer base). Unset: no WAL archive or base backups. `kona backup` runs on that host as the server\'s owner.',
+  ),
+  KONA_PGBACKREST_PG_PORT: positiveInt().default(5432).describe('Port of that server (pgBackRest connects through its Unix socket).'),
+  KONA_PGBACKREST_PG_SOCKET: z.string().min(1).default('/var/run/postgresql').describe('Directory of that server\'s Unix socket.'),
+  KONA_PGBACKREST_PG_USER: z.string().min(1).default('postgres').describe('Database superuser pgBackRest connects as.'),
+  KONA_PGBACKREST_PG_URL: postgresUrl.optional().describe(
+    'URL of that server for the PITR marks and the archiver metrics (pg_stat_archiver). Default: KONA_TENANT_SERVER_URL.',
+  ),
+  KONA_PGBACKREST_STANZA: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and -').default('kona').describe('pgBackRest stanza name (one per PostgreSQL server).'),
+  KONA_PGBACKREST_REPO2: z.string().min(1).optional().describe(
+    'pgBackRest\'s second repository: a directory on another disk or host (mounted), never under KONA_BACKUP_DIR. Unset: repo1 only.',
+  ),
+  KONA_PGBACKREST_RETENTION_FULL: positiveInt().default(2).describe('Full base backups kept in each pgBackRest repository; older ones and their WAL are expired.'),
+  KONA_PGBACKREST_RETENTION_DIFF: positiveInt().default(7).describe('Differential base backups kept in each pgBackRest repository.'),
+  KONA_RESTIC_REPOSITORY: z.string().min(1).optional().describe(
+    'restic repository for the off-site copy of dumps and uploads (a path on another disk, sftp:, s3:, rest:). Unset: no restic layer.',
+  ),
+  KONA_RESTIC_PASSWORD_FILE: z.string().min(1).optional().describe(
+    'File holding the restic repository password (a mounted secret); required with KONA_RESTIC_REPOSITORY. Never put the password in the repository or an environment file.',
+  ),
+  KONA_RESTIC_KEEP_DAILY: positiveInt(0).default(7).describe('restic retention: daily snapshots kept (`restic forget --keep-daily`).'),
+  KONA_RESTIC_KEEP_WEEKLY: positiveInt(0).default(4).describe('restic retention: weekly snapshots kept.'),
+  KONA_RESTIC_KEEP_MONTHLY: positiveInt(0).default(6).describe('restic retention: monthly snapshots kept.'),
 });
 
 /** Validated settings, as parsed from the environment and the optional file. */

@@ -44,5 +44,7 @@ describe.each(engines)('health endpoints on %s', (engine) => {
     expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/r\/:tenant",status_code="200",tenant="fine"\} 1/);
     expect(text).toMatch(/db_query_duration_seconds_count\{database="fine",outcome="ok"\}/);
     expect(text).toMatch(/db_pool_connections\{database="control",state="total"\}/);
+    // The backup metrics (src/apps/backup-metrics.ts): the history is always a source.
+    expect(text).toContain('kona_backup_source_up{source="runs"} 1');
   });
 });
