@@ -22,7 +22,7 @@ export const objectiveMs: Record<PriorityClass, number> = { interactive: 2000, d
 // The dispatcher's default queue bounds and deadlines (config.schema.ts).
 const maxQueued: Record<PriorityClass, number> = { interactive: 200, drafting: 500, batch: 10_000 };
 const deadlineMs: Record<PriorityClass, number> = { interactive: 30_000, drafting: 120_000, batch: 600_000 };
-const reserveVariant: ClassReserve = { interactive: 0, drafting: 4, batch: 4 };
+const reserveVariant: ClassReserve = { drafting: 4, batch: 4 };
 
 /** One policy at one load point. */
 export interface PolicyRow {

@@ -18,7 +18,8 @@ import type { PriorityClass } from '../types.js';
 import { errorBody } from '../openai.js';
 import { DispatchError, type Dispatcher, type Lease } from './dispatcher.js';
 import type { DispatcherMetrics } from './metrics.js';
-import { hasToken, looksLikeJson, nextOrAbort, parseRetryAfter, postJson, readText, type UpstreamResponse } from './upstream.js';
+import type { TokenEstimate } from '../scheduler/cost.js';
+import { countEvents, hasToken, looksLikeJson, nextOrAbort, parseRetryAfter, postJson, readText, usageOf, type UpstreamResponse } from './upstream.js';
 
 /** One request as the server validated it. */
 export interface ForwardRequest {
@@ -31,6 +32,8 @@ export interface ForwardRequest {
   stream: boolean;
   /** Arrival time (ms on the dispatcher's clock). */
   arrivedAt: number;
+  /** Expected size (Dispatcher.estimate): tenant fairness and backend load weigh it in tokens. */
+  size?: TokenEstimate;
 }
 
 /** Where the answer goes: the server adapts this to its HTTP response. */
@@ -83,7 +86,7 @@ export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: Re
     try {
       askedAt = clock.now();
       const retryDeadline = attempt === 1 ? undefined : askedAt + deadlineMs - queuedMs;
-      lease = await dispatcher.acquire({ priority: req.priority, tenant: req.tenant, model: req.model, exclude: tried, enqueuedAt: req.arrivedAt, deadline: retryDeadline }, signal);
+      lease = await dispatcher.acquire({ priority: req.priority, tenant: req.tenant, model: req.model, exclude: tried, enqueuedAt: req.arrivedAt, deadline: retryDeadline, size: req.size }, signal);
     } catch (err) {
       if (signal.aborted) return metrics?.finished(req.priority, 'cancelled');
       if (!(err instanceof DispatchError)) throw err;
@@ -180,7 +183,7 @@ async function unaryAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Lea
       lease.release({ kind: 'failure', failure: 'error' });
       return { kind: 'retry', reason: `${name} sent an incomplete answer`, status: 502, sameBackend: true };
     }
-    lease.release({ kind: 'success' });
+    lease.release({ kind: 'success', usage: usageOf(body) });
     ctx.metrics?.firstToken(req.priority, false, ctx.dispatcher.clock.now() - req.arrivedAt);
     ctx.metrics?.finished(req.priority, 'ok');
     sink.send(200, body);
@@ -213,6 +216,9 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
   let heldBytes = 0;
   let heldText = '';
   let answering = false;
+  // Output tokens seen: the usage chunk's count when the client asked for one, else one per event.
+  let events = 0;
+  let usage: { promptTokens?: number; outputTokens: number } | undefined;
   const decoder = new TextDecoder();
   try {
     const res = await post(lease, req, deadline.signal);
@@ -225,6 +231,8 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
       if (value.byteLength === 0) continue;
       const text = decoder.decode(value, { stream: true });
       tail = (tail + text).slice(-64);
+      events += countEvents(text);
+      if (text.includes('"completion_tokens"')) usage = usageOf(text) ?? usage;
       if (started) {
         lease.progress();
         // The idle clock stops while a slow client drains: its pace says nothing about the backend.
@@ -253,7 +261,8 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
       return { kind: 'retry', reason: `${name} closed the stream before the first token`, status: 502, sameBackend: true };
     }
     if (/data: \[DONE\]\s*$/.test(tail)) {
-      lease.release({ kind: 'success' });
+      // Without a usage chunk: every event but the role preamble and [DONE] carried about one token.
+      lease.release({ kind: 'success', usage: usage ?? { outputTokens: Math.max(events - 2, 0) } });
       ctx.metrics?.finished(req.priority, 'ok');
       sink.end();
     } else {

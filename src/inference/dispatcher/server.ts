@@ -13,7 +13,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ConfigWatcher, type ReloadResult } from '../config/config.watch.js';
-import { chatRequestSchema, describeIssue, embeddingsRequestSchema, errorBody } from '../openai.js';
+import { chatRequestSchema, describeIssue, embeddingsRequestSchema, errorBody, type ChatRequest, type EmbeddingsRequest } from '../openai.js';
+import { promptTokensFromChars } from '../scheduler/cost.js';
 import type { DispatcherConfig, PriorityClass } from '../types.js';
 import { priorityClasses } from '../types.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
@@ -54,6 +55,9 @@ export interface RunningDispatcher extends DispatcherServer {
   url: string;
 }
 
+/** The request bodies as received, for the route handlers (weakly held: gone with the request). */
+const rawBodies = new WeakMap<FastifyRequest, string>();
+
 const tenantSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/);
 const prioritySchema = z.enum(priorityClasses);
 
@@ -80,6 +84,14 @@ export function buildDispatcherServer(opts: DispatcherServerOptions): Dispatcher
   const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 8 * 1024 * 1024, forceCloseConnections: 'idle' });
   // Only JSON is accepted: a JSON body sent as text/plain gets the same 415 as any other type.
   app.removeContentTypeParser('text/plain');
+  // Fastify's own JSON parser (prototype poisoning refused), keeping the text: a valid body is sent
+  // upstream as the client wrote it rather than serialised again.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    rawBodies.set(req, body as string);
+    parseJson(req, body as string, done);
+  });
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) opts.logger?.error({ err: err.name, code: err.code }, 'dispatcher request failed');
@@ -114,15 +126,18 @@ export function buildDispatcherServer(opts: DispatcherServerOptions): Dispatcher
       if (!priority.success) return reply.code(400).send(errorBody(400, `X-Kona-Priority must be one of ${priorityClasses.join(', ')}`));
       const tenant = tenantSchema.safeParse(req.headers['x-kona-tenant'] ?? 'default');
       if (!tenant.success) return reply.code(400).send(errorBody(400, 'X-Kona-Tenant must be a rescue slug (lower-case letters, digits, "-" or "_")'));
-      const body = parsed.data as { model: string; stream?: boolean };
+      const body = parsed.data as { model: string; stream?: boolean; max_tokens?: number; max_completion_tokens?: number };
       if (!d.hasModel(body.model)) return reply.code(404).send(errorBody(404, `no backend serves the model "${body.model}"`, 'model_not_found'));
       const stream = path === '/v1/chat/completions' && body.stream === true;
       reply.hijack();
       const res = reply.raw;
       const abort = new AbortController();
       res.on('close', () => { if (!res.writableFinished) abort.abort(); });
+      const size = path === '/v1/embeddings'
+        ? d.estimate(priority.data, inputTokens(parsed.data as EmbeddingsRequest), 0)
+        : d.estimate(priority.data, chatPromptTokens(parsed.data as ChatRequest), body.max_completion_tokens ?? body.max_tokens);
       await forward({ dispatcher: d, metrics }, {
-        path, body: JSON.stringify(parsed.data), model: body.model, priority: priority.data, tenant: tenant.data, stream, arrivedAt,
+        path, body: rawBodies.get(req) ?? JSON.stringify(parsed.data), model: body.model, priority: priority.data, tenant: tenant.data, stream, arrivedAt, size,
       }, rawSink(res), abort.signal);
     };
 
@@ -165,6 +180,24 @@ export async function startDispatcherServer(opts: DispatcherServerOptions & { ho
   const address = server.app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port ?? 0;
   return { ...server, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+}
+
+/** Prompt tokens of a chat request, estimated from its characters (no string is built). */
+function chatPromptTokens(req: ChatRequest): number {
+  let chars = 0;
+  for (const m of req.messages) {
+    if (typeof m.content === 'string') chars += m.content.length;
+    else for (const part of m.content ?? []) chars += part.text?.length ?? 0;
+  }
+  return promptTokensFromChars(chars, req.messages.length);
+}
+
+/** Tokens of an embeddings request's input. */
+function inputTokens(req: EmbeddingsRequest): number {
+  const inputs = typeof req.input === 'string' ? [req.input] : req.input;
+  let chars = 0;
+  for (const i of inputs) chars += i.length;
+  return promptTokensFromChars(chars, 0);
 }
 
 /** Adapts a raw Node response to the forwarding sink (headers once, backpressure honoured). */

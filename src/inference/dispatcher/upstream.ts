@@ -122,3 +122,24 @@ export function looksLikeJson(text: string): boolean {
     return false;
   }
 }
+
+/**
+ * The token counts an OpenAI-style `usage` object in `text` reports (a whole answer, or an SSE chunk
+ * with `stream_options.include_usage`); undefined when it has none. A pattern, not a parse: the
+ * answer is passed on as it came, and usage is the only thing read from it.
+ */
+export function usageOf(text: string): { promptTokens?: number; outputTokens: number } | undefined {
+  const output = /"completion_tokens"\s*:\s*(\d+)/.exec(text);
+  const prompt = /"prompt_tokens"\s*:\s*(\d+)/.exec(text);
+  if (output?.[1] !== undefined) return { outputTokens: Number(output[1]), ...(prompt?.[1] !== undefined ? { promptTokens: Number(prompt[1]) } : {}) };
+  // Embeddings count only the input.
+  if (prompt?.[1] !== undefined) return { promptTokens: Number(prompt[1]), outputTokens: 0 };
+  return undefined;
+}
+
+/** SSE events that begin in `text` ("data:" at a line start). */
+export function countEvents(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('data:'); i >= 0; i = text.indexOf('data:', i + 5)) if (i === 0 || text[i - 1] === '\n') n++;
+  return n;
+}
