@@ -112,14 +112,16 @@ export class SchedulerQueue<T = unknown> {
 
   /**
    * Corrects what a tenant was charged in a class by `delta` weighted tokens (the real cost minus the
-   * estimate): its next requests start that much later, or sooner. Nothing when the tenant has no tag.
+   * estimate): its queued and later requests start that much later, or sooner (never before the
+   * class's virtual time). Nothing when the tenant has no tag in the class.
    */
   charge(priority: PriorityClass, tenant: string, delta: number): void {
     const st = this.cls(priority);
     const tag = st.finishTag.get(tenant);
-    if (tag === undefined || !Number.isFinite(delta)) return;
-    // Never back past the class's virtual time: an overestimate refunds at most what is still ahead.
-    st.finishTag.set(tenant, Math.max(st.vtime, tag + this.share(tenant, delta)));
+    if (tag === undefined || !Number.isFinite(delta) || delta === 0) return;
+    const shift = this.share(tenant, delta);
+    st.finishTag.set(tenant, Math.max(st.vtime, tag + shift));
+    for (const e of st.tenants.get(tenant) ?? []) e.tag = Math.max(st.vtime, e.tag + shift);
   }
 
   private share(tenant: string, cost: number): number {
