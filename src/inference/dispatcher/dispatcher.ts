@@ -10,7 +10,6 @@
  * it was given (same address, same slot count for its release), queued requests stay queued, and a
  * removed backend simply gets no new work while its in-flight requests finish.
  */
-import { randomUUID } from 'node:crypto';
 import { every, systemClock, type Clock } from '../../platform/clock/clock.js';
 import type { BackendActivity, CanaryPlan } from '../health/canary.js';
 import { HealthMonitor } from '../health/probe.js';
@@ -144,6 +143,8 @@ export class Dispatcher {
   /** Per backend: the last progress on its in-flight work, and its typical service time (see health/canary.ts). */
   private readonly progress = new Map<string, { at: number; serviceMs?: number }>();
   private stopRecheck: (() => void) | undefined;
+  /** Queue ids: unique within this dispatcher is enough. */
+  private nextId = 0;
   private stopped = false;
   private readonly monitorOn: boolean;
   /** The time this dispatcher decides by (forwarding reads it too). */
@@ -243,7 +244,7 @@ export class Dispatcher {
     }
     return new Promise<Lease>((resolve, reject) => {
       const now = this.clock.now();
-      const id = randomUUID();
+      const id = String(++this.nextId);
       const limits = this.config.classes[req.priority];
       const enqueuedAt = req.enqueuedAt ?? now;
       const onAbort = () => {
@@ -277,25 +278,26 @@ export class Dispatcher {
     for (;;) {
       const now = this.clock.now();
       const loads = this.loads(now);
-      // Decided once per model and class: the class reserve answers differently per class.
+      // Decided once per model and class: the class reserve answers differently per class, and for
+      // aged work owed its share (one slot past the reserve where its class holds none).
       const decided = new Map<string, string | undefined>();
-      const decide = (model: string, priority: PriorityClass): string | undefined => {
-        const key = `${priority}\u0000${model}`;
-        if (!decided.has(key)) decided.set(key, this.policy(model, loads, this.serves, priority).backend);
+      const decide = (model: string, priority: PriorityClass, aged: boolean): string | undefined => {
+        const key = `${priority}\u0000${aged ? 1 : 0}\u0000${model}`;
+        if (!decided.has(key)) decided.set(key, this.policy(model, loads, this.serves, priority, aged).backend);
         return decided.get(key);
       };
-      const { request, expired } = this.queue.take(now, (m, c) => decide(m, c) !== undefined);
+      const { request, aged = false, expired } = this.queue.take(now, (m, c, a) => decide(m, c, a) !== undefined);
       for (const e of expired) {
         this.opts.events?.onShed?.(e.priority, 'queue_timeout');
         e.payload.reject(new DispatchError(503, 'queue_timeout',
           `no backend for "${e.model}" became free within the ${e.priority} deadline (${this.config.classes[e.priority].deadlineMs} ms)`, 1000));
       }
       if (!request) break;
-      let name = decide(request.model, request.priority);
+      let name = decide(request.model, request.priority, aged);
       const exclude = request.payload.exclude;
       if (exclude && exclude.size > 0) {
         // A retry goes elsewhere when another backend can take it now; otherwise the same one may serve.
-        const other = this.policy(request.model, loads.filter((l) => !exclude.has(l.name)), this.serves, request.priority).backend;
+        const other = this.policy(request.model, loads.filter((l) => !exclude.has(l.name)), this.serves, request.priority, aged).backend;
         if (other !== undefined) name = other;
       }
       const backend = this.config.backends.find((b) => b.name === name);

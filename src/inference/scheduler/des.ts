@@ -107,6 +107,8 @@ export interface SimReport {
   fairness: number;
   /** Per-tenant mean time to first token (ms). */
   tenantMeanTtft: Record<string, number>;
+  /** Per tenant and class, inside the window: requests and weighted tokens offered and completed. */
+  tenantWork: Record<string, Record<PriorityClass, { offered: number; served: number; offeredTokens: number; servedTokens: number }>>;
   /** Most requests ever in flight on each backend. */
   maxInFlight: Record<string, number>;
   /** The measurement window (ms). */
@@ -229,16 +231,18 @@ export function simulate(opts: SimOptions): SimReport {
       const snapshot = loads();
       // Decide once per class (one model here): stateful baselines (round-robin, random) must not
       // advance twice, and a class-aware policy (slots reserved for higher classes) answers per class.
-      const decided = new Map<PriorityClass, RouteDecision>();
-      const decide = (cls: PriorityClass): RouteDecision => {
-        let d = decided.get(cls);
-        if (!d) decided.set(cls, (d = opts.policy('m', snapshot, serves, cls)));
+      // Aged work owed its share is asked about as such (it may take a slot past the reserve).
+      const decided = new Map<string, RouteDecision>();
+      const decide = (cls: PriorityClass, aged: boolean): RouteDecision => {
+        const key = `${cls}${aged ? '+aged' : ''}`;
+        let d = decided.get(key);
+        if (!d) decided.set(key, (d = opts.policy('m', snapshot, serves, cls, aged)));
         return d;
       };
-      const { request, expired } = queue.take(now, (_model, cls) => decide(cls).backend !== undefined);
+      const { request, aged = false, expired } = queue.take(now, (_model, cls, a) => decide(cls, a).backend !== undefined);
       for (const e of expired) shedOne(e.id);
       if (!request) return;
-      const b = backends.find((x) => x.spec.name === decide(request.priority).backend);
+      const b = backends.find((x) => x.spec.name === decide(request.priority, aged).backend);
       if (!b) return; // cannot happen: take only returns servable requests
       b.inFlight++;
       b.inFlightCost += request.cost ?? 1;
@@ -293,8 +297,22 @@ function report(opts: SimOptions, end: number, ttft: Map<string, number>, doneAt
     const t = reqs.filter((r) => r.tenant === tn).map((r) => ttft.get(r.id)).filter((x): x is number => x !== undefined);
     tenantMeanTtft[tn] = t.length ? t.reduce((a, b) => a + b, 0) / t.length : NaN;
   }
+  const tenantWork: SimReport['tenantWork'] = {};
+  for (const tn of tenants) {
+    const zero = () => ({ offered: 0, served: 0, offeredTokens: 0, servedTokens: 0 });
+    tenantWork[tn] = { interactive: zero(), drafting: zero(), batch: zero() };
+  }
+  for (const r of reqs) {
+    if (r.at > window) continue;
+    const w = tenantWork[r.tenant]![r.priority];
+    const tokens = tokenCost(r);
+    w.offered++;
+    w.offeredTokens += tokens;
+    if ((doneAt.get(r.id) ?? Infinity) <= window) { w.served++; w.servedTokens += tokens; }
+  }
   return {
     perClass,
+    tenantWork,
     batchThroughputPerS: reqs.filter((r) => r.priority === 'batch' && (doneAt.get(r.id) ?? Infinity) <= window).length / seconds,
     shedRate: reqs.length ? shed.size / reqs.length : 0,
     fairness: jainIndex(shares),
@@ -303,4 +321,45 @@ function report(opts: SimOptions, end: number, ttft: Map<string, number>, doneAt
     windowMs: window,
     makespanMs: end,
   };
+}
+
+/**
+ * Max-min fair shares ("water-filling"): `total` divided among demands so that no one gets more than
+ * it asked and everyone below their demand gets the same.
+ */
+export function maxMinShares(demands: readonly number[], total: number): number[] {
+  const out = demands.map(() => 0);
+  let left = total;
+  let open = demands.map((_, i) => i).filter((i) => demands[i]! > 0);
+  while (open.length > 0 && left > 1e-9) {
+    const each = left / open.length;
+    const filled = open.filter((i) => demands[i]! - out[i]! <= each);
+    if (filled.length === 0) {
+      for (const i of open) out[i]! += each;
+      break;
+    }
+    for (const i of filled) { left -= demands[i]! - out[i]!; out[i] = demands[i]!; }
+    open = open.filter((i) => !filled.includes(i));
+  }
+  return out;
+}
+
+/**
+ * Each tenant's completed weighted tokens over its fair share, inside the window: per class, the
+ * class's completed tokens divided max-min fairly among the tenants' offered tokens (fairness is
+ * promised within a class; between classes priority rules); a tenant's fair share is the sum over classes.
+ */
+export function tenantShares(work: SimReport['tenantWork']): Record<string, { servedTokens: number; fairTokens: number; share: number }> {
+  const tenants = Object.keys(work).sort();
+  const fair = new Map(tenants.map((t) => [t, 0]));
+  for (const c of priorityClasses) {
+    const demands = tenants.map((t) => work[t]![c].offeredTokens);
+    const total = tenants.reduce((a, t) => a + work[t]![c].servedTokens, 0);
+    maxMinShares(demands, total).forEach((f, i) => fair.set(tenants[i]!, fair.get(tenants[i]!)! + f));
+  }
+  return Object.fromEntries(tenants.map((t) => {
+    const served = priorityClasses.reduce((a, c) => a + work[t]![c].servedTokens, 0);
+    const f = fair.get(t)!;
+    return [t, { servedTokens: served, fairTokens: Math.round(f), share: f > 0 ? served / f : 1 }];
+  }));
 }

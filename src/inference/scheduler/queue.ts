@@ -45,8 +45,16 @@ export type EnqueueResult =
 /** Result of take: the request to dispatch (if any) and requests that expired on the way. */
 export interface TakeResult<T> {
   request?: QueuedRequest<T>;
+  /** Whether the request goes as aged lower-class work (owed a share), which a class reserve must not starve. */
+  aged?: boolean;
   expired: QueuedRequest<T>[];
 }
+
+/**
+ * Whether some backend can take a request for `model` of class `priority` now. `aged`: the request
+ * is owed a share (see the file comment), and a class reserve must not starve it.
+ */
+export type CanServe = (model: string, priority: PriorityClass, aged: boolean) => boolean;
 
 interface Entry<T> {
   req: QueuedRequest<T>;
@@ -149,12 +157,12 @@ export class SchedulerQueue<T = unknown> {
   }
 
   /** The request take() would return now, without removing anything. */
-  peek(now: number, canServe: (model: string, priority: PriorityClass) => boolean): QueuedRequest<T> | undefined {
+  peek(now: number, canServe: CanServe): QueuedRequest<T> | undefined {
     return this.pick(now, canServe)?.entry.req;
   }
 
   /** Expires overdue requests, then removes and returns the next request some backend can serve now. */
-  take(now: number, canServe: (model: string, priority: PriorityClass) => boolean): TakeResult<T> {
+  take(now: number, canServe: CanServe): TakeResult<T> {
     const expired = this.expire(now);
     const picked = this.pick(now, canServe);
     if (!picked) return { expired };
@@ -174,16 +182,16 @@ export class SchedulerQueue<T = unknown> {
     }
     st.lastTakeAt = now;
     this.remove(entry);
-    return { request: entry.req, expired };
+    return { request: entry.req, ...(picked.aged ? { aged: true } : {}), expired };
   }
 
-  private pick(now: number, canServe: (model: string, priority: PriorityClass) => boolean): { entry: Entry<T>; aged: boolean; agedCost?: number } | undefined {
+  private pick(now: number, canServe: CanServe): { entry: Entry<T>; aged: boolean; agedCost?: number } | undefined {
     // Asked once per model and class: a class reserve answers differently per class.
     const memo = new Map<string, boolean>();
-    const serves = (m: string, c: PriorityClass): boolean => {
-      const key = `${c}\u0000${m}`;
+    const serves = (m: string, c: PriorityClass, aged: boolean): boolean => {
+      const key = `${c}\u0000${aged ? 1 : 0}\u0000${m}`;
       let v = memo.get(key);
-      if (v === undefined) memo.set(key, (v = canServe(m, c)));
+      if (v === undefined) memo.set(key, (v = canServe(m, c, aged)));
       return v;
     };
     let top: { entry: Entry<T>; index: number } | undefined;
@@ -196,7 +204,9 @@ export class SchedulerQueue<T = unknown> {
       for (const list of st.tenants.values()) {
         // First servable, unexpired entry of each tenant: FIFO within a tenant, and a model no
         // backend can serve now does not block other models.
-        const e = list.find((x) => x.req.deadline > now && serves(x.req.model, c));
+        // Below the top class, a tenant whose oldest request has aged is asked about as aged work.
+        const mayAge = top !== undefined && this.agedShare > 0 && list[0] !== undefined && now - list[0].req.enqueuedAt >= this.agingMs * (index - top.index);
+        const e = list.find((x) => x.req.deadline > now && serves(x.req.model, c, mayAge));
         if (!e) continue;
         if (!oldest || e.req.enqueuedAt < oldest.req.enqueuedAt) oldest = e;
         if (!head || e.tag < head.tag || (e.tag === head.tag && e.req.enqueuedAt < head.req.enqueuedAt)) head = e;

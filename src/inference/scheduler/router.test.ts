@@ -106,14 +106,19 @@ describe('class reserve (trunk reservation)', () => {
     expect(reserveAllows(one, 'batch', reserve)).toBe(true); // 1 + 1 placed, 2 free
     const two = load('a', { slots: 4, inFlight: 2, inFlightByClass: { batch: 1, interactive: 1 } });
     expect(reserveAllows(two, 'batch', reserve)).toBe(false); // would leave 1 free
-    expect(reserveAllows(two, 'drafting', reserve)).toBe(true); // no draft holds a slot: one is always allowed
+    expect(reserveAllows(two, 'drafting', reserve)).toBe(true); // leaves 1 free, drafting's reserve
     const drafts = load('a', { slots: 4, inFlight: 3, inFlightByClass: { drafting: 1, interactive: 2 } });
     expect(reserveAllows(drafts, 'drafting', reserve)).toBe(false); // would leave none free
     expect(reserveAllows(drafts, 'interactive', reserve)).toBe(true); // nothing is kept from interactive
     expect(reserveAllows(drafts, undefined, reserve)).toBe(true); // no class: no reserve
-    // Interactive filling the backend never starves batch outright: a class holding no slot may take one.
+    // Interactive filling the backend never starves batch outright: aged work may take one slot where its class holds none.
     const flooded = load('a', { slots: 4, inFlight: 3, inFlightByClass: { interactive: 3 } });
-    expect(reserveAllows(flooded, 'batch', reserve)).toBe(true);
+    expect(reserveAllows(flooded, 'batch', reserve)).toBe(false);
+    expect(reserveAllows(flooded, 'batch', reserve, true)).toBe(true);
+    expect(reserveAllows(load('a', { slots: 4, inFlight: 3, inFlightByClass: { interactive: 2, batch: 1 } }), 'batch', reserve, true)).toBe(false);
+    // An idle backend takes any class, however small: the reserve is at most slots − 1.
+    expect(reserveAllows(load('a', { slots: 1 }), 'batch', reserve)).toBe(true);
+    expect(reserveAllows(load('a', { slots: 2, inFlight: 1, inFlightByClass: { batch: 1 } }), 'batch', reserve)).toBe(false);
     // Without per-class counts everything in flight counts as the class's own (stricter).
     expect(reserveAllows(load('a', { slots: 4, inFlight: 2 }), 'batch', reserve)).toBe(false);
     // Batch keeps at least what drafting keeps, even from a hand-made reserve.
