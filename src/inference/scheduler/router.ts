@@ -7,7 +7,7 @@
  * power-of-two-choices); like ordinary proxies they ignore slot limits and tiers.
  */
 import type { BackendLoad, BackendTier, ClassReserve, PriorityClass } from '../types.js';
-import { backendTiers, priorityClasses } from '../types.js';
+import { backendTiers } from '../types.js';
 
 /** Which backend serves a model (from configuration). */
 export type ServesModel = (backend: string, model: string) => boolean;
