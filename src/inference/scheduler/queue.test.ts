@@ -174,3 +174,20 @@ describe('SchedulerQueue: cost in tokens', () => {
     expect(first.filter((c) => c === 'interactive')).toHaveLength(4);
   });
 });
+
+describe('SchedulerQueue: aged work and a class reserve', () => {
+  it('asks about aged lower-class work as aged, and says so when it goes, so a reserve cannot starve it', () => {
+    const q = queue({ agingMs: 1000, agedShare: 1 });
+    for (let i = 0; i < 5; i++) q.enqueue(req('interactive', 'i', 0));
+    q.enqueue(req('batch', 'b', 0));
+    // A backend whose reserve refuses batch, except aged batch.
+    const asked: string[] = [];
+    const canServe = (_m: string, c: PriorityClass, aged: boolean): boolean => { asked.push(`${c}${aged ? '+aged' : ''}`); return c !== 'batch' || aged; };
+    expect(q.take(0, canServe).aged).toBeUndefined(); // not aged yet: interactive goes
+    expect(asked).toContain('batch');
+    const later = [q.take(2500, canServe), q.take(2500, canServe)];
+    expect(asked).toContain('batch+aged');
+    const agedTake = later.find((t) => t.request?.priority === 'batch');
+    expect(agedTake?.aged).toBe(true);
+  });
+});
