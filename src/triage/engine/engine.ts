@@ -38,10 +38,12 @@ const humanRoutes: ReadonlySet<Route | ''> = new Set(['notify', 'diagnose']);
 export class TriageEngine {
   private readonly newId: () => string;
   /** Alerts whose action is held while they recover, by fingerprint (what the recovery check reads). */
-  private readonly watching = new Map<string, WatchedAlert>();
+  private readonly watching: Map<string, WatchedAlert>;
 
-  constructor(private readonly opts: TriageEngineOptions) {
+  /** `watching` is given only to a pass's engine, which must share its parent's watches (see process). */
+  constructor(private readonly opts: TriageEngineOptions, watching?: Map<string, WatchedAlert>) {
     this.newId = opts.newId ?? randomUUID;
+    this.watching = watching ?? new Map();
   }
 
   /**
@@ -51,7 +53,8 @@ export class TriageEngine {
   async process(delivery: Delivery, now: number = this.opts.clock.now()): Promise<Decision[]> {
     const pass = await this.opts.state.beginPass?.(this.passScope(delivery));
     if (pass === undefined) return this.decideAll(delivery, now);
-    const decisions = await new TriageEngine({ ...this.opts, state: pass, newId: this.newId }).decideAll(delivery, now);
+    // The pass's engine shares this one's watches: a watch it registers must outlive the pass.
+    const decisions = await new TriageEngine({ ...this.opts, state: pass, newId: this.newId }, this.watching).decideAll(delivery, now);
     await pass.commit(this.opts.clock.now());
     return decisions;
   }
