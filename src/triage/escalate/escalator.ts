@@ -7,12 +7,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { every, type Clock } from '../../platform/clock/clock.js';
+import { every, type Clock, type TimerHandle } from '../../platform/clock/clock.js';
 import type { Decision } from '../types.js';
 import { createChannels, ChannelError, type Channel } from './channels.js';
-import { tierFor, type ChannelName, type EscalationPolicy, type EscalationSettings, type EscalationTier } from './escalation.schema.js';
+import { tierFor, type ChannelName, type EscalationPolicy, type EscalationSettings, type EscalationTier, type GroupingSettings } from './escalation.schema.js';
+import { groupDueAt, groupKey, groupMessage } from './grouping.js';
 import { Scrubber } from '../diagnose/scrub.js';
-import { buildContext, buildMessage, type AlertContext, type MessageKind, type PendingSend } from './message.js';
+import { buildContext, buildMessage, type AlertContext, type EscalationMessage, type MessageKind, type MessagePart, type PendingSend } from './message.js';
 import { EscalationRepo, summarize, type EscalationRow, type EscalationSummary } from './repo.js';
 import type { EscalationStatus, EscalationTables } from './schema.js';
 
@@ -87,6 +88,10 @@ export class Escalator {
   private readonly runbooks: Map<string, string>;
   private chain: Promise<unknown> = Promise.resolve();
   private stopTimer: (() => void) | undefined;
+  /** When each group last got a message (in memory: after a restart a group's first message waits `waitSeconds` again). */
+  private readonly groupSent = new Map<string, number>();
+  /** The timer that ticks when the earliest waiting group is due. */
+  private wake: { at: number; handle: TimerHandle } | undefined;
 
   /** Builds the channels (throws at start-up when email is configured without KONA_SMTP_URL). */
   constructor(private readonly opts: EscalatorOptions) {
@@ -112,7 +117,7 @@ export class Escalator {
     if (settings === undefined) return Promise.resolve({ kind: 'disabled' });
     return this.serial(async () => {
       try {
-        return decision.status === 'resolved' ? await this.resolve(decision) : await this.open(settings, decision, input);
+        return decision.status === 'resolved' ? await this.resolve(settings, decision, input) : await this.open(settings, decision, input);
       } catch (err) {
         this.opts.logger.error({ err, decision: decision.id }, 'escalation failed');
         return { kind: 'error' } as const;
@@ -143,6 +148,8 @@ export class Escalator {
   async stop(): Promise<void> {
     this.stopTimer?.();
     this.stopTimer = undefined;
+    if (this.wake) this.opts.clock.clearTimer(this.wake.handle);
+    this.wake = undefined;
     await this.chain;
     await Promise.all([...this.channels.values()].map((c) => c.close()));
   }
@@ -178,7 +185,8 @@ export class Escalator {
     return run;
   }
 
-  private async open(settings: EscalationSettings, decision: Decision, input: EscalationInput): Promise<EscalationOutcome> {
+  /** `closed`: the alert has already resolved (a flapping alert told on a resolution): one message, no reminders, no ack link. */
+  private async open(settings: EscalationSettings, decision: Decision, input: EscalationInput, closed = false): Promise<EscalationOutcome> {
     if (decision.route !== 'notify' && decision.route !== 'diagnose') return { kind: 'ignored', why: `route ${decision.route} does not escalate` };
     const now = this.opts.clock.now();
     const runbook = decision.rule === null ? undefined : this.runbooks.get(decision.rule);
@@ -191,22 +199,39 @@ export class Escalator {
       return { kind: 'attached', id: String(live.id) };
     }
     const tier = tierFor(settings, decision);
-    const row = await this.repo.open({
+    const opened = await this.repo.open({
       fingerprint: decision.fingerprint, decisionId: decision.id, alertname: decision.alertname, severity: decision.severity, class: decision.class,
       tier: tier.name, context, at: now, nextAt: now + tier.repeatMinutes * 60_000,
     });
+    const row = closed ? ((await this.repo.resolve(opened.id, now)) ?? opened) : opened;
+    if (settings.grouping) {
+      // Waits for its group's message (runTick); the reminders count from when it is sent.
+      await this.repo.setPending(row.id, { kind: 'opened', channels: tier.channels, attempts: 0, queuedAt: now });
+      this.wakeAt(now + settings.grouping.waitSeconds * 1000);
+      return { kind: 'opened', id: String(row.id), tier: tier.name, failed: [] };
+    }
     const failed = await this.send(row, 'opened', tier.channels, 1, now);
     await this.repo.recordSend(row.id, { at: now, sends: 1, pending: failed.length > 0 ? { kind: 'opened', channels: failed, attempts: 1 } : null });
     return { kind: 'opened', id: String(row.id), tier: tier.name, failed };
   }
 
-  private async resolve(decision: Decision): Promise<EscalationOutcome> {
+  private async resolve(settings: EscalationSettings, decision: Decision, input: EscalationInput): Promise<EscalationOutcome> {
     const live = await this.repo.live(decision.fingerprint);
+    // A resolution that is itself news (flapping noticed on a resolution) is told, once.
+    if (live === undefined && (decision.route === 'notify' || decision.route === 'diagnose')) return this.open(settings, decision, input, true);
     if (live === undefined) return { kind: 'ignored', why: 'no live escalation for this alert' };
     const now = this.opts.clock.now();
     const row = await this.repo.resolve(live.id, now);
     if (row === undefined) return { kind: 'ignored', why: 'the escalation closed meanwhile' };
     const channels = this.tierOf(row).channels;
+    const grouping = this.settings?.grouping;
+    if (grouping) {
+      // An opening still waiting goes out all the same (a first firing is never dropped); else the resolution waits for the group.
+      const waiting = live.pending?.queuedAt !== undefined && live.pending.kind === 'opened' ? live.pending : undefined;
+      await this.repo.setPending(row.id, waiting ?? { kind: 'resolved', channels, attempts: 0, queuedAt: now });
+      this.wakeAt(now + grouping.waitSeconds * 1000);
+      return { kind: 'resolved', id: String(row.id), failed: [] };
+    }
     const failed = await this.send(row, 'resolved', channels, row.sends + 1, now);
     await this.repo.recordSend(row.id, { at: now, sends: row.sends, pending: failed.length > 0 ? { kind: 'resolved', channels: failed, attempts: 1 } : null });
     return { kind: 'resolved', id: String(row.id), failed };
@@ -214,8 +239,8 @@ export class Escalator {
 
   private async runTick(): Promise<void> {
     const now = this.opts.clock.now();
-    const handled = new Set<string>();
-    for (const row of await this.repo.due(now)) {
+    const handled = this.settings?.grouping ? await this.sendGroups(this.settings.grouping, now) : new Set<string>();
+    for (const row of this.settings?.grouping ? [] : await this.repo.due(now)) {
       handled.add(String(row.id));
       const tier = this.tierOf(row);
       const step = tier.repeatMinutes * 60_000;
@@ -229,7 +254,7 @@ export class Escalator {
     const maxRetries = this.opts.maxRetries ?? 20;
     for (const row of await this.repo.withPending()) {
       const pending = row.pending;
-      if (pending === null || handled.has(String(row.id))) continue;
+      if (pending === null || pending.queuedAt !== undefined || handled.has(String(row.id))) continue;
       // A reminder nobody needs any more (acknowledged) is not retried; a resolution always is.
       if (pending.kind !== 'resolved' && row.status !== 'open') {
         await this.repo.setPending(row.id, null);
@@ -247,6 +272,66 @@ export class Escalator {
     }
   }
 
+  /**
+   * Grouping on: each group with a message due (a queued opening or resolution past its time, or a
+   * reminder due) gets ONE message carrying everything it has waiting (grouping.ts). Returns the
+   * escalations handled; arms the timer for the next group that will be due.
+   */
+  private async sendGroups(grouping: GroupingSettings, now: number): Promise<Set<string>> {
+    const groups = new Map<string, { rows: EscalationRow[]; repeats: number }>();
+    const add = (row: EscalationRow, repeat: boolean) => {
+      const key = groupKey(grouping, row.tier, row.context);
+      const g = groups.get(key) ?? { rows: [], repeats: 0 };
+      if (g.rows.some((r) => r.id === row.id)) return;
+      g.rows.push(row);
+      if (repeat) g.repeats++;
+      groups.set(key, g);
+    };
+    for (const row of await this.repo.withPending()) if (row.pending?.queuedAt !== undefined) add(row, false);
+    for (const row of await this.repo.due(now)) if (row.pending?.queuedAt === undefined) add(row, true);
+    const handled = new Set<string>();
+    for (const [key, g] of groups) {
+      const queued = g.rows.flatMap((r) => (r.pending?.queuedAt !== undefined ? [{ pending: { ...r.pending, queuedAt: r.pending.queuedAt }, acknowledged: r.acknowledged_at !== null }] : []));
+      const dueAt = groupDueAt(grouping, queued, this.groupSent.get(key));
+      if (g.repeats === 0 && (dueAt === undefined || dueAt > now)) {
+        if (dueAt !== undefined) this.wakeAt(dueAt);
+        continue;
+      }
+      await this.sendGroup(g.rows, now);
+      this.groupSent.set(key, now);
+      for (const r of g.rows) handled.add(String(r.id));
+    }
+    return handled;
+  }
+
+  /** One message for a group's rows; each row records its part (and retries its failed channels on its own). */
+  private async sendGroup(rows: readonly EscalationRow[], now: number): Promise<void> {
+    const parts: Array<{ row: EscalationRow; part: MessagePart }> = [];
+    for (const row of rows) {
+      const kind: MessageKind = row.pending?.queuedAt !== undefined ? row.pending.kind : 'repeat';
+      parts.push({ row, part: await this.part(row, kind, row.sends + 1, now) });
+    }
+    const channels = [...new Set(rows.flatMap((r) => this.tierOf(r).channels))];
+    const failed = await this.deliver(groupMessage(parts.map((p) => p.part)), channels, String(rows[0]!.id));
+    for (const { row, part } of parts) {
+      const step = this.tierOf(row).repeatMinutes * 60_000;
+      const nextAt = row.status !== 'open' ? undefined : part.kind === 'opened' ? now + step : Math.max(now + step, (row.next_at?.getTime() ?? now) + step);
+      const pending = failed.length > 0 ? { kind: part.kind, channels: failed, attempts: 1 } : null;
+      await this.repo.recordSend(row.id, { at: now, sends: part.kind === 'resolved' ? row.sends : part.sequence, ...(nextAt !== undefined ? { nextAt } : {}), pending });
+    }
+  }
+
+  /** Ticks at `at` (the earliest waiting group), unless a tick is already armed sooner. */
+  private wakeAt(at: number): void {
+    if (this.wake !== undefined && this.wake.at <= at && this.wake.at > this.opts.clock.now()) return;
+    if (this.wake) this.opts.clock.clearTimer(this.wake.handle);
+    const handle = this.opts.clock.setTimer(() => {
+      this.wake = undefined;
+      void this.tick();
+    }, Math.max(0, at - this.opts.clock.now()), { unref: true });
+    this.wake = { at, handle };
+  }
+
   /** The escalation's tier by name; if the policy no longer has it, the tier its decision would get now. */
   private tierOf(row: EscalationRow): EscalationTier {
     const settings = this.settings!;
@@ -255,13 +340,22 @@ export class Escalator {
 
   /** Sends one message to some channels; returns those that failed (each logged by name and status). */
   private async send(row: EscalationRow, kind: MessageKind, names: readonly ChannelName[], sequence: number, now: number): Promise<ChannelName[]> {
+    return this.deliver(buildMessage(await this.part(row, kind, sequence, now)), names, String(row.id));
+  }
+
+  /** One escalation's message, with a fresh ack link while there is something to acknowledge. */
+  private async part(row: EscalationRow, kind: MessageKind, sequence: number, now: number): Promise<MessagePart> {
     let ackUrl: string | null = null;
-    if (kind !== 'resolved') {
+    if (kind !== 'resolved' && row.status === 'open') {
       const token = randomBytes(32).toString('base64url');
       await this.repo.addToken(row.id, tokenHash(token), now);
       ackUrl = ackLink(this.settings!.ackBaseUrl, token);
     }
-    const message = buildMessage({ kind, escalationId: String(row.id), tier: row.tier, sequence, createdAt: row.created_at.getTime(), ackUrl, context: row.context });
+    return { kind, escalationId: String(row.id), tier: row.tier, sequence, createdAt: row.created_at.getTime(), ackUrl, context: row.context };
+  }
+
+  /** Sends a built message to some channels; returns those that failed (each logged by name and status). */
+  private async deliver(message: EscalationMessage, names: readonly ChannelName[], escalation: string): Promise<ChannelName[]> {
     const failed: ChannelName[] = [];
     await Promise.all(
       names.map(async (name) => {
@@ -272,7 +366,7 @@ export class Escalator {
         } catch (err) {
           failed.push(name);
           const status = err instanceof ChannelError ? err.status : 'error';
-          this.opts.logger.warn({ channel: name, status, escalation: String(row.id) }, 'escalation channel failed; retried on the next tick');
+          this.opts.logger.warn({ channel: name, status, escalation }, 'escalation channel failed; retried on the next tick');
         }
       }),
     );
