@@ -211,6 +211,42 @@ describe('kona triage, a service already recovering on its own', () => {
     }
   });
 
+  it('keeps watching across a restart of kona triage: the new process reads the kept watch, holds while it improves, acts once it stalls', async () => {
+    const { createServer } = await import('node:http');
+    let values = [0.21, 0.34, 0.31, 0.24, 0.17, 0.11];
+    const prometheus = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { namespace: 'kona', deployment: 'web' }, values: values.map((v, i) => [1764000000 + i * 60, String(v)]) }] } }));
+    });
+    await new Promise<void>((r) => prometheus.listen(0, '127.0.0.1', r));
+    const dir = mkdtempSync(path.join(tmpdir(), 'kona-triage-watch-'));
+    try {
+      const clock = new ManualClock(Date.parse('2026-11-20T13:20:00Z'));
+      const start = () => startTriageService({
+        policyFile: examplePolicy, database: { kind: 'embedded', dir: path.join(dir, 'db') }, auth: { bearer: token },
+        logger: pino({ level: 'silent' }), clock, heartbeatTickMs: 3_600_000, defaultMetrics: false,
+        context: { prometheusUrl: `http://127.0.0.1:${(prometheus.address() as { port: number }).port}`, kubernetes: 'off' },
+      });
+      service = await start();
+      expect((await post('38-error-rate-web-recovering.json')).status).toBe(200);
+      expect((await decisions())[0]).toMatchObject({ alertname: 'KonaHighErrorRate', route: 'record' });
+      await service.close();
+      service = await start();
+      clock.advance(60_000);
+      // Still improving: still held (the old in-memory watch would have acted here).
+      values = [...values, 0.09];
+      expect(await service.checkRecovering()).toEqual([]);
+      values = [...values, 0.12, 0.14];
+      const [acted] = await service.checkRecovering();
+      expect(acted).toMatchObject({ route: 'act', deliveryId: 'watch', reasons: expect.arrayContaining([expect.stringMatching(/^Stopped improving while watched: the value is not coming back/)]) });
+    } finally {
+      await service?.close();
+      service = undefined;
+      await new Promise<void>((r) => prometheus.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('answers the webhook within the recovery wait when Prometheus hangs, and settles the hold once it answers', async () => {
     const { createServer } = await import('node:http');
     const waiting: Array<() => void> = [];
