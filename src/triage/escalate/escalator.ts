@@ -7,11 +7,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { every, type Clock, type TimerHandle } from '../../platform/clock/clock.js';
+import { every, type Clock } from '../../platform/clock/clock.js';
 import type { Decision } from '../types.js';
 import { createChannels, ChannelError, type Channel } from './channels.js';
-import { tierFor, type ChannelName, type EscalationPolicy, type EscalationSettings, type EscalationTier, type GroupingSettings } from './escalation.schema.js';
-import { groupDueAt, groupKey, groupMessage } from './grouping.js';
+import { tierFor, type ChannelName, type EscalationPolicy, type EscalationSettings, type EscalationTier } from './escalation.schema.js';
+import { GroupSender } from './group-sender.js';
 import { Scrubber } from '../diagnose/scrub.js';
 import { buildContext, buildMessage, type AlertContext, type EscalationMessage, type MessageKind, type MessagePart, type PendingSend } from './message.js';
 import { EscalationRepo, summarize, type EscalationRow, type EscalationSummary } from './repo.js';
@@ -88,10 +88,8 @@ export class Escalator {
   private readonly runbooks: Map<string, string>;
   private chain: Promise<unknown> = Promise.resolve();
   private stopTimer: (() => void) | undefined;
-  /** When each group last got a message (in memory: after a restart a group's first message waits `waitSeconds` again). */
-  private readonly groupSent = new Map<string, number>();
-  /** The timer that ticks when the earliest waiting group is due. */
-  private wake: { at: number; handle: TimerHandle } | undefined;
+  /** Sends grouped messages (only with `escalation.grouping`). */
+  private readonly groups: GroupSender | undefined;
 
   /** Builds the channels (throws at start-up when email is configured without KONA_SMTP_URL). */
   constructor(private readonly opts: EscalatorOptions) {
@@ -99,6 +97,11 @@ export class Escalator {
     this.settings = opts.policy;
     this.channels = opts.channels ?? (opts.policy ? createChannels(opts.policy.channels, { smtpUrl: opts.smtpUrl }) : new Map());
     this.runbooks = new Map((opts.rules ?? []).flatMap((r) => (r.runbook ? [[r.name, r.runbook] as const] : [])));
+    const grouping = opts.policy?.grouping;
+    this.groups = grouping && new GroupSender({
+      grouping, repo: this.repo, clock: opts.clock, tick: () => void this.tick(), tierOf: (row) => this.tierOf(row),
+      part: (row, kind, sequence, now) => this.part(row, kind, sequence, now), deliver: (m, names, id) => this.deliver(m, names, id),
+    });
   }
 
   /** Whether escalation is configured (a policy section exists). */
@@ -148,8 +151,7 @@ export class Escalator {
   async stop(): Promise<void> {
     this.stopTimer?.();
     this.stopTimer = undefined;
-    if (this.wake) this.opts.clock.clearTimer(this.wake.handle);
-    this.wake = undefined;
+    this.groups?.stop();
     await this.chain;
     await Promise.all([...this.channels.values()].map((c) => c.close()));
   }
@@ -207,7 +209,7 @@ export class Escalator {
     if (settings.grouping) {
       // Waits for its group's message (runTick); the reminders count from when it is sent.
       await this.repo.setPending(row.id, { kind: 'opened', channels: tier.channels, attempts: 0, queuedAt: now });
-      this.wakeAt(now + settings.grouping.waitSeconds * 1000);
+      this.groups?.wakeAt(now + settings.grouping.waitSeconds * 1000);
       return { kind: 'opened', id: String(row.id), tier: tier.name, failed: [] };
     }
     const failed = await this.send(row, 'opened', tier.channels, 1, now);
@@ -229,7 +231,7 @@ export class Escalator {
       // An opening still waiting goes out all the same (a first firing is never dropped); else the resolution waits for the group.
       const waiting = live.pending?.queuedAt !== undefined && live.pending.kind === 'opened' ? live.pending : undefined;
       await this.repo.setPending(row.id, waiting ?? { kind: 'resolved', channels, attempts: 0, queuedAt: now });
-      this.wakeAt(now + grouping.waitSeconds * 1000);
+      this.groups?.wakeAt(now + grouping.waitSeconds * 1000);
       return { kind: 'resolved', id: String(row.id), failed: [] };
     }
     const failed = await this.send(row, 'resolved', channels, row.sends + 1, now);
@@ -239,8 +241,8 @@ export class Escalator {
 
   private async runTick(): Promise<void> {
     const now = this.opts.clock.now();
-    const handled = this.settings?.grouping ? await this.sendGroups(this.settings.grouping, now) : new Set<string>();
-    for (const row of this.settings?.grouping ? [] : await this.repo.due(now)) {
+    const handled = this.groups ? await this.groups.send(now) : new Set<string>();
+    for (const row of this.groups ? [] : await this.repo.due(now)) {
       handled.add(String(row.id));
       const tier = this.tierOf(row);
       const step = tier.repeatMinutes * 60_000;
@@ -270,66 +272,6 @@ export class Escalator {
         await this.repo.setPending(row.id, next);
       }
     }
-  }
-
-  /**
-   * Grouping on: each group with a message due (a queued opening or resolution past its time, or a
-   * reminder due) gets ONE message carrying everything it has waiting (grouping.ts). Returns the
-   * escalations handled; arms the timer for the next group that will be due.
-   */
-  private async sendGroups(grouping: GroupingSettings, now: number): Promise<Set<string>> {
-    const groups = new Map<string, { rows: EscalationRow[]; repeats: number }>();
-    const add = (row: EscalationRow, repeat: boolean) => {
-      const key = groupKey(grouping, row.tier, row.context);
-      const g = groups.get(key) ?? { rows: [], repeats: 0 };
-      if (g.rows.some((r) => r.id === row.id)) return;
-      g.rows.push(row);
-      if (repeat) g.repeats++;
-      groups.set(key, g);
-    };
-    for (const row of await this.repo.withPending()) if (row.pending?.queuedAt !== undefined) add(row, false);
-    for (const row of await this.repo.due(now)) if (row.pending?.queuedAt === undefined) add(row, true);
-    const handled = new Set<string>();
-    for (const [key, g] of groups) {
-      const queued = g.rows.flatMap((r) => (r.pending?.queuedAt !== undefined ? [{ pending: { ...r.pending, queuedAt: r.pending.queuedAt }, acknowledged: r.acknowledged_at !== null }] : []));
-      const dueAt = groupDueAt(grouping, queued, this.groupSent.get(key));
-      if (g.repeats === 0 && (dueAt === undefined || dueAt > now)) {
-        if (dueAt !== undefined) this.wakeAt(dueAt);
-        continue;
-      }
-      await this.sendGroup(g.rows, now);
-      this.groupSent.set(key, now);
-      for (const r of g.rows) handled.add(String(r.id));
-    }
-    return handled;
-  }
-
-  /** One message for a group's rows; each row records its part (and retries its failed channels on its own). */
-  private async sendGroup(rows: readonly EscalationRow[], now: number): Promise<void> {
-    const parts: Array<{ row: EscalationRow; part: MessagePart }> = [];
-    for (const row of rows) {
-      const kind: MessageKind = row.pending?.queuedAt !== undefined ? row.pending.kind : 'repeat';
-      parts.push({ row, part: await this.part(row, kind, row.sends + 1, now) });
-    }
-    const channels = [...new Set(rows.flatMap((r) => this.tierOf(r).channels))];
-    const failed = await this.deliver(groupMessage(parts.map((p) => p.part)), channels, String(rows[0]!.id));
-    for (const { row, part } of parts) {
-      const step = this.tierOf(row).repeatMinutes * 60_000;
-      const nextAt = row.status !== 'open' ? undefined : part.kind === 'opened' ? now + step : Math.max(now + step, (row.next_at?.getTime() ?? now) + step);
-      const pending = failed.length > 0 ? { kind: part.kind, channels: failed, attempts: 1 } : null;
-      await this.repo.recordSend(row.id, { at: now, sends: part.kind === 'resolved' ? row.sends : part.sequence, ...(nextAt !== undefined ? { nextAt } : {}), pending });
-    }
-  }
-
-  /** Ticks at `at` (the earliest waiting group), unless a tick is already armed sooner. */
-  private wakeAt(at: number): void {
-    if (this.wake !== undefined && this.wake.at <= at && this.wake.at > this.opts.clock.now()) return;
-    if (this.wake) this.opts.clock.clearTimer(this.wake.handle);
-    const handle = this.opts.clock.setTimer(() => {
-      this.wake = undefined;
-      void this.tick();
-    }, Math.max(0, at - this.opts.clock.now()), { unref: true });
-    this.wake = { at, handle };
   }
 
   /** The escalation's tier by name; if the policy no longer has it, the tier its decision would get now. */

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
 import type { Database } from '../../platform/db/driver.js';
 import { migrateSet } from '../../platform/db/migrate.js';
@@ -119,6 +119,16 @@ describe.each(engines)('message grouping on %s', (engine) => {
     await resolve(e, 'b');
     await advance(e, 5 * minute);
     expect(bodies().map((b) => `${b.kind} ${b.alert.alertname}`)).toEqual(['opened Alerta', 'opened Alertb', 'resolved Alertb']);
+  });
+
+  it('wakes itself when a group is due (no tick needed)', async () => {
+    const e = escalator();
+    await fire(e, 'a');
+    clock.advance(29_000);
+    await e.tick();
+    expect(hook.received).toHaveLength(0);
+    clock.advance(1_000);
+    await vi.waitFor(() => expect(hook.received).toHaveLength(1));
   });
 
   it('splits groups by the `by` labels', async () => {
