@@ -22,3 +22,12 @@ export function safeOperatorNext(next: string | undefined): string {
   if (!next || /[\\\r\n]/.test(next) || next.startsWith('/operator/sign-')) return consoleHome;
   return next === consoleHome || next.startsWith(`${consoleHome}/`) || next.startsWith(`${consoleHome}?`) ? next : consoleHome;
 }
+
+/** The layer a console "Run now" is about, taken from the URL: only layers the job system runs. */
+export const backupLayerParamsSchema = z.object({ layer: z.enum(['dump', 'snapshot']) });
+
+/** The Backups page's query: which layer was just queued (redirect-after-POST), and whether it was new. */
+export const backupsQuerySchema = z.object({
+  queued: z.enum(['dump', 'snapshot']).optional().catch(undefined),
+  again: z.literal('1').optional().catch(undefined),
+});
