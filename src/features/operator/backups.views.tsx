@@ -44,7 +44,7 @@ function Schedules({ ctx, schedules }: { ctx: PageContext; schedules: LayerSched
                 {s.job ? (
                   <form method="post" action={`/operator/backups/${s.job}/run`}>
                     <Csrf token={ctx.csrfToken} />
-                    <button type="submit" class="secondary" aria-label={`Run the ${s.layer} layer now`}>Run now</button>
+                    <button type="submit" class="secondary" aria-label={`Run now: the ${s.layer} layer`}>Run now</button>
                   </form>
                 ) : <code>{s.howToRun}</code>}
               </td>
