@@ -1,4 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AxeResults } from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
@@ -19,9 +21,11 @@ describe('operator console: Backups page in Chromium', () => {
   let server: DemoServer;
   let browser: Browser;
   let ops: { username: string; password: string };
+  // Its own backup directory: the default (beside the data directory) would be the shared temp folder.
+  const backupDir = mkdtempSync(path.join(tmpdir(), 'kona-browser-backups-'));
 
   beforeAll(async () => {
-    server = await serveDemo();
+    server = await serveDemo({ KONA_BACKUP_DIR: backupDir });
     browser = await launchBrowser();
     const created = await callAdmin(adminSocketPath(server.dataDir), { command: 'operator.create', args: { username: 'ops' } });
     if (!created.ok) throw new Error(created.error);
@@ -35,6 +39,7 @@ describe('operator console: Backups page in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    rmSync(backupDir, { recursive: true, force: true });
   });
 
   async function openBackups(page: Page, viewport: keyof typeof viewports) {

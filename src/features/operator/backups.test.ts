@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createJobRunner } from '../../apps/web.js';
+import { createLogger } from '../../platform/logging/logger.js';
 import { Browser, createTestApp, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import { listAudit } from '../../platform/audit/audit.js';
@@ -24,6 +29,7 @@ describe.each(engines)('the console Backups page on %s', (engine) => {
   let t: TestApp;
   let ops: { id: string; username: string; password: string };
   const clock = new ManualClock(now);
+  const backupDir = mkdtempSync(path.join(tmpdir(), 'kona-console-backups-'));
 
   /** Records a finished run as the layers and drills do. */
   async function recordRun(run: { layer: BackupLayer; kind: string; tenantSlug?: string; hoursAgo: number; status: 'ok' | 'failed'; bytes?: number; error?: string; details?: Record<string, unknown> }) {
@@ -42,7 +48,7 @@ describe.each(engines)('the console Backups page on %s', (engine) => {
   const queuedJobs = () => t.rt.ctx.control.kysely.selectFrom('jobs').select(['name', 'status']).where('name', 'like', 'backup.%').execute();
 
   beforeAll(async () => {
-    t = await createTestApp(engine, { KONA_BACKUP_DUMP_CRON: '30 2 * * *' }, { clock });
+    t = await createTestApp(engine, { KONA_BACKUP_DUMP_CRON: '30 2 * * *', KONA_BACKUP_DIR: backupDir }, { clock });
     await t.addTenant('alpha', 'Alpha Rescue');
     await t.addTenant('beta', 'Beta Rescue');
     ops = await createOperator(t.rt.ctx.control.kysely, 'ops', { type: 'system' });
@@ -52,7 +58,10 @@ describe.each(engines)('the console Backups page on %s', (engine) => {
     await recordRun({ layer: 'drill', kind: 'dump', hoursAgo: 5, status: 'ok', details: { rtoSeconds: 12.5, verdict: 'pass' } });
     await recordRun({ layer: 'drill', kind: 'restic', hoursAgo: 4, status: 'failed', error: 'wrong restic password', details: { rtoSeconds: 3, verdict: 'fail' } });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    rmSync(backupDir, { recursive: true, force: true });
+  });
 
   it('shows the last good backup with its age and size, the next run, failures escaped, drills and the chart', async () => {
     const b = await operator();
@@ -80,7 +89,7 @@ describe.each(engines)('the console Backups page on %s', (engine) => {
     expect(body).toContain('kona backup run --layer base');
   });
 
-  it('queues the layer\'s job on "Run now" (once per minute), audited, without running it in the request', async () => {
+  it('queues the layer\'s job on "Run now" (once per minute), audited, without running it in the request; a worker then runs it', async () => {
     const b = await operator();
     const res = await b.submit('/operator/backups', '/operator/backups/dump/run', {});
     expect(res.statusCode).toBe(303);
@@ -96,6 +105,13 @@ describe.each(engines)('the console Backups page on %s', (engine) => {
     // Nothing ran: no new backup run was recorded by the request.
     expect((await t.rt.ctx.control.kysely.selectFrom('backup_runs').select('id').execute()).length).toBe(5);
     expect((await b.submit('/operator/backups', '/operator/backups/base/run', {})).statusCode).toBe(404);
+
+    // A worker's pass runs the queued job: a real dump of both rescues, which the page then shows.
+    await (await createJobRunner(t.rt, createLogger('silent'))).runOnce();
+    expect(await queuedJobs()).toEqual([{ name: 'backup.dump', status: 'succeeded' }]);
+    const after = (await b.get('/operator/backups')).body;
+    expect(after).toContain('<th scope="row">beta</th><td>dump (tenant)</td>');
+    expect(after).not.toContain('No good backup yet');
   });
 
   it('refuses "Run now" without its CSRF token, and the page and action to anyone but an operator', async () => {
