@@ -5,23 +5,36 @@
 import { recordControlAudit } from '../../platform/audit/audit.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { enqueueJob, nextTick } from '../../platform/jobs/index.js';
-import { backupJobs, backupOverview, hostLayers, layerSummaries, type BackupOverview, type JobLayer } from '../../ops/backup/backup.public.js';
+import { backupJobName, backupOverview, consoleLayers, jobLayerNames, layerSummaries, type BackupOverview, type JobLayer } from '../../ops/backup/backup.public.js';
 import type { LayerSchedule } from './backups.views.js';
 import { listRescues } from './rescues.service.js';
 
-/** The layers the console can queue in this setup: the snapshot layer only where the databases are embedded. */
+/**
+ * The layers the console can queue in this setup: those whose job this process declares, the
+ * snapshot only where the databases are embedded, the restic copy only with a repository set.
+ */
 export function jobLayers(ctx: AppContext): JobLayer[] {
-  return ctx.config.embeddedControlPlane ? ['dump', 'snapshot'] : ['dump'];
+  return jobLayerNames.filter((layer) => {
+    if (!ctx.jobs.get(backupJobName(layer))) return false;
+    if (layer === 'snapshot') return ctx.config.embeddedControlPlane;
+    if (layer === 'restic') return Boolean(ctx.config.settings.KONA_RESTIC_REPOSITORY);
+    return true;
+  });
 }
 
 /** Each layer's schedule: its job's cron and next tick after `now`, or how to run it on the host. */
 export function layerSchedules(ctx: AppContext, now: Date): LayerSchedule[] {
-  const rows: LayerSchedule[] = jobLayers(ctx).map((layer) => {
-    const cron = ctx.jobs.get(backupJobs[layer])?.cron;
-    return { layer, description: layerSummaries[layer], job: layer, cron, nextRun: cron ? nextTick(cron, now) : undefined };
+  const queueable = jobLayers(ctx);
+  return consoleLayers.flatMap((layer): LayerSchedule[] => {
+    const job = queueable.find((l) => l === layer);
+    if (job) {
+      const cron = ctx.jobs.get(backupJobName(job))?.cron;
+      return [{ layer, description: layerSummaries[layer], job, cron, nextRun: cron ? nextTick(cron, now) : undefined }];
+    }
+    // The snapshot is a single-box layer; the others run with `kona backup run` on the database host.
+    if (layer === 'snapshot') return [];
+    return [{ layer, description: layerSummaries[layer], howToRun: `kona backup run --layer ${layer}` }];
   });
-  for (const layer of hostLayers) rows.push({ layer, description: layerSummaries[layer], howToRun: `kona backup run --layer ${layer}` });
-  return rows;
 }
 
 /** What the page shows at `now`: the overview, the schedules, and the active rescues with no good dump yet. */
@@ -38,7 +51,7 @@ export async function backupsPageData(ctx: AppContext, now: Date): Promise<{ ove
  * at once, queue one run, not two; `created` says whether this call queued it.
  */
 export async function queueBackupRun(ctx: AppContext, layer: JobLayer, operatorId: string, now: Date): Promise<{ created: boolean }> {
-  const job = backupJobs[layer];
+  const job = backupJobName(layer);
   const { id, created } = await enqueueJob(ctx.control, ctx.jobs, job, {}, { idempotencyKey: `console:${job}:${now.toISOString().slice(0, 16)}` });
   if (created) {
     await recordControlAudit(ctx.control.kysely, { actor: { type: 'operator', id: operatorId }, action: 'backup.run-requested', target: { type: 'backup-layer', id: layer }, detail: { jobId: id } });

@@ -87,6 +87,9 @@ describe.each(engines)('the console Backups page on %s', (engine) => {
     expect(body).toContain('<td>1 MB</td>');
     expect(body).toContain('action="/operator/backups/dump/run"');
     expect(body).toContain('kona backup run --layer base');
+    // No restic repository set: the off-site copy is the host's to run, not queued from here.
+    expect(body).toContain('kona backup run --layer restic');
+    expect(body).not.toContain('/operator/backups/restic/run');
   });
 
   it('queues the layer\'s job on "Run now" (once per minute), audited, without running it in the request; a worker then runs it', async () => {
@@ -105,6 +108,7 @@ describe.each(engines)('the console Backups page on %s', (engine) => {
     // Nothing ran: no new backup run was recorded by the request.
     expect((await t.rt.ctx.control.kysely.selectFrom('backup_runs').select('id').execute()).length).toBe(5);
     expect((await b.submit('/operator/backups', '/operator/backups/base/run', {})).statusCode).toBe(404);
+    expect((await b.submit('/operator/backups', '/operator/backups/restic/run', {})).statusCode).toBe(404);
 
     // A worker's pass runs the queued job: a real dump of both rescues, which the page then shows.
     await (await createJobRunner(t.rt, createLogger('silent'))).runOnce();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { slugSchema } from '../../platform/tenancy/tenants.schema.js';
+import { jobLayerNames } from '../../ops/backup/backup.public.js';
 
 /** The operator sign-in form. `next` is where to go afterwards (checked to stay inside the console). */
 export const operatorSignInSchema = z.object({
@@ -24,10 +25,10 @@ export function safeOperatorNext(next: string | undefined): string {
 }
 
 /** The layer a console "Run now" is about, taken from the URL: only layers the job system runs. */
-export const backupLayerParamsSchema = z.object({ layer: z.enum(['dump', 'snapshot']) });
+export const backupLayerParamsSchema = z.object({ layer: z.enum(jobLayerNames) });
 
 /** The Backups page's query: which layer was just queued (redirect-after-POST), and whether it was new. */
 export const backupsQuerySchema = z.object({
-  queued: z.enum(['dump', 'snapshot']).optional().catch(undefined),
+  queued: z.enum(jobLayerNames).optional().catch(undefined),
   again: z.literal('1').optional().catch(undefined),
 });

@@ -6,11 +6,16 @@ export { backupOverview } from './overview.js';
 export type { BackupDay, BackupOverview, DrillSummary, LastGoodBackup } from './overview.js';
 export type { BackupRun } from './runs.js';
 
-/** The layers the job system runs, with their job names (declared in src/apps/jobs.ts). */
-export const backupJobs = { dump: 'backup.dump', snapshot: 'backup.snapshot' } as const;
+/** The layers a scheduled job may run, each by the job `backup.<layer>` (declared in src/apps/jobs.ts). */
+export const jobLayerNames = ['dump', 'snapshot', 'restic'] as const;
 
 /** A layer that can be queued from the console. */
-export type JobLayer = keyof typeof backupJobs;
+export type JobLayer = (typeof jobLayerNames)[number];
+
+/** The job that runs a layer. */
+export function backupJobName(layer: JobLayer): string {
+  return `backup.${layer}`;
+}
 
 /** Each layer in a line, for the console. */
 export const layerSummaries: Record<'dump' | 'snapshot' | 'base' | 'restic', string> = {
@@ -20,5 +25,5 @@ export const layerSummaries: Record<'dump' | 'snapshot' | 'base' | 'restic', str
   restic: 'Off-site copy of the dumps and uploads in a restic repository',
 };
 
-/** The layers run on the database server's host (pgBackRest and restic), not by the job system. */
-export const hostLayers = ['base', 'restic'] as const;
+/** Every layer the console lists, in a full run's order. */
+export const consoleLayers = ['base', 'dump', 'snapshot', 'restic'] as const;
