@@ -68,6 +68,9 @@ describe('operator console: Backups page in Chromium', () => {
         const box = (await chart.boundingBox())!;
         expect(box.width).toBeGreaterThan(200);
         expect(box.x + box.width).toBeLessThanOrEqual(viewports[viewport].width);
+        // "Run now" is in view without scrolling the table sideways, at both widths.
+        const runNow = (await page.getByRole('button', { name: 'Run now: the dump layer' }).boundingBox())!;
+        expect(runNow.x + runNow.width).toBeLessThanOrEqual(viewports[viewport].width);
         // Wide tables scroll inside their own frame; the page itself never scrolls sideways.
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewports[viewport].width);
         if (viewport === 'desktop') {

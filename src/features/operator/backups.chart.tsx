@@ -23,13 +23,15 @@ export function BackupChart({ days }: { days: BackupDay[] }) {
   const innerW = width - pad.left - pad.right;
   const innerH = height - pad.top - pad.bottom;
   const maxBytes = Math.max(1, ...days.map((d) => d.bytes));
-  const maxAge = Math.max(24, ...days.map((d) => d.worstAgeHours ?? 0));
+  const worstAge = Math.max(0, ...days.map((d) => d.worstAgeHours ?? 0));
+  // A day's height at least, so a healthy nightly rhythm does not fill the chart.
+  const maxAge = Math.max(24, worstAge);
   const slot = innerW / days.length;
   const x = (i: number) => pad.left + slot * i + slot / 2;
   const ageY = (h: number) => pad.top + innerH - (h / maxAge) * innerH;
   const points = days.flatMap((d, i) => (d.worstAgeHours === null ? [] : [`${x(i).toFixed(1)},${ageY(d.worstAgeHours).toFixed(1)}`]));
   const newest = days[days.length - 1]!;
-  const summary = `Over the last ${days.length} days good backups wrote up to ${formatBytes(maxBytes)} a day; the stalest layer's last good backup was at most ${formatHours(maxAge)} old${newest.worstAgeHours === null ? '' : `, and is ${formatHours(newest.worstAgeHours)} old now`}.`;
+  const summary = `Over the last ${days.length} days good backups wrote up to ${formatBytes(maxBytes)} a day; the stalest layer's last good backup was at most ${formatHours(worstAge)} old${newest.worstAgeHours === null ? '' : `, and is ${formatHours(newest.worstAgeHours)} old now`}.`;
   return (
     <figure class="backup-chart">
       <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby="backup-chart-title backup-chart-desc" preserveAspectRatio="none">
@@ -41,6 +43,8 @@ export function BackupChart({ days }: { days: BackupDay[] }) {
           return <rect key={i} class="bar" x={(x(i) - slot * 0.35).toFixed(1)} y={(pad.top + innerH - h).toFixed(1)} width={(slot * 0.7).toFixed(1)} height={h.toFixed(1)} fill="#9cc3e6" />;
         })}
         {points.length > 0 && <polyline class="age" points={points.join(' ')} fill="none" stroke="#b3261e" stroke-width="2.5" />}
+        {/* A dot per day, so a single day (or a lone point between gaps) still shows. */}
+        {days.map((d, i) => (d.worstAgeHours === null ? null : <circle key={`a${i}`} cx={x(i).toFixed(1)} cy={ageY(d.worstAgeHours).toFixed(1)} r="4" fill="#b3261e" />))}
         <text x={pad.left} y={height - 6} font-size="12" fill="#333">{days[0]!.day.toISOString().slice(5, 10)}</text>
         <text x={width - pad.right} y={height - 6} font-size="12" fill="#333" text-anchor="end">{newest.day.toISOString().slice(5, 10)}</text>
       </svg>

@@ -33,12 +33,11 @@ function Schedules({ ctx, schedules }: { ctx: PageContext; schedules: LayerSched
     <TableWrap labelledBy="layers-caption">
       <table>
         <caption id="layers-caption">Layers and their next run</caption>
-        <thead><tr><th scope="col">Layer</th><th scope="col">What it keeps</th><th scope="col">Next run</th><th scope="col">Action</th></tr></thead>
+        <thead><tr><th scope="col">Layer</th><th scope="col">Next run</th><th scope="col">Action</th></tr></thead>
         <tbody>
           {schedules.map((s) => (
             <tr key={s.layer}>
-              <th scope="row">{s.layer}</th>
-              <td>{s.description}</td>
+              <th scope="row">{s.layer}<br /><small class="layer-what">{s.description}</small></th>
               <td>{s.nextRun ? <><When at={s.nextRun} /> <small>(<code>{s.cron}</code>)</small></> : s.job ? 'not scheduled (off)' : 'on the server\'s host'}</td>
               <td>
                 {s.job ? (
@@ -61,14 +60,13 @@ function LastGood({ overview, missing }: { overview: BackupOverview; missing: st
     <TableWrap labelledBy="last-good-caption">
       <table>
         <caption id="last-good-caption">Last good backup per rescue and layer</caption>
-        <thead><tr><th scope="col">Rescue</th><th scope="col">Layer</th><th scope="col">Finished</th><th scope="col">Age</th><th scope="col">Size</th></tr></thead>
+        <thead><tr><th scope="col">Rescue</th><th scope="col">Layer</th><th scope="col">Finished (age)</th><th scope="col">Size</th></tr></thead>
         <tbody>
           {overview.lastGood.map((b) => (
             <tr key={`${b.tenantSlug}/${b.layer}/${b.kind}`}>
               <th scope="row">{b.tenantSlug ?? 'whole server'}</th>
               <td>{b.kind ? `${b.layer} (${b.kind})` : b.layer}</td>
-              <td><When at={b.finishedAt} /></td>
-              <td>{formatAge(b.ageSeconds)}</td>
+              <td><When at={b.finishedAt} /> <span class="age">({formatAge(b.ageSeconds)} ago)</span></td>
               <td>{b.bytes === null ? '—' : formatBytes(b.bytes)}</td>
             </tr>
           ))}
@@ -76,7 +74,7 @@ function LastGood({ overview, missing }: { overview: BackupOverview; missing: st
             <tr key={`missing/${slug}`} class="missing">
               <th scope="row">{slug}</th>
               <td>dump</td>
-              <td colSpan={3}><strong>No good backup yet</strong></td>
+              <td colSpan={2}><strong>No good backup yet</strong></td>
             </tr>
           ))}
         </tbody>
@@ -135,6 +133,7 @@ export function BackupsPage(props: { ctx: PageContext; overview: BackupOverview;
   const { ctx, overview } = props;
   return (
     <Layout ctx={ctx} title="Backups">
+      <div class="backups-page">
       <h1>Backups</h1>
       {props.notice && <Notice>{props.notice}</Notice>}
       <p>Times are UTC. <code>kona backup list</code> shows every backup on disk and the keep rules.</p>
@@ -148,6 +147,7 @@ export function BackupsPage(props: { ctx: PageContext; overview: BackupOverview;
       <Failures overview={overview} />
       <h2>Restore drills</h2>
       <Drills overview={overview} />
+      </div>
     </Layout>
   );
 }
