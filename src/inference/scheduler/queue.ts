@@ -197,10 +197,12 @@ export class SchedulerQueue<T = unknown> {
       const objective = objectives[c];
       const st = this.cls(c);
       if (objective === undefined || st.count === 0) continue;
-      for (const list of [...st.tenants.values()]) {
+      for (const list of st.tenants.values()) {
         // FIFO per tenant: the late ones are at the front (a retry, exempt, may sit among them).
-        for (const e of [...list]) {
-          if (e.req.shedExempt) continue;
+        // Removing an emptied tenant while iterating the map is safe for a Map.
+        for (let i = 0; i < list.length;) {
+          const e = list[i]!;
+          if (e.req.shedExempt) { i++; continue; }
           if (now - e.req.enqueuedAt <= objective) break;
           this.remove(e);
           out.push(e.req);
