@@ -18,16 +18,18 @@ export const fleet: SimBackendSpec[] = [
   { name: 'fast', tier: 'dedicated', slots: 8, prefillMsPerToken: 0.2, decodeMsPerToken: 15, slowdown: 0.05 },
   { name: 'slow', tier: 'shared', slots: 8, prefillMsPerToken: 0.4, decodeMsPerToken: 30, slowdown: 0.08 },
 ];
-/** Time-to-first-token objectives per class (goodput counts requests meeting them). */
-export const objectiveMs: Record<PriorityClass, number> = { interactive: 2000, drafting: 10_000, batch: 60_000 };
 // The shipped defaults: what the dispatcher's configuration gives these two backends when the file
-// says nothing more (queue bounds, deadlines, class reserve), read from the schema itself.
+// says nothing more (queue bounds, deadlines, objectives, class reserve, admission), read from the schema itself.
 const shipped = dispatcherConfigSchema.parse({
   backends: fleet.map((b) => ({ name: b.name, baseUrl: 'http://127.0.0.1:1', kind: 'vllm', tier: b.tier, models: ['m'], slots: b.slots })),
 });
+/** Time-to-first-token objectives per class, the shipped ones (goodput counts requests meeting them). */
+export const objectiveMs: Record<PriorityClass, number> = perClass((c) => shipped.classes[c].objectiveMs);
 const maxQueued = perClass((c) => shipped.classes[c].maxQueued);
 const deadlineMs = perClass((c) => shipped.classes[c].deadlineMs);
 const shippedReserve: ReserveSettings = shipped.reserve;
+/** The shipped objective-aware admission as the simulation takes it (none when admission.shed is off). */
+export const shippedAdmission: Admission | undefined = shipped.admission.shed ? { shed: objectiveMs, cheapFirst: shipped.admission.cheapFirst } : undefined;
 
 function perClass<T>(f: (c: PriorityClass) => T): Record<PriorityClass, T> {
   return Object.fromEntries(priorityClasses.map((c) => [c, f(c)])) as Record<PriorityClass, T>;
@@ -100,13 +102,15 @@ export function workload(ratePerS: number, count: number, seed: number, floodSiz
 }
 
 /** How a row runs: the live dispatcher's view (token costs, the shipped reserve) or a baseline's (requests counted, no reserve). */
-interface Variant { name: string; make: () => RoutePolicy; tokenCosts: boolean; reserve: ReserveSettings }
+interface Variant { name: string; make: () => RoutePolicy; tokenCosts: boolean; reserve: ReserveSettings; admission?: Admission }
+/** Objective-aware admission in the simulation: the objectives shed against and the cheap-first classes. */
+export interface Admission { shed: Record<PriorityClass, number>; cheapFirst: PriorityClass[] }
 
 function row(load: number, v: Variant, requests: SimRequest[], windowMs: number): PolicyRow {
   const bulk: number[] = [];
   const others: number[] = [];
   const r: SimReport = simulate(baseOptions(requests, v.make(), {
-    fairnessWindowMs: windowMs, tokenCosts: v.tokenCosts, reserve: v.reserve,
+    fairnessWindowMs: windowMs, tokenCosts: v.tokenCosts, reserve: v.reserve, ...(v.admission ? { shedObjectiveMs: v.admission.shed, cheapFirst: v.admission.cheapFirst } : {}),
     onFirstToken: (q, ms) => { if (q.priority === 'batch') (q.tenant === 'bulk' ? bulk : others).push(ms); },
   }));
   const per = <T>(f: (c: SimReport['perClass'][PriorityClass]) => T) =>
@@ -127,10 +131,11 @@ function row(load: number, v: Variant, requests: SimRequest[], windowMs: number)
   };
 }
 
-/** Runs part 1 over the load points; `count` steady requests per point. */
-export function comparePolicies(opts: { loads: number[]; count: number; floodSize: number; seed: number; log: (s: string) => void }): DesResult {
+/** Runs part 1 over the load points; `count` steady requests per point. `ablations: false` runs the dispatcher and the baselines only. */
+export function comparePolicies(opts: { loads: number[]; count: number; floodSize: number; seed: number; log: (s: string) => void; ablations?: boolean }): DesResult {
   const estimatedPerS = estimateCapacity(fleet);
-  const measuredPerS = measureCapacity(Math.max(2000, opts.count), opts.seed + 100);
+  // The fleet's capacity is measured once, on the default seed's backlog, so that another seed changes only the arrivals.
+  const measuredPerS = measureCapacity(Math.max(2000, opts.count), 142);
   opts.log(`  capacity: measured ${measuredPerS.toFixed(3)} req/s (estimate ${estimatedPerS.toFixed(3)})\n`);
   const rows: PolicyRow[] = [];
   for (const load of opts.loads) {
@@ -139,14 +144,18 @@ export function comparePolicies(opts: { loads: number[]; count: number; floodSiz
     const windowMs = Math.max(...requests.filter((q) => q.tenant !== 'bulk').map((q) => q.at));
     const baseline = (name: string, make: () => RoutePolicy): Variant => ({ name, make, tokenCosts: false, reserve: noReserve });
     const variants: Variant[] = [
-      { name: 'dispatcher', make: () => dispatcherPolicy, tokenCosts: true, reserve: shippedReserve },
+      { name: 'dispatcher', make: () => dispatcherPolicy, tokenCosts: true, reserve: shippedReserve, ...(shippedAdmission ? { admission: shippedAdmission } : {}) },
       baseline('round-robin', () => roundRobinPolicy()),
       baseline('least-connections', () => leastConnectionsPolicy),
       baseline('power-of-two', () => powerOfTwoPolicy(mulberry32(opts.seed + 7))),
       baseline('priority + least-connections', () => priorityLeastConnectionsPolicy),
-      // Ablations of the shipped policy (not baselines): what the reserve and the token costs each bring.
-      { name: 'dispatcher, no reserve', make: () => dispatcherPolicy, tokenCosts: true, reserve: noReserve },
-      { name: 'dispatcher, requests not tokens', make: () => dispatcherPolicy, tokenCosts: false, reserve: shippedReserve },
+      // Ablations of the shipped policy (not baselines): what admission, the reserve and the token costs each bring.
+      ...(opts.ablations === false ? [] : [
+        { name: 'dispatcher, no admission', make: () => dispatcherPolicy, tokenCosts: true, reserve: shippedReserve },
+        { name: 'dispatcher, shed, strict order', make: () => dispatcherPolicy, tokenCosts: true, reserve: shippedReserve, ...(shippedAdmission ? { admission: { ...shippedAdmission, cheapFirst: [] } } : {}) },
+        { name: 'dispatcher, no reserve', make: () => dispatcherPolicy, tokenCosts: true, reserve: noReserve, ...(shippedAdmission ? { admission: shippedAdmission } : {}) },
+        { name: 'dispatcher, requests not tokens', make: () => dispatcherPolicy, tokenCosts: false, reserve: shippedReserve, ...(shippedAdmission ? { admission: shippedAdmission } : {}) },
+      ]),
     ];
     for (const v of variants) rows.push(row(load, v, requests, windowMs));
     opts.log(`  ${load}× done\n`);

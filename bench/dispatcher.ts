@@ -6,7 +6,7 @@
  *   4. health probes on under saturation: false breaker opens (dispatcher-saturation.ts).
  * Prints a table and writes bench/results/dispatcher.json. Scale with BENCH_SECONDS (seconds per
  * latency target, default 10), BENCH_DES_REQUESTS (steady requests per load point, default 3000),
- * BENCH_RATES (default "300,500"), BENCH_FAILOVER_SECONDS (per failover case, default 14) and
+ * BENCH_RATES (default "300,500"), BENCH_DES_SECOND_SEED (the robustness check's seed, default 7), BENCH_FAILOVER_SECONDS (per failover case, default 14) and
  * BENCH_SATURATION_SECONDS (default 12).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,9 @@ const rates = (process.env.BENCH_RATES ?? '300,500').split(',').map(Number);
 const failoverSeconds = Number(process.env.BENCH_FAILOVER_SECONDS ?? 14);
 const saturationSeconds = Number(process.env.BENCH_SATURATION_SECONDS ?? 12);
 const loads = [0.5, 0.8, 1.0, 1.2, 1.5];
+/** Load points and a second seed at which the scheduling targets are checked too (not tuned to one point). */
+const robustLoads = [1.0, 1.2, 1.5];
+const secondSeed = Number(process.env.BENCH_DES_SECOND_SEED ?? 7);
 const log = (s: string): void => { process.stdout.write(s); };
 
 const s2 = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(ms < 10_000 ? 2 : 1) : '–');
@@ -39,7 +42,8 @@ function desTable(d: DesResult): string {
     ['goodput/s i', 12], ['d', 6], ['b', 6], ['all', 6], ['batch/s', 8], ['shed', 7], ['Jain', 7], ['bulk/others batch p50', 23], ['lowest tenant share', 21]]);
   const out = [`Policies on the simulated fleet (TTFT in s; objectives ${priorityClasses.map((c) => `${c} ${objectiveMs[c] / 1000} s`).join(', ')}):`,
     `capacity measured ${d.capacity.measuredPerS} req/s, estimated ${d.capacity.estimatedPerS} req/s; ${d.workload}`,
-    `dispatcher: the shipped defaults (class reserve: ${d.reserve.drafting} slots kept free from drafting, ${d.reserve.batch} from batch, per backend; requests weighed in tokens); baselines count requests and keep no reserve`,
+    `dispatcher: the shipped defaults (class reserve: ${d.reserve.drafting} slots kept free from drafting, ${d.reserve.batch} from batch, per backend; requests weighed in tokens; objective-aware admission: what is projected to miss its class objective is refused with 429, what waited past it dropped, drafting and batch cheapest first); baselines count requests and keep no reserve`,
+    'clients: a refused batch request is sent again after its Retry-After (a job queue does), its time to first token counted from its first arrival; a refused interactive or drafting request is lost (the feature takes its simpler path)',
     'goodput: first token within the class objective, per second of the arrival window (all = the three classes); Jain: over tenants of (completed ÷ offered) in that window'];
   for (const load of [...new Set(d.rows.map((r) => r.load))]) {
     out.push('', `${load}× measured capacity (${(d.capacity.measuredPerS * load).toFixed(2)} req/s steady)`, head, '-'.repeat(head.length));
@@ -94,7 +98,49 @@ function saturationLine(r: SaturationResult): string {
     + `${r.completed} answered, ${r.failed} failed, false breaker opens ${r.falseBreakerOpens}; probe rounds by canary decision: ${decisions || 'none'}`;
 }
 
-function targets(d: DesResult, l: LatencyResult, f: FailoverResult[], sat?: SaturationResult): string[] {
+/** The item-5 scheduling figures of the dispatcher row at one load point, against the best baselines there. */
+interface Item5 { seed: number; load: number; interactiveP99: number; goodputRatio: number; batchRatio: number; lowest: [string, number]; dispatcher?: PolicyRow; bestGoodput?: PolicyRow; bestBatch?: PolicyRow }
+
+function item5(d: DesResult, seed: number, load: number): Item5 {
+  const at = d.rows.filter((r) => r.load === load);
+  const ours = at.find((r) => r.policy === 'dispatcher');
+  const baselines = at.filter((r) => (baselineNames as readonly string[]).includes(r.policy));
+  const bestGoodput = baselines.reduce<PolicyRow | undefined>((b, r) => (!b || r.goodputAllPerS > b.goodputAllPerS ? r : b), undefined);
+  const bestBatch = baselines.reduce<PolicyRow | undefined>((b, r) => (!b || r.batchThroughputPerS > b.batchThroughputPerS ? r : b), undefined);
+  const lowest = (Object.entries(ours?.tenantShares ?? {}).sort((a, b) => a[1] - b[1])[0] ?? ['–', NaN]) as [string, number];
+  return {
+    seed, load, interactiveP99: ours?.ttftMs.interactive.p99 ?? Infinity, lowest,
+    goodputRatio: (ours?.goodputAllPerS ?? 0) / (bestGoodput?.goodputAllPerS ?? Infinity),
+    batchRatio: (ours?.batchThroughputPerS ?? 0) / (bestBatch?.batchThroughputPerS ?? Infinity),
+    ...(ours ? { dispatcher: ours } : {}), ...(bestGoodput ? { bestGoodput } : {}), ...(bestBatch ? { bestBatch } : {}),
+  };
+}
+
+/** The four scheduling targets at every (seed, load) checked: are they robust, not tuned to one point? */
+function robustnessTable(points: Item5[]): string {
+  const ok = (b: boolean) => (b ? 'met' : 'MISSED');
+  const head = cols([['seed', -6], ['load', -6], ['int p99 ≤ 2 s', -20], ['goodput ≥ 1.2× best', -26], ['batch ≥ 0.8× best', -26], ['lowest tenant ≥ 0.9', -24], ['drafting goodput/s', -20]]);
+  const out = ['The item-5 targets at other load points and a second seed (the targets proper are at 1.2×, seed 42):', head, '-'.repeat(head.length)];
+  for (const p of points) {
+    out.push(cols([[String(p.seed), -6], [`${p.load}×`, -6], [`${s2(p.interactiveP99)} s ${ok(p.interactiveP99 <= 2000)}`, -20],
+      [`${p.goodputRatio.toFixed(2)}× ${ok(p.goodputRatio >= 1.2)}`, -26], [`${p.batchRatio.toFixed(2)}× ${ok(p.batchRatio >= 0.8)}`, -26],
+      [`${p.lowest[0]} ${p.lowest[1].toFixed(2)} ${ok(p.lowest[1] >= 0.9)}`, -24], [`${p.dispatcher?.goodputPerS.drafting.toFixed(2) ?? '–'} (best baseline ${p.bestGoodput?.goodputPerS.drafting.toFixed(2) ?? '–'})`, -20]]));
+  }
+  return out.join('\n');
+}
+
+/** One line: do the four scheduling targets also hold at the other load points and seed? */
+function robustLine(points: Item5[]): string {
+  const misses = points.flatMap((p) => [
+    ...(p.interactiveP99 <= 2000 ? [] : [`interactive p99 ${s2(p.interactiveP99)} s`]),
+    ...(p.goodputRatio >= 1.2 ? [] : [`goodput ${p.goodputRatio.toFixed(2)}×`]),
+    ...(p.batchRatio >= 0.8 ? [] : [`batch ${p.batchRatio.toFixed(2)}×`]),
+    ...(p.lowest[1] >= 0.9 ? [] : [`${p.lowest[0]} at ${p.lowest[1].toFixed(2)} of its share`]),
+  ].map((m) => `seed ${p.seed} ${p.load}×: ${m}`));
+  return `the same four scheduling targets at ${[...new Set(points.map((p) => `${p.load}×`))].join(', ')} for seeds ${[...new Set(points.map((p) => p.seed))].join(' and ')}: ${misses.length === 0 ? 'met' : `MISSED (${misses.join('; ')})`}`;
+}
+
+function targets(d: DesResult, l: LatencyResult, f: FailoverResult[], sat?: SaturationResult, robust: Item5[] = []): string[] {
   const at12 = d.rows.filter((r) => r.load === 1.2);
   const ours = at12.find((r) => r.policy === 'dispatcher');
   const baselines = at12.filter((r) => (baselineNames as readonly string[]).includes(r.policy));
@@ -117,6 +163,7 @@ function targets(d: DesResult, l: LatencyResult, f: FailoverResult[], sat?: Satu
     `no tenant below 0.9 of its fair share at 1.2× (weighted tokens, max-min within each class): ${ok(shares.length > 0 && heldBack.length === 0)} (${shares.map(([t, x]) => `${t} ${x.toFixed(2)}`).join(', ')}${heldBack.length ? `; held back: ${heldBack.map(([t]) => t).join(', ')}` : ''})`,
     `zero failed non-streamed requests when one of two backends fails: ${f.map((r) => `${r.mode} ${r.failed} failed of ${r.sent}`).join(', ')} (${ok(f.every((r) => r.failed === 0))})`,
     `detection within two probe intervals: ${f.map((r) => `${r.mode} ${r.detectIntervals ?? '–'}`).join(', ')} (${ok(f.every((r) => r.detectIntervals !== null && r.detectIntervals <= 2))})`,
+    ...(robust.length ? [robustLine(robust)] : []),
     ...(sat ? [`false breaker opens under saturation with probes on = 0: ${sat.falseBreakerOpens} (${ok(sat.falseBreakerOpens === 0)})`] : []),
   ];
 }
@@ -126,6 +173,9 @@ async function main(): Promise<void> {
   log('part 1: policies on the discrete-event simulation…\n');
   const t1 = performance.now();
   const des = comparePolicies({ loads, count: desRequests, floodSize: Math.round(desRequests / 5), seed: 42, log });
+  log(`part 1b: the same at a second seed (${secondSeed})…\n`);
+  const des2 = comparePolicies({ loads: robustLoads, count: desRequests, floodSize: Math.round(desRequests / 5), seed: secondSeed, log, ablations: false });
+  const robustness = [...robustLoads.map((x) => item5(des, 42, x)), ...robustLoads.map((x) => item5(des2, secondSeed, x))];
   const desSeconds = (performance.now() - t1) / 1000;
   log(`part 2: added latency, ${seconds} s per target at ${rates.join(' and ')} req/s…\n`);
   const latency = await measureAddedLatency({ distDir: here, rates, seconds, connections: 10, log });
@@ -137,13 +187,13 @@ async function main(): Promise<void> {
   log(`part 4: saturation with health probes on, ${saturationSeconds} s…\n`);
   const saturation = await runSaturation({ durationMs: saturationSeconds * 1000 });
   log(`\nKona dispatcher benchmark; ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}\n\n`);
-  log(`${desTable(des)}\n\n${latencyTable(latency)}\n\n${failoverTable(failover)}\n\n${saturationLine(saturation)}\n\nTargets:\n${targets(des, latency, failover, saturation).map((t) => `  ${t}`).join('\n')}\n`);
+  log(`${desTable(des)}\n\n${robustnessTable(robustness)}\n\n${latencyTable(latency)}\n\n${failoverTable(failover)}\n\n${saturationLine(saturation)}\n\nTargets:\n${targets(des, latency, failover, saturation, robustness).map((t) => `  ${t}`).join('\n')}\n`);
   const out = path.join(root, 'bench/results/dispatcher.json');
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify({
     machine: { ...machine, loadAverageAtEnd: loadavg().map(round) },
     settings: { latencySecondsPerTarget: seconds, rates, desRequestsPerLoad: desRequests, desWallSeconds: round(desSeconds), failoverSeconds, saturationSeconds, loads },
-    policies: des, addedLatency: latency, failover, saturation, targets: targets(des, latency, failover, saturation),
+    policies: des, robustness: robustness.map(({ dispatcher: _d, bestGoodput: _g, bestBatch: _b, ...p }) => p), addedLatency: latency, failover, saturation, targets: targets(des, latency, failover, saturation, robustness),
   }, null, 2)}\n`);
   log(`\nwrote ${path.relative(process.cwd(), out)}\n`);
 }

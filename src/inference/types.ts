@@ -52,8 +52,14 @@ export interface BackendConfig {
 /** The dispatcher's whole configuration file (after validation). */
 export interface DispatcherConfig {
   backends: BackendConfig[];
-  /** Queue bound and deadline per class. */
-  classes: Record<PriorityClass, { maxQueued: number; deadlineMs: number }>;
+  /** Queue bound, deadline and time-to-first-token objective per class. */
+  classes: Record<PriorityClass, { maxQueued: number; deadlineMs: number; objectiveMs: number }>;
+  /**
+   * Objective-aware admission: with `shed`, a request projected to miss its class's objectiveMs is
+   * refused at once (429 with Retry-After) and one that waited past it in the queue is answered 429;
+   * `cheapFirst` classes share their ranks and go cheapest next request first (scheduler/queue.ts).
+   */
+  admission: { shed: boolean; cheapFirst: PriorityClass[] };
   /** Active probe interval and timeout. */
   probe: { intervalMs: number; timeoutMs: number };
   /** Backend load signals older than this are ignored (treated as missing). */
@@ -108,5 +114,7 @@ export interface QueuedRequest<T = unknown> {
   deadline: number;
   /** Weighted tokens it is expected to cost (scheduler/cost.ts); fairness between tenants counts these. Default 1. */
   cost?: number;
+  /** Never shed for its class objective (a retry after a failed attempt: it was admitted once). */
+  shedExempt?: boolean;
   payload: T;
 }

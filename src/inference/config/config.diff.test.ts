@@ -7,12 +7,13 @@ const backend = (name: string, over: Partial<BackendConfig> = {}): BackendConfig
 });
 const config = (backends: BackendConfig[], over: Partial<DispatcherConfig> = {}): DispatcherConfig => ({
   backends,
-  classes: { interactive: { maxQueued: 1, deadlineMs: 1 }, drafting: { maxQueued: 1, deadlineMs: 1 }, batch: { maxQueued: 1, deadlineMs: 1 } },
+  classes: { interactive: { maxQueued: 1, deadlineMs: 1, objectiveMs: 1 }, drafting: { maxQueued: 1, deadlineMs: 1, objectiveMs: 1 }, batch: { maxQueued: 1, deadlineMs: 1, objectiveMs: 1 } },
   probe: { intervalMs: 1000, timeoutMs: 500 },
   metricsStaleMs: 5000,
   timeouts: { firstTokenMs: 30_000, responseMs: 300_000, streamIdleMs: 15_000 },
   retry: { maxAttempts: 3 },
   reserve: { drafting: 0, batch: 0 },
+  admission: { shed: true, cheapFirst: ['drafting', 'batch'] },
   ...over,
 });
 

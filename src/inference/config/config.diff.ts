@@ -20,7 +20,7 @@ export interface ConfigDiff {
 }
 
 const backendFields: Array<keyof BackendConfig> = ['baseUrl', 'kind', 'tier', 'models', 'slots', 'weight', 'onSite', 'reserve'];
-const settingFields: Array<Exclude<keyof DispatcherConfig, 'backends'>> = ['classes', 'probe', 'metricsStaleMs', 'timeouts', 'retry', 'reserve'];
+const settingFields: Array<Exclude<keyof DispatcherConfig, 'backends'>> = ['classes', 'probe', 'metricsStaleMs', 'timeouts', 'retry', 'reserve', 'admission'];
 
 /** Compares two configurations (pure); the dispatcher applies the result without touching in-flight work. */
 export function diffConfigs(old: DispatcherConfig, next: DispatcherConfig): ConfigDiff {

@@ -39,7 +39,7 @@ describe('dispatcher config: class reserve', () => {
 
   it('a changed reserve is a change a reload applies (settings and per backend)', () => {
     const before = parse({ backends: [backend()] });
-    const after = parse({ backends: [backend({ reserve: { drafting: 0, batch: 0 } })], reserve: { drafting: 1, batch: 1 } });
+    const after = parse({ backends: [backend({ reserve: { drafting: 0, batch: 0 } })], reserve: { drafting: 2, batch: 2 } });
     const diff = diffConfigs(before, after);
     expect(diff.settings).toContain('reserve');
     expect(diff.changed[0]?.fields).toEqual(['reserve']);

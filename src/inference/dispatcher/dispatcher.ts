@@ -25,7 +25,7 @@ import { priorityClasses } from '../types.js';
 export class DispatchError extends Error {
   constructor(
     readonly status: 404 | 429 | 503,
-    readonly code: 'model_not_found' | 'queue_full' | 'queue_timeout' | 'shutting_down' | 'cancelled',
+    readonly code: 'model_not_found' | 'queue_full' | 'objective_unmet' | 'queue_timeout' | 'shutting_down' | 'cancelled',
     message: string,
     /** Suggested wait before retrying (ms), for Retry-After. */
     readonly retryAfterMs?: number,
@@ -48,6 +48,8 @@ export interface AcquireRequest {
   deadline?: number;
   /** Its expected size (`estimate`); tenant fairness and backend load count its weighted tokens. Without it a request costs 1. */
   size?: TokenEstimate;
+  /** A later attempt after a failed one: never shed for its class objective (it was admitted once). */
+  retry?: boolean;
 }
 
 /** How an attempt ended, for the backend's breaker and load accounting. */
@@ -72,7 +74,7 @@ export interface Lease {
 
 /** Hooks the metrics module attaches (all optional). */
 export interface DispatcherEvents {
-  onShed?(priority: PriorityClass, reason: 'queue_full' | 'queue_timeout'): void;
+  onShed?(priority: PriorityClass, reason: 'queue_full' | 'objective_unmet' | 'queue_timeout'): void;
   onDispatch?(priority: PriorityClass, backend: string, waitedMs: number): void;
   onTransition?(backend: string, t: BreakerTransition): void;
   onPollError?(backend: string, error: string): void;
@@ -155,7 +157,7 @@ export class Dispatcher {
     this.clock = opts.clock ?? systemClock;
     this.policy = opts.policy ?? dispatcherPolicy;
     this.monitorOn = opts.monitor ?? true;
-    this.queue = new SchedulerQueue<Waiter>({ maxQueued: this.maxQueued() });
+    this.queue = new SchedulerQueue<Waiter>({ maxQueued: this.maxQueued(), ...this.admission() });
     this.monitor = new HealthMonitor({
       backends: config.backends,
       probe: config.probe,
@@ -198,6 +200,7 @@ export class Dispatcher {
     const pollChanged = probeChanged || next.metricsStaleMs !== this.config.metricsStaleMs;
     this.config = next;
     this.queue.setMaxQueued(this.maxQueued());
+    this.queue.setAdmission(this.admission());
     this.monitor.setBackends(next.backends);
     if (probeChanged) this.monitor.setProbe(next.probe);
     if (pollChanged) {
@@ -260,8 +263,15 @@ export class Dispatcher {
       const queued: QueuedRequest<Waiter> = {
         id, priority: req.priority, tenant: req.tenant, model: req.model,
         enqueuedAt, deadline: req.deadline ?? enqueuedAt + limits.deadlineMs, cost: waiter.cost, payload: waiter,
+        ...(req.retry ? { shedExempt: true } : {}),
       };
       const result = this.queue.enqueue(queued);
+      if (!result.ok && result.reason === 'objective') {
+        this.opts.events?.onShed?.(req.priority, 'objective_unmet');
+        reject(new DispatchError(429, 'objective_unmet',
+          `the ${req.priority} queue cannot give a first token within its ${limits.objectiveMs} ms objective now (about ${Math.round(result.projectedMs ?? 0)} ms of work ahead); retry later`, result.retryAfterMs));
+        return;
+      }
       if (!result.ok) {
         this.opts.events?.onShed?.(req.priority, 'queue_full');
         reject(new DispatchError(429, 'queue_full', `the ${req.priority} queue is full (${limits.maxQueued} waiting)`, result.retryAfterMs));
@@ -286,7 +296,12 @@ export class Dispatcher {
         if (!decided.has(key)) decided.set(key, this.policy(model, loads, this.serves, priority, aged).backend);
         return decided.get(key);
       };
-      const { request, aged = false, expired } = this.queue.take(now, (m, c, a) => decide(m, c, a) !== undefined);
+      const { request, aged = false, expired, late = [] } = this.queue.take(now, (m, c, a) => decide(m, c, a) !== undefined);
+      for (const e of late) {
+        this.opts.events?.onShed?.(e.priority, 'objective_unmet');
+        e.payload.reject(new DispatchError(429, 'objective_unmet',
+          `no backend for "${e.model}" became free within the ${e.priority} objective (${this.config.classes[e.priority].objectiveMs} ms); retry later`, this.queue.retryAfterMs(e.priority)));
+      }
       for (const e of expired) {
         this.opts.events?.onShed?.(e.priority, 'queue_timeout');
         e.payload.reject(new DispatchError(503, 'queue_timeout',
@@ -440,6 +455,14 @@ export class Dispatcher {
   /** The load-signal poller (tests poll by hand). */
   get signals(): SignalPoller {
     return this.poller;
+  }
+
+  /** The queue's objective-aware admission from the configuration (none when `admission.shed` is off). */
+  private admission(): { objectiveMs?: Record<PriorityClass, number>; cheapFirst?: PriorityClass[] } {
+    const c = this.config.classes;
+    const objectiveMs = { interactive: c.interactive.objectiveMs, drafting: c.drafting.objectiveMs, batch: c.batch.objectiveMs };
+    // Cheap-first only with shedding: without it a long draft behind a stream of cheap work would starve, not be refused.
+    return this.config.admission.shed ? { objectiveMs, cheapFirst: this.config.admission.cheapFirst } : {};
   }
 
   private maxQueued(): Record<PriorityClass, number> {

@@ -90,7 +90,7 @@ export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: Re
     try {
       askedAt = clock.now();
       const retryDeadline = attempt === 1 ? undefined : askedAt + deadlineMs - queuedMs;
-      lease = await dispatcher.acquire({ priority: req.priority, tenant: req.tenant, model: req.model, exclude: tried, enqueuedAt: req.arrivedAt, deadline: retryDeadline, size: req.size }, signal);
+      lease = await dispatcher.acquire({ priority: req.priority, tenant: req.tenant, model: req.model, exclude: tried, enqueuedAt: req.arrivedAt, deadline: retryDeadline, size: req.size, ...(attempt > 1 ? { retry: true } : {}) }, signal);
     } catch (err) {
       if (signal.aborted) return metrics?.finished(req.priority, 'cancelled');
       if (!(err instanceof DispatchError)) throw err;

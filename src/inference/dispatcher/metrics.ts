@@ -39,7 +39,7 @@ export class DispatcherMetrics {
     this.requests = new Counter({ name: 'kona_dispatcher_requests_total', help: 'Requests answered, by class and outcome', labelNames: ['class', 'outcome'], registers });
     this.retries = new Counter({ name: 'kona_dispatcher_retries_total', help: 'Attempts after the first one (the earlier failed before any byte reached the client)', labelNames: ['class'], registers });
     this.failovers = new Counter({ name: 'kona_dispatcher_failovers_total', help: 'Retries that went to a different backend than any tried before', labelNames: ['class'], registers });
-    this.shed = new Counter({ name: 'kona_dispatcher_shed_total', help: 'Requests refused by the queue: full (429) or past their deadline (503)', labelNames: ['class', 'reason'], registers });
+    this.shed = new Counter({ name: 'kona_dispatcher_shed_total', help: 'Requests refused by the queue: full or unable to meet the class objective (429), or past their deadline (503)', labelNames: ['class', 'reason'], registers });
     this.transitions = new Counter({ name: 'kona_dispatcher_breaker_transitions_total', help: 'Circuit breaker state changes per backend', labelNames: ['backend', 'to'], registers });
     this.dispatched = new Counter({ name: 'kona_dispatcher_dispatched_total', help: 'Attempts sent to each backend', labelNames: ['class', 'backend'], registers });
     this.pollErrors = new Counter({ name: 'kona_dispatcher_signal_poll_errors_total', help: 'Failed polls of a backend\'s load metrics', labelNames: ['backend'], registers });

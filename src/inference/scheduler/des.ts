@@ -76,6 +76,19 @@ export interface SimOptions {
   agingMs?: number;
   /** Share of dispatches owed to aged lower-class requests (the queue's agedShare; its default when absent). */
   agedShare?: number;
+  /**
+   * Objective-aware admission (the queue's objectiveMs): refuse what is projected to miss its class
+   * objective and drop what waited past it. Per class; absent: none (the baselines).
+   */
+  shedObjectiveMs?: Partial<Record<PriorityClass, number>>;
+  /**
+   * Classes whose clients honour a 429's Retry-After and send the request again (a batch job queue
+   * does; interactive and drafting callers fall back to their simpler path instead). Time to first
+   * token still counts from the first arrival. Default: batch.
+   */
+  retryClasses?: readonly PriorityClass[];
+  /** Classes served cheapest next request first among themselves (the queue's cheapFirst). */
+  cheapFirst?: readonly PriorityClass[];
   /** The class reserve settings as the dispatcher's configuration gives them (default: the shipped default for every backend). */
   reserve?: ReserveSettings;
   /**
@@ -165,7 +178,8 @@ export function simulate(opts: SimOptions): SimReport {
   let n = 0;
   const at = (t: number, run: () => void): void => heap.push({ t, n: n++, run });
   const backends = opts.backends.map((spec): SimBackend => ({ spec, inFlight: 0, inFlightCost: 0, byClass: { interactive: 0, drafting: 0, batch: 0 }, maxInFlight: 0, running: [], waiting: [], stepping: false }));
-  const queue = new SchedulerQueue<SimRequest>({ maxQueued: opts.maxQueued, agingMs: opts.agingMs, agedShare: opts.agedShare });
+  const queue = new SchedulerQueue<SimRequest>({ maxQueued: opts.maxQueued, agingMs: opts.agingMs, agedShare: opts.agedShare,
+    ...(opts.shedObjectiveMs ? { objectiveMs: opts.shedObjectiveMs } : {}), ...(opts.cheapFirst ? { cheapFirst: opts.cheapFirst } : {}) });
   const costs = opts.tokenCosts ?? true;
   const reserves = new Map(opts.backends.map((b) => [b.name, reserveFor(opts.reserve ?? defaultReserve, b)]));
   const outputs = new OutputTracker();
@@ -179,6 +193,8 @@ export function simulate(opts: SimOptions): SimReport {
   const shed = new Set<string>();
   let lastActivity = 0;
   const shedOne = (id: string): void => { shed.add(id); lastActivity = now; };
+  const retries = new Set(opts.retryClasses ?? ['batch']);
+  let arrive: (r: SimRequest) => void = () => undefined;
 
   const loads = (): BackendLoad[] =>
     backends.map((b) => ({
@@ -239,8 +255,12 @@ export function simulate(opts: SimOptions): SimReport {
         if (!d) decided.set(key, (d = opts.policy('m', snapshot, serves, cls, aged)));
         return d;
       };
-      const { request, aged = false, expired } = queue.take(now, (_model, cls, a) => decide(cls, a).backend !== undefined);
+      const { request, aged = false, expired, late = [] } = queue.take(now, (_model, cls, a) => decide(cls, a).backend !== undefined);
       for (const e of expired) shedOne(e.id);
+      for (const e of late) {
+        if (retries.has(e.priority)) at(now + queue.retryAfterMs(e.priority), () => arrive(e.payload));
+        else shedOne(e.id);
+      }
       if (!request) return;
       const b = backends.find((x) => x.spec.name === decide(request.priority, aged).backend);
       if (!b) return; // cannot happen: take only returns servable requests
@@ -253,18 +273,23 @@ export function simulate(opts: SimOptions): SimReport {
     }
   };
 
-  for (const r of opts.requests) {
-    at(r.at, () => {
-      const q: QueuedRequest<SimRequest> = {
-        id: r.id, priority: r.priority, tenant: r.tenant, model: 'm',
-        enqueuedAt: now, deadline: now + opts.deadlineMs[r.priority], cost: estimateOf(r), payload: r,
-      };
-      estimate.set(r.id, q.cost ?? 1);
-      if (!queue.enqueue(q).ok) { shedOne(r.id); return; }
-      at(q.deadline, () => { for (const e of queue.expire(now)) shedOne(e.id); });
-      dispatch();
-    });
-  }
+  arrive = (r: SimRequest): void => {
+    const q: QueuedRequest<SimRequest> = {
+      id: r.id, priority: r.priority, tenant: r.tenant, model: 'm',
+      enqueuedAt: now, deadline: now + opts.deadlineMs[r.priority], cost: estimateOf(r), payload: r,
+    };
+    estimate.set(r.id, q.cost ?? 1);
+    const result = queue.enqueue(q);
+    if (!result.ok) {
+      // Refused for its objective: a client that retries comes back after Retry-After (while it could still finish in the window).
+      if (result.reason === 'objective' && retries.has(r.priority)) at(now + Math.max(result.retryAfterMs, 100), () => arrive(r));
+      else shedOne(r.id);
+      return;
+    }
+    at(q.deadline, () => { for (const e of queue.expire(now)) shedOne(e.id); });
+    dispatch();
+  };
+  for (const r of opts.requests) at(r.at, () => arrive(r));
   while (heap.size > 0) { const e = heap.pop()!; now = e.t; e.run(); }
 
   return report(opts, lastActivity, ttft, doneAt, shed, backends);

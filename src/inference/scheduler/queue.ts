@@ -35,12 +35,26 @@ export interface QueueOptions {
   agedShare?: number;
   /** Relative tenant shares within a class (default 1 each). */
   tenantWeight?: (tenant: string) => number;
+  /**
+   * Objective-aware admission per class: a request whose projected wait for a slot exceeds
+   * `objectiveMs` is refused at once, and one that has waited past it is dropped at the next take
+   * (both returned for a 429 with Retry-After), so work that cannot meet its objective does not hold
+   * capacity that work which can would use. A class without an entry is never shed this way.
+   */
+  objectiveMs?: Partial<Record<PriorityClass, number>>;
+  /**
+   * Classes that share their ranks and go cheapest first among themselves: the class whose next
+   * request (by fair-queue tag) costs fewest weighted tokens takes the highest of their ranks. With
+   * objective-aware admission this serves cheap batch work (whose objective leaves room) before a
+   * long draft, which most goodput per slot-second asks for; what cannot wait is shed, not starved.
+   */
+  cheapFirst?: readonly PriorityClass[];
 }
 
 /** Result of enqueue: accepted, or rejected with a suggested retry delay (for 429 Retry-After). */
 export type EnqueueResult =
   | { ok: true }
-  | { ok: false; reason: 'full' | 'duplicate'; retryAfterMs: number };
+  | { ok: false; reason: 'full' | 'duplicate' | 'objective'; retryAfterMs: number; projectedMs?: number };
 
 /** Result of take: the request to dispatch (if any) and requests that expired on the way. */
 export interface TakeResult<T> {
@@ -48,6 +62,8 @@ export interface TakeResult<T> {
   /** Whether the request goes as aged lower-class work (owed a share), which a class reserve must not starve. */
   aged?: boolean;
   expired: QueuedRequest<T>[];
+  /** Requests dropped because they waited past their class objective (objective-aware admission). */
+  late?: QueuedRequest<T>[];
 }
 
 /**
@@ -69,6 +85,8 @@ interface ClassState<T> {
   /** Smoothed interval between dispatches (ms), for Retry-After estimates. */
   drainMs?: number;
   lastTakeAt?: number;
+  /** Whether the last take left requests waiting (only gaps while backlogged measure the drain rate). */
+  backlogged?: boolean;
 }
 
 /** Priority + aging + per-tenant fair queue with bounds, deadlines and cancellation. */
@@ -87,6 +105,12 @@ export class SchedulerQueue<T = unknown> {
     for (const c of priorityClasses) {
       this.classes.set(c, { tenants: new Map(), finishTag: new Map(), vtime: 0, count: 0 });
     }
+  }
+
+  /** Changes objective-aware admission (a reload): the objectives and the cheap-first classes. */
+  setAdmission(admission: Pick<QueueOptions, 'objectiveMs' | 'cheapFirst'>): void {
+    this.opts.objectiveMs = admission.objectiveMs;
+    this.opts.cheapFirst = admission.cheapFirst;
   }
 
   /** Changes the per-class bounds (a reload); requests already queued beyond a lowered bound stay. */
@@ -108,6 +132,14 @@ export class SchedulerQueue<T = unknown> {
       return { ok: false, reason: 'full', retryAfterMs: this.retryAfter(st) };
     }
     const start = Math.max(st.vtime, st.finishTag.get(req.tenant) ?? 0);
+    const objective = this.opts.objectiveMs?.[req.priority];
+    if (objective !== undefined && !req.shedExempt) {
+      const projectedMs = this.projectedWait(st, start, req.enqueuedAt);
+      if (projectedMs > objective) {
+        // Retry once the queue ahead has drained to what the objective allows.
+        return { ok: false, reason: 'objective', projectedMs, retryAfterMs: Math.round(Math.min(Math.max(projectedMs - objective, 100), 60_000)) };
+      }
+    }
     st.finishTag.set(req.tenant, start + this.share(req.tenant, req.cost ?? 1));
     const entry: Entry<T> = { req, tag: start };
     let list = st.tenants.get(req.tenant);
@@ -156,6 +188,50 @@ export class SchedulerQueue<T = unknown> {
     return out;
   }
 
+  /** Removes and returns every request that has waited past its class objective (none without objectives). */
+  dropLate(now: number): QueuedRequest<T>[] {
+    const objectives = this.opts.objectiveMs;
+    if (!objectives) return [];
+    const out: QueuedRequest<T>[] = [];
+    for (const c of priorityClasses) {
+      const objective = objectives[c];
+      const st = this.cls(c);
+      if (objective === undefined || st.count === 0) continue;
+      for (const list of st.tenants.values()) {
+        // FIFO per tenant: the late ones are at the front (a retry, exempt, may sit among them).
+        // Removing an emptied tenant while iterating the map is safe for a Map.
+        for (let i = 0; i < list.length;) {
+          const e = list[i]!;
+          if (e.req.shedExempt) { i++; continue; }
+          if (now - e.req.enqueuedAt <= objective) break;
+          this.remove(e);
+          out.push(e.req);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Projected wait (ms) of a request of this class with start tag `tag`: the requests of the class
+   * that go before it (smaller tags: fair queuing may put a light tenant ahead of a flood) times the
+   * class's measured interval between dispatches while backlogged, or the time since its last
+   * dispatch when that is longer (a class held back by higher ones drains slower than it did). 0
+   * while nothing is queued or no drain rate is known yet.
+   */
+  projectedWait(st: ClassState<T>, tag: number, now: number): number {
+    if (st.count === 0 || st.drainMs === undefined) return 0;
+    let ahead = 0;
+    for (const list of st.tenants.values()) {
+      // Tags rise along a tenant's FIFO list: binary search for how many are ahead.
+      let lo = 0, hi = list.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (list[mid]!.tag <= tag) lo = mid + 1; else hi = mid; }
+      ahead += lo;
+    }
+    const interval = Math.max(st.drainMs, st.lastTakeAt !== undefined && st.backlogged ? now - st.lastTakeAt : 0);
+    return ahead * interval;
+  }
+
   /** The request take() would return now, without removing anything. */
   peek(now: number, canServe: CanServe): QueuedRequest<T> | undefined {
     return this.pick(now, canServe)?.entry.req;
@@ -164,8 +240,10 @@ export class SchedulerQueue<T = unknown> {
   /** Expires overdue requests, then removes and returns the next request some backend can serve now. */
   take(now: number, canServe: CanServe): TakeResult<T> {
     const expired = this.expire(now);
+    const late = this.dropLate(now);
+    const lateOut = late.length > 0 ? { late } : {};
     const picked = this.pick(now, canServe);
-    if (!picked) return { expired };
+    if (!picked) return { expired, ...lateOut };
     const entry = picked.entry;
     if (picked.aged) this.agedCredit -= entry.req.cost ?? 1;
     else if (picked.agedCost !== undefined) {
@@ -176,13 +254,14 @@ export class SchedulerQueue<T = unknown> {
     else this.agedCredit = 0;
     const st = this.cls(entry.req.priority);
     st.vtime = Math.max(st.vtime, entry.tag);
-    if (st.lastTakeAt !== undefined) {
+    if (st.lastTakeAt !== undefined && st.backlogged) {
       const gap = Math.max(now - st.lastTakeAt, 0);
       st.drainMs = st.drainMs === undefined ? gap : 0.8 * st.drainMs + 0.2 * gap;
     }
     st.lastTakeAt = now;
     this.remove(entry);
-    return { request: entry.req, ...(picked.aged ? { aged: true } : {}), expired };
+    st.backlogged = st.count > 0;
+    return { request: entry.req, ...(picked.aged ? { aged: true } : {}), expired, ...lateOut };
   }
 
   private pick(now: number, canServe: CanServe): { entry: Entry<T>; aged: boolean; agedCost?: number } | undefined {
@@ -196,7 +275,7 @@ export class SchedulerQueue<T = unknown> {
     };
     let top: { entry: Entry<T>; index: number } | undefined;
     let aged: { entry: Entry<T>; oldest: number } | undefined;
-    priorityClasses.forEach((c, index) => {
+    this.order().forEach((c, index) => {
       const st = this.cls(c);
       if (st.count === 0) return;
       let head: Entry<T> | undefined;
@@ -229,6 +308,24 @@ export class SchedulerQueue<T = unknown> {
     return { entry: top.entry, aged: false, agedCost };
   }
 
+  /** Class ranks for this pick: priorityClasses, with the cheapFirst classes reordered by their next request's cost. */
+  private order(): readonly PriorityClass[] {
+    const cheap = this.opts.cheapFirst;
+    if (!cheap || cheap.length < 2) return priorityClasses;
+    const nextCost = (c: PriorityClass): number => {
+      let head: Entry<T> | undefined;
+      for (const list of this.cls(c).tenants.values()) {
+        const e = list[0];
+        if (e && (!head || e.tag < head.tag)) head = e;
+      }
+      return head ? (head.req.cost ?? 1) : Infinity;
+    };
+    const costs = new Map(cheap.map((c) => [c, nextCost(c)]));
+    const sorted = [...cheap].sort((a, b) => costs.get(a)! - costs.get(b)! || priorityClasses.indexOf(a) - priorityClasses.indexOf(b));
+    let k = 0;
+    return priorityClasses.map((c) => (costs.has(c) ? sorted[k++]! : c));
+  }
+
   private remove(entry: Entry<T>): void {
     const st = this.cls(entry.req.priority);
     const list = st.tenants.get(entry.req.tenant);
@@ -236,6 +333,7 @@ export class SchedulerQueue<T = unknown> {
     if (list && i >= 0) {
       list.splice(i, 1);
       st.count--;
+      if (st.count === 0) st.backlogged = false;
       if (list.length === 0) {
         st.tenants.delete(entry.req.tenant);
         // Forget an idle tenant's tag once the class has caught up, so the map stays bounded.
@@ -243,6 +341,11 @@ export class SchedulerQueue<T = unknown> {
       }
     }
     this.byId.delete(entry.req.id);
+  }
+
+  /** Suggested wait (ms) before a request of `cls` is sent again: the time to drain what is queued in it. */
+  retryAfterMs(cls: PriorityClass): number {
+    return this.retryAfter(this.cls(cls));
   }
 
   private retryAfter(st: ClassState<T>): number {

@@ -89,12 +89,14 @@ export function reserveFor(settings: ReserveSettings, backend: { tier: BackendTi
 export const noReserve: ClassReserve = { drafting: 0, batch: 0 };
 
 /**
- * The dispatcher's default reserve: 2 slots kept free from drafting and batch on every backend.
- * Measured on the discrete-event simulation (bench:dispatcher, two 8-slot backends at 1.2× load):
- * interactive p99 time to first token 1.4–1.7 s against 2.8 s with none; counting every class's
- * slots (not only the lower classes') is what lets 2 slots do what 4 did before.
+ * The dispatcher's default reserve: 1 slot kept free from drafting and batch on every backend.
+ * Measured on the discrete-event simulation (bench:dispatcher, two 8-slot backends) with
+ * objective-aware admission on: interactive p99 time to first token 0.8–1.0 s at 1.0–1.5× load and
+ * two seeds, against 1.1–1.5 s with none and 0.5–0.7 s with 2; each slot kept costs goodput (1.22×
+ * the best baseline at 1.0× with 1, 1.18× with 2), because drafting, cut to what meets its
+ * objective, then gets less. Without admission 2 slots were needed (p99 1.5–2.2 s).
  */
-export const defaultReserve: ClassReserve = { drafting: 2, batch: 2 };
+export const defaultReserve: ClassReserve = { drafting: 1, batch: 1 };
 
 /**
  * Whether the reserve lets a request of `priority` onto this backend (always without a class, and
