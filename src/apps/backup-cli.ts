@@ -1,8 +1,9 @@
 /**
  * `kona backup run|list|verify|archive-command`, `kona drill restore <kind>` and `kona keys export`:
- * what the operator types. The dump and snapshot layers and the dump drill ask the admin channel
- * (the running server, or this process under the lock); pgBackRest (base) and restic run here, on
- * the database server's host (archive-commands.ts). Each prints a report; a failure exits non-zero.
+ * what the operator types. The dump, snapshot and restic layers and their drills ask the admin
+ * channel (the running server, or this process under the lock); pgBackRest (base) and the PITR drill
+ * run here, on the database server's host (archive-commands.ts). Each prints a report; a failure
+ * exits non-zero.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -15,7 +16,8 @@ import { backupLayers } from '../ops/backup/layers.js';
 import type { BackupListing } from '../ops/backup/list.js';
 import type { VerifyResult } from '../ops/backup/verify.js';
 import type { DrillReport } from '../ops/drill/dump-drill.js';
-import { backupArchiveCommand, backupRunArchiveLayer, backupVerifyRestic, drillRestoreArchive } from './archive-commands.js';
+import type { DrillReport as ArchiveDrillReport } from '../ops/drill/report.js';
+import { backupArchiveCommand, backupRunBaseLayer, drillRestorePitr } from './archive-commands.js';
 
 type Admin = (config: Config, request: AdminRequest) => Promise<unknown>;
 
@@ -29,12 +31,12 @@ export function addBackupCommands(program: Command, keys: Command, admin: Admin)
     .command('run')
     .description('Take backups now (every default layer, or one), record them and prune by the keep rules')
     .option('--tenant <slug>', 'only this rescue')
-    .option('--layer <name>', `only this layer: ${Object.entries(backupLayers).map(([n, l]) => `${n} (${l.description})`).join('; ')}; base (pgBackRest backup into repo1 and repo2, then expire); restic (dumps and uploads off-site, then forget --prune)`)
+    .option('--layer <name>', `only this layer: ${Object.entries(backupLayers).map(([n, l]) => `${n} (${l.description})`).join('; ')}; base (pgBackRest backup into repo1 and repo2, then expire)`)
     .option('--type <type>', 'base backup type: full, diff or incr', 'incr')
     .action(async (o: { tenant?: string; layer?: string; type: string }) => {
-      if (o.layer === 'base' || o.layer === 'restic') {
+      if (o.layer === 'base') {
         if (!['full', 'diff', 'incr'].includes(o.type)) throw new Error('--type must be full, diff or incr');
-        out(JSON.stringify(await backupRunArchiveLayer(loadConfig(), o.layer, o.type as 'full' | 'diff' | 'incr'), null, 2));
+        out(JSON.stringify(await backupRunBaseLayer(loadConfig(), o.type as 'full' | 'diff' | 'incr'), null, 2));
         return;
       }
       const r = (await admin(loadConfig(), { command: 'backup.run', args: { tenant: o.tenant, layer: o.layer } })) as { ok: boolean; runs: LayerOutcome[] };
@@ -70,17 +72,10 @@ export function addBackupCommands(program: Command, keys: Command, admin: Admin)
     .description('Re-hash every dump against its manifest and every uploads manifest against the uploads; with KONA_RESTIC_REPOSITORY also restic check')
     .option('--read-data', 'restic: also read and verify every pack')
     .action(async (o: { readData?: boolean }) => {
-      const config = loadConfig();
-      const r = (await admin(config, { command: 'backup.verify', args: {} })) as { ok: boolean; results: Record<string, VerifyResult> };
+      const r = (await admin(loadConfig(), { command: 'backup.verify', args: { readData: o.readData === true } })) as { ok: boolean; results: Record<string, VerifyResult> };
       for (const [name, v] of Object.entries(r.results)) {
         out(`${name}: ${v.checked} checked, ${v.problems.length ? `${v.problems.length} problems` : 'all match'}`);
         for (const p of v.problems) out(`  - ${p}`);
-      }
-      if (config.settings.KONA_RESTIC_REPOSITORY) {
-        const restic = await backupVerifyRestic(config, o.readData === true);
-        if (restic.ok) out(`restic: ${restic.message}`);
-        else process.stderr.write(`restic: ${restic.message}\n`);
-        if (!restic.ok) process.exitCode = 1;
       }
       if (!r.ok) process.exitCode = 1;
     });
@@ -97,8 +92,14 @@ export function addBackupCommands(program: Command, keys: Command, admin: Admin)
     .option('--target <time>', 'pitr: the time to recover to, with its zone (e.g. 2026-12-07T16:05:00Z)')
     .option('--snapshot <id>', 'restic: snapshot id (default: the newest)')
     .action(async (kind: string, o: { tenant?: string; from?: string; force?: boolean; target?: string; snapshot?: string }) => {
-      if (kind === 'pitr' || kind === 'restic') {
-        out(JSON.stringify(await drillRestoreArchive(loadConfig(), kind, o), null, 2));
+      if (kind === 'pitr') {
+        out(JSON.stringify(await drillRestorePitr(loadConfig(), o), null, 2));
+        return;
+      }
+      if (kind === 'restic') {
+        const r = (await admin(loadConfig(), { command: 'drill.restic', args: { snapshot: o.snapshot } })) as ArchiveDrillReport & { reportFile: string };
+        out(JSON.stringify(r, null, 2));
+        if (r.verdict !== 'pass') process.exitCode = 1;
         return;
       }
       if (kind !== 'dump') throw new Error(`kona drill restore <kind>: kind must be dump, pitr or restic (got "${kind}")`);
