@@ -128,4 +128,18 @@ describe('kona backup and kona drill restore dump while kona serve runs (embedde
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists');
   });
+
+  it('kona drill restore rebuild: the rescue rebuilt from the backups and the key backup while kona serve runs', async () => {
+    const keys = path.join(base, 'keys-backup.json'); // written by kona keys export above
+    const rebuild = await kona(env, 'drill', 'restore', 'rebuild', '--tenant', 'demo', '--keys', keys);
+    expect(rebuild.stderr).toBe('');
+    expect(rebuild.code).toBe(0);
+    const report = JSON.parse(rebuild.stdout) as { verdict: string; dumpFrom: string; checks: { name: string; ok: boolean; detail: string }[] };
+    expect(report).toMatchObject({ kind: 'rebuild', verdict: 'pass', dumpFrom: 'restic', registryFrom: 'local' });
+    // The newest local dump was corrupted above: the restic copy's is used, and the report says why.
+    expect(report.checks.find((c) => c.name === 'database')!.detail).toMatch(/restic copy's dump .* does not match its manifest/);
+    expect(report.checks.map((c) => c.name)).toEqual(['database', 'registry', 'tables', 'sequences', 'amcheck', 'pii', 'uploads', 'dog page', 'sign-in']);
+    const missing = await kona(env, 'drill', 'restore', 'rebuild', '--tenant', 'demo');
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('needs --tenant <slug> and --keys <file>') });
+  });
 });

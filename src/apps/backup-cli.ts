@@ -84,25 +84,28 @@ export function addBackupCommands(program: Command, keys: Command, admin: Admin)
     .command('drill')
     .description('Restore drills: restore into a fresh place and prove it worked')
     .command('restore')
-    .description('Restore drills by kind: dump, pitr or restic')
-    .argument('<kind>', 'dump: a rescue\'s dump into a new database (or PGlite directory), checked by figures, amcheck, keys and a Kona process serving it; pitr: pgBackRest to --target time (marks, timeline, pg_amcheck); restic: dumps and uploads pulled back, manifests checked, dumps restored')
-    .option('--tenant <slug>', 'dump: the rescue whose newest dump is restored')
+    .description('Restore drills by kind: dump, pitr, restic or rebuild')
+    .argument('<kind>', 'dump: a rescue\'s dump into a new database (or PGlite directory), checked by figures, amcheck, keys and a Kona process serving it; pitr: pgBackRest to --target time (marks, timeline, pg_amcheck); restic: dumps and uploads pulled back, manifests checked, dumps restored and proved; rebuild: one rescue rebuilt into a fresh data directory from the backups and the key backup alone (database, uploads, registry entry), proved and smoke-tested')
+    .option('--tenant <slug>', 'dump, rebuild: the rescue whose newest dump is restored')
+    .option('--keys <file>', 'rebuild: the key backup written by kona keys export')
     .option('--from <dir>', 'dump: a dump folder (with its manifest.json)')
     .option('--force', 'dump: restore over a database a previous drill left behind')
     .option('--target <time>', 'pitr: the time to recover to, with its zone (e.g. 2026-12-07T16:05:00Z)')
-    .option('--snapshot <id>', 'restic: snapshot id (default: the newest)')
-    .action(async (kind: string, o: { tenant?: string; from?: string; force?: boolean; target?: string; snapshot?: string }) => {
+    .option('--snapshot <id>', 'restic, rebuild: snapshot id (default: the newest)')
+    .action(async (kind: string, o: { tenant?: string; keys?: string; from?: string; force?: boolean; target?: string; snapshot?: string }) => {
       if (kind === 'pitr') {
         out(JSON.stringify(await drillRestorePitr(loadConfig(), o), null, 2));
         return;
       }
-      if (kind === 'restic') {
-        const r = (await admin(loadConfig(), { command: 'drill.restic', args: { snapshot: o.snapshot } })) as ArchiveDrillReport & { reportFile: string };
+      if (kind === 'restic' || kind === 'rebuild') {
+        if (kind === 'rebuild' && (!o.tenant || !o.keys)) throw new Error('kona drill restore rebuild needs --tenant <slug> and --keys <file> (the key backup from kona keys export)');
+        const args = kind === 'restic' ? { snapshot: o.snapshot } : { tenant: o.tenant, keys: o.keys, snapshot: o.snapshot };
+        const r = (await admin(loadConfig(), { command: `drill.${kind}`, args })) as ArchiveDrillReport & { reportFile: string };
         out(JSON.stringify(r, null, 2));
         if (r.verdict !== 'pass') process.exitCode = 1;
         return;
       }
-      if (kind !== 'dump') throw new Error(`kona drill restore <kind>: kind must be dump, pitr or restic (got "${kind}")`);
+      if (kind !== 'dump') throw new Error(`kona drill restore <kind>: kind must be dump, pitr, restic or rebuild (got "${kind}")`);
       const r = (await admin(loadConfig(), { command: 'drill.dump', args: { tenant: o.tenant, from: o.from, force: o.force === true } })) as DrillReport;
       out(`Dump drill for ${r.tenant}: ${r.verdict.toUpperCase()} (RTO ${r.rtoSeconds.toFixed(1)} s)`);
       out(`  from   ${r.from}`);

@@ -14,6 +14,7 @@ import { listBackups } from '../ops/backup/list.js';
 import { runBackups } from '../ops/backup/run.js';
 import { verifyBackups } from '../ops/backup/verify.js';
 import { runDumpDrill, type DrillDeps } from '../ops/drill/dump-drill.js';
+import { drillRebuild } from '../ops/drill/rebuild.js';
 import { recordDrill } from '../ops/drill/report.js';
 import { drillRestic } from '../ops/drill/restic.js';
 import { restoreDumpProved } from '../ops/drill/restic.dump.js';
@@ -24,7 +25,7 @@ function drillDeps(rt: Runtime, smoke: boolean): DrillDeps {
   return { ctx: backupContext(rt.ctx), keyRing: rt.ctx.secrets.keyRing, keyValues: secretValues(rt.ctx.config), encryptedColumns: tenantEncryptedColumns, smoke };
 }
 
-/** Admin commands: backup.run, backup.list, backup.verify, drill.dump, drill.restic. */
+/** Admin commands: backup.run, backup.list, backup.verify, drill.dump, drill.restic, drill.rebuild. */
 export const backupCommands: Record<string, (rt: Runtime, args: Record<string, unknown>) => Promise<unknown>> = {
   'backup.run': async (rt, args) => {
     const a = z.object({ tenant: z.string().optional(), layer: z.string().optional() }).parse(args);
@@ -52,6 +53,15 @@ export const backupCommands: Record<string, (rt: Runtime, args: Record<string, u
     const deps = drillDeps(rt, a.smoke);
     const { report, file } = await recordDrill({ control: rt.ctx.control.kysely, layout: deps.ctx.layout, clock: rt.ctx.clock ?? systemClock }, 'restic', () => drillRestic({
       restic, backupDir: config.backupDir, uploadsDir: config.uploadsDir, workDir: path.join(config.backupDir, 'restore-work'), snapshot: a.snapshot, restoreDump: restoreDumpProved(deps),
+    }));
+    return { ...report, reportFile: file };
+  },
+  'drill.rebuild': async (rt, args) => {
+    const a = z.object({ tenant: z.string().min(1), keys: z.string().min(1), snapshot: z.string().optional(), smoke: z.boolean().default(true) }).parse(args);
+    const ctx = backupContext(rt.ctx);
+    const restic = resticSettingsFrom(rt.ctx.config);
+    const { report, file } = await recordDrill({ control: rt.ctx.control.kysely, layout: ctx.layout, clock: rt.ctx.clock ?? systemClock }, 'rebuild', () => drillRebuild(ctx, {
+      slug: a.tenant, keysFile: path.resolve(a.keys), restic, encryptedColumns: tenantEncryptedColumns, snapshot: a.snapshot, smoke: a.smoke,
     }));
     return { ...report, reportFile: file };
   },

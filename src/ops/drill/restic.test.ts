@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
@@ -116,6 +116,35 @@ describe.each(engines)('restic copy and drill on %s', (engine) => {
     expect((await listBackupRuns(t.rt.ctx.control.kysely, { layer: 'drill' }))[0]).toMatchObject({ kind: 'restic', status: 'ok' });
     expect(readdirSync(workDir())).toEqual([]);
     expect(existsSync(path.join(ctx().layout.drills, 'restic-alpha'))).toBe(false);
+  });
+
+  it('kona drill restore rebuild: the rescue rebuilt from the restic copy and the key backup alone, when the local backups are gone', async () => {
+    const keysFile = path.join(dir, 'key-backup.json');
+    writeFileSync(keysFile, JSON.stringify(secretValues(t.rt.ctx.config)), { mode: 0o600 });
+    const { layout } = ctx();
+    // The local backup directory is lost: only the restic copy (and the key backup) remain.
+    for (const d of [layout.dumps, layout.controlDumps, layout.uploadManifests]) renameSync(d, `${d}.away`);
+    type Report = { verdict: string; checks: { name: string; ok: boolean; detail: string }[]; dumpFrom: string; registryFrom: string };
+    try {
+      const report = (await backupCommands['drill.rebuild']!(t.rt, { tenant: 'alpha', keys: keysFile })) as Report;
+      expect(Object.fromEntries(report.checks.map((c) => [c.name, c.ok ? 'ok' : c.detail]))).toEqual({
+        database: 'ok', registry: 'ok', tables: 'ok', sequences: 'ok', amcheck: 'ok', pii: 'ok', uploads: 'ok', 'dog page': 'ok', 'sign-in': 'ok',
+      });
+      expect(report).toMatchObject({ verdict: 'pass', dumpFrom: 'restic', registryFrom: 'restic' });
+      expect(report.checks.find((c) => c.name === 'registry')!.detail).toContain('"Rescue alpha" (active');
+    } finally {
+      for (const d of [layout.dumps, layout.controlDumps, layout.uploadManifests]) renameSync(`${d}.away`, d);
+    }
+    // With the local dumps back, the newest local one is used; keys other than the kept ones do not open the PII.
+    const stranger = path.join(dir, 'stranger-keys.json');
+    writeFileSync(stranger, JSON.stringify({ ...secretValues(t.rt.ctx.config), KONA_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}` }));
+    const wrongKeys = (await backupCommands['drill.rebuild']!(t.rt, { tenant: 'alpha', keys: stranger, smoke: false })) as Report;
+    expect(wrongKeys).toMatchObject({ verdict: 'fail', dumpFrom: 'local' });
+    expect(wrongKeys.checks.find((c) => c.name === 'pii')).toMatchObject({ ok: false, detail: expect.stringContaining('do not decrypt with the kept keys') });
+    await expect(backupCommands['drill.rebuild']!(t.rt, { tenant: 'alpha', keys: path.join(dir, 'no-such-file') })).rejects.toMatchObject({ code: 'KONA_ERR_REBUILD_KEYS' });
+    await expect(backupCommands['drill.rebuild']!(t.rt, { tenant: 'nobody', keys: keysFile })).rejects.toMatchObject({ code: 'KONA_ERR_REBUILD_NO_DUMP' });
+    expect(readdirSync(workDir())).toEqual([]);
+    expect(readdirSync(layout.drills).filter((n) => !n.endsWith('.json'))).toEqual([]);
   });
 
   it('says the password is wrong, and never restores or creates a second repository', async () => {

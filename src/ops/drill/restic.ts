@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { resticCheck, resticRestore, resticSnapshots, type ResticSettings } from '../backup/restic.js';
+import { resticCheck, resticRestore, resticSnapshots, type ResticSettings, type ResticSnapshot } from '../backup/restic.js';
 import { checkFiles, readDumpManifest } from '../backup/manifest.js';
 import { DrillError, type DrillCheck } from './report.js';
 
@@ -55,8 +55,12 @@ async function checkDumps(restored: { backupDir: string; uploadsDir: string }, r
   return { checks, tenants };
 }
 
-/** Runs the drill; throws a DrillError when the repository cannot be read (wrong password, damage). */
-export async function drillRestic(o: ResticDrillOptions): Promise<{ checks: DrillCheck[]; extra: Record<string, unknown> }> {
+/**
+ * `restic check`, then the snapshot (`snapshot` id prefix, or the newest) restored into a fresh folder
+ * under `workDir`, which the caller removes; on failure nothing is left. Restic keeps absolute paths:
+ * a path P backed up lies at path.join(dir, P).
+ */
+export async function pullSnapshot(o: { restic: ResticSettings; workDir: string; snapshot?: string }): Promise<{ dir: string; snapshot: ResticSnapshot }> {
   await resticCheck(o.restic).catch((err: Error) => {
     throw new DrillError(err.message, 'KONA_ERR_RESTIC_UNREADABLE');
   });
@@ -64,11 +68,18 @@ export async function drillRestic(o: ResticDrillOptions): Promise<{ checks: Dril
   const chosen = o.snapshot && o.snapshot !== 'latest' ? snapshots.find((s) => s.id.startsWith(o.snapshot!)) : snapshots.at(-1);
   if (!chosen) throw new DrillError(o.snapshot && o.snapshot !== 'latest' ? `No restic snapshot ${o.snapshot} in ${o.restic.repository}.` : `The restic repository at ${o.restic.repository} has no snapshot yet.`, 'KONA_ERR_RESTIC_NO_SNAPSHOT');
   mkdirSync(o.workDir, { recursive: true });
-  const fresh = mkdtempSync(path.join(o.workDir, 'restic-'));
+  const dir = mkdtempSync(path.join(o.workDir, 'restic-'));
+  await resticRestore(o.restic, chosen.id, dir).catch((err: Error) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw new DrillError(`${err.message} The partial copy was removed.`, 'KONA_ERR_RESTIC_RESTORE_FAILED');
+  });
+  return { dir, snapshot: chosen };
+}
+
+/** Runs the drill; throws a DrillError when the repository cannot be read (wrong password, damage). */
+export async function drillRestic(o: ResticDrillOptions): Promise<{ checks: DrillCheck[]; extra: Record<string, unknown> }> {
+  const { dir: fresh, snapshot: chosen } = await pullSnapshot(o);
   try {
-    await resticRestore(o.restic, chosen.id, fresh).catch((err: Error) => {
-      throw new DrillError(`${err.message} The partial copy was removed.`, 'KONA_ERR_RESTIC_RESTORE_FAILED');
-    });
     const restored = { backupDir: path.join(fresh, path.resolve(o.backupDir)), uploadsDir: path.join(fresh, path.resolve(o.uploadsDir)) };
     const inspected = o.inspect ? await o.inspect(restored.backupDir) : [];
     const { checks, tenants } = await checkDumps(restored, o.restoreDump);
