@@ -32,6 +32,16 @@ module.exports = {
       },
     },
     {
+      name: 'ops-public-face',
+      severity: 'error',
+      comment:
+        'src/ops (backups, restores, drills) is reached from the rescue domain only through its ' +
+        '*.public.ts faces (the operator console reads ops/backup/backup.public.ts), so the backup ' +
+        'machinery can change without breaking a page. Type-only imports count too.',
+      from: { path: '^src/features/', pathNot: testFiles },
+      to: { path: '^src/ops/', pathNot: '\\.public\\.tsx?$' },
+    },
+    {
       name: 'no-testing-in-build',
       severity: 'error',
       comment:

@@ -23,12 +23,19 @@ type Tracker = PromiseLike<Result> & { on(event: 'response', cb: (client: unknow
 const cannon = autocannon as unknown as (o: Options & { method: string; body: string; overallRate: number }) => Tracker;
 
 /** A child server process and its base URL. */
-interface Child { proc: ChildProcess; url: string; stop(): Promise<void> }
+interface Child { proc: ChildProcess; url: string; stop(): Promise<void>; own(): Promise<OwnTime | null> }
+
+/** The dispatcher's own time per request as it measured it (ms). */
+export interface OwnTime { count: number; p50: number; p99: number }
 
 async function startChild(script: string, args: string[]): Promise<Child> {
   const proc = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: proc.stdout! });
+  const waiting: Array<(o: OwnTime) => void> = [];
+  lines.on('line', (line) => {
+    if (line.startsWith('OWN ')) waiting.shift()?.(JSON.parse(line.slice(4)) as OwnTime);
+  });
   const url = await new Promise<string>((resolve, reject) => {
-    const lines = createInterface({ input: proc.stdout! });
     const timer = setTimeout(() => reject(new Error(`${args[0]} did not start within 20 s`)), 20_000);
     lines.on('line', (line) => {
       const m = /^LISTENING (\S+)$/.exec(line);
@@ -38,6 +45,11 @@ async function startChild(script: string, args: string[]): Promise<Child> {
   });
   return {
     proc, url,
+    own: () => new Promise<OwnTime | null>((resolve) => {
+      if (proc.exitCode !== null) return resolve(null);
+      waiting.push(resolve);
+      proc.kill('SIGUSR2');
+    }),
     stop: () => new Promise<void>((resolve) => {
       if (proc.exitCode !== null) return resolve();
       proc.once('exit', () => resolve());
@@ -56,6 +68,8 @@ export interface LatencyRun {
   achievedPerS: number;
   /** CPU time (user + system) the dispatcher process spent per request in this run (ms; Linux /proc, else null). */
   dispatcherCpuMsPerRequest: number | null;
+  /** The dispatcher's own time per request, measured inside it (dispatcher target only). */
+  ownMs: OwnTime | null;
   non2xx: number;
   errors: number;
   latencyMs: { p50: number; p90: number; p99: number; max: number };
@@ -101,7 +115,7 @@ async function fire(target: LatencyRun['target'], baseUrl: string, rate: number,
   });
   const result = await run;
   return {
-    target, generator: 'autocannon', rate, seconds, requests: times.length, achievedPerS: r3(times.length / seconds), dispatcherCpuMsPerRequest: null, non2xx, errors: result.errors,
+    target, generator: 'autocannon', rate, seconds, requests: times.length, achievedPerS: r3(times.length / seconds), dispatcherCpuMsPerRequest: null, ownMs: null, non2xx, errors: result.errors,
     latencyMs: { p50: r3(percentile(times, 50)), p90: r3(percentile(times, 90)), p99: r3(percentile(times, 99)), max: r3(Math.max(...times)) },
   };
 }
@@ -139,7 +153,7 @@ async function paced(target: LatencyRun['target'], baseUrl: string, rate: number
   await Promise.all(inflight);
   agent.destroy();
   return {
-    target, generator: 'paced', rate, seconds, requests: times.length, achievedPerS: r3(total / ((performance.now() - t0) / 1000)), dispatcherCpuMsPerRequest: null, non2xx, errors,
+    target, generator: 'paced', rate, seconds, requests: times.length, achievedPerS: r3(total / ((performance.now() - t0) / 1000)), dispatcherCpuMsPerRequest: null, ownMs: null, non2xx, errors,
     latencyMs: { p50: r3(percentile(times, 50)), p90: r3(percentile(times, 90)), p99: r3(percentile(times, 99)), max: r3(Math.max(...times)) },
   };
 }
@@ -151,18 +165,23 @@ export async function measureAddedLatency(opts: { distDir: string; rates: number
   let dispatcher: Child | undefined;
   try {
     dispatcher = await startChild(script, ['dispatcher', backend.url]);
-    const warm = Math.min(2, opts.seconds);
-    await paced('direct', backend.url, opts.rates[0] ?? 300, warm); // JIT and connection warm-up, not counted
-    await paced('dispatcher', dispatcher.url, opts.rates[0] ?? 300, warm);
+    // JIT, connection and heap warm-up at every rate, not counted.
+    const warm = Math.max(1, Math.min(3, opts.seconds / 3));
+    for (const rate of opts.rates) {
+      await paced('direct', backend.url, rate, warm);
+      await paced('dispatcher', dispatcher.url, rate, warm);
+    }
     const pairs: LatencyPair[] = [];
     for (const generator of ['paced', 'autocannon'] as const) {
       for (const rate of opts.rates) {
         const run = async (t: LatencyRun['target'], url: string): Promise<LatencyRun> => {
+          await dispatcher?.own(); // forget what came before this run
           const before = cpuMs(dispatcher?.proc.pid);
           const r = await (generator === 'paced' ? paced(t, url, rate, opts.seconds) : fire(t, url, rate, opts.seconds, opts.connections));
           const after = cpuMs(dispatcher?.proc.pid);
           const cpu = before !== null && after !== null && t === 'dispatcher' && r.requests > 0 ? r3((after - before) / r.requests) : null;
-          return { ...r, dispatcherCpuMsPerRequest: cpu };
+          const own = t === 'dispatcher' ? (await dispatcher?.own()) ?? null : null;
+          return { ...r, dispatcherCpuMsPerRequest: cpu, ownMs: own };
         };
         const direct = await run('direct', backend.url);
         const via = await run('dispatcher', dispatcher.url);

@@ -38,6 +38,8 @@ export async function runSaturation(opts: { durationMs: number; clients?: number
   const sims = [await startSimBackend(sim), await startSimBackend(sim)];
   const config = dispatcherConfigSchema.parse({
     backends: sims.map((x, i) => ({ name: `b${i}`, baseUrl: x.url, kind: 'vllm', tier: i === 0 ? 'dedicated' : 'shared', models: ['m'], slots: 4 })),
+    // No class reserve: batch alone is to fill every slot (the point of the run), which the reserve would keep 2 of free.
+    reserve: { drafting: 0, batch: 0 },
   });
   const d = await startDispatcherServer({ config, dispatcher: { monitor: true }, defaultMetrics: false });
   let completed = 0, failed = 0;

@@ -5,11 +5,14 @@
  *   node dist/bench/dispatcher-servers.js instant             an "instant backend": answers at once
  *   node dist/bench/dispatcher-servers.js dispatcher <url>    the real dispatcher over that backend
  *
- * Each prints one line `LISTENING <base url>` when ready and exits on SIGTERM.
+ * Each prints one line `LISTENING <base url>` when ready and exits on SIGTERM. The dispatcher also
+ * keeps its own time per request (arrival to answer, less the time at the backend) and, on SIGUSR2,
+ * prints `OWN {"count","p50","p99"}` (ms) for the requests since the last SIGUSR2.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dispatcherConfigSchema } from '../src/inference/config/config.schema.js';
 import { startDispatcherServer } from '../src/inference/dispatcher/server.js';
+import { percentile } from '../src/inference/scheduler/des.js';
 
 // A fixed, small OpenAI-style answer: what a model server would send for a two-token reply.
 const completion = JSON.stringify({
@@ -51,7 +54,13 @@ async function main(): Promise<void> {
       // Slots well above the offered concurrency: this run measures the dispatcher's own cost, not queueing.
       backends: [{ name: 'instant', baseUrl: backendUrl, kind: 'openai', tier: 'dedicated', models: ['m'], slots: 256 }],
     });
-    const running = await startDispatcherServer({ config, dispatcher: { monitor: false }, defaultMetrics: false });
+    let own: number[] = [];
+    const running = await startDispatcherServer({ config, dispatcher: { monitor: false }, defaultMetrics: false, onOwnTime: (ms) => own.push(ms) });
+    process.on('SIGUSR2', () => {
+      const r3 = (n: number): number => Math.round(n * 1000) / 1000;
+      process.stdout.write(`OWN ${JSON.stringify({ count: own.length, p50: r3(percentile(own, 50)), p99: r3(percentile(own, 99)) })}\n`);
+      own = [];
+    });
     process.once('SIGTERM', () => void running.close().finally(() => process.exit(0)));
     process.stdout.write(`LISTENING ${running.url}\n`);
     return;

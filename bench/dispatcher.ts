@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { priorityClasses } from '../src/inference/types.js';
-import { comparePolicies, objectiveMs, type DesResult } from './dispatcher-des.js';
+import { baselineNames, comparePolicies, objectiveMs, type DesResult, type PolicyRow } from './dispatcher-des.js';
 import { runFailover, type FailoverResult } from './dispatcher-failover.js';
 import { measureAddedLatency, type LatencyResult } from './dispatcher-latency.js';
 import { runSaturation, type SaturationResult } from './dispatcher-saturation.js';
@@ -36,35 +36,42 @@ const cols = (cells: Array<[string, number]>): string => cells.map(([v, w]) => (
 
 function desTable(d: DesResult): string {
   const head = cols([['policy', -30], ['int p50', 8], ['p90', 7], ['p99', 7], ['draft p50', 10], ['p99', 7], ['batch p50', 10], ['p99', 7],
-    ['goodput/s i', 12], ['d', 6], ['b', 6], ['batch/s', 8], ['shed', 7], ['Jain', 7], ['bulk/others batch p50', 23]]);
+    ['goodput/s i', 12], ['d', 6], ['b', 6], ['all', 6], ['batch/s', 8], ['shed', 7], ['Jain', 7], ['bulk/others batch p50', 23], ['lowest tenant share', 21]]);
   const out = [`Policies on the simulated fleet (TTFT in s; objectives ${priorityClasses.map((c) => `${c} ${objectiveMs[c] / 1000} s`).join(', ')}):`,
     `capacity measured ${d.capacity.measuredPerS} req/s, estimated ${d.capacity.estimatedPerS} req/s; ${d.workload}`,
-    `dispatcher+reserve ${d.reserveVariant.drafting}/${d.reserveVariant.batch}: the dispatcher with a class reserve (drafting + batch hold at most slots − ${d.reserveVariant.drafting}, batch at most slots − ${d.reserveVariant.batch} per backend); the default keeps none`,
-    'goodput: first token within the class objective, per second of the arrival window; Jain: over tenants of (completed ÷ offered) in that window'];
+    `dispatcher: the shipped defaults (class reserve: ${d.reserve.drafting} slots kept free from drafting, ${d.reserve.batch} from batch, per backend; requests weighed in tokens); baselines count requests and keep no reserve`,
+    'goodput: first token within the class objective, per second of the arrival window (all = the three classes); Jain: over tenants of (completed ÷ offered) in that window'];
   for (const load of [...new Set(d.rows.map((r) => r.load))]) {
     out.push('', `${load}× measured capacity (${(d.capacity.measuredPerS * load).toFixed(2)} req/s steady)`, head, '-'.repeat(head.length));
     for (const r of d.rows.filter((x) => x.load === load)) {
       const t = r.ttftMs;
       out.push(cols([[r.policy, -30], [s2(t.interactive.p50), 8], [s2(t.interactive.p90), 7], [s2(t.interactive.p99), 7],
         [s2(t.drafting.p50), 10], [s2(t.drafting.p99), 7], [s2(t.batch.p50), 10], [s2(t.batch.p99), 7],
-        [r.goodputPerS.interactive.toFixed(2), 12], [r.goodputPerS.drafting.toFixed(2), 6], [r.goodputPerS.batch.toFixed(2), 6],
+        [r.goodputPerS.interactive.toFixed(2), 12], [r.goodputPerS.drafting.toFixed(2), 6], [r.goodputPerS.batch.toFixed(2), 6], [r.goodputAllPerS.toFixed(2), 6],
         [r.batchThroughputPerS.toFixed(2), 8], [`${(r.shedRate * 100).toFixed(1)}%`, 7], [r.jain.toFixed(3), 7],
-        [`${s2(r.batchP50Bulk)} / ${s2(r.batchP50Others)}`, 23]]));
+        [`${s2(r.batchP50Bulk)} / ${s2(r.batchP50Others)}`, 23], [`  ${lowestShare(r)}`, -21]]));
     }
   }
   return out.join('\n');
 }
 
+/** The tenant furthest below its fair share, e.g. "bulk 0.84". */
+function lowestShare(r: PolicyRow): string {
+  const [tenant, share] = Object.entries(r.tenantShares).sort((a, b) => a[1] - b[1])[0] ?? ['–', NaN];
+  return `${tenant} ${share.toFixed(2)}`;
+}
+
 function latencyTable(l: LatencyResult): string {
-  const head = cols([['generator', -12], ['rate/s', -8], ['direct p50', 12], ['p99', 9], ['dispatcher p50', 16], ['p99', 9], ['added p50', 11], ['p99', 9], ['requests', 10], ['non-2xx', 9], ['disp. CPU ms/req', 18]]);
+  const head = cols([['generator', -12], ['rate/s', -8], ['direct p50', 12], ['p99', 9], ['dispatcher p50', 16], ['p99', 9], ['added p50', 11], ['p99', 9], ['requests', 10], ['non-2xx', 9], ['disp. CPU ms/req', 18], ['own p50', 9], ['own p99', 9]]);
   const out = [`Added latency (ms) against an instant backend; ${l.layout}`,
-    `paced: evenly spaced requests, open loop; autocannon: overallRate over ${l.connections} connections, which autocannon spends as a burst at the start of each second`,
+    `paced: evenly spaced requests, open loop; autocannon: overallRate over ${l.connections} connections, which autocannon spends as a burst at the start of each second;`,
+    'added = dispatcher minus direct percentile; own = the dispatcher\'s own time per request measured inside it (arrival to answer, less the time at the backend)',
     head, '-'.repeat(head.length)];
   for (const p of l.pairs) {
     out.push(cols([[p.generator, -12], [String(p.rate), -8], [p.direct.latencyMs.p50.toFixed(3), 12], [p.direct.latencyMs.p99.toFixed(3), 9],
       [p.dispatcher.latencyMs.p50.toFixed(3), 16], [p.dispatcher.latencyMs.p99.toFixed(3), 9], [p.addedMs.p50.toFixed(3), 11], [p.addedMs.p99.toFixed(3), 9],
       [`${p.direct.requests}/${p.dispatcher.requests}`, 10], [String(p.direct.non2xx + p.dispatcher.non2xx + p.direct.errors + p.dispatcher.errors), 9],
-      [p.dispatcher.dispatcherCpuMsPerRequest?.toFixed(2) ?? '–', 18]]));
+      [p.dispatcher.dispatcherCpuMsPerRequest?.toFixed(2) ?? '–', 18], [p.dispatcher.ownMs?.p50.toFixed(3) ?? '–', 9], [p.dispatcher.ownMs?.p99.toFixed(3) ?? '–', 9]]));
   }
   return out.join('\n');
 }
@@ -90,13 +97,24 @@ function saturationLine(r: SaturationResult): string {
 function targets(d: DesResult, l: LatencyResult, f: FailoverResult[], sat?: SaturationResult): string[] {
   const at12 = d.rows.filter((r) => r.load === 1.2);
   const ours = at12.find((r) => r.policy === 'dispatcher');
-  const baselines = at12.filter((r) => ['round-robin', 'least-connections', 'power-of-two'].includes(r.policy));
-  const worstAdded = Math.max(...l.pairs.filter((p) => p.generator === 'paced').map((p) => p.addedMs.p99));
+  const baselines = at12.filter((r) => (baselineNames as readonly string[]).includes(r.policy));
+  const bestGoodput = baselines.reduce<PolicyRow | undefined>((b, r) => (!b || r.goodputAllPerS > b.goodputAllPerS ? r : b), undefined);
+  const bestBatch = baselines.reduce<PolicyRow | undefined>((b, r) => (!b || r.batchThroughputPerS > b.batchThroughputPerS ? r : b), undefined);
+  const paced = l.pairs.filter((p) => p.generator === 'paced');
+  const worstAdded = Math.max(...paced.map((p) => p.addedMs.p99));
+  const worstOwn = Math.max(...paced.map((p) => p.dispatcher.ownMs?.p99 ?? NaN));
   const worstBurst = Math.max(...l.pairs.filter((p) => p.generator === 'autocannon').map((p) => p.addedMs.p99));
   const ok = (b: boolean) => (b ? 'met' : 'MISSED');
+  const shares = Object.entries(ours?.tenantShares ?? {});
+  const heldBack = shares.filter(([, x]) => x < 0.9);
+  const goodputRatio = (ours?.goodputAllPerS ?? 0) / (bestGoodput?.goodputAllPerS ?? Infinity);
+  const batchRatio = (ours?.batchThroughputPerS ?? 0) / (bestBatch?.batchThroughputPerS ?? Infinity);
   return [
-    `added latency p99 ≤ 1 ms: ${ok(worstAdded <= 1)} (worst added p99 ${worstAdded.toFixed(3)} ms at a paced rate; ${worstBurst.toFixed(3)} ms in autocannon's bursts)`,
-    `interactive p99 TTFT at 1.2× within 2 s: dispatcher ${s2(ours?.ttftMs.interactive.p99 ?? NaN)} s (${ok((ours?.ttftMs.interactive.p99 ?? Infinity) <= 2000)}); baselines ${baselines.map((b) => `${b.policy} ${s2(b.ttftMs.interactive.p99)} s`).join(', ')}`,
+    `added latency p99 ≤ 1 ms at ${paced.map((p) => p.rate).join(' and ')} req/s: ${ok(worstAdded <= 1)} (worst added p99 ${worstAdded.toFixed(3)} ms, paced; the dispatcher's own time per request p99 ${worstOwn.toFixed(3)} ms; ${worstBurst.toFixed(3)} ms in autocannon's bursts)`,
+    `interactive p99 TTFT at 1.2× within 2 s with the shipped defaults: dispatcher ${s2(ours?.ttftMs.interactive.p99 ?? NaN)} s (${ok((ours?.ttftMs.interactive.p99 ?? Infinity) <= 2000)}); baselines ${baselines.map((b) => `${b.policy} ${s2(b.ttftMs.interactive.p99)} s`).join(', ')}`,
+    `goodput at 1.2× (all classes) ≥ 1.2× the best baseline: ${ok(goodputRatio >= 1.2)} (dispatcher ${ours?.goodputAllPerS ?? '–'}/s, best baseline ${bestGoodput?.policy ?? '–'} ${bestGoodput?.goodputAllPerS ?? '–'}/s: ${goodputRatio.toFixed(2)}×)`,
+    `batch throughput at 1.2× ≥ 0.8× the best baseline's: ${ok(batchRatio >= 0.8)} (dispatcher ${ours?.batchThroughputPerS ?? '–'}/s, best ${bestBatch?.policy ?? '–'} ${bestBatch?.batchThroughputPerS ?? '–'}/s: ${batchRatio.toFixed(2)}×; the best-goodput baseline's ${bestGoodput?.batchThroughputPerS ?? '–'}/s)`,
+    `no tenant below 0.9 of its fair share at 1.2× (weighted tokens, max-min within each class): ${ok(shares.length > 0 && heldBack.length === 0)} (${shares.map(([t, x]) => `${t} ${x.toFixed(2)}`).join(', ')}${heldBack.length ? `; held back: ${heldBack.map(([t]) => t).join(', ')}` : ''})`,
     `zero failed non-streamed requests when one of two backends fails: ${f.map((r) => `${r.mode} ${r.failed} failed of ${r.sent}`).join(', ')} (${ok(f.every((r) => r.failed === 0))})`,
     `detection within two probe intervals: ${f.map((r) => `${r.mode} ${r.detectIntervals ?? '–'}`).join(', ')} (${ok(f.every((r) => r.detectIntervals !== null && r.detectIntervals <= 2))})`,
     ...(sat ? [`false breaker opens under saturation with probes on = 0: ${sat.falseBreakerOpens} (${ok(sat.falseBreakerOpens === 0)})`] : []),

@@ -2,8 +2,8 @@
  * bench:triage part 2b — what a person is actually sent: the corpus replayed as the service runs it
  * (engine, Watchdog heartbeat, the overdue sweep every minute) with the real Escalator behind it,
  * using the escalation section the example policy ships commented out (its tiers and repeats; its
- * channels replaced by a capture), on the virtual clock. Counts messages (one per escalation
- * message, whatever the number of channels it goes to), in two cases: the on-call acknowledges
+ * channels replaced by a capture), on the virtual clock. Counts messages (one per message, whatever
+ * the number of channels it goes to or of escalations a grouped message covers), in two cases: the on-call acknowledges
  * each page as it arrives (no reminders), and nobody ever acknowledges (every reminder counts).
  */
 import { readFileSync } from 'node:fs';
@@ -91,8 +91,11 @@ async function replay(root: string, acknowledge: boolean): Promise<{ count: Mess
       if (seen.has(key)) continue;
       seen.add(key);
       messages.push(m);
-      const token = m.ackUrl?.split('/ack/')[1];
-      if (acknowledge && m.kind === 'opened' && token) await escalator.acknowledge(decodeURIComponent(token), 'bench on-call');
+      // A grouped message covers several escalations, each with its own link: the on-call acknowledges every new one.
+      for (const part of m.parts ?? [m]) {
+        const token = part.ackUrl?.split('/ack/')[1];
+        if (acknowledge && part.kind === 'opened' && token) await escalator.acknowledge(decodeURIComponent(token), 'bench on-call');
+      }
     }
   };
   const escalate = async (d: Decision, alert?: Pick<IncomingAlert, 'labels' | 'annotations'>) => {

@@ -20,6 +20,7 @@ import { embedRoutes } from '../features/site/embed.routes.js';
 import { rescueIconRoutes } from '../features/site/icon.routes.js';
 import { maintenanceNotices } from '../features/maintenance/maintenance.notices.js';
 import { maintenanceRoutes } from '../features/maintenance/maintenance.routes.js';
+import { backupsRoutes } from '../features/operator/backups.routes.js';
 import { invitationRoutes } from '../features/staff/invitations.routes.js';
 import { staffRoutes } from '../features/staff/staff.routes.js';
 import { peopleRoutes } from '../features/people/people.routes.js';
@@ -56,5 +57,5 @@ export const featureRoutes: FeatureRoutes = {
   // Hooks first, so they cover every tenant route: the hub header's unread count, and the guard that
   // keeps a foster to the dogs in their care on every /hub/dogs/:id… route.
   tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes],
-  operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes],
+  operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes, backupsRoutes],
 };

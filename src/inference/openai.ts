@@ -22,6 +22,8 @@ export const embeddingsRequestSchema = z.looseObject({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(z.string()).min(1)]),
 });
+/** A parsed embeddings request. */
+export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
 
 /** The prompt's text, for token estimation (a few tokens per message for the chat template). */
 export function promptText(req: ChatRequest): string {

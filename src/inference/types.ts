@@ -19,6 +19,16 @@ export const backendKinds = ['vllm', 'llamacpp', 'ollama', 'tgi', 'openai'] as c
 /** One backend kind. */
 export type BackendKind = (typeof backendKinds)[number];
 
+/**
+ * Slots per backend kept from a class and every class below it (trunk reservation): a request of
+ * class c is placed only while c and the lower classes together hold fewer than slots − reserve[c].
+ * Interactive, the top class, has nothing kept from it.
+ */
+export interface ClassReserve {
+  drafting: number;
+  batch: number;
+}
+
 /** One model backend as configured (after validation). */
 export interface BackendConfig {
   /** Unique name, used in metrics and the status endpoint. */
@@ -35,6 +45,8 @@ export interface BackendConfig {
   weight: number;
   /** Declares a backend on site although its address is not loopback or private. */
   onSite: boolean;
+  /** This backend's class reserve, overriding its tier's and the file's default (config `reserve`). */
+  reserve?: ClassReserve;
 }
 
 /** The dispatcher's whole configuration file (after validation). */
@@ -57,6 +69,8 @@ export interface DispatcherConfig {
   };
   /** Attempts per request across backends before the client gets an error (1 = no retry). */
   retry: { maxAttempts: number };
+  /** Slots kept for higher classes: a default for every backend, optionally one per tier (a backend's own `reserve` wins). */
+  reserve: ClassReserve & { tiers?: Partial<Record<BackendTier, ClassReserve>> };
 }
 
 /** What the router knows about one backend's load at a moment. */
@@ -69,6 +83,10 @@ export interface BackendLoad {
   inFlight: number;
   /** Of those, how many per priority class (optional: without it the class reserve counts all in flight). */
   inFlightByClass?: Partial<Record<PriorityClass, number>>;
+  /** Weighted tokens (scheduler/cost.ts) of the requests in flight on it; without it every request counts as an average one. */
+  inFlightCost?: number;
+  /** Slots kept from each class and the classes below it (see ClassReserve in scheduler/router.ts); none when absent. */
+  reserve?: ClassReserve;
   /** Whether its circuit breaker lets requests through now. */
   available: boolean;
   /** The backend's own signals, when fresh; undefined when missing or stale. `slots` is the server's own slot count (llama.cpp `/slots`). */
@@ -88,5 +106,7 @@ export interface QueuedRequest<T = unknown> {
   enqueuedAt: number;
   /** Give up (answer 429/504) if not dispatched by then. */
   deadline: number;
+  /** Weighted tokens it is expected to cost (scheduler/cost.ts); fairness between tenants counts these. Default 1. */
+  cost?: number;
   payload: T;
 }

@@ -210,4 +210,80 @@ describe('kona triage, a service already recovering on its own', () => {
       await new Promise<void>((r) => prometheus.close(() => r()));
     }
   });
+
+  it('keeps watching across a restart of kona triage: the new process reads the kept watch, holds while it improves, acts once it stalls', async () => {
+    const { createServer } = await import('node:http');
+    let values = [0.21, 0.34, 0.31, 0.24, 0.17, 0.11];
+    const prometheus = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { namespace: 'kona', deployment: 'web' }, values: values.map((v, i) => [1764000000 + i * 60, String(v)]) }] } }));
+    });
+    await new Promise<void>((r) => prometheus.listen(0, '127.0.0.1', r));
+    const dir = mkdtempSync(path.join(tmpdir(), 'kona-triage-watch-'));
+    try {
+      const clock = new ManualClock(Date.parse('2026-11-20T13:20:00Z'));
+      const start = () => startTriageService({
+        policyFile: examplePolicy, database: { kind: 'embedded', dir: path.join(dir, 'db') }, auth: { bearer: token },
+        logger: pino({ level: 'silent' }), clock, heartbeatTickMs: 3_600_000, defaultMetrics: false,
+        context: { prometheusUrl: `http://127.0.0.1:${(prometheus.address() as { port: number }).port}`, kubernetes: 'off' },
+      });
+      service = await start();
+      expect((await post('38-error-rate-web-recovering.json')).status).toBe(200);
+      expect((await decisions())[0]).toMatchObject({ alertname: 'KonaHighErrorRate', route: 'record' });
+      await service.close();
+      service = await start();
+      clock.advance(60_000);
+      // Still improving: still held (the old in-memory watch would have acted here).
+      values = [...values, 0.09];
+      expect(await service.checkRecovering()).toEqual([]);
+      values = [...values, 0.12, 0.14];
+      const [acted] = await service.checkRecovering();
+      expect(acted).toMatchObject({ route: 'act', deliveryId: 'watch', reasons: expect.arrayContaining([expect.stringMatching(/^Stopped improving while watched: the value is not coming back/)]) });
+    } finally {
+      await service?.close();
+      service = undefined;
+      await new Promise<void>((r) => prometheus.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers the webhook within the recovery wait when Prometheus hangs, and settles the hold once it answers', async () => {
+    const { createServer } = await import('node:http');
+    const waiting: Array<() => void> = [];
+    const stalled = [0.21, 0.34, 0.31, 0.3, 0.31, 0.3];
+    const prometheus = createServer((_req, res) => {
+      // Hung until the test lets it answer.
+      waiting.push(() => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [{ metric: { namespace: 'kona', deployment: 'web' }, values: stalled.map((v, i) => [1764000000 + i * 60, String(v)]) }] } }));
+      });
+    });
+    await new Promise<void>((r) => prometheus.listen(0, '127.0.0.1', r));
+    try {
+      const clock = new ManualClock(Date.parse('2026-11-20T13:20:00Z'));
+      service = await startTriageService({
+        policyFile: examplePolicy, database: { kind: 'embedded', dir: null }, auth: { bearer: token },
+        logger: pino({ level: 'silent' }), clock, heartbeatTickMs: 3_600_000, defaultMetrics: false,
+        context: { prometheusUrl: `http://127.0.0.1:${(prometheus.address() as { port: number }).port}`, kubernetes: 'off' },
+      });
+      const posting = post('38-error-rate-web-recovering.json');
+      await expect.poll(() => waiting.length, { timeout: 10_000 }).toBe(1);
+      // The delivery's wait (200 ms on the triage clock), far below the 5 s context deadline.
+      clock.advance(200);
+      expect((await posting).status).toBe(200);
+      const [held] = await decisions();
+      expect(held).toMatchObject({ alertname: 'KonaHighErrorRate', route: 'record' });
+      expect(held!.reasons.at(-1)).toBe('Recovery check pending: Prometheus had not answered within 200 ms; the action is held until it does.');
+      waiting[0]!();
+      await expect.poll(async () => (await decisions())[0]?.route, { timeout: 10_000 }).toBe('act');
+      expect((await decisions())[0]).toMatchObject({ deliveryId: 'watch', reasons: expect.arrayContaining([expect.stringMatching(/^Not recovering on its own: the value is not coming back steadily/)]) });
+      // Settled: the sweep has nothing left to watch.
+      expect(await service.checkRecovering()).toEqual([]);
+    } finally {
+      await service?.close();
+      service = undefined;
+      prometheus.closeAllConnections();
+      await new Promise<void>((r) => prometheus.close(() => r()));
+    }
+  });
 });

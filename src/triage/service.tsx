@@ -25,7 +25,8 @@ import { asDiagnosisDb, Diagnoser, listDiagnoses } from './diagnose/diagnoser.js
 import { namesFromFile } from './diagnose/names.js';
 import type { DiagnosisSchema } from './diagnose/schema.js';
 import { DiagnosesSection } from './diagnose/views.js';
-import { TriageEngine } from './engine/engine.js';
+import { TriageEngine, type Exclusive } from './engine/engine.js';
+import { pendingPrefix } from './engine/routine.js';
 import { HeartbeatWatch, type HeartbeatEvent } from './engine/heartbeat.js';
 import { deliveryLockKeys } from './engine/lock-keys.js';
 import { escalationRoutes, Escalator, EscalationsTable } from './escalate/index.js';
@@ -114,6 +115,19 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
       policy, state: store.state, clock, heartbeat, recovery,
       ...(advisor.enabled ? { review: async (decision, alert) => applyAdvice(decision, await advisor.review(decision, alert)) } : {}),
     });
+    // Sweep and settlement writes run with no pass beside them (the server's exclusive lock), once it listens.
+    const exclusive: Exclusive = (fn) => (server ? server.serially(fn) : fn());
+    const actOn = async (decisions: Decision[]) => {
+      for (const decision of decisions) {
+        await runner.handle(decision);
+        await escalate(decision, await store.state.getAlert(decision.fingerprint));
+      }
+      return decisions;
+    };
+    // A hold whose recovery check was still out when its delivery was decided is settled once it answers.
+    const settleLater = (fingerprint: string) => {
+      void engine.settlePending(fingerprint, exclusive).then(actOn).catch((err: Error) => logger.error({ err: err.name }, 'recovery settlement failed'));
+    };
     const processor: DeliveryProcessor = {
       lockKeys: deliveryLockKeys,
       // The engine's pass over the SQL state marks the delivery processed in the same write as its decisions.
@@ -121,6 +135,7 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
       async process(delivery, now) {
         const decisions = await engine.process(delivery, now);
         for (const decision of decisions) {
+          if (decision.route === 'record' && decision.reasons.at(-1)?.startsWith(pendingPrefix)) settleLater(decision.fingerprint);
           const alert = delivery.alerts.find((a) => a.fingerprint === decision.fingerprint);
           await runner.handle(decision, { alert });
           // Neither waits on a slow channel or model: both record their own failures.
@@ -197,14 +212,8 @@ export async function startTriageService(opts: TriageServiceOptions): Promise<Tr
       for (const { decision, alert } of decisions) await escalate(decision, alert);
       return decisions.map((d) => d.decision);
     };
-    const checkRecovering = async () => {
-      const decisions = await running.serially(() => engine.watchRecovering(clock.now()));
-      for (const decision of decisions) {
-        await runner.handle(decision);
-        await escalate(decision, await store.state.getAlert(decision.fingerprint));
-      }
-      return decisions;
-    };
+    // Prometheus is asked outside the lock; only the writes hold the passes back.
+    const checkRecovering = async () => actOn(await engine.watchRecovering(clock.now(), exclusive));
     const stopSweeps = every(clock, opts.heartbeatTickMs ?? 30_000, () => {
       checkHeartbeat().catch((err: Error) => logger.error({ err: err.name }, 'heartbeat check failed'));
       checkOverdue().catch((err: Error) => logger.error({ err: err.name }, 'overdue check failed'));

@@ -128,6 +128,12 @@ export interface TriageState {
   saveDecision(decision: Decision): Promise<void>;
   /** The newest decision about the fingerprint, if any. */
   lastDecision(fingerprint: string): Promise<Decision | undefined>;
+  /** Keeps (or replaces) an alert's recovery watch; a replaced watch keeps its earlier `since`. */
+  putWatch(watch: RecoveryWatch): Promise<void>;
+  /** Ends the alert's recovery watch, if it has one. */
+  endWatch(fingerprint: string): Promise<void>;
+  /** Every recovery watch, oldest first (the watch sweep). */
+  watches(): Promise<RecoveryWatch[]>;
   /**
    * Optional: a state for one delivery's pass that reads what `scope` names in one go and keeps the
    * pass's writes until `commit` stores them together (the SQL state: two round trips instead of a
@@ -135,6 +141,18 @@ export interface TriageState {
    * alerts meanwhile (the server's per-alert locks).
    */
   beginPass?(scope: PassScope): Promise<TriageStatePass>;
+}
+
+/** An alert whose planned action is held while its value recovers (engine/routine.ts). */
+export interface RecoveryWatch {
+  fingerprint: string;
+  /** What the recovery check reads: the alert's labels and its generatorURL (the expression). */
+  labels: Record<string, string>;
+  generatorURL: string;
+  /** When the hold began (ms since the epoch). */
+  since: number;
+  /** The hold's first check had not answered within the delivery's wait: it is settled once it does. */
+  pending: boolean;
 }
 
 /** What one delivery's pass will read: its alerts, their restarted siblings, and the windows it looks back over. */

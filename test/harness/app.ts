@@ -26,10 +26,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Removes a test's data directory and the backup directory testEnv put beside it. */
+export function removeTestDirs(dataDir: string): void {
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}.backups`, { recursive: true, force: true });
+}
+
 /** Settings for tests: quiet logs, no demo, no in-process jobs, generated keys. */
 export function testEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     KONA_DATA_DIR: dataDir,
+    // Beside the data directory like the default, but its own: the default for a temporary data
+    // directory would be the shared /tmp/backups. Removed with the data directory (removeTestDirs).
+    KONA_BACKUP_DIR: `${dataDir}.backups`,
     KONA_DEMO: 'false',
     KONA_JOBS: 'false',
     KONA_LOG_LEVEL: 'silent',
@@ -80,7 +89,7 @@ export async function createTestApp(engine: Engine, env: Record<string, string> 
       await app.close();
       await rt.close();
       for (const drop of drops.reverse()) await drop().catch(() => {});
-      rmSync(dataDir, { recursive: true, force: true });
+      removeTestDirs(dataDir);
     },
   };
 }

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { vi } from 'vitest';
 import { serve } from '../../src/apps/web.js';
 import { loadConfig } from '../../src/platform/config/config.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
-import { testEnv } from './app.js';
+import { removeTestDirs, testEnv } from './app.js';
 
 /** The real server (`kona serve` with the demo rescue) on a free port of 127.0.0.1. */
 export interface DemoServer {
@@ -47,12 +47,12 @@ export async function serveDemo(env: Record<string, string> = {}): Promise<DemoS
       dataDir,
       stop: async () => {
         await started.stop();
-        rmSync(dataDir, { recursive: true, force: true });
+        removeTestDirs(dataDir);
       },
     };
   } catch (err) {
     await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    removeTestDirs(dataDir);
     throw err;
   }
 }

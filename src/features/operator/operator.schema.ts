@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { slugSchema } from '../../platform/tenancy/tenants.schema.js';
+import { jobLayerNames } from '../../ops/backup/backup.public.js';
 
 /** The operator sign-in form. `next` is where to go afterwards (checked to stay inside the console). */
 export const operatorSignInSchema = z.object({
@@ -22,3 +23,12 @@ export function safeOperatorNext(next: string | undefined): string {
   if (!next || /[\\\r\n]/.test(next) || next.startsWith('/operator/sign-')) return consoleHome;
   return next === consoleHome || next.startsWith(`${consoleHome}/`) || next.startsWith(`${consoleHome}?`) ? next : consoleHome;
 }
+
+/** The layer a console "Run now" is about, taken from the URL: only layers the job system runs. */
+export const backupLayerParamsSchema = z.object({ layer: z.enum(jobLayerNames) });
+
+/** The Backups page's query: which layer was just queued (redirect-after-POST), and whether it was new. */
+export const backupsQuerySchema = z.object({
+  queued: z.enum(jobLayerNames).optional().catch(undefined),
+  again: z.literal('1').optional().catch(undefined),
+});

@@ -12,6 +12,7 @@ const config = (backends: BackendConfig[], over: Partial<DispatcherConfig> = {})
   metricsStaleMs: 5000,
   timeouts: { firstTokenMs: 30_000, responseMs: 300_000, streamIdleMs: 15_000 },
   retry: { maxAttempts: 3 },
+  reserve: { drafting: 0, batch: 0 },
   ...over,
 });
 

@@ -19,8 +19,8 @@ export interface ConfigDiff {
   settings: Array<Exclude<keyof DispatcherConfig, 'backends'>>;
 }
 
-const backendFields: Array<keyof BackendConfig> = ['baseUrl', 'kind', 'tier', 'models', 'slots', 'weight', 'onSite'];
-const settingFields: Array<Exclude<keyof DispatcherConfig, 'backends'>> = ['classes', 'probe', 'metricsStaleMs', 'timeouts', 'retry'];
+const backendFields: Array<keyof BackendConfig> = ['baseUrl', 'kind', 'tier', 'models', 'slots', 'weight', 'onSite', 'reserve'];
+const settingFields: Array<Exclude<keyof DispatcherConfig, 'backends'>> = ['classes', 'probe', 'metricsStaleMs', 'timeouts', 'retry', 'reserve'];
 
 /** Compares two configurations (pure); the dispatcher applies the result without touching in-flight work. */
 export function diffConfigs(old: DispatcherConfig, next: DispatcherConfig): ConfigDiff {

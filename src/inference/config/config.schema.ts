@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultReserve } from '../scheduler/router.js';
 import { backendKinds, backendTiers, priorityClasses, type DispatcherConfig, type PriorityClass } from '../types.js';
 
 /**
@@ -42,6 +43,17 @@ function checkBaseUrl(value: string, ctx: z.RefinementCtx): void {
   }
 }
 
+/**
+ * Slots kept from a class and those below it (types.ts ClassReserve). Batch keeps at least what
+ * drafting keeps: the slots kept from drafting are kept from batch too, or batch could fill them.
+ */
+const reserveSchema = z
+  .strictObject({
+    drafting: z.number({ error: typeError('must be a whole number ≥ 0 (slots kept from drafting and batch)') }).int({ error: 'must be a whole number ≥ 0' }).min(0, { error: 'must be a whole number ≥ 0' }),
+    batch: z.number({ error: typeError('must be a whole number ≥ 0 (slots kept from batch)') }).int({ error: 'must be a whole number ≥ 0' }).min(0, { error: 'must be a whole number ≥ 0' }),
+  })
+  .refine((r) => r.batch >= r.drafting, { path: ['batch'], error: 'must be at least drafting: the slots kept from drafting are kept from batch too' });
+
 /** One backend entry. */
 export const backendSchema = z.strictObject({
   name: nonEmptyText('a name').regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
@@ -65,10 +77,14 @@ export const backendSchema = z.strictObject({
     .refine(Number.isFinite, { error: 'must be a number > 0' })
     .default(1),
   onSite: z.boolean({ error: 'must be true or false' }).default(false),
+  reserve: reserveSchema.optional(),
 }).superRefine((b, ctx) => {
   // Ollama's documentation gives its base URL as http://localhost:11434/api; the dispatcher adds /api/... itself.
   if (b.kind === 'ollama' && /\/api$/.test(b.baseUrl)) {
     ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: 'must be the Ollama server root without /api (the dispatcher adds /api/... and /v1/... itself)' });
+  }
+  if (b.reserve && b.reserve.batch >= b.slots) {
+    ctx.addIssue({ code: 'custom', path: ['reserve', 'batch'], message: `must be less than slots (${b.slots}): batch would be left no slot` });
   }
 });
 
@@ -112,6 +128,15 @@ export const defaultTimeouts = { firstTokenMs: 30_000, responseMs: 300_000, stre
 /** Default attempts: the first backend and two others. */
 export const defaultRetry = { maxAttempts: 3 };
 
+const reserveConfigSchema = z
+  .strictObject({
+    drafting: reserveSchema.shape.drafting.default(defaultReserve.drafting),
+    batch: reserveSchema.shape.batch.default(defaultReserve.batch),
+    tiers: z.partialRecord(z.enum(backendTiers, { error: `must be one of ${backendTiers.join(', ')}` }), reserveSchema).optional(),
+  })
+  .refine((r) => r.batch >= r.drafting, { path: ['batch'], error: 'must be at least drafting: the slots kept from drafting are kept from batch too' })
+  .default({ ...defaultReserve });
+
 /** The whole file. */
 export const dispatcherConfigSchema = z
   .strictObject({
@@ -134,6 +159,7 @@ export const dispatcherConfigSchema = z
     retry: z
       .strictObject({ maxAttempts: wholeAtLeast(1).max(10, { error: 'must be at most 10' }).default(defaultRetry.maxAttempts) })
       .default({ ...defaultRetry }),
+    reserve: reserveConfigSchema,
   })
   .superRefine((cfg, ctx) => {
     const firstIndex = new Map<string, number>();

@@ -163,3 +163,35 @@ describe('Dispatcher core', () => {
     expect(await disp.acquire(req()).catch((e: unknown) => e)).toMatchObject({ code: 'shutting_down' });
   });
 });
+
+describe('Dispatcher core: classes and token costs', () => {
+  it('routes by the request\'s class: the configured reserve keeps slots free for interactive work', async () => {
+    const disp = make({ backends: [backend('a', 'dedicated', 4)], reserve: { drafting: 2, batch: 2 } });
+    const batch = await Promise.all([disp.acquire(req('batch')), disp.acquire(req('batch'))]);
+    expect(batch.map((l) => l.backend.name)).toEqual(['a', 'a']);
+    const third = disp.acquire(req('batch'));
+    expect(await settled(third)).toBe('pending'); // would leave fewer than 2 slots free
+    expect((await disp.acquire(req('interactive'))).backend.name).toBe('a'); // at once
+    expect(disp.status().inFlight).toBe(3);
+    // A reload that drops the reserve lets the waiting batch request through at once.
+    disp.applyConfig(parseConfig({ backends: [backend('a', 'dedicated', 4)], reserve: { drafting: 0, batch: 0 } }));
+    expect((await third).backend.name).toBe('a');
+  });
+
+  it('weighs tenants by tokens and corrects the estimate with the backend\'s count', async () => {
+    const disp = make({ backends: [backend('a', 'dedicated', 1)], reserve: { drafting: 0, batch: 0 } });
+    const size = disp.estimate('drafting', 100, 1000);
+    expect(size).toEqual({ promptTokens: 100, outputTokens: 1000 });
+    const busy = await disp.acquire(req('interactive'));
+    const order: string[] = [];
+    const wait = (tenant: string, outputTokens: number) => disp.acquire({ ...req('drafting', tenant), size: { promptTokens: 100, outputTokens } })
+      .then((l) => { order.push(tenant); l.release({ kind: 'success', usage: { outputTokens } }); });
+    // "long" costs 100 + 2 × 1000 weighted tokens a request, "short" 100 + 2 × 100: seven of short's per one of long's.
+    const all = [...Array.from({ length: 3 }, () => wait('long', 1000)), ...Array.from({ length: 12 }, () => wait('short', 100))];
+    busy.release({ kind: 'success' });
+    await Promise.all(all);
+    expect(order.slice(0, 12).filter((t) => t === 'long').length).toBe(2); // tags 0 and 2100, beside short's 0…3000
+    // What answers really produced teaches the class's typical output: a generous bound is capped.
+    expect(disp.estimate('drafting', 100, 100_000).outputTokens).toBeLessThan(2000);
+  });
+});

@@ -10,12 +10,12 @@
  * it was given (same address, same slot count for its release), queued requests stay queued, and a
  * removed backend simply gets no new work while its in-flight requests finish.
  */
-import { randomUUID } from 'node:crypto';
 import { every, systemClock, type Clock } from '../../platform/clock/clock.js';
 import type { BackendActivity, CanaryPlan } from '../health/canary.js';
 import { HealthMonitor } from '../health/probe.js';
 import type { BreakerState, BreakerTransition, FailureKind } from '../health/breaker.js';
-import { dispatcherPolicy, type RoutePolicy } from '../scheduler/router.js';
+import { OutputTracker, tokenCost, type TokenEstimate } from '../scheduler/cost.js';
+import { dispatcherPolicy, reserveFor, type RoutePolicy } from '../scheduler/router.js';
 import { SchedulerQueue } from '../scheduler/queue.js';
 import { SignalPoller } from '../signals/poller.js';
 import type { BackendConfig, BackendLoad, DispatcherConfig, PriorityClass, QueuedRequest } from '../types.js';
@@ -46,11 +46,14 @@ export interface AcquireRequest {
   enqueuedAt?: number;
   /** When to give up waiting in the queue (ms); default: arrival plus the class deadline. */
   deadline?: number;
+  /** Its expected size (`estimate`); tenant fairness and backend load count its weighted tokens. Without it a request costs 1. */
+  size?: TokenEstimate;
 }
 
 /** How an attempt ended, for the backend's breaker and load accounting. */
 export type AttemptOutcome =
-  | { kind: 'success' }
+  /** `usage`: the tokens the backend counted (the estimate's prompt where only the output was counted). */
+  | { kind: 'success'; usage?: { promptTokens?: number; outputTokens: number } }
   /** The backend said it is busy (429): no health failure; it gets no work until `untilMs`. */
   | { kind: 'busy'; retryAfterMs?: number }
   | { kind: 'failure'; failure: FailureKind }
@@ -118,6 +121,8 @@ export interface DispatcherStatus {
 
 interface Waiter {
   exclude?: ReadonlySet<string>;
+  size?: TokenEstimate;
+  cost: number;
   resolve(lease: Lease): void;
   reject(err: DispatchError): void;
 }
@@ -130,10 +135,16 @@ export class Dispatcher {
   private poller: SignalPoller;
   private readonly policy: RoutePolicy;
   private readonly inFlight = new Map<string, number>();
+  /** Per backend: in-flight requests per class and their weighted tokens (the router's view of its load). */
+  private readonly inFlightWork = new Map<string, { byClass: Record<PriorityClass, number>; cost: number }>();
+  /** Typical output per class, from the backends' own counts: refines the cost estimates. */
+  private readonly outputs = new OutputTracker();
   private readonly busyUntil = new Map<string, number>();
   /** Per backend: the last progress on its in-flight work, and its typical service time (see health/canary.ts). */
   private readonly progress = new Map<string, { at: number; serviceMs?: number }>();
   private stopRecheck: (() => void) | undefined;
+  /** Queue ids: unique within this dispatcher is enough. */
+  private nextId = 0;
   private stopped = false;
   private readonly monitorOn: boolean;
   /** The time this dispatcher decides by (forwarding reads it too). */
@@ -214,6 +225,14 @@ export class Dispatcher {
   }
 
   /**
+   * A request's expected cost in weighted tokens (scheduler/cost.ts): its prompt tokens and its
+   * output bound, capped by what its class has been seen to produce (no bound: the class's typical output).
+   */
+  estimate(priority: PriorityClass, promptTokens: number, maxTokens: number | undefined): TokenEstimate {
+    return { promptTokens, outputTokens: maxTokens === 0 ? 0 : this.outputs.expected(priority, maxTokens) };
+  }
+
+  /**
    * Waits for a backend for `req`: at once when one has a free slot and nothing of higher standing is
    * queued, else in the queue. Rejects with DispatchError (404, 429 queue full, 503 deadline passed).
    * Aborting `signal` removes the request from the queue (a lease already given must be released).
@@ -225,7 +244,7 @@ export class Dispatcher {
     }
     return new Promise<Lease>((resolve, reject) => {
       const now = this.clock.now();
-      const id = randomUUID();
+      const id = String(++this.nextId);
       const limits = this.config.classes[req.priority];
       const enqueuedAt = req.enqueuedAt ?? now;
       const onAbort = () => {
@@ -233,12 +252,14 @@ export class Dispatcher {
       };
       const waiter: Waiter = {
         exclude: req.exclude,
+        ...(req.size ? { size: req.size } : {}),
+        cost: req.size ? tokenCost(req.size) : 1,
         resolve: (lease) => { signal?.removeEventListener('abort', onAbort); resolve(lease); },
         reject: (err) => { signal?.removeEventListener('abort', onAbort); reject(err); },
       };
       const queued: QueuedRequest<Waiter> = {
         id, priority: req.priority, tenant: req.tenant, model: req.model,
-        enqueuedAt, deadline: req.deadline ?? enqueuedAt + limits.deadlineMs, payload: waiter,
+        enqueuedAt, deadline: req.deadline ?? enqueuedAt + limits.deadlineMs, cost: waiter.cost, payload: waiter,
       };
       const result = this.queue.enqueue(queued);
       if (!result.ok) {
@@ -257,23 +278,26 @@ export class Dispatcher {
     for (;;) {
       const now = this.clock.now();
       const loads = this.loads(now);
+      // Decided once per model and class: the class reserve answers differently per class, and for
+      // aged work owed its share (one slot past the reserve where its class holds none).
       const decided = new Map<string, string | undefined>();
-      const decide = (model: string): string | undefined => {
-        if (!decided.has(model)) decided.set(model, this.policy(model, loads, this.serves).backend);
-        return decided.get(model);
+      const decide = (model: string, priority: PriorityClass, aged: boolean): string | undefined => {
+        const key = `${priority}\u0000${aged ? 1 : 0}\u0000${model}`;
+        if (!decided.has(key)) decided.set(key, this.policy(model, loads, this.serves, priority, aged).backend);
+        return decided.get(key);
       };
-      const { request, expired } = this.queue.take(now, (m) => decide(m) !== undefined);
+      const { request, aged = false, expired } = this.queue.take(now, (m, c, a) => decide(m, c, a) !== undefined);
       for (const e of expired) {
         this.opts.events?.onShed?.(e.priority, 'queue_timeout');
         e.payload.reject(new DispatchError(503, 'queue_timeout',
           `no backend for "${e.model}" became free within the ${e.priority} deadline (${this.config.classes[e.priority].deadlineMs} ms)`, 1000));
       }
       if (!request) break;
-      let name = decide(request.model);
+      let name = decide(request.model, request.priority, aged);
       const exclude = request.payload.exclude;
       if (exclude && exclude.size > 0) {
         // A retry goes elsewhere when another backend can take it now; otherwise the same one may serve.
-        const other = this.policy(request.model, loads.filter((l) => !exclude.has(l.name)), this.serves).backend;
+        const other = this.policy(request.model, loads.filter((l) => !exclude.has(l.name)), this.serves, request.priority, aged).backend;
         if (other !== undefined) name = other;
       }
       const backend = this.config.backends.find((b) => b.name === name);
@@ -293,6 +317,10 @@ export class Dispatcher {
     // Going from idle to busy starts the no-progress clock afresh.
     if (before === 0) this.markProgress(backend.name, now);
     this.inFlight.set(backend.name, before + 1);
+    const work = this.workOf(backend.name);
+    const cost = request.payload.cost;
+    work.byClass[request.priority]++;
+    work.cost += cost;
     const waitedMs = now - request.enqueuedAt;
     this.opts.events?.onDispatch?.(request.priority, backend.name, waitedMs);
     let released = false;
@@ -307,6 +335,15 @@ export class Dispatcher {
         released = true;
         if (outcome.kind === 'success') this.markProgress(backend.name, this.clock.now(), this.clock.now() - now);
         this.inFlight.set(backend.name, Math.max(0, (this.inFlight.get(backend.name) ?? 1) - 1));
+        work.byClass[request.priority] = Math.max(0, work.byClass[request.priority] - 1);
+        work.cost = Math.max(0, work.cost - cost);
+        const size = request.payload.size;
+        if (outcome.kind === 'success' && outcome.usage && size) {
+          // The backend's own count corrects the tenant's charge and teaches the class's typical output.
+          const used = { promptTokens: outcome.usage.promptTokens ?? size.promptTokens, outputTokens: outcome.usage.outputTokens };
+          if (size.outputTokens > 0) this.outputs.observe(request.priority, used.outputTokens);
+          this.queue.charge(request.priority, request.tenant, tokenCost(used) - cost);
+        }
         const breaker = this.monitor.breaker(backend.name);
         // While half-open only the trial's verdict counts: a request sent before the breaker opened
         // may end late, and must neither re-open it (longer cooldown) nor close it unproven.
@@ -323,6 +360,12 @@ export class Dispatcher {
 
   private readonly serves = (backend: string, model: string): boolean =>
     this.config.backends.some((b) => b.name === backend && b.models.includes(model));
+
+  private workOf(name: string): { byClass: Record<PriorityClass, number>; cost: number } {
+    let w = this.inFlightWork.get(name);
+    if (!w) this.inFlightWork.set(name, (w = { byClass: { interactive: 0, drafting: 0, batch: 0 }, cost: 0 }));
+    return w;
+  }
 
   /** Records progress on a backend's in-flight work; a finished request also feeds its service time (EWMA). */
   private markProgress(name: string, at: number, serviceMs?: number): void {
@@ -351,9 +394,13 @@ export class Dispatcher {
       const signals = this.poller.signalsOf(b.name);
       const residentModels = this.poller.residentModelsOf(b.name);
       const busy = (this.busyUntil.get(b.name) ?? 0) > now;
+      const work = this.inFlightWork.get(b.name);
       return {
         name: b.name, tier: b.tier, slots: b.slots, weight: b.weight,
         inFlight: this.inFlight.get(b.name) ?? 0,
+        inFlightByClass: work ? { ...work.byClass } : { interactive: 0, drafting: 0, batch: 0 },
+        inFlightCost: work?.cost ?? 0,
+        reserve: reserveFor(this.config.reserve, b),
         available: !busy && (this.monitor.breaker(b.name)?.available() ?? false),
         ...(signals ? { signals: { waiting: signals.waiting, running: signals.running, kvCacheUsage: signals.kvCacheUsage, slots: signals.slots } } : {}),
         ...(residentModels ? { residentModels } : {}),

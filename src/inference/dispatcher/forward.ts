@@ -18,7 +18,8 @@ import type { PriorityClass } from '../types.js';
 import { errorBody } from '../openai.js';
 import { DispatchError, type Dispatcher, type Lease } from './dispatcher.js';
 import type { DispatcherMetrics } from './metrics.js';
-import { hasToken, looksLikeJson, nextOrAbort, parseRetryAfter, postJson, readText, type UpstreamResponse } from './upstream.js';
+import type { TokenEstimate } from '../scheduler/cost.js';
+import { countEvents, endsLikeJson, hasToken, looksLikeJson, nextOrAbort, parseRetryAfter, postJson, readText, usageOf, type UpstreamResponse } from './upstream.js';
 
 /** One request as the server validated it. */
 export interface ForwardRequest {
@@ -31,6 +32,8 @@ export interface ForwardRequest {
   stream: boolean;
   /** Arrival time (ms on the dispatcher's clock). */
   arrivedAt: number;
+  /** Expected size (Dispatcher.estimate): tenant fairness and backend load weigh it in tokens. */
+  size?: TokenEstimate;
 }
 
 /** Where the answer goes: the server adapts this to its HTTP response. */
@@ -49,6 +52,10 @@ export interface ResponseSink {
 export interface ForwardContext {
   dispatcher: Dispatcher;
   metrics?: DispatcherMetrics;
+  /** Told how long each attempt spent at its backend (ms, from sending to the end of its answer), for the dispatcher's own time. */
+  onUpstream?: (ms: number) => void;
+  /** Told how long the request waited in the queue over all attempts (ms). */
+  onQueued?: (ms: number) => void;
 }
 
 type AttemptResult =
@@ -83,7 +90,7 @@ export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: Re
     try {
       askedAt = clock.now();
       const retryDeadline = attempt === 1 ? undefined : askedAt + deadlineMs - queuedMs;
-      lease = await dispatcher.acquire({ priority: req.priority, tenant: req.tenant, model: req.model, exclude: tried, enqueuedAt: req.arrivedAt, deadline: retryDeadline }, signal);
+      lease = await dispatcher.acquire({ priority: req.priority, tenant: req.tenant, model: req.model, exclude: tried, enqueuedAt: req.arrivedAt, deadline: retryDeadline, size: req.size }, signal);
     } catch (err) {
       if (signal.aborted) return metrics?.finished(req.priority, 'cancelled');
       if (!(err instanceof DispatchError)) throw err;
@@ -100,7 +107,10 @@ export async function forward(ctx: ForwardContext, req: ForwardRequest, sink: Re
     const waited = attempt === 1 ? lease.waitedMs : clock.now() - askedAt;
     queuedMs += waited;
     metrics?.waited(req.priority, waited);
+    ctx.onQueued?.(waited);
+    const sent = performance.now();
     const result = req.stream ? await streamAttempt(ctx, req, lease, sink, signal) : await unaryAttempt(ctx, req, lease, sink, signal);
+    ctx.onUpstream?.(performance.now() - sent);
     if (result.kind === 'answered') return;
     if (result.kind === 'cancelled') return metrics?.finished(req.priority, 'cancelled');
     last = result;
@@ -120,17 +130,25 @@ function otherBackendMayServe(dispatcher: Dispatcher, model: string, tried: Read
   return dispatcher.loads().some((l) => l.available && serving.has(l.name) && !tried.has(l.name));
 }
 
-/** A deadline on the dispatcher's clock that aborts the attempt's fetch, kept apart from the client's own signal. */
-function attemptSignal(clock: Clock, client: AbortSignal, ms: number): { signal: AbortSignal; timedOut: () => boolean; reset(ms: number): void; clear(): void } {
-  const timeout = new AbortController();
+/**
+ * A deadline on the dispatcher's clock that aborts the attempt's request, kept apart from the
+ * client's own signal. One controller fed by the client's abort event rather than AbortSignal.any,
+ * which costs far more per request on Node 20 (it tracks its sources through weak references).
+ */
+function attemptSignal(clock: Clock, client: AbortSignal, ms: number): { signal: AbortSignal; timedOut: () => boolean; reset(ms: number): void; pause(): void; clear(): void } {
+  const controller = new AbortController();
   let fired = false;
-  const arm = (after: number) => clock.setTimer(() => { fired = true; timeout.abort(); }, after);
+  const onClient = () => controller.abort();
+  if (client.aborted) controller.abort();
+  else client.addEventListener('abort', onClient, { once: true });
+  const arm = (after: number) => clock.setTimer(() => { fired = true; controller.abort(); }, after);
   let timer = arm(ms);
   return {
-    signal: AbortSignal.any([client, timeout.signal]),
+    signal: controller.signal,
     timedOut: () => fired,
     reset: (next) => { clock.clearTimer(timer); timer = arm(next); },
-    clear: () => clock.clearTimer(timer),
+    pause: () => clock.clearTimer(timer),
+    clear: () => { clock.clearTimer(timer); client.removeEventListener('abort', onClient); },
   };
 }
 
@@ -176,11 +194,11 @@ async function unaryAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Lea
     if (res.status !== 200) return await judgeStatus(req, lease, res, sink, ctx, deadline.signal);
     answering = true;
     const body = await readText(res.body, deadline.signal);
-    if (!looksLikeJson(body)) {
+    if (!endsLikeJson(body)) {
       lease.release({ kind: 'failure', failure: 'error' });
       return { kind: 'retry', reason: `${name} sent an incomplete answer`, status: 502, sameBackend: true };
     }
-    lease.release({ kind: 'success' });
+    lease.release({ kind: 'success', usage: usageOf(body) });
     ctx.metrics?.firstToken(req.priority, false, ctx.dispatcher.clock.now() - req.arrivedAt);
     ctx.metrics?.finished(req.priority, 'ok');
     sink.send(200, body);
@@ -213,6 +231,9 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
   let heldBytes = 0;
   let heldText = '';
   let answering = false;
+  // Output tokens seen: the usage chunk's count when the client asked for one, else one per event.
+  let events = 0;
+  let usage: { promptTokens?: number; outputTokens: number } | undefined;
   const decoder = new TextDecoder();
   try {
     const res = await post(lease, req, deadline.signal);
@@ -225,10 +246,12 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
       if (value.byteLength === 0) continue;
       const text = decoder.decode(value, { stream: true });
       tail = (tail + text).slice(-64);
+      events += countEvents(text);
+      if (text.includes('"completion_tokens"')) usage = usageOf(text) ?? usage;
       if (started) {
         lease.progress();
         // The idle clock stops while a slow client drains: its pace says nothing about the backend.
-        deadline.clear();
+        deadline.pause();
         await sink.write(value);
         deadline.reset(streamIdleMs);
         continue;
@@ -242,7 +265,7 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
       lease.progress();
       ctx.metrics?.firstToken(req.priority, true, ctx.dispatcher.clock.now() - req.arrivedAt);
       sink.startStream();
-      deadline.clear();
+      deadline.pause();
       for (const chunk of held) await sink.write(chunk);
       deadline.reset(streamIdleMs);
       held = [];
@@ -253,7 +276,8 @@ async function streamAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Le
       return { kind: 'retry', reason: `${name} closed the stream before the first token`, status: 502, sameBackend: true };
     }
     if (/data: \[DONE\]\s*$/.test(tail)) {
-      lease.release({ kind: 'success' });
+      // Without a usage chunk: every event but the role preamble and [DONE] carried about one token.
+      lease.release({ kind: 'success', usage: usage ?? { outputTokens: Math.max(events - 2, 0) } });
       ctx.metrics?.finished(req.priority, 'ok');
       sink.end();
     } else {

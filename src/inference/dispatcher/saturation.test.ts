@@ -31,7 +31,8 @@ async function saturatedFleet(): Promise<{ f: Fleet; chats: number[] }> {
   fleet = await startFleet({
     count: 2,
     sim: { clock: simClock, timing: { ...quickTiming, slots: 4 } },
-    config: (sims) => quickConfig(sims, { probe: { intervalMs, timeoutMs: 500 }, metricsStaleMs: 600_000, timeouts: long }),
+    // No class reserve: batch alone is to fill every slot (the reserve would keep 2 of each backend's 4 free).
+    config: (sims) => quickConfig(sims, { probe: { intervalMs, timeoutMs: 500 }, metricsStaleMs: 600_000, timeouts: long, reserve: { drafting: 0, batch: 0 } }),
   });
   const f = fleet;
   const chats = countChats(f);

@@ -11,9 +11,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import { ConfigWatcher, type ReloadResult } from '../config/config.watch.js';
-import { chatRequestSchema, describeIssue, embeddingsRequestSchema, errorBody } from '../openai.js';
+import { chatRequestSchema, describeIssue, embeddingsRequestSchema, errorBody, type ChatRequest, type EmbeddingsRequest } from '../openai.js';
+import { promptTokensFromChars } from '../scheduler/cost.js';
 import type { DispatcherConfig, PriorityClass } from '../types.js';
 import { priorityClasses } from '../types.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';
@@ -33,6 +33,8 @@ export interface DispatcherServerOptions {
   dispatcher?: Pick<DispatcherOptions, 'monitor' | 'recheckMs' | 'clock'>;
   /** Process metrics in /metrics (default true). */
   defaultMetrics?: boolean;
+  /** Called with the dispatcher's own time for each forwarded request (ms; see DispatcherMetrics.ownTime), e.g. by the benchmark. */
+  onOwnTime?: (ms: number) => void;
 }
 
 /** A built service. */
@@ -54,8 +56,17 @@ export interface RunningDispatcher extends DispatcherServer {
   url: string;
 }
 
-const tenantSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/);
-const prioritySchema = z.enum(priorityClasses);
+/** The request bodies as received, for the route handlers (weakly held: gone with the request). */
+const rawBodies = new WeakMap<FastifyRequest, string>();
+/** When each request arrived (performance.now()), for the dispatcher's own time. */
+const arrivals = new WeakMap<FastifyRequest, number>();
+
+// Header checks by hand rather than zod: they run on every request.
+const tenantPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+function parsePriority(header: string | string[] | undefined, fallback: PriorityClass): PriorityClass | undefined {
+  const value = header ?? fallback;
+  return (priorityClasses as readonly unknown[]).includes(value) ? (value as PriorityClass) : undefined;
+}
 
 /** Builds the service (not listening); call `start()` of the result or use `startDispatcherServer`. */
 export function buildDispatcherServer(opts: DispatcherServerOptions): DispatcherServer {
@@ -80,6 +91,14 @@ export function buildDispatcherServer(opts: DispatcherServerOptions): Dispatcher
   const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 8 * 1024 * 1024, forceCloseConnections: 'idle' });
   // Only JSON is accepted: a JSON body sent as text/plain gets the same 415 as any other type.
   app.removeContentTypeParser('text/plain');
+  // Fastify's own JSON parser (prototype poisoning refused), keeping the text: a valid body is sent
+  // upstream as the client wrote it rather than serialised again.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    rawBodies.set(req, body as string);
+    parseJson(req, body as string, done);
+  });
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) opts.logger?.error({ err: err.name, code: err.code }, 'dispatcher request failed');
@@ -100,6 +119,7 @@ export function buildDispatcherServer(opts: DispatcherServerOptions): Dispatcher
     return given.length === wanted.length && timingSafeEqual(given, wanted);
   };
   app.addHook('onRequest', async (req, reply) => {
+    arrivals.set(req, performance.now());
     if ((req.url.startsWith('/v1/') || req.url.startsWith('/status')) && !authorized(req)) {
       return reply.code(401).header('www-authenticate', 'Bearer').send(errorBody(401, 'missing or wrong bearer token', 'invalid_api_key'));
     }
@@ -110,20 +130,28 @@ export function buildDispatcherServer(opts: DispatcherServerOptions): Dispatcher
       const arrivedAt = d.clock.now();
       const parsed = schema.safeParse(req.body);
       if (!parsed.success) return reply.code(400).send(errorBody(400, describeIssue(parsed.error)));
-      const priority = prioritySchema.safeParse(req.headers['x-kona-priority'] ?? defaultClass);
-      if (!priority.success) return reply.code(400).send(errorBody(400, `X-Kona-Priority must be one of ${priorityClasses.join(', ')}`));
-      const tenant = tenantSchema.safeParse(req.headers['x-kona-tenant'] ?? 'default');
-      if (!tenant.success) return reply.code(400).send(errorBody(400, 'X-Kona-Tenant must be a rescue slug (lower-case letters, digits, "-" or "_")'));
-      const body = parsed.data as { model: string; stream?: boolean };
+      const priority = parsePriority(req.headers['x-kona-priority'], defaultClass);
+      if (!priority) return reply.code(400).send(errorBody(400, `X-Kona-Priority must be one of ${priorityClasses.join(', ')}`));
+      const tenant = req.headers['x-kona-tenant'] ?? 'default';
+      if (typeof tenant !== 'string' || !tenantPattern.test(tenant)) return reply.code(400).send(errorBody(400, 'X-Kona-Tenant must be a rescue slug (lower-case letters, digits, "-" or "_")'));
+      const body = parsed.data as { model: string; stream?: boolean; max_tokens?: number; max_completion_tokens?: number };
       if (!d.hasModel(body.model)) return reply.code(404).send(errorBody(404, `no backend serves the model "${body.model}"`, 'model_not_found'));
       const stream = path === '/v1/chat/completions' && body.stream === true;
       reply.hijack();
       const res = reply.raw;
       const abort = new AbortController();
       res.on('close', () => { if (!res.writableFinished) abort.abort(); });
-      await forward({ dispatcher: d, metrics }, {
-        path, body: JSON.stringify(parsed.data), model: body.model, priority: priority.data, tenant: tenant.data, stream, arrivedAt,
+      const size = path === '/v1/embeddings'
+        ? d.estimate(priority, inputTokens(parsed.data as EmbeddingsRequest), 0)
+        : d.estimate(priority, chatPromptTokens(parsed.data as ChatRequest), body.max_completion_tokens ?? body.max_tokens);
+      let elsewhere = 0;
+      const add = (ms: number): void => { elsewhere += ms; };
+      await forward({ dispatcher: d, metrics, onUpstream: add, onQueued: add }, {
+        path, body: rawBodies.get(req) ?? JSON.stringify(parsed.data), model: body.model, priority: priority, tenant: tenant, stream, arrivedAt, size,
       }, rawSink(res), abort.signal);
+      const own = Math.max(0, performance.now() - (arrivals.get(req) ?? performance.now()) - elsewhere);
+      metrics.ownTime(own);
+      opts.onOwnTime?.(own);
     };
 
   app.post('/v1/chat/completions', route('/v1/chat/completions', chatRequestSchema, 'interactive'));
@@ -165,6 +193,24 @@ export async function startDispatcherServer(opts: DispatcherServerOptions & { ho
   const address = server.app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port ?? 0;
   return { ...server, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+}
+
+/** Prompt tokens of a chat request, estimated from its characters (no string is built). */
+function chatPromptTokens(req: ChatRequest): number {
+  let chars = 0;
+  for (const m of req.messages) {
+    if (typeof m.content === 'string') chars += m.content.length;
+    else for (const part of m.content ?? []) chars += part.text?.length ?? 0;
+  }
+  return promptTokensFromChars(chars, req.messages.length);
+}
+
+/** Tokens of an embeddings request's input. */
+function inputTokens(req: EmbeddingsRequest): number {
+  const inputs = typeof req.input === 'string' ? [req.input] : req.input;
+  let chars = 0;
+  for (const i of inputs) chars += i.length;
+  return promptTokensFromChars(chars, 0);
 }
 
 /** Adapts a raw Node response to the forwarding sink (headers once, backpressure honoured). */

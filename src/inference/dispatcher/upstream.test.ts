@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { settle } from '../../platform/clock/clock.testing.js';
-import { hasToken, nextOrAbort, parseRetryAfter, postJson, readText } from './upstream.js';
+import { countEvents, hasToken, nextOrAbort, parseRetryAfter, postJson, readText, usageOf } from './upstream.js';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -108,5 +108,21 @@ describe('postJson, readText and nextOrAbort', () => {
     abort.abort();
     await expect(pending).rejects.toThrow('aborted');
     server!.closeAllConnections();
+  });
+});
+
+describe('usageOf and countEvents', () => {
+  it('reads the token counts of a whole answer, an embeddings answer and a usage chunk', () => {
+    const answer = JSON.stringify({ choices: [{ message: { content: 'say "completion_tokens": 999' } }], usage: { prompt_tokens: 12, completion_tokens: 34, total_tokens: 46, completion_tokens_details: null } });
+    expect(usageOf(answer)).toEqual({ promptTokens: 12, outputTokens: 34 });
+    expect(usageOf('{"data":[],"usage":{"prompt_tokens":7,"total_tokens":7}}')).toEqual({ promptTokens: 7, outputTokens: 0 });
+    expect(usageOf('data: {"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":3}}\n\n')).toEqual({ promptTokens: 5, outputTokens: 3 });
+    expect(usageOf('{"choices":[]}')).toBeUndefined();
+  });
+
+  it('counts the SSE events that start in a piece of a stream', () => {
+    expect(countEvents('data: {"a":1}\n\ndata: {"b":2}\n\n')).toBe(2);
+    expect(countEvents('{"text":"data: inside"}')).toBe(0);
+    expect(countEvents('')).toBe(0);
   });
 });

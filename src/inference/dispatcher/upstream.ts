@@ -22,6 +22,17 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
 };
 
+// Parsed backend URLs: a handful (backends × paths), parsed once rather than per request.
+const urls = new Map<string, URL>();
+function parsedUrl(url: string): URL {
+  let u = urls.get(url);
+  if (!u) {
+    if (urls.size > 1000) urls.clear();
+    urls.set(url, (u = new URL(url)));
+  }
+  return u;
+}
+
 /**
  * POSTs a JSON body; resolves with the response head, rejects on a connection error or when `signal`
  * aborts. A kept-alive connection the backend closed just as it was reused fails with ECONNRESET
@@ -30,7 +41,7 @@ const agents = {
  */
 export function postJson(url: string, body: string, accept: string, signal: AbortSignal, retried = false): Promise<UpstreamResponse> {
   return new Promise((resolve, reject) => {
-    const target = new URL(url);
+    const target = parsedUrl(url);
     const secure = target.protocol === 'https:';
     const req = (secure ? https : http).request(target, {
       method: 'POST',
@@ -56,13 +67,29 @@ export function postJson(url: string, body: string, accept: string, signal: Abor
   });
 }
 
-/** Reads a whole body as text; rejects when the connection breaks before the end or `signal` aborts. */
-export async function readText(body: IncomingMessage, signal: AbortSignal): Promise<string> {
-  const chunks: Buffer[] = [];
-  const it = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  for (let r = await nextOrAbort(it, signal); !r.done; r = await nextOrAbort(it, signal)) chunks.push(r.value);
-  if (!body.complete) throw new Error('the body ended early');
-  return Buffer.concat(chunks).toString('utf8');
+/**
+ * Reads a whole body as text; rejects when the connection breaks before the end or `signal` aborts.
+ * Event-driven (no promise per chunk): this runs once for every non-streamed answer.
+ */
+export function readText(body: IncomingMessage, signal: AbortSignal): Promise<string> {
+  if (signal.aborted) return Promise.reject(new Error('aborted'));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const done = (err?: Error) => {
+      signal.removeEventListener('abort', onAbort);
+      body.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      if (err) reject(err);
+      else resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    };
+    const onData = (c: Buffer) => { chunks.push(c); };
+    const onEnd = () => done(body.complete ? undefined : new Error('the body ended early'));
+    const onError = (e: Error) => done(e);
+    // A connection lost mid-body may close without 'end' or 'error'.
+    const onClose = () => done(new Error('the body ended early'));
+    const onAbort = () => { done(new Error('aborted')); body.destroy(); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    body.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
 }
 
 /**
@@ -113,6 +140,19 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * Whether a 200 answer looks whole: an object from its first to its last non-blank character. The
+ * HTTP framing (readText) already caught a cut connection; this catches a server that framed a cut
+ * body, without parsing an answer that is passed on unread.
+ */
+export function endsLikeJson(text: string): boolean {
+  let i = 0;
+  let j = text.length - 1;
+  while (i <= j && /\s/.test(text[i]!)) i++;
+  while (j >= i && /\s/.test(text[j]!)) j--;
+  return i < j && text[i] === '{' && text[j] === '}';
+}
+
 /** Whether text parses as JSON (a whole answer rather than a cut one). */
 export function looksLikeJson(text: string): boolean {
   try {
@@ -121,4 +161,25 @@ export function looksLikeJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The token counts an OpenAI-style `usage` object in `text` reports (a whole answer, or an SSE chunk
+ * with `stream_options.include_usage`); undefined when it has none. A pattern, not a parse: the
+ * answer is passed on as it came, and usage is the only thing read from it.
+ */
+export function usageOf(text: string): { promptTokens?: number; outputTokens: number } | undefined {
+  const output = /"completion_tokens"\s*:\s*(\d+)/.exec(text);
+  const prompt = /"prompt_tokens"\s*:\s*(\d+)/.exec(text);
+  if (output?.[1] !== undefined) return { outputTokens: Number(output[1]), ...(prompt?.[1] !== undefined ? { promptTokens: Number(prompt[1]) } : {}) };
+  // Embeddings count only the input.
+  if (prompt?.[1] !== undefined) return { promptTokens: Number(prompt[1]), outputTokens: 0 };
+  return undefined;
+}
+
+/** SSE events that begin in `text` ("data:" at a line start). */
+export function countEvents(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('data:'); i >= 0; i = text.indexOf('data:', i + 5)) if (i === 0 || text[i - 1] === '\n') n++;
+  return n;
 }

@@ -85,7 +85,7 @@ describe('discrete-event simulation', () => {
     expect(aged.perClass.batch.p50).toBeLessThan(strict.perClass.batch.p50 / 2);
     expect(aged.perClass.interactive.completed).toBe(strict.perClass.interactive.completed);
     // A class reserve keeps slots from batch but not from aged batch under an interactive flood.
-    const reserved = simulate(options(reqs, reservingPolicy({ interactive: 0, drafting: 2, batch: 4 }), { agingMs: 5000, deadlineMs: perClass(1e9) }));
+    const reserved = simulate(options(reqs, reservingPolicy({ drafting: 2, batch: 4 }), { agingMs: 5000, deadlineMs: perClass(1e9) }));
     expect(reserved.perClass.batch.completed).toBe(batchCount);
     expect(reserved.perClass.batch.p50).toBeLessThan(strict.perClass.batch.p50 / 2);
   });
@@ -93,7 +93,7 @@ describe('discrete-event simulation', () => {
   it('with a class reserve, batch never holds the reserved slots', () => {
     // A batch-only flood: batch may hold at most 8 − 3 = 5 slots on each backend, and still all completes.
     const batchOnly = load(1.5, 5, 1500).map((r) => ({ ...r, priority: 'batch' as const }));
-    const r = simulate(options(batchOnly, reservingPolicy({ interactive: 0, drafting: 1, batch: 3 })));
+    const r = simulate(options(batchOnly, reservingPolicy({ drafting: 1, batch: 3 })));
     expect(r.maxInFlight).toEqual({ fast: 5, slow: 5 });
     expect(r.perClass.batch.completed).toBe(batchOnly.length);
   });

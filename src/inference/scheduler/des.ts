@@ -11,8 +11,9 @@
  */
 import type { BackendLoad, BackendTier, PriorityClass, QueuedRequest } from '../types.js';
 import { priorityClasses } from '../types.js';
+import { OutputTracker, tokenCost } from './cost.js';
 import { SchedulerQueue } from './queue.js';
-import type { RouteDecision, RoutePolicy } from './router.js';
+import { defaultReserve, reserveFor, type ReserveSettings, type RouteDecision, type RoutePolicy } from './router.js';
 
 /** Seeded PRNG (mulberry32): deterministic numbers in [0, 1). */
 export function mulberry32(seed: number): () => number {
@@ -73,6 +74,16 @@ export interface SimOptions {
   /** Time-to-first-token objective per class (goodput counts requests meeting it). */
   objectiveMs: Record<PriorityClass, number>;
   agingMs?: number;
+  /** Share of dispatches owed to aged lower-class requests (the queue's agedShare; its default when absent). */
+  agedShare?: number;
+  /** The class reserve settings as the dispatcher's configuration gives them (default: the shipped default for every backend). */
+  reserve?: ReserveSettings;
+  /**
+   * Weigh requests in tokens as the live dispatcher does (default true): the queue charges tenants an
+   * estimate (prompt + class-typical output) corrected at completion, the router sees in-flight tokens.
+   * False counts every request as 1 (the baselines' view).
+   */
+  tokenCosts?: boolean;
   /**
    * The measurement window [0, windowMs] (default: the last arrival). Fairness, goodput and batch
    * throughput count what happened inside it, so policies are compared over the same offered load
@@ -96,6 +107,8 @@ export interface SimReport {
   fairness: number;
   /** Per-tenant mean time to first token (ms). */
   tenantMeanTtft: Record<string, number>;
+  /** Per tenant and class, inside the window: requests and weighted tokens offered and completed. */
+  tenantWork: Record<string, Record<PriorityClass, { offered: number; served: number; offeredTokens: number; servedTokens: number }>>;
   /** Most requests ever in flight on each backend. */
   maxInFlight: Record<string, number>;
   /** The measurement window (ms). */
@@ -105,7 +118,7 @@ export interface SimReport {
 }
 
 interface Seq { req: SimRequest; tokens: number; fresh: boolean }
-interface SimBackend { spec: SimBackendSpec; inFlight: number; byClass: Record<PriorityClass, number>; maxInFlight: number; running: Seq[]; waiting: SimRequest[]; stepping: boolean }
+interface SimBackend { spec: SimBackendSpec; inFlight: number; inFlightCost: number; byClass: Record<PriorityClass, number>; maxInFlight: number; running: Seq[]; waiting: SimRequest[]; stepping: boolean }
 interface Ev { t: number; n: number; run: () => void }
 
 /** A binary min-heap of events ordered by time, then insertion order (for determinism). */
@@ -151,8 +164,15 @@ export function simulate(opts: SimOptions): SimReport {
   let now = 0;
   let n = 0;
   const at = (t: number, run: () => void): void => heap.push({ t, n: n++, run });
-  const backends = opts.backends.map((spec): SimBackend => ({ spec, inFlight: 0, byClass: { interactive: 0, drafting: 0, batch: 0 }, maxInFlight: 0, running: [], waiting: [], stepping: false }));
-  const queue = new SchedulerQueue<SimRequest>({ maxQueued: opts.maxQueued, agingMs: opts.agingMs });
+  const backends = opts.backends.map((spec): SimBackend => ({ spec, inFlight: 0, inFlightCost: 0, byClass: { interactive: 0, drafting: 0, batch: 0 }, maxInFlight: 0, running: [], waiting: [], stepping: false }));
+  const queue = new SchedulerQueue<SimRequest>({ maxQueued: opts.maxQueued, agingMs: opts.agingMs, agedShare: opts.agedShare });
+  const costs = opts.tokenCosts ?? true;
+  const reserves = new Map(opts.backends.map((b) => [b.name, reserveFor(opts.reserve ?? defaultReserve, b)]));
+  const outputs = new OutputTracker();
+  // What the dispatcher knows before a request runs: its prompt, and the output its class usually has.
+  const estimate = new Map<string, number>();
+  const estimateOf = (r: SimRequest): number =>
+    costs ? tokenCost({ promptTokens: r.promptTokens, outputTokens: outputs.expected(r.priority, undefined) }) : 1;
   const serves = (): boolean => true; // one model in the simulation
   const ttft = new Map<string, number>();
   const doneAt = new Map<string, number>();
@@ -163,7 +183,8 @@ export function simulate(opts: SimOptions): SimReport {
   const loads = (): BackendLoad[] =>
     backends.map((b) => ({
       name: b.spec.name, tier: b.spec.tier, slots: b.spec.slots, weight: b.spec.weight ?? 1,
-      inFlight: b.inFlight, inFlightByClass: { ...b.byClass }, available: true,
+      inFlight: b.inFlight, inFlightByClass: { ...b.byClass }, available: true, reserve: reserves.get(b.spec.name),
+      ...(costs ? { inFlightCost: b.inFlightCost } : {}),
       signals: { running: b.running.length, waiting: b.waiting.length },
     }));
 
@@ -189,6 +210,13 @@ export function simulate(opts: SimOptions): SimReport {
           lastActivity = now;
           b.inFlight--;
           b.byClass[s.req.priority]--;
+          const guessed = estimate.get(s.req.id) ?? 1;
+          b.inFlightCost -= guessed;
+          if (costs) {
+            // The backend's own count (usage) corrects the tenant's charge and teaches the class's typical output.
+            outputs.observe(s.req.priority, s.req.outputTokens);
+            queue.charge(s.req.priority, s.req.tenant, tokenCost(s.req) - guessed);
+          }
           opts.onComplete?.(s.req, now);
         } else still.push(s);
       }
@@ -201,22 +229,23 @@ export function simulate(opts: SimOptions): SimReport {
   const dispatch = (): void => {
     for (;;) {
       const snapshot = loads();
-      // Decide once per model: stateful baselines (round-robin, random) must not advance twice.
-      // The simulation serves one model, so the queue's model key carries the class instead: the
-      // queue asks "can anyone take this now?" per key, and a class-aware policy (slots reserved
-      // for higher classes) answers differently per class.
+      // Decide once per class (one model here): stateful baselines (round-robin, random) must not
+      // advance twice, and a class-aware policy (slots reserved for higher classes) answers per class.
+      // Aged work owed its share is asked about as such (it may take a slot past the reserve).
       const decided = new Map<string, RouteDecision>();
-      const decide = (cls: string): RouteDecision => {
-        let d = decided.get(cls);
-        if (!d) decided.set(cls, (d = opts.policy('m', snapshot, serves, cls as PriorityClass)));
+      const decide = (cls: PriorityClass, aged: boolean): RouteDecision => {
+        const key = `${cls}${aged ? '+aged' : ''}`;
+        let d = decided.get(key);
+        if (!d) decided.set(key, (d = opts.policy('m', snapshot, serves, cls, aged)));
         return d;
       };
-      const { request, expired } = queue.take(now, (key) => decide(key).backend !== undefined);
+      const { request, aged = false, expired } = queue.take(now, (_model, cls, a) => decide(cls, a).backend !== undefined);
       for (const e of expired) shedOne(e.id);
       if (!request) return;
-      const b = backends.find((x) => x.spec.name === decide(request.model).backend);
+      const b = backends.find((x) => x.spec.name === decide(request.priority, aged).backend);
       if (!b) return; // cannot happen: take only returns servable requests
       b.inFlight++;
+      b.inFlightCost += request.cost ?? 1;
       b.byClass[request.priority]++;
       b.maxInFlight = Math.max(b.maxInFlight, b.inFlight);
       b.waiting.push(request.payload);
@@ -227,9 +256,10 @@ export function simulate(opts: SimOptions): SimReport {
   for (const r of opts.requests) {
     at(r.at, () => {
       const q: QueuedRequest<SimRequest> = {
-        id: r.id, priority: r.priority, tenant: r.tenant, model: r.priority,
-        enqueuedAt: now, deadline: now + opts.deadlineMs[r.priority], payload: r,
+        id: r.id, priority: r.priority, tenant: r.tenant, model: 'm',
+        enqueuedAt: now, deadline: now + opts.deadlineMs[r.priority], cost: estimateOf(r), payload: r,
       };
+      estimate.set(r.id, q.cost ?? 1);
       if (!queue.enqueue(q).ok) { shedOne(r.id); return; }
       at(q.deadline, () => { for (const e of queue.expire(now)) shedOne(e.id); });
       dispatch();
@@ -267,8 +297,22 @@ function report(opts: SimOptions, end: number, ttft: Map<string, number>, doneAt
     const t = reqs.filter((r) => r.tenant === tn).map((r) => ttft.get(r.id)).filter((x): x is number => x !== undefined);
     tenantMeanTtft[tn] = t.length ? t.reduce((a, b) => a + b, 0) / t.length : NaN;
   }
+  const tenantWork: SimReport['tenantWork'] = {};
+  for (const tn of tenants) {
+    const zero = () => ({ offered: 0, served: 0, offeredTokens: 0, servedTokens: 0 });
+    tenantWork[tn] = { interactive: zero(), drafting: zero(), batch: zero() };
+  }
+  for (const r of reqs) {
+    if (r.at > window) continue;
+    const w = tenantWork[r.tenant]![r.priority];
+    const tokens = tokenCost(r);
+    w.offered++;
+    w.offeredTokens += tokens;
+    if ((doneAt.get(r.id) ?? Infinity) <= window) { w.served++; w.servedTokens += tokens; }
+  }
   return {
     perClass,
+    tenantWork,
     batchThroughputPerS: reqs.filter((r) => r.priority === 'batch' && (doneAt.get(r.id) ?? Infinity) <= window).length / seconds,
     shedRate: reqs.length ? shed.size / reqs.length : 0,
     fairness: jainIndex(shares),
@@ -277,4 +321,45 @@ function report(opts: SimOptions, end: number, ttft: Map<string, number>, doneAt
     windowMs: window,
     makespanMs: end,
   };
+}
+
+/**
+ * Max-min fair shares ("water-filling"): `total` divided among demands so that no one gets more than
+ * it asked and everyone below their demand gets the same.
+ */
+export function maxMinShares(demands: readonly number[], total: number): number[] {
+  const out = demands.map(() => 0);
+  let left = total;
+  let open = demands.map((_, i) => i).filter((i) => demands[i]! > 0);
+  while (open.length > 0 && left > 1e-9) {
+    const each = left / open.length;
+    const filled = open.filter((i) => demands[i]! - out[i]! <= each);
+    if (filled.length === 0) {
+      for (const i of open) out[i]! += each;
+      break;
+    }
+    for (const i of filled) { left -= demands[i]! - out[i]!; out[i] = demands[i]!; }
+    open = open.filter((i) => !filled.includes(i));
+  }
+  return out;
+}
+
+/**
+ * Each tenant's completed weighted tokens over its fair share, inside the window: per class, the
+ * class's completed tokens divided max-min fairly among the tenants' offered tokens (fairness is
+ * promised within a class; between classes priority rules); a tenant's fair share is the sum over classes.
+ */
+export function tenantShares(work: SimReport['tenantWork']): Record<string, { servedTokens: number; fairTokens: number; share: number }> {
+  const tenants = Object.keys(work).sort();
+  const fair = new Map(tenants.map((t) => [t, 0]));
+  for (const c of priorityClasses) {
+    const demands = tenants.map((t) => work[t]![c].offeredTokens);
+    const total = tenants.reduce((a, t) => a + work[t]![c].servedTokens, 0);
+    maxMinShares(demands, total).forEach((f, i) => fair.set(tenants[i]!, fair.get(tenants[i]!)! + f));
+  }
+  return Object.fromEntries(tenants.map((t) => {
+    const served = priorityClasses.reduce((a, c) => a + work[t]![c].servedTokens, 0);
+    const f = fair.get(t)!;
+    return [t, { servedTokens: served, fairTokens: Math.round(f), share: f > 0 ? served / f : 1 }];
+  }));
 }

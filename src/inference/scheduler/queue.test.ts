@@ -120,3 +120,74 @@ describe('SchedulerQueue', () => {
     expect(q.size()).toBe(1);
   });
 });
+
+describe('SchedulerQueue: cost in tokens', () => {
+  it('gives tenants equal tokens, not equal requests: long drafts get fewer through than short chats, in proportion', () => {
+    const q = queue({ maxQueued: { interactive: 1000, drafting: 1000, batch: 1000 } });
+    // Tenant "drafts" sends requests four times the weighted tokens of tenant "chats"; both keep a backlog.
+    for (let i = 0; i < 200; i++) {
+      q.enqueue(req('drafting', 'drafts', 0, { cost: 4000 }));
+      q.enqueue(req('drafting', 'chats', 0, { cost: 1000 }));
+    }
+    const served = drain(q, 0, 100);
+    const drafts = served.filter((r) => r.tenant === 'drafts').length;
+    const chats = served.filter((r) => r.tenant === 'chats').length;
+    expect(chats).toBe(80);
+    expect(drafts).toBe(20);
+    // Tokens served are equal within one request of each.
+    expect(Math.abs(drafts * 4000 - chats * 1000)).toBeLessThanOrEqual(4000);
+  });
+
+  it('counted in requests (no cost given), the same two tenants alternate', () => {
+    const q = queue();
+    for (let i = 0; i < 20; i++) {
+      q.enqueue(req('drafting', 'drafts'));
+      q.enqueue(req('drafting', 'chats'));
+    }
+    const served = drain(q, 0, 10);
+    expect(served.filter((r) => r.tenant === 'drafts')).toHaveLength(5);
+  });
+
+  it('charge corrects an estimate with the real count: a tenant whose answers ran long waits longer next time', () => {
+    const q = queue();
+    for (let i = 0; i < 10; i++) {
+      q.enqueue(req('batch', 'a', 0, { cost: 100 }));
+      q.enqueue(req('batch', 'b', 0, { cost: 100 }));
+    }
+    // Both were estimated at 100 a request; a's first answers really cost 500 each.
+    drain(q, 0, 2);
+    q.charge('batch', 'a', 400 * 5);
+    const next = drain(q, 0, 8).map((r) => r.tenant);
+    expect(next.filter((t) => t === 'b').length).toBeGreaterThan(next.filter((t) => t === 'a').length * 2);
+    // A charge for an unknown tenant or class changes nothing and does not throw.
+    q.charge('interactive', 'nobody', 1e6);
+    expect(q.size('interactive')).toBe(0);
+  });
+
+  it('owes aged lower-class work a share of the tokens, not of the requests, dispatched above it', () => {
+    const q = queue({ agingMs: 0, agedShare: 0.5 });
+    for (let i = 0; i < 20; i++) q.enqueue(req('interactive', 'i', 0, { cost: 1000 }));
+    for (let i = 0; i < 20; i++) q.enqueue(req('batch', 'b', 0, { cost: 250 }));
+    const first = drain(q, 1, 12).map((r) => r.priority);
+    // Half of each 1000-token interactive dispatch is owed: two 250-token batch requests after each.
+    expect(first.filter((c) => c === 'batch')).toHaveLength(8);
+    expect(first.filter((c) => c === 'interactive')).toHaveLength(4);
+  });
+});
+
+describe('SchedulerQueue: aged work and a class reserve', () => {
+  it('asks about aged lower-class work as aged, and says so when it goes, so a reserve cannot starve it', () => {
+    const q = queue({ agingMs: 1000, agedShare: 1 });
+    for (let i = 0; i < 5; i++) q.enqueue(req('interactive', 'i', 0));
+    q.enqueue(req('batch', 'b', 0));
+    // A backend whose reserve refuses batch, except aged batch.
+    const asked: string[] = [];
+    const canServe = (_m: string, c: PriorityClass, aged: boolean): boolean => { asked.push(`${c}${aged ? '+aged' : ''}`); return c !== 'batch' || aged; };
+    expect(q.take(0, canServe).aged).toBeUndefined(); // not aged yet: interactive goes
+    expect(asked).toContain('batch');
+    const later = [q.take(2500, canServe), q.take(2500, canServe)];
+    expect(asked).toContain('batch+aged');
+    const agedTake = later.find((t) => t.request?.priority === 'batch');
+    expect(agedTake?.aged).toBe(true);
+  });
+});

@@ -6,8 +6,9 @@
  * Order of service:
  * - Between classes, strict priority (interactive > drafting > batch) with aging: a request of a
  *   lower class that has waited `agingMs` per class of distance is "aged", and aged requests are
- *   owed `agedShare` of the dispatches that go to higher classes (default 10 s and 0.1: under a
- *   flood of interactive work, batch older than 20 s still gets one dispatch in eleven).
+ *   owed `agedShare` of what is dispatched to higher classes, counted in weighted tokens (default
+ *   10 s and 0.1: under a flood of interactive work, batch older than 20 s still gets a tenth as
+ *   many tokens as interactive, one dispatch in eleven when sizes are equal).
  *   Why a share and not plain promotion to a higher rank: under sustained overload every batch
  *   request eventually ages past fresh interactive ones, and promotion degenerates into FIFO, so
  *   interactive latency grows with the batch backlog. A bounded share keeps batch starvation-free
@@ -16,6 +17,10 @@
  * - Within a class, start-time fair queuing per tenant: each request gets a virtual start tag
  *   max(class virtual time, tenant's previous finish tag); the smallest tag goes first. A tenant
  *   with a huge backlog has tags far in the future, so a tenant arriving later is served next.
+ *   A request advances its tenant's finish tag by its cost in weighted tokens (scheduler/cost.ts),
+ *   so tenants get equal tokens rather than equal requests: one sending drafts four times the size
+ *   of another's chats gets a quarter as many through. `charge` corrects the estimate with the
+ *   backend's own count once the answer is in (the Virtual Token Counter's idea).
  */
 import type { PriorityClass, QueuedRequest } from '../types.js';
 import { priorityClasses } from '../types.js';
@@ -40,8 +45,16 @@ export type EnqueueResult =
 /** Result of take: the request to dispatch (if any) and requests that expired on the way. */
 export interface TakeResult<T> {
   request?: QueuedRequest<T>;
+  /** Whether the request goes as aged lower-class work (owed a share), which a class reserve must not starve. */
+  aged?: boolean;
   expired: QueuedRequest<T>[];
 }
+
+/**
+ * Whether some backend can take a request for `model` of class `priority` now. `aged`: the request
+ * is owed a share (see the file comment), and a class reserve must not starve it.
+ */
+export type CanServe = (model: string, priority: PriorityClass, aged: boolean) => boolean;
 
 interface Entry<T> {
   req: QueuedRequest<T>;
@@ -64,7 +77,7 @@ export class SchedulerQueue<T = unknown> {
   private readonly byId = new Map<string, Entry<T>>();
   private readonly agingMs: number;
   private readonly agedShare: number;
-  /** Dispatches owed to aged lower-class requests (accrues agedShare per higher-class dispatch). */
+  /** Weighted tokens owed to aged lower-class requests (accrues agedShare of each higher-class dispatch's cost). */
   private agedCredit = 0;
 
   /** Creates an empty queue. */
@@ -94,9 +107,8 @@ export class SchedulerQueue<T = unknown> {
     if (st.count >= this.opts.maxQueued[req.priority]) {
       return { ok: false, reason: 'full', retryAfterMs: this.retryAfter(st) };
     }
-    const weight = Math.max(this.opts.tenantWeight?.(req.tenant) ?? 1, 1e-6);
     const start = Math.max(st.vtime, st.finishTag.get(req.tenant) ?? 0);
-    st.finishTag.set(req.tenant, start + 1 / weight);
+    st.finishTag.set(req.tenant, start + this.share(req.tenant, req.cost ?? 1));
     const entry: Entry<T> = { req, tag: start };
     let list = st.tenants.get(req.tenant);
     if (!list) st.tenants.set(req.tenant, (list = []));
@@ -104,6 +116,24 @@ export class SchedulerQueue<T = unknown> {
     st.count++;
     this.byId.set(req.id, entry);
     return { ok: true };
+  }
+
+  /**
+   * Corrects what a tenant was charged in a class by `delta` weighted tokens (the real cost minus the
+   * estimate): its queued and later requests start that much later, or sooner (never before the
+   * class's virtual time). Nothing when the tenant has no tag in the class.
+   */
+  charge(priority: PriorityClass, tenant: string, delta: number): void {
+    const st = this.cls(priority);
+    const tag = st.finishTag.get(tenant);
+    if (tag === undefined || !Number.isFinite(delta) || delta === 0) return;
+    const shift = this.share(tenant, delta);
+    st.finishTag.set(tenant, Math.max(st.vtime, tag + shift));
+    for (const e of st.tenants.get(tenant) ?? []) e.tag = Math.max(st.vtime, e.tag + shift);
+  }
+
+  private share(tenant: string, cost: number): number {
+    return cost / Math.max(this.opts.tenantWeight?.(tenant) ?? 1, 1e-6);
   }
 
   /** Removes a queued request by id (a client that went away); returns it if it was queued. */
@@ -127,18 +157,22 @@ export class SchedulerQueue<T = unknown> {
   }
 
   /** The request take() would return now, without removing anything. */
-  peek(now: number, canServe: (model: string) => boolean): QueuedRequest<T> | undefined {
+  peek(now: number, canServe: CanServe): QueuedRequest<T> | undefined {
     return this.pick(now, canServe)?.entry.req;
   }
 
   /** Expires overdue requests, then removes and returns the next request some backend can serve now. */
-  take(now: number, canServe: (model: string) => boolean): TakeResult<T> {
+  take(now: number, canServe: CanServe): TakeResult<T> {
     const expired = this.expire(now);
     const picked = this.pick(now, canServe);
     if (!picked) return { expired };
     const entry = picked.entry;
-    if (picked.aged) this.agedCredit -= 1;
-    else if (picked.agedWaiting) this.agedCredit = Math.min(this.agedCredit + this.agedShare, 1);
+    if (picked.aged) this.agedCredit -= entry.req.cost ?? 1;
+    else if (picked.agedCost !== undefined) {
+      // Owed tokens do not pile up beyond one dispatch's worth: an aged share, not a backlog of debt.
+      const owed = this.agedShare * (entry.req.cost ?? 1);
+      this.agedCredit = Math.min(this.agedCredit + owed, Math.max(owed, picked.agedCost));
+    }
     else this.agedCredit = 0;
     const st = this.cls(entry.req.priority);
     st.vtime = Math.max(st.vtime, entry.tag);
@@ -148,14 +182,16 @@ export class SchedulerQueue<T = unknown> {
     }
     st.lastTakeAt = now;
     this.remove(entry);
-    return { request: entry.req, expired };
+    return { request: entry.req, ...(picked.aged ? { aged: true } : {}), expired };
   }
 
-  private pick(now: number, canServe: (model: string) => boolean): { entry: Entry<T>; aged: boolean; agedWaiting: boolean } | undefined {
+  private pick(now: number, canServe: CanServe): { entry: Entry<T>; aged: boolean; agedCost?: number } | undefined {
+    // Asked once per model and class: a class reserve answers differently per class.
     const memo = new Map<string, boolean>();
-    const serves = (m: string): boolean => {
-      let v = memo.get(m);
-      if (v === undefined) memo.set(m, (v = canServe(m)));
+    const serves = (m: string, c: PriorityClass, aged: boolean): boolean => {
+      const key = `${c}\u0000${aged ? 1 : 0}\u0000${m}`;
+      let v = memo.get(key);
+      if (v === undefined) memo.set(key, (v = canServe(m, c, aged)));
       return v;
     };
     let top: { entry: Entry<T>; index: number } | undefined;
@@ -168,7 +204,9 @@ export class SchedulerQueue<T = unknown> {
       for (const list of st.tenants.values()) {
         // First servable, unexpired entry of each tenant: FIFO within a tenant, and a model no
         // backend can serve now does not block other models.
-        const e = list.find((x) => x.req.deadline > now && serves(x.req.model));
+        // Below the top class, a tenant whose oldest request has aged is asked about as aged work.
+        const mayAge = top !== undefined && this.agedShare > 0 && list[0] !== undefined && now - list[0].req.enqueuedAt >= this.agingMs * (index - top.index);
+        const e = list.find((x) => x.req.deadline > now && serves(x.req.model, c, mayAge));
         if (!e) continue;
         if (!oldest || e.req.enqueuedAt < oldest.req.enqueuedAt) oldest = e;
         if (!head || e.tag < head.tag || (e.tag === head.tag && e.req.enqueuedAt < head.req.enqueuedAt)) head = e;
@@ -185,8 +223,10 @@ export class SchedulerQueue<T = unknown> {
       }
     });
     if (!top) return undefined;
-    if (aged && this.agedShare > 0 && this.agedCredit >= 1 - 1e-9) return { entry: aged.entry, aged: true, agedWaiting: true };
-    return { entry: top.entry, aged: false, agedWaiting: aged !== undefined };
+    if (!aged) return { entry: top.entry, aged: false };
+    const agedCost = aged.entry.req.cost ?? 1;
+    if (this.agedShare > 0 && this.agedCredit >= agedCost - 1e-9) return { entry: aged.entry, aged: true, agedCost };
+    return { entry: top.entry, aged: false, agedCost };
   }
 
   private remove(entry: Entry<T>): void {
@@ -217,3 +257,4 @@ export class SchedulerQueue<T = unknown> {
     return st;
   }
 }
+

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { BackendLoad } from '../types.js';
 import { mulberry32 } from './des.js';
 import {
-  dispatcherPolicy, isSaturated, leastConnectionsPolicy, occupancy, powerOfTwoPolicy, reserveAllows, reservingPolicy, roundRobinPolicy,
+  dispatcherPolicy, isSaturated, leastConnectionsPolicy, noReserve, occupancy, powerOfTwoPolicy, priorityLeastConnectionsPolicy, reserveAllows,
+  reserveFor, reservingPolicy, roundRobinPolicy,
 } from './router.js';
 
 const all = (): boolean => true;
@@ -97,34 +98,74 @@ describe('baseline policies', () => {
 });
 
 describe('class reserve (trunk reservation)', () => {
-  const reserve = { interactive: 0, drafting: 1, batch: 2 };
+  const reserve = { drafting: 1, batch: 2 };
 
-  it('keeps slots from lower classes, counting only those classes, and always leaves one slot per class', () => {
-    const busy = load('a', { slots: 4, inFlight: 2, inFlightByClass: { batch: 2 } });
-    expect(reserveAllows(busy, 'batch', reserve)).toBe(false); // batch may hold 4 − 2 = 2
-    expect(reserveAllows(busy, 'drafting', reserve)).toBe(true); // drafting + batch may hold 3
-    expect(reserveAllows(busy, 'interactive', reserve)).toBe(true);
-    expect(reserveAllows(busy, undefined, reserve)).toBe(true); // no class: no reserve
-    // Interactive work does not count against batch's share, so a flood of it cannot starve batch.
+  it('places drafting and batch only while their reserve of slots stays free, counting every class', () => {
+    // 4 slots, 1 in flight: batch leaves 2 free only while at most 1 is in flight after it.
+    const one = load('a', { slots: 4, inFlight: 1, inFlightByClass: { batch: 1 } });
+    expect(reserveAllows(one, 'batch', reserve)).toBe(true); // 1 + 1 placed, 2 free
+    const two = load('a', { slots: 4, inFlight: 2, inFlightByClass: { batch: 1, interactive: 1 } });
+    expect(reserveAllows(two, 'batch', reserve)).toBe(false); // would leave 1 free
+    expect(reserveAllows(two, 'drafting', reserve)).toBe(true); // leaves 1 free, drafting's reserve
+    const drafts = load('a', { slots: 4, inFlight: 3, inFlightByClass: { drafting: 1, interactive: 2 } });
+    expect(reserveAllows(drafts, 'drafting', reserve)).toBe(false); // would leave none free
+    expect(reserveAllows(drafts, 'interactive', reserve)).toBe(true); // nothing is kept from interactive
+    expect(reserveAllows(drafts, undefined, reserve)).toBe(true); // no class: no reserve
+    // Interactive filling the backend never starves batch outright: aged work may take one slot where its class holds none.
     const flooded = load('a', { slots: 4, inFlight: 3, inFlightByClass: { interactive: 3 } });
-    expect(reserveAllows(flooded, 'batch', reserve)).toBe(true);
-    // Without per-class counts everything in flight counts (stricter).
-    expect(reserveAllows(load('a', { slots: 4, inFlight: 2 }), 'batch', reserve)).toBe(false);
-    // A one-slot backend still takes batch when idle.
+    expect(reserveAllows(flooded, 'batch', reserve)).toBe(false);
+    expect(reserveAllows(flooded, 'batch', reserve, true)).toBe(true);
+    expect(reserveAllows(load('a', { slots: 4, inFlight: 3, inFlightByClass: { interactive: 2, batch: 1 } }), 'batch', reserve, true)).toBe(false);
+    // An idle backend takes any class, however small: the reserve is at most slots − 1.
     expect(reserveAllows(load('a', { slots: 1 }), 'batch', reserve)).toBe(true);
+    expect(reserveAllows(load('a', { slots: 2, inFlight: 1, inFlightByClass: { batch: 1 } }), 'batch', reserve)).toBe(false);
+    // Without per-class counts everything in flight counts as the class's own (stricter).
+    expect(reserveAllows(load('a', { slots: 4, inFlight: 2 }), 'batch', reserve)).toBe(false);
+    // Batch keeps at least what drafting keeps, even from a hand-made reserve.
+    expect(reserveAllows(one, 'batch', { drafting: 3, batch: 0 })).toBe(false);
   });
 
-  it('routes a batch request to the backend whose reserve allows it, or leaves it queued', () => {
-    const policy = reservingPolicy(reserve);
+  it('routes by the reserve each backend carries (the configured one), or leaves the request queued', () => {
     const loads = [
-      load('d', { slots: 4, inFlight: 2, inFlightByClass: { batch: 2 } }),
-      load('s', { tier: 'shared', slots: 4, inFlight: 1, inFlightByClass: { batch: 1 } }),
+      load('d', { slots: 4, inFlight: 2, inFlightByClass: { batch: 2 }, reserve }),
+      load('s', { tier: 'shared', slots: 4, inFlight: 1, inFlightByClass: { batch: 1 }, reserve }),
     ];
-    expect(policy('m', loads, all, 'interactive')).toEqual({ backend: 'd' });
-    expect(policy('m', loads, all, 'batch')).toEqual({ backend: 's' });
-    loads[1] = load('s', { tier: 'shared', slots: 4, inFlight: 2, inFlightByClass: { batch: 2 } });
-    expect(policy('m', loads, all, 'batch')).toEqual({ reason: 'saturated' });
-    // The default policy keeps no reserve.
-    expect(dispatcherPolicy('m', loads, all, 'batch')).toEqual({ backend: 'd' });
+    expect(dispatcherPolicy('m', loads, all, 'interactive')).toEqual({ backend: 'd' });
+    expect(dispatcherPolicy('m', loads, all, 'batch')).toEqual({ backend: 's' });
+    loads[1] = load('s', { tier: 'shared', slots: 4, inFlight: 2, inFlightByClass: { batch: 2 }, reserve });
+    expect(dispatcherPolicy('m', loads, all, 'batch')).toEqual({ reason: 'saturated' });
+    // Without a class the request is treated as the top class; reservingPolicy overrides what the loads carry.
+    expect(dispatcherPolicy('m', loads, all)).toEqual({ backend: 'd' });
+    expect(reservingPolicy(noReserve)('m', loads, all, 'batch')).toEqual({ backend: 'd' });
+  });
+
+  it('resolves a backend\'s reserve: its own, else its tier\'s, else the default', () => {
+    const settings = { drafting: 2, batch: 2, tiers: { shared: { drafting: 0, batch: 1 } } };
+    expect(reserveFor(settings, { tier: 'dedicated' })).toEqual({ drafting: 2, batch: 2 });
+    expect(reserveFor(settings, { tier: 'shared' })).toEqual({ drafting: 0, batch: 1 });
+    expect(reserveFor(settings, { tier: 'shared', reserve: { drafting: 1, batch: 3 } })).toEqual({ drafting: 1, batch: 3 });
+  });
+});
+
+describe('token-weighted load', () => {
+  it('sends the next request to the backend running short chats rather than the one running long drafts', () => {
+    // Same count in flight; a's four drafts cost four times b's four chats.
+    const loads = [load('a', { slots: 8, inFlight: 4, inFlightCost: 4 * 2000 }), load('b', { slots: 8, inFlight: 4, inFlightCost: 4 * 500 })];
+    expect(dispatcherPolicy('m', loads, all)).toEqual({ backend: 'b' });
+    expect(occupancy(loads[0]!, 1250)).toBeCloseTo(0.8);
+    expect(occupancy(loads[1]!, 1250)).toBeCloseTo(0.2);
+    // Counted in requests (no costs known), the tie goes by name.
+    const counted = loads.map(({ inFlightCost: _c, ...l }) => l);
+    expect(dispatcherPolicy('m', counted, all)).toEqual({ backend: 'a' });
+  });
+});
+
+describe('priority-aware baseline', () => {
+  it('takes the backend with fewest in flight below its slots, ignoring tiers, and queues when all are full', () => {
+    const loads = [load('d', { slots: 2, inFlight: 1 }), load('s', { tier: 'shared', slots: 2, inFlight: 0 })];
+    expect(priorityLeastConnectionsPolicy('m', loads, all, 'batch')).toEqual({ backend: 's' });
+    const full = [load('d', { slots: 1, inFlight: 1 })];
+    expect(priorityLeastConnectionsPolicy('m', full, all)).toEqual({ reason: 'saturated' });
+    expect(priorityLeastConnectionsPolicy('m', [load('d', { available: false })], all)).toEqual({ reason: 'unavailable' });
   });
 });

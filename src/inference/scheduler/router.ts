@@ -6,8 +6,8 @@
  * Also the naive baseline policies the benchmark compares against (round-robin, least-connections,
  * power-of-two-choices); like ordinary proxies they ignore slot limits and tiers.
  */
-import type { BackendLoad, PriorityClass } from '../types.js';
-import { backendTiers, priorityClasses } from '../types.js';
+import type { BackendLoad, BackendTier, ClassReserve, PriorityClass } from '../types.js';
+import { backendTiers } from '../types.js';
 
 /** Which backend serves a model (from configuration). */
 export type ServesModel = (backend: string, model: string) => boolean;
@@ -21,7 +21,7 @@ export type RouteDecision =
  * A routing policy: given a model, a load snapshot and (optionally) the request's priority class,
  * choose a backend. Without a class the request is treated as the highest class (no reserve applies).
  */
-export type RoutePolicy = (model: string, loads: readonly BackendLoad[], serves: ServesModel, priority?: PriorityClass) => RouteDecision;
+export type RoutePolicy = (model: string, loads: readonly BackendLoad[], serves: ServesModel, priority?: PriorityClass, aged?: boolean) => RouteDecision;
 
 /** A backend reporting KV-cache usage at or above this takes no new sequence (it would preempt). */
 export const kvSaturation = 0.95;
@@ -31,9 +31,14 @@ export function capacity(load: BackendLoad): number {
   return Math.max(Math.min(load.slots, load.signals?.slots ?? Infinity), 1);
 }
 
-/** Occupancy of a backend in [0, ∞): the larger of our in-flight count and its own running + waiting, over its capacity. */
-export function occupancy(load: BackendLoad): number {
-  const own = load.inFlight;
+/**
+ * Occupancy of a backend in [0, ∞): the larger of our in-flight work and its own running + waiting,
+ * over its capacity. Our work counts in weighted tokens where known (`inFlightCost` over
+ * `typicalCost`, the cost of an average request), so four long drafts weigh more than four chats.
+ */
+export function occupancy(load: BackendLoad, typicalCost?: number): number {
+  const own = load.inFlightCost !== undefined && typicalCost !== undefined && typicalCost > 0
+    ? Math.max(load.inFlightCost / typicalCost, load.inFlight > 0 ? 1 : 0) : load.inFlight;
   // Its own signals include other clients' work on a shared GPU; they refine, never lower, our count.
   const reported = load.signals ? load.signals.running + load.signals.waiting : 0;
   return Math.max(own, reported) / capacity(load);
@@ -57,69 +62,103 @@ export function isCold(load: BackendLoad, model: string): boolean {
   return !load.residentModels.some((m) => tagged(m) === tagged(model));
 }
 
-function score(load: BackendLoad, model: string): number {
+function score(load: BackendLoad, model: string, typicalCost: number | undefined): number {
   // Queued work at the backend is worse than running work; KV pressure is a mild tiebreaker; a model
   // load costs about as much as a full backend, so a warm backend with room is preferred to a cold one.
   const waitingPenalty = load.signals ? load.signals.waiting / capacity(load) : 0;
-  return occupancy(load) + waitingPenalty + 0.25 * (load.signals?.kvCacheUsage ?? 0) + (isCold(load, model) ? 1 : 0);
+  return occupancy(load, typicalCost) + waitingPenalty + 0.25 * (load.signals?.kvCacheUsage ?? 0) + (isCold(load, model) ? 1 : 0);
 }
 
 function eligible(model: string, loads: readonly BackendLoad[], serves: ServesModel): BackendLoad[] {
   return loads.filter((l) => l.available && serves(l.name, model));
 }
 
-/**
- * Slots per backend kept from a class and every class below it (trunk reservation): a request of
- * class c is placed only while c and the lower classes together hold fewer than slots − reserve[c]
- * of the backend's slots. With { drafting: 1, batch: 2 } on 8 slots, batch holds at most 6 and
- * drafting + batch at most 7, so a new interactive request finds a free slot without waiting for a
- * long draft to finish. Counting only the lower classes (not all in flight) keeps batch
- * starvation-free: under an interactive flood a freed slot still admits an aged batch request.
- */
-export type ClassReserve = Record<PriorityClass, number>;
+/** Slots kept from each class and those below it (trunk reservation; see ClassReserve in types.ts). */
+export type { ClassReserve };
+
+/** The reserve settings of a configuration: a default, optionally one per tier (types.ts DispatcherConfig.reserve). */
+export type ReserveSettings = ClassReserve & { tiers?: Partial<Record<BackendTier, ClassReserve>> };
+
+/** The reserve that applies to a backend: its own, else its tier's, else the default. */
+export function reserveFor(settings: ReserveSettings, backend: { tier: BackendTier; reserve?: ClassReserve }): ClassReserve {
+  const r = backend.reserve ?? settings.tiers?.[backend.tier] ?? settings;
+  return { drafting: r.drafting, batch: r.batch };
+}
+
+/** No slots kept: every class may fill a backend. */
+export const noReserve: ClassReserve = { drafting: 0, batch: 0 };
 
 /**
- * The dispatcher's default reserve: none. Measured on the discrete-event simulation (bench:dispatcher)
- * a small reserve barely moves interactive p99 at 1.2× load, and one large enough to meet the 2 s
- * objective there ({ drafting: 4, batch: 4 } on 8 slots) costs most of drafting's goodput, so it is
- * an operator's choice (reservingPolicy), not a default.
+ * The dispatcher's default reserve: 2 slots kept free from drafting and batch on every backend.
+ * Measured on the discrete-event simulation (bench:dispatcher, two 8-slot backends at 1.2× load):
+ * interactive p99 time to first token 1.4–1.7 s against 2.8 s with none; counting every class's
+ * slots (not only the lower classes') is what lets 2 slots do what 4 did before.
  */
-export const defaultReserve: ClassReserve = { interactive: 0, drafting: 0, batch: 0 };
+export const defaultReserve: ClassReserve = { drafting: 2, batch: 2 };
 
-/** Whether the reserve lets a request of `priority` onto this backend (always, without a class). */
-export function reserveAllows(load: BackendLoad, priority: PriorityClass | undefined, reserve: ClassReserve): boolean {
-  const r = priority ? reserve[priority] : 0;
-  if (r <= 0 || !priority) return true;
-  const rank = priorityClasses.indexOf(priority);
+/**
+ * Whether the reserve lets a request of `priority` onto this backend (always without a class, and
+ * always for interactive). Trunk reservation as telephone exchanges use it: a drafting or batch
+ * request is placed only while more than reserve[class] slots stay free after it, so a new chat
+ * finds a free slot at once instead of waiting for a long draft to end; when interactive work is
+ * light the lower classes still use every other slot. Aged work owed its share (queue.ts) may take
+ * one slot on a backend where its class holds none, so batch is never starved outright under an
+ * interactive flood; letting every class always have a slot instead gave batch the slots drafting
+ * needed (drafting goodput at 1.2× load fell to a fifth on the simulation).
+ */
+export function reserveAllows(load: BackendLoad, priority: PriorityClass | undefined, reserve: ClassReserve | undefined = load.reserve, aged = false): boolean {
+  if (!priority || priority === 'interactive' || !reserve) return true;
+  // Batch keeps at least what drafting keeps (the schema checks it; the max guards hand-made values).
+  const r = priority === 'batch' ? Math.max(reserve.batch, reserve.drafting) : reserve.drafting;
+  if (r <= 0) return true;
   const byClass = load.inFlightByClass;
-  // Without per-class counts, everything in flight counts against the reserve (stricter, still safe).
-  const held = byClass
-    ? priorityClasses.slice(rank).reduce((a, c) => a + (byClass[c] ?? 0), 0)
-    : load.inFlight;
-  // Every class may always use at least one slot, so a small backend never refuses a class outright.
-  return held < Math.max(1, load.slots - r);
+  const mine = byClass ? byClass[priority] ?? 0 : load.inFlight;
+  if (aged && mine === 0) return true;
+  // A reserve never exceeds capacity − 1: an idle backend takes any class, however small it is.
+  const cap = capacity(load);
+  return load.inFlight + Math.min(r, cap - 1) < cap;
 }
 
-/** The dispatcher's policy with a given class reserve (see dispatcherPolicy). */
+/** The dispatcher's policy with one class reserve for every backend, whatever each load says (the benchmark's variants). */
 export function reservingPolicy(reserve: ClassReserve): RoutePolicy {
-  return (model, loads, serves, priority) => route(model, loads, serves, (l) => reserveAllows(l, priority, reserve));
+  return (model, loads, serves, priority, aged) => route(model, loads, serves, (l) => reserveAllows(l, priority, reserve, aged));
 }
 
 /**
- * The dispatcher's policy: tiers in order, least-loaded within a tier, never beyond slots, a few
- * slots per backend kept for higher classes when a reserve is set (none by default), weight breaks ties.
+ * The dispatcher's policy: tiers in order, least-loaded (in weighted tokens) within a tier, never
+ * beyond slots, the slots each backend's configured reserve keeps for higher classes left to them,
+ * weight breaks ties.
  */
-export const dispatcherPolicy: RoutePolicy = reservingPolicy(defaultReserve);
+export const dispatcherPolicy: RoutePolicy = (model, loads, serves, priority, aged) =>
+  route(model, loads, serves, (l) => reserveAllows(l, priority, l.reserve, aged));
+
+/**
+ * Strict class priority with least-connections (the priority-aware baseline): the same queue in
+ * front, a backend with a free slot chosen by fewest requests in flight, no tiers, no reserve, no
+ * token costs or backend signals.
+ */
+export const priorityLeastConnectionsPolicy: RoutePolicy = (model, loads, serves) => {
+  let best: BackendLoad | undefined;
+  for (const l of eligible(model, loads, serves)) {
+    if (l.inFlight >= l.slots) continue;
+    if (!best || l.inFlight < best.inFlight) best = l;
+  }
+  return best ? { backend: best.name } : { reason: eligible(model, loads, serves).length ? 'saturated' : 'unavailable' };
+};
 
 function route(model: string, loads: readonly BackendLoad[], serves: ServesModel, allows: (l: BackendLoad) => boolean): RouteDecision {
   const candidates = eligible(model, loads, serves);
   if (candidates.length === 0) return { reason: 'unavailable' };
+  // An average in-flight request's weighted tokens, over this snapshot: the unit token-weighted occupancy counts in.
+  let cost = 0, count = 0;
+  for (const l of candidates) if (l.inFlightCost !== undefined) { cost += l.inFlightCost; count += l.inFlight; }
+  const typicalCost = count > 0 ? cost / count : undefined;
   for (const tier of backendTiers) {
     let best: BackendLoad | undefined;
     let bestScore = Infinity;
     for (const l of candidates) {
       if (l.tier !== tier || isSaturated(l) || !allows(l)) continue;
-      const s = score(l, model);
+      const s = score(l, model, typicalCost);
       const better =
         s < bestScore - 1e-9 ||
         (Math.abs(s - bestScore) <= 1e-9 && best !== undefined &&

@@ -83,6 +83,7 @@ export function pageContextFor(assets: Assets) {
       base.nav = [{ links: [
         { href: '/operator', label: 'Rescues' },
         { href: '/operator/maintenance', label: 'Maintenance' },
+        { href: '/operator/backups', label: 'Backups' },
       ] }];
     }
     return base;

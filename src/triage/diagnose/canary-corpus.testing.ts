@@ -132,4 +132,13 @@ export const canaries: Canary[] = [
   c('ip', 'client 198.51.100.23:51234', '198.51.100.23'),
   c('ip', '2001:db8:85a3::8a2e:370:7334'),
   c('ip', 'X-Forwarded-For: 81.2.69.160', '81.2.69.160'),
+  // URL-encoded (a query string, a logged request path): decoded before scrubbing.
+  c('phone', 'GET /callback?tel=%2B49%20151%2087654321', '87654321'),
+  c('phone', 'q=call%20555%20867%205309', '867%205309', '867 5309', '8675309'),
+  c('phone', 'contact=%2B44+7700+900789', '900789'),
+  c('secret', 'search?q=the%20password%20is%20hunter7', 'hunter7'),
+  c('secret', 'next=%2Fcallback%3Ftoken%3Dc2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1Ng', 'c2VjcmV0LXRva2VuLXZhbHVlLTEyMzQ1Ng'),
+  c('secret', 'redirect=%2Flogin%253Fpassword%253Dsw0rdfish42', 'sw0rdfish42'),
+  c('iban', 'pay?iban=DE89%203704%200044%200532%200130%2000', '0532%200130', '0532 0130', '05320130'),
+  c('address', 'addr=221B%20Baker%20Street', 'Baker%20Street', 'Baker Street'),
 ];

@@ -88,4 +88,13 @@ describe('scrubber on realistic log lines', () => {
     expect(out.endsWith('=[secret] end')).toBe(true);
     expect(out.startsWith(blob)).toBe(true);
   });
+
+  it('decodes URL-encoded runs before scrubbing, and leaves a harmless encoded link as written', () => {
+    const link = 'https://runbooks.example.org/kona%20web/KubePodCrashLooping?ns=kona%2Fweb&q=pod%3Dweb-1+restarts';
+    expect(scrubText(`see ${link} now`)).toBe(`see ${link} now`);
+    expect(scrubText('GET /cb?tel=%2B49%20151%2087654321 200')).toBe('GET /cb?tel=[phone] 200');
+    expect(new Scrubber().scrub('q=the%2520password%2520is%2520hunter7').removed).toEqual({ secret: 1 });
+    // A malformed escape stays as written and does not hide what follows.
+    expect(scrubText('x=%E0%A4%A token=abc123def')).toBe('x=%E0%A4%A token=[secret]');
+  });
 });

@@ -10,7 +10,8 @@
  * is a run of 32+ hex digits (but image digests after `sha256:`). Secrets in prose ("the password
  * is hunter2", "api key: …") go too. IBANs (mod-97 checked), card numbers (Luhn checked), street
  * addresses (number + street word, or a German-style "…straße 12") and bare or spaced 10–11 digit
- * phone numbers are personal data.
+ * phone numbers are personal data. URL-encoded text (`%20`, `%2B`, twice encoded, `+` for a space)
+ * is decoded before it is scrubbed, and kept as written when it holds nothing to remove.
  * Names are whole-word matches of what the caller supplies: a dog called "Kona" also blanks the
  * namespace `kona` (privacy wins over meaning). Pure functions, no I/O; every pattern is linear
  * in the input (bounded repeats), so megabytes of logs are safe to scrub.
@@ -250,6 +251,37 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+// A run of URL characters with at least one %XX escape (bounded: linear in the input).
+const encodedRun = /[^\s"'<>`]{0,2000}%[0-9A-Fa-f]{2}[^\s"'<>`]{0,2000}/g;
+
+/** Decodes %XX escapes (UTF-8 sequences together; a malformed one stays as written). */
+function percentDecode(text: string): string {
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (seq) => {
+    try {
+      return decodeURIComponent(seq);
+    } catch {
+      return seq;
+    }
+  });
+}
+
+/** Decodes up to three times (double encoding). */
+function decodeFully(text: string): string {
+  let out = text;
+  for (let i = 0; i < 3; i++) {
+    const next = percentDecode(out);
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
+/** What a run may stand for: decoded as a URL, and as a form (a `+` written as such is a space; %2B is a plus). */
+function decodedForms(run: string): string[] {
+  const url = decodeFully(run);
+  return url === run ? [] : [url, decodeFully(run.replace(/\+/g, '%20'))];
+}
+
 /** A compiled scrubber (the names pattern is built once). */
 export class Scrubber {
   private readonly names: RegExp | null;
@@ -267,8 +299,33 @@ export class Scrubber {
       : new RegExp(String.raw`(?<=^|[^\p{L}\p{N}_]|%[0-9A-Fa-f]{2})(?:${names.map((n) => escapeRegExp(n).replace(/\s+/g, String.raw`\s+`)).join('|')})(?![\p{L}\p{N}_])`, 'giu');
   }
 
-  /** Scrubs one text. */
+  /**
+   * Scrubs one text. URL-encoded runs (a query string, a logged request path) are decoded first
+   * (twice encoded too, and `+` as a space): a run whose decoded text holds something to remove
+   * is replaced by that decoded text, scrubbed; any other run stays as written, so a harmless
+   * link is not rewritten.
+   */
   scrub(text: string): ScrubResult {
+    const removed: Partial<Record<ScrubKind, number>> = {};
+    const decoded = text.includes('%') ? text.replace(encodedRun, (run) => this.scrubEncoded(run, removed)) : text;
+    const plain = this.scrubPlain(decoded);
+    mergeCounts(removed, plain.removed);
+    return { text: plain.text, removed };
+  }
+
+  /** An encoded run: its decoded forms scrubbed, or the run itself when none holds anything to remove. */
+  private scrubEncoded(run: string, removed: Partial<Record<ScrubKind, number>>): string {
+    for (const form of decodedForms(run)) {
+      const r = this.scrubPlain(form);
+      if (r.text !== form) {
+        mergeCounts(removed, r.removed);
+        return r.text;
+      }
+    }
+    return run;
+  }
+
+  private scrubPlain(text: string): ScrubResult {
     const removed: Partial<Record<ScrubKind, number>> = {};
     const count = (kind: ScrubKind): void => void (removed[kind] = (removed[kind] ?? 0) + 1);
     let out = text;

@@ -1,12 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { Clock } from '../../platform/clock/clock.js';
+import type { Trend } from '../context/trend.js';
 import type { Policy } from '../policy/policy.schema.js';
-import type { AlertStatus, Decision, Delivery, IncomingAlert, PassScope, Route, StoredAlert, TriageState } from '../types.js';
+import type { AlertStatus, Decision, Delivery, IncomingAlert, PassScope, RecoveryWatch, Route, StoredAlert, TriageState } from '../types.js';
 import { withOwnFingerprint } from '../ingest/fingerprint.js';
 import { classify, type Classification } from './classify.js';
 import type { HeartbeatWatch } from './heartbeat.js';
 import { podOwner, withoutPodIdentity } from './owner.js';
 import { classReason, flappingPrefix, flappingReason, quoteLabel, routeFiring, type Routing } from './route.js';
-import { applyBudget, applyRecovery, recoveringPrefix, spendBudget, type RecoveryCheck, type WatchedAlert } from './routine.js';
+import {
+  applyBudget, defaultRecoveryWaitMs, notRecoveringReason, pendingPrefix, recoveringPrefix, recoveryRouting, RecoveryWait, runRecoveryCheck, spendBudget,
+  wantsRecoveryCheck, type RecoveryCheck,
+} from './routine.js';
 
 /** The alertname of the extra decision made for a delivery from which Alertmanager left alerts out. */
 export const truncatedAlertname = 'TriageTruncatedGroup';
@@ -15,7 +20,7 @@ export const truncatedAlertname = 'TriageTruncatedGroup';
 export interface TriageEngineOptions {
   policy: Policy;
   state: TriageState;
-  clock: { now(): number };
+  clock: Clock;
   newId?: () => string;
   /**
    * A second opinion on `act` decisions before they are saved (the model advisor). It may only make
@@ -27,6 +32,17 @@ export interface TriageEngineOptions {
   heartbeat?: HeartbeatWatch;
   /** Whether an alert's value is already recovering (Prometheus); without it no action is held (see routine.ts). */
   recovery?: RecoveryCheck;
+  /** How long one delivery's decisions wait on recovery checks, all together (ms; default 200); a check still out is settled later. */
+  recoveryWaitMs?: number;
+}
+
+/** Runs work with no delivery's pass beside it (the server's exclusive lock); directly by default. */
+export type Exclusive = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** A recovery check still out after its delivery's wait (kept in the process: the watch row says it is pending). */
+interface InFlightCheck {
+  trend: Promise<Trend>;
+  answered: Trend | undefined;
 }
 
 const humanRoutes: ReadonlySet<Route | ''> = new Set(['notify', 'diagnose']);
@@ -37,11 +53,13 @@ const humanRoutes: ReadonlySet<Route | ''> = new Set(['notify', 'diagnose']);
  */
 export class TriageEngine {
   private readonly newId: () => string;
-  /** Alerts whose action is held while they recover, by fingerprint (what the recovery check reads). */
-  private readonly watching = new Map<string, WatchedAlert>();
+  /** Recovery checks still out after their delivery's wait, by fingerprint (the newest per alert). */
+  private readonly inFlight: Map<string, InFlightCheck>;
 
-  constructor(private readonly opts: TriageEngineOptions) {
+  /** `inFlight` is given only to a pass's engine, which must share its parent's checks (see process). */
+  constructor(private readonly opts: TriageEngineOptions, inFlight?: Map<string, InFlightCheck>) {
     this.newId = opts.newId ?? randomUUID;
+    this.inFlight = inFlight ?? new Map();
   }
 
   /**
@@ -51,7 +69,8 @@ export class TriageEngine {
   async process(delivery: Delivery, now: number = this.opts.clock.now()): Promise<Decision[]> {
     const pass = await this.opts.state.beginPass?.(this.passScope(delivery));
     if (pass === undefined) return this.decideAll(delivery, now);
-    const decisions = await new TriageEngine({ ...this.opts, state: pass, newId: this.newId }).decideAll(delivery, now);
+    // The pass's engine shares this one's checks in flight: they outlive the pass.
+    const decisions = await new TriageEngine({ ...this.opts, state: pass, newId: this.newId }, this.inFlight).decideAll(delivery, now);
     await pass.commit(this.opts.clock.now());
     return decisions;
   }
@@ -71,6 +90,15 @@ export class TriageEngine {
   }
 
   private async decideAll(delivery: Delivery, now: number): Promise<Decision[]> {
+    const wait = new RecoveryWait(this.opts.clock, this.opts.recoveryWaitMs ?? defaultRecoveryWaitMs);
+    try {
+      return await this.decideEach(delivery, now, wait);
+    } finally {
+      wait.close();
+    }
+  }
+
+  private async decideEach(delivery: Delivery, now: number, wait: RecoveryWait): Promise<Decision[]> {
     const resend = await this.earlierCopy(delivery);
     const decisions: Decision[] = [];
     // Ingest already keys alerts by triage's own fingerprint; a Delivery built elsewhere is keyed here, never by the sender's.
@@ -78,7 +106,7 @@ export class TriageEngine {
       if (this.isHeartbeat(alert) && alert.status === 'firing') this.opts.heartbeat?.seen(delivery.receivedAt);
       let decision = resend
         ? this.decision(delivery, alert, this.classifyAlert(alert), now, await this.resendRouting(alert, delivery, resend))
-        : await this.decide(delivery, alert, now);
+        : await this.decide(delivery, alert, now, wait);
       if (decision.route === 'act' && this.opts.review) decision = await this.reviewed(decision, alert);
       if (decision.route === 'act') await spendBudget(this.opts.state, this.classifyAlert(alert).rule, alert.labels, delivery.receivedAt);
       await this.opts.state.saveDecision(decision);
@@ -175,28 +203,28 @@ export class TriageEngine {
   }
 
   /** Decides about one alert of a delivery that is not a resend, and updates its stored state. */
-  private async decide(delivery: Delivery, alert: IncomingAlert, now: number): Promise<Decision> {
+  private async decide(delivery: Delivery, alert: IncomingAlert, now: number, wait: RecoveryWait): Promise<Decision> {
     const { state } = this.opts;
     const stored = await state.getAlert(alert.fingerprint);
     const c = this.classifyAlert(alert);
     // The first sighting counts as a transition: N transitions in a window is N status entries.
     const changed = stored === undefined || stored.status !== alert.status;
-    if (alert.status === 'resolved') this.watching.delete(alert.fingerprint);
+    if (alert.status === 'resolved' && stored?.lastRoute === 'record') await state.endWatch(alert.fingerprint);
     if (changed) await state.addTransition(alert.fingerprint, alert.status, delivery.receivedAt);
-    const routing = this.isHeartbeat(alert) ? heartbeatRouting(alert.status) : await this.carryFlapping(alert, await this.route(delivery, alert, c, stored, changed));
+    const routing = this.isHeartbeat(alert) ? heartbeatRouting(alert.status) : await this.carryFlapping(alert, await this.route(delivery, alert, c, stored, changed, wait));
     await state.putAlert(nextStored(alert, stored, delivery.receivedAt, routing.route));
     return this.decision(delivery, alert, c, now, routing);
   }
 
   /** Dedup, flapping, resolution and rename checks, then the policy's routing. */
-  private async route(delivery: Delivery, alert: IncomingAlert, c: Classification, stored: StoredAlert | undefined, changed: boolean): Promise<Routing> {
+  private async route(delivery: Delivery, alert: IncomingAlert, c: Classification, stored: StoredAlert | undefined, changed: boolean, wait: RecoveryWait): Promise<Routing> {
     const first = classReason(c, alert.labels.alertname ?? '');
     const as = (route: Route, ...why: string[]): Routing => ({ route, reasons: [first, ...why], action: null });
     if (!changed && stored !== undefined) {
       if (alert.status === 'resolved') return as('drop-duplicate', 'Already resolved; a repeat of the resolution.');
       if (humanRoutes.has(stored.lastRoute)) return as('drop-duplicate', 'Still firing; a human was already told.');
       if (stored.lastRoute === 'act') return as('drop-duplicate', 'Still firing; its action was already planned and is not repeated.');
-      return this.routine(routeFiring(this.opts.policy, c, alert.labels), c, alert, delivery.receivedAt);
+      return this.routine(routeFiring(this.opts.policy, c, alert.labels), c, alert, stored, delivery.receivedAt, wait);
     }
     const flapping = await this.flapping(delivery, alert);
     if (flapping !== undefined) return flapping.told ? as('drop-duplicate', flapping.reason) : as('notify', flapping.reason);
@@ -210,46 +238,117 @@ export class TriageEngine {
       const sibling = await this.renamedSibling(alert);
       if (sibling !== undefined) return sibling.acted ? as('notify', sibling.reason) : as('drop-duplicate', sibling.reason);
     }
-    return this.routine(routeFiring(this.opts.policy, c, alert.labels), c, alert, delivery.receivedAt);
-  }
-
-  /** The restart budget, then the recovery hold, on a planned action (routine.ts); a held alert is watched. */
-  private async routine(routing: Routing, c: Classification, alert: WatchedAlert & { fingerprint: string }, at: number): Promise<Routing> {
-    const budgeted = await applyBudget(this.opts.state, c.rule, alert.labels, routing, at);
-    const held = await applyRecovery(this.opts.recovery, c.rule, alert, budgeted);
-    if (held.watch) this.watching.set(alert.fingerprint, { labels: alert.labels, generatorURL: alert.generatorURL });
-    else this.watching.delete(alert.fingerprint);
-    return held.routing;
+    return this.routine(routeFiring(this.opts.policy, c, alert.labels), c, alert, stored, delivery.receivedAt, wait);
   }
 
   /**
-   * The watch sweep: each firing alert whose action is held while it recovers is checked again; once
-   * its value stops improving, the rule's action is planned (one act decision, within the budget).
-   * A watch lost with a restart of triage (the expression is kept in memory) counts as not improving.
-   * The service calls this on a timer; returns the decisions made.
+   * The restart budget, then the recovery hold, on a planned action (routine.ts). A held alert is
+   * watched (a row in the state); a check still out after the delivery's wait holds it as pending
+   * and is kept in flight for `settlePending` or the sweep.
    */
-  async watchRecovering(now: number = this.opts.clock.now()): Promise<Decision[]> {
+  private async routine(routing: Routing, c: Classification, alert: IncomingAlert, stored: StoredAlert | undefined, at: number, wait: RecoveryWait): Promise<Routing> {
+    const { state, recovery } = this.opts;
+    const budgeted = await applyBudget(state, c.rule, alert.labels, routing, at);
+    const held = wantsRecoveryCheck(recovery, c.rule, budgeted) ? await this.checkWithin(recovery, alert, wait, budgeted) : { routing: budgeted };
+    if (held.watch !== undefined) {
+      await state.putWatch({ fingerprint: alert.fingerprint, labels: alert.labels, generatorURL: alert.generatorURL, since: at, pending: held.watch === 'pending' });
+    } else if (stored?.lastRoute === 'record') {
+      await state.endWatch(alert.fingerprint);
+    }
+    return held.routing;
+  }
+
+  /** Asks Prometheus within the delivery's wait; a check still out then stays in flight. */
+  private async checkWithin(recovery: RecoveryCheck, alert: IncomingAlert, wait: RecoveryWait, routing: Routing): Promise<ReturnType<typeof recoveryRouting>> {
+    const check: InFlightCheck = { trend: runRecoveryCheck(recovery, alert), answered: undefined };
+    void check.trend.then((t) => (check.answered = t));
+    const outcome = await wait.race(check.trend);
+    if (outcome === 'late') this.inFlight.set(alert.fingerprint, check);
+    return recoveryRouting(outcome, routing, wait.ms);
+  }
+
+  /**
+   * Settles a hold whose check had not answered within its delivery's wait, once it answers: the
+   * service calls this for each pending decision, outside any lock; the writes run under `exclusive`.
+   * Returns the decisions made (none when a newer check has taken its place).
+   */
+  async settlePending(fingerprint: string, exclusive: Exclusive = (fn) => fn()): Promise<Decision[]> {
+    const check = this.inFlight.get(fingerprint);
+    if (check === undefined) return [];
+    const trend = await check.trend;
+    return exclusive(async () => {
+      if (this.inFlight.get(fingerprint) !== check) return [];
+      this.inFlight.delete(fingerprint);
+      const watch = (await this.opts.state.watches()).find((w) => w.fingerprint === fingerprint);
+      return watch ? this.settle([{ watch, trend }], this.opts.clock.now()) : [];
+    });
+  }
+
+  /**
+   * The watch sweep: every watched alert is checked again (in parallel, outside `exclusive`: a slow
+   * Prometheus holds up no delivery; a check still in flight from a delivery is left to it); once its
+   * value stops improving, the rule's action is planned (one act decision, within the budget). The
+   * writes run under `exclusive`. The service calls this on a timer; returns the decisions made.
+   */
+  async watchRecovering(now: number = this.opts.clock.now(), exclusive: Exclusive = (fn) => fn()): Promise<Decision[]> {
+    const { recovery } = this.opts;
+    const due: RecoveryWatch[] = [];
+    for (const watch of await this.opts.state.watches()) {
+      const flying = this.inFlight.get(watch.fingerprint);
+      if (flying !== undefined && flying.answered === undefined) continue;
+      this.inFlight.delete(watch.fingerprint);
+      due.push(watch);
+    }
+    const checked = await Promise.all(due.map(async (watch) => ({
+      watch,
+      trend: recovery ? await runRecoveryCheck(recovery, watch) : { state: 'unknown' as const, detail: 'no Prometheus is configured to watch it with' },
+    })));
+    return exclusive(async () => [...(await this.settle(checked, now)), ...(await this.unwatchedHolds(now))]);
+  }
+
+  /**
+   * Holds with no watch row (made by a triage that kept its watches in memory): nothing to read
+   * them with, so they count as not improving and the action goes ahead rather than stay held.
+   */
+  private async unwatchedHolds(now: number): Promise<Decision[]> {
+    const watched = new Set((await this.opts.state.watches()).map((w) => w.fingerprint));
+    const lost: Array<{ watch: RecoveryWatch; trend: Trend }> = [];
+    for (const stored of await this.opts.state.firing()) {
+      if (stored.lastRoute !== 'record' || watched.has(stored.fingerprint)) continue;
+      const last = await this.opts.state.lastDecision(stored.fingerprint);
+      if (last?.route !== 'record' || !last.reasons.some((r) => r.startsWith(recoveringPrefix) || r.startsWith(pendingPrefix))) continue;
+      lost.push({ watch: { fingerprint: stored.fingerprint, labels: stored.labels, generatorURL: '', since: last.at, pending: false }, trend: { state: 'unknown', detail: 'its watch was not kept (held by an earlier triage)' } });
+    }
+    return this.settle(lost, now);
+  }
+
+  /** Applies checked trends to their holds: still improving stays held; anything else plans the rule's action. */
+  private async settle(checked: ReadonlyArray<{ watch: RecoveryWatch; trend: Trend }>, now: number): Promise<Decision[]> {
     const { state, policy } = this.opts;
     const out: Decision[] = [];
-    for (const stored of await state.firing()) {
-      if (stored.lastRoute !== 'record') continue;
-      const c = classify(policy, stored.labels);
-      if (c.rule?.action?.watchRecovery !== true || !c.rule.action.enabled) continue;
-      const last = await state.lastDecision(stored.fingerprint);
-      if (last?.route !== 'record' || !last.reasons.some((r) => r.startsWith(recoveringPrefix))) continue;
-      const watched = this.watching.get(stored.fingerprint);
-      const trend = watched && this.opts.recovery
-        ? await this.opts.recovery(watched).catch((err: Error) => ({ state: 'unknown' as const, detail: err.message.slice(0, 200) }))
-        : { state: 'unknown' as const, detail: 'the watch did not survive a restart of triage' };
-      if (trend.state === 'improving') continue;
-      this.watching.delete(stored.fingerprint);
+    for (const { watch, trend } of checked) {
+      const stored = await state.getAlert(watch.fingerprint);
+      const c = stored && classify(policy, stored.labels);
+      // Resolved, acted on, told about, or the rule changed since: the hold is over.
+      if (stored?.status !== 'firing' || stored.lastRoute !== 'record' || c?.rule?.action?.watchRecovery !== true || !c.rule.action.enabled) {
+        await state.endWatch(watch.fingerprint);
+        continue;
+      }
+      const base = { id: this.newId(), deliveryId: 'watch', fingerprint: stored.fingerprint, alertname: stored.alertname, severity: stored.labels.severity ?? '', status: 'firing' as const, class: c.class, rule: c.rule.name, mode: policy.mode, at: now };
+      if (trend.state === 'improving') {
+        if (!watch.pending) continue;
+        await state.putWatch({ ...watch, pending: false });
+        const held = recoveryRouting(trend, routeFiring(policy, c, stored.labels), 0).routing;
+        const decision: Decision = { ...base, route: 'record', reasons: held.reasons, action: null };
+        await state.saveDecision(decision);
+        out.push(decision);
+        continue;
+      }
+      await state.endWatch(watch.fingerprint);
       const routing = await applyBudget(state, c.rule, stored.labels, routeFiring(policy, c, stored.labels), now);
-      let decision: Decision = {
-        id: this.newId(), deliveryId: 'watch', fingerprint: stored.fingerprint, alertname: stored.alertname,
-        severity: stored.labels.severity ?? '', status: 'firing', class: c.class, route: routing.route, rule: c.rule.name,
-        reasons: [...routing.reasons, `Stopped improving while watched: ${trend.detail}.`], action: routing.action, mode: policy.mode, at: now,
-      };
-      const alert: IncomingAlert = { ...stored, generatorURL: watched?.generatorURL ?? '' };
+      const why = watch.pending ? notRecoveringReason(trend) : `Stopped improving while watched: ${trend.detail}.`;
+      let decision: Decision = { ...base, route: routing.route, reasons: [...routing.reasons, why], action: routing.action };
+      const alert: IncomingAlert = { ...stored, generatorURL: watch.generatorURL };
       if (decision.route === 'act' && this.opts.review) decision = await this.reviewed(decision, alert);
       if (decision.route === 'act') await spendBudget(state, c.rule, stored.labels, now);
       await state.saveDecision(decision);

@@ -1,4 +1,4 @@
-import type { AlertStatus, Decision, StoredAlert, TriageState } from '../types.js';
+import type { AlertStatus, Decision, RecoveryWatch, StoredAlert, TriageState } from '../types.js';
 
 /** An in-memory TriageState for unit tests and the corpus replay; the SQL one lives in store/. */
 export class MemoryState implements TriageState {
@@ -6,6 +6,7 @@ export class MemoryState implements TriageState {
   private readonly alerts = new Map<string, StoredAlert>();
   private readonly transitions: Array<{ fingerprint: string; status: AlertStatus; at: number }> = [];
   private readonly saved: Decision[] = [];
+  private readonly watching = new Map<string, RecoveryWatch>();
 
   /** Stores a delivery as ingest would before handing it to the engine. */
   recordDelivery(delivery: { id: string; receivedAt: number; bodySha256: string }): void {
@@ -61,6 +62,22 @@ export class MemoryState implements TriageState {
   async lastDecision(fingerprint: string): Promise<Decision | undefined> {
     const d = this.saved.findLast((x) => x.fingerprint === fingerprint);
     return d ? structuredClone(d) : undefined;
+  }
+
+  /** Keeps the watch (a replaced one keeps its earlier `since`). */
+  async putWatch(watch: RecoveryWatch): Promise<void> {
+    const since = Math.min(watch.since, this.watching.get(watch.fingerprint)?.since ?? Infinity);
+    this.watching.set(watch.fingerprint, structuredClone({ ...watch, since }));
+  }
+
+  /** Ends the watch. */
+  async endWatch(fingerprint: string): Promise<void> {
+    this.watching.delete(fingerprint);
+  }
+
+  /** Every watch, oldest first. */
+  async watches(): Promise<RecoveryWatch[]> {
+    return [...this.watching.values()].sort((a, b) => a.since - b.since).map((w) => structuredClone(w));
   }
 
   /** Every decision saved, in order (tests read it). */

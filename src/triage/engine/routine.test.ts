@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../platform/clock/clock.testing.js';
 import type { Trend } from '../context/trend.js';
 import { parsePolicy } from '../policy/policy.load.js';
@@ -114,18 +114,91 @@ describe('recovery seen in the metrics before any action', () => {
     expect(d?.reasons.at(-1)).toBe('Recovery could not be judged (Prometheus: gave up after 5 s); acting as the rule says.');
   });
 
-  it('a watch lost with a restart of triage acts on the next sweep (the new engine has no expression to read)', async () => {
+  it('a watch survives a restart of triage: the new engine reads the kept expression and acts only once it stalls', async () => {
     const w = world({ trend: () => ({ state: 'improving', detail: 'falling' }) });
     await w.send(0, errors('web'));
-    const restarted = new TriageEngine({ policy: policy(), state: w.state, clock: w.clock, recovery: async () => ({ state: 'improving', detail: 'falling' }) });
-    const [d] = await restarted.watchRecovering(T0 + min);
+    expect(await w.state.watches()).toEqual([{ fingerprint: errors('web').fingerprint, labels: errors('web').labels, generatorURL: errors('web').generatorURL, since: T0, pending: false }]);
+    let trend: Trend = { state: 'improving', detail: 'falling' };
+    const checked: WatchedAlert[] = [];
+    const restarted = new TriageEngine({ policy: policy(), state: w.state, clock: w.clock, recovery: async (a) => (checked.push(a), trend) });
+    expect(await restarted.watchRecovering(T0 + min)).toEqual([]);
+    expect(checked[0]).toMatchObject({ labels: errors('web').labels, generatorURL: errors('web').generatorURL });
+    trend = { state: 'not-improving', detail: 'flat' };
+    const [d] = await restarted.watchRecovering(T0 + 2 * min);
     expect(d).toMatchObject({ route: 'act', action: { name: 'restart-deployment' } });
-    expect(d!.reasons.at(-1)).toBe('Stopped improving while watched: the watch did not survive a restart of triage.');
+    expect(d!.reasons.at(-1)).toBe('Stopped improving while watched: flat.');
+    expect(await w.state.watches()).toEqual([]);
+  });
+
+  it('a hold with no watch row (kept in memory by an earlier triage) goes ahead at the next sweep rather than stay held', async () => {
+    const w = world({ trend: () => ({ state: 'improving', detail: 'falling' }) });
+    await w.send(0, errors('web'));
+    await w.state.endWatch(errors('web').fingerprint);
+    const [d] = await w.engine.watchRecovering(T0 + min);
+    expect(d).toMatchObject({ route: 'act', action: { name: 'restart-deployment' } });
+    expect(d!.reasons.at(-1)).toBe('Stopped improving while watched: its watch was not kept (held by an earlier triage).');
   });
 
   it('does not consult the metrics for a rule with watchRecovery: false', async () => {
     const w = world({ trend: () => ({ state: 'improving', detail: 'falling' }) });
     expect((await w.send(0, crash('web-7d9f8b6c5-x2kqp')))[0]!.route).toBe('act');
     expect(w.checked).toEqual([]);
+  });
+});
+
+describe('the recovery check does not hold up the webhook', () => {
+  /** A Prometheus that answers only when told to (a hung one until then). */
+  function hung() {
+    const calls: Array<(t: Trend) => void> = [];
+    return { calls, check: (): Promise<Trend> => new Promise((resolve) => calls.push(resolve)) };
+  }
+
+  it('waits at most the delivery\'s wait for all its checks together, holds them as pending, and settles each once it answers', async () => {
+    const prometheus = hung();
+    const w = world({ trend: undefined });
+    const engine = new TriageEngine({ policy: policy(), state: w.state, clock: w.clock, newId: () => `p${Math.random()}`, recovery: prometheus.check, recoveryWaitMs: 200 });
+    const delivery = (alerts: IncomingAlert[], id: string): Delivery => ({
+      id, receivedAt: w.clock.now(), bodySha256: createHash('sha256').update(id).digest('hex'), receiver: 'triage', groupKey: 'g',
+      status: 'firing', truncatedAlerts: 0, groupLabels: {}, commonLabels: {}, externalURL: '', alerts,
+    });
+    let done = false;
+    const deciding = engine.process(delivery([errors('web'), errors('api'), errors('worker')], 'del-1')).then((d) => ((done = true), d));
+    await vi.waitFor(() => expect(prometheus.calls).toHaveLength(1));
+    w.clock.advance(199);
+    await Promise.resolve();
+    expect(done).toBe(false);
+    // One wait for the delivery, not one per alert: the later checks find it spent.
+    w.clock.advance(1);
+    const decisions = await deciding;
+    expect(prometheus.calls).toHaveLength(3);
+    expect(decisions.map((d) => d.route)).toEqual(['record', 'record', 'record']);
+    expect(decisions[0]!.reasons.at(-1)).toBe('Recovery check pending: Prometheus had not answered within 200 ms; the action is held until it does.');
+    expect((await w.state.watches()).map((x) => x.pending)).toEqual([true, true, true]);
+    // The sweep leaves checks still out to their own settlement.
+    expect(await engine.watchRecovering()).toEqual([]);
+    expect(prometheus.calls).toHaveLength(3);
+
+    prometheus.calls[0]!({ state: 'improving', detail: 'falling' });
+    prometheus.calls[1]!({ state: 'not-improving', detail: 'flat at 0.3' });
+    prometheus.calls[2]!({ state: 'unknown', detail: 'gave up after 5 s' });
+    const [web] = await engine.settlePending(errors('web').fingerprint);
+    expect(web).toMatchObject({ route: 'record', deliveryId: 'watch' });
+    expect(web!.reasons.at(-1)).toMatch(/^Recovering: falling; watching/);
+    const [api] = await engine.settlePending(errors('api').fingerprint);
+    expect(api).toMatchObject({ route: 'act', deliveryId: 'watch', action: { name: 'restart-deployment', target: { deployment: 'api' } } });
+    expect(api!.reasons.at(-1)).toBe('Not recovering on its own: flat at 0.3.');
+    const [worker] = await engine.settlePending(errors('worker').fingerprint);
+    expect(worker).toMatchObject({ route: 'act' });
+    expect(worker!.reasons.at(-1)).toBe('Recovery could not be judged (gave up after 5 s); acting as the rule says.');
+    expect(await w.state.watches()).toMatchObject([{ fingerprint: errors('web').fingerprint, pending: false }]);
+    expect(await engine.settlePending(errors('api').fingerprint)).toEqual([]);
+  });
+
+  it('a check that answers within the wait decides at once, as before', async () => {
+    const w = world({ trend: () => ({ state: 'not-improving', detail: 'flat' }) });
+    const [d] = await w.send(0, errors('web'));
+    expect(d).toMatchObject({ route: 'act' });
+    expect(d!.reasons.at(-1)).toBe('Not recovering on its own: flat.');
+    expect(await w.state.watches()).toEqual([]);
   });
 });

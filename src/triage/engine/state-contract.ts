@@ -86,5 +86,17 @@ export function describeTriageStateContract(name: string, make: () => Promise<St
       await s.state.saveDecision(decision('d3', '0000000000000002', T0 + 2000));
       expect(await s.state.lastDecision('0000000000000001')).toEqual(newest);
     });
+
+    it('keeps recovery watches, oldest first; a replaced watch keeps its start, an ended one is gone', async () => {
+      const watch = (fingerprint: string, since: number, pending = false) => ({ fingerprint, labels: { alertname: 'KonaHighErrorRate', deployment: 'web' }, generatorURL: 'http://prometheus:9090/graph?g0.expr=up', since, pending });
+      expect(await s.state.watches()).toEqual([]);
+      await s.state.putWatch(watch('0000000000000002', T0 + 1000, true));
+      await s.state.putWatch(watch('0000000000000001', T0 + 2000));
+      await s.state.putWatch(watch('0000000000000002', T0 + 5000, false));
+      expect(await s.state.watches()).toEqual([watch('0000000000000002', T0 + 1000, false), watch('0000000000000001', T0 + 2000)]);
+      await s.state.endWatch('0000000000000002');
+      await s.state.endWatch('0000000000000009');
+      expect(await s.state.watches()).toEqual([watch('0000000000000001', T0 + 2000)]);
+    });
   });
 }

@@ -47,6 +47,8 @@ export function webhookBody(m: EscalationMessage): Record<string, unknown> {
     alert: { alertname: c.alertname, severity: c.severity, class: c.class, status: m.kind === 'resolved' ? 'resolved' : c.status, fingerprint: c.fingerprint, labels: c.labels, summary: c.summary, runbookUrl: c.runbookUrl },
     decision: c.decision,
     history: c.history,
+    // A grouped message: every escalation it covers, with its own ack link (the fields above are the first's).
+    ...(m.parts ? { group: m.parts.map((p) => ({ kind: p.kind, escalation: p.escalationId, sequence: p.sequence, ackUrl: p.ackUrl, alertname: p.context.alertname, severity: p.context.severity, class: p.context.class, labels: p.context.labels })) } : {}),
   };
 }
 

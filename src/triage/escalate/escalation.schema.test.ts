@@ -45,6 +45,14 @@ describe('escalation policy section', () => {
     expect(e.tiers.map((t) => [t.name, t.repeatMinutes])).toEqual([['page', 15], ['warning', 60]]);
     expect(Object.keys(e.channels).filter((k) => e.channels[k as keyof typeof e.channels] !== undefined).sort()).toEqual(['ntfy', 'webhook']);
     expect(e.historyLimit).toBe(10);
+    expect(e.grouping).toEqual({ by: [], waitSeconds: 30, intervalMinutes: 5 });
+  });
+
+  it('groups messages only when asked, with Alertmanager\'s defaults (one group per tier, 30 s wait, 5-minute interval)', () => {
+    expect(parsePolicy(section).escalation!.grouping).toBeUndefined();
+    expect(parsePolicy(`${section}  grouping: {}\n`).escalation!.grouping).toEqual({ by: [], waitSeconds: 30, intervalMinutes: 5 });
+    expect(parsePolicy(`${section}  grouping: { by: [namespace], waitSeconds: 0, intervalMinutes: 2 }\n`).escalation!.grouping).toEqual({ by: ['namespace'], waitSeconds: 0, intervalMinutes: 2 });
+    expect(() => parsePolicy(`${section}  grouping: { by: ["not a label"] }\n`)).toThrow(/escalation\.grouping\.by\[0\]: is not a label name/);
   });
 
   it('parses a section with defaults (historyLimit 10, severities [])', () => {

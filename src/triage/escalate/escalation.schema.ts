@@ -58,6 +58,20 @@ const tierSchema = z.strictObject({
   repeatMinutes: minutes,
 });
 
+/**
+ * Alertmanager-style grouping of messages (group_by, group_wait, group_interval): alerts of one tier
+ * whose `by` labels agree form a group, and a group gets one message per window instead of one per
+ * alert. Absent: every escalation is messaged at once, on its own.
+ */
+const groupingSchema = z.strictObject({
+  /** Labels (of those the allow-list lets into messages) whose values split groups; [] (default): one group per tier. */
+  by: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not a label name')).default([]),
+  /** How long a new group waits for more alerts before its first message (Alertmanager's group_wait). */
+  waitSeconds: z.number().int('must be whole seconds').min(0).max(3600, 'must be at most an hour').default(30),
+  /** Least time between two messages of a group (Alertmanager's group_interval). */
+  intervalMinutes: minutes.default(5),
+});
+
 /** The `escalation` section's schema (optional). */
 export const escalationPolicySchema = z
   .strictObject({
@@ -70,6 +84,7 @@ export const escalationPolicySchema = z
     defaultTier: tierName.optional(),
     /** How many earlier decisions about the same fingerprint a message carries. */
     historyLimit: z.number().int().min(0).max(50).default(10),
+    grouping: groupingSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const names = new Set<string>();
@@ -107,3 +122,6 @@ export function tierFor(policy: EscalationSettings, decision: { class: string; s
   if (decision.class === 'unknown') return byName(policy.unknownTier) ?? first;
   return policy.tiers.find((t) => (t.severities as string[]).includes(decision.severity)) ?? byName(policy.defaultTier) ?? first;
 }
+
+/** The validated grouping settings. */
+export type GroupingSettings = z.output<typeof groupingSchema>;

@@ -169,10 +169,22 @@ describe.each(engines)('escalator on %s', (engine) => {
     clock.advance(60 * minute);
     await e.tick();
     expect(hook.received).toHaveLength(2);
-    // A resolved alert without a live escalation changes nothing.
-    expect(await e.handle(testDecision({ id: 'r2', fingerprint: 'nothing', status: 'resolved' }), { history: [] })).toMatchObject({ kind: 'ignored' });
+    // A resolved alert without a live escalation changes nothing (unless the decision itself tells a human: see the flapping test).
+    expect(await e.handle(testDecision({ id: 'r2', fingerprint: 'nothing', status: 'resolved', route: 'record' }), { history: [] })).toMatchObject({ kind: 'ignored' });
     // The same alert firing again is a new escalation.
     expect(await e.handle(testDecision({ id: 'again', fingerprint: 'heartbeat:Watchdog' }), { history: [] })).toMatchObject({ kind: 'opened' });
+  });
+
+  it('a flapping alert told on a resolution (a notify decision with no live escalation) is messaged once, with no link and no reminders', async () => {
+    const e = escalator();
+    const flapping = testDecision({ id: 'flap', fingerprint: 'f-flap', alertname: 'KubePodNotReady', severity: 'warning', status: 'resolved', route: 'notify', class: 'routine', reasons: ['Matched rule probe-blip (routine).', 'Flapping: 4 status changes within 60 minutes.'] });
+    expect(await e.handle(flapping, { alert: { labels: { alertname: 'KubePodNotReady', namespace: 'kona', severity: 'warning' }, annotations: {} }, history: [] })).toMatchObject({ kind: 'opened', tier: 'warning' });
+    expect(hookBodies()).toHaveLength(1);
+    expect(hookBodies()[0]).toMatchObject({ kind: 'opened', ackUrl: null, alert: { alertname: 'KubePodNotReady', status: 'resolved' }, decision: { reasons: expect.arrayContaining(['Flapping: 4 status changes within 60 minutes.']) } });
+    expect(await kysely.selectFrom('escalations').select(['status', 'next_at']).executeTakeFirstOrThrow()).toEqual({ status: 'resolved', next_at: null });
+    clock.advance(180 * minute);
+    await e.tick();
+    expect(hook.received).toHaveLength(1);
   });
 
   it('a failing channel is logged by name and status, retried on the next tick, and the others are not re-sent', async () => {

@@ -11,8 +11,9 @@ import { every, type Clock } from '../../platform/clock/clock.js';
 import type { Decision } from '../types.js';
 import { createChannels, ChannelError, type Channel } from './channels.js';
 import { tierFor, type ChannelName, type EscalationPolicy, type EscalationSettings, type EscalationTier } from './escalation.schema.js';
+import { GroupSender } from './group-sender.js';
 import { Scrubber } from '../diagnose/scrub.js';
-import { buildContext, buildMessage, type AlertContext, type MessageKind, type PendingSend } from './message.js';
+import { buildContext, buildMessage, type AlertContext, type EscalationMessage, type MessageKind, type MessagePart, type PendingSend } from './message.js';
 import { EscalationRepo, summarize, type EscalationRow, type EscalationSummary } from './repo.js';
 import type { EscalationStatus, EscalationTables } from './schema.js';
 
@@ -87,6 +88,8 @@ export class Escalator {
   private readonly runbooks: Map<string, string>;
   private chain: Promise<unknown> = Promise.resolve();
   private stopTimer: (() => void) | undefined;
+  /** Sends grouped messages (only with `escalation.grouping`). */
+  private readonly groups: GroupSender | undefined;
 
   /** Builds the channels (throws at start-up when email is configured without KONA_SMTP_URL). */
   constructor(private readonly opts: EscalatorOptions) {
@@ -94,6 +97,11 @@ export class Escalator {
     this.settings = opts.policy;
     this.channels = opts.channels ?? (opts.policy ? createChannels(opts.policy.channels, { smtpUrl: opts.smtpUrl }) : new Map());
     this.runbooks = new Map((opts.rules ?? []).flatMap((r) => (r.runbook ? [[r.name, r.runbook] as const] : [])));
+    const grouping = opts.policy?.grouping;
+    this.groups = grouping && new GroupSender({
+      grouping, repo: this.repo, clock: opts.clock, tick: () => void this.tick(), tierOf: (row) => this.tierOf(row),
+      part: (row, kind, sequence, now) => this.part(row, kind, sequence, now), deliver: (m, names, id) => this.deliver(m, names, id),
+    });
   }
 
   /** Whether escalation is configured (a policy section exists). */
@@ -112,7 +120,7 @@ export class Escalator {
     if (settings === undefined) return Promise.resolve({ kind: 'disabled' });
     return this.serial(async () => {
       try {
-        return decision.status === 'resolved' ? await this.resolve(decision) : await this.open(settings, decision, input);
+        return decision.status === 'resolved' ? await this.resolve(settings, decision, input) : await this.open(settings, decision, input);
       } catch (err) {
         this.opts.logger.error({ err, decision: decision.id }, 'escalation failed');
         return { kind: 'error' } as const;
@@ -143,6 +151,7 @@ export class Escalator {
   async stop(): Promise<void> {
     this.stopTimer?.();
     this.stopTimer = undefined;
+    this.groups?.stop();
     await this.chain;
     await Promise.all([...this.channels.values()].map((c) => c.close()));
   }
@@ -178,7 +187,8 @@ export class Escalator {
     return run;
   }
 
-  private async open(settings: EscalationSettings, decision: Decision, input: EscalationInput): Promise<EscalationOutcome> {
+  /** `closed`: the alert has already resolved (a flapping alert told on a resolution): one message, no reminders, no ack link. */
+  private async open(settings: EscalationSettings, decision: Decision, input: EscalationInput, closed = false): Promise<EscalationOutcome> {
     if (decision.route !== 'notify' && decision.route !== 'diagnose') return { kind: 'ignored', why: `route ${decision.route} does not escalate` };
     const now = this.opts.clock.now();
     const runbook = decision.rule === null ? undefined : this.runbooks.get(decision.rule);
@@ -191,22 +201,39 @@ export class Escalator {
       return { kind: 'attached', id: String(live.id) };
     }
     const tier = tierFor(settings, decision);
-    const row = await this.repo.open({
+    const opened = await this.repo.open({
       fingerprint: decision.fingerprint, decisionId: decision.id, alertname: decision.alertname, severity: decision.severity, class: decision.class,
       tier: tier.name, context, at: now, nextAt: now + tier.repeatMinutes * 60_000,
     });
+    const row = closed ? ((await this.repo.resolve(opened.id, now)) ?? opened) : opened;
+    if (settings.grouping) {
+      // Waits for its group's message (runTick); the reminders count from when it is sent.
+      await this.repo.setPending(row.id, { kind: 'opened', channels: tier.channels, attempts: 0, queuedAt: now });
+      this.groups?.wakeAt(now + settings.grouping.waitSeconds * 1000);
+      return { kind: 'opened', id: String(row.id), tier: tier.name, failed: [] };
+    }
     const failed = await this.send(row, 'opened', tier.channels, 1, now);
     await this.repo.recordSend(row.id, { at: now, sends: 1, pending: failed.length > 0 ? { kind: 'opened', channels: failed, attempts: 1 } : null });
     return { kind: 'opened', id: String(row.id), tier: tier.name, failed };
   }
 
-  private async resolve(decision: Decision): Promise<EscalationOutcome> {
+  private async resolve(settings: EscalationSettings, decision: Decision, input: EscalationInput): Promise<EscalationOutcome> {
     const live = await this.repo.live(decision.fingerprint);
+    // A resolution that is itself news (flapping noticed on a resolution) is told, once.
+    if (live === undefined && (decision.route === 'notify' || decision.route === 'diagnose')) return this.open(settings, decision, input, true);
     if (live === undefined) return { kind: 'ignored', why: 'no live escalation for this alert' };
     const now = this.opts.clock.now();
     const row = await this.repo.resolve(live.id, now);
     if (row === undefined) return { kind: 'ignored', why: 'the escalation closed meanwhile' };
     const channels = this.tierOf(row).channels;
+    const grouping = this.settings?.grouping;
+    if (grouping) {
+      // An opening still waiting goes out all the same (a first firing is never dropped); else the resolution waits for the group.
+      const waiting = live.pending?.queuedAt !== undefined && live.pending.kind === 'opened' ? live.pending : undefined;
+      await this.repo.setPending(row.id, waiting ?? { kind: 'resolved', channels, attempts: 0, queuedAt: now });
+      this.groups?.wakeAt(now + grouping.waitSeconds * 1000);
+      return { kind: 'resolved', id: String(row.id), failed: [] };
+    }
     const failed = await this.send(row, 'resolved', channels, row.sends + 1, now);
     await this.repo.recordSend(row.id, { at: now, sends: row.sends, pending: failed.length > 0 ? { kind: 'resolved', channels: failed, attempts: 1 } : null });
     return { kind: 'resolved', id: String(row.id), failed };
@@ -214,8 +241,8 @@ export class Escalator {
 
   private async runTick(): Promise<void> {
     const now = this.opts.clock.now();
-    const handled = new Set<string>();
-    for (const row of await this.repo.due(now)) {
+    const handled = this.groups ? await this.groups.send(now) : new Set<string>();
+    for (const row of this.groups ? [] : await this.repo.due(now)) {
       handled.add(String(row.id));
       const tier = this.tierOf(row);
       const step = tier.repeatMinutes * 60_000;
@@ -229,7 +256,7 @@ export class Escalator {
     const maxRetries = this.opts.maxRetries ?? 20;
     for (const row of await this.repo.withPending()) {
       const pending = row.pending;
-      if (pending === null || handled.has(String(row.id))) continue;
+      if (pending === null || pending.queuedAt !== undefined || handled.has(String(row.id))) continue;
       // A reminder nobody needs any more (acknowledged) is not retried; a resolution always is.
       if (pending.kind !== 'resolved' && row.status !== 'open') {
         await this.repo.setPending(row.id, null);
@@ -255,13 +282,22 @@ export class Escalator {
 
   /** Sends one message to some channels; returns those that failed (each logged by name and status). */
   private async send(row: EscalationRow, kind: MessageKind, names: readonly ChannelName[], sequence: number, now: number): Promise<ChannelName[]> {
+    return this.deliver(buildMessage(await this.part(row, kind, sequence, now)), names, String(row.id));
+  }
+
+  /** One escalation's message, with a fresh ack link while there is something to acknowledge. */
+  private async part(row: EscalationRow, kind: MessageKind, sequence: number, now: number): Promise<MessagePart> {
     let ackUrl: string | null = null;
-    if (kind !== 'resolved') {
+    if (kind !== 'resolved' && row.status === 'open') {
       const token = randomBytes(32).toString('base64url');
       await this.repo.addToken(row.id, tokenHash(token), now);
       ackUrl = ackLink(this.settings!.ackBaseUrl, token);
     }
-    const message = buildMessage({ kind, escalationId: String(row.id), tier: row.tier, sequence, createdAt: row.created_at.getTime(), ackUrl, context: row.context });
+    return { kind, escalationId: String(row.id), tier: row.tier, sequence, createdAt: row.created_at.getTime(), ackUrl, context: row.context };
+  }
+
+  /** Sends a built message to some channels; returns those that failed (each logged by name and status). */
+  private async deliver(message: EscalationMessage, names: readonly ChannelName[], escalation: string): Promise<ChannelName[]> {
     const failed: ChannelName[] = [];
     await Promise.all(
       names.map(async (name) => {
@@ -272,7 +308,7 @@ export class Escalator {
         } catch (err) {
           failed.push(name);
           const status = err instanceof ChannelError ? err.status : 'error';
-          this.opts.logger.warn({ channel: name, status, escalation: String(row.id) }, 'escalation channel failed; retried on the next tick');
+          this.opts.logger.warn({ channel: name, status, escalation }, 'escalation channel failed; retried on the next tick');
         }
       }),
     );

@@ -20,6 +20,8 @@ export interface PendingSend {
   kind: MessageKind;
   channels: ChannelName[];
   attempts: number;
+  /** Set while the message waits for its group's next message (grouping.ts), from this time on; unset: a retry. */
+  queuedAt?: number;
 }
 
 /** One earlier decision about the same fingerprint, as a message lists it. */
@@ -59,6 +61,8 @@ export interface EscalationMessage {
   /** The ack link (absent on a resolution message: there is nothing left to acknowledge). */
   ackUrl: string | null;
   context: MessageContext;
+  /** Every escalation a grouped message covers, this one first (absent: it covers only this one). */
+  parts?: MessagePart[];
   /** One line, for a mail subject or a push title. */
   title: string;
   /** The whole message as plain text. */
@@ -181,6 +185,9 @@ export function messageText(m: Omit<EscalationMessage, 'text' | 'title'>): strin
   if (m.ackUrl !== null) lines.push('', `Acknowledge (stops the reminders): ${m.ackUrl}`);
   return lines.join('\n');
 }
+
+/** One escalation's part of a grouped message. */
+export type MessagePart = Omit<EscalationMessage, 'text' | 'title' | 'parts'>;
 
 /** A complete message. */
 export function buildMessage(m: Omit<EscalationMessage, 'text' | 'title'>): EscalationMessage {

@@ -11,10 +11,10 @@
  * siblings) go to the database and are overlaid with the pass's own pending writes, so the pass
  * reads exactly what the per-query state would have read after the same writes. Only the caller's
  * locks keep other passes off the same alerts (see server.ts): this is not a transaction. The SQL of
- * both lives in migrations/triage/0005_pass_functions.sql (PL/pgSQL: planned once per connection).
+ * both lives in migrations/triage/0005_pass_functions.sql (the write as 0006 redefines it, with watches) (PL/pgSQL: planned once per connection).
  */
 import { sql, type Kysely } from 'kysely';
-import type { AlertStatus, Decision, PassScope, Route, StoredAlert, TriageState, TriageStatePass } from '../types.js';
+import type { AlertStatus, Decision, PassScope, RecoveryWatch, Route, StoredAlert, TriageState, TriageStatePass } from '../types.js';
 import type { TriageSchema } from './schema.js';
 
 /** What the prefetch query returns (json: timestamps as ISO text). */
@@ -65,6 +65,8 @@ class SqlPass implements TriageStatePass {
   private readonly puts = new Map<string, StoredAlert>();
   private readonly transitions: Array<{ fingerprint: string; status: AlertStatus; at: number }> = [];
   private readonly decisions: Decision[] = [];
+  /** Watches kept (a watch) or ended (null), the last word per fingerprint. */
+  private readonly watchWrites = new Map<string, RecoveryWatch | null>();
   private committed = false;
 
   constructor(private readonly db: Kysely<TriageSchema>, private readonly base: TriageState, private readonly scope: PassScope, got: Prefetched) {
@@ -145,7 +147,28 @@ class SqlPass implements TriageStatePass {
     return newest && structuredClone(newest);
   }
 
-  /** Writes alerts, transitions and decisions and marks the delivery processed, in one statement: all of it or, on failure, none. */
+  /** Kept until commit. */
+  async putWatch(watch: RecoveryWatch): Promise<void> {
+    const since = Math.min(watch.since, this.watchWrites.get(watch.fingerprint)?.since ?? Infinity);
+    this.watchWrites.set(watch.fingerprint, structuredClone({ ...watch, since }));
+  }
+
+  /** Kept until commit. */
+  async endWatch(fingerprint: string): Promise<void> {
+    this.watchWrites.set(fingerprint, null);
+  }
+
+  /** The stored watches with the pass's own laid over them (not prefetched: the engine's passes do not read them). */
+  async watches(): Promise<RecoveryWatch[]> {
+    const stored = new Map((await this.base.watches()).map((w) => [w.fingerprint, w]));
+    for (const [fp, w] of this.watchWrites) {
+      if (w === null) stored.delete(fp);
+      else stored.set(fp, { ...w, since: Math.min(w.since, stored.get(fp)?.since ?? Infinity) });
+    }
+    return [...stored.values()].sort((a, b) => a.since - b.since || a.fingerprint.localeCompare(b.fingerprint));
+  }
+
+  /** Writes alerts, transitions, decisions and watches and marks the delivery processed, in one statement: all of it or, on failure, none. */
   async commit(at: number): Promise<void> {
     if (this.committed) throw new Error('this triage pass was already committed');
     this.committed = true;
@@ -160,7 +183,11 @@ class SqlPass implements TriageStatePass {
       id: d.id, delivery_id: d.deliveryId, fingerprint: d.fingerprint, alertname: d.alertname, severity: d.severity, status: d.status, class: d.class,
       route: d.route, rule: d.rule, reasons: d.reasons, action: d.action, mode: d.mode, at: iso(d.at),
     })));
-    await sql`select triage_pass_write(${alerts}::jsonb, ${transitions}::jsonb, ${decisions}::jsonb, ${storedId}::bigint, ${iso(at)}::timestamptz)`.execute(this.db);
+    const writes = [...this.watchWrites.entries()];
+    const putWatches = JSON.stringify(writes.flatMap(([, w]) => (w === null ? [] : [{ fingerprint: w.fingerprint, labels: w.labels, generator_url: w.generatorURL, since: iso(w.since), pending: w.pending }])));
+    const endWatches = JSON.stringify(writes.flatMap(([fp, w]) => (w === null ? [fp] : [])));
+    await sql`select triage_pass_write(${alerts}::jsonb, ${transitions}::jsonb, ${decisions}::jsonb, ${storedId}::bigint, ${iso(at)}::timestamptz,
+      ${putWatches}::jsonb, ${endWatches}::jsonb)`.execute(this.db);
   }
 
   /** Base rows with the pass's pending writes laid over them (replaced, dropped when no longer matching, or added). */

@@ -65,4 +65,11 @@ export interface TriageSchema {
     mode: 'observe' | 'act';
     at: Timestamp;
   };
+  recovery_watches: {
+    fingerprint: string;
+    labels: Json<Record<string, string>>;
+    generator_url: string;
+    since: Timestamp;
+    pending: boolean;
+  };
 }

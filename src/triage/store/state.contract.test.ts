@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, engines } from '../../../test/harness/databases.js';
+import type { Trend } from '../context/trend.js';
 import { TriageEngine } from '../engine/engine.js';
 import { describeTriageStateContract } from '../engine/state-contract.js';
 import { corpusFile, corpusRecovery, loadCorpus, loadTrends } from '../engine/engine.testing.js';
@@ -53,6 +54,33 @@ describe.each(engines)('the corpus through the engine over the SQL state on %s',
       }
       expect(routes).toEqual(expected);
       expect((await store.listDecisions({ limit: 500 })).length).toBe(routes.length);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe.each(engines)('the recovery watch over the SQL state on %s', (engine) => {
+  it('a watch registered inside a delivery\'s pass is the one the sweep reads', async () => {
+    const corpus = loadCorpus();
+    const base = Date.parse(corpus.baseTime);
+    const store = await createTriageStore(await createTestDatabase<TriageSchema>(engine));
+    try {
+      const policy = loadPolicy(fileURLToPath(new URL(`../../../${corpus.policy}`, import.meta.url)));
+      const clock = new ManualClock(base);
+      let trend: Trend = { state: 'improving', detail: 'falling' };
+      const checked: string[] = [];
+      const triage = new TriageEngine({ policy, state: store.state, clock, recovery: async (a) => (checked.push(a.generatorURL), trend) });
+      const body = corpusFile('38-error-rate-web-recovering.json');
+      const saved = await store.saveDelivery({ body, bodySha256: bodySha256(body), receivedAt: base, parsed: parseWebhook(body) });
+      expect((await triage.process(saved.delivery!))[0]).toMatchObject({ route: 'record' });
+      trend = { state: 'not-improving', detail: 'flat at 0.12' };
+      const [acted] = await triage.watchRecovering(base + 60_000);
+      expect(acted).toMatchObject({ route: 'act', deliveryId: 'watch' });
+      // The sweep asked Prometheus with the alert's own expression (not "the watch did not survive").
+      expect(acted!.reasons.at(-1)).toBe('Stopped improving while watched: flat at 0.12.');
+      expect(checked).toHaveLength(2);
+      expect(checked[1]).toBe(checked[0]);
     } finally {
       await store.close();
     }

@@ -4,7 +4,7 @@
  * the server keeps two passes off the same alerts.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AlertStatus, Decision, PassScope, Route, StoredAlert, TriageState, TriageStatePass } from '../types.js';
+import type { AlertStatus, Decision, PassScope, RecoveryWatch, Route, StoredAlert, TriageState, TriageStatePass } from '../types.js';
 import { beginSqlPass } from './pass.js';
 import type { TriageSchema } from './schema.js';
 
@@ -169,5 +169,28 @@ export class SqlTriageState implements TriageState {
       .limit(1)
       .executeTakeFirst();
     return row ? decisionFromRow(row) : undefined;
+  }
+
+  /** Inserts or replaces the watch (keeping the earlier `since`). */
+  async putWatch(w: RecoveryWatch): Promise<void> {
+    await this.db
+      .insertInto('recovery_watches')
+      .values({ fingerprint: w.fingerprint, labels: JSON.stringify(w.labels), generator_url: w.generatorURL, since: new Date(w.since), pending: w.pending })
+      .onConflict((oc) => oc.column('fingerprint').doUpdateSet((eb) => ({
+        labels: eb.ref('excluded.labels'), generator_url: eb.ref('excluded.generator_url'), pending: eb.ref('excluded.pending'),
+        since: sql<Date>`least(recovery_watches.since, excluded.since)`,
+      })))
+      .execute();
+  }
+
+  /** Deletes the watch. */
+  async endWatch(fingerprint: string): Promise<void> {
+    await this.db.deleteFrom('recovery_watches').where('fingerprint', '=', fingerprint).execute();
+  }
+
+  /** Every watch, oldest first. */
+  async watches(): Promise<RecoveryWatch[]> {
+    const rows = await this.db.selectFrom('recovery_watches').selectAll().orderBy('since').orderBy('fingerprint').execute();
+    return rows.map((r) => ({ fingerprint: r.fingerprint, labels: r.labels, generatorURL: r.generator_url, since: r.since.getTime(), pending: r.pending }));
   }
 }
