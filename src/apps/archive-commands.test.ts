@@ -23,7 +23,8 @@ describe('kona backup and drill commands (layers base and restic)', () => {
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'kona-archive-cli-'));
     mkdirSync(path.join(dir, 'data'));
-    env = testEnv(path.join(dir, 'data')) as Record<string, string>;
+    // The backups in this test's own folder (the paths below are checked against it).
+    env = testEnv(path.join(dir, 'data'), { KONA_BACKUP_DIR: path.join(dir, 'backups') }) as Record<string, string>;
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
