@@ -23,7 +23,8 @@ describe('kona backup and drill commands (layers base and restic)', () => {
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'kona-archive-cli-'));
     mkdirSync(path.join(dir, 'data'));
-    env = testEnv(path.join(dir, 'data')) as Record<string, string>;
+    // The backups in this test's own folder (the paths below are checked against it).
+    env = testEnv(path.join(dir, 'data'), { KONA_BACKUP_DIR: path.join(dir, 'backups') }) as Record<string, string>;
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,7 +44,8 @@ describe('kona backup and drill commands (layers base and restic)', () => {
     const inside = await kona({ ...env, KONA_PGBACKREST_PG_PATH: '/pg', KONA_PGBACKREST_REPO2: path.join(dir, 'backups', 'repo2') }, 'backup', 'archive-command');
     expect(inside).toMatchObject({ code: 1, stderr: expect.stringContaining('repo2 must be independent of repo1') });
     const unconfigured = await kona(env, 'backup', 'run', '--layer', 'restic');
-    expect(unconfigured).toMatchObject({ code: 1, stderr: expect.stringContaining('The restic layer needs KONA_RESTIC_REPOSITORY') });
+    // restic runs through the admin channel like the dumps: a failed outcome line, exit 1.
+    expect(unconfigured).toMatchObject({ code: 1, stdout: expect.stringMatching(/FAILED restic +copy .*The restic layer needs KONA_RESTIC_REPOSITORY/) });
     const target = await kona({ ...env, KONA_PGBACKREST_PG_PATH: '/pg' }, 'drill', 'restore', 'pitr', '--target', '2026-12-07 16:05');
     expect(target).toMatchObject({ code: 1, stderr: expect.stringContaining('--target must be a time with its zone') });
   });
@@ -53,14 +55,15 @@ describe('kona backup and drill commands (layers base and restic)', () => {
     writeFileSync(path.join(dir, 'right'), 'the-right-password-1\n');
     writeFileSync(path.join(dir, 'wrong'), 'the-wrong-password-2\n');
     const restic = { KONA_RESTIC_REPOSITORY: repo, KONA_BACKUP_DIR: path.join(dir, 'backups') };
-    mkdirSync(path.join(dir, 'backups', 'dumps', 'hope', '20261207T020000Z'), { recursive: true });
-    writeFileSync(path.join(dir, 'backups', 'dumps', 'hope', '20261207T020000Z', 'manifest.json'), '{"files":[]}');
+    mkdirSync(path.join(dir, 'backups', 'dumps'), { recursive: true });
+    writeFileSync(path.join(dir, 'backups', 'dumps', 'README'), 'something to copy\n');
     const made = await kona({ ...env, ...restic, KONA_RESTIC_PASSWORD_FILE: path.join(dir, 'right') }, 'backup', 'run', '--layer', 'restic');
-    expect(made.stderr).toBe('');
-    expect(JSON.parse(made.stdout)).toMatchObject({ location: expect.stringMatching(/^restic:/) });
+    expect(made).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^ok +restic +copy .*restic:[0-9a-f]{8}$/m) });
+    const right = await kona({ ...env, ...restic, KONA_RESTIC_PASSWORD_FILE: path.join(dir, 'right') }, 'backup', 'verify');
+    expect(right).toMatchObject({ code: 0, stdout: expect.stringContaining('restic: 1 checked, all match') });
     const wrong = await kona({ ...env, ...restic, KONA_RESTIC_PASSWORD_FILE: path.join(dir, 'wrong') }, 'backup', 'verify');
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toContain('(KONA_RESTIC_PASSWORD_FILE) does not open the repository');
+    expect(wrong.stdout).toContain('(KONA_RESTIC_PASSWORD_FILE) does not open the repository');
     expect(wrong.stderr + wrong.stdout).not.toContain('the-wrong-password-2');
   });
 });

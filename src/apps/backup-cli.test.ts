@@ -24,7 +24,10 @@ function kona(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number
 describe('kona backup and kona drill restore dump while kona serve runs (embedded)', () => {
   const base = mkdtempSync(path.join(tmpdir(), 'kona-backup-cli-'));
   const backupDir = path.join(base, 'backups');
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...testEnv(path.join(base, 'data'), { KONA_BACKUP_DIR: backupDir, KONA_PORT: '0', KONA_HOST: '127.0.0.1' }) };
+  // A restic repository too: the restic layer and drill also go through the running server.
+  writeFileSync(path.join(base, 'restic-password'), 'a-restic-password-for-the-test\n', { mode: 0o600 });
+  const restic = { KONA_RESTIC_REPOSITORY: path.join(base, 'restic-repo'), KONA_RESTIC_PASSWORD_FILE: path.join(base, 'restic-password') };
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...testEnv(path.join(base, 'data'), { KONA_BACKUP_DIR: backupDir, KONA_PORT: '0', KONA_HOST: '127.0.0.1', ...restic }) };
   let server: ChildProcess | undefined;
 
   beforeAll(async () => {
@@ -55,6 +58,8 @@ describe('kona backup and kona drill restore dump while kona serve runs (embedde
     expect(run.stdout).toMatch(/^ok\s+dump\s+tenant\s+demo\s+/m);
     expect(run.stdout).toMatch(/^ok\s+dump\s+control\s+-\s+/m);
     expect(run.stdout).toMatch(/^ok\s+snapshot\s+/m);
+    expect(run.stdout).toMatch(/^ok\s+restic\s+copy\s+-\s+.*restic:[0-9a-f]{8}$/m);
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^ok\s+restic/); // last: it copies what the dumps wrote
     const snapshot = readdirSync(path.join(backupDir, 'snapshots'));
     expect(snapshot).toHaveLength(1);
     // The data-directory snapshot has the databases and no key ring.
@@ -66,6 +71,7 @@ describe('kona backup and kona drill restore dump while kona serve runs (embedde
     const verify = await kona(env, 'backup', 'verify');
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain('dumps: 2 checked, all match');
+    expect(verify.stdout).toContain('restic: 1 checked, all match');
   });
 
   it('a second run while one holds the lock is refused with a clear message', async () => {
@@ -85,6 +91,17 @@ describe('kona backup and kona drill restore dump while kona serve runs (embedde
     expect(drill.code).toBe(0);
     const reports = readdirSync(path.join(backupDir, 'drills')).filter((n) => n.endsWith('-dump.json'));
     expect(JSON.parse(readFileSync(path.join(backupDir, 'drills', reports[0]!), 'utf8'))).toMatchObject({ verdict: 'pass', tenant: 'demo' });
+  });
+
+  it('the restic drill passes while kona serve runs: the dumps and uploads pulled back, restored and proved', async () => {
+    const drill = await kona(env, 'drill', 'restore', 'restic');
+    expect(drill.stderr).toBe('');
+    expect(drill.code).toBe(0);
+    const report = JSON.parse(drill.stdout) as { verdict: string; checks: { name: string; ok: boolean }[]; tenants: string[] };
+    expect(report).toMatchObject({ kind: 'restic', verdict: 'pass', tenants: ['demo'] });
+    expect(report.checks.filter((c) => c.name.startsWith('demo: ')).map((c) => [c.name, c.ok])).toEqual([
+      ['demo: restore', true], ['demo: tables', true], ['demo: sequences', true], ['demo: amcheck', true], ['demo: pii', true], ['demo: uploads', true], ['demo: dog page', true], ['demo: sign-in', true],
+    ]);
   });
 
   it('verify and the drill refuse a corrupted dump; nothing is restored', async () => {
@@ -110,5 +127,19 @@ describe('kona backup and kona drill restore dump while kona serve runs (embedde
     const again = await kona(env, 'keys', 'export', file);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists');
+  });
+
+  it('kona drill restore rebuild: the rescue rebuilt from the backups and the key backup while kona serve runs', async () => {
+    const keys = path.join(base, 'keys-backup.json'); // written by kona keys export above
+    const rebuild = await kona(env, 'drill', 'restore', 'rebuild', '--tenant', 'demo', '--keys', keys);
+    expect(rebuild.stderr).toBe('');
+    expect(rebuild.code).toBe(0);
+    const report = JSON.parse(rebuild.stdout) as { verdict: string; dumpFrom: string; checks: { name: string; ok: boolean; detail: string }[] };
+    expect(report).toMatchObject({ kind: 'rebuild', verdict: 'pass', dumpFrom: 'restic', registryFrom: 'local' });
+    // The newest local dump was corrupted above: the restic copy's is used, and the report says why.
+    expect(report.checks.find((c) => c.name === 'database')!.detail).toMatch(/restic copy's dump .* does not match its manifest/);
+    expect(report.checks.map((c) => c.name)).toEqual(['database', 'registry', 'tables', 'sequences', 'amcheck', 'pii', 'uploads', 'dog page', 'sign-in']);
+    const missing = await kona(env, 'drill', 'restore', 'rebuild', '--tenant', 'demo');
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('needs --tenant <slug> and --keys <file>') });
   });
 });

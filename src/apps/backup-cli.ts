@@ -1,8 +1,9 @@
 /**
  * `kona backup run|list|verify|archive-command`, `kona drill restore <kind>` and `kona keys export`:
- * what the operator types. The dump and snapshot layers and the dump drill ask the admin channel
- * (the running server, or this process under the lock); pgBackRest (base) and restic run here, on
- * the database server's host (archive-commands.ts). Each prints a report; a failure exits non-zero.
+ * what the operator types. The dump, snapshot and restic layers and their drills ask the admin
+ * channel (the running server, or this process under the lock); pgBackRest (base) and the PITR drill
+ * run here, on the database server's host (archive-commands.ts). Each prints a report; a failure
+ * exits non-zero.
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -15,7 +16,8 @@ import { backupLayers } from '../ops/backup/layers.js';
 import type { BackupListing } from '../ops/backup/list.js';
 import type { VerifyResult } from '../ops/backup/verify.js';
 import type { DrillReport } from '../ops/drill/dump-drill.js';
-import { backupArchiveCommand, backupRunArchiveLayer, backupVerifyRestic, drillRestoreArchive } from './archive-commands.js';
+import type { DrillReport as ArchiveDrillReport } from '../ops/drill/report.js';
+import { backupArchiveCommand, backupRunBaseLayer, drillRestorePitr } from './archive-commands.js';
 
 type Admin = (config: Config, request: AdminRequest) => Promise<unknown>;
 
@@ -29,12 +31,12 @@ export function addBackupCommands(program: Command, keys: Command, admin: Admin)
     .command('run')
     .description('Take backups now (every default layer, or one), record them and prune by the keep rules')
     .option('--tenant <slug>', 'only this rescue')
-    .option('--layer <name>', `only this layer: ${Object.entries(backupLayers).map(([n, l]) => `${n} (${l.description})`).join('; ')}; base (pgBackRest backup into repo1 and repo2, then expire); restic (dumps and uploads off-site, then forget --prune)`)
+    .option('--layer <name>', `only this layer: ${Object.entries(backupLayers).map(([n, l]) => `${n} (${l.description})`).join('; ')}; base (pgBackRest backup into repo1 and repo2, then expire)`)
     .option('--type <type>', 'base backup type: full, diff or incr', 'incr')
     .action(async (o: { tenant?: string; layer?: string; type: string }) => {
-      if (o.layer === 'base' || o.layer === 'restic') {
+      if (o.layer === 'base') {
         if (!['full', 'diff', 'incr'].includes(o.type)) throw new Error('--type must be full, diff or incr');
-        out(JSON.stringify(await backupRunArchiveLayer(loadConfig(), o.layer, o.type as 'full' | 'diff' | 'incr'), null, 2));
+        out(JSON.stringify(await backupRunBaseLayer(loadConfig(), o.type as 'full' | 'diff' | 'incr'), null, 2));
         return;
       }
       const r = (await admin(loadConfig(), { command: 'backup.run', args: { tenant: o.tenant, layer: o.layer } })) as { ok: boolean; runs: LayerOutcome[] };
@@ -70,17 +72,10 @@ export function addBackupCommands(program: Command, keys: Command, admin: Admin)
     .description('Re-hash every dump against its manifest and every uploads manifest against the uploads; with KONA_RESTIC_REPOSITORY also restic check')
     .option('--read-data', 'restic: also read and verify every pack')
     .action(async (o: { readData?: boolean }) => {
-      const config = loadConfig();
-      const r = (await admin(config, { command: 'backup.verify', args: {} })) as { ok: boolean; results: Record<string, VerifyResult> };
+      const r = (await admin(loadConfig(), { command: 'backup.verify', args: { readData: o.readData === true } })) as { ok: boolean; results: Record<string, VerifyResult> };
       for (const [name, v] of Object.entries(r.results)) {
         out(`${name}: ${v.checked} checked, ${v.problems.length ? `${v.problems.length} problems` : 'all match'}`);
         for (const p of v.problems) out(`  - ${p}`);
-      }
-      if (config.settings.KONA_RESTIC_REPOSITORY) {
-        const restic = await backupVerifyRestic(config, o.readData === true);
-        if (restic.ok) out(`restic: ${restic.message}`);
-        else process.stderr.write(`restic: ${restic.message}\n`);
-        if (!restic.ok) process.exitCode = 1;
       }
       if (!r.ok) process.exitCode = 1;
     });
@@ -89,19 +84,28 @@ export function addBackupCommands(program: Command, keys: Command, admin: Admin)
     .command('drill')
     .description('Restore drills: restore into a fresh place and prove it worked')
     .command('restore')
-    .description('Restore drills by kind: dump, pitr or restic')
-    .argument('<kind>', 'dump: a rescue\'s dump into a new database (or PGlite directory), checked by figures, amcheck, keys and a Kona process serving it; pitr: pgBackRest to --target time (marks, timeline, pg_amcheck); restic: dumps and uploads pulled back, manifests checked, dumps restored')
-    .option('--tenant <slug>', 'dump: the rescue whose newest dump is restored')
+    .description('Restore drills by kind: dump, pitr, restic or rebuild')
+    .argument('<kind>', 'dump: a rescue\'s dump into a new database (or PGlite directory), checked by figures, amcheck, keys and a Kona process serving it; pitr: pgBackRest to --target time (marks, timeline, pg_amcheck); restic: dumps and uploads pulled back, manifests checked, dumps restored and proved; rebuild: one rescue rebuilt into a fresh data directory from the backups and the key backup alone (database, uploads, registry entry), proved and smoke-tested')
+    .option('--tenant <slug>', 'dump, rebuild: the rescue whose newest dump is restored')
+    .option('--keys <file>', 'rebuild: the key backup written by kona keys export')
     .option('--from <dir>', 'dump: a dump folder (with its manifest.json)')
     .option('--force', 'dump: restore over a database a previous drill left behind')
     .option('--target <time>', 'pitr: the time to recover to, with its zone (e.g. 2026-12-07T16:05:00Z)')
-    .option('--snapshot <id>', 'restic: snapshot id (default: the newest)')
-    .action(async (kind: string, o: { tenant?: string; from?: string; force?: boolean; target?: string; snapshot?: string }) => {
-      if (kind === 'pitr' || kind === 'restic') {
-        out(JSON.stringify(await drillRestoreArchive(loadConfig(), kind, o), null, 2));
+    .option('--snapshot <id>', 'restic, rebuild: snapshot id (default: the newest)')
+    .action(async (kind: string, o: { tenant?: string; keys?: string; from?: string; force?: boolean; target?: string; snapshot?: string }) => {
+      if (kind === 'pitr') {
+        out(JSON.stringify(await drillRestorePitr(loadConfig(), o), null, 2));
         return;
       }
-      if (kind !== 'dump') throw new Error(`kona drill restore <kind>: kind must be dump, pitr or restic (got "${kind}")`);
+      if (kind === 'restic' || kind === 'rebuild') {
+        if (kind === 'rebuild' && (!o.tenant || !o.keys)) throw new Error('kona drill restore rebuild needs --tenant <slug> and --keys <file> (the key backup from kona keys export)');
+        const args = kind === 'restic' ? { snapshot: o.snapshot } : { tenant: o.tenant, keys: o.keys, snapshot: o.snapshot };
+        const r = (await admin(loadConfig(), { command: `drill.${kind}`, args })) as ArchiveDrillReport & { reportFile: string };
+        out(JSON.stringify(r, null, 2));
+        if (r.verdict !== 'pass') process.exitCode = 1;
+        return;
+      }
+      if (kind !== 'dump') throw new Error(`kona drill restore <kind>: kind must be dump, pitr, restic or rebuild (got "${kind}")`);
       const r = (await admin(loadConfig(), { command: 'drill.dump', args: { tenant: o.tenant, from: o.from, force: o.force === true } })) as DrillReport;
       out(`Dump drill for ${r.tenant}: ${r.verdict.toUpperCase()} (RTO ${r.rtoSeconds.toFixed(1)} s)`);
       out(`  from   ${r.from}`);

@@ -21,7 +21,7 @@ import { pitrMarkJob, writePitrMark } from '../ops/backup/archive.layers.js';
  * Every job Kona declares. A process refuses to start if one has no handler below, so a job
  * enqueued by one release is never left without a worker that knows it.
  */
-export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob, pitrMarkJob] as const;
+export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', 'backup.restic', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob, pitrMarkJob] as const;
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
 export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns];
@@ -41,9 +41,9 @@ export interface JobDeps {
   /** The process's clock, read when a job judges ages (ms since the epoch). */
   now: () => number;
   /** Runs one backup layer as `kona backup run --layer` does (lock, records, pruning). */
-  backup: (layer: 'dump' | 'snapshot') => Promise<void>;
+  backup: (layer: 'dump' | 'snapshot' | 'restic') => Promise<void>;
   /** UTC cron of each scheduled backup layer; undefined: not scheduled (`off`), still runnable by hand. */
-  backupCron: { dump?: string; snapshot?: string };
+  backupCron: { dump?: string; snapshot?: string; restic?: string };
   /** The pgBackRest-archived server that gets a PITR mark every five minutes (unset: no marks). */
   pitrMarkUrl?: string;
 }
@@ -122,6 +122,15 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
       maxAttempts: 3,
       handler: async (_payload, ctx) => {
         if (ctx.source.label === 'control') await deps.backup('snapshot');
+      },
+    }),
+    defineJob({
+      name: 'backup.restic',
+      schema: z.object({}),
+      cron: deps.backupCron.restic,
+      maxAttempts: 3,
+      handler: async (_payload, ctx) => {
+        if (ctx.source.label === 'control') await deps.backup('restic');
       },
     }),
     ...notificationJobs(deps),

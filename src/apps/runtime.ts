@@ -95,7 +95,9 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
       const failed = outcomes.filter((o) => o.status === 'failed');
       if (failed.length) throw new Error(`backup ${layer}: ${failed.map((f) => `${f.tenantSlug ?? f.kind}: ${f.error}`).join('; ')}`);
     },
-    backupCron: { dump: scheduled(config.settings.KONA_BACKUP_DUMP_CRON), snapshot: config.embeddedControlPlane ? scheduled(config.settings.KONA_BACKUP_SNAPSHOT_CRON) : undefined },
+    backupCron: { dump: scheduled(config.settings.KONA_BACKUP_DUMP_CRON), snapshot: config.embeddedControlPlane ? scheduled(config.settings.KONA_BACKUP_SNAPSHOT_CRON) : undefined,
+      restic: config.settings.KONA_RESTIC_REPOSITORY ? scheduled(config.settings.KONA_BACKUP_RESTIC_CRON) : undefined,
+    },
     pitrMarkUrl: config.settings.KONA_PGBACKREST_PG_PATH ? archivedServerUrl(config) : undefined,
   })) jobs.register(def);
   jobs.assertComplete(declaredJobs);

@@ -18,7 +18,7 @@ import { finishBackupRun, startBackupRun, type BackupLayer } from './runs.js';
 /** What every layer run records into. */
 export interface LayerDeps {
   control: Kysely<ControlSchema>;
-  clock: Clock;
+  clock: Pick<Clock, 'now'>;
 }
 
 /** One layer run's outcome, as recorded. */

@@ -6,6 +6,7 @@
  */
 import type { BackupContext, LayerOutcome } from './context.js';
 import { runDumpLayer } from './dump-layer.js';
+import { runResticCopy } from './restic-layer.js';
 import { runSnapshotLayer } from './snapshot.js';
 
 /** One backup layer. */
@@ -30,6 +31,12 @@ export const backupLayers: Record<string, BackupLayerRunner> = {
     // It copies the embedded databases: with everything on servers it has nothing of its own to keep.
     runsByDefault: (ctx) => ctx.config.embeddedControlPlane && !ctx.tenantSlug,
     run: runSnapshotLayer,
+  },
+  restic: {
+    description: 'restic copy of the dumps, the uploads manifests and the uploads to KONA_RESTIC_REPOSITORY (off-site), then forget --prune',
+    // Last: it copies what the dumps just wrote.
+    runsByDefault: (ctx) => Boolean(ctx.config.settings.KONA_RESTIC_REPOSITORY),
+    run: runResticCopy,
   },
 };
 

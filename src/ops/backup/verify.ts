@@ -1,11 +1,14 @@
 /**
  * `kona backup verify`: every check that backups are still what was written. Each verifier
- * returns what it checked and the problems it found; the restic layer adds `restic check` here.
+ * returns what it checked and the problems it found, or null when its layer is not set up here
+ * (restic without KONA_RESTIC_REPOSITORY).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BackupLayout } from './layout.js';
+import { verifyResticCopy } from './archive.layers.js';
 import { checkFiles, readDumpManifest, uploadsManifestSchema } from './manifest.js';
+import type { ResticSettings } from './restic.js';
 
 /** What one verifier checked and found wrong (empty problems: all good). */
 export interface VerifyResult {
@@ -13,17 +16,36 @@ export interface VerifyResult {
   problems: string[];
 }
 
-/** Verifiers by name, run in this order; each reads only the backup directory (and the uploads). */
-export const backupVerifiers: Record<string, (layout: BackupLayout) => Promise<VerifyResult>> = {
+/** What the verifiers may look at besides the backup directory. */
+export interface VerifyOptions {
+  /** The restic repository (absent: not configured, so not checked). */
+  restic?: ResticSettings;
+  /** restic: read and verify every pack too (`restic check --read-data`). */
+  readData?: boolean;
+}
+
+/** Verifiers by name, run in this order; null: nothing of that layer to verify here. */
+export const backupVerifiers: Record<string, (layout: BackupLayout, options: VerifyOptions) => Promise<VerifyResult | null>> = {
   dumps: verifyDumps,
   uploads: verifyUploadManifests,
+  restic: verifyRestic,
 };
 
-/** Runs every verifier; resolves with each one's result. */
-export async function verifyBackups(layout: BackupLayout): Promise<Record<string, VerifyResult>> {
+/** Runs every verifier; resolves with each one's result (leaving out those with nothing to verify). */
+export async function verifyBackups(layout: BackupLayout, options: VerifyOptions = {}): Promise<Record<string, VerifyResult>> {
   const out: Record<string, VerifyResult> = {};
-  for (const [name, verify] of Object.entries(backupVerifiers)) out[name] = await verify(layout);
+  for (const [name, verify] of Object.entries(backupVerifiers)) {
+    const result = await verify(layout, options);
+    if (result) out[name] = result;
+  }
   return out;
+}
+
+/** `restic check` (with readData, `--read-data`) of the off-site repository, when one is configured. */
+export async function verifyRestic(_layout: BackupLayout, options: VerifyOptions): Promise<VerifyResult | null> {
+  if (!options.restic) return null;
+  const r = await verifyResticCopy(options.restic, { readData: options.readData });
+  return { checked: 1, problems: r.ok ? [] : [r.message] };
 }
 
 async function subdirs(dir: string): Promise<string[]> {

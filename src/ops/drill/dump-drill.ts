@@ -59,13 +59,63 @@ export async function newestDump(ctx: BackupContext, slug: string): Promise<stri
   return ctx.layout.tenantDump(slug, names[names.length - 1]!);
 }
 
-function drillDatabaseUrl(ctx: BackupContext, tenantUrl: string | null): string {
+function drillDatabaseUrl(ctx: BackupContext, tenantUrl: string | null, suffix: string): string {
   const base = ctx.config.settings.KONA_TENANT_SERVER_URL ?? tenantUrl;
   if (!base) throw new RestoreRefused('A server dump is restored onto a PostgreSQL server: set KONA_TENANT_SERVER_URL.');
   const u = new URL(base);
   const original = tenantUrl ? decodeURIComponent(new URL(tenantUrl).pathname.slice(1)) : 'kona';
-  u.pathname = `/${original}_drill`.slice(0, 64);
+  u.pathname = `/${original}_${suffix}`.slice(0, 64);
   return u.toString();
+}
+
+/** Where a drill restores a rescue: a PGlite directory under `dataDir`, or `<database>_<suffix>` on the server. */
+export async function drillTarget(ctx: BackupContext, manifest: DumpManifest, dataDir: string, suffix = 'drill'): Promise<RestoreTarget> {
+  const slug = manifest.tenant!;
+  if (manifest.engine === 'embedded') return { kind: 'embedded', dir: embeddedTenantDir(dataDir, slug) };
+  const row = await selectTenant(ctx.control.kysely, slug);
+  return { kind: 'postgres', url: drillDatabaseUrl(ctx, row?.db_url ?? null, suffix) };
+}
+
+/** Where the uploads a drill copies come from: a folder of uploads manifests, and where their files lie. */
+export interface UploadsSource {
+  manifestsDir: string;
+  /** The folder holding the files a manifest lists (default: the manifest's own root, the live uploads). */
+  filesRoot?: (manifestRoot: string) => string;
+}
+
+/**
+ * Proves a restored rescue: figures, sequences and amcheck against the manifest, the encrypted
+ * values open with the kept keys, its uploads copied and re-hashed into `dataDir`, and (unless
+ * deps.smoke is false) a Kona process on `dataDir` serving it. Shared by the dump, restic and
+ * rebuild drills, so each proves the same things.
+ */
+export async function proveRestored(
+  deps: DrillDeps,
+  o: { slug: string; name: string; target: RestoreTarget; manifest: DumpManifest; drillRoot: string; dataDir: string; uploads: UploadsSource },
+): Promise<RestoreCheck[]> {
+  const checks: RestoreCheck[] = [...(await verifyRestored({ target: o.target, manifest: o.manifest }))];
+  const db = await openDatabase<TenantSchema>(o.target);
+  let signIn: { email: string; password: string } | undefined;
+  try {
+    const pii = await encryptedValuesCheck(db.kysely as Kysely<unknown>, deps.keyRing, deps.encryptedColumns);
+    checks.push(pii);
+    // Without keys that open the copy there is no admin to sign in as (emails are encrypted): the check above says why.
+    if (pii.ok) signIn = await drillAdmin(db.kysely, deps.keyRing);
+  } finally {
+    await db.close();
+  }
+  checks.push(await restoreUploads(o.uploads, o.slug, o.dataDir, o.manifest));
+  if (deps.smoke !== false) {
+    await prepareControlPlane(o.dataDir, { slug: o.slug, name: o.name, target: o.target });
+    const keysFile = path.join(o.drillRoot, 'keys.json');
+    await writeFile(keysFile, JSON.stringify(deps.keyValues), { mode: 0o600 });
+    try {
+      checks.push(...(await smokeTest({ dataDir: o.dataDir, keysFile, slug: o.slug, signIn })));
+    } finally {
+      await rm(keysFile, { force: true });
+    }
+  }
+  return checks;
 }
 
 /** Runs the drill for one rescue's dump (newest, or `from`). */
@@ -80,36 +130,14 @@ export async function runDumpDrill(deps: DrillDeps, args: { tenantSlug?: string;
   const row = await selectTenant(ctx.control.kysely, slug);
   const drillRoot = path.join(ctx.layout.drills, `restore-${slug}`);
   const dataDir = path.join(drillRoot, 'data');
-  const target: RestoreTarget = manifest.engine === 'embedded'
-    ? { kind: 'embedded', dir: embeddedTenantDir(dataDir, slug) }
-    : { kind: 'postgres', url: drillDatabaseUrl(ctx, row?.db_url ?? null) };
+  const target = await drillTarget(ctx, manifest, dataDir);
   const runId = await startBackupRun(ctx.control.kysely, { layer: 'drill', kind: 'dump', tenantSlug: slug, startedAt });
-  const checks: RestoreCheck[] = [];
   let restored = false;
   try {
     if (args.force) await rm(drillRoot, { recursive: true, force: true });
     const { bytes } = await restoreTenantDump({ dumpDir, target, force: args.force });
     restored = true;
-    checks.push(...(await verifyRestored({ target, manifest })));
-    const db = await openDatabase<TenantSchema>(target);
-    let signIn: { email: string; password: string } | undefined;
-    try {
-      checks.push(await encryptedValuesCheck(db.kysely as Kysely<unknown>, deps.keyRing, deps.encryptedColumns));
-      signIn = await drillAdmin(db.kysely, deps.keyRing);
-    } finally {
-      await db.close();
-    }
-    checks.push(await restoreUploads(ctx, slug, dataDir, manifest));
-    if (deps.smoke !== false) {
-      await prepareControlPlane(dataDir, { slug, name: row?.name ?? slug, target });
-      const keysFile = path.join(drillRoot, 'keys.json');
-      await writeFile(keysFile, JSON.stringify(deps.keyValues), { mode: 0o600 });
-      try {
-        checks.push(...(await smokeTest({ dataDir, keysFile, slug, signIn })));
-      } finally {
-        await rm(keysFile, { force: true });
-      }
-    }
+    const checks = await proveRestored(deps, { slug, name: row?.name ?? slug, target, manifest, drillRoot, dataDir, uploads: { manifestsDir: ctx.layout.uploadManifests } });
     const finishedAt = ctx.now();
     const verdict = checks.every((c) => c.ok) ? 'pass' : 'fail';
     const report = await writeReport(ctx, { kind: 'dump', tenant: slug, from: dumpDir, target: describeTarget(target), verdict, rtoSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000, startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), checks, reportFile: '' });
@@ -153,19 +181,20 @@ async function drillAdmin(db: Kysely<TenantSchema>, keyRing: KeyRing): Promise<{
   return { email: admin.email, password };
 }
 
-/** Copies the rescue's uploads listed by the newest uploads manifest, checking each file's sha256. */
-async function restoreUploads(ctx: BackupContext, slug: string, dataDir: string, dump: DumpManifest): Promise<RestoreCheck> {
-  const names = (await readdir(ctx.layout.uploadManifests).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort().reverse();
+/** Copies the rescue's uploads listed by the uploads manifest taken with the dump, checking each file's sha256. */
+async function restoreUploads(source: UploadsSource, slug: string, dataDir: string, dump: DumpManifest): Promise<RestoreCheck> {
+  const names = (await readdir(source.manifestsDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort().reverse();
   // The manifest taken with the dump, else the newest one: uploads are never rewritten.
   const chosen = names.find((n) => n === `${backupStamp(new Date(dump.createdAt))}.json`) ?? names[0];
-  if (!chosen) return { name: 'uploads', ok: false, detail: `no uploads manifest in ${ctx.layout.uploadManifests}` };
-  const manifest = uploadsManifestSchema.parse(JSON.parse(await readFile(path.join(ctx.layout.uploadManifests, chosen), 'utf8')));
+  if (!chosen) return { name: 'uploads', ok: false, detail: `no uploads manifest in ${source.manifestsDir}` };
+  const manifest = uploadsManifestSchema.parse(JSON.parse(await readFile(path.join(source.manifestsDir, chosen), 'utf8')));
+  const root = source.filesRoot ? source.filesRoot(manifest.root) : manifest.root;
   const mine = manifest.files.filter((f) => f.path.startsWith(`${slug}/`));
   const bad: string[] = [];
   for (const f of mine) {
     const to = path.join(dataDir, 'uploads', f.path);
     await mkdir(path.dirname(to), { recursive: true, mode: 0o700 });
-    if (!(await copyFile(path.join(manifest.root, f.path), to).then(() => true, () => false))) {
+    if (!(await copyFile(path.join(root, f.path), to).then(() => true, () => false))) {
       bad.push(`${f.path} (missing)`);
       continue;
     }

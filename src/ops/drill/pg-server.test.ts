@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextWalSegment, recoveryFailure } from './pg-server.js';
-import { commitSlackMs, compareMarks } from './pitr.marks.js';
+import { compareMarks, isoMicros } from './pitr.marks.js';
 
 describe('a restored server\'s failures', () => {
   it('names the WAL segment after the last one restored when recovery ran out of WAL', () => {
@@ -16,10 +16,20 @@ describe('a restored server\'s failures', () => {
 });
 
 describe('PITR marks', () => {
-  it('requires marks stamped well before the target, forbids marks after it, and tolerates the commit slack', () => {
+  const mark = (id: number, us: number) => ({ id, at: new Date(Math.floor(us / 1000)), us });
+
+  it('requires marks whose successor was stamped by the target, forbids marks stamped after it, to the microsecond', () => {
     const target = new Date(100_000);
-    const source = [{ id: 1, at: new Date(10_000) }, { id: 2, at: new Date(100_000 - commitSlackMs / 2) }, { id: 3, at: new Date(100_001) }];
+    // 2 and 3 fall in the target's millisecond as a Date; 3 is 1 µs after it.
+    const source = [mark(1, 10_000_000), mark(2, 99_999_999), mark(3, 100_000_001), mark(4, 100_500_000)];
+    expect(compareMarks(source, [source[0]!, source[1]!], target)).toEqual({ missing: [], afterTarget: [], lastPresent: source[1] });
+    // 2 may have committed after the target (3 was stamped after it): not required.
     expect(compareMarks(source, [source[0]!], target)).toEqual({ missing: [], afterTarget: [], lastPresent: source[0] });
     expect(compareMarks(source, [source[1]!, source[2]!], target)).toEqual({ missing: [1], afterTarget: [3], lastPresent: source[1] });
+  });
+
+  it('writes a stamp with six decimals', () => {
+    expect(isoMicros(1_700_000_000_123_456)).toBe('2023-11-14T22:13:20.123456Z');
+    expect(isoMicros(1_700_000_000_000_007)).toBe('2023-11-14T22:13:20.000007Z');
   });
 });

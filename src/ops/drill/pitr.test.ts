@@ -18,7 +18,7 @@ import { repo2Lag, stanzaInfo } from '../backup/pgbackrest.info.js';
 import { startArchivedServer, type ArchivedServer } from '../backup/pgbackrest.testing.js';
 import { listBackupRuns } from '../backup/runs.js';
 import { drillPitr } from './pitr.js';
-import { writeMark, type PitrMark } from './pitr.marks.js';
+import { isoMicros, writeMark, type PitrMark } from './pitr.marks.js';
 import { recordDrill } from './report.js';
 
 /** Every file under `dir`, recursively. */
@@ -36,6 +36,7 @@ describe('PITR drill on a real server archived by pgBackRest', () => {
   let ciphertext: string;
   const marks: PitrMark[] = [];
   let target: Date;
+  let justBefore: PitrMark & { committedBy: Date };
   const workDir = () => path.join(archived.dir, 'drill-work');
 
   beforeAll(async () => {
@@ -55,9 +56,10 @@ describe('PITR drill on a real server archived by pgBackRest', () => {
     marks.push(await writeMark(client), await writeMark(client));
     // The target: the server's clock after the last mark's commit returned (recovery goes by commit times).
     // JavaScript dates hold milliseconds: round up, so the truncated target is not before that commit.
-    const now = (await writeMark(client).then(() => client.query<{ now: Date }>('select clock_timestamp() as now'))).rows[0]!.now;
-    target = new Date(now.getTime() + 1);
-    await new Promise((r) => setTimeout(r, 5)); // the next marks are stamped in a later millisecond
+    justBefore = await writeMark(client);
+    target = new Date(justBefore.committedBy.getTime() + 1);
+    // The next marks must be stamped after the target: wait for the server's clock to pass it (at most a millisecond).
+    while ((await client.query<{ now: Date }>('select clock_timestamp() as now')).rows[0]!.now <= target);
     marks.push(await writeMark(client), await writeMark(client));
     await checkArchive(archived.settings); // switches WAL and waits until both repositories hold it
   });
@@ -87,10 +89,12 @@ describe('PITR drill on a real server archived by pgBackRest', () => {
     expect(report.checks.map((c) => c.name)).toEqual([
       'rows up to the target are present', 'rows after the target are absent', 'a new timeline began', 'pg_amcheck passes', 'PII canary decrypts with the kept keys',
     ]);
-    expect(report.lastMarkPresent).not.toBeNull();
-    expect(new Date(report.lastMarkPresent as string) > marks[2]!.at).toBe(true); // the mark written just before the target
-    expect(report.precisionMs).toBeGreaterThanOrEqual(0);
-    expect(report.precisionMs).toBeLessThan(1000);
+    // The mark committed just before the target is the last one present (it committed before the
+    // target was read); precision is the target less its stamp, to the microsecond.
+    expect(report.lastMarkId).toBe(justBefore.id);
+    expect(report.lastMarkPresent).toBe(isoMicros(justBefore.us));
+    expect(report.precisionMs).toBe((target.getTime() * 1000 - justBefore.us) / 1000);
+    expect(report.precisionMs).toBeGreaterThan(0);
     expect(report.timeline).toBe(2);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ kind: 'pitr', verdict: 'pass' });
     const runs = await listBackupRuns(control.kysely, { layer: 'drill' });

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { restoreToTime, type PgBackRestSettings } from '../backup/pgbackrest.js';
 import { stanzaInfo } from '../backup/pgbackrest.info.js';
 import { freePort, hotStandbyMinimums, startRestored, type RestoredServer } from './pg-server.js';
-import { compareMarks, readMarks } from './pitr.marks.js';
+import { compareMarks, isoMicros, readMarks } from './pitr.marks.js';
 import { DrillError, type DrillCheck } from './report.js';
 
 /** What a PITR drill needs. */
@@ -31,7 +31,7 @@ export interface PitrDrillOptions {
 /** The figures a PITR drill reports beside its checks. */
 export interface PitrDrillResult {
   checks: DrillCheck[];
-  extra: { target: string; lastMarkPresent: string | null; precisionMs: number | null; timeline: number };
+  extra: { target: string; lastMarkPresent: string | null; lastMarkId: number | null; precisionMs: number | null; timeline: number };
 }
 
 async function sourceState(url: string): Promise<{ marks: Awaited<ReturnType<typeof readMarks>>; timeline: number; settings: Record<string, string> }> {
@@ -52,7 +52,7 @@ async function checkRestored(server: RestoredServer, source: Awaited<ReturnType<
     const timeline = Number((await client.query('select timeline_id from pg_control_checkpoint()')).rows[0].timeline_id);
     const { missing, afterTarget, lastPresent } = compareMarks(source.marks, await readMarks(client), target);
     const checks: DrillCheck[] = [
-      { name: 'rows up to the target are present', ok: missing.length === 0, detail: missing.length ? `marks missing: ${missing.join(', ')}` : `${source.marks.filter((m) => m.at <= target).length} marks up to the target present` },
+      { name: 'rows up to the target are present', ok: missing.length === 0, detail: missing.length ? `marks missing: ${missing.join(', ')}` : `${source.marks.filter((m) => m.us <= target.getTime() * 1000).length} marks up to the target present` },
       { name: 'rows after the target are absent', ok: afterTarget.length === 0, detail: afterTarget.length ? `marks after the target present: ${afterTarget.join(', ')}` : 'none present' },
       { name: 'a new timeline began', ok: timeline > source.timeline, detail: `timeline ${timeline} (source ${source.timeline})` },
     ];
@@ -88,8 +88,8 @@ export async function drillPitr(o: PitrDrillOptions): Promise<PitrDrillResult> {
     return {
       checks: [...restored.checks, { name: 'pg_amcheck passes', ...amcheck }, ...extra],
       extra: {
-        target: o.target.toISOString(), lastMarkPresent: restored.lastPresent?.at.toISOString() ?? null,
-        precisionMs: restored.lastPresent ? o.target.getTime() - restored.lastPresent.at.getTime() : null, timeline: restored.timeline,
+        target: o.target.toISOString(), lastMarkPresent: restored.lastPresent ? isoMicros(restored.lastPresent.us) : null, lastMarkId: restored.lastPresent?.id ?? null,
+        precisionMs: restored.lastPresent ? (o.target.getTime() * 1000 - restored.lastPresent.us) / 1000 : null, timeline: restored.timeline,
       },
     };
   } finally {

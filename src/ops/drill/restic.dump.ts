@@ -1,49 +1,44 @@
 /**
- * The restic drill's hand-over to a database restore, until it calls the dump layer's
- * restoreTenantDump/verifyRestored (src/ops/drill/dump.ts, written beside this): pg_restore of the
- * dump's `*.dump` file (pg_dump -Fc) into a new, empty database on a PostgreSQL server, a check
- * that it holds tables, the caller's checks on it, and the database dropped again.
+ * The restic drill's restore of one pulled-back dump: the dump drill's own restore
+ * (restoreTenantDump) and proofs (proveRestored: figures, sequences, amcheck, keys, uploads, smoke),
+ * with the uploads taken from the restic snapshot rather than the live folder. Works for server
+ * and embedded (PGlite) dumps alike; whatever it restored is removed after.
  */
-import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import pg from 'pg';
-import { lastLines, runToolOk } from '../backup/tool.js';
-import { postgresBinDir } from './pg-server.js';
-import type { DrillCheck } from './report.js';
+import { selectTenant } from '../../platform/tenancy/tenants.queries.js';
+import { readDumpManifest } from '../backup/manifest.js';
+import { removeRestored, restoreTenantDump } from './dump.js';
+import { drillTarget, proveRestored, type DrillDeps } from './dump-drill.js';
 import type { RestoreDump } from './restic.js';
 
-async function admin(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-/** A RestoreDump that pg_restores into a throw-away database on `serverUrl` (a user allowed to CREATE DATABASE). */
-export function restoreDumpWithPgRestore(serverUrl: string, checks: (databaseUrl: string, tenantSlug: string) => Promise<DrillCheck[]> = async () => []): RestoreDump {
-  return async (slug, dumpDir) => {
-    const file = readdirSync(dumpDir).find((f) => f.endsWith('.dump'));
-    if (!file) return [{ name: `${slug}: restore the dump`, ok: false, detail: 'no .dump file in the folder' }];
-    const name = `kona_drill_${randomBytes(5).toString('hex')}`;
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    await admin(serverUrl, `create database ${name}`);
+/** A RestoreDump that restores into `drills/restic-<slug>/` (or `<database>_restic`) and proves the copy. */
+export function restoreDumpProved(deps: DrillDeps): RestoreDump {
+  return async (slug, dumpDir, restored) => {
+    const { ctx } = deps;
+    const manifest = await readDumpManifest(dumpDir);
+    const drillRoot = path.join(ctx.layout.drills, `restic-${slug}`);
+    const dataDir = path.join(drillRoot, 'data');
+    const target = await drillTarget(ctx, manifest, dataDir, 'restic');
+    const name = (await selectTenant(ctx.control.kysely, slug))?.name ?? slug;
+    let restoredOk = false;
     try {
-      await runToolOk(path.join(postgresBinDir(), 'pg_restore'), ['--no-owner', '--no-acl', '--exit-on-error', '-d', url.toString(), path.join(dumpDir, file)], {},
-        (r) => `pg_restore failed: ${lastLines(r.stderr)}`);
-      const client = new pg.Client({ connectionString: url.toString() });
-      await client.connect();
-      const tables = Number((await client.query("select count(*) as n from pg_tables where schemaname not in ('pg_catalog', 'information_schema')")).rows[0].n);
-      await client.end();
-      return [{ name: `${slug}: the dump restores into an empty database`, ok: tables > 0, detail: `${tables} tables` }, ...await checks(url.toString(), slug)];
+      // The drill's own place: anything an interrupted restic drill left there is replaced.
+      await rm(drillRoot, { recursive: true, force: true });
+      await restoreTenantDump({ dumpDir, target, force: true });
+      restoredOk = true;
+      return [
+        { name: 'restore', ok: true, detail: `restored into ${target.kind === 'embedded' ? target.dir : 'a new database'}` },
+        ...(await proveRestored(deps, {
+          slug, name, target, manifest, drillRoot, dataDir,
+          uploads: { manifestsDir: path.join(restored.backupDir, 'uploads'), filesRoot: () => restored.uploadsDir },
+        })),
+      ];
     } catch (err) {
-      return [{ name: `${slug}: the dump restores into an empty database`, ok: false, detail: (err as Error).message }];
+      return [{ name: 'restore', ok: false, detail: (err as Error).message }];
     } finally {
-      await admin(serverUrl, `drop database if exists ${name} with (force)`);
+      if (restoredOk) await removeRestored(target).catch(() => {});
+      await rm(drillRoot, { recursive: true, force: true });
     }
   };
 }

@@ -126,6 +126,9 @@ export const settingsSchema = z.object({
   KONA_BACKUP_SNAPSHOT_CRON: cronOrOff.default('45 3 * * *').describe(
     'When the job system takes the data-directory snapshot (UTC cron; embedded default only), or `off`.',
   ),
+  KONA_BACKUP_RESTIC_CRON: cronOrOff.default('15 4 * * *').describe(
+    'When the job system pushes the dumps and uploads to the restic repository (UTC cron, after the dumps; only with KONA_RESTIC_REPOSITORY), or `off`.',
+  ),
   KONA_PGBACKREST_PG_PATH: z.string().min(1).optional().describe(
     'Data directory of the PostgreSQL server whose WAL pgBackRest archives (layer base). Unset: no WAL archive or base backups. `kona backup` runs on that host as the server\'s owner.',
   ),
