@@ -221,6 +221,49 @@ program
   });
 
 program
+  .command('llm-serve')
+  .description('Run a GGUF model on this box\'s CPU (llama.cpp through node-llama-cpp, an opt-in install) as an OpenAI-compatible server: a dispatcher backend of kind llamacpp')
+  .requiredOption('--model <file>', 'the GGUF model file')
+  .option('--port <n>', 'port (0 picks a free one)', '8091')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--threads <n>', 'CPU threads (1 on a two-core box; more there slows generation)', '1')
+  .option('--context <n>', 'context tokens per slot (capped at the model\'s own)', '2048')
+  .option('--slots <n>', 'requests decoded at once; others wait in a queue', '1')
+  .option('--name <id>', 'model id it answers to (default: the file name without .gguf)')
+  .action(async (o: { model: string; port: string; host: string; threads: string; context: string; slots: string; name?: string }) => {
+    const int = (key: 'threads' | 'context' | 'slots', min: number) => {
+      const value = Number(o[key]);
+      if (!Number.isInteger(value) || value < min) throw new CliError(`--${key} must be a whole number of at least ${min}`);
+      return value;
+    };
+    const opts = { threads: int('threads', 0), contextSize: int('context', 16), slots: int('slots', 1), port: parsePort(o.port) };
+    if (!existsSync(o.model)) throw new CliError(`--model: no file at ${o.model}`);
+    const { startLlmServer } = await import('../inference/llm/server.js');
+    const { LlmNotInstalledError } = await import('../inference/llm/engine.js');
+    const logger = createLogger(process.env.KONA_LOG_LEVEL ?? 'info');
+    const server = await startLlmServer({ ...opts, modelPath: o.model, host: o.host, modelName: o.name, logger }).catch((err: unknown) => {
+      if (err instanceof LlmNotInstalledError) throw new CliError(err.message);
+      throw new CliError(`kona llm-serve: cannot load ${o.model}: ${(err as Error).message}`);
+    });
+    process.stdout.write(`Kona llm-serve is serving ${server.modelName} at ${server.url}\n`);
+    stopOnSignals(() => server.close());
+  });
+
+program
+  .command('llm-tiny-model')
+  .description('Write the generated tiny GGUF model (random weights, for tests and trying llm-serve; it says nothing sensible)')
+  .argument('<file>', 'where to write it')
+  .option('--seed <n>', 'weights seed (the same seed writes the same bytes)', '16')
+  .action(async (file: string, o: { seed: string }) => {
+    const seed = Number(o.seed);
+    if (!Number.isInteger(seed) || seed < 0) throw new CliError('--seed must be a non-negative whole number');
+    const { writeFileSync } = await import('node:fs');
+    const { tinyModelGguf } = await import('../inference/llm/tiny-model.js');
+    writeFileSync(file, tinyModelGguf({ seed }));
+    process.stdout.write(`${file}\n`);
+  });
+
+program
   .command('dispatcher')
   .description('Run the inference dispatcher as its own service (OpenAI-compatible API in front of the model backends)')
   .option('--config <file>', 'dispatcher configuration file (default: KONA_DISPATCHER_CONFIG)')
