@@ -6,6 +6,8 @@
  * default install, without it, still builds and type-checks.
  */
 
+import { toGrammarSchema } from './schema.js';
+
 /** How an operator installs the engine (shown when it is missing). */
 export const INSTALL_HINT = 'npm run install:llm (npm i --no-save -E node-llama-cpp@3.21.1)';
 
@@ -197,7 +199,8 @@ export class LlmEngine {
     const key = format.type === 'json' ? 'json' : JSON.stringify(format.schema);
     let grammar = this.grammars.get(key);
     if (!grammar) {
-      grammar = (format.type === 'json' ? this.llama.getGrammarFor('json') : this.llama.createGrammarForJsonSchema(format.schema)).catch((err: unknown) => {
+      const build = async () => format.type === 'json' ? this.llama.getGrammarFor('json') : this.llama.createGrammarForJsonSchema(toGrammarSchema(format.schema) as object);
+      grammar = build().catch((err: unknown) => {
         this.grammars.delete(key);
         throw new LlmRequestError(`response_format: the JSON schema cannot be turned into a grammar: ${err instanceof Error ? err.message : String(err)}`);
       });
