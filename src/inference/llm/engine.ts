@@ -108,6 +108,8 @@ export interface GenerateRequest {
 export interface GenerateResult {
   text: string;
   finishReason: 'stop' | 'length';
+  /** The caller's signal stopped it (the client went away). */
+  aborted: boolean;
   promptTokens: number;
   completionTokens: number;
 }
@@ -180,7 +182,8 @@ export class LlmEngine {
         onToken: (tokens) => { completionTokens += tokens.length; slot.decoded = completionTokens; },
         onTextChunk: req.onText,
       });
-      return { text: result.response, finishReason: result.metadata.stopReason === 'maxTokens' ? 'length' : 'stop', promptTokens, completionTokens };
+      const stop = result.metadata.stopReason;
+      return { text: result.response, finishReason: stop === 'maxTokens' ? 'length' : 'stop', aborted: stop === 'abort', promptTokens, completionTokens };
     } finally {
       this.release(slot);
     }

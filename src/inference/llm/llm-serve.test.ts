@@ -17,6 +17,7 @@ import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { DispatcherClient } from '../client.js';
 import { startDispatcherServer, type RunningDispatcher } from '../dispatcher/server.js';
 import { slotsFromLlamacpp } from '../signals/kinds.js';
+import { waitFor } from '../simulator/simulator.testing.js';
 import { removeTinyModel, requireNodeLlamaCpp, skipLlmTests, tinyModelFile } from './llm.testing.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -136,6 +137,26 @@ describe.skipIf(skipLlmTests)('kona llm-serve on the tiny real model', () => {
     const stopped = await (await post({ ...body, stop: ['{'], response_format: { type: 'json_object' } })).json() as { choices: Array<{ message: { content: string }; finish_reason: string }> };
     expect(stopped.choices[0]!.message.content).not.toContain('{');
     expect(stopped.choices[0]!.finish_reason).toBe('stop');
+  });
+
+  it('stops generating and frees the slot when a streaming client goes away', async () => {
+    const abort = new AbortController();
+    const res = await fetch(`${llmUrl}/v1/chat/completions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, signal: abort.signal,
+      body: JSON.stringify({ model: MODEL, messages: ask(`Go on and on. ${SECRET}`), max_tokens: 900, temperature: 0, stream: true }),
+    });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('"content":"') || text.split('data:').length < 4) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`the stream ended before the client left: ${text}`);
+      text += new TextDecoder().decode(value);
+    }
+    abort.abort();
+    await waitFor(() => /"finish":"cancelled"/.test(output));
+    const line = JSON.parse(output.split('\n').find((l) => l.includes('"finish":"cancelled"'))!) as { completionTokens: number };
+    expect(line.completionTokens).toBeLessThan(900);
+    expect(slotsFromLlamacpp(await (await fetch(`${llmUrl}/slots`)).json())).toEqual({ ok: true, value: { slots: 1, busy: 0 } });
   });
 
   it('gives clear 4xx answers to bad input', async () => {

@@ -129,8 +129,8 @@ async function chat(engine: LlmEngine, modelName: string, logger: Logger | undef
   };
   reply.raw.on('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
   const started = performance.now();
-  const done = (r: { promptTokens: number; completionTokens: number; finishReason: string }) =>
-    logger?.info({ model: modelName, promptTokens: r.promptTokens, completionTokens: r.completionTokens, finish: r.finishReason, ms: Math.round(performance.now() - started) }, 'llm-serve chat completion');
+  const done = (r: { promptTokens: number; completionTokens: number; finishReason: string; aborted: boolean }) =>
+    logger?.info({ model: modelName, promptTokens: r.promptTokens, completionTokens: r.completionTokens, finish: r.aborted ? 'cancelled' : r.finishReason, ms: Math.round(performance.now() - started) }, 'llm-serve chat completion');
 
   if (!body.stream) {
     try {
