@@ -182,6 +182,9 @@ describe.skipIf(skipLlmTests)('kona llm-serve on the tiny real model', () => {
     const models = (await (await fetch(`${llmUrl}/v1/models`)).json()) as { data: Array<{ id: string; max_model_len: number }> };
     expect(models.data.map((m) => [m.id, m.max_model_len])).toEqual([[MODEL, 1024]]);
     expect(slotsFromLlamacpp(await (await fetch(`${llmUrl}/slots`)).json())).toEqual({ ok: true, value: { slots: 1, busy: 0 } });
+    // The dispatcher's own poller reads them as kind llamacpp: the server's slot count reaches the router.
+    await dispatcher!.dispatcher.signals.pollAll();
+    expect(dispatcher!.dispatcher.loads()[0]!.signals).toMatchObject({ slots: 1, running: 0, waiting: 0 });
   });
 
   it('keeps prompts and answers out of its logs', () => {
