@@ -7,7 +7,7 @@
  * These tests need node-llama-cpp (`npm run install:llm`; CI installs it). Without it they fail with
  * the install command, unless KONA_SKIP_LLM_TESTS=1 switches them off by hand.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -192,5 +192,18 @@ describe.skipIf(skipLlmTests)('kona llm-serve on the tiny real model', () => {
     expect(output).not.toContain(SECRET);
     expect(output).not.toContain('Rex');
     expect(output).not.toContain('nickname');
+  });
+});
+
+describe('kona llm-serve arguments', () => {
+  const kona = (...args: string[]) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    execFile(process.execPath, [cliJs, ...args], { cwd: root, env: { PATH: process.env.PATH }, timeout: 30_000 }, (err, _stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stderr }));
+  });
+
+  it('refuses a missing model file and bad numbers with a clear message', async () => {
+    expect(await kona('llm-serve', '--model', '/nonexistent/model.gguf')).toEqual({ code: 1, stderr: '--model: no file at /nonexistent/model.gguf\n' });
+    expect(await kona('llm-serve', '--model', cliJs, '--threads', '-1')).toEqual({ code: 1, stderr: '--threads must be a whole number of at least 0\n' });
+    expect(await kona('llm-serve', '--model', cliJs, '--slots', '0')).toEqual({ code: 1, stderr: '--slots must be a whole number of at least 1\n' });
   });
 });
