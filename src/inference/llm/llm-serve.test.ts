@@ -80,7 +80,7 @@ describe.skipIf(skipLlmTests)('kona llm-serve on the tiny real model', () => {
       timeouts: { firstTokenMs: 60_000, responseMs: 60_000, streamIdleMs: 60_000 },
     }));
     dispatcher = await startDispatcherServer({ configFile, defaultMetrics: false, dispatcher: { monitor: false, clock } });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     if (dispatcher) {
