@@ -37,11 +37,11 @@ export function layerSchedules(ctx: AppContext, now: Date): LayerSchedule[] {
   });
 }
 
-/** What the page shows at `now`: the overview, the schedules, and the active rescues with no good dump yet. */
+/** What the page shows at `now`: the overview, the schedules, and the rescues (disabled ones too: they are dumped) with no good dump yet. */
 export async function backupsPageData(ctx: AppContext, now: Date): Promise<{ overview: BackupOverview; schedules: LayerSchedule[]; missing: string[] }> {
   const overview = await backupOverview(ctx.control.kysely, now);
   const dumped = new Set(overview.lastGood.filter((b) => b.layer === 'dump' && b.kind === 'tenant').map((b) => b.tenantSlug));
-  const missing = (await listRescues(ctx)).filter((r) => r.status === 'active' && !dumped.has(r.slug)).map((r) => r.slug);
+  const missing = (await listRescues(ctx)).filter((r) => !dumped.has(r.slug)).map((r) => r.slug);
   return { overview, schedules: layerSchedules(ctx, now), missing };
 }
 
