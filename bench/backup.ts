@@ -69,7 +69,7 @@ async function benchSize(dogs: number): Promise<Record<string, unknown>> {
       // Layer base and the PITR drill need a PostgreSQL server: the same rescue, loaded from its dump.
       const pitr = await benchPitr(rt.ctx.control.kysely, dumpSql, dir);
       layers.base = { ...pitr.base, engine: 'postgres (pgBackRest, repo1 + repo2)' };
-      drills.pitr = { ...pitr.drill, wallSeconds: pitr.drill.rtoSeconds };
+      drills.pitr = { ...pitr.drill, wallSeconds: Number(pitr.drill.rtoSeconds.toFixed(2)) };
       return { dogs, seedSeconds: seeded.seconds, seeded: seeded.result, layers, drills };
     } finally {
       await rt.close();
