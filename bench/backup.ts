@@ -104,5 +104,5 @@ for (const dogs of sizes) {
 process.stdout.write(`${table(results)}\n`);
 const out = path.join(packageRoot(), 'bench', 'results', 'backup.json');
 mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), engine: 'embedded', results }, null, 2)}\n`);
+writeFileSync(out, `${JSON.stringify({ at: new Date().toISOString(), engine: 'embedded (layer base and the pitr drill: a PostgreSQL server with pgBackRest)', realDogs, results }, null, 2)}\n`);
 process.stdout.write(`Wrote ${out}\n`);
