@@ -5,7 +5,7 @@
 import { recordControlAudit } from '../../platform/audit/audit.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { enqueueJob, nextTick } from '../../platform/jobs/index.js';
-import { backupJobName, backupOverview, consoleLayers, jobLayerNames, layerSummaries, type BackupOverview, type JobLayer } from '../../ops/backup/backup.public.js';
+import { backupJobName, backupOverview, consoleLayers, jobLayerNames, layerRetention, layerSummaries, type BackupOverview, type JobLayer } from '../../ops/backup/backup.public.js';
 import type { LayerSchedule } from './backups.views.js';
 import { listRescues } from './rescues.service.js';
 
@@ -22,26 +22,28 @@ export function jobLayers(ctx: AppContext): JobLayer[] {
   });
 }
 
-/** Each layer's schedule: its job's cron and next tick after `now`, or how to run it on the host. */
+/** Each layer's schedule: its job's cron and next tick after `now`, or how to run it on the host, and what it keeps. */
 export function layerSchedules(ctx: AppContext, now: Date): LayerSchedule[] {
   const queueable = jobLayers(ctx);
+  const retention = layerRetention(ctx.config.settings);
   return consoleLayers.flatMap((layer): LayerSchedule[] => {
     const job = queueable.find((l) => l === layer);
+    const common = { layer, description: layerSummaries[layer], retention: retention[layer] };
     if (job) {
       const cron = ctx.jobs.get(backupJobName(job))?.cron;
-      return [{ layer, description: layerSummaries[layer], job, cron, nextRun: cron ? nextTick(cron, now) : undefined }];
+      return [{ ...common, job, cron, nextRun: cron ? nextTick(cron, now) : undefined }];
     }
     // The snapshot is a single-box layer; the others run with `kona backup run` on the database host.
     if (layer === 'snapshot') return [];
-    return [{ layer, description: layerSummaries[layer], howToRun: `kona backup run --layer ${layer}` }];
+    return [{ ...common, howToRun: `kona backup run --layer ${layer}` }];
   });
 }
 
-/** What the page shows at `now`: the overview, the schedules, and the active rescues with no good dump yet. */
+/** What the page shows at `now`: the overview, the schedules, and the rescues (disabled ones too: they are dumped) with no good dump yet. */
 export async function backupsPageData(ctx: AppContext, now: Date): Promise<{ overview: BackupOverview; schedules: LayerSchedule[]; missing: string[] }> {
   const overview = await backupOverview(ctx.control.kysely, now);
   const dumped = new Set(overview.lastGood.filter((b) => b.layer === 'dump' && b.kind === 'tenant').map((b) => b.tenantSlug));
-  const missing = (await listRescues(ctx)).filter((r) => r.status === 'active' && !dumped.has(r.slug)).map((r) => r.slug);
+  const missing = (await listRescues(ctx)).filter((r) => !dumped.has(r.slug)).map((r) => r.slug);
   return { overview, schedules: layerSchedules(ctx, now), missing };
 }
 

@@ -48,7 +48,7 @@ describe.each(engines)('the console Backups page on %s', (engine) => {
   const queuedJobs = () => t.rt.ctx.control.kysely.selectFrom('jobs').select(['name', 'status']).where('name', 'like', 'backup.%').execute();
 
   beforeAll(async () => {
-    t = await createTestApp(engine, { KONA_BACKUP_DUMP_CRON: '30 2 * * *', KONA_BACKUP_DIR: backupDir }, { clock });
+    t = await createTestApp(engine, { KONA_BACKUP_DUMP_CRON: '30 2 * * *', KONA_BACKUP_DIR: backupDir, KONA_BACKUP_KEEP: 'daily=5', KONA_BACKUP_KEEP_DUMP: 'daily=3,weekly=2', KONA_RESTIC_KEEP_MONTHLY: '12', KONA_PGBACKREST_RETENTION_FULL: '3' }, { clock });
     await t.addTenant('alpha', 'Alpha Rescue');
     await t.addTenant('beta', 'Beta Rescue');
     ops = await createOperator(t.rt.ctx.control.kysely, 'ops', { type: 'system' });
@@ -91,6 +91,15 @@ describe.each(engines)('the console Backups page on %s', (engine) => {
     // No restic repository set: the off-site copy is the host's to run, not queued from here.
     expect(body).toContain('kona backup run --layer restic');
     expect(body).not.toContain('/operator/backups/restic/run');
+    // What each layer keeps, as configured: the dump's own rules, restic's forget policy, pgBackRest's retention.
+    const keeps = [...body.matchAll(/<td class="retention">(.*?)<br\/?><small>set by <code>(.*?)<\/code><\/small><\/td>/g)].map((m) => [m[1], m[2]]);
+    expect(keeps).toEqual([
+      ['3 full and 7 differential base backups per repository, and the WAL to restore them (pgBackRest)', 'KONA_PGBACKREST_RETENTION_FULL, _DIFF'],
+      ['daily=3,weekly=2', 'KONA_BACKUP_KEEP_DUMP'],
+      // The snapshot layer is the single box's (embedded) only.
+      ...(engine === 'embedded' ? [['daily=5', 'KONA_BACKUP_KEEP']] : []),
+      ['daily=7,weekly=4,monthly=12 (restic forget)', 'KONA_RESTIC_KEEP_DAILY, _WEEKLY, _MONTHLY'],
+    ]);
   });
 
   it('queues the layer\'s job on "Run now" (once per minute), audited, without running it in the request; a worker then runs it', async () => {

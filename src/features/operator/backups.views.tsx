@@ -3,7 +3,7 @@ import { Notice } from '../../platform/http/views/forms.js';
 import { TableWrap } from '../../platform/http/views/tables.js';
 import { When } from '../../platform/http/views/time.js';
 import { formatBytes } from '../../platform/storage/index.js';
-import type { BackupOverview, JobLayer } from '../../ops/backup/backup.public.js';
+import type { BackupOverview, JobLayer, LayerRetention } from '../../ops/backup/backup.public.js';
 import { BackupChart } from './backups.chart.js';
 
 /** One layer's row in the schedule table: its job schedule (or the host's), and whether the console can queue it. */
@@ -17,6 +17,8 @@ export interface LayerSchedule {
   job?: JobLayer;
   /** How it runs when the console cannot queue it. */
   howToRun?: string;
+  /** What the layer keeps (its retention) and the settings that say so. */
+  retention: LayerRetention;
 }
 
 /** An age as a person reads it: "45 min", "5 h 20 min", "3 d 4 h". */
@@ -32,13 +34,14 @@ function Schedules({ ctx, schedules }: { ctx: PageContext; schedules: LayerSched
   return (
     <TableWrap labelledBy="layers-caption">
       <table>
-        <caption id="layers-caption">Layers and their next run</caption>
-        <thead><tr><th scope="col">Layer</th><th scope="col">Next run</th><th scope="col">Action</th></tr></thead>
+        <caption id="layers-caption">Layers, their next run and what they keep</caption>
+        <thead><tr><th scope="col">Layer</th><th scope="col">Next run</th><th scope="col">Keeps</th><th scope="col">Action</th></tr></thead>
         <tbody>
           {schedules.map((s) => (
             <tr key={s.layer}>
               <th scope="row">{s.layer}<br /><small class="layer-what">{s.description}</small></th>
               <td>{s.nextRun ? <><When at={s.nextRun} /> <small>(<code>{s.cron}</code>)</small></> : s.job ? 'not scheduled (off)' : 'on the server\'s host'}</td>
+              <td class="retention">{s.retention.keeps}<br /><small>set by <code>{s.retention.settings}</code></small></td>
               <td>
                 {s.job ? (
                   <form method="post" action={`/operator/backups/${s.job}/run`}>

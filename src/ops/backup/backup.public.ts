@@ -1,10 +1,11 @@
 /**
  * What the rest of Kona (the operator console) may use of the backups: the overview the Backups
- * page reads, and the jobs that run a layer. Everything else in src/ops stays behind this face.
+ * page reads, what each layer keeps, and the jobs that run a layer. Everything else in src/ops stays behind this face.
  */
 export { backupOverview } from './overview.js';
 export type { BackupDay, BackupOverview, DrillSummary, LastGoodBackup } from './overview.js';
 export type { BackupRun } from './runs.js';
+export { layerRetention, type LayerRetention } from './prune.js';
 
 /** The layers a scheduled job may run, each by the job `backup.<layer>` (declared in src/apps/jobs.ts). */
 export const jobLayerNames = ['dump', 'snapshot', 'restic'] as const;

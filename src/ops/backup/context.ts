@@ -21,7 +21,7 @@ export interface BackupContext {
   logger: Logger;
   /** The clock runs are stamped with. */
   now: () => Date;
-  /** Only this rescue (`--tenant`); absent: every active rescue and the control plane. */
+  /** Only this rescue (`--tenant`); absent: every rescue (disabled ones too) and the control plane. */
   tenantSlug?: string;
   /** How dump files are written (tests simulate a full disk). */
   io?: DumpIo;

@@ -63,6 +63,22 @@ describe('backup metrics', () => {
     expect(reads).toBe(2);
   });
 
+  it('says at once that the last run of a layer failed, and when the last failure was', async () => {
+    const registry = backupMetricsRegistry({
+      runOutcomes: async () => ({
+        latest: [run({ status: 'failed', finishedAt: new Date(1_796_100_000_000), error: 'the backup disk is full' }), run({ tenantSlug: 'paws' }), run({ layer: 'restic', kind: 'copy', tenantSlug: null })],
+        lastFailed: [run({ status: 'failed', finishedAt: new Date(1_796_100_000_000) }), run({ tenantSlug: 'paws', status: 'failed', finishedAt: new Date(1_795_000_000_000) })],
+      }),
+    });
+    const text = await registry.metrics();
+    expect(text).toContain('kona_backup_last_run_failed{layer="dump",kind="",tenant="hope"} 1');
+    expect(text).toContain('kona_backup_last_run_failed{layer="dump",kind="",tenant="paws"} 0');
+    expect(text).toContain('kona_backup_last_run_failed{layer="restic",kind="copy",tenant=""} 0');
+    expect(text).toContain('kona_backup_last_failure_timestamp_seconds{layer="dump",kind="",tenant="hope"} 1796100000');
+    expect(text).toContain('kona_backup_last_failure_timestamp_seconds{layer="dump",kind="",tenant="paws"} 1795000000');
+    expect(text).toContain('kona_backup_source_up{source="outcomes"} 1');
+  });
+
   it('every metric the alert rules use is one Kona exports', async () => {
     const registry = backupMetricsRegistry({});
     const exported = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
@@ -72,9 +88,9 @@ describe('backup metrics', () => {
     for (const name of used) expect(exported, name).toContain(name);
   });
 
-  it('the shipped alert rules pass promtool check and their unit tests (stale, not receiving, failing, repo2 behind)', () => {
+  it('the shipped alert rules pass promtool check and their unit tests (stale, a failed run, not receiving, failing, repo2 behind)', () => {
     const promtool = process.env.KONA_PROMTOOL_BIN ?? '/usr/bin/promtool';
-    expect(execFileSync(promtool, ['check', 'rules', 'backup-rules.yaml'], { cwd: rulesDir, encoding: 'utf8' })).toContain('SUCCESS: 8 rules found');
+    expect(execFileSync(promtool, ['check', 'rules', 'backup-rules.yaml'], { cwd: rulesDir, encoding: 'utf8' })).toContain('SUCCESS: 10 rules found');
     expect(execFileSync(promtool, ['test', 'rules', 'backup-rules.test.yaml'], { cwd: rulesDir, encoding: 'utf8' })).toContain('SUCCESS');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Backup metrics for Prometheus (deploy/prometheus/backup-rules.yaml alerts on them):
- *   - the last good run of each layer (and drill) per tenant, from backup_runs;
+ *   - the last good run of each layer (and drill) per tenant, from backup_runs, and whether its last
+ *     finished run failed (with when), so a failed run alerts at once, not only once it is stale;
  *   - the server's WAL archiver (pg_stat_archiver) and its WAL position, so an archiver that is up
  *     but not receiving while writes go on is seen, not only one that fails;
  *   - pgBackRest's repositories (newest backup, archive position, status) and how far repo2 trails repo1;
@@ -28,6 +29,8 @@ export interface ArchiverStats {
 /** Where the figures come from; a source left out is not reported. */
 export interface BackupMetricSources {
   lastGoodRuns?: () => Promise<BackupRun[]>;
+  /** Per layer, kind and rescue: the newest finished run and the newest failed one (runOutcomes). */
+  runOutcomes?: () => Promise<{ latest: BackupRun[]; lastFailed: BackupRun[] }>;
   archiver?: () => Promise<ArchiverStats>;
   stanza?: () => Promise<StanzaInfo>;
   resticSnapshots?: () => Promise<ResticSnapshot[]>;
@@ -74,10 +77,12 @@ export function backupMetricsRegistry(sources: BackupMetricSources, options: Bac
 
   const lastOk = gauge('kona_backup_last_success_timestamp_seconds', 'When the last good run of a layer (or drill kind) finished, per tenant ("" for whole-server runs)', ['layer', 'kind', 'tenant']);
   const lastBytes = gauge('kona_backup_last_success_bytes', 'Size of the last good run of a layer, per tenant', ['layer', 'kind', 'tenant']);
+  const lastFailedAt = gauge('kona_backup_last_failure_timestamp_seconds', 'When the last failed run of a layer (or drill kind) finished, per tenant', ['layer', 'kind', 'tenant']);
+  const lastRunFailed = gauge('kona_backup_last_run_failed', 'Whether the newest finished run of a layer (or drill kind) failed (1) or succeeded (0), per tenant', ['layer', 'kind', 'tenant']);
   const archived = gauge('kona_backup_wal_archived_count', 'WAL segments archived since the server\'s statistics were reset (pg_stat_archiver)');
   const failed = gauge('kona_backup_wal_archive_failed_count', 'Failed WAL archive attempts since the statistics were reset (pg_stat_archiver)');
   const lastArchivedAt = gauge('kona_backup_wal_last_archived_timestamp_seconds', 'When the last WAL segment was archived (0: never)');
-  const lastFailedAt = gauge('kona_backup_wal_last_failed_timestamp_seconds', 'When WAL archiving last failed (0: never)');
+  const walLastFailedAt = gauge('kona_backup_wal_last_failed_timestamp_seconds', 'When WAL archiving last failed (0: never)');
   const walPosition = gauge('kona_backup_wal_position_bytes', 'WAL written by the server, in bytes (its rate is the write rate)');
   const repoBackup = gauge('kona_backup_pgbackrest_last_backup_timestamp_seconds', 'When the newest base backup in a pgBackRest repository ended', ['stanza', 'repo']);
   const repoArchive = gauge('kona_backup_pgbackrest_archive_position', 'Position of the newest WAL segment in a pgBackRest repository\'s archive', ['stanza', 'repo']);
@@ -89,6 +94,7 @@ export function backupMetricsRegistry(sources: BackupMetricSources, options: Bac
 
   const read = {
     runs: sources.lastGoodRuns && cached(sources.lastGoodRuns, Math.min(ttl, 15_000), clock),
+    outcomes: sources.runOutcomes && cached(sources.runOutcomes, Math.min(ttl, 15_000), clock),
     archiver: sources.archiver && cached(sources.archiver, Math.min(ttl, 15_000), clock),
     pgbackrest: sources.stanza && cached(sources.stanza, ttl, clock),
     restic: sources.resticSnapshots && cached(sources.resticSnapshots, ttl, clock),
@@ -103,11 +109,18 @@ export function backupMetricsRegistry(sources: BackupMetricSources, options: Bac
         if (r.bytes !== null) lastBytes.set(labels, r.bytes);
       }
     },
+    outcomes: ({ latest, lastFailed }) => {
+      lastFailedAt.reset();
+      lastRunFailed.reset();
+      const labelsOf = (r: BackupRun) => ({ layer: r.layer, kind: r.kind ?? '', tenant: r.tenantSlug ? label(r.tenantSlug) : '' });
+      for (const r of latest) lastRunFailed.set(labelsOf(r), r.status === 'failed' ? 1 : 0);
+      for (const r of lastFailed) lastFailedAt.set(labelsOf(r), seconds(r.finishedAt));
+    },
     archiver: (a) => {
       archived.set(a.archivedCount);
       failed.set(a.failedCount);
       lastArchivedAt.set(seconds(a.lastArchivedAt));
-      lastFailedAt.set(seconds(a.lastFailedAt));
+      walLastFailedAt.set(seconds(a.lastFailedAt));
       walPosition.set(a.walPositionBytes);
     },
     pgbackrest: (info) => {

@@ -7,12 +7,36 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Settings } from '../../platform/config/config.schema.js';
 import { stampTime } from './layout.js';
-import { keptBackups, parseKeepRules, type KeepRules } from './retention.js';
+import { formatKeepRules, keptBackups, parseKeepRules, type KeepRules } from './retention.js';
 
 /** The keep rules of a layer: its own setting when set, else KONA_BACKUP_KEEP. */
 export function keepRulesFor(settings: Settings, layer: 'dump' | 'snapshot'): KeepRules {
   const own = layer === 'dump' ? settings.KONA_BACKUP_KEEP_DUMP : settings.KONA_BACKUP_KEEP_SNAPSHOT;
   return parseKeepRules(own ?? settings.KONA_BACKUP_KEEP);
+}
+
+/** What one layer keeps, in words, and the settings that say so. */
+export interface LayerRetention {
+  keeps: string;
+  settings: string;
+}
+
+/**
+ * What each layer keeps, from the settings: the keep rules Kona applies to dumps and snapshots,
+ * the policy `restic forget` is run with, and the retention written into pgBackRest's configuration.
+ */
+export function layerRetention(settings: Settings): Record<'dump' | 'snapshot' | 'restic' | 'base', LayerRetention> {
+  const restic = formatKeepRules({ daily: settings.KONA_RESTIC_KEEP_DAILY, weekly: settings.KONA_RESTIC_KEEP_WEEKLY, monthly: settings.KONA_RESTIC_KEEP_MONTHLY });
+  const diff = settings.KONA_PGBACKREST_RETENTION_DIFF;
+  return {
+    dump: { keeps: formatKeepRules(keepRulesFor(settings, 'dump')), settings: settings.KONA_BACKUP_KEEP_DUMP ? 'KONA_BACKUP_KEEP_DUMP' : 'KONA_BACKUP_KEEP' },
+    snapshot: { keeps: formatKeepRules(keepRulesFor(settings, 'snapshot')), settings: settings.KONA_BACKUP_KEEP_SNAPSHOT ? 'KONA_BACKUP_KEEP_SNAPSHOT' : 'KONA_BACKUP_KEEP' },
+    restic: { keeps: `${restic || 'the newest snapshot only'} (restic forget)`, settings: 'KONA_RESTIC_KEEP_DAILY, _WEEKLY, _MONTHLY' },
+    base: {
+      keeps: `${settings.KONA_PGBACKREST_RETENTION_FULL} full${diff ? ` and ${diff} differential` : ''} base backups per repository, and the WAL to restore them (pgBackRest)`,
+      settings: 'KONA_PGBACKREST_RETENTION_FULL, _DIFF',
+    },
+  };
 }
 
 /** One backup on disk: its path, time and why the rules keep it (empty: it is pruned next). */

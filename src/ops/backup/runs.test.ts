@@ -3,7 +3,7 @@ import { createTestDatabase, engines } from '../../../test/harness/databases.js'
 import type { Database } from '../../platform/db/driver.js';
 import { migrateSet } from '../../platform/db/migrate.js';
 import type { ControlSchema } from '../../platform/db/schema.js';
-import { finishBackupRun, lastGoodRuns, listBackupRuns, startBackupRun } from './runs.js';
+import { finishBackupRun, lastGoodRuns, listBackupRuns, runOutcomes, startBackupRun } from './runs.js';
 
 describe.each(engines)('backup runs on %s', (engine) => {
   let control: Database<ControlSchema>;
@@ -28,5 +28,10 @@ describe.each(engines)('backup runs on %s', (engine) => {
     expect(runs[0]?.error).toBe('disk full');
     const good = await lastGoodRuns(db);
     expect(good.map((r) => r.id).sort()).toEqual([first, other].sort());
+    // The newest finished run per layer and rescue (hope's dump failed last), and the newest failure; a running one counts as neither.
+    await startBackupRun(db, { layer: 'snapshot', startedAt: new Date('2026-12-03T03:00:00Z') });
+    const { latest, lastFailed } = await runOutcomes(db);
+    expect(latest.map((r) => [r.layer, r.tenantSlug, r.status])).toEqual([['dump', 'hope', 'failed'], ['snapshot', null, 'ok']]);
+    expect(lastFailed.map((r) => [r.id, r.error])).toEqual([[second, 'disk full']]);
   });
 });

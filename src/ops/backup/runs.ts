@@ -83,10 +83,22 @@ export async function listBackupRuns(
 
 /** The last successful run per layer and rescue (null rescue: whole-server runs), for metrics and alerts. */
 export async function lastGoodRuns(control: Kysely<ControlSchema>): Promise<BackupRun[]> {
+  return newestPerKey(control, ['ok']);
+}
+
+/**
+ * Per layer, kind and rescue: the newest finished run (ok or failed), and the newest failed one.
+ * The metrics say from these whether a layer's last run failed, so an alert fires at once.
+ */
+export async function runOutcomes(control: Kysely<ControlSchema>): Promise<{ latest: BackupRun[]; lastFailed: BackupRun[] }> {
+  return { latest: await newestPerKey(control, ['ok', 'failed']), lastFailed: await newestPerKey(control, ['failed']) };
+}
+
+async function newestPerKey(control: Kysely<ControlSchema>, statuses: ('ok' | 'failed')[]): Promise<BackupRun[]> {
   const runs = await control
     .selectFrom('backup_runs')
     .selectAll()
-    .where('status', '=', 'ok')
+    .where('status', 'in', statuses)
     .distinctOn(['layer', 'kind', 'tenant_slug'])
     .orderBy('layer')
     .orderBy('kind')

@@ -19,7 +19,8 @@ import { samplePhoto } from '../../platform/images/sample-images.testing.js';
 import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { backupLayers } from '../backup/layers.js';
 import { backupLayout } from '../backup/layout.js';
-import { listBackupRuns } from '../backup/runs.js';
+import { backupMetricsRegistry } from '../backup/metrics.js';
+import { listBackupRuns, runOutcomes } from '../backup/runs.js';
 import { readTableStats } from '../backup/table-stats.js';
 import { BackupBusyError, runBackups } from '../backup/run.js';
 import { verifyBackups } from '../backup/verify.js';
@@ -203,6 +204,9 @@ describe.each(engines)('the dump layer and the dump drill on %s', (engine) => {
       expect(readdirSync(path.join(small, 'dumps', 'alpha'))).toEqual([]);
       const [run] = await listBackupRuns(t.rt.ctx.control.kysely, { layer: 'dump', tenantSlug: 'alpha', limit: 2 }).then((r) => r.filter((x) => x.kind === 'tenant'));
       expect(run).toMatchObject({ status: 'failed', error: tenant.error });
+      // The failure alerts at once: KonaBackupRunFailed fires on this series being 1.
+      const text = await backupMetricsRegistry({ runOutcomes: () => runOutcomes(t.rt.ctx.control.kysely) }).metrics();
+      expect(text).toContain('kona_backup_last_run_failed{layer="dump",kind="tenant",tenant="alpha"} 1');
     } finally {
       if (mounted) spawnSync('umount', [small]);
     }
