@@ -74,8 +74,8 @@ export function findDates(line: string, order: DayOrder = 'mdy'): FoundDate[] {
 
 /**
  * Decides the day order of a document from its unambiguous numeric dates (a first number over 12
- * is a day; a second over 12 is a day too); without evidence, slashes read as US and dots as
- * European.
+ * is a day; a second over 12 is a day too); month names written day-first or month-first count too;
+ * without evidence, slashes read as US and dots as European.
  */
 export function guessDayOrder(text: string): DayOrder {
   let [mdy, dmy] = [0, 0];
@@ -85,5 +85,8 @@ export function guessDayOrder(text: string): DayOrder {
     else if (b > 12 && a <= 12) mdy += 2;
     else if (m[2] === '.') dmy += 1;
   }
+  // A document writes its dates one way: "14 March 2025" is day-first, "March 14, 2025" month-first.
+  dmy += [...text.matchAll(new RegExp(`\\b\\d{1,2}${ORD} (?:${MONTH})\\b`, 'gi'))].length;
+  mdy += [...text.matchAll(new RegExp(`\\b(?:${MONTH})\\.? \\d{1,2}${ORD}\\b`, 'gi'))].length;
   return dmy > mdy ? 'dmy' : 'mdy';
 }

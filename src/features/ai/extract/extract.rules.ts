@@ -40,7 +40,8 @@ function mentionsIn(text: string): Mention[] {
       re.lastIndex = 0;
       for (let m = re.exec(matchable); m; m = re.exec(matchable)) {
         const [index, end] = [m.index, m.index + m[0].length];
-        if (!found.some((f) => index < f.end && end > f.index)) found.push({ kind, name, index, end });
+        // "Rabies (Nobivac 3-Rabies)" is one mention: a name repeated on a line is its product detail.
+        if (!found.some((f) => (index < f.end && end > f.index) || f.name === name)) found.push({ kind, name, index, end });
       }
     }
   }
@@ -66,25 +67,35 @@ function assignDates(text: string, dates: FoundDate[], from: number): { given?: 
 
 const fieldLabel = /\b(?:weight|wt|micro ?chip|sex|clinic|hospital|veterinarian|signed|owner|patient|invoice|total)\b/i;
 
+/** Where the sentence holding `index` starts: a line's text before a mention belongs to it only from there. */
+function sentenceStart(text: string, index: number): number {
+  const ends = [...text.slice(0, index + 1).matchAll(/[.;!?]\s+(?=[A-Z])/g)];
+  return ends.length ? ends.at(-1)!.index! + ends.at(-1)![0].length : 0;
+}
+
 /** Dates for one mention: its part of the line, then the next lines when they continue it. */
 function datesFor(lines: DocLine[], i: number, text: string, m: Mention, next: Mention | undefined, first: boolean, order: DayOrder) {
-  const segStart = first ? 0 : m.index;
+  const segStart = first ? sentenceStart(text, m.index) : m.index;
   const segment = text.slice(segStart, next ? next.index : text.length);
   let dates = findDates(segment, order);
   let own = assignDates(segment, dates, m.end - segStart);
-  if (dates.length && own.due) return own;
-  // A block (certificate) or a wrapped sentence continues on the next lines.
+  if ((dates.length && own.due) || next) return own;
+  // A block (certificate) or a wrapped sentence continues on the next lines, up to the next mention.
   let joined = segment;
-  for (let j = i + 1; j < Math.min(lines.length, i + 4) && !next; j++) {
-    const more = lines[j]!.text;
-    if (mentionsIn(more).length || (fieldLabel.test(more) && !dueWords.test(more) && !givenWords.test(more))) break;
-    if (dates.length && !dueWords.test(more)) break;
+  for (let j = i + 1; j < Math.min(lines.length, i + 4); j++) {
+    const line = lines[j]!.text;
+    const cut = mentionsIn(line)[0]?.index;
+    const more = cut === undefined ? line : line.slice(0, sentenceStart(line, cut));
+    if (fieldLabel.test(more) && !dueWords.test(more) && !givenWords.test(more)) break;
+    // After a date, only a due date may follow ("… booster is due on 9 / January 2024").
+    if (dates.length && !dueWords.test(`${joined.slice(dates.at(-1)!.end)} ${more}`)) break;
     joined = `${joined} ${more}`;
     const all = findDates(joined, order);
     if (all.length > dates.length) {
       dates = all;
       own = assignDates(joined, dates, m.end - segStart);
     }
+    if (cut !== undefined) break;
   }
   return own;
 }
@@ -97,12 +108,14 @@ function vaccinationsAndTreatments(lines: DocLine[], order: DayOrder) {
   const vacc: Vaccination[] = [];
   const treat: Treatment[] = [];
   lines.forEach((l, i) => {
-    const ms = mentionsIn(l.text);
+    // A name wrapped onto the next line ("kennel / cough") is read with that line's first words.
+    const after = lines[i + 1]?.page === l.page ? lines[i + 1]!.text.split(' ').slice(0, 2).join(' ') : '';
+    const ms = mentionsIn(`${l.text} ${after}`).filter((m) => m.index < l.text.length);
     const found = ms.map((m, k) => datesFor(lines, i, l.text, m, ms[k + 1], k === 0, order));
     // "DHPP and Bordetella on 14 March": a mention joined to the next by "and" shares its dates.
     for (let k = ms.length - 2; k >= 0; k--) {
       const between = l.text.slice(ms[k]!.end, ms[k + 1]!.index);
-      if (!found[k]!.given && !found[k]!.due && /^[\s,&+/]*(?:and|or|&)?[\s,]*$/i.test(between)) found[k] = found[k + 1]!;
+      if (!found[k]!.given && !found[k]!.due && /^[\s,&+/]*(?:and|or|&)?\s*(?:an?|the|her|his)?[\s,]*$/i.test(between)) found[k] = found[k + 1]!;
     }
     ms.forEach((m, k) => {
       const { given, due } = found[k]!;
@@ -131,10 +144,14 @@ function dedupe<T>(list: T[], key: (t: T) => string): T[] {
   return list.filter((t) => !seen.has(key(t)) && !!seen.add(key(t)));
 }
 
-function firstMatch<T>(lines: DocLine[], read: (text: string, i: number) => T | undefined): { value: T; passage: Passage } | undefined {
-  for (let i = 0; i < lines.length; i++) {
-    const value = read(lines[i]!.text, i);
-    if (value !== undefined) return { value, passage: passageOf(lines[i]!) };
+/** The first line a reader finds a value in; then, for a value wrapped onto the next line, line pairs. */
+function firstMatch<T>(lines: DocLine[], read: (text: string) => T | undefined): { value: T; passage: Passage } | undefined {
+  for (const pairs of [false, true]) {
+    for (let i = 0; i < lines.length - (pairs ? 1 : 0); i++) {
+      const text = pairs && lines[i + 1]!.page === lines[i]!.page ? `${lines[i]!.text} ${lines[i + 1]!.text}` : lines[i]!.text;
+      const value = read(text);
+      if (value !== undefined) return { value, passage: { ...passageOf(lines[i]!), text } };
+    }
   }
   return undefined;
 }
@@ -165,7 +182,7 @@ export function readMicrochip(text: string): string | undefined {
   return short ? short[1]!.replace(/\D/g, '') : undefined;
 }
 
-/** Reads whether the dog is spayed or neutered from an answer, a sex code or the words used. */
+/** Reads whether the dog is spayed or neutered from an answer, the words used or a sex code (FS, MN, MI). */
 export function readSpayNeuter(text: string): boolean | undefined {
   const answer = spayNeuterField.exec(text);
   if (answer) return /^(?:y|yes|true)$/i.test(answer[1]!);
@@ -174,6 +191,12 @@ export function readSpayNeuter(text: string): boolean | undefined {
   const code = sexCode.exec(text)?.[1]?.replace('/', '').toLowerCase();
   if (code && code.length === 2) return !code.includes('i');
   return undefined;
+}
+
+/** A bare sex code (M or F): vet systems mark sterilised animals (MN, FS), so a bare letter is intact. */
+export function readBareSexCode(text: string): boolean | undefined {
+  const code = sexCode.exec(text)?.[1];
+  return code && code.length === 1 ? false : undefined;
 }
 
 /** Reads a clinic name: a "Clinic:" field, or the capitalised words ending in a clinic word. */
@@ -208,7 +231,7 @@ export function extractFields(pages: string[]): ExtractedFields {
   const fields: ExtractedFields = vaccinationsAndTreatments(lines, order);
   const microchip = firstMatch(lines, (t) => (chipLabel.test(lettersForMatching(t)) ? readMicrochip(t) : undefined)) ?? firstMatch(lines, readMicrochip);
   const weightKg = firstMatch(lines, readWeightKg);
-  const spayNeuter = firstMatch(lines, readSpayNeuter);
+  const spayNeuter = firstMatch(lines, readSpayNeuter) ?? firstMatch(lines, readBareSexCode);
   const clinic = firstMatch(lines, (t) => (clinicLabel.test(t) ? readClinic(t) : undefined)) ?? firstMatch(lines, readClinic);
   const vet = firstMatch(lines, (t) => (vetLabel.test(t) ? readVet(t) : undefined)) ?? firstMatch(lines, readVet);
   return { ...fields, ...(microchip && { microchip }), ...(weightKg && { weightKg }), ...(spayNeuter && { spayNeuter }), ...(clinic && { clinic }), ...(vet && { vet }) };

@@ -41,10 +41,10 @@ export const chipLabel = /\b(?:micro ?chip|chip|transponder|mc|iso|implant|pit)\
 export const sterilised = /\b(?:spayed|neutered|castrated|desexed|sterili[sz]ed|ovariohysterectomy|ohe|orchiectomy)\b/i;
 /** Not sterilised, in words. */
 export const intact = /\b(?:intact|entire|unaltered|not (?:been )?(?:spayed|neutered|desexed|castrated)|un(?:spayed|neutered))\b/i;
-/** A sex field with a code: FS, MN, F/S, M/N (sterilised) or F, M, FI, M/I (intact). */
-export const sexCode = /\bsex\s*:?\s*(f\/?s|m\/?n|s\/?f|n\/?m|f\/?i|m\/?i|f|m)\b/i;
+/** A sex code after a sex label or the species: FS, MN, F/S, M/N (sterilised) or F, M, FI, M/I (intact). */
+export const sexCode = /\b(?:sex|canine|dog|k9)[\s.:,]*(f\/?s|m\/?n|s\/?f|n\/?m|f\/?i|m\/?i|f|m)\b/i;
 /** A spay/neuter field with an explicit answer. */
-export const spayNeuterField = /\b(?:spay(?:ed)?|neuter(?:ed)?|desexed|sterili[sz]ed|altered)\b(?:\s*\/\s*neuter(?:ed)?)?\s*[:?]?\s*(yes|no|y|n|true|false)\b/i;
+export const spayNeuterField = /\b(?:spay(?:ed)?|neuter(?:ed)?|desexed|sterili[sz]ed|altered)\b(?:\s*\/\s*neuter(?:ed)?)?[\s.:?_-]*(yes|no|y|n|true|false)\b/i;
 
 /** What clinic names end with. */
 export const clinicSuffix =
@@ -52,7 +52,8 @@ export const clinicSuffix =
 /** A clinic field. */
 export const clinicLabel = /\b(?:clinic|hospital|practice)(?: name)?\s*:\s*(.+)$/i;
 /** A veterinarian field. */
-export const vetLabel = /\b(?:veterinarian|vet|attending(?: vet(?:erinarian)?)?|doctor|clinician|signed(?: by)?|examined by|seen by)\s*:\s*(?:dr\.?\s*)?([A-Z][A-Za-z'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][A-Za-z'-]+){0,2})/;
+export const vetLabel =
+  /\b(?:[Vv]eterinarian|VETERINARIAN|[Vv]et|[Aa]ttending(?: [Vv]et(?:erinarian)?)?|[Dd]octor|[Cc]linician|[Ss]igned(?: by)?|[Ee]xamined by|[Ss]een by|[Pp]rovider)\s*:\s*(?:[Dd][Rr]\.?\s*)?([A-Z][A-Za-z'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][A-Za-z'-]+){0,2})/;
 /** Dr. First Last, or First Last, DVM. */
 export const vetName = [
   /\bDr\.?\s+([A-Z][a-z'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][A-Za-z'-]+){0,2})/,
