@@ -17,9 +17,10 @@ export interface FoundDate {
 const MONTH = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 const ORD = '(?:st|nd|rd|th)?';
 const patterns: { re: RegExp; parts: (m: RegExpExecArray, order: DayOrder) => [string, string, string] | null }[] = [
-  { re: /\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b/g, parts: (m) => [m[1]!, m[2]!, m[3]!] },
+  // OCR puts spaces beside separators ("08. 07. 2025"): one is allowed on each side.
+  { re: /\b(\d{4}) ?[-/.] ?(\d{1,2}) ?[-/.] ?(\d{1,2})\b/g, parts: (m) => [m[1]!, m[2]!, m[3]!] },
   {
-    re: /\b(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})\b/g,
+    re: /\b(\d{1,2}) ?([-/.]) ?(\d{1,2}) ?\2 ?(\d{4}|\d{2})\b/g,
     parts: (m, order) => (m[2] === '.' || order === 'dmy' ? [m[4]!, m[3]!, m[1]!] : [m[4]!, m[1]!, m[3]!]),
   },
   { re: new RegExp(`\\b(\\d{1,2})${ORD}[ -]?(?:of )?(${MONTH})\\.?,?[ -]?(\\d{4})\\b`, 'gi'), parts: (m) => [m[3]!, monthNumber(m[2]!), m[1]!] },
@@ -79,7 +80,7 @@ export function findDates(line: string, order: DayOrder = 'mdy'): FoundDate[] {
  */
 export function guessDayOrder(text: string): DayOrder {
   let [mdy, dmy] = [0, 0];
-  for (const m of text.matchAll(/\b(\d{1,2})([/.-])(\d{1,2})\2(?:\d{4}|\d{2})\b/g)) {
+  for (const m of text.matchAll(/\b(\d{1,2}) ?([/.-]) ?(\d{1,2}) ?\2 ?(?:\d{4}|\d{2})\b/g)) {
     const [a, b] = [Number(m[1]), Number(m[3])];
     if (a > 12 && b <= 12) dmy += 2;
     else if (b > 12 && a <= 12) mdy += 2;

@@ -106,7 +106,7 @@ async function fromPdf(bytes: Uint8Array, opts: Opts, ocr: OcrEngine): Promise<E
 function withFields(texts: string[], source: TextSource, pagesTotal: number, pagesRead: number, warnings: ExtractWarning[], ocrMsPerPage: number[]): ExtractResult {
   if (!texts.some((t) => /[A-Za-z0-9]{2}/.test(t))) return failure('no-text', warnings);
   const started = performance.now();
-  const fields = extractFields(texts);
+  const fields = extractFields(texts, { ocr: source === 'ocr' });
   const rulesMs = performance.now() - started;
   return { ok: true, source, pagesTotal, pagesRead, fields, warnings, ocrMsPerPage, rulesMs };
 }

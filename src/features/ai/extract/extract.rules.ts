@@ -6,6 +6,7 @@
  */
 import { findDates, fixOcrDigits, guessDayOrder, type DayOrder, type FoundDate } from './extract.dates.js';
 import type { ExtractedFields, Passage, Treatment, Vaccination } from './extract.schema.js';
+import { repairOcrWords } from './extract.spelling.js';
 import {
   chipLabel, clinicLabel, clinicSuffix, dueWords, givenWords, intact, lettersForMatching, sexCode, spayNeuterField, sterilised,
   treatments, vaccines, vetLabel, vetName, weightLabel, weightValue,
@@ -25,11 +26,13 @@ interface Mention {
   end: number;
 }
 
-/** Splits page texts into numbered, trimmed, non-empty lines with OCR digit swaps undone. */
-export function toLines(pages: string[]): DocLine[] {
-  return pages.flatMap((text, p) =>
-    text.split(/\r?\n/).map((raw, i) => ({ page: p + 1, line: i + 1, text: fixOcrDigits(raw.replace(/\s+/g, ' ').trim()) })).filter((l) => l.text),
-  );
+/** Splits page texts into numbered, trimmed, non-empty lines; OCR text also gets its digit swaps and spelling repaired. */
+export function toLines(pages: string[], ocr = false): DocLine[] {
+  const clean = (raw: string) => {
+    const text = raw.replace(/\s+/g, ' ').trim();
+    return ocr ? repairOcrWords(fixOcrDigits(text)) : text;
+  };
+  return pages.flatMap((text, p) => text.split(/\r?\n/).map((raw, i) => ({ page: p + 1, line: i + 1, text: clean(raw) })).filter((l) => l.text));
 }
 
 function mentionsIn(text: string): Mention[] {
@@ -173,6 +176,13 @@ export function readWeightKg(text: string): number | undefined {
   return kg > 0 && kg < 120 ? Math.round(kg * 10) / 10 : undefined;
 }
 
+/** A lone "5.8 kg" when no weight label was read (OCR can garble "Wt"); never a dose band ("10-24 kg") or a product line. */
+export function readUnlabelledWeightKg(text: string): number | undefined {
+  const m = /(?<![\d.,-]\s?)(?<![\d.,-])\b(\d{1,3}(?:[.,]\d{1,2})?)\s*(kgs?|lbs?)\b(?!\s*[-–/])/i.exec(text);
+  if (!m || mentionsIn(text).length) return undefined;
+  return readWeightKg(`weight ${m[0]}`);
+}
+
 /** Reads a microchip number: 15 digits (ISO 11784), or 9–10 after a chip label; spaces and dashes dropped. */
 export function readMicrochip(text: string): string | undefined {
   const iso = /(?<![\d])(\d(?:[ -]?\d){14})(?![\d])/.exec(text);
@@ -224,13 +234,13 @@ export function readVet(text: string): string | undefined {
   return m ? `Dr. ${m[1]!.trim()}` : undefined;
 }
 
-/** Runs every field rule over a document's page texts. */
-export function extractFields(pages: string[]): ExtractedFields {
-  const lines = toLines(pages);
+/** Runs every field rule over a document's page texts (`ocr`: the text came from OCR and needs repair). */
+export function extractFields(pages: string[], options: { ocr?: boolean } = {}): ExtractedFields {
+  const lines = toLines(pages, options.ocr);
   const order = guessDayOrder(lines.map((l) => l.text).join('\n'));
   const fields: ExtractedFields = vaccinationsAndTreatments(lines, order);
   const microchip = firstMatch(lines, (t) => (chipLabel.test(lettersForMatching(t)) ? readMicrochip(t) : undefined)) ?? firstMatch(lines, readMicrochip);
-  const weightKg = firstMatch(lines, readWeightKg);
+  const weightKg = firstMatch(lines, readWeightKg) ?? firstMatch(lines, readUnlabelledWeightKg);
   const spayNeuter = firstMatch(lines, readSpayNeuter) ?? firstMatch(lines, readBareSexCode);
   const clinic = firstMatch(lines, (t) => (clinicLabel.test(t) ? readClinic(t) : undefined)) ?? firstMatch(lines, readClinic);
   const vet = firstMatch(lines, (t) => (vetLabel.test(t) ? readVet(t) : undefined)) ?? firstMatch(lines, readVet);

@@ -7,7 +7,7 @@
 /** Canonical vaccine names and the ways documents write them. */
 export const vaccines: { name: string; re: RegExp }[] = [
   { name: 'Rabies', re: /\b(?:rabies|rabvac|imrab|defensor)\b/gi },
-  { name: 'DHPP', re: /\b(?:da2ppv?c?|dhl?ppi?v?c?|dappv?c?|da2p|dhp|dap|distemper(?:[\s/-]*(?:parvo(?:virus)?|combo))*|parvovirus|5[- ]in[- ]1)\b/gi },
+  { name: 'DHPP', re: /\b(?:da2ppv?c?|dhl?ppi?v?c?|dappv?c?|da2p|dhp|dap|distemper(?:[\s/-]*(?:parvo(?:virus)?|combo))*|parvo(?:virus)?|5[- ]in[- ]1)\b/gi },
   { name: 'Bordetella', re: /\b(?:bordetella(?: bronchiseptica)?|kennel cough)\b/gi },
   { name: 'Leptospirosis', re: /\b(?:lepto(?:spirosis)?(?: ?[24]-?way)?|l4)\b/gi },
   { name: 'Canine Influenza', re: /\b(?:canine influenza|civ|h3n2(?:\/h3n8)?|h3n8)\b/gi },
@@ -40,11 +40,12 @@ export const chipLabel = /\b(?:micro ?chip|chip|transponder|mc|iso|implant|pit)\
 /** Sterilised, in words. */
 export const sterilised = /\b(?:spayed|neutered|castrated|desexed|sterili[sz]ed|ovariohysterectomy|ohe|orchiectomy)\b/i;
 /** Not sterilised, in words. */
-export const intact = /\b(?:intact|entire|unaltered|not (?:been )?(?:spayed|neutered|desexed|castrated)|un(?:spayed|neutered))\b/i;
+export const intact = /\b(?:intact|entire|unaltered|not (?:been |yet )?(?:spayed|neutered|desexed|castrated)|un(?:spayed|neutered))\b/i;
 /** A sex code after a sex label or the species: FS, MN, F/S, M/N (sterilised) or F, M, FI, M/I (intact). */
 export const sexCode = /\b(?:sex|canine|dog|k9)[\s.:,]*(f\/?s|m\/?n|s\/?f|n\/?m|f\/?i|m\/?i|f|m)\b/i;
 /** A spay/neuter field with an explicit answer. */
-export const spayNeuterField = /\b(?:spay(?:ed)?|neuter(?:ed)?|desexed|sterili[sz]ed|altered)\b(?:\s*\/\s*neuter(?:ed)?)?[\s.:?_-]*(yes|no|y|n|true|false)\b/i;
+export const spayNeuterField =
+  /\b(?:spay(?:ed)?|neuter(?:ed)?|desexed|sterili[sz]ed|altered)\b(?:\s*\/\s*neuter(?:ed)?)?(?:[\s.:?_-]*|[\s.:?_-][^\n]{0,30}?[\s.:_-])(yes|no|y|n|true|false)\b(?=\s{2,}|\s*$|\s*[|,;])/i;
 
 /** What clinic names end with. */
 export const clinicSuffix =
