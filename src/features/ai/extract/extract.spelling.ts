@@ -41,6 +41,10 @@ function repairWord(word: string): string {
 
 /** Repairs the known words of one OCR line; other text is kept as it is. */
 export function repairOcrWords(line: string): string {
-  const joined = line.replace(/\b([A-Za-z]{1,3}) ([a-z]{2,})\b/g, (whole, a: string, b: string) => (knownSet.has(`${a}${b}`.toLowerCase()) ? `${a}${b}` : whole));
+  const parts = line.split(' ');
+  for (let i = parts.length - 2; i >= 0; i--) {
+    if (/^[A-Za-z]+$/.test(parts[i]!) && /^[a-z]+$/.test(parts[i + 1]!) && knownSet.has(`${parts[i]}${parts[i + 1]}`.toLowerCase())) parts.splice(i, 2, `${parts[i]}${parts[i + 1]}`);
+  }
+  const joined = parts.join(' ');
   return joined.replace(/[A-Za-z][A-Za-z0-9]{3,}/g, (w) => (/\d/.test(w) && !/[a-z]{3}/i.test(w) ? w : repairWord(w.replace(/[01]/g, (d) => (d === '0' ? 'o' : 'l')))));
 }

@@ -31,8 +31,8 @@ export const givenWords = /\b(?:given|gvn|admin\w*|vaccinated|received|done|appl
 
 /** Labels of a weight. */
 export const weightLabel = /\b(?:weight|wt|weighs|weighed|body ?weight|bw)\b/i;
-/** A weight with its unit; `lb` also as OCR reads it (1b, Ib). */
-export const weightValue = /(\d{1,3}(?:[.,]\d{1,2})?)\s*(kgs?|kilo(?:gram)?s?|lbs?|[1I]bs?|pounds?)\b/i;
+/** A weight with its unit; `lb` and `kg` also as OCR reads them (1b, Ib; kq, ky, k9). */
+export const weightValue = /(\d{1,3}(?:[.,]\d{1,2})?)\s*(k[gqy9]s?|kilo(?:gram)?s?|lbs?|[1I]bs?|pounds?)\b/i;
 
 /** Labels of a microchip number. */
 export const chipLabel = /\b(?:micro ?chip|chip|transponder|mc|iso|implant|pit)\b/i;
