@@ -52,7 +52,7 @@ export function fixOcrDigits(line: string): string {
     const digits = token.replace(/[^0-9]/g, '').length;
     const swappable = token.replace(/[^OoDQlIi|SsBZz]/g, '').length;
     const other = token.length - digits - swappable - token.replace(/[^/.-]/g, '').length;
-    if (swappable === 0 || other > 0 || digits < Math.max(2, swappable * 2)) return token;
+    if (swappable === 0 || other > 0 || digits < 2 || digits <= swappable) return token;
     return token.replace(/[OoDQlIi|SsBZz]/g, (c) => confusable[c]!);
   });
 }

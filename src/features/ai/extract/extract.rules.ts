@@ -29,7 +29,8 @@ interface Mention {
 /** Splits page texts into numbered, trimmed, non-empty lines; OCR text also gets its digit swaps and spelling repaired. */
 export function toLines(pages: string[], ocr = false): DocLine[] {
   const clean = (raw: string) => {
-    const text = raw.replace(/\s+/g, ' ').trim();
+    // Two spaces stay two: they are a column boundary that names must not run across.
+    const text = raw.replace(/[ \t]{2,}/g, '  ').replace(/[^\S ]/g, ' ').trim();
     return ocr ? repairOcrWords(fixOcrDigits(text)) : text;
   };
   return pages.flatMap((text, p) => text.split(/\r?\n/).map((raw, i) => ({ page: p + 1, line: i + 1, text: clean(raw) })).filter((l) => l.text));
@@ -215,7 +216,8 @@ export function readClinic(text: string): string | undefined {
   if (labelled) return labelled[1]!.split(/\s{2,}|\s[|•·]\s|,/)[0]!.trim();
   const suffix = clinicSuffix.exec(text);
   if (!suffix) return undefined;
-  const before = text.slice(0, suffix.index).split(/\s+/).filter(Boolean);
+  const column = text.slice(0, suffix.index).split(/\s{2,}|[|•·:]/).at(-1)!;
+  const before = column.split(/\s+/).filter(Boolean);
   const name: string[] = [];
   for (let w = before.length - 1; w >= 0; w--) {
     const word = before[w]!;

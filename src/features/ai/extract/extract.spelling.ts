@@ -43,7 +43,8 @@ function repairWord(word: string): string {
 export function repairOcrWords(line: string): string {
   const parts = line.split(' ');
   for (let i = parts.length - 2; i >= 0; i--) {
-    if (/^[A-Za-z]+$/.test(parts[i]!) && /^[a-z]+$/.test(parts[i + 1]!) && knownSet.has(`${parts[i]}${parts[i + 1]}`.toLowerCase())) parts.splice(i, 2, `${parts[i]}${parts[i + 1]}`);
+    const tail = /^([a-z]+)(\W*)$/.exec(parts[i + 1]!);
+    if (/^[A-Za-z]+$/.test(parts[i]!) && tail && knownSet.has(`${parts[i]}${tail[1]}`.toLowerCase())) parts.splice(i, 2, `${parts[i]}${parts[i + 1]}`);
   }
   const joined = parts.join(' ');
   return joined.replace(/[A-Za-z][A-Za-z0-9]{3,}/g, (w) => (/\d/.test(w) && !/[a-z]{3}/i.test(w) ? w : repairWord(w.replace(/[01]/g, (d) => (d === '0' ? 'o' : 'l')))));
