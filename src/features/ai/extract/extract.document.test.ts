@@ -51,7 +51,8 @@ describe('extractDocument', () => {
   it('OCRs a scanned PDF page that has no text layer', async () => {
     const png = await renderedPng(await textPdf([record]));
     const doc = await PDFDocument.create();
-    doc.addPage([612, 792]).drawImage(await doc.embedPng(png), { x: 0, y: 0, width: 612, height: 792 });
+    // The rendered top of the page goes back where it was: a scan with no text layer.
+    doc.addPage([612, 792]).drawImage(await doc.embedPng(png), { x: 0, y: 792 * 0.65, width: 612, height: 792 * 0.35 });
     const result = await extractDocument(await doc.save(), { ocr });
     if (!result.ok) throw new Error(result.reason);
     expect(result.source).toBe('ocr');
