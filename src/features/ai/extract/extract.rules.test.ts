@@ -121,6 +121,24 @@ describe('vaccinations and treatments', () => {
     expect(fields.weightKg).toEqual({ value: 19.3, passage: { page: 1, line: 2, text: 'Weight: 42.51b' } });
   });
 
+  it('reads a layout none of the corpus layouts has (service history, short US dates, # for pounds)', () => {
+    const text = [
+      'Green Valley Veterinary Group',
+      'Patient: Rex   Canine   Neutered Male   Wt 68 lb',
+      'ISO chip # 941000024681357',
+      'Date        Service                         Next Due',
+      '1/5/24      DHLPP-C booster                 1/5/25',
+      '1/5/24      Rabies 1 Yr (Imrab)             1/5/25',
+      '12/20/23    Heartgard Plus 51-100#',
+      'Doctor: Dr. Ana Ruiz',
+    ].join('\n');
+    expect(read(text)).toEqual({
+      vaccinations: [{ name: 'DHPP', given: '2024-01-05', due: '2025-01-05' }, { name: 'Rabies', given: '2024-01-05', due: '2025-01-05' }],
+      treatments: [{ name: 'Heartgard', given: '2023-12-20' }],
+      microchip: '941000024681357', weightKg: 30.8, spayNeuter: true, clinic: 'Green Valley Veterinary Group', vet: 'Dr. Ana Ruiz',
+    });
+  });
+
   it('finds nothing in text that is not a vet record', () => {
     expect(read('Invoice #12345 dated 2025-03-14. Total $45.00. Thank you!')).toEqual({});
   });
