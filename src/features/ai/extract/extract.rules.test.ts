@@ -80,6 +80,8 @@ describe('scalar fields', () => {
     expect(readVet('Veterinarian: Kenji Lindqvist, DVM')).toBe('Dr. Kenji Lindqvist');
     expect(readVet('Examined by: Dr Priya Haddad')).toBe('Dr. Priya Haddad');
     expect(readVet('Sofia Sharma BVSc MRCVS')).toBe('Dr. Sofia Sharma');
+    expect(readVet('Provider: Dr, Priya Castillo')).toBe('Dr. Priya Castillo');
+    expect(read('Desert Sun Vetermary Cenler', true).clinic).toBe('Desert Sun Veterinary Center');
   });
 });
 

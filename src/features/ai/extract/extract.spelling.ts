@@ -7,7 +7,7 @@
 const known = [
   'weight', 'weighed', 'microchip', 'transponder', 'neutered', 'spayed', 'castrated', 'intact', 'desexed', 'rabies', 'bordetella',
   'distemper', 'parvovirus', 'leptospirosis', 'influenza', 'kennel', 'cough', 'borrelia', 'vaccine', 'vaccination', 'vaccinated',
-  'revaccinate', 'administered', 'expiration', 'expires', 'booster', 'given', 'veterinarian', 'clinic', 'hospital', 'examined',
+  'revaccinate', 'administered', 'expiration', 'expires', 'booster', 'given', 'veterinarian', 'veterinary', 'clinic', 'hospital', 'center', 'centre', 'surgery', 'practice', 'animal', 'examined',
   'nexgard', 'bravecto', 'simparica', 'credelio', 'frontline', 'revolution', 'heartgard', 'interceptor', 'proheart', 'sentinel',
   'drontal', 'panacur', 'pyrantel', 'milbemax', 'seresto', 'capstar', 'advantage', 'fenbendazole', 'praziquantel',
   'january', 'february', 'march', 'april', 'june', 'july', 'august', 'september', 'october', 'november', 'december',

@@ -54,7 +54,7 @@ export const clinicSuffix =
 export const clinicLabel = /\b(?:clinic|hospital|practice)(?: name)?\s*:\s*(.+)$/i;
 /** A veterinarian field. */
 export const vetLabel =
-  /\b(?:[Vv]eterinarian|VETERINARIAN|[Vv]et|[Aa]ttending(?: [Vv]et(?:erinarian)?)?|[Dd]octor|[Cc]linician|[Ss]igned(?: by)?|[Ee]xamined by|[Ss]een by|[Pp]rovider)\s*:\s*(?:[Dd][Rr]\.?\s*)?([A-Z][A-Za-z'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][A-Za-z'-]+){0,2})/;
+  /\b(?:[Vv]eterinarian|VETERINARIAN|[Vv]et|[Aa]ttending(?: [Vv]et(?:erinarian)?)?|[Dd]octor|[Cc]linician|[Ss]igned(?: by)?|[Ee]xamined by|[Ss]een by|[Pp]rovider)\s*:\s*(?:[Dd][Rr][.,]?\s*)?(?!D[Rr]\b)([A-Z][A-Za-z'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][A-Za-z'-]+){0,2})/;
 /** Dr. First Last, or First Last, DVM. */
 export const vetName = [
   /\bDr\.?\s+([A-Z][a-z'-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][A-Za-z'-]+){0,2})/,
