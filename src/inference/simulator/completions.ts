@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { SimFaults } from './faults.js';
 import type { GpuModel } from './model.js';
 import { chatRequestSchema, describeIssue, embeddingsRequestSchema, promptText, sendError, type ChatRequest } from '../openai.js';
+import { jsonSchemaOf, sampleFor } from './structured.js';
 import { embedText, estimateTokens, loremText, loremToken } from './text.js';
 
 /** What the handlers need from the server. */
@@ -73,7 +74,7 @@ export function chatHandler(ctx: CompletionContext) {
           onDone: () => {
             finish();
             if (faults.truncateAfterTokens !== undefined) return void cut(res);
-            const choice = { index: 0, message: { role: 'assistant', content: loremText(maxTokens) }, finish_reason: 'length' };
+            const choice = { index: 0, message: { role: 'assistant', content: answerText(body, faults, maxTokens) }, finish_reason: jsonSchemaOf(body.response_format) ? 'stop' : 'length' };
             writeJson(res, 200, { id, object: 'chat.completion', created: nowS(ctx), model: ctx.modelName, choices: [choice], usage });
           },
         });
@@ -81,6 +82,13 @@ export function chatHandler(ctx: CompletionContext) {
     res.on('close', () => { if (!finished) handle.cancel(); });
     return reply;
   };
+}
+
+/** A whole answer's text: JSON valid for the request's json_schema (or not, under `badJson`), else lorem. */
+function answerText(body: ChatRequest, faults: SimFaults, maxTokens: number): string {
+  const schema = jsonSchemaOf(body.response_format);
+  if (!schema) return loremText(maxTokens);
+  return faults.badJson ? `{"oops": ${loremText(3)}` : JSON.stringify(sampleFor(schema));
 }
 
 interface StreamArgs {
