@@ -1,0 +1,64 @@
+/**
+ * Feature 1, the adoption bio: drafted from the dog's public facts, its latest notes and its approved
+ * photos (as image parts for a vision model, else their alt text), in a tone of the staff's choosing.
+ * Simpler path: a template per tone, filled from the facts and the latest note.
+ */
+import { z } from 'zod';
+import type { AiFeature } from './ai.feature.js';
+import { dogPhrase, homeSentence, pronounOf, type DogFacts } from './ai.facts.js';
+
+/** The tones a bio can take. */
+export const bioTones = ['warm', 'short', 'funny'] as const;
+/** One tone. */
+export type BioTone = (typeof bioTones)[number];
+
+/** What a bio is drafted from. */
+export interface BioInput {
+  dog: DogFacts;
+  tone: BioTone;
+  /** The latest notes, newest first (at most three). */
+  notes: string[];
+  /** Approved photos: their alt text, and a small JPEG data: URL for a vision model. */
+  photos: Array<{ alt: string; image?: string }>;
+}
+
+/** A drafted bio. */
+export const bioOutput = z.strictObject({ bio: z.string().trim().min(40).max(2000) });
+/** A drafted bio's value. */
+export type BioOutput = z.infer<typeof bioOutput>;
+
+// A note is trimmed to its first sentence-ish stretch: enough colour for a template, no long story.
+const firstSentence = (text: string) => (text.trim().split(/(?<=[.!?])\s/)[0] ?? '').slice(0, 200);
+
+/** The template bio: deterministic, from facts and the latest note. */
+export function simplerBio(input: BioInput): BioOutput {
+  const f = input.dog;
+  const p = pronounOf(f);
+  const age = f.age ? `, ${f.age} old` : '';
+  const intro = `${f.name} is a ${dogPhrase(f)}${age}.`;
+  const home = homeSentence(f, p);
+  const energy = f.energy ? `${p} has ${f.energy} energy.` : '';
+  const needs = f.specialNeeds ? `${p} has some special needs: ${f.specialNeeds}.` : '';
+  const note = input.notes[0] ? `From ${f.name}'s latest update: "${firstSentence(input.notes[0])}"` : '';
+  const close = `Could ${f.name} be the one for you? Apply to meet ${f.sex === 'unknown' ? 'them' : f.sex === 'male' ? 'him' : 'her'}.`;
+  const byTone: Record<BioTone, string[]> = {
+    warm: [`Meet ${f.name}!`, intro, energy, home, needs, note, close],
+    short: [intro, home, close],
+    funny: [`Breaking news: ${f.name} is looking for a sofa to share.`, intro, energy, home, needs, note, `Applications are open, treats are negotiable.`],
+  };
+  return { bio: byTone[input.tone].filter(Boolean).join(' ').padEnd(40, '.') };
+}
+
+/** The bio feature's definition. */
+export const bioFeature: AiFeature<BioInput, BioOutput> = {
+  name: 'bio',
+  subjectKind: 'dog',
+  priority: 'drafting',
+  prompt: 'bio',
+  deadline: 'drafting',
+  output: bioOutput,
+  maxTokens: 600,
+  data: (input) => ({ tone: input.tone, dog: input.dog, latestNotes: input.notes, photos: input.photos.map((p) => p.alt || 'no description') }),
+  images: (input) => input.photos.flatMap((p) => (p.image ? [p.image] : [])),
+  simpler: simplerBio,
+};
