@@ -27,8 +27,22 @@ export const bioOutput = z.strictObject({ bio: z.string().trim().min(40).max(200
 /** A drafted bio's value. */
 export type BioOutput = z.infer<typeof bioOutput>;
 
-// A note is trimmed to its first sentence-ish stretch: enough colour for a template, no long story.
-const firstSentence = (text: string) => (text.trim().split(/(?<=[.!?])\s/)[0] ?? '').slice(0, 200);
+const contactLike = /[\w.+-]+@[\w-]+\.[\w.]+|\+?\d[\d\s().-]{7,}\d|https?:\/\/|www\./i;
+
+/**
+ * The first sentence of the notes safe to quote in a public bio: none with contact details, and none
+ * with a capitalised word past its first other than the dog's name (likely a person or a place), so
+ * a note about "a walk with Jane" is never quoted. Undefined when no sentence qualifies.
+ */
+export function quotableSentence(notes: string[], dogName: string): string | undefined {
+  for (const sentence of notes.flatMap((n) => n.trim().split(/(?<=[.!?])\s+/))) {
+    const words = sentence.split(/\s+/).slice(1).map((w) => w.replace(/[^\p{L}'-]/gu, ''));
+    if (sentence.length < 12 || sentence.length > 200 || contactLike.test(sentence)) continue;
+    if (words.some((w) => /^\p{Lu}/u.test(w) && w !== dogName && w !== 'I')) continue;
+    return sentence;
+  }
+  return undefined;
+}
 
 /** The template bio: deterministic, from facts and the latest note. */
 export function simplerBio(input: BioInput): BioOutput {
@@ -39,7 +53,8 @@ export function simplerBio(input: BioInput): BioOutput {
   const home = homeSentence(f, p);
   const energy = f.energy ? `${p} has ${f.energy} energy.` : '';
   const needs = f.specialNeeds ? `${p} has some special needs: ${f.specialNeeds}.` : '';
-  const note = input.notes[0] ? `From ${f.name}'s latest update: "${firstSentence(input.notes[0])}"` : '';
+  const quote = quotableSentence(input.notes, f.name);
+  const note = quote ? `From ${f.name}'s latest update: "${quote}"` : '';
   const close = `Could ${f.name} be the one for you? Apply to meet ${f.sex === 'unknown' ? 'them' : f.sex === 'male' ? 'him' : 'her'}.`;
   const byTone: Record<BioTone, string[]> = {
     warm: [`Meet ${f.name}!`, intro, energy, home, needs, note, close],

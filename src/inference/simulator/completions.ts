@@ -64,7 +64,9 @@ export function chatHandler(ctx: CompletionContext) {
     const { body, faults, res } = admitted;
     const id = `chatcmpl-sim-${request.id}`;
     const promptTokens = estimateTokens(promptText(body));
-    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS;
+    const structured = structuredAnswer(body, faults);
+    // A structured answer ends when its JSON does, as on a grammar-constrained server.
+    const maxTokens = Math.min(body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS, structured ? estimateTokens(structured) : Infinity);
     const usage = { prompt_tokens: promptTokens, completion_tokens: maxTokens, total_tokens: promptTokens + maxTokens };
     let finished = false;
     const finish = () => { finished = true; };
@@ -74,7 +76,7 @@ export function chatHandler(ctx: CompletionContext) {
           onDone: () => {
             finish();
             if (faults.truncateAfterTokens !== undefined) return void cut(res);
-            const choice = { index: 0, message: { role: 'assistant', content: answerText(body, faults, maxTokens) }, finish_reason: jsonSchemaOf(body.response_format) ? 'stop' : 'length' };
+            const choice = { index: 0, message: { role: 'assistant', content: structured ?? loremText(maxTokens) }, finish_reason: structured ? 'stop' : 'length' };
             writeJson(res, 200, { id, object: 'chat.completion', created: nowS(ctx), model: ctx.modelName, choices: [choice], usage });
           },
         });
@@ -84,10 +86,10 @@ export function chatHandler(ctx: CompletionContext) {
   };
 }
 
-/** A whole answer's text: JSON valid for the request's json_schema (or not, under `badJson`), else lorem. */
-function answerText(body: ChatRequest, faults: SimFaults, maxTokens: number): string {
+/** The answer to a json_schema request: JSON valid for the schema (broken under `badJson`); undefined for plain text. */
+function structuredAnswer(body: ChatRequest, faults: SimFaults): string | undefined {
   const schema = jsonSchemaOf(body.response_format);
-  if (!schema) return loremText(maxTokens);
+  if (!schema) return undefined;
   return faults.badJson ? `{"oops": ${loremText(3)}` : JSON.stringify(sampleFor(schema));
 }
 
