@@ -41,8 +41,10 @@ export function dogPhrase(f: DogFacts): string {
 export function homeSentence(f: DogFacts, pronoun: string): string {
   const yes = [f.goodWithDogs === 'yes' && 'other dogs', f.goodWithCats === 'yes' && 'cats', f.goodWithChildren === 'yes' && 'children'].filter(Boolean) as string[];
   const no = [f.goodWithDogs === 'no' && 'other dogs', f.goodWithCats === 'no' && 'cats', f.goodWithChildren === 'no' && 'children'].filter(Boolean) as string[];
-  const parts = [yes.length ? `${pronoun} gets on well with ${list(yes)}` : '', no.length ? `${pronoun} would do best in a home without ${list(no)}` : ''].filter(Boolean);
-  return parts.length ? `${parts.join(', and ')}.` : '';
+  const good = yes.length ? `${pronoun} gets on well with ${list(yes)}` : '';
+  const without = no.length ? `would do best in a home without ${list(no)}` : '';
+  if (good && without) return `${good}, and ${pronoun.toLowerCase()} ${without}.`;
+  return good ? `${good}.` : without ? `${pronoun} ${without}.` : '';
 }
 
 function list(items: string[]): string {

@@ -79,6 +79,18 @@ describe('the AI feature mechanism', () => {
     expect(sent[0]!.body.messages[0]).toEqual({ role: 'system', content: loadPrompt('bio').text });
   });
 
+  it('sends images as image parts to the vision model only when one is configured', async () => {
+    const withImages = { ...feature, images: () => ['data:image/jpeg;base64,AAAA'] };
+    const plain = fakeDispatcher([JSON.stringify({ text: 'a good dog' })]);
+    await runFeature(withImages, { note: 'n' }, plain.rt);
+    expect(typeof plain.sent[0]!.body.messages[1]!.content).toBe('string');
+    expect(plain.sent[0]!.body.model).toBe('m');
+    const vision = fakeDispatcher([JSON.stringify({ text: 'a good dog' })]);
+    await runFeature(withImages, { note: 'n' }, { ...vision.rt, visionModel: 'eyes' });
+    expect(vision.sent[0]!.body.model).toBe('eyes');
+    expect(vision.sent[0]!.body.messages[1]!.content).toEqual([expect.objectContaining({ type: 'text' }), { type: 'image_url', image_url: { url: 'data:image/jpeg;base64,AAAA' } }]);
+  });
+
   it('digests the input so a draft can tell which record it came from', async () => {
     const a = await runFeature(feature, { note: 'one' }, { model: 'm', tenant: 'a', deadlineMs: { drafting: 1, batch: 1 } });
     const b = await runFeature(feature, { note: 'two' }, { model: 'm', tenant: 'a', deadlineMs: { drafting: 1, batch: 1 } });

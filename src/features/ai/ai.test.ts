@@ -10,6 +10,7 @@ import { setFaults } from '../../inference/simulator/simulator.testing.js';
 import { listAudit } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { samplePhoto } from '../../platform/images/sample-images.testing.js';
+import { photoStoreFor } from '../photos/photos.public.js';
 import { multipartBody } from '../photos/photos.testing.js';
 import { altTextOutput } from './ai.alt-text.js';
 import { bioOutput } from './ai.bio.js';
@@ -121,6 +122,13 @@ describe.each(engines)('AI helpers on %s', (engine) => {
     const ids = [await draftBio(deps(quick), dogId, 'short'), await draftSocialPosts(deps(quick), dogId), await draftAltText(deps(quick), dogId, photoId)];
     expect(performance.now() - started).toBeLessThan(3 * 400 + 3000);
     for (const id of ids) expect(await draftRow(id)).toMatchObject({ path: 'simpler', fallback_reason: 'deadline', model: null });
+  });
+
+  it('with a vision model configured, the bio sends the approved photo to it as an image part and the model path answers', async () => {
+    const bio = await draftRow(await draftBio({ ...deps({ visionModel: 'm' }), store: photoStoreFor(t.rt.ctx.config.uploadsDir, 'alpha') }, dogId, 'warm'));
+    expect(bio).toMatchObject({ path: 'model', model: 'm' });
+    const plain = await draftRow(await draftBio(deps(), dogId, 'warm'));
+    expect(bio.input_digest).not.toBe(plain.input_digest); // the image is part of what the draft was made from
   });
 
   it('an answer that fails validation twice gives the simpler path', async () => {
