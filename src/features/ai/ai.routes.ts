@@ -38,14 +38,14 @@ export const aiRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
     await getDog(request.tenant.db.kysely, id);
     return dogPage.attempt(request, reply, id, 'ai-alt', 'ai-drafted', () => draftAltText(aiDepsOf(request), id, photoId));
   });
-  // Deciding needs the owning feature's own permission (a bio dogs.edit, alt text photos.approve),
-  // which the service checks per draft; the route lets in any member who sees the dog.
-  app.post('/hub/dogs/:id/ai/drafts/:draftId/approve', { config: { permission: 'dogs.view' } }, async (request, reply) => {
+  // Deciding needs dogs.edit here and, per draft, the owning feature's own permission (alt text
+  // also photos.approve), which the service checks.
+  app.post('/hub/dogs/:id/ai/drafts/:draftId/approve', { config: { permission: 'dogs.edit' } }, async (request, reply) => {
     const id = dogIdOf(request);
     const { draftId } = paramOf(draftParams, request, 'That draft');
     return dogPage.attempt(request, reply, id, 'ai-approve', 'ai-approved', () => approveDraft(aiDepsOf(request), id, draftId, outputFromForm(request.body)));
   });
-  app.post('/hub/dogs/:id/ai/drafts/:draftId/discard', { config: { permission: 'dogs.view' } }, async (request, reply) => {
+  app.post('/hub/dogs/:id/ai/drafts/:draftId/discard', { config: { permission: 'dogs.edit' } }, async (request, reply) => {
     const id = dogIdOf(request);
     const { draftId } = paramOf(draftParams, request, 'That draft');
     return dogPage.attempt(request, reply, id, 'ai-discard', 'ai-discarded', () => discardDraft(aiDepsOf(request), id, draftId));
