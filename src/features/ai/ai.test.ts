@@ -196,4 +196,10 @@ describe.each(engines)('AI helpers on %s', (engine) => {
     }
     for (const secret of [marker, 'jane.roe', 'Biscuit', loadPrompt('bio').text.split('\n')[0]!, loadPrompt('social').text.split('\n')[0]!]) expect(logs).not.toContain(secret);
   });
+
+  // Last: it opens the backend's breaker, which stays open on the dispatcher's test clock.
+  it('when no backend can answer (the only one failing), the dispatcher\'s refusal gives the simpler path', async () => {
+    await setFaults(fleet.sims[0]!, { errorStatus: 500 });
+    expect(await draftRow(await draftSocialPosts(deps(), dogId))).toMatchObject({ path: 'simpler', fallback_reason: 'breakers_open' });
+  });
 });
