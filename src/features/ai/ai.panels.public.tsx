@@ -16,7 +16,8 @@ export const aiDogPage: DogPageParts = {
       const db = request.tenant.db.kysely;
       const photos = (await selectPhotos(db, dog.id)).filter((p) => p.status === 'approved').map((p, i) => ({ id: p.id, label: `photo ${i + 1}` }));
       const drafts = (await openDrafts(db, request.server.kona.ctx.secrets.keyRing, dog.id))
-        .filter((d) => (d.feature === 'alt-text' ? canDraftPhotos : canDraftDog));
+        // An alt text draft shows only while its photo is still approved (a deleted or rejected photo's draft has nowhere to go).
+        .filter((d) => (d.feature === 'alt-text' ? canDraftPhotos && photos.some((p) => p.id === d.subjectId) : canDraftDog));
       return <AiPanel ctx={ctx} dogId={dog.id} dogName={dog.name} canDraftDog={canDraftDog} canDraftPhotos={canDraftPhotos} photos={photos} drafts={drafts} />;
     },
   }],
