@@ -5,6 +5,9 @@ import { peopleEncryptedColumns } from '../features/people/people.encryption.js'
 import { adoptionsEncryptedColumns } from '../features/adoptions/adoptions.encryption.js';
 import { pruneApplicationAttempts } from '../features/adoptions/apply.limits.js';
 import { contractsEncryptedColumns } from '../features/contracts/contracts.encryption.js';
+import { aiEncryptedColumns, aiJobs, altTextJob } from '../features/ai/ai.public.js';
+import type { DispatcherClient } from '../inference/client.js';
+import type { Config } from '../platform/config/config.js';
 import { pruneAttempts } from '../platform/auth/login-throttle.js';
 import type { KeyRing } from '../platform/crypto/keyring.js';
 import { deliverMail, mailJobName, sealedMailSchema, type Mailer } from '../platform/mail/index.js';
@@ -21,10 +24,10 @@ import { pitrMarkJob, writePitrMark } from '../ops/backup/archive.layers.js';
  * Every job Kona declares. A process refuses to start if one has no handler below, so a job
  * enqueued by one release is never left without a worker that knows it.
  */
-export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', 'backup.restic', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob, pitrMarkJob] as const;
+export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', 'backup.restic', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob, pitrMarkJob, altTextJob] as const;
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
-export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns];
+export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns, ...aiEncryptedColumns];
 
 /** What handlers need from the running process. */
 export interface JobDeps {
@@ -46,6 +49,10 @@ export interface JobDeps {
   backupCron: { dump?: string; snapshot?: string; restic?: string };
   /** The pgBackRest-archived server that gets a PITR mark every five minutes (unset: no marks). */
   pitrMarkUrl?: string;
+  /** The process's settings (AI jobs read their models and deadlines). */
+  config: Config;
+  /** The model dispatcher's client, once the process has one (absent: AI jobs take the simpler path). */
+  inference: () => DispatcherClient | undefined;
 }
 
 /** The handlers, one per declared job. */
@@ -134,6 +141,7 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
       },
     }),
     ...notificationJobs(deps),
+    ...aiJobs({ config: deps.config, keyRing: deps.keyRing, inference: deps.inference, today: () => new Date(deps.now()).toISOString().slice(0, 10) }),
     defineJob({
       name: pitrMarkJob,
       schema: z.object({}),

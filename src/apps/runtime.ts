@@ -99,6 +99,8 @@ export async function openRuntime(config: Config, logger: Logger, options: { sec
       restic: config.settings.KONA_RESTIC_REPOSITORY ? scheduled(config.settings.KONA_BACKUP_RESTIC_CRON) : undefined,
     },
     pitrMarkUrl: config.settings.KONA_PGBACKREST_PG_PATH ? archivedServerUrl(config) : undefined,
+    config,
+    inference: () => ctx?.inference,
   })) jobs.register(def);
   jobs.assertComplete(declaredJobs);
   const metrics = createMetrics();

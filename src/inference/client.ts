@@ -11,10 +11,13 @@ import { EventSourceParserStream } from 'eventsource-parser/stream';
 import type { PriorityClass } from './types.js';
 import type { DispatcherStatus } from './dispatcher/dispatcher.js';
 
+/** One part of a message's content: text, or an image for a vision-capable model. */
+export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+
 /** One chat message. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
-  content: string;
+  content: string | ChatContentPart[];
 }
 
 /** A chat completion request (the common OpenAI fields; others pass through). */
@@ -129,6 +132,12 @@ export class DispatcherClient {
   async chat(req: ChatRequest, opts: CallOptions = {}): Promise<ChatCompletion> {
     const res = await this.post('/v1/chat/completions', { ...req, stream: false }, 'interactive', opts);
     return (await res.json()) as ChatCompletion;
+  }
+
+  /** A whole chat completion with the name of the backend that answered (the dispatcher's `X-Kona-Backend`). */
+  async chatDetailed(req: ChatRequest, opts: CallOptions = {}): Promise<{ completion: ChatCompletion; backend?: string }> {
+    const res = await this.post('/v1/chat/completions', { ...req, stream: false }, 'interactive', opts);
+    return { completion: (await res.json()) as ChatCompletion, backend: res.headers.get('x-kona-backend') ?? undefined };
   }
 
   /** A streamed chat completion: yields chunks as they arrive; throws on an error event. */

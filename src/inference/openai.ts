@@ -25,10 +25,14 @@ export const embeddingsRequestSchema = z.looseObject({
 /** A parsed embeddings request. */
 export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
 
+// An image part counts as about 256 tokens, as a small vision encoder's patch grid does.
+const imagePartText = ' '.repeat(1024);
+const partText = (p: z.infer<typeof contentPart>) => (p.type === 'image_url' ? imagePartText : (p.text ?? ''));
+
 /** The prompt's text, for token estimation (a few tokens per message for the chat template). */
 export function promptText(req: ChatRequest): string {
   return req.messages
-    .map((m) => `<|${m.role}|>${typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text ?? '').join('')}`)
+    .map((m) => `<|${m.role}|>${typeof m.content === 'string' ? m.content : (m.content ?? []).map(partText).join('')}`)
     .join('\n');
 }
 

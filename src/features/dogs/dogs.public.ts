@@ -167,7 +167,7 @@ export { ageBandChoices, energyChoices, labelOf, sexChoices, sizeChoices, trista
 export { applicationOnlyStatuses, isOpen, nextStatuses, statusLabel } from './dogs.lifecycle.js';
 export { type DogRow } from './dogs.queries.js';
 export { dogFormSchema, dogIdOf, pastDateSchema } from './dogs.schema.js';
-export { closedStatusList, createDog, getDog, weightHistory } from './dogs.service.js';
+export { closedStatusList, createDog, getDog, setPublicDescription, weightHistory } from './dogs.service.js';
 export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
 export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore, parseMoney } from './dogs.values.js';
 export { dogListed, dogShownPublicly, publicDogStatuses } from './dogs.visibility.js';

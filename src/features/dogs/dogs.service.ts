@@ -127,6 +127,21 @@ export async function updateDog(db: Db, id: string, form: DogForm, actor: Actor)
   return { changed };
 }
 
+/**
+ * Sets the dog's public description on its own (an approved AI draft of the bio): the change is
+ * audited like any edit, with the field's name only, and `source` says where the text came from.
+ */
+export async function setPublicDescription(db: Db, id: string, text: string, actor: Actor, source: string): Promise<void> {
+  const current = await getDog(db, id);
+  const description = text.trim();
+  if (description.length > 5000) throw new KonaError('KONA_ERR_VALIDATION', 'The public description can be at most 5,000 characters.');
+  if (current.public_description === description) return;
+  await db.transaction().execute(async (tx) => {
+    await updateDogRow(tx, id, { public_description: description });
+    await recordAudit(tx, { actor, action: 'dog.updated', target: { type: 'dog', id }, detail: { fields: ['public_description'], source } });
+  });
+}
+
 /** The closed statuses as a list, for queries that leave closed records out. */
 export const closedStatusList = [...closedStatuses];
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { closeAssignment, selectOpenAssignment } from './fosters.queries.js';
+import { closeAssignment, selectNotes, selectOpenAssignment } from './fosters.queries.js';
 
 /**
  * Ends a dog's open foster placement because the dog left the rescue's care (an adoption): the
@@ -21,3 +21,8 @@ export async function endPlacementOnLeaving(tx: Kysely<TenantSchema>, dogId: str
 // What other features may use of this one, from the files that hold it.
 export { isInCareOf } from './fosters.homes.js';
 export { assignFoster, fosterHomesToChoose } from './fosters.service.js';
+
+/** The bodies of a dog's latest notes, newest first (the AI bio's simpler path and prompt read them). */
+export async function latestNoteBodies(db: Kysely<TenantSchema>, dogId: string, limit: number): Promise<string[]> {
+  return (await selectNotes(db, dogId)).slice(0, limit).map((n) => n.body);
+}

@@ -21,3 +21,5 @@ export { photoStoreFor, photoStoreOf, variantFiles } from './photos.store.js';
 export { isUploadRefusal } from './photos.upload.js';
 export { HubThumbnail } from './photos.views.js';
 export { pendingPhotosWaiting } from './photos.pending.js';
+export { selectPhoto, selectPhotos, type PhotoRow } from './photos.queries.js';
+export { setPhotoAltText } from './photos.service.js';

@@ -201,7 +201,8 @@ async function unaryAttempt(ctx: ForwardContext, req: ForwardRequest, lease: Lea
     lease.release({ kind: 'success', usage: usageOf(body) });
     ctx.metrics?.firstToken(req.priority, false, ctx.dispatcher.clock.now() - req.arrivedAt);
     ctx.metrics?.finished(req.priority, 'ok');
-    sink.send(200, body);
+    // Which backend answered, so a caller can record it beside the answer (AI drafts do).
+    sink.send(200, body, { 'x-kona-backend': name });
     return { kind: 'answered' };
   } catch {
     if (client.aborted) {

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { SimFaults } from './faults.js';
 import type { GpuModel } from './model.js';
 import { chatRequestSchema, describeIssue, embeddingsRequestSchema, promptText, sendError, type ChatRequest } from '../openai.js';
+import { jsonSchemaOf, sampleFor } from './structured.js';
 import { embedText, estimateTokens, loremText, loremToken } from './text.js';
 
 /** What the handlers need from the server. */
@@ -63,7 +64,9 @@ export function chatHandler(ctx: CompletionContext) {
     const { body, faults, res } = admitted;
     const id = `chatcmpl-sim-${request.id}`;
     const promptTokens = estimateTokens(promptText(body));
-    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS;
+    const structured = structuredAnswer(body, faults);
+    // A structured answer ends when its JSON does, as on a grammar-constrained server.
+    const maxTokens = Math.min(body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS, structured ? estimateTokens(structured) : Infinity);
     const usage = { prompt_tokens: promptTokens, completion_tokens: maxTokens, total_tokens: promptTokens + maxTokens };
     let finished = false;
     const finish = () => { finished = true; };
@@ -73,7 +76,7 @@ export function chatHandler(ctx: CompletionContext) {
           onDone: () => {
             finish();
             if (faults.truncateAfterTokens !== undefined) return void cut(res);
-            const choice = { index: 0, message: { role: 'assistant', content: loremText(maxTokens) }, finish_reason: 'length' };
+            const choice = { index: 0, message: { role: 'assistant', content: structured ?? loremText(maxTokens) }, finish_reason: structured ? 'stop' : 'length' };
             writeJson(res, 200, { id, object: 'chat.completion', created: nowS(ctx), model: ctx.modelName, choices: [choice], usage });
           },
         });
@@ -81,6 +84,13 @@ export function chatHandler(ctx: CompletionContext) {
     res.on('close', () => { if (!finished) handle.cancel(); });
     return reply;
   };
+}
+
+/** The answer to a json_schema request: JSON valid for the schema (broken under `badJson`); undefined for plain text. */
+function structuredAnswer(body: ChatRequest, faults: SimFaults): string | undefined {
+  const schema = jsonSchemaOf(body.response_format);
+  if (!schema) return undefined;
+  return faults.badJson ? `{"oops": ${loremText(3)}` : JSON.stringify(sampleFor(schema));
 }
 
 interface StreamArgs {

@@ -15,6 +15,8 @@ export const faultsSchema = z.strictObject({
   retryAfterS: z.number().int().min(0).optional(),
   /** Only the next N requests get `errorStatus` (then it clears); all of them when absent. */
   errorCount: z.number().int().min(1).optional(),
+  /** Answers asked for a json_schema come back as broken JSON (a model that ignores the format). */
+  badJson: z.boolean().optional(),
   /** Multiplies every GPU step's duration (1 = normal). */
   slowdown: z.number().positive().optional(),
   /** Close every connection (new and idle) at once for this long. */

@@ -79,6 +79,18 @@ export const settingsSchema = z.object({
   KONA_DISPATCHER_TOKEN: z.string().min(16, 'must be at least 16 characters').optional().describe(
     'Bearer token between Kona and the dispatcher: `kona dispatcher` requires it on /v1 and /status, and Kona sends it.',
   ),
+  KONA_AI_MODEL: z.string().min(1).default('kona-drafting').describe(
+    'Model the AI helpers (drafted bios, alt text, social posts) ask the dispatcher for; a backend in the dispatcher configuration must serve it.',
+  ),
+  KONA_AI_VISION_MODEL: z.string().min(1).optional().describe(
+    'A vision-capable model the dispatcher serves: set, drafted bios and alt text send approved photos to it as image parts; unset, photos go as their alt text.',
+  ),
+  KONA_AI_DEADLINE_SECONDS: positiveInt().default(20).describe(
+    'Longest a staff-triggered AI draft waits for the model before the simpler path answers instead.',
+  ),
+  KONA_AI_BATCH_DEADLINE_SECONDS: positiveInt().default(120).describe(
+    'Longest a background AI draft (alt text after a photo is approved) waits for the model before the simpler path answers instead.',
+  ),
   KONA_TRIAGE_POLICY: z.string().min(1).optional().describe(
     'Alert triage policy file (YAML: rules, mode, thresholds) for `kona triage`; see deploy/triage-policy.example.yaml.',
   ),

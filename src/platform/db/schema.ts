@@ -19,6 +19,12 @@ export type HistoryStatus = DogStatus | 'in_foster';
 /** Where a dog is now (0013); 'foster' exactly while it has an open foster placement. */
 export type Whereabouts = 'rescue' | 'foster' | 'boarding' | 'vet';
 
+/** What an AI draft is about. */
+export type AiSubjectKind = 'dog' | 'photo' | 'application' | 'document';
+/** An AI draft's review state. */
+export type AiDraftStatus = 'draft' | 'approved' | 'edited' | 'discarded';
+/** Why a draft came from the simpler path. */
+export type AiFallbackReason = 'off' | 'unreachable' | 'deadline' | 'invalid' | 'breakers_open';
 /** Where a dog photo is in review: only approved photos are public. */
 export type PhotoStatus = 'pending' | 'approved' | 'rejected';
 
@@ -263,6 +269,27 @@ export interface TenantSchema extends CommonTables {
     uploaded_by: string | null;
     approved_by: string | null;
     created_at: Timestamp;
+  };
+  ai_drafts: {
+    id: Generated<string>;
+    feature: string;
+    subject_kind: AiSubjectKind;
+    subject_id: string;
+    dog_id: string | null;
+    input_digest: string;
+    /** The draft's output as JSON, encrypted with the key ring. */
+    output_enc: string;
+    model: string | null;
+    backend: string | null;
+    prompt_version: string;
+    path: 'model' | 'simpler';
+    fallback_reason: AiFallbackReason | null;
+    latency_ms: number;
+    status: ColumnType<AiDraftStatus, AiDraftStatus | undefined, AiDraftStatus>;
+    created_by: string | null;
+    created_at: Timestamp;
+    decided_by: string | null;
+    decided_at: NullableTimestamp;
   };
   dog_weights: {
     id: Generated<string>;

@@ -1,0 +1,53 @@
+/**
+ * The batch side of alt text: every ten minutes, each rescue's approved photos that have no alt text
+ * and no draft yet get one (batch priority, the batch deadline), up to a bounded number a run, so a
+ * big upload is worked through over several runs instead of filling the model queue at once.
+ */
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { DispatcherClient } from '../../inference/client.js';
+import type { Config } from '../../platform/config/config.js';
+import type { KeyRing } from '../../platform/crypto/keyring.js';
+import type { TenantSchema } from '../../platform/db/schema.js';
+import { defineJob, type JobDefinition } from '../../platform/jobs/index.js';
+import { photoStoreFor } from '../photos/photos.public.js';
+import { selectPhotosWantingAltText } from './ai.queries.js';
+import { aiRuntimeFrom } from './ai.runtime.js';
+import { draftAltText } from './ai.service.js';
+
+/** The job's name. */
+export const altTextJob = 'ai.alt-text';
+/** Photos drafted per rescue per run. */
+export const altTextBatchSize = 20;
+
+/** What the job needs from the process. */
+export interface AiJobDeps {
+  config: Config;
+  keyRing: () => KeyRing;
+  inference: () => DispatcherClient | undefined;
+  /** Today as YYYY-MM-DD (ages in the record's facts). */
+  today: () => string;
+}
+
+/** Drafts alt text for up to `limit` waiting photos of one rescue; returns how many were drafted. */
+export async function draftWaitingAltText(db: Kysely<TenantSchema>, slug: string, deps: AiJobDeps, limit = altTextBatchSize): Promise<number> {
+  const rt = aiRuntimeFrom(deps.config, deps.inference(), slug);
+  const aiDeps = { db, ring: deps.keyRing(), rt, actor: { type: 'system' as const }, today: deps.today(), store: photoStoreFor(deps.config.uploadsDir, slug) };
+  const photos = await selectPhotosWantingAltText(db, limit);
+  for (const p of photos) await draftAltText(aiDeps, p.dog_id, p.id);
+  return photos.length;
+}
+
+/** The alt text job's definition. */
+export function aiJobs(deps: AiJobDeps): JobDefinition<z.ZodType>[] {
+  return [defineJob({
+    name: altTextJob,
+    schema: z.object({}),
+    cron: '*/10 * * * *',
+    handler: async (_payload, ctx) => {
+      if (ctx.source.label === 'control') return;
+      const drafted = await draftWaitingAltText(ctx.source.db.kysely as unknown as Kysely<TenantSchema>, ctx.source.label, deps);
+      if (drafted) ctx.logger.info({ drafted }, 'alt text drafted for approved photos');
+    },
+  })];
+}
