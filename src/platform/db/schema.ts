@@ -442,6 +442,17 @@ export interface TenantSchema extends CommonTables {
   };
   // closing an adoption (0017)
   /** The fee record and contract settlement of a completed application; the override reason is encrypted. */
+  /** A rescue's concerns for the application review (0019 here; renumbered when merged beside ai drafts). */
+  review_concerns: {
+    id: Generated<string>;
+    key: string;
+    label: string;
+    rules: ColumnType<string[], string[] | undefined, string[]>;
+    active: Generated<boolean>;
+    position: number;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
   adoption_completions: {
     application_id: string;
     fee_cents: number;
