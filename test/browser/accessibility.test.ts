@@ -319,6 +319,19 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
       },
     },
     { name: 'application questions', h1: 'Application questions', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/adoptions/questions')) },
+    { name: 'review concerns', h1: 'Application review concerns', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/adoptions/concerns')) },
+    {
+      name: 'review concern refused',
+      h1: 'Application review concerns',
+      who: 'admin',
+      viewports: ['phone'],
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/adoptions/concerns'));
+        await p.getByLabel('Concern', { exact: true }).fill('Applicant is elderly');
+        await p.getByRole('button', { name: 'Add concern' }).click();
+        await p.getByRole('alert').waitFor();
+      },
+    },
     {
       name: 'public application form',
       h1: 'Apply to adopt Juniper',
