@@ -397,6 +397,20 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
       },
     },
     {
+      name: "asking about a dog's record, with an answer",
+      h1: 'Ask about Waffles',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/dogs'));
+        await p.getByRole('link', { name: 'Waffles', exact: true }).first().click();
+        await p.getByRole('link', { name: "Ask about Waffles's record" }).click();
+        await p.getByLabel('Your question about Waffles').fill('Is Waffles good with cats?');
+        await p.getByRole('button', { name: 'Ask', exact: true }).click();
+        await p.getByText('Answered by searching the record').first().waitFor();
+      },
+    },
+    {
       name: "a dog's medical record (documents, booster and dose forms)",
       h1: 'Waffles: medical record',
       who: 'admin',

@@ -453,6 +453,16 @@ export interface TenantSchema extends CommonTables {
     created_at: Timestamp;
     updated_at: Timestamp;
   };
+  /** A member's chat about one dog (0020 here; ai feature): content encrypted JSON. */
+  ai_chat_messages: {
+    id: Generated<string>;
+    dog_id: string;
+    staff_id: string;
+    role: 'user' | 'assistant';
+    content_enc: string;
+    path: 'model' | 'simpler' | null;
+    created_at: Timestamp;
+  };
   adoption_completions: {
     application_id: string;
     fee_cents: number;
