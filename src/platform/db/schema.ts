@@ -442,7 +442,7 @@ export interface TenantSchema extends CommonTables {
   };
   // closing an adoption (0017)
   /** The fee record and contract settlement of a completed application; the override reason is encrypted. */
-  /** A rescue's concerns for the application review (0019 here; renumbered when merged beside ai drafts). */
+  /** A rescue's concerns for the application review (0020; ai feature). */
   review_concerns: {
     id: Generated<string>;
     key: string;
@@ -453,7 +453,7 @@ export interface TenantSchema extends CommonTables {
     created_at: Timestamp;
     updated_at: Timestamp;
   };
-  /** A member's chat about one dog (0020 here; ai feature): content encrypted JSON. */
+  /** A member's chat about one dog (0021; ai feature): content encrypted JSON. */
   ai_chat_messages: {
     id: Generated<string>;
     dog_id: string;
