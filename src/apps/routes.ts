@@ -33,6 +33,9 @@ import { notificationsRoutes } from '../features/notifications/notifications.rou
 import { contractSigningRoutes } from '../features/contracts/contracts.sign.routes.js';
 import { contractsRoutes } from '../features/contracts/contracts.routes.js';
 import { exportRoutes } from '../features/export/export.routes.js';
+import { concernsRoutes } from '../features/ai/concerns.routes.js';
+import { chatRoutes } from '../features/ai/chat.routes.js';
+import { chatDogPage } from '../features/ai/chat.panels.public.js';
 import { healthRoutes } from '../platform/http/health.routes.js';
 import { aiRoutes } from '../features/ai/ai.routes.js';
 import { aiDogPage } from '../features/ai/ai.panels.public.js';
@@ -48,7 +51,7 @@ import { unreadFosterNotesWaiting } from '../features/notifications/notification
 
 // The dog's hub page and the dashboard are composed here, from what each feature registers, so
 // the dogs and dashboard features import none of the features that add to them.
-const dogPage = new DogPage([fostersDogPage, medicalDogPage, photosDogPage, aiDogPage]);
+const dogPage = new DogPage([fostersDogPage, medicalDogPage, photosDogPage, aiDogPage, chatDogPage]);
 const dashboardCards = [dogsDashboardCard, medicalDueDashboardCard];
 // What waits for someone, in the order the dashboard's "Waiting" card lists it.
 const waitingItems = [newApplicationsWaiting, signedContractsWaiting, pendingPhotosWaiting, unreadFosterNotesWaiting];
@@ -58,6 +61,6 @@ export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
   // Hooks first, so they cover every tenant route: the hub header's unread count, and the guard that
   // keeps a foster to the dogs in their care on every /hub/dogs/:id… route.
-  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage)],
+  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, concernsRoutes, chatRoutes(dogPage), applyRoutes, applicationsHubRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage)],
   operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes, backupsRoutes],
 };

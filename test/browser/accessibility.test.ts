@@ -319,6 +319,19 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
       },
     },
     { name: 'application questions', h1: 'Application questions', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/adoptions/questions')) },
+    { name: 'review concerns', h1: 'Application review concerns', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/adoptions/concerns')) },
+    {
+      name: 'review concern refused',
+      h1: 'Application review concerns',
+      who: 'admin',
+      viewports: ['phone'],
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/adoptions/concerns'));
+        await p.getByLabel('Concern', { exact: true }).fill('Applicant is elderly');
+        await p.getByRole('button', { name: 'Add concern' }).click();
+        await p.getByRole('alert').waitFor();
+      },
+    },
     {
       name: 'public application form',
       h1: 'Apply to adopt Juniper',
@@ -381,6 +394,20 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
         await p.goto(url('/r/demo/hub/dogs'));
         await p.getByRole('link', { name: 'Waffles', exact: true }).first().click();
         await p.getByText('Delete…').first().waitFor();
+      },
+    },
+    {
+      name: "asking about a dog's record, with an answer",
+      h1: 'Ask about Waffles',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/dogs'));
+        await p.getByRole('link', { name: 'Waffles', exact: true }).first().click();
+        await p.getByRole('link', { name: "Ask about Waffles's record" }).click();
+        await p.getByLabel('Your question about Waffles').fill('Is Waffles good with cats?');
+        await p.getByRole('button', { name: 'Ask', exact: true }).click();
+        await p.getByText('Answered by searching the record').first().waitFor();
       },
     },
     {

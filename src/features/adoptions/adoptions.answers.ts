@@ -69,3 +69,9 @@ export const applicationStatusLabels: Record<ApplicationStatus, string> = {
   new: 'New', in_review: 'In review', interview_scheduled: 'Interview scheduled', approved: 'Approved',
   denied: 'Denied', withdrawn: 'Withdrawn', closed: 'Closed (dog adopted by someone else)', completed: 'Adopted',
 };
+
+/** How many applications one dog has, by status label: counts only, nothing about an applicant. */
+export async function applicationCountsOfDog(db: Db, dogId: string): Promise<Record<string, number>> {
+  const rows = await db.selectFrom('applications').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).where('dog_id', '=', dogId).groupBy('status').execute();
+  return Object.fromEntries(rows.map((r) => [applicationStatusLabels[r.status], Number(r.n)]));
+}

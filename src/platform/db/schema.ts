@@ -469,6 +469,27 @@ export interface TenantSchema extends CommonTables {
   };
   // closing an adoption (0017)
   /** The fee record and contract settlement of a completed application; the override reason is encrypted. */
+  /** A rescue's concerns for the application review (0020; ai feature). */
+  review_concerns: {
+    id: Generated<string>;
+    key: string;
+    label: string;
+    rules: ColumnType<string[], string[] | undefined, string[]>;
+    active: Generated<boolean>;
+    position: number;
+    created_at: Timestamp;
+    updated_at: Timestamp;
+  };
+  /** A member's chat about one dog (0021; ai feature): content encrypted JSON. */
+  ai_chat_messages: {
+    id: Generated<string>;
+    dog_id: string;
+    staff_id: string;
+    role: 'user' | 'assistant';
+    content_enc: string;
+    path: 'model' | 'simpler' | null;
+    created_at: Timestamp;
+  };
   adoption_completions: {
     application_id: string;
     fee_cents: number;

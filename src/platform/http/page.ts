@@ -25,6 +25,7 @@ const hubNav: { label?: string; links: NavEntry[] }[] = [
       { path: '/hub/applications', label: 'Applications', permission: 'applications.view' },
       { path: '/hub/people', label: 'People', permission: 'people.view' },
       { path: '/hub/adoptions/questions', label: 'Application questions', permission: 'adoptions.configure' },
+      { path: '/hub/adoptions/concerns', label: 'Review concerns', permission: 'adoptions.configure' },
       { path: '/hub/adoptions/contract-template', label: 'Contract template', permission: 'adoptions.configure' },
     ],
   },
