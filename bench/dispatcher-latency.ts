@@ -60,13 +60,13 @@ async function startChild(script: string, args: string[]): Promise<Child> {
 
 /** One fixed-rate run against one target. */
 export interface LatencyRun {
-  target: 'direct' | 'dispatcher';
+  target: 'direct' | 'dispatcher' | 'proxy';
   generator: 'paced' | 'autocannon';
   rate: number;
   seconds: number;
   requests: number;
   achievedPerS: number;
-  /** CPU time (user + system) the dispatcher process spent per request in this run (ms; Linux /proc, else null). */
+  /** CPU time (user + system) the process in the path (dispatcher or bare proxy) spent per request in this run (ms; Linux /proc, else null). */
   dispatcherCpuMsPerRequest: number | null;
   /** The dispatcher's own time per request, measured inside it (dispatcher target only). */
   ownMs: OwnTime | null;
@@ -87,13 +87,19 @@ function cpuMs(pid: number | undefined): number | null {
   }
 }
 
-/** One rate: both targets and what the dispatcher added. */
+/** One rate: the three targets, what the dispatcher added, and what a bare proxy adds (the floor). */
 export interface LatencyPair {
   rate: number;
   generator: LatencyRun['generator'];
   direct: LatencyRun;
   dispatcher: LatencyRun;
+  /** A bare Node reverse proxy in the same place: what one more process in the path costs. */
+  proxy: LatencyRun;
   addedMs: { p50: number; p99: number };
+  /** What the bare proxy added over direct. */
+  proxyAddedMs: { p50: number; p99: number };
+  /** What the dispatcher added over the bare proxy: its own cost beyond the hop. */
+  overProxyMs: { p50: number; p99: number };
 }
 
 /** What part 2 measured. */
@@ -163,39 +169,45 @@ export async function measureAddedLatency(opts: { distDir: string; rates: number
   const script = path.join(opts.distDir, 'dispatcher-servers.js');
   const backend = await startChild(script, ['instant']);
   let dispatcher: Child | undefined;
+  let proxy: Child | undefined;
   try {
     dispatcher = await startChild(script, ['dispatcher', backend.url]);
+    proxy = await startChild(script, ['proxy', backend.url]);
     // JIT, connection and heap warm-up at every rate, not counted.
     const warm = Math.max(1, Math.min(3, opts.seconds / 3));
     for (const rate of opts.rates) {
       await paced('direct', backend.url, rate, warm);
       await paced('dispatcher', dispatcher.url, rate, warm);
+      await paced('proxy', proxy.url, rate, warm);
     }
     const pairs: LatencyPair[] = [];
     for (const generator of ['paced', 'autocannon'] as const) {
       for (const rate of opts.rates) {
         const run = async (t: LatencyRun['target'], url: string): Promise<LatencyRun> => {
           await dispatcher?.own(); // forget what came before this run
-          const before = cpuMs(dispatcher?.proc.pid);
+          const pid = t === 'dispatcher' ? dispatcher?.proc.pid : t === 'proxy' ? proxy?.proc.pid : undefined;
+          const before = pid === undefined ? null : cpuMs(pid);
           const r = await (generator === 'paced' ? paced(t, url, rate, opts.seconds) : fire(t, url, rate, opts.seconds, opts.connections));
-          const after = cpuMs(dispatcher?.proc.pid);
-          const cpu = before !== null && after !== null && t === 'dispatcher' && r.requests > 0 ? r3((after - before) / r.requests) : null;
+          const after = pid === undefined ? null : cpuMs(pid);
+          const cpu = before !== null && after !== null && r.requests > 0 ? r3((after - before) / r.requests) : null;
           const own = t === 'dispatcher' ? (await dispatcher?.own()) ?? null : null;
           return { ...r, dispatcherCpuMsPerRequest: cpu, ownMs: own };
         };
         const direct = await run('direct', backend.url);
         const via = await run('dispatcher', dispatcher.url);
-        const addedMs = { p50: r3(via.latencyMs.p50 - direct.latencyMs.p50), p99: r3(via.latencyMs.p99 - direct.latencyMs.p99) };
-        opts.log(`  ${generator} ${rate}/s: direct p50 ${direct.latencyMs.p50} ms p99 ${direct.latencyMs.p99} ms; via dispatcher p50 ${via.latencyMs.p50} ms p99 ${via.latencyMs.p99} ms\n`);
-        pairs.push({ rate, generator, direct, dispatcher: via, addedMs });
+        const bare = await run('proxy', proxy.url);
+        const diff = (a: LatencyRun, b: LatencyRun) => ({ p50: r3(a.latencyMs.p50 - b.latencyMs.p50), p99: r3(a.latencyMs.p99 - b.latencyMs.p99) });
+        opts.log(`  ${generator} ${rate}/s: direct p50 ${direct.latencyMs.p50} ms p99 ${direct.latencyMs.p99} ms; via dispatcher p50 ${via.latencyMs.p50} ms p99 ${via.latencyMs.p99} ms; via a bare proxy p50 ${bare.latencyMs.p50} ms p99 ${bare.latencyMs.p99} ms\n`);
+        pairs.push({ rate, generator, direct, dispatcher: via, proxy: bare, addedMs: diff(via, direct), proxyAddedMs: diff(bare, direct), overProxyMs: diff(via, bare) });
       }
     }
     return {
-      layout: 'load generators in the bench process; instant backend and dispatcher each in its own child process, all on 127.0.0.1',
+      layout: 'load generators in the bench process; instant backend, dispatcher and bare proxy each in its own child process, all on 127.0.0.1',
       connections: opts.connections, pairs,
     };
   } finally {
     await dispatcher?.stop();
+    await proxy?.stop();
     await backend.stop();
   }
 }

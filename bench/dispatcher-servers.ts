@@ -4,12 +4,15 @@
  *
  *   node dist/bench/dispatcher-servers.js instant             an "instant backend": answers at once
  *   node dist/bench/dispatcher-servers.js dispatcher <url>    the real dispatcher over that backend
+ *   node dist/bench/dispatcher-servers.js proxy <url>         a bare Node reverse proxy over it: the floor
+ *                                                            any Node process in the path adds (one more
+ *                                                            loopback hop each way), nothing else
  *
  * Each prints one line `LISTENING <base url>` when ready and exits on SIGTERM. The dispatcher also
  * keeps its own time per request (arrival to answer, less the time at the backend) and, on SIGUSR2,
  * prints `OWN {"count","p50","p99"}` (ms) for the requests since the last SIGUSR2.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { dispatcherConfigSchema } from '../src/inference/config/config.schema.js';
 import { startDispatcherServer } from '../src/inference/dispatcher/server.js';
 import { percentile } from '../src/inference/scheduler/des.js';
@@ -49,6 +52,36 @@ async function main(): Promise<void> {
     process.stdout.write(`LISTENING http://127.0.0.1:${port}\n`);
     return;
   }
+  if (role === 'proxy' && backendUrl) {
+    // The least a process in the path can do: read the request, send it on over a kept-alive
+    // connection, send the answer back. No parsing, no scheduling, no metrics.
+    const upstream = new URL(backendUrl);
+    const agent = new Agent({ keepAlive: true, scheduling: 'lifo' });
+    const server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const out = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, agent, headers: { 'content-type': 'application/json', 'content-length': body.length } }, (up) => {
+          const parts: Buffer[] = [];
+          up.on('data', (c: Buffer) => parts.push(c));
+          up.on('end', () => {
+            const answer = Buffer.concat(parts);
+            res.writeHead(up.statusCode ?? 502, { 'content-type': 'application/json', 'content-length': answer.length });
+            res.end(answer);
+          });
+        });
+        out.on('error', () => { res.writeHead(502); res.end(); });
+        out.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    process.once('SIGTERM', () => { server.closeAllConnections(); server.close(() => process.exit(0)); });
+    process.stdout.write(`LISTENING http://127.0.0.1:${port}\n`);
+    return;
+  }
   if (role === 'dispatcher' && backendUrl) {
     const config = dispatcherConfigSchema.parse({
       // Slots well above the offered concurrency: this run measures the dispatcher's own cost, not queueing.
@@ -65,7 +98,7 @@ async function main(): Promise<void> {
     process.stdout.write(`LISTENING ${running.url}\n`);
     return;
   }
-  throw new Error('usage: dispatcher-servers.js instant | dispatcher <backend url>');
+  throw new Error('usage: dispatcher-servers.js instant | dispatcher <backend url> | proxy <backend url>');
 }
 
 await main();

@@ -66,16 +66,18 @@ function lowestShare(r: PolicyRow): string {
 }
 
 function latencyTable(l: LatencyResult): string {
-  const head = cols([['generator', -12], ['rate/s', -8], ['direct p50', 12], ['p99', 9], ['dispatcher p50', 16], ['p99', 9], ['added p50', 11], ['p99', 9], ['requests', 10], ['non-2xx', 9], ['disp. CPU ms/req', 18], ['own p50', 9], ['own p99', 9]]);
+  const head = cols([['generator', -12], ['rate/s', -8], ['direct p50', 12], ['p99', 9], ['dispatcher p50', 16], ['p99', 9], ['added p50', 11], ['p99', 9], ['bare proxy added p50', 22], ['p99', 9], ['over proxy p99', 16], ['requests', 16], ['non-2xx', 9], ['CPU ms/req disp./proxy', 24], ['own p50', 9], ['own p99', 9]]);
   const out = [`Added latency (ms) against an instant backend; ${l.layout}`,
     `paced: evenly spaced requests, open loop; autocannon: overallRate over ${l.connections} connections, which autocannon spends as a burst at the start of each second;`,
-    'added = dispatcher minus direct percentile; own = the dispatcher\'s own time per request measured inside it (arrival to answer, less the time at the backend)',
+    'added = dispatcher minus direct percentile; bare proxy added = the same for a bare Node reverse proxy in the dispatcher\'s place (the floor of one more process in the path);',
+    'over proxy = dispatcher minus bare proxy; own = the dispatcher\'s own time per request measured inside it (arrival to answer, less the time at the backend)',
     head, '-'.repeat(head.length)];
   for (const p of l.pairs) {
     out.push(cols([[p.generator, -12], [String(p.rate), -8], [p.direct.latencyMs.p50.toFixed(3), 12], [p.direct.latencyMs.p99.toFixed(3), 9],
       [p.dispatcher.latencyMs.p50.toFixed(3), 16], [p.dispatcher.latencyMs.p99.toFixed(3), 9], [p.addedMs.p50.toFixed(3), 11], [p.addedMs.p99.toFixed(3), 9],
-      [`${p.direct.requests}/${p.dispatcher.requests}`, 10], [String(p.direct.non2xx + p.dispatcher.non2xx + p.direct.errors + p.dispatcher.errors), 9],
-      [p.dispatcher.dispatcherCpuMsPerRequest?.toFixed(2) ?? '–', 18], [p.dispatcher.ownMs?.p50.toFixed(3) ?? '–', 9], [p.dispatcher.ownMs?.p99.toFixed(3) ?? '–', 9]]));
+      [p.proxyAddedMs.p50.toFixed(3), 22], [p.proxyAddedMs.p99.toFixed(3), 9], [p.overProxyMs.p99.toFixed(3), 16],
+      [`${p.direct.requests}/${p.dispatcher.requests}/${p.proxy.requests}`, 16], [String([p.direct, p.dispatcher, p.proxy].reduce((n, r) => n + r.non2xx + r.errors, 0)), 9],
+      [`${p.dispatcher.dispatcherCpuMsPerRequest?.toFixed(2) ?? '–'}/${p.proxy.dispatcherCpuMsPerRequest?.toFixed(2) ?? '–'}`, 24], [p.dispatcher.ownMs?.p50.toFixed(3) ?? '–', 9], [p.dispatcher.ownMs?.p99.toFixed(3) ?? '–', 9]]));
   }
   return out.join('\n');
 }
@@ -150,13 +152,15 @@ function targets(d: DesResult, l: LatencyResult, f: FailoverResult[], sat?: Satu
   const worstAdded = Math.max(...paced.map((p) => p.addedMs.p99));
   const worstOwn = Math.max(...paced.map((p) => p.dispatcher.ownMs?.p99 ?? NaN));
   const worstBurst = Math.max(...l.pairs.filter((p) => p.generator === 'autocannon').map((p) => p.addedMs.p99));
+  const worstProxy = Math.max(...paced.map((p) => p.proxyAddedMs.p99));
+  const worstOver = Math.max(...paced.map((p) => p.overProxyMs.p99));
   const ok = (b: boolean) => (b ? 'met' : 'MISSED');
   const shares = Object.entries(ours?.tenantShares ?? {});
   const heldBack = shares.filter(([, x]) => x < 0.9);
   const goodputRatio = (ours?.goodputAllPerS ?? 0) / (bestGoodput?.goodputAllPerS ?? Infinity);
   const batchRatio = (ours?.batchThroughputPerS ?? 0) / (bestBatch?.batchThroughputPerS ?? Infinity);
   return [
-    `added latency p99 ≤ 1 ms at ${paced.map((p) => p.rate).join(' and ')} req/s: ${ok(worstAdded <= 1)} (worst added p99 ${worstAdded.toFixed(3)} ms, paced; the dispatcher's own time per request p99 ${worstOwn.toFixed(3)} ms; ${worstBurst.toFixed(3)} ms in autocannon's bursts)`,
+    `added latency p99 ≤ 1 ms at ${paced.map((p) => p.rate).join(' and ')} req/s: ${ok(worstAdded <= 1)} (worst added p99 ${worstAdded.toFixed(3)} ms, paced; the dispatcher's own time per request p99 ${worstOwn.toFixed(3)} ms; a bare Node proxy in its place adds p99 ${worstProxy.toFixed(3)} ms, the dispatcher ${worstOver.toFixed(3)} ms more than that; ${worstBurst.toFixed(3)} ms in autocannon's bursts)`,
     `interactive p99 TTFT at 1.2× within 2 s with the shipped defaults: dispatcher ${s2(ours?.ttftMs.interactive.p99 ?? NaN)} s (${ok((ours?.ttftMs.interactive.p99 ?? Infinity) <= 2000)}); baselines ${baselines.map((b) => `${b.policy} ${s2(b.ttftMs.interactive.p99)} s`).join(', ')}`,
     `goodput at 1.2× (all classes) ≥ 1.2× the best baseline: ${ok(goodputRatio >= 1.2)} (dispatcher ${ours?.goodputAllPerS ?? '–'}/s, best baseline ${bestGoodput?.policy ?? '–'} ${bestGoodput?.goodputAllPerS ?? '–'}/s: ${goodputRatio.toFixed(2)}×)`,
     `batch throughput at 1.2× ≥ 0.8× the best baseline's: ${ok(batchRatio >= 0.8)} (dispatcher ${ours?.batchThroughputPerS ?? '–'}/s, best ${bestBatch?.policy ?? '–'} ${bestBatch?.batchThroughputPerS ?? '–'}/s: ${batchRatio.toFixed(2)}×; the best-goodput baseline's ${bestGoodput?.batchThroughputPerS ?? '–'}/s)`,
