@@ -34,14 +34,13 @@ function Schedules({ ctx, schedules }: { ctx: PageContext; schedules: LayerSched
   return (
     <TableWrap labelledBy="layers-caption">
       <table>
-        <caption id="layers-caption">Layers, their next run and what they keep</caption>
-        <thead><tr><th scope="col">Layer</th><th scope="col">Next run</th><th scope="col">Keeps</th><th scope="col">Action</th></tr></thead>
+        <caption id="layers-caption">Layers, their next run, and what they keep</caption>
+        <thead><tr><th scope="col">Layer</th><th scope="col">Next run</th><th scope="col">Action</th><th scope="col">Keeps</th></tr></thead>
         <tbody>
           {schedules.map((s) => (
             <tr key={s.layer}>
               <th scope="row">{s.layer}<br /><small class="layer-what">{s.description}</small></th>
               <td>{s.nextRun ? <><When at={s.nextRun} /> <small>(<code>{s.cron}</code>)</small></> : s.job ? 'not scheduled (off)' : 'on the server\'s host'}</td>
-              <td class="retention">{s.retention.keeps}<br /><small>set by <code>{s.retention.settings}</code></small></td>
               <td>
                 {s.job ? (
                   <form method="post" action={`/operator/backups/${s.job}/run`}>
@@ -50,6 +49,8 @@ function Schedules({ ctx, schedules }: { ctx: PageContext; schedules: LayerSched
                   </form>
                 ) : <code>{s.howToRun}</code>}
               </td>
+              {/* Last: the widest column, so "Run now" stays in view on a phone. */}
+              <td class="retention">{s.retention.keeps}<br /><small>set by <code>{s.retention.settings}</code></small></td>
             </tr>
           ))}
         </tbody>
