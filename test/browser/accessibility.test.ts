@@ -464,6 +464,19 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
       },
     },
     {
+      name: "an application's review and interview questions",
+      h1: 'Review of the application for Marlowe',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/applications'));
+        await p.getByRole('link', { name: 'Priya Shah (demo)' }).click();
+        await p.getByRole('link', { name: 'Review of the answers and interview questions' }).click();
+        await p.getByRole('button', { name: /Review the answers|Review again/ }).click();
+        await p.getByRole('heading', { name: 'Interview questions' }).waitFor();
+      },
+    },
+    {
       name: 'an approved application: the contract first, then the completion form after a refusal (fee, contract override)',
       h1: 'Application for Ziggy',
       who: 'admin',

@@ -75,3 +75,9 @@ export async function applicationCountsOfDog(db: Db, dogId: string): Promise<Rec
   const rows = await db.selectFrom('applications').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).where('dog_id', '=', dogId).groupBy('status').execute();
   return Object.fromEntries(rows.map((r) => [applicationStatusLabels[r.status], Number(r.n)]));
 }
+
+/** An application's dog and its answers (decrypted), or undefined when there is no such application. */
+export async function applicationAnswersOf(db: Db, ring: KeyRing, applicationId: string): Promise<{ dogId: string; status: ApplicationStatus; answers: AnsweredQuestion[] } | undefined> {
+  const row = await db.selectFrom('applications').select(['dog_id', 'status', 'answers_enc']).where('id', '=', applicationId).executeTakeFirst();
+  return row ? { dogId: row.dog_id, status: row.status, answers: decryptAnswers(ring, row.answers_enc) } : undefined;
+}

@@ -131,6 +131,7 @@ export function ApplicationPage(props: ApplicationPageProps) {
       )}
       <Applicant ctx={ctx} detail={detail} hidden={props.contactsHidden} />
       <Answers detail={detail} />
+      <p><a href={`${ctx.basePath}/hub/applications/${app.id}/review`}>Review of the answers and interview questions</a> (advisory)</p>
       {props.canManage && <ActionsPanel ctx={ctx} detail={detail} forms={props.forms ?? {}} />}
       {props.canManage && <NoteForm ctx={ctx} detail={detail} form={props.forms?.note} />}
       <History detail={detail} />

@@ -20,9 +20,9 @@ export function selectDraft(db: Db, dogId: string, id: string) {
   return db.selectFrom('ai_drafts').select(columns).where('id', '=', id).where('dog_id', '=', dogId).executeTakeFirst();
 }
 
-/** A dog's undecided drafts, newest first. */
+/** A dog's undecided drafts about the dog or its photos, newest first (never an application's: those hold an applicant's words). */
 export function selectOpenDrafts(db: Db, dogId: string) {
-  return db.selectFrom('ai_drafts').select(columns).where('dog_id', '=', dogId).where('status', '=', 'draft').orderBy('created_at', 'desc').orderBy('id').limit(20).execute();
+  return db.selectFrom('ai_drafts').select(columns).where('dog_id', '=', dogId).where('subject_kind', 'in', ['dog', 'photo']).where('status', '=', 'draft').orderBy('created_at', 'desc').orderBy('id').limit(20).execute();
 }
 
 /** Decides a draft that is still undecided; false when someone decided it first. */
@@ -44,4 +44,9 @@ export function selectPhotosWantingAltText(db: Db, limit: number) {
     .where('p.alt_text', '=', '')
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom('ai_drafts as d').select('d.id').where('d.feature', '=', 'alt-text').whereRef('d.subject_id', '=', 'p.id'))))
     .orderBy('p.created_at').limit(limit).execute();
+}
+
+/** The newest draft of one feature about one subject. */
+export function selectLatestDraftOf(db: Db, feature: string, subjectId: string) {
+  return db.selectFrom('ai_drafts').select(columns).where('feature', '=', feature).where('subject_id', '=', subjectId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
