@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Browser, createTestApp, signedInStaff, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
@@ -10,7 +10,7 @@ import type { TenantSchema } from '../../platform/db/schema.js';
 import { openMail, type SealedMail } from '../../platform/mail/index.js';
 import { encryptAnswers } from '../adoptions/adoptions.public.js';
 import { upsertApplicantContact } from '../people/people.public.js';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalBlobStore } from '../../platform/storage/index.js';
@@ -113,7 +113,9 @@ describe.each(engines)('adoption contracts on %s', (engine) => {
   it('keeps no PDF of a signing that lost a race for the same link', async () => {
     const app = await application();
     const token = (await prepare(app)).split('/').pop()!;
-    const store = new LocalBlobStore(await mkdtemp(path.join(tmpdir(), 'kona-contracts-')));
+    const dir = await mkdtemp(path.join(tmpdir(), 'kona-contracts-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const store = new LocalBlobStore(dir);
     const keys: string[] = [];
     const put = store.putStream.bind(store);
     // Both signings must get past the open-link check before either marks the contract signed, or
