@@ -1,9 +1,8 @@
 /**
  * Applicant text as data: folding it to one comparable form (so a Unicode trick cannot hide a
- * phrase from a rule or slip one past a check), cutting quotes out of it, and delimiting it for a
- * prompt so that nothing inside can close the block it sits in.
+ * phrase from a rule or slip one past a check) and cutting quotes out of it. Fencing it for a prompt
+ * is the mechanism's (ai.feature.ts: JSON data with angle brackets escaped).
  */
-import { randomBytes } from 'node:crypto';
 
 // Invisible characters that change nothing a person reads: zero-width spaces and joiners, the word
 // joiner, bidi embeddings, overrides and isolates, the byte-order mark, soft hyphens, and tag characters.
@@ -78,24 +77,4 @@ export function shingles(text: string, n: number): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i + n <= words.length; i++) out.add(words.slice(i, i + n).join(' '));
   return out;
-}
-
-/** One block of untrusted text for a prompt, fenced by a tag with a fresh random nonce. */
-export interface Delimited {
-  /** The nonce in the fence; the instructions name it so the model knows where data starts and ends. */
-  nonce: string;
-  /** The fenced text. */
-  text: string;
-}
-
-/**
- * Fences applicant text as data: `<data-NONCE label="…">…</data-NONCE>`. The nonce is random per
- * call, so a text cannot know the closer; angle brackets inside are replaced by look-alike-free
- * placeholders anyway, and control and invisible characters are dropped, so no fake closer, role
- * tag or delimiter look-alike survives into the prompt.
- */
-export function delimit(blocks: Array<{ label: string; text: string }>, nonce = randomBytes(6).toString('hex')): Delimited {
-  const safe = (s: string) => clean(s).normalize('NFKC').replace(/</g, '‹').replace(/>/g, '›').replace(/"/g, "'");
-  const text = blocks.map((b) => `<data-${nonce} label="${safe(b.label).slice(0, 200)}">\n${safe(b.text)}\n</data-${nonce}>`).join('\n');
-  return { nonce, text };
 }
