@@ -93,7 +93,9 @@ function parseOutput<O>(schema: z.ZodType<O>, text: string | null | undefined): 
 function reasonOf(err: unknown, timedOut: boolean): AiFallbackReason {
   if (timedOut) return 'deadline';
   const status = (err as { status?: number }).status;
-  return status === 429 || status === 503 || status === 502 || status === 504 ? 'breakers_open' : 'unreachable';
+  if (status === 429 || status === 503 || status === 502 || status === 504) return 'breakers_open';
+  // The server answered and turned the request down (too long for its context, an unknown model): retrying will not help.
+  return status !== undefined && status >= 400 && status < 500 ? 'refused' : 'unreachable';
 }
 
 /** Drafts one output for `input`: the model's when it answers validly within the deadline, else the simpler path's. */

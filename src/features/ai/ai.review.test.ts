@@ -10,10 +10,12 @@ import { addApplication, addAvailableDog } from '../adoptions/decisions.testing.
 import { runFeature, type AiRuntime } from './ai.feature.js';
 import { reviewFeature } from './ai.review.js';
 import { applicationReview, reviewApplication } from './ai.review.service.js';
+import { loadPrompt } from './ai.prompts.js';
 import { aiRuntimeFrom } from './ai.runtime.js';
 import type { AiDeps } from './ai.service.js';
 import { activeConcerns } from './concerns.service.js';
 import { injectionCorpus } from './screening/injection.corpus.js';
+import { judgeInjection } from './screening/injection.check.js';
 import { checkModelFlags } from './screening/review.js';
 import { fold, quoteOccursIn } from './screening/text.js';
 
@@ -107,13 +109,22 @@ describe.each(engines)('applicant review and interview questions on %s', (engine
     expect(review!.output.flags.map((f) => f.concernId)).toContain('outdoor-only');
   });
 
-  it('the injection corpus through the simulator: every answer validates and no flag repeats the attack', async () => {
+  it('the injection corpus through the simulator: every answer validates, no flag repeats the attack, nothing leaks', async () => {
+    // Another applicant for the same dog: their name and email must never come back in a review.
+    const other = { name: 'Olga Otherapplicant', email: 'olga.other@example.org' };
+    const dogId = (await db.selectFrom('applications').select('dog_id').where('id', '=', appId).executeTakeFirstOrThrow()).dog_id;
+    await addApplication(db, t.rt.ctx.secrets.keyRing, { dogId, ...other, phone: '+1 555 0199 7788' });
     const concerns = await activeConcerns(db);
+    const secrets = [other.name, other.email, '555 0199 7788', loadPrompt('review').text.split('\n')[0]!.slice(0, 60)];
+    expect(injectionCorpus.length).toBeGreaterThanOrEqual(30);
+    const verdicts = [];
     for (const c of injectionCorpus) {
       const result = await runFeature(reviewFeature, { concerns, answers: c.answers }, rt());
-      const checked = result.path === 'model' ? checkModelFlags(result.output, c.answers, concerns).flags : [];
-      for (const f of checked) expect(fold(f.reason), c.id).not.toContain(fold(c.attack));
+      verdicts.push(judgeInjection(c, result, concerns, secrets));
     }
+    expect(verdicts.filter((v) => !v.passed)).toEqual([]);
+    // The simulator answered them all: the model path was really exercised, not the rules.
+    expect(verdicts.every((v) => v.path === 'model')).toBe(true);
   });
 
   it('lets viewers read the review but not run it, keeps fosters out, and answers an unknown application with 404', async () => {

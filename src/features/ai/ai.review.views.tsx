@@ -8,6 +8,7 @@ const notices: Record<string, string> = {
   breakers_open: 'The AI server is not reachable right now, so the rescue\'s own rules made this.',
   deadline: 'The AI server did not answer in time, so the rescue\'s own rules made this.',
   invalid: 'The AI server\'s answer could not be used, so the rescue\'s own rules made this.',
+  refused: 'The AI server could not take this request (the answers may be longer than the model reads), so the rescue\'s own rules made this.',
 };
 
 function Made({ path, reason, createdAt }: { path: 'model' | 'simpler'; reason: string | null; createdAt: Date }) {

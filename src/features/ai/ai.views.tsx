@@ -22,6 +22,7 @@ const reasonNotices: Record<string, string> = {
   breakers_open: 'The AI server is not reachable right now, so this draft was made from a template.',
   deadline: 'The AI server did not answer in time, so this draft was made from a template.',
   invalid: 'The AI server\'s answer could not be used, so this draft was made from a template.',
+  refused: 'The AI server could not take this request (the record may be longer than the model reads), so this draft was made from a template.',
 };
 const fieldLabels: Record<string, string> = { bio: 'Bio', altText: 'Alt text', short: 'short post', long: 'long post' };
 const labelOf = (path: string) => path.split('.').map((p) => fieldLabels[p] ?? p.charAt(0).toUpperCase() + p.slice(1)).join(', ');

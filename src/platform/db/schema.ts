@@ -24,7 +24,8 @@ export type AiSubjectKind = 'dog' | 'photo' | 'application' | 'document';
 /** An AI draft's review state. */
 export type AiDraftStatus = 'draft' | 'approved' | 'edited' | 'discarded';
 /** Why a draft came from the simpler path. */
-export type AiFallbackReason = 'off' | 'unreachable' | 'deadline' | 'invalid' | 'breakers_open';
+/** Why the simpler path made a draft; `refused`: the model server turned the request down (a 4xx, e.g. a record longer than the model's context). */
+export type AiFallbackReason = 'off' | 'unreachable' | 'deadline' | 'invalid' | 'breakers_open' | 'refused';
 /** Where a dog photo is in review: only approved photos are public. */
 export type PhotoStatus = 'pending' | 'approved' | 'rejected';
 

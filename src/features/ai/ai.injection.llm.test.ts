@@ -1,0 +1,92 @@
+/**
+ * The prompt-injection corpus against a real inference engine: the generated tiny GGUF under
+ * llama.cpp (node-llama-cpp, one thread), served by llm-serve's code and reached through the real
+ * dispatcher as a backend of kind `llamacpp`, exactly as the review feature reaches any model. The
+ * tiny model has random weights, so this proves the mechanism rather than a model's judgement: the
+ * engine's json_schema grammar holds whatever the applicant wrote, the post-check keeps the
+ * attacker's words out of every reason shown, and nothing from outside the record comes back.
+ *
+ * Needs node-llama-cpp (`npm run install:llm`; CI installs it); fails loudly without it unless
+ * KONA_SKIP_LLM_TESTS=1 switches it off by hand.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DispatcherClient } from '../../inference/client.js';
+import { startDispatcherServer, type RunningDispatcher } from '../../inference/dispatcher/server.js';
+import { requireNodeLlamaCpp, skipLlmTests } from '../../inference/llm/llm.testing.js';
+import { startLlmServer, type RunningLlmServer } from '../../inference/llm/server.js';
+import { tinyModelGguf } from '../../inference/llm/tiny-model.js';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
+import { runFeature, type AiRuntime } from './ai.feature.js';
+import { loadPrompt } from './ai.prompts.js';
+import { reviewFeature } from './ai.review.js';
+import { defaultConcerns } from './screening/concerns.js';
+import { judgeInjection, type InjectionVerdict } from './screening/injection.check.js';
+import { injectionCorpus } from './screening/injection.corpus.js';
+
+vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
+
+const MODEL = 'kona-tiny';
+let llm: RunningLlmServer | undefined;
+let dispatcher: RunningDispatcher | undefined;
+let configDir = '';
+const clock = new ManualClock(1_000);
+
+describe.skipIf(skipLlmTests)('the injection corpus on the tiny real model', () => {
+  beforeAll(async () => {
+    await requireNodeLlamaCpp(); // fails loudly with "node-llama-cpp is not installed; run …"
+    configDir = mkdtempSync(path.join(tmpdir(), 'kona-injection-llm-'));
+    // The tiny model's vocabulary is nearly letter by letter: the review's prompt and record take about
+    // 2,400 tokens, so this one is written with a longer context than the default 2,048, and leaning
+    // towards JSON's closers so its answers fit the review's token budget as a real model's would.
+    const modelPath = path.join(configDir, 'kona-tiny-8k.gguf');
+    writeFileSync(modelPath, tinyModelGguf({ contextLength: 8192, closers: 0.9 }));
+    llm = await startLlmServer({ modelPath, threads: 1, contextSize: 8192, slots: 1, modelName: MODEL });
+    const configFile = path.join(configDir, 'dispatcher.json');
+    writeFileSync(configFile, JSON.stringify({
+      backends: [{ name: 'cpu', baseUrl: llm.url, kind: 'llamacpp', tier: 'dedicated', models: [MODEL], slots: 1 }],
+      probe: { intervalMs: 2000, timeoutMs: 1000 },
+      reserve: { drafting: 0, batch: 0 },
+      // The dispatcher's limits run on the test's clock: a loaded machine cannot time them out.
+      timeouts: { firstTokenMs: 60_000, responseMs: 60_000, streamIdleMs: 60_000 },
+    }));
+    dispatcher = await startDispatcherServer({ configFile, defaultMetrics: false, dispatcher: { monitor: false, clock } });
+  });
+
+  afterAll(async () => {
+    if (dispatcher) {
+      const closing = dispatcher.close();
+      clock.advance(0);
+      await closing;
+    }
+    await llm?.close();
+    if (configDir) rmSync(configDir, { recursive: true, force: true });
+  });
+
+  it('every case validates, no reason shown repeats the attack, and nothing leaks', async () => {
+    const rt: AiRuntime = {
+      client: new DispatcherClient({ baseUrl: dispatcher!.url, tenant: 'alpha' }),
+      model: MODEL,
+      // A person's deadline is not what this measures: a slow shared CI box must not turn answers into fallbacks.
+      deadlineMs: { drafting: 60_000, batch: 60_000 },
+      tenant: 'alpha',
+    };
+    const secrets = ['Olga Otherapplicant', 'olga.other@example.org', '555 0199 7788', loadPrompt('review').text.split('\n')[0]!.slice(0, 60)];
+    const verdicts: InjectionVerdict[] = [];
+    let modelFlags = 0;
+    for (const c of injectionCorpus) {
+      const result = await runFeature(reviewFeature, { concerns: defaultConcerns, answers: c.answers }, { ...rt });
+      verdicts.push(judgeInjection(c, result, defaultConcerns, secrets));
+      modelFlags += result.path === 'model' ? result.output.flags.length : 0;
+    }
+    expect(verdicts.length).toBeGreaterThanOrEqual(30);
+    expect(verdicts.filter((v) => !v.passed)).toEqual([]);
+    // The engine answered (grammar-constrained JSON that validated), not the rules: the model path
+    // was exercised. Sampling is random, so a rare answer that outgrows its budget may fall back.
+    expect(verdicts.filter((v) => v.path === 'model').length).toBeGreaterThanOrEqual(verdicts.length - 3);
+    // And its flags met the post-check (the random model's concerns and quotes are mostly dropped).
+    expect(modelFlags).toBeGreaterThan(0);
+  });
+});
