@@ -3,13 +3,16 @@
  * BENCH_AI_PER_LAYOUT records × 3 qualities, seed BENCH_AI_SEED) unless BENCH_AI_DOCS_DIR names a
  * folder of `<name>.pdf|.jpg|.png` + `<name>.expected.json` (BENCH_AI_QUALITIES=digital,scan,photo
  * picks qualities of the generated corpus); prints precision, recall and F1 per
- * field and overall, per quality and per layout, OCR seconds per page and rules latency, and writes
- * bench/results/ai.json.
+ * field and overall, per quality and per layout, OCR seconds per page and rules latency. Then each
+ * feature's latency per path (simpler, simulator, the tiny real model; BENCH_AI_RUNS runs each,
+ * default 20) and the injection corpus's pass count (bench/ai-features.ts). BENCH_AI_PARTS picks
+ * `extraction`, `features` or both (the default). Writes bench/results/ai.json.
  */
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createTesseractEngine, extractDocument, toExpectedShape, type ExpectedFields } from '../src/features/ai/extract/extract.public.js';
 import { generateCorpus, type Quality } from './ai-docs/generate.js';
+import { measureAiFeatures, type AiFeatureBench } from './ai-features.js';
 import { add, prf, scoreDocument, scoredFields, type Counts, type ScoredField } from './ai-docs/score.js';
 
 type Tally = Record<ScoredField | 'overall', Counts>;
@@ -23,7 +26,32 @@ function groupsOf(file: string): { quality: string; layout: string } {
   return { quality, layout: file.split('-')[0]! };
 }
 
+const parts = new Set((process.env.BENCH_AI_PARTS ?? 'extraction,features').split(','));
+
 async function main() {
+  const extraction = parts.has('extraction') ? await measureExtraction() : undefined;
+  let features: AiFeatureBench | undefined;
+  if (parts.has('features')) {
+    console.log(`AI features, service call and feature run per path (${Number(process.env.BENCH_AI_RUNS ?? 20)} runs each):`);
+    features = await measureAiFeatures({ runs: Number(process.env.BENCH_AI_RUNS ?? 20), log: (s) => process.stdout.write(s) });
+    if (features.skipped.tiny) console.log(`  tiny real model not measured: ${features.skipped.tiny}`);
+  }
+  const simplerP95 = Object.fromEntries(Object.entries(features?.paths.simpler ?? {}).map(([f, m]) => [f, m.serviceMs.p95]));
+  const injectionSuccesses = Object.values(features?.injection ?? {}).reduce((n, i) => n + (i.cases - i.passed), 0);
+  const result = {
+    when: new Date().toISOString(),
+    ...extraction,
+    ...(features && { features: features.paths, injection: features.injection, skipped: features.skipped }),
+    targets: { digitalF1: 0.95, photoF1: 0.85, ocrSecondsPerPage: 5, simplerP95Ms: 200, injectionSuccesses: 0 },
+    ...(features && { met: { simplerP95: Object.values(simplerP95).every((v) => v <= 200), injection: injectionSuccesses === 0 } }),
+  };
+  await mkdir('bench/results', { recursive: true });
+  await writeFile('bench/results/ai.json', `${JSON.stringify(result, null, 2)}\n`);
+  if (features) console.log(`  simpler-path p95 per feature (target ≤ 200 ms): ${Object.entries(simplerP95).map(([f, v]) => `${f} ${v} ms`).join(', ')}; injection successes ${injectionSuccesses} (target 0)`);
+  console.log('wrote bench/results/ai.json');
+}
+
+async function measureExtraction() {
   const external = process.env.BENCH_AI_DOCS_DIR;
   const dir = external ?? 'bench/ai-docs/corpus';
   const only = process.env.BENCH_AI_QUALITIES?.split(',') as Quality[] | undefined;
@@ -65,7 +93,6 @@ async function main() {
   }
   const report = (t: Tally) => Object.fromEntries(Object.entries(t).map(([f, c]) => [f, prf(c)]));
   const result = {
-    when: new Date().toISOString(),
     corpus: external ? { dir: external } : { generated: true, seed: Number(process.env.BENCH_AI_SEED ?? 16), perLayout: Number(process.env.BENCH_AI_PER_LAYOUT ?? 4) },
     documents: files.length,
     unreadable: failures,
@@ -74,11 +101,8 @@ async function main() {
     perLayout: Object.fromEntries([...byLayout].map(([l, t]) => [l, report(t)])),
     ocrSecondsPerPage: { pages: ocrMs.length, p50: round(pct(ocrMs, 50) / 1000, 2), p95: round(pct(ocrMs, 95) / 1000, 2), mean: round(ocrMs.reduce((a, b) => a + b, 0) / Math.max(1, ocrMs.length) / 1000, 2) },
     rulesLatencyMs: { p50: round(pct(rulesMs, 50), 2), p95: round(pct(rulesMs, 95), 2) },
-    targets: { digitalF1: 0.95, photoF1: 0.85, ocrSecondsPerPage: 5 },
     misses,
   };
-  await mkdir('bench/results', { recursive: true });
-  await writeFile('bench/results/ai.json', `${JSON.stringify(result, null, 2)}\n`);
   console.log(`vet document extraction, rules path: ${files.length} documents from ${dir}`);
   for (const [name, t] of [['all', total] as const, ...byQuality, ...[...byLayout].map(([l, t]) => [`layout ${l}`, t] as const)]) {
     const o = prf(t.overall);
@@ -87,6 +111,7 @@ async function main() {
   }
   console.log(`  OCR s/page p50 ${result.ocrSecondsPerPage.p50}, p95 ${result.ocrSecondsPerPage.p95} (${ocrMs.length} pages); rules p50 ${result.rulesLatencyMs.p50} ms, p95 ${result.rulesLatencyMs.p95} ms`);
   if (failures.length) console.log(`  unreadable: ${failures.map((f) => `${f.file} (${f.reason})`).join(', ')}`);
+  return result;
 }
 
 function getOr(map: Map<string, Tally>, key: string): Tally {

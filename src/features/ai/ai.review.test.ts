@@ -16,7 +16,6 @@ import type { AiDeps } from './ai.service.js';
 import { activeConcerns } from './concerns.service.js';
 import { injectionCorpus } from './screening/injection.corpus.js';
 import { judgeInjection } from './screening/injection.check.js';
-import { checkModelFlags } from './screening/review.js';
 import { fold, quoteOccursIn } from './screening/text.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });

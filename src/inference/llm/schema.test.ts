@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { toGrammarSchema, UnsupportedSchemaError } from './schema.js';
+import { GRAMMAR_MAX_LENGTH, toGrammarSchema, UnsupportedSchemaError } from './schema.js';
 
 describe('toGrammarSchema', () => {
   it('keeps what zod writes, turning anyOf into oneOf and dropping $schema', () => {
@@ -15,6 +15,12 @@ describe('toGrammarSchema', () => {
       required: ['name', 'tags', 'note'],
       additionalProperties: false,
     });
+  });
+
+  it('leaves string lengths beyond llama.cpp\'s repetition limit to the caller\'s validation', () => {
+    const schema = z.toJSONSchema(z.object({ post: z.string().min(10).max(2200), huge: z.string().min(5000) }));
+    expect(toGrammarSchema(schema)).toMatchObject({ properties: { post: { type: 'string', minLength: 10 }, huge: { type: 'string', minLength: GRAMMAR_MAX_LENGTH } } });
+    expect((toGrammarSchema(schema) as { properties: { post: object } }).properties.post).not.toHaveProperty('maxLength');
   });
 
   it('refuses what the grammar cannot honour, naming where', () => {

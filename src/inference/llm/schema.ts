@@ -6,6 +6,13 @@
  * that part of the output unconstrained, and the answer would fail the caller's validation later.
  */
 
+/**
+ * llama.cpp's grammar parser refuses a repetition above about 2,000 (its MAX_REPETITION_THRESHOLD,
+ * counted over the repeated rule), so a string's `maxLength` above this is left to the caller's own
+ * validation and the request's `max_tokens`, rather than failing the whole request.
+ */
+export const GRAMMAR_MAX_LENGTH = 1000;
+
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object', 'array']);
 const REFUSED = ['allOf', 'not', 'if', 'then', 'else', 'patternProperties', 'dependentSchemas'];
 
@@ -25,6 +32,8 @@ export function toGrammarSchema(schema: unknown, at = 'schema'): unknown {
       const bad = types.find((t) => typeof t !== 'string' || !TYPES.has(t));
       if (bad !== undefined || types.length === 0) throw new UnsupportedSchemaError(`${at}.type: ${JSON.stringify(bad ?? value)} is not a JSON schema type`);
       out.type = value;
+    } else if ((key === 'maxLength' || key === 'minLength') && typeof value === 'number' && value > GRAMMAR_MAX_LENGTH) {
+      if (key === 'minLength') out.minLength = GRAMMAR_MAX_LENGTH; // still long; the caller checks the rest
     } else if (key === 'anyOf') {
       out.oneOf = toGrammarSchema(value, `${at}.anyOf`);
     } else if (key === 'properties' || key === '$defs' || key === 'definitions') {

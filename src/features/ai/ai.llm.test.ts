@@ -1,5 +1,6 @@
 /**
- * The prompt-injection corpus against a real inference engine: the generated tiny GGUF under
+ * The AI features against a real inference engine. Every feature's output schema is a grammar the
+ * engine accepts and answers within the feature's token budget; and the prompt-injection corpus: the generated tiny GGUF under
  * llama.cpp (node-llama-cpp, one thread), served by llm-serve's code and reached through the real
  * dispatcher as a backend of kind `llamacpp`, exactly as the review feature reaches any model. The
  * tiny model has random weights, so this proves the mechanism rather than a model's judgement: the
@@ -21,7 +22,11 @@ import { tinyModelGguf } from '../../inference/llm/tiny-model.js';
 import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { runFeature, type AiRuntime } from './ai.feature.js';
 import { loadPrompt } from './ai.prompts.js';
-import { reviewFeature } from './ai.review.js';
+import { altTextFeature } from './ai.alt-text.js';
+import { bioFeature } from './ai.bio.js';
+import { interviewFeature, reviewFeature } from './ai.review.js';
+import { socialFeature } from './ai.social.js';
+import { toJSONSchema, type z } from 'zod';
 import { defaultConcerns } from './screening/concerns.js';
 import { judgeInjection, type InjectionVerdict } from './screening/injection.check.js';
 import { injectionCorpus } from './screening/injection.corpus.js';
@@ -34,7 +39,7 @@ let dispatcher: RunningDispatcher | undefined;
 let configDir = '';
 const clock = new ManualClock(1_000);
 
-describe.skipIf(skipLlmTests)('the injection corpus on the tiny real model', () => {
+describe.skipIf(skipLlmTests)('the AI features on the tiny real model', () => {
   beforeAll(async () => {
     await requireNodeLlamaCpp(); // fails loudly with "node-llama-cpp is not installed; run …"
     configDir = mkdtempSync(path.join(tmpdir(), 'kona-injection-llm-'));
@@ -63,6 +68,20 @@ describe.skipIf(skipLlmTests)('the injection corpus on the tiny real model', () 
     }
     await llm?.close();
     if (configDir) rmSync(configDir, { recursive: true, force: true });
+  });
+
+  it('takes every feature\'s output schema as a grammar and answers JSON that validates within its token budget', async () => {
+    const client = new DispatcherClient({ baseUrl: dispatcher!.url, tenant: 'alpha' });
+    for (const feature of [bioFeature, altTextFeature, socialFeature, reviewFeature, interviewFeature] as const) {
+      const schema: z.ZodType = feature.output;
+      const answer = await client.chatDetailed({
+        model: MODEL, max_tokens: feature.maxTokens, temperature: 0.7,
+        messages: [{ role: 'system', content: `Answer as JSON for the ${feature.name} feature.` }, { role: 'user', content: 'A calm three-year-old collie.' }],
+        response_format: { type: 'json_schema', json_schema: { name: feature.name, schema: toJSONSchema(schema), strict: true } },
+      }, { priority: feature.priority });
+      const parsed = schema.safeParse(JSON.parse(answer.completion.choices[0]!.message.content ?? ''));
+      expect({ feature: feature.name, ok: parsed.success, backend: answer.backend }).toEqual({ feature: feature.name, ok: true, backend: 'cpu' });
+    }
   });
 
   it('every case validates, no reason shown repeats the attack, and nothing leaks', async () => {
