@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestApp, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
@@ -34,14 +36,16 @@ describe.each(engines)('applicant review and interview questions on %s', (engine
   let viewer: Browser;
   let foster: Browser;
   let appId: string;
+  const lines: string[] = [];
+  const logger = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }));
   const client = () => new DispatcherClient({ baseUrl: fleet.dispatcher.url });
-  const rt = (over: Partial<AiRuntime> = {}): AiRuntime => ({ ...aiRuntimeFrom(t.rt.ctx.config, client(), 'alpha'), ...over });
+  const rt = (over: Partial<AiRuntime> = {}): AiRuntime => ({ ...aiRuntimeFrom(t.rt.ctx.config, client(), 'alpha', logger), ...over });
   const deps = (over: Partial<AiRuntime> = {}): AiDeps => ({ db, ring: t.rt.ctx.secrets.keyRing, rt: rt(over), actor: { type: 'system' }, today: '2026-12-07' });
   const base = () => `/r/alpha/hub/applications/${appId}/review`;
   const run = async () => staff.post(base(), { _csrf: await staff.csrf(base()) });
 
   beforeAll(async () => {
-    fleet = await startFleet({ count: 1 });
+    fleet = await startFleet({ count: 1, server: { logger } });
     t = await createTestApp(engine, { KONA_AI_MODEL: 'm' });
     await t.addTenant('alpha');
     db = (await t.rt.ctx.tenants.get('alpha'))!.db.kysely;
@@ -124,6 +128,23 @@ describe.each(engines)('applicant review and interview questions on %s', (engine
     expect(verdicts.filter((v) => !v.passed)).toEqual([]);
     // The simulator answered them all: the model path was really exercised, not the rules.
     expect(verdicts.every((v) => v.path === 'model')).toBe(true);
+  });
+
+  it('no prompt, applicant answer, name or output reaches the logs (Kona\'s or the dispatcher\'s), on either path', async () => {
+    lines.length = 0;
+    const texts: string[] = [];
+    for (const over of [{}, { client: undefined }]) {
+      await reviewApplication(deps(over), appId);
+      const { review, interview } = await applicationReview({ db, ring: t.rt.ctx.secrets.keyRing }, appId);
+      texts.push(...review!.output.flags.flatMap((f) => [f.quote, f.reason]), ...interview!.output.questions.flatMap((q) => [q.question, q.why]));
+    }
+    const logs = lines.join('');
+    expect(logs).toContain('"feature":"review"'); // the logger was in use, on both paths
+    expect(logs).toContain('"feature":"interview"');
+    expect(logs).toContain('"path":"simpler"');
+    expect(texts.length).toBeGreaterThan(2);
+    for (const text of texts) expect(logs).not.toContain(text.slice(0, 30));
+    for (const secret of ['Priya', 'priya@example.org', 'kennel', 'Ignore all previous', loadPrompt('review').text.split('\n')[0]!, loadPrompt('interview').text.split('\n')[0]!]) expect(logs).not.toContain(secret);
   });
 
   it('lets viewers read the review but not run it, keeps fosters out, and answers an unknown application with 404', async () => {
