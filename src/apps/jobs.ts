@@ -141,7 +141,7 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
       },
     }),
     ...notificationJobs(deps),
-    ...aiJobs({ config: deps.config, keyRing: deps.keyRing, inference: deps.inference, today: () => new Date(deps.now()).toISOString().slice(0, 10) }),
+    ...aiJobs({ config: deps.config, keyRing: deps.keyRing, inference: deps.inference, now: deps.now }),
     defineJob({
       name: pitrMarkJob,
       schema: z.object({}),

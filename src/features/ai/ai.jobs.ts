@@ -10,6 +10,7 @@ import type { Config } from '../../platform/config/config.js';
 import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { defineJob, type JobDefinition } from '../../platform/jobs/index.js';
+import { dayIn } from '../../platform/locale/index.js';
 import { photoStoreFor } from '../photos/photos.public.js';
 import { selectPhotosWantingAltText } from './ai.queries.js';
 import { aiRuntimeFrom } from './ai.runtime.js';
@@ -25,14 +26,16 @@ export interface AiJobDeps {
   config: Config;
   keyRing: () => KeyRing;
   inference: () => DispatcherClient | undefined;
-  /** Today as YYYY-MM-DD (ages in the record's facts). */
-  today: () => string;
+  /** The process's clock (ms since the epoch): ages in the record's facts count to its day in the rescue's time zone. */
+  now: () => number;
 }
 
 /** Drafts alt text for up to `limit` waiting photos of one rescue; returns how many were drafted. */
 export async function draftWaitingAltText(db: Kysely<TenantSchema>, slug: string, deps: AiJobDeps, limit = altTextBatchSize): Promise<number> {
   const rt = aiRuntimeFrom(deps.config, deps.inference(), slug);
-  const aiDeps = { db, ring: deps.keyRing(), rt, actor: { type: 'system' as const }, today: deps.today(), store: photoStoreFor(deps.config.uploadsDir, slug) };
+  const zone = (await db.selectFrom('rescue_settings').select('time_zone').executeTakeFirst())?.time_zone;
+  const today = dayIn(new Date(deps.now()), zone ?? 'UTC');
+  const aiDeps = { db, ring: deps.keyRing(), rt, actor: { type: 'system' as const }, today, store: photoStoreFor(deps.config.uploadsDir, slug) };
   const photos = await selectPhotosWantingAltText(db, limit);
   for (const p of photos) await draftAltText(aiDeps, p.dog_id, p.id);
   return photos.length;

@@ -4,3 +4,4 @@ export { loadPrompt, digestOf, type Prompt } from './ai.prompts.js';
 export { aiRuntimeFrom } from './ai.runtime.js';
 export { aiEncryptedColumns } from './ai.encryption.js';
 export { aiJobs, altTextJob, type AiJobDeps } from './ai.jobs.js';
+export { exportAiDrafts, type ExportedDraft } from './ai.export.js';

@@ -152,7 +152,7 @@ describe.each(engines)('AI helpers on %s', (engine) => {
   it('alt text, simpler path: breed, colour and size from the record and the photo\'s dominant colours; the batch job drafts each waiting photo once', async () => {
     await db.updateTable('dog_photos').set({ alt_text: '' }).where('id', '=', photoId).execute();
     await db.deleteFrom('ai_drafts').where('feature', '=', 'alt-text').execute();
-    const jobDeps = { config: t.rt.ctx.config, keyRing: () => t.rt.ctx.secrets.keyRing, inference: () => undefined, today: () => '2026-12-07' };
+    const jobDeps = { config: t.rt.ctx.config, keyRing: () => t.rt.ctx.secrets.keyRing, inference: () => undefined, now: () => Date.parse('2026-12-07T12:00:00Z') };
     expect(await draftWaitingAltText(db, 'alpha', jobDeps)).toBe(1);
     expect(await draftWaitingAltText(db, 'alpha', jobDeps)).toBe(0);
     const draft = (await openDrafts(db, t.rt.ctx.secrets.keyRing, dogId)).find((d) => d.feature === 'alt-text')!;

@@ -1,4 +1,5 @@
 import type { ExportDataset } from './export.dataset.js';
+import { aiDraftsDataset } from './export.ai.js';
 import { contractsDataset } from './export.contracts.js';
 import { dogsDataset, treatmentsDataset, vaccinationsDataset, visitsDataset, weightsDataset } from './export.dogs.js';
 import { dosesDataset, medicalDocumentsDataset, photosDataset } from './export.files.js';
@@ -15,7 +16,7 @@ export type { ExportDataset } from './export.dataset.js';
 export const exportDatasets: readonly ExportDataset<any>[] = [
   dogsDataset, statusHistoryDataset, photosDataset, placementsDataset, notesDataset,
   vaccinationsDataset, treatmentsDataset, dosesDataset, visitsDataset, weightsDataset, medicalDocumentsDataset,
-  staffDataset, peopleDataset, applicationsDataset, applicationHistoryDataset, completionsDataset, contractsDataset,
+  staffDataset, peopleDataset, applicationsDataset, applicationHistoryDataset, completionsDataset, contractsDataset, aiDraftsDataset,
 ];
 
 /** The dataset of that name, if any. */

@@ -73,6 +73,11 @@ describe.each(engines)('data export on %s', (engine) => {
     const { contactId } = await upsertApplicantContact(db, ring, PERSON);
     const answers = [{ questionId: randomUUID(), label: 'Why this dog?', kind: 'text' as const, answer: '+SUM(A1:A9) because, "reasons"' }];
     await db.insertInto('applications').values({ dog_id: dog.id, contact_id: contactId, status: 'new', answers_enc: encryptAnswers(ring, answers), idempotency_key: randomUUID() }).execute();
+    // An AI draft (stored encrypted, as the AI helpers store them).
+    await db.insertInto('ai_drafts').values({
+      feature: 'bio', subject_kind: 'dog', subject_id: dog.id, dog_id: dog.id, input_digest: 'a'.repeat(64), output_enc: ring.encrypt(JSON.stringify({ bio: '=A lovely small dog who likes laps.' })),
+      model: null, backend: null, prompt_version: 'b'.repeat(64), path: 'simpler', fallback_reason: 'off', latency_ms: 3,
+    }).execute();
 
     // A second rescue with one of everything, for the whole-rescue zip.
     await t.addTenant('beta', 'Beta Rescue');
@@ -133,6 +138,13 @@ describe.each(engines)('data export on %s', (engine) => {
     expect(vaccination).toMatchObject({ type: 'rabies', given_on: '2024-03-02', due_on: '2025-03-02', given_by: "'@vet clinic", dog_name: `'${EVIL_NAME}` });
     expect(records((await download(admin, 'csv/vet-visits')).body)[0]!.reason).toBe("'-limping");
     expect(records((await download(admin, 'csv/dog-notes')).body)[0]!.body).toBe("'=cmd|' /C calc'!A0 ate well");
+  });
+
+  it('exports the AI drafts with their provenance and their output decrypted', async () => {
+    const [draft] = records((await download(admin, 'csv/ai-drafts')).body);
+    expect(draft).toMatchObject({ feature: 'bio', subject_kind: 'dog', path: 'simpler', fallback_reason: 'off', status: 'draft', prompt_version: 'b'.repeat(64) });
+    expect(JSON.parse(draft!.output!)).toEqual({ bio: '=A lovely small dog who likes laps.' });
+    expect((await db.selectFrom('ai_drafts').select('output_enc').executeTakeFirstOrThrow()).output_enc).not.toContain('lovely');
   });
 
   it('decrypts people and applications into the export only', async () => {
