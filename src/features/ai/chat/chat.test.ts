@@ -70,6 +70,16 @@ describe('citations in a model answer', () => {
     expect(a.uncitedSentences).toBe(1);
   });
 
+  it('gives a citation after the full stop to the sentence before it, and marks the sentence that cites nothing', () => {
+    const a = checkAnswer('Biscuit is not good with cats. [profile-5] She is lovely. Her rabies booster is due on 2027-05-03. [medical-1]', record, given);
+    expect(a.sentences.map((s) => [s.text, s.cites.map((c) => c.id), s.uncited])).toEqual([
+      ['Biscuit is not good with cats.', ['profile-5'], false],
+      ['She is lovely.', [], true],
+      ['Her rabies booster is due on 2027-05-03.', ['medical-1'], false],
+    ]);
+    expect(a.uncitedSentences).toBe(1);
+  });
+
   it('drops a citation it was not given, even a real passage of the record, and a made-up one', () => {
     const a = checkAnswer('She takes Apoquel [medical-2]. She was adopted [history-99]. Also [other-dog-3].', record, given);
     expect(a.parts.some((p) => 'cite' in p)).toBe(false);
