@@ -193,6 +193,14 @@ describe.each(engines)('the chat\'s model path on %s', (engine) => {
     expect(off.html).not.toContain('not reachable');
   });
 
+  it('answers by the search with the notice when the only backend fails (the dispatcher refuses)', async () => {
+    useDispatcher();
+    await setFaults(fleet.sims[0]!, { errorStatus: 500 });
+    const answer = final((await stream(staff, `${askPage}${dogId}/ask/stream`, 'Is she good with cats?')).body);
+    expect(answer.path).toBe('simpler');
+    expect(answer.html).toContain('The AI server is not reachable right now, so the record search answered.');
+  });
+
   it('no prompt, question, record passage or answer reaches the logs (Kona\'s or the dispatcher\'s)', async () => {
     const logs = lines.join('');
     expect(logs).toContain('"feature":"chat"'); // the logger was in use

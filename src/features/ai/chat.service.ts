@@ -67,6 +67,8 @@ export async function askAboutDog(deps: ChatDeps, member: { id: string; sections
   const record: DogRecord = { ...full, passages: full.passages.filter((p) => member.sections.has(p.section)) };
   const outcome = deps.model ? await streamModelAnswer(deps.model, record, question, opts.onDelta ?? (() => undefined), opts.signal) : { ok: false as const, reason: 'off' as const };
   const answer = outcome.ok ? modelAnswer(record, question, outcome.text, outcome.given) : simplerAnswer(record, question, fallbackNotice(outcome.reason));
+  // The member left while it streamed (the page closed): keep nothing rather than a stand-in answer.
+  if (opts.signal?.aborted) return answer;
   await deps.db.transaction().execute(async (tx) => {
     await insertChatMessage(tx, { dog_id: dogId, staff_id: member.id, role: 'user', content_enc: deps.keyRing.encrypt(JSON.stringify({ text: question })), path: null });
     await insertChatMessage(tx, { dog_id: dogId, staff_id: member.id, role: 'assistant', content_enc: deps.keyRing.encrypt(JSON.stringify(answer)), path: answer.path });
