@@ -82,6 +82,7 @@ describe.each(engines)('the chat\'s model path on %s', (engine) => {
     const res = await stream(staff, `${askPage}${dogId}/ask/stream`, 'Is Biscuit OK with cats, and when is her rabies shot due?');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(res.headers).toMatchObject({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' });
     expect(events(res.body).filter((e) => e.event === 'token').length).toBeGreaterThanOrEqual(20);
     expect(streamed(res.body)).toBe(cited);
     const answer = final(res.body);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
@@ -57,22 +58,23 @@ export const chatRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
     if (!parsed.ok) return show(request, reply, id, 400, parsed.state);
     await getDog(request.tenant.db.kysely, id);
     const ctx = page(request, 'hub');
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', 'x-content-type-options': 'nosniff' });
+    // A stream as the reply body, so the app's own headers (nosniff, frame and referrer policies) still apply.
+    const events = new PassThrough();
     const gone = new AbortController();
-    res.on('close', () => { if (!res.writableFinished) gone.abort(); });
+    reply.raw.on('close', () => { if (!reply.raw.writableFinished) gone.abort(); });
+    void reply.code(200).type('text/event-stream; charset=utf-8').header('cache-control', 'no-store').header('x-accel-buffering', 'no').send(events);
     try {
       const answer = await askAboutDog(deps(request), member(request), id, parsed.data.question, rescueTodayOf(request), {
-        onDelta: (text) => { if (!gone.signal.aborted) res.write(sse('token', { text })); },
+        onDelta: (text) => { if (!gone.signal.aborted) events.write(sse('token', { text })); },
         signal: gone.signal,
       });
       const html = renderToString(h(Answer, { ctx, dogId: id, answer, n: `s${randomUUID().slice(0, 8)}` }));
-      res.end(sse('answer', { path: answer.path, html }));
+      events.end(sse('answer', { path: answer.path, html }));
     } catch (err) {
       request.log.error({ errName: (err as Error).name, code: (err as { code?: string }).code }, 'chat stream failed'); // never the message: it may quote the record
-      res.end(sse('failed', { message: 'The answer could not be finished. Send the question again.' }));
+      events.end(sse('failed', { message: 'The answer could not be finished. Send the question again.' }));
     }
+    return reply;
   });
 
   app.post('/hub/dogs/:id/ask/forget', view, async (request, reply) => {
