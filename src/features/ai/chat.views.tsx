@@ -57,7 +57,7 @@ export function ChatPage({ ctx, dogId, dogName, messages, form, notice, script }
       {notice && <Notice>{notice}</Notice>}
       <section aria-labelledby="conversation-heading" hidden={messages.length === 0} data-chat-conversation>
         <h2 id="conversation-heading">Your questions</h2>
-        <ol class="chat" data-chat-list data-next={messages.length}>
+        <ol class="chat" data-chat-list>
           {messages.map((m, i) => m.role === 'user'
             ? <li key={i} class="chat-question"><strong>You asked:</strong> {m.text}</li>
             : <li key={i}><Answer ctx={ctx} dogId={dogId} answer={m.answer} n={i} /></li>)}
