@@ -48,7 +48,7 @@ export function visibleSections(mayViewApplications: boolean): ReadonlySet<Recor
 /** What the page says when a configured AI server did not answer (never shown as an error). */
 export function fallbackNotice(reason: AiFallbackReason): string | undefined {
   if (reason === 'off') return undefined;
-  const why = reason === 'deadline' ? ' (no answer within the time limit)' : reason === 'invalid' ? ' (its answer could not be read)' : '';
+  const why = reason === 'deadline' ? ' (no answer within the time limit)' : reason === 'invalid' ? ' (its answer could not be read)' : reason === 'refused' ? ' (it turned the question down)' : '';
   return `The AI server is not reachable right now${why}, so the record search answered.`;
 }
 
