@@ -3,10 +3,13 @@ import type { TenantSchema } from '../../platform/db/schema.js';
 
 type Db = Kysely<TenantSchema>;
 
-/** A member's latest messages about one dog, oldest first. */
+/**
+ * A member's latest messages about one dog, oldest first. A question and its answer are stored in
+ * one transaction, so they share created_at: the question ('user') sorts before its answer.
+ */
 export async function selectChat(db: Db, staffId: string, dogId: string, limit: number) {
   const rows = await db.selectFrom('ai_chat_messages').select(['id', 'role', 'content_enc', 'path', 'created_at'])
-    .where('staff_id', '=', staffId).where('dog_id', '=', dogId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    .where('staff_id', '=', staffId).where('dog_id', '=', dogId).orderBy('created_at', 'desc').orderBy('role', 'asc').orderBy('id', 'desc').limit(limit).execute();
   return rows.reverse();
 }
 

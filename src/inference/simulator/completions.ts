@@ -65,18 +65,23 @@ export function chatHandler(ctx: CompletionContext) {
     const id = `chatcmpl-sim-${request.id}`;
     const promptTokens = estimateTokens(promptText(body));
     const structured = structuredAnswer(body, faults);
-    // A structured answer ends when its JSON does, as on a grammar-constrained server.
-    const maxTokens = Math.min(body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS, structured ? estimateTokens(structured) : Infinity);
+    const script = structured ? undefined : scriptOf(faults);
+    // A structured or scripted answer ends when its text does, as a model stops at its end token.
+    const limit = structured ? estimateTokens(structured) : script ? script.length : Infinity;
+    const maxTokens = Math.min(body.max_completion_tokens ?? body.max_tokens ?? DEFAULT_MAX_TOKENS, limit);
+    const tokenAt = (i: number) => script?.[i] ?? loremToken(i);
+    const finishReason = structured || (script && maxTokens === script.length) ? 'stop' : 'length';
     const usage = { prompt_tokens: promptTokens, completion_tokens: maxTokens, total_tokens: promptTokens + maxTokens };
     let finished = false;
     const finish = () => { finished = true; };
     const handle = body.stream
-      ? streamSequence(ctx, res, { id, body, promptTokens, maxTokens, usage, faults, finish })
+      ? streamSequence(ctx, res, { id, body, promptTokens, maxTokens, usage, faults, finish, tokenAt, finishReason })
       : ctx.model.submit({ promptTokens, maxTokens }, {
           onDone: () => {
             finish();
             if (faults.truncateAfterTokens !== undefined) return void cut(res);
-            const choice = { index: 0, message: { role: 'assistant', content: structured ?? loremText(maxTokens) }, finish_reason: structured ? 'stop' : 'length' };
+            const content = structured ?? (script ? script.slice(0, maxTokens).join('') : loremText(maxTokens));
+            const choice = { index: 0, message: { role: 'assistant', content }, finish_reason: finishReason };
             writeJson(res, 200, { id, object: 'chat.completion', created: nowS(ctx), model: ctx.modelName, choices: [choice], usage });
           },
         });
@@ -93,6 +98,11 @@ function structuredAnswer(body: ChatRequest, faults: SimFaults): string | undefi
   return faults.badJson ? `{"oops": ${loremText(3)}` : JSON.stringify(sampleFor(schema));
 }
 
+/** The scripted answer's tokens (a word each, with its leading space), or undefined for lorem words. */
+function scriptOf(faults: SimFaults): string[] | undefined {
+  return faults.replyText?.match(/\s*\S+/g) ?? undefined;
+}
+
 interface StreamArgs {
   id: string;
   body: ChatRequest;
@@ -101,6 +111,8 @@ interface StreamArgs {
   usage: object;
   faults: SimFaults;
   finish(): void;
+  tokenAt(index: number): string;
+  finishReason: string;
 }
 
 function streamSequence(ctx: CompletionContext, res: ServerResponse, a: StreamArgs) {
@@ -117,13 +129,13 @@ function streamSequence(ctx: CompletionContext, res: ServerResponse, a: StreamAr
         handle.cancel();
         return void cut(res);
       }
-      res.write(chunk({ content: loremToken(i) }, null));
+      res.write(chunk({ content: a.tokenAt(i) }, null));
     },
     onDone: () => {
       if (stall !== undefined && stall < a.maxTokens) return;
       if (truncate !== undefined) return void cut(res);
       a.finish();
-      res.write(chunk({}, 'length'));
+      res.write(chunk({}, a.finishReason));
       if (a.body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ id: a.id, object: 'chat.completion.chunk', created: nowS(ctx), model: ctx.modelName, choices: [], usage: a.usage })}\n\n`);
       res.end('data: [DONE]\n\n');
     },

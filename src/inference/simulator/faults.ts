@@ -17,6 +17,11 @@ export const faultsSchema = z.strictObject({
   errorCount: z.number().int().min(1).optional(),
   /** Answers asked for a json_schema come back as broken JSON (a model that ignores the format). */
   badJson: z.boolean().optional(),
+  /**
+   * Plain-text answers (no json_schema) say this text, one word a token, instead of lorem words: a
+   * scripted model for tests of features that read the words (citations in a chat answer).
+   */
+  replyText: z.string().min(1).max(8000).optional(),
   /** Multiplies every GPU step's duration (1 = normal). */
   slowdown: z.number().positive().optional(),
   /** Close every connection (new and idle) at once for this long. */

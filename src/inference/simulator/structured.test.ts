@@ -47,6 +47,24 @@ describe('simulated backend: structured output and image parts', () => {
     }
   });
 
+  it('says a scripted reply word by word under replyText, streamed or whole, and ends it with stop', async () => {
+    const replyText = 'Biscuit is not good with cats. [profile-5]';
+    await setFaults(sim, { replyText });
+    try {
+      const whole = await (await chat(sim, { max_tokens: 100 })).json();
+      expect(whole.choices[0]).toMatchObject({ message: { content: replyText }, finish_reason: 'stop' });
+      const cut = await (await chat(sim, { max_tokens: 2 })).json();
+      expect(cut.choices[0]).toMatchObject({ message: { content: 'Biscuit is' }, finish_reason: 'length' });
+      const sse = await (await chat(sim, { max_tokens: 100, stream: true })).text();
+      const deltas = sse.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)).choices[0]);
+      expect(deltas.map((d) => d.delta.content ?? '').join('')).toBe(replyText);
+      expect(deltas.filter((d) => d.delta.content).length).toBe(7);
+      expect(deltas.at(-1).finish_reason).toBe('stop');
+    } finally {
+      await setFaults(sim, {});
+    }
+  });
+
   it('fills nested schemas deterministically', () => {
     const schema = z.toJSONSchema(output) as Parameters<typeof sampleFor>[0];
     expect(sampleFor(schema)).toEqual(sampleFor(schema));

@@ -88,6 +88,9 @@ export const settingsSchema = z.object({
   KONA_AI_DEADLINE_SECONDS: positiveInt().default(20).describe(
     'Longest a staff-triggered AI draft waits for the model before the simpler path answers instead.',
   ),
+  KONA_AI_CHAT_FIRST_TOKEN_SECONDS: positiveInt().default(10).describe(
+    'Longest the chat on a dog\'s record waits for the model\'s first streamed token before the record search answers instead; KONA_AI_DEADLINE_SECONDS bounds the whole answer.',
+  ),
   KONA_AI_BATCH_DEADLINE_SECONDS: positiveInt().default(120).describe(
     'Longest a background AI draft (alt text after a photo is approved) waits for the model before the simpler path answers instead.',
   ),

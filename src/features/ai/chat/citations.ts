@@ -12,9 +12,18 @@ export const notInRecord = 'not in the record';
 /** A piece of an answer: text, or a citation of one passage. */
 export type AnswerPart = { text: string } | { cite: Passage };
 
+/** One sentence of an answer and the passages it cites; `uncited` when it states something without one. */
+export interface AnswerSentence {
+  text: string;
+  cites: Passage[];
+  uncited: boolean;
+}
+
 /** An answer checked against the record it was drawn from. */
 export interface CheckedAnswer {
   parts: AnswerPart[];
+  /** The answer sentence by sentence, each with the passages it cites. */
+  sentences: AnswerSentence[];
   /** Citations of passages that were not given (made up, or another record's). */
   invalidCitations: number;
   /** Sentences that cite nothing and do not say "not in the record". */
@@ -46,18 +55,41 @@ export function checkAnswer(answer: string, record: DogRecord, given: ReadonlySe
     if ('text' in p && last && 'text' in last) last.text += p.text;
     else merged.push(p);
   }
-  // A sentence is cited when a citation follows it before the next sentence starts.
-  let uncited = 0;
-  let pending = '';
-  const close = () => { if (/\p{L}/u.test(pending) && !pending.toLowerCase().includes(notInRecord)) uncited++; pending = ''; };
-  for (const p of merged) {
-    if ('cite' in p) { pending = ''; continue; }
-    const pieces = p.text.split(/(?<=[.!?])\s+/);
-    pieces.forEach((piece, i) => {
+  const sentences = sentencesOf(merged);
+  const uncited = sentences.filter((x) => x.uncited).length;
+  return { parts: merged, sentences, invalidCitations: invalid, uncitedSentences: uncited, saysNotInRecord: answer.toLowerCase().includes(notInRecord) };
+}
+
+/**
+ * Splits checked parts into sentences. A citation belongs to the sentence it follows, whether the
+ * model put it before the full stop ("… cats [profile-5].") or after it ("… cats. [profile-5]").
+ */
+export function sentencesOf(parts: readonly AnswerPart[]): AnswerSentence[] {
+  const out: AnswerSentence[] = [];
+  let text = '';
+  let cites: Passage[] = [];
+  const letters = (t: string) => /\p{L}/u.test(t);
+  const close = () => {
+    const clean = text.replace(/\s+([.,;:!?])/g, '$1').replace(/\s+/g, ' ').trim();
+    if (letters(clean)) out.push({ text: clean, cites, uncited: cites.length === 0 && !clean.toLowerCase().includes(notInRecord) });
+    else if (cites.length && out.length) out[out.length - 1]!.cites.push(...cites);
+    text = '';
+    cites = [];
+  };
+  for (const p of parts) {
+    if ('cite' in p) {
+      const last = out[out.length - 1];
+      if (!letters(text) && last) {
+        if (!last.cites.some((c) => c.id === p.cite.id)) last.cites.push(p.cite);
+        last.uncited = false;
+      } else if (!cites.some((c) => c.id === p.cite.id)) cites.push(p.cite);
+      continue;
+    }
+    p.text.split(/(?<=[.!?])\s+/).forEach((piece, i) => {
       if (i > 0) close();
-      pending += piece;
+      text += piece;
     });
   }
   close();
-  return { parts: merged, invalidCitations: invalid, uncitedSentences: uncited, saysNotInRecord: answer.toLowerCase().includes(notInRecord) };
+  return out;
 }
