@@ -14,9 +14,14 @@ import { photoStoreFor } from '../photos/photos.public.js';
 import { selectPhotosWantingAltText } from './ai.queries.js';
 import { aiRuntimeFrom } from './ai.runtime.js';
 import { draftAltText } from './ai.service.js';
+import { extractDocumentDraft } from './ai.extract.service.js';
 
 /** The job's name. */
 export const altTextJob = 'ai.alt-text';
+/** The job that reads one uploaded vet document into proposed medical entries (batch). */
+export const extractDocumentJob = 'ai.extract-document';
+/** Its payload: the document and its dog. */
+export const extractDocumentPayload = z.object({ dogId: z.uuid(), documentId: z.uuid() });
 /** Photos drafted per rescue per run. */
 export const altTextBatchSize = 20;
 
@@ -38,9 +43,27 @@ export async function draftWaitingAltText(db: Kysely<TenantSchema>, slug: string
   return photos.length;
 }
 
-/** The alt text job's definition. */
+/** The AI jobs' definitions: alt text (cron) and document reading (queued per upload). */
 export function aiJobs(deps: AiJobDeps): JobDefinition<z.ZodType>[] {
   return [defineJob({
+    name: extractDocumentJob,
+    schema: extractDocumentPayload,
+    // A second attempt covers a worker that died mid-reading; a document that cannot be read is a draft, not a failure.
+    maxAttempts: 2,
+    handler: async (payload, ctx) => {
+      if (ctx.source.label === 'control') return;
+      const slug = ctx.source.label;
+      const db = ctx.source.db.kysely as unknown as Kysely<TenantSchema>;
+      const rt = aiRuntimeFrom(deps.config, deps.inference(), slug);
+      try {
+        await extractDocumentDraft({ db, ring: deps.keyRing(), rt, actor: { type: 'system' }, today: deps.today(), store: photoStoreFor(deps.config.uploadsDir, slug) }, payload.dogId, payload.documentId);
+      } catch (err) {
+        // Deleted before its turn came: nothing to read, nothing to retry.
+        if ((err as { code?: string }).code === 'KONA_ERR_NOT_FOUND') return ctx.logger.info({}, 'the document was deleted before it was read');
+        throw err;
+      }
+    },
+  }), defineJob({
     name: altTextJob,
     schema: z.object({}),
     cron: '*/10 * * * *',

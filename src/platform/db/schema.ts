@@ -24,7 +24,7 @@ export type AiSubjectKind = 'dog' | 'photo' | 'application' | 'document';
 /** An AI draft's review state. */
 export type AiDraftStatus = 'draft' | 'approved' | 'edited' | 'discarded';
 /** Why a draft came from the simpler path. */
-export type AiFallbackReason = 'off' | 'unreachable' | 'deadline' | 'invalid' | 'breakers_open';
+export type AiFallbackReason = 'off' | 'unreachable' | 'deadline' | 'invalid' | 'breakers_open' | 'unreadable';
 /** Where a dog photo is in review: only approved photos are public. */
 export type PhotoStatus = 'pending' | 'approved' | 'rejected';
 
