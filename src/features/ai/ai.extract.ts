@@ -14,7 +14,9 @@ export interface ExtractInput {
   rules: ExtractedFields;
 }
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+// A date the model writes in another form is dropped from its field, not a reason to refuse the answer.
+const isoDate = z.string().max(40).describe('YYYY-MM-DD');
+const iso = (d: string | null) => (d && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : undefined);
 const passage = z.string().trim().max(300);
 const located = <T extends z.ZodType>(value: T) => z.strictObject({ value, passage }).nullable();
 
@@ -54,10 +56,11 @@ const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
 export function findPassage(pages: string[], quoted: string): Passage | undefined {
   const wanted = norm(quoted);
   if (wanted.replace(/[^a-z0-9]/g, '').length < 3) return undefined;
-  for (let p = 0; p < pages.length; p++) {
-    const lines = pages[p]!.split(/\r?\n/);
-    for (let i = 0; i < lines.length; i++) {
-      for (let span = 1; span <= 3 && i + span <= lines.length; span++) {
+  // One line first, so a passage is placed on its own line, not on a window that merely ends with it.
+  for (let span = 1; span <= 3; span++) {
+    for (let p = 0; p < pages.length; p++) {
+      const lines = pages[p]!.split(/\r?\n/);
+      for (let i = 0; i + span <= lines.length; i++) {
         const text = lines.slice(i, i + span).join(' ');
         if (norm(text).includes(wanted)) return { page: p + 1, line: i + 1, text: text.trim() };
       }
@@ -93,8 +96,8 @@ function modelProposals(o: ExtractOutput, pages: string[]): Draft[] {
     const passage = findPassage(pages, quoted);
     if (passage) out.push({ ...d, passage, madeBy: 'model' });
   };
-  for (const v of o.vaccinations) add({ kind: 'vaccination', value: v.name, ...(v.given && { given: v.given }), ...(v.due && { due: v.due }) }, v.passage);
-  for (const t of o.treatments) add({ kind: 'treatment', value: t.name, ...(t.given && { given: t.given }) }, t.passage);
+  for (const v of o.vaccinations) add({ kind: 'vaccination', value: v.name, ...(iso(v.given) && { given: iso(v.given) }), ...(iso(v.due) && { due: iso(v.due) }) }, v.passage);
+  for (const t of o.treatments) add({ kind: 'treatment', value: t.name, ...(iso(t.given) && { given: iso(t.given) }) }, t.passage);
   const single = { microchip: o.microchip, weight: o.weightKg, spayNeuter: o.spayNeuter, clinic: o.clinic, vet: o.vet } as const;
   for (const [kind, x] of Object.entries(single)) if (x) add({ kind: kind as ProposalKind, value: x.value }, x.passage);
   return out;
