@@ -77,7 +77,7 @@ export const extractionRoutes = inTenantScope(async (app) => {
     if (!p.success) throw notFound('That proposed entry');
     const decision = p.data.decision === 'confirm' ? 'confirmed' : 'dismissed';
     try {
-      await decideProposal(extractDepsOf(request), p.data.id, p.data.draftId, p.data.proposalId, decision);
+      await decideProposal(extractDepsOf(request), { dogId: p.data.id, documentId: p.data.documentId, draftId: p.data.draftId, proposalId: p.data.proposalId }, decision);
     } catch (err) {
       // A refusal (already decided, no date, a microchip on another dog) is shown on the page, with nothing written.
       if (!(err instanceof KonaError) || err.code === 'KONA_ERR_NOT_FOUND') throw err;

@@ -105,10 +105,19 @@ export async function latestExtraction(db: Db, ring: KeyRing, dogId: string, doc
 
 type Claimed = { proposal: Proposal; all: Proposal[] };
 
+/** Which proposal: of which draft, about which document of which dog. */
+export interface ProposalAt {
+  dogId: string;
+  documentId: string;
+  draftId: string;
+  proposalId: string;
+}
+
 /** Marks one proposal decided (or undecided again) in the draft, under a row lock so two deciders cannot both claim it. */
-async function setDecision(deps: ExtractDeps, dogId: string, draftId: string, proposalId: string, decision: Proposal['decision']): Promise<Claimed> {
+async function setDecision(deps: ExtractDeps, at: ProposalAt, decision: Proposal['decision']): Promise<Claimed> {
+  const { dogId, documentId, draftId, proposalId } = at;
   return deps.db.transaction().execute(async (tx) => {
-    const row = await tx.selectFrom('ai_drafts').select(['output_enc', 'feature']).where('id', '=', draftId).where('dog_id', '=', dogId).forUpdate().executeTakeFirst();
+    const row = await tx.selectFrom('ai_drafts').select(['output_enc', 'feature']).where('id', '=', draftId).where('dog_id', '=', dogId).where('subject_id', '=', documentId).forUpdate().executeTakeFirst();
     if (!row || row.feature !== extractFeature.name) throw notFound('Those proposed entries');
     const extraction = JSON.parse(deps.ring.decrypt(row.output_enc)) as Extraction;
     const proposal = extraction.ok ? extraction.proposals.find((p) => p.id === proposalId) : undefined;
@@ -163,15 +172,16 @@ async function publish(deps: ExtractDeps, dogId: string, p: Proposal, all: Propo
 }
 
 /** Confirms or dismisses one proposal; a confirm writes it through its owning service first. */
-export async function decideProposal(deps: ExtractDeps, dogId: string, draftId: string, proposalId: string, decision: 'confirmed' | 'dismissed'): Promise<void> {
+export async function decideProposal(deps: ExtractDeps, at: ProposalAt, decision: 'confirmed' | 'dismissed'): Promise<void> {
   if (deps.canEdit && !deps.canEdit()) throw new KonaError('KONA_ERR_FORBIDDEN', 'Only a member who may edit medical records can confirm or dismiss proposed entries.');
-  const { proposal, all } = await setDecision(deps, dogId, draftId, proposalId, { status: decision, by: staffId(deps.actor), at: new Date().toISOString() });
+  const { dogId, draftId } = at;
+  const { proposal, all } = await setDecision(deps, at, { status: decision, by: staffId(deps.actor), at: new Date().toISOString() });
   if (decision === 'confirmed') {
     try {
       await publish(deps, dogId, proposal, all);
     } catch (err) {
       // Refused (no date, a microchip on another dog…): the proposal is undecided again, nothing written.
-      await setDecision(deps, dogId, draftId, proposalId, undefined);
+      await setDecision(deps, at, undefined);
       throw err;
     }
   }

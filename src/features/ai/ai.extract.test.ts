@@ -156,6 +156,23 @@ describe.each(engines)('vet document extraction on %s', (engine) => {
     expect((await db.selectFrom('dog_weights').select(['weighed_on', 'kg']).where('dog_id', '=', dogId).execute()).map((w) => [day(w.weighed_on), Number(w.kg)])).toEqual([['2026-03-14', 18.4]]);
     expect((await listAudit(db, 6)).map((a) => a.action)).toEqual(expect.arrayContaining(['dog.updated', 'dog.weight_recorded', 'ai.proposal_dismissed']));
     expect((await staff.get(`/r/alpha/hub/dogs/${dogId}/medical`)).body).toMatch(/Rabies/);
+    // Another document's draft cannot be decided through this document's URL.
+    const otherDoc = await storedDocument(Buffer.from(await textPdf([['Bordetella next due 2027-01-05', 'Kennel cough booster only, nothing given today.']])), 'Due only');
+    expect((await staff.post(`${extractionUrl(otherDoc)}/${view.id}/proposals/p3/confirm`, { _csrf: csrfFrom(html) })).statusCode).toBe(404);
+  });
+
+  it('a vaccination with no date given cannot be confirmed: a clear refusal, nothing written, the proposal still open', async () => {
+    const docId = (await db.selectFrom('medical_documents').select('id').where('title', '=', 'Due only').executeTakeFirstOrThrow()).id;
+    const draftId = await extractDocumentDraft(deps({ client: undefined }), dogId, docId);
+    const view = (await latestExtraction(db, t.rt.ctx.secrets.keyRing, dogId, docId))!;
+    expect(view.extraction.ok && view.extraction.proposals[0]).toMatchObject({ id: 'p1', kind: 'vaccination', value: 'Bordetella', due: '2027-01-05' });
+    const before = await db.selectFrom('vaccinations').select('id').where('dog_id', '=', dogId).execute();
+    const html = (await staff.get(extractionUrl(docId))).body;
+    const res = await staff.post(`${extractionUrl(docId)}/${draftId}/proposals/p1/confirm`, { _csrf: csrfFrom(html) });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('The document gives no date for this vaccination, so it was not recorded. Add it by hand with its date.');
+    expect(res.body).toMatch(/data-proposal="vaccination" data-decision="open"/);
+    expect(await db.selectFrom('vaccinations').select('id').where('dog_id', '=', dogId).execute()).toEqual(before);
   });
 
   it('the model path through the simulator (json_schema): the draft says model, and every proposal keeps a passage that is in the document', async () => {
