@@ -13,7 +13,7 @@ import type { TenantSchema } from '../../platform/db/schema.js';
 import { KonaError, notFound } from '../../platform/errors/errors.js';
 import type { BlobStore } from '../../platform/storage/index.js';
 import { recordWeight, setDogMedicalFacts } from '../dogs/dogs.public.js';
-import { addTreatment, addVaccination, documentOf } from '../medical/medical.public.js';
+import { addTreatment, addVaccination, documentOf, hasMedicalEntry } from '../medical/medical.public.js';
 import { extractDefaults, extractDocument, type ExtractOptions, type ExtractWarning, type UnreadableReason } from './extract/extract.public.js';
 import { extractFeature, proposalsOf, type Proposal } from './ai.extract.js';
 import { runFeature, type AiRuntime } from './ai.feature.js';
@@ -134,6 +134,9 @@ async function setDecision(deps: ExtractDeps, at: ProposalAt, decision: Proposal
 
 const vaccineTypes = ['rabies', 'dhpp', 'leptospirosis', 'bordetella'] as const;
 
+// The same entry read again (Extract again, or the same record in two documents) is not recorded twice.
+const alreadyRecorded = (what: string) => new KonaError('KONA_ERR_CONFLICT', `The ${what} is already in the medical record, so it was not recorded again. Dismiss this proposal.`);
+
 /** Writes one confirmed proposal through the owning feature's service. */
 async function publish(deps: ExtractDeps, dogId: string, p: Proposal, all: Proposal[]): Promise<void> {
   const { db, actor } = deps;
@@ -148,12 +151,18 @@ async function publish(deps: ExtractDeps, dogId: string, p: Proposal, all: Propo
       const name = String(p.value);
       const type = (vaccineTypes as readonly string[]).includes(name.toLowerCase()) ? (name.toLowerCase() as (typeof vaccineTypes)[number]) : 'other';
       const givenOn = needDate('vaccination');
-      await addVaccination(db, dogId, { type, label: type === 'other' ? name.slice(0, 120) : '', given_on: givenOn, due_on: p.due && p.due > givenOn ? p.due : null, given_by: given ? String(given.value).slice(0, 200) : '', notes: 'Read from a vet document and confirmed.' }, actor);
+      const label = type === 'other' ? name.slice(0, 120) : '';
+      if (await hasMedicalEntry(db, dogId, { kind: 'vaccination', type, label, givenOn })) throw alreadyRecorded(`${name} vaccination of ${givenOn}`);
+      await addVaccination(db, dogId, { type, label, given_on: givenOn, due_on: p.due && p.due > givenOn ? p.due : null, given_by: given ? String(given.value).slice(0, 200) : '', notes: 'Read from a vet document and confirmed.' }, actor);
       return;
     }
-    case 'treatment':
-      await addTreatment(db, dogId, { kind: 'treatment', name: String(p.value).slice(0, 200), dose: '', schedule: '', starts_on: needDate('treatment'), ends_on: null, next_due_on: null, notes: 'Read from a vet document and confirmed.', repeat_every: null, repeat_unit: null }, actor);
+    case 'treatment': {
+      const name = String(p.value).slice(0, 200);
+      const startsOn = needDate('treatment');
+      if (await hasMedicalEntry(db, dogId, { kind: 'treatment', name, startsOn })) throw alreadyRecorded(`${name} of ${startsOn}`);
+      await addTreatment(db, dogId, { kind: 'treatment', name, dose: '', schedule: '', starts_on: startsOn, ends_on: null, next_due_on: null, notes: 'Read from a vet document and confirmed.', repeat_every: null, repeat_unit: null }, actor);
       return;
+    }
     case 'weight': {
       const dates = all.map((o) => o.given).filter((d): d is string => !!d && d <= deps.today).sort();
       await recordWeight(db, dogId, { kg: Number(p.value), weighed_on: dates.at(-1) ?? deps.today }, actor);

@@ -237,6 +237,11 @@ describe.each(engines)('vet document extraction on %s', (engine) => {
     expect(await db.selectFrom('jobs').select('id').where('name', '=', 'ai.extract-document').where('status', '=', 'queued').execute()).toHaveLength(1);
     await runJobs();
     const view = (await latestExtraction(db, t.rt.ctx.secrets.keyRing, dogId, docId))!;
+    // The rabies vaccination confirmed from the first reading is in the record: the new reading's proposal of it is refused.
+    const again = await staff.post(`${extractionUrl(docId)}/${view.id}/proposals/p1/confirm`, { _csrf: csrfFrom(html) });
+    expect(again.statusCode).toBe(409);
+    expect(again.body).toContain('The Rabies vaccination of 2026-03-14 is already in the medical record, so it was not recorded again.');
+    expect(await db.selectFrom('vaccinations').select('id').where('dog_id', '=', dogId).where('type', '=', 'rabies').execute()).toHaveLength(1);
     const { browser: viewer } = await signedInStaff(t, 'alpha', 'viewer');
     const seen = await viewer.get(extractionUrl(docId));
     expect(seen.statusCode).toBe(200);

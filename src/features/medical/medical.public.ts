@@ -3,4 +3,4 @@ export { addDays, dueHorizonDays, type DueItem, medicalDue, rescueToday } from '
 export { medicalDueDashboardCard } from './medical.due.views.js';
 export { type DocumentHooks } from './documents.routes.js';
 export { documentOf } from './documents.service.js';
-export { addTreatment, addVaccination } from './medical.service.js';
+export { addTreatment, addVaccination, hasMedicalEntry } from './medical.service.js';
