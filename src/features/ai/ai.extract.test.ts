@@ -16,7 +16,7 @@ import type { TenantSchema } from '../../platform/db/schema.js';
 import { documentFile, uploadDocument } from '../medical/documents.testing.js';
 import { photoStoreFor } from '../photos/photos.public.js';
 import { extractFeature, findPassage, proposalsOf, rulesAsOutput, type ExtractOutput, type Proposal } from './ai.extract.js';
-import { extractDocumentDraft, latestExtraction, type ExtractDeps } from './ai.extract.service.js';
+import { decideProposal, extractDocumentDraft, latestExtraction, type ExtractDeps } from './ai.extract.service.js';
 import type { AiRuntime } from './ai.feature.js';
 import { loadPrompt } from './ai.prompts.js';
 import { aiRuntimeFrom } from './ai.runtime.js';
@@ -173,6 +173,11 @@ describe.each(engines)('vet document extraction on %s', (engine) => {
     expect(res.body).toContain('The document gives no date for this vaccination, so it was not recorded. Add it by hand with its date.');
     expect(res.body).toMatch(/data-proposal="vaccination" data-decision="open"/);
     expect(await db.selectFrom('vaccinations').select('id').where('dog_id', '=', dogId).execute()).toEqual(before);
+    // Once every proposal is decided, the draft is too: all dismissed, it is discarded.
+    expect(await draftRow(draftId)).toMatchObject({ status: 'draft' });
+    const open = view.extraction.ok ? view.extraction.proposals : [];
+    for (const p of open) await decideProposal({ ...deps(), actor: { type: 'staff', id: null } }, { dogId, documentId: docId, draftId, proposalId: p.id }, 'dismissed');
+    expect(await draftRow(draftId)).toMatchObject({ status: 'discarded' });
   });
 
   it('the model path through the simulator (json_schema): the draft says model, and every proposal keeps a passage that is in the document', async () => {
