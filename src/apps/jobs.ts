@@ -5,7 +5,7 @@ import { peopleEncryptedColumns } from '../features/people/people.encryption.js'
 import { adoptionsEncryptedColumns } from '../features/adoptions/adoptions.encryption.js';
 import { pruneApplicationAttempts } from '../features/adoptions/apply.limits.js';
 import { contractsEncryptedColumns } from '../features/contracts/contracts.encryption.js';
-import { aiEncryptedColumns, aiJobs, altTextJob } from '../features/ai/ai.public.js';
+import { aiEncryptedColumns, aiJobs, altTextJob, extractDocumentJob } from '../features/ai/ai.public.js';
 import type { DispatcherClient } from '../inference/client.js';
 import type { Config } from '../platform/config/config.js';
 import { pruneAttempts } from '../platform/auth/login-throttle.js';
@@ -24,7 +24,7 @@ import { pitrMarkJob, writePitrMark } from '../ops/backup/archive.layers.js';
  * Every job Kona declares. A process refuses to start if one has no handler below, so a job
  * enqueued by one release is never left without a worker that knows it.
  */
-export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', 'backup.restic', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob, pitrMarkJob, altTextJob] as const;
+export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', 'backup.restic', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob, pitrMarkJob, altTextJob, extractDocumentJob] as const;
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
 export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns, ...aiEncryptedColumns];

@@ -423,6 +423,19 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
       },
     },
     {
+      name: "a medical document's proposed entries (waiting to be read)",
+      h1: 'Proposed entries from “Visit summary (demo)”',
+      who: 'admin',
+      viewports: both,
+      open: async (p) => {
+        await p.goto(url('/r/demo/hub/dogs'));
+        await p.getByRole('link', { name: 'Waffles', exact: true }).first().click();
+        await p.getByRole('link', { name: /Vaccinations, treatments, vet visits and weights of Waffles/ }).click();
+        await p.getByRole('link', { name: 'Proposed entries from Visit summary (demo)' }).click();
+        await p.getByRole('button', { name: 'Extract again' }).waitFor();
+      },
+    },
+    {
       name: "a dog's medical record with every add-form unfolded",
       h1: 'Waffles: medical record',
       who: 'admin',

@@ -15,9 +15,14 @@ import { photoStoreFor } from '../photos/photos.public.js';
 import { selectPhotosWantingAltText } from './ai.queries.js';
 import { aiRuntimeFrom } from './ai.runtime.js';
 import { draftAltText } from './ai.service.js';
+import { extractDocumentDraft } from './ai.extract.service.js';
 
 /** The job's name. */
 export const altTextJob = 'ai.alt-text';
+/** The job that reads one uploaded vet document into proposed medical entries (batch). */
+export const extractDocumentJob = 'ai.extract-document';
+/** Its payload: the document and its dog. */
+export const extractDocumentPayload = z.object({ dogId: z.uuid(), documentId: z.uuid() });
 /** Photos drafted per rescue per run. */
 export const altTextBatchSize = 20;
 
@@ -30,20 +35,43 @@ export interface AiJobDeps {
   now: () => number;
 }
 
+/** The rescue's calendar day by the process's clock, in the rescue's time zone. */
+async function rescueDay(db: Kysely<TenantSchema>, deps: AiJobDeps): Promise<string> {
+  const zone = (await db.selectFrom('rescue_settings').select('time_zone').executeTakeFirst())?.time_zone;
+  return dayIn(new Date(deps.now()), zone ?? 'UTC');
+}
+
 /** Drafts alt text for up to `limit` waiting photos of one rescue; returns how many were drafted. */
 export async function draftWaitingAltText(db: Kysely<TenantSchema>, slug: string, deps: AiJobDeps, limit = altTextBatchSize): Promise<number> {
   const rt = aiRuntimeFrom(deps.config, deps.inference(), slug);
-  const zone = (await db.selectFrom('rescue_settings').select('time_zone').executeTakeFirst())?.time_zone;
-  const today = dayIn(new Date(deps.now()), zone ?? 'UTC');
+  const today = await rescueDay(db, deps);
   const aiDeps = { db, ring: deps.keyRing(), rt, actor: { type: 'system' as const }, today, store: photoStoreFor(deps.config.uploadsDir, slug) };
   const photos = await selectPhotosWantingAltText(db, limit);
   for (const p of photos) await draftAltText(aiDeps, p.dog_id, p.id);
   return photos.length;
 }
 
-/** The alt text job's definition. */
+/** The AI jobs' definitions: alt text (cron) and document reading (queued per upload). */
 export function aiJobs(deps: AiJobDeps): JobDefinition<z.ZodType>[] {
   return [defineJob({
+    name: extractDocumentJob,
+    schema: extractDocumentPayload,
+    // A second attempt covers a worker that died mid-reading; a document that cannot be read is a draft, not a failure.
+    maxAttempts: 2,
+    handler: async (payload, ctx) => {
+      if (ctx.source.label === 'control') return;
+      const slug = ctx.source.label;
+      const db = ctx.source.db.kysely as unknown as Kysely<TenantSchema>;
+      const rt = aiRuntimeFrom(deps.config, deps.inference(), slug);
+      try {
+        await extractDocumentDraft({ db, ring: deps.keyRing(), rt, actor: { type: 'system' }, today: await rescueDay(db, deps), store: photoStoreFor(deps.config.uploadsDir, slug) }, payload.dogId, payload.documentId);
+      } catch (err) {
+        // Deleted before its turn came: nothing to read, nothing to retry.
+        if ((err as { code?: string }).code === 'KONA_ERR_NOT_FOUND') return ctx.logger.info({}, 'the document was deleted before it was read');
+        throw err;
+      }
+    },
+  }), defineJob({
     name: altTextJob,
     schema: z.object({}),
     cron: '*/10 * * * *',

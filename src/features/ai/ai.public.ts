@@ -3,5 +3,6 @@ export { type AiFeature, type AiRuntime, type FeatureResult, runFeature } from '
 export { loadPrompt, digestOf, type Prompt } from './ai.prompts.js';
 export { aiRuntimeFrom } from './ai.runtime.js';
 export { aiEncryptedColumns } from './ai.encryption.js';
-export { aiJobs, altTextJob, type AiJobDeps } from './ai.jobs.js';
+export { aiJobs, altTextJob, extractDocumentJob, type AiJobDeps } from './ai.jobs.js';
 export { exportAiDrafts, type ExportedDraft } from './ai.export.js';
+export { extractionRoutes, queueExtraction } from './ai.extract.routes.js';

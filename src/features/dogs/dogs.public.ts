@@ -160,14 +160,14 @@ export async function recordDogAdopter(tx: Db, dogId: string, contactId: string)
 }
 
 // What other features may use of this one, from the files that hold it.
-export { applyStatusChange, changeDogStatus, endBondWithin } from './dog-actions.service.js';
+export { applyStatusChange, changeDogStatus, endBondWithin, recordWeight } from './dog-actions.service.js';
 export { type DetailForms, DogPage, type DogPageParts, type DogPanel, type DogPanelSlot, type DogPanelView } from './dog-page.js';
 export { dogsDashboardCard } from './dogs.dashboard.js';
 export { ageBandChoices, energyChoices, labelOf, sexChoices, sizeChoices, tristateChoices, valuesOf } from './dogs.fields.js';
 export { applicationOnlyStatuses, isOpen, nextStatuses, statusLabel } from './dogs.lifecycle.js';
 export { type DogRow } from './dogs.queries.js';
 export { dogFormSchema, dogIdOf, pastDateSchema } from './dogs.schema.js';
-export { closedStatusList, createDog, getDog, setPublicDescription, weightHistory } from './dogs.service.js';
+export { closedStatusList, createDog, getDog, setDogMedicalFacts, setPublicDescription, weightHistory } from './dogs.service.js';
 export { type TimelineEntry, type TimelineSource } from './dogs.timeline.js';
 export { ageOn, ageText, formatCents, isIsoDate, isoToday, monthsBefore, parseMoney } from './dogs.values.js';
 export { dogListed, dogShownPublicly, publicDogStatuses } from './dogs.visibility.js';

@@ -142,6 +142,33 @@ export async function setPublicDescription(db: Db, id: string, text: string, act
   });
 }
 
+/**
+ * Sets the dog's microchip or spay/neuter status on its own (a confirmed entry read from a vet
+ * document): checked like the edit form (a microchip is one dog's), audited with the field names
+ * and `source`. A value the dog already has changes nothing.
+ */
+export async function setDogMedicalFacts(db: Db, id: string, facts: { microchip?: string; spay_neuter?: 'yes' | 'no' }, actor: Actor, source: string): Promise<void> {
+  const current = await getDog(db, id);
+  const next: { microchip?: string; spay_neuter?: 'yes' | 'no' } = {};
+  if (facts.microchip !== undefined && facts.microchip.replace(/[\s-]/g, '') !== current.microchip) next.microchip = facts.microchip.replace(/[\s-]/g, '');
+  if (facts.spay_neuter !== undefined && facts.spay_neuter !== current.spay_neuter) next.spay_neuter = facts.spay_neuter;
+  const changed = Object.keys(next);
+  if (changed.length === 0) return;
+  if (next.microchip !== undefined) {
+    if (!/^\d{9,15}$/.test(next.microchip)) throw new KonaError('KONA_ERR_VALIDATION', 'A microchip number is 9 to 15 digits.');
+    await assertMicrochipFree(db, next.microchip, id);
+  }
+  try {
+    await db.transaction().execute(async (tx) => {
+      await updateDogRow(tx, id, next);
+      await recordAudit(tx, { actor, action: 'dog.updated', target: { type: 'dog', id }, detail: { fields: changed, source } });
+    });
+  } catch (err) {
+    if (isMicrochipViolation(err)) throw microchipTaken();
+    throw err;
+  }
+}
+
 /** The closed statuses as a list, for queries that leave closed records out. */
 export const closedStatusList = [...closedStatuses];
 

@@ -11,7 +11,7 @@ import { showMedical } from './medical.page.js';
 import { confirmDeleteSchema, documentParamsSchema } from './medical.schema.js';
 import { staffActor } from '../../platform/http/replies.js';
 import { dogIdOf } from '../dogs/dogs.public.js';
-import { inTenantScope } from '../../platform/http/scopes.js';
+import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
 
 const extensions = { 'application/pdf': 'pdf', 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' } as const;
 
@@ -21,8 +21,17 @@ function paramsOf(request: FastifyRequest): { id: string; documentId: string } {
   return parsed.data;
 }
 
+/** What other features do with a document, wired in by the composition root (medical imports none of them). */
+export interface DocumentHooks {
+  /**
+   * Called after a new document was stored (not for a duplicate): the AI feature queues its reading
+   * as a batch job here. It must only queue work, never do it inside the upload request.
+   */
+  documentStored?: (request: StaffRequest, dogId: string, documentId: string) => Promise<void>;
+}
+
 /** Medical documents: upload (multipart, streamed, one file), download for staff only, delete. */
-export const documentRoutes = inTenantScope(async (app) => {
+export const documentRoutes = (hooks: DocumentHooks) => inTenantScope(async (app) => {
   const maxBytes = app.kona.ctx.config.settings.KONA_DOCUMENT_MAX_MB * 1024 * 1024;
   // Multipart only in this scope. fileSize sits one byte above the limit so the service, which
   // counts while reading, is what refuses an oversized file (with the limit in its message).
@@ -34,6 +43,11 @@ export const documentRoutes = inTenantScope(async (app) => {
     if (!request.isMultipart()) throw new KonaError('KONA_ERR_BAD_REQUEST', 'Send documents with the upload form (multipart/form-data).');
     const upload = await receiveDocument(request, dogId);
     if (!upload.ok) return showMedical(request, reply, dogId, upload.status, { message: upload.message, forms: { document: upload.form } });
+    if (!upload.duplicate && hooks.documentStored) {
+      // The document is stored either way: a failure to queue its reading is logged, and staff can
+      // press "Extract again" on its page.
+      await hooks.documentStored(request, dogId, upload.id).catch((err: unknown) => request.log.warn({ err: (err as Error).name }, 'document reading was not queued'));
+    }
     const done = upload.duplicate ? 'document-duplicate' : 'document';
     return reply.redirect(`${request.basePath}/hub/dogs/${dogId}/medical?done=${done}#documents`, 303);
   });

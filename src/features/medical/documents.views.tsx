@@ -84,7 +84,10 @@ export function DocumentsPanel(p: PanelProps) {
       <EntryTable id="documents" caption="Documents, latest first" empty="No document attached yet." head={['Title', 'Type', 'Size', 'Attached to', 'Added', ...(p.canEdit ? ['Actions'] : [])]} count={docs.length}>
         {docs.map((d) => (
           <tr key={d.id}>
-            <th scope="row"><a href={documentUrl(p.ctx.basePath ?? '', p.record.dog.id, d.id)} download>{d.title}</a>{d.original_name && <small> ({d.original_name})</small>}</th>
+            <th scope="row">
+              <a href={documentUrl(p.ctx.basePath ?? '', p.record.dog.id, d.id)} download>{d.title}</a>{d.original_name && <small> ({d.original_name})</small>}
+              <br /><a href={`${p.ctx.basePath ?? ''}/hub/dogs/${p.record.dog.id}/documents/${d.id}/extraction`}>Proposed entries<span class="visually-hidden"> from {d.title}</span></a>
+            </th>
             <td>{typeLabel[d.content_type]}</td><td>{formatBytes(d.size_bytes)}</td><td>{linkedTo(p, d)}</td>
             <td><When at={d.created_at} dateOnly /></td>
             {p.canEdit && <td><DeleteDocument p={p} d={d} /></td>}

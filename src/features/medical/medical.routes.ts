@@ -11,7 +11,7 @@ import { DuePage } from './medical.due.views.js';
 import { entryParamsSchema, treatmentSchema, vaccinationSchema, visitSchema } from './medical.schema.js';
 import { addTreatment, addVaccination, addVisit, deleteMedicalEntry, type MedicalKind } from './medical.service.js';
 import { showMedical } from './medical.page.js';
-import { documentRoutes } from './documents.routes.js';
+import { documentRoutes, type DocumentHooks } from './documents.routes.js';
 import { editRoutes } from './medical.edit.routes.js';
 import { sendPage, staffActor } from '../../platform/http/replies.js';
 import { careOf, dogIdOf, dogScopeOf } from '../dogs/dogs.public.js';
@@ -50,14 +50,17 @@ function entryRoutes<S extends z.ZodType>(app: TenantScope, form: AddForm<S>): v
   });
 }
 
-/** A dog's medical page with its add and delete forms, and the list of what is due. */
-export const medicalRoutes = inTenantScope(async (app) => {
+/**
+ * A dog's medical page with its add and delete forms, and the list of what is due. `hooks` are what
+ * the composition root wires in from other features (reading an uploaded document).
+ */
+export const medicalRoutes = (hooks: DocumentHooks = {}) => inTenantScope(async (app) => {
   app.get<{ Querystring: { done?: string } }>('/hub/dogs/:id/medical', view, async (request, reply) =>
     showMedical(request, reply, dogIdOf(request), 200, { done: request.query.done }),
   );
 
   editRoutes(app);
-  await app.fastify.register(documentRoutes);
+  await app.fastify.register(documentRoutes(hooks));
   entryRoutes(app, { path: 'vaccinations', kind: 'vaccination', what: 'vaccination', schema: vaccinationSchema, add: addVaccination });
   entryRoutes(app, { path: 'treatments', kind: 'treatment', what: 'treatment', schema: treatmentSchema, add: addTreatment });
   entryRoutes(app, { path: 'visits', kind: 'visit', what: 'vet visit', schema: visitSchema, add: addVisit });

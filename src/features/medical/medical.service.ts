@@ -42,6 +42,13 @@ async function addEntry(db: Db, dogId: string, kind: MedicalKind, actor: Actor, 
   });
 }
 
+/** Whether the dog already has this vaccination (the same vaccine given on the same day) or treatment (the same name started that day). */
+export async function hasMedicalEntry(db: Db, dogId: string, entry: { kind: 'vaccination'; type: string; label: string; givenOn: string } | { kind: 'treatment'; name: string; startsOn: string }): Promise<boolean> {
+  const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+  if (entry.kind === 'vaccination') return (await selectVaccinations(db, dogId)).some((v) => v.type === entry.type && same(v.label, entry.label) && v.given_on === entry.givenOn);
+  return (await selectTreatments(db, dogId)).some((t) => same(t.name, entry.name) && t.starts_on === entry.startsOn);
+}
+
 /** Records a vaccination given to a dog. */
 export function addVaccination(db: Db, dogId: string, input: VaccinationInput, actor: Actor): Promise<string> {
   return addEntry(db, dogId, 'vaccination', actor, (tx, by) => insertVaccination(tx, { ...input, dog_id: dogId, created_by: by }));

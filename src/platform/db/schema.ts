@@ -23,9 +23,11 @@ export type Whereabouts = 'rescue' | 'foster' | 'boarding' | 'vet';
 export type AiSubjectKind = 'dog' | 'photo' | 'application' | 'document';
 /** An AI draft's review state. */
 export type AiDraftStatus = 'draft' | 'approved' | 'edited' | 'discarded';
-/** Why a draft came from the simpler path. */
-/** Why the simpler path made a draft; `refused`: the model server turned the request down (a 4xx, e.g. a record longer than the model's context). */
-export type AiFallbackReason = 'off' | 'unreachable' | 'deadline' | 'invalid' | 'breakers_open' | 'refused';
+/**
+ * Why the simpler path made a draft. `refused`: the model server turned the request down (a 4xx,
+ * e.g. a record longer than the model's context); `unreadable`: a document had no text to run on.
+ */
+export type AiFallbackReason = 'off' | 'unreachable' | 'deadline' | 'invalid' | 'breakers_open' | 'refused' | 'unreadable';
 /** Where a dog photo is in review: only approved photos are public. */
 export type PhotoStatus = 'pending' | 'approved' | 'rejected';
 

@@ -108,5 +108,5 @@ function withFields(texts: string[], source: TextSource, pagesTotal: number, pag
   const started = performance.now();
   const fields = extractFields(texts, { ocr: source === 'ocr' });
   const rulesMs = performance.now() - started;
-  return { ok: true, source, pagesTotal, pagesRead, fields, warnings, ocrMsPerPage, rulesMs };
+  return { ok: true, source, pagesTotal, pagesRead, fields, pages: texts, warnings, ocrMsPerPage, rulesMs };
 }

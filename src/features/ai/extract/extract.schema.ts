@@ -54,7 +54,7 @@ export type TextSource = 'text-layer' | 'ocr';
 
 /** The outcome of one extraction: fields with their passages, or a typed reason it failed. */
 export type ExtractResult =
-  | { ok: true; source: TextSource; pagesTotal: number; pagesRead: number; fields: ExtractedFields; warnings: ExtractWarning[]; ocrMsPerPage: number[]; rulesMs: number }
+  | { ok: true; source: TextSource; pagesTotal: number; pagesRead: number; fields: ExtractedFields; /** Each page's text as read (what passages are checked against). */ pages: string[]; warnings: ExtractWarning[]; ocrMsPerPage: number[]; rulesMs: number }
   | { ok: false; reason: UnreadableReason; message: string; warnings: ExtractWarning[] };
 
 /** The issue's interchange format (`<name>.expected.json`), without passages. */
