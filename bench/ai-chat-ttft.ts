@@ -36,6 +36,26 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? NaN;
 }
 
+/** The bench's record: a dog of ordinary size, forty timeline entries. */
+export const benchRecord = () => buildRecord(dog, timeline, { New: 2 }, '2026-12-07');
+
+/** Time to first token of `requests` questions, one at a time, through a dispatcher that serves `model`. */
+export async function chatTtftOn(client: DispatcherClient, model: string, requests: number): Promise<{ p50Ms: number; p95Ms: number; requests: number }> {
+  const rt = { client, model, tenant: 'bench', clock: systemClock, firstTokenMs: 60_000, answerMs: 120_000 };
+  const record = benchRecord();
+  const ttfts: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    const started = performance.now();
+    let first = NaN;
+    const outcome = await streamModelAnswer(rt, record, `Is Biscuit good with cats? (${i})`, () => { if (Number.isNaN(first)) first = performance.now() - started; });
+    if (!outcome.ok) throw new Error(`question ${i} fell back to the simpler path (${outcome.reason})`);
+    ttfts.push(first);
+  }
+  ttfts.sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return { p50Ms: round(percentile(ttfts, 0.5)), p95Ms: round(percentile(ttfts, 0.95)), requests };
+}
+
 /** Starts a simulated GPU server and a dispatcher, asks `requests` questions one at a time, and returns time-to-first-token percentiles (ms). */
 export async function measureChatTtft({ requests = 50, timing = defaultTiming }: { requests?: number; timing?: GpuTiming } = {}): Promise<{ p50Ms: number; p95Ms: number; requests: number }> {
   const sim = await startSimBackend({ timing, modelName: 'kona-chat', flavour: 'vllm' });
@@ -43,19 +63,7 @@ export async function measureChatTtft({ requests = 50, timing = defaultTiming }:
   const config = dispatcherConfigSchema.parse({ backends: [{ name: 'gpu-1', baseUrl: sim.url, kind: 'vllm', tier: 'dedicated', models: ['kona-chat'], slots: timing.slots }] });
   const dispatcher = await startDispatcherServer({ config, defaultMetrics: false });
   try {
-    const rt = { client: new DispatcherClient({ baseUrl: dispatcher.url }), model: 'kona-chat', tenant: 'bench', clock: systemClock, firstTokenMs: 10_000, answerMs: 20_000 };
-    const record = buildRecord(dog, timeline, { New: 2 }, '2026-12-07');
-    const ttfts: number[] = [];
-    for (let i = 0; i < requests; i++) {
-      const started = performance.now();
-      let first = NaN;
-      const outcome = await streamModelAnswer(rt, record, `Is Biscuit good with cats? (${i})`, () => { if (Number.isNaN(first)) first = performance.now() - started; });
-      if (!outcome.ok) throw new Error(`question ${i} fell back to the simpler path (${outcome.reason})`);
-      ttfts.push(first);
-    }
-    ttfts.sort((a, b) => a - b);
-    const round = (n: number) => Math.round(n * 100) / 100;
-    return { p50Ms: round(percentile(ttfts, 0.5)), p95Ms: round(percentile(ttfts, 0.95)), requests };
+    return await chatTtftOn(new DispatcherClient({ baseUrl: dispatcher.url }), 'kona-chat', requests);
   } finally {
     await dispatcher.close();
     await sim.close();

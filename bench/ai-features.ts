@@ -12,7 +12,8 @@
  * Per feature it reports the service call's wall time and the feature's own run (runFeature, from
  * the runtime's log line: model call, validation and the simpler path, no database), p50 and p95.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -30,6 +31,11 @@ import { draftAltText, draftBio, draftSocialPosts, type AiDeps } from '../src/fe
 import { activeConcerns } from '../src/features/ai/concerns.service.js';
 import { judgeInjection } from '../src/features/ai/screening/injection.check.js';
 import { injectionCorpus } from '../src/features/ai/screening/injection.corpus.js';
+import { extractDocumentDraft } from '../src/features/ai/ai.extract.service.js';
+import { storeDocument } from '../src/features/medical/documents.service.js';
+import { generateCorpus } from './ai-docs/generate.js';
+import { simplerAnswer } from '../src/features/ai/chat/answer.js';
+import { benchRecord, chatTtftOn, measureChatTtft } from './ai-chat-ttft.js';
 import { changeDogStatus } from '../src/features/dogs/dog-actions.service.js';
 import { dogFormSchema } from '../src/features/dogs/dogs.schema.js';
 import { createDog } from '../src/features/dogs/dogs.service.js';
@@ -53,6 +59,8 @@ export interface FeatureFigures {
   featureMs: Record<string, Percentiles & { paths: Record<string, number> }>;
 }
 export interface AiFeatureBench {
+  /** Chat: the simpler path's answer (the record search), and the model path's time to first token per model path. */
+  chat: { simplerMs?: Percentiles; ttftMs: Partial<Record<AiPath, Percentiles>> };
   paths: Partial<Record<AiPath, Record<string, FeatureFigures>>>;
   injection: Partial<Record<AiPath, { cases: number; passed: number; modelPath: number; failed: string[] }>>;
   /** Why a path was not measured (the tiny model without node-llama-cpp). */
@@ -88,14 +96,19 @@ async function seed(t: { rt: Runtime }) {
   const { id: appId } = await addApplication(db, t.rt.ctx.secrets.keyRing, { dogId, name: 'Priya Applicant', email: 'priya@example.org', answers });
   // Another applicant for the same dog: their name and email must never come back in a review.
   await addApplication(db, t.rt.ctx.secrets.keyRing, { dogId, name: 'Olga Otherapplicant', email: 'olga.other@example.org', phone: '+1 555 0199 7788' });
-  return { db, store, dogId, photoId, appId };
+  // A born-digital vet record of the bench corpus's first layout, attached as staff attach one.
+  const docsDir = path.join(t.rt.ctx.config.dataDir, '..', 'docs');
+  await generateCorpus(docsDir, { seed: 16, perLayout: 1, only: ['digital'] });
+  const pdf = readFileSync(path.join(docsDir, readdirSync(docsDir).filter((f) => f.endsWith('.pdf')).sort()[0]!));
+  const { id: documentId } = await storeDocument({ db, store, maxBytes: pdf.byteLength }, dogId, Readable.from([pdf]), { title: 'Vet record', link: '', originalName: 'vet-record.pdf' }, actor);
+  return { db, store, dogId, photoId, appId, documentId };
 }
 
 /** A dispatcher over llm-serve on the tiny GGUF (a longer context, leaning towards JSON's closers, as the injection test uses it). */
 async function startTiny(dir: string): Promise<{ llm: RunningLlmServer; dispatcher: RunningDispatcher; close(): Promise<void> }> {
-  const modelPath = path.join(dir, 'kona-tiny-8k.gguf');
-  writeFileSync(modelPath, tinyModelGguf({ contextLength: 8192, closers: 0.9 }));
-  const llm = await startLlmServer({ modelPath, threads: 1, contextSize: 8192, slots: 1, modelName: 'm' });
+  const modelPath = path.join(dir, 'kona-tiny-16k.gguf');
+  writeFileSync(modelPath, tinyModelGguf({ contextLength: 16384, closers: 0.9 }));
+  const llm = await startLlmServer({ modelPath, threads: 1, contextSize: 16384, slots: 1, modelName: 'm' });
   const configFile = path.join(dir, 'dispatcher.json');
   writeFileSync(configFile, JSON.stringify({
     backends: [{ name: 'cpu', baseUrl: llm.url, kind: 'llamacpp', tier: 'dedicated', models: ['m'], slots: 1 }],
@@ -128,7 +141,7 @@ export async function measureAiFeatures(opts: { runs: number; log?: (s: string) 
   const t = { rt };
   let fleet: Fleet | undefined;
   let tiny: Awaited<ReturnType<typeof startTiny>> | undefined;
-  const out: AiFeatureBench = { paths: {}, injection: {}, skipped: {} };
+  const out: AiFeatureBench = { paths: {}, injection: {}, skipped: {}, chat: { ttftMs: {} } };
   try {
     const s = await seed(t);
     fleet = await startFleet({ count: 1 });
@@ -154,6 +167,8 @@ export async function measureAiFeatures(opts: { runs: number; log?: (s: string) 
         'alt-text': () => draftAltText(deps, s.dogId, s.photoId),
         social: () => draftSocialPosts(deps, s.dogId),
         'review+interview': () => reviewApplication(deps, s.appId),
+        // Reading the PDF's text layer and the rules, then the feature; no OCR (born digital).
+        extraction: () => extractDocumentDraft(deps, s.dogId, s.documentId),
       };
       const figures: Record<string, FeatureFigures> = {};
       for (const [name, call] of Object.entries(services)) {
@@ -176,7 +191,22 @@ export async function measureAiFeatures(opts: { runs: number; log?: (s: string) 
         log(`  ${p.padEnd(9)} ${name.padEnd(17)} service p50 ${figures[name].serviceMs.p50} ms, p95 ${figures[name].serviceMs.p95} ms; ${Object.entries(featureMs).map(([f, m]) => `${f} p50 ${m.p50} / p95 ${m.p95} ms (${Object.entries(m.paths).map(([k, v]) => `${k} ${v}`).join(', ')})`).join('; ')}\n`);
       }
       out.paths[p] = figures;
-      if (p === 'simpler') continue;
+      if (p === 'simpler') {
+        const record = benchRecord();
+        const ms: number[] = [];
+        for (let i = 0; i < Math.max(opts.runs, 20); i++) {
+          const started = performance.now();
+          simplerAnswer(record, `Is Biscuit good with cats? Does she need a special diet? (${i})`);
+          ms.push(performance.now() - started);
+        }
+        out.chat.simplerMs = percentiles(ms);
+        log(`  ${p.padEnd(9)} chat              record search p50 ${out.chat.simplerMs.p50} ms, p95 ${out.chat.simplerMs.p95} ms\n`);
+        continue;
+      }
+      // The simulator path uses the simulated GPU's default timing (prefill and decode of a real-sized model), in its own fleet.
+      const ttft = p === 'simulator' ? await measureChatTtft({ requests: opts.runs }) : await chatTtftOn(client!, 'm', opts.runs);
+      out.chat.ttftMs[p] = { p50: r1(ttft.p50Ms), p95: r1(ttft.p95Ms), runs: ttft.requests };
+      log(`  ${p.padEnd(9)} chat              time to first token p50 ${out.chat.ttftMs[p]!.p50} ms, p95 ${out.chat.ttftMs[p]!.p95} ms\n`);
       const verdicts = [];
       for (const c of injectionCorpus) {
         const result = await runFeature(reviewFeature, { concerns, answers: c.answers }, { ...rt, logger: undefined });
