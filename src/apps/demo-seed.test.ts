@@ -99,6 +99,10 @@ describe('the demo rescue on the embedded default', () => {
     const contacts = await db.selectFrom('contacts').select('roles').execute();
     expect(contacts.some((c) => c.roles.includes('vet'))).toBe(true);
     expect(existsSync(store)).toBe(true);
+    // The demo's vet document waits for the worker to read it, as an upload does.
+    const [document] = await db.selectFrom('medical_documents').select(['id', 'dog_id']).execute();
+    const queued = await db.selectFrom('jobs').select(['name', 'payload']).where('name', '=', 'ai.extract-document').execute();
+    expect(queued.map((j) => j.payload)).toEqual([{ dogId: document!.dog_id, documentId: document!.id }]);
   });
 
   it("answers every application's questions in order, each answer fitting the question it is stored against", async () => {

@@ -2,6 +2,8 @@ import sharp from 'sharp';
 import type { Actor } from '../platform/audit/audit.js';
 import type { DogStatus } from '../platform/db/schema.js';
 import type { TenantHandle } from '../platform/tenancy/tenant-databases.js';
+import { enqueueJob } from '../platform/jobs/index.js';
+import { extractDocumentJob } from '../features/ai/ai.public.js';
 import { bondDogs, changeDogStatus, recordWeight } from '../features/dogs/dog-actions.service.js';
 import { dogFormSchema } from '../features/dogs/dogs.schema.js';
 import { createDog } from '../features/dogs/dogs.service.js';
@@ -172,7 +174,9 @@ export async function seedDemoRescue(rt: Runtime, handle: TenantHandle, adminId:
   await vaccinate('tumble', { type: 'bordetella', given_on: addDays(today, -14), due_on: addDays(today, 351) });
   await addTreatment(db, id('waffles'), treatmentSchema.parse({ kind: 'medication', name: 'Ear drops (demo)', dose: '3 drops', schedule: 'Twice a day', repeat_every: '1', repeat_unit: 'day', starts_on: addDays(today, -10), ends_on: addDays(today, 10), next_due_on: addDays(today, 1) }), actor);
   await addVisit(db, id('waffles'), visitSchema.parse({ clinic: 'Demo Vet Clinic', visit_on: addDays(today, -10), reason: 'Head shaking, scratching the left ear', outcome: 'Ear infection; drops prescribed, recheck in two weeks.' }), actor);
-  await seedDemoDocument(photoDeps, id('waffles'), 'Waffles', actor);
+  // Read by the worker as an upload is: its proposals wait on the document's extraction page.
+  const documentId = await seedDemoDocument(photoDeps, id('waffles'), 'Waffles', actor);
+  if (documentId) await enqueueJob(handle.db, rt.jobs, extractDocumentJob, { dogId: id('waffles'), documentId });
   await seedDemoContacts({ db, keyRing }, actor);
   await seedDemoApplications({ db, ring: keyRing, jobs: rt.jobs, rescueName: handle.name }, id, adminId);
   await seedDemoContract({ db, ring: keyRing, jobs: rt.jobs, rescueName: handle.name }, new URL(`/r/${handle.slug}`, rt.ctx.config.publicUrl).toString(), adminId);

@@ -16,10 +16,10 @@ async function demoVisitSummary(dogName: string, clinic: string): Promise<Buffer
   return Buffer.from(await pdf.save());
 }
 
-/** Attaches a generated vet visit summary to the demo dog's latest visit, through the real service. */
-export async function seedDemoDocument(deps: { db: Kysely<TenantSchema>; store: BlobStore }, dogId: string, dogName: string, actor: Actor): Promise<void> {
+/** Attaches a generated vet visit summary to the demo dog's latest visit, through the real service; its id (undefined without a visit). */
+export async function seedDemoDocument(deps: { db: Kysely<TenantSchema>; store: BlobStore }, dogId: string, dogName: string, actor: Actor): Promise<string | undefined> {
   const visit = await deps.db.selectFrom('vet_visits').select(['id', 'clinic']).where('dog_id', '=', dogId).orderBy('visit_on', 'desc').executeTakeFirst();
-  if (!visit) return;
+  if (!visit) return undefined;
   const pdf = await demoVisitSummary(dogName, visit.clinic);
-  await storeDocument({ ...deps, maxBytes: pdf.byteLength }, dogId, Readable.from([pdf]), { title: 'Visit summary (demo)', link: `visit:${visit.id}`, originalName: 'visit-summary.pdf' }, actor);
+  return (await storeDocument({ ...deps, maxBytes: pdf.byteLength }, dogId, Readable.from([pdf]), { title: 'Visit summary (demo)', link: `visit:${visit.id}`, originalName: 'visit-summary.pdf' }, actor)).id;
 }
