@@ -205,6 +205,7 @@ program
   .option('--alpha <f>', 'extra step fraction per additional running sequence', '0.1')
   .option('--prefill-ms <ms>', 'prefill cost per prompt token (ms)', '0.2')
   .option('--kv-tokens <n>', 'KV-cache capacity in tokens', '32768')
+  .option('--embedding-dim <n>', 'dimension of its embeddings (text and image: deterministic unit vectors from the bytes)', '64')
   .action(async (o: Record<string, string>) => {
     const num = (key: string) => {
       const value = Number(o[key]);
@@ -214,7 +215,7 @@ program
     if (!['vllm', 'llamacpp', 'ollama', 'none'].includes(o.flavour!)) throw new CliError('--flavour must be vllm, llamacpp, ollama or none');
     const { startSimBackend } = await import('../inference/simulator/server.js');
     const sim = await startSimBackend({
-      port: num('port'), host: o.host, flavour: o.flavour as 'vllm' | 'llamacpp' | 'ollama' | 'none', modelName: o.model,
+      port: num('port'), host: o.host, flavour: o.flavour as 'vllm' | 'llamacpp' | 'ollama' | 'none', modelName: o.model, embeddingDim: Math.max(1, Math.floor(num('embeddingDim'))),
       timing: { slots: Math.max(1, Math.floor(num('slots'))), baseStepMs: num('stepMs'), alpha: num('alpha'), prefillMsPerToken: num('prefillMs'), kvTokenBudget: Math.max(1, num('kvTokens')) },
     });
     process.stdout.write(`${sim.url}\n`);
@@ -261,6 +262,41 @@ program
     const { tinyModelGguf } = await import('../inference/llm/tiny-model.js');
     writeFileSync(file, tinyModelGguf({ seed }));
     process.stdout.write(`${file}\n`);
+  });
+
+program
+  .command('embedder')
+  .description('Serve image embeddings from a CLIP-class ONNX model folder (OpenAI-style /v1/embeddings with data-URL images): a dispatcher backend of kind embedder')
+  .requiredOption('--model <folder>', 'the model folder: config.json, preprocessor_config.json, onnx/vision_model.onnx')
+  .option('--port <n>', 'port (0 picks a free one)', '8092')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--threads <n>', 'CPU threads per model run (0: onnxruntime\'s choice, every core)', '0')
+  .option('--name <id>', 'model id it answers to (default: the folder\'s name)')
+  .action(async (o: { model: string; port: string; host: string; threads: string; name?: string }) => {
+    const threads = Number(o.threads);
+    if (!Number.isInteger(threads) || threads < 0) throw new CliError('--threads must be a whole number (0 for every core)');
+    const port = parsePort(o.port);
+    const { startEmbedderServer } = await import('../inference/embedder/server.js');
+    const logger = createLogger(process.env.KONA_LOG_LEVEL ?? 'info');
+    const server = await startEmbedderServer({ modelDir: o.model, modelName: o.name, host: o.host, port, threads: threads || undefined, logger })
+      .catch((err: unknown) => { throw new CliError(`kona embedder: ${(err as Error).message}`); });
+    process.stdout.write(`Kona embedder is serving ${server.embedder.id} at ${server.url}\n`);
+    stopOnSignals(() => server.close());
+  });
+
+program
+  .command('embedder-tiny-model')
+  .description('Write the generated tiny CLIP-class model folder (seeded weights, for tests and trying kona embedder; it recognises nothing)')
+  .argument('<dir>', 'the folder to write (created if missing)')
+  .option('--dim <n>', 'embedding dimension', '32')
+  .option('--seed <n>', 'weights seed (the same seed writes the same bytes)', '17')
+  .action(async (dir: string, o: { dim: string; seed: string }) => {
+    const dim = Number(o.dim);
+    const seed = Number(o.seed);
+    if (!Number.isInteger(dim) || dim < 1 || dim > 4096) throw new CliError('--dim must be a whole number from 1 to 4096');
+    if (!Number.isInteger(seed) || seed < 0) throw new CliError('--seed must be a non-negative whole number');
+    const { writeTinyClipModel } = await import('../inference/embedder/tiny-clip.js');
+    process.stdout.write(`${writeTinyClipModel(dir, { dim, seed })}\n`);
   });
 
 program

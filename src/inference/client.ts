@@ -8,6 +8,7 @@
  * a cut answer is never mistaken for a whole one.
  */
 import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { MAX_IMAGE_BYTES, MAX_IMAGES_PER_REQUEST, toDataUrl } from './embedder/data-url.js';
 import type { PriorityClass } from './types.js';
 import type { DispatcherStatus } from './dispatcher/dispatcher.js';
 
@@ -59,11 +60,33 @@ export interface ChatCompletionChunk {
   usage?: Usage | null;
 }
 
-/** An embeddings request. */
+/** An image input of an embeddings request (Infinity's and vLLM's shape), its bytes as a data URL. */
+export interface ImageEmbeddingInput {
+  type: 'image_url';
+  image_url: { url: string };
+}
+
+/** An embeddings request: text, or images as data URLs (see README "Image embeddings"). */
 export interface EmbeddingsRequest {
   model: string;
-  input: string | string[];
+  input: string | Array<string | ImageEmbeddingInput>;
   [extra: string]: unknown;
+}
+
+/** Options of `embedImages`: the embedding model's id, besides the usual class (default batch) and rescue. */
+export interface EmbedImagesOptions extends CallOptions {
+  model: string;
+}
+
+/** Image embeddings: one unit vector per image, in order, and which model and backend made them. */
+export interface ImageEmbeddings {
+  vectors: number[][];
+  /** The model id the server answered with. */
+  model: string;
+  /** Their dimension. */
+  dimension: number;
+  /** The backend that answered (the dispatcher's `X-Kona-Backend`; of the last request when split). */
+  backend?: string;
 }
 
 /** Embeddings, one per input, in order. */
@@ -118,6 +141,25 @@ export interface DispatcherClientOptions {
   fetch?: typeof fetch;
 }
 
+/** Splits data URLs into requests of at most MAX_IMAGES_PER_REQUEST images and about 32 MiB each. */
+function imageBatches(urls: string[]): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const url of urls) {
+    if (current.length > 0 && (current.length >= MAX_IMAGES_PER_REQUEST || bytes + url.length > BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(url);
+    bytes += url.length;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+const BATCH_BYTES = 32 * 1024 * 1024;
+
 /** A typed client for the dispatcher's API. */
 export class DispatcherClient {
   private readonly base: string;
@@ -167,6 +209,32 @@ export class DispatcherClient {
   async embeddings(req: EmbeddingsRequest, opts: CallOptions = {}): Promise<EmbeddingsResponse> {
     const res = await this.post('/v1/embeddings', req, 'batch', opts);
     return (await res.json()) as EmbeddingsResponse;
+  }
+
+  /**
+   * Embeds images (bytes, or data URLs) with an image embedding model through the dispatcher, batch
+   * class by default. An image over MAX_IMAGE_BYTES is refused here (status 400, `image_too_large`);
+   * a long list goes as several requests, each under the body limit and MAX_IMAGES_PER_REQUEST.
+   */
+  async embedImages(images: ReadonlyArray<Uint8Array | string>, opts: EmbedImagesOptions): Promise<ImageEmbeddings> {
+    const urls = images.map((image, index) => {
+      if (typeof image === 'string') return image;
+      if (image.length > MAX_IMAGE_BYTES) throw new DispatcherClientError(`image ${index} is larger than ${MAX_IMAGE_BYTES} bytes`, 400, 'image_too_large');
+      return toDataUrl(image);
+    });
+    const { model, ...call } = opts;
+    const out: ImageEmbeddings = { vectors: [], model, dimension: 0 };
+    for (const batch of imageBatches(urls)) {
+      const res = await this.post('/v1/embeddings', { model, input: batch.map((url) => ({ type: 'image_url', image_url: { url } })) }, 'batch', call);
+      const body = (await res.json()) as EmbeddingsResponse;
+      const data = [...body.data].sort((a, b) => a.index - b.index);
+      if (data.length !== batch.length) throw new DispatcherClientError(`the model answered ${data.length} embeddings for ${batch.length} images`, 502, 'malformed_answer');
+      out.vectors.push(...data.map((d) => d.embedding));
+      out.model = body.model ?? model;
+      out.backend = res.headers.get('x-kona-backend') ?? undefined;
+    }
+    out.dimension = out.vectors[0]?.length ?? 0;
+    return out;
   }
 
   /** The models the fleet serves. */

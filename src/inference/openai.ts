@@ -17,13 +17,34 @@ export const chatRequestSchema = z.looseObject({
 /** A parsed chat request. */
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
-/** `POST /v1/embeddings` body. */
+/** An image input of an embeddings request, as Infinity and vLLM accept it: `{ type: 'image_url', image_url: { url } }`. */
+export const imageInputSchema = z.object({ type: z.literal('image_url'), image_url: z.object({ url: z.string().min(1) }) });
+
+/** Most inputs in one embeddings request. */
+export const MAX_EMBEDDING_INPUTS = 2048;
+
+/**
+ * `POST /v1/embeddings` body: `input` is a string or a list of strings (text, or an image as a
+ * `data:image/…;base64,` URL) and image parts `{ type: 'image_url', image_url: { url } }`.
+ */
 export const embeddingsRequestSchema = z.looseObject({
   model: z.string().min(1),
-  input: z.union([z.string(), z.array(z.string()).min(1)]),
+  input: z.union([z.string(), z.array(z.union([z.string(), imageInputSchema])).min(1).max(MAX_EMBEDDING_INPUTS)]),
 });
 /** A parsed embeddings request. */
 export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
+
+/** One input of an embeddings request: text, or an image by its URL (a data URL for Kona's servers). */
+export type EmbeddingInput = { kind: 'text'; text: string } | { kind: 'image'; url: string };
+
+/** The request's inputs in order; a string that is a `data:image/` URL counts as an image. */
+export function embeddingInputs(req: Pick<EmbeddingsRequest, 'input'>): EmbeddingInput[] {
+  const list = typeof req.input === 'string' ? [req.input] : req.input;
+  return list.map((i): EmbeddingInput => {
+    if (typeof i !== 'string') return { kind: 'image', url: i.image_url.url };
+    return /^data:image\//i.test(i) ? { kind: 'image', url: i } : { kind: 'text', text: i };
+  });
+}
 
 // An image part counts as about 256 tokens, as a small vision encoder's patch grid does.
 const imagePartText = ' '.repeat(1024);

@@ -14,8 +14,12 @@ export const backendTiers = ['dedicated', 'shared', 'overflow'] as const;
 /** One backend tier. */
 export type BackendTier = (typeof backendTiers)[number];
 
-/** Model server kinds: which load signals and health endpoints a backend has. */
-export const backendKinds = ['vllm', 'llamacpp', 'ollama', 'tgi', 'openai'] as const;
+/**
+ * Model server kinds: which load signals and health endpoints a backend has. `embedder` is an image
+ * embedding server (`kona embedder`, Infinity, vLLM serving a CLIP-class model): `/health` and
+ * `/v1/models`, no load signals, and its canary is an image embedding rather than a chat completion.
+ */
+export const backendKinds = ['vllm', 'llamacpp', 'ollama', 'tgi', 'openai', 'embedder'] as const;
 /** One backend kind. */
 export type BackendKind = (typeof backendKinds)[number];
 

@@ -93,7 +93,7 @@ describe('checkDispatcherConfig', () => {
       backends: [{ ...validBackend(), kind: 'triton', tier: 'gold', weight: 0, slot: 3 }],
       classes: { batch: { maxQueued: 0 } },
     });
-    expect(problems).toContain('backends[0].kind: must be one of vllm, llamacpp, ollama, tgi, openai');
+    expect(problems).toContain('backends[0].kind: must be one of vllm, llamacpp, ollama, tgi, openai, embedder');
     expect(problems).toContain('backends[0].tier: must be one of dedicated, shared, overflow');
     expect(problems).toContain('backends[0].weight: must be a number > 0');
     expect(problems).toContain('backends[0].slot: not a known setting (misspelt?)');

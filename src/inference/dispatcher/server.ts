@@ -12,7 +12,8 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ConfigWatcher, type ReloadResult } from '../config/config.watch.js';
-import { chatRequestSchema, describeIssue, embeddingsRequestSchema, errorBody, type ChatRequest, type EmbeddingsRequest } from '../openai.js';
+import { chatRequestSchema, describeIssue, embeddingInputs, embeddingsRequestSchema, errorBody, type ChatRequest, type EmbeddingsRequest } from '../openai.js';
+import { EMBEDDINGS_BODY_LIMIT } from '../embedder/data-url.js';
 import { promptTokensFromChars } from '../scheduler/cost.js';
 import type { DispatcherConfig, PriorityClass } from '../types.js';
 import { priorityClasses } from '../types.js';
@@ -27,8 +28,10 @@ export interface DispatcherServerOptions {
   /** Requires `Authorization: Bearer <token>` on /v1 and /status when set. */
   token?: string;
   logger?: Logger;
-  /** Most bytes in one request body (default 8 MiB: long prompts, batches of embedding inputs). */
+  /** Most bytes in one request body (default 8 MiB: long prompts, batches of text embedding inputs). */
   bodyLimit?: number;
+  /** Most bytes in one `/v1/embeddings` body (default EMBEDDINGS_BODY_LIMIT, 48 MiB: images as data URLs). */
+  embeddingsBodyLimit?: number;
   /** Passed to the Dispatcher (tests turn off background probes to run rounds by hand, or pass a clock). */
   dispatcher?: Pick<DispatcherOptions, 'monitor' | 'recheckMs' | 'clock'>;
   /** Process metrics in /metrics (default true). */
@@ -89,6 +92,7 @@ export function buildDispatcherServer(opts: DispatcherServerOptions): Dispatcher
   watcher?.onChange((next) => d.applyConfig(next));
 
   const app = Fastify({ logger: false, bodyLimit: opts.bodyLimit ?? 8 * 1024 * 1024, forceCloseConnections: 'idle' });
+  const embeddingsLimit = opts.embeddingsBodyLimit ?? EMBEDDINGS_BODY_LIMIT;
   // Only JSON is accepted: a JSON body sent as text/plain gets the same 415 as any other type.
   app.removeContentTypeParser('text/plain');
   // Fastify's own JSON parser (prototype poisoning refused), keeping the text: a valid body is sent
@@ -99,12 +103,12 @@ export function buildDispatcherServer(opts: DispatcherServerOptions): Dispatcher
     rawBodies.set(req, body as string);
     parseJson(req, body as string, done);
   });
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) opts.logger?.error({ err: err.name, code: err.code }, 'dispatcher request failed');
     const message =
       err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'the body is not valid JSON'
-      : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the body is larger than ${opts.bodyLimit ?? 8 * 1024 * 1024} bytes`
+      : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `the body is larger than ${req.url.startsWith('/v1/embeddings') ? embeddingsLimit : opts.bodyLimit ?? 8 * 1024 * 1024} bytes`
       : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'send the body as application/json'
       : err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'the body is empty; send a JSON object'
       : status < 500 ? err.message : 'the dispatcher failed on this request';
@@ -155,7 +159,7 @@ export function buildDispatcherServer(opts: DispatcherServerOptions): Dispatcher
     };
 
   app.post('/v1/chat/completions', route('/v1/chat/completions', chatRequestSchema, 'interactive'));
-  app.post('/v1/embeddings', route('/v1/embeddings', embeddingsRequestSchema, 'batch'));
+  app.post('/v1/embeddings', { bodyLimit: embeddingsLimit }, route('/v1/embeddings', embeddingsRequestSchema, 'batch'));
   app.get('/v1/models', async () => ({
     object: 'list',
     data: d.models().map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: 'kona-dispatcher', available: m.available })),
@@ -205,13 +209,13 @@ function chatPromptTokens(req: ChatRequest): number {
   return promptTokensFromChars(chars, req.messages.length);
 }
 
-/** Tokens of an embeddings request's input. */
+/** Tokens of an embeddings request's input; an image counts as a small vision encoder's 256 patches. */
 function inputTokens(req: EmbeddingsRequest): number {
-  const inputs = typeof req.input === 'string' ? [req.input] : req.input;
   let chars = 0;
-  for (const i of inputs) chars += i.length;
+  for (const i of embeddingInputs(req)) chars += i.kind === 'text' ? i.text.length : IMAGE_CHARS;
   return promptTokensFromChars(chars, 0);
 }
+const IMAGE_CHARS = 1024;
 
 /** Adapts a raw Node response to the forwarding sink (headers once, backpressure honoured). */
 function rawSink(res: ServerResponse): ResponseSink {

@@ -4,7 +4,8 @@
  * A probe checks what the backend's kind serves (health/kinds.ts: `GET /health` and `GET /v1/models`
  * for vLLM, llama.cpp and TGI; `/api/version` and `/api/tags` for Ollama; the model must be listed),
  * each under `probe.timeoutMs`. Real servers keep `/health` green while completions hang, so a probe may also
- * send a canary: a one-token, non-streamed chat completion. Which rounds send it, and its timeout,
+ * send a canary: a one-token, non-streamed chat completion (for an `embedder`, one 1×1 image
+ * embedding). Which rounds send it, and its timeout,
  * follow canary.ts: always while the breaker is not closed (recovery is proven on the path requests
  * take); to an idle closed backend on every `canaryEvery`-th round (default every round); to a busy
  * one only when the dispatcher's own requests there made no progress for a whole interval, with a
@@ -18,6 +19,9 @@ import type { BackendConfig } from '../types.js';
 import { planCanary, type BackendActivity, type CanaryPlan } from './canary.js';
 import { CircuitBreaker, type BreakerOptions, type BreakerState, type BreakerTransition } from './breaker.js';
 import { kindProbeSteps, type ProbeStep } from './kinds.js';
+
+/** An image embedder's canary: a 1×1 grey PNG. */
+const CANARY_IMAGE = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR4nGNoaGgAAAMEAYFL09IQAAAAAElFTkSuQmCC';
 
 /** The outcome of one probe; `reason` is short and content-free, e.g. "canary: timeout". */
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
@@ -49,16 +53,20 @@ export async function probeBackend(target: ProbeTarget, opts: ProbeOptions): Pro
   const clock = opts.clock ?? systemClock;
   const steps: ProbeStep[] = kindProbeSteps(target);
   if (opts.canary && model !== undefined) {
+    const embedder = target.kind === 'embedder';
     steps.push(['canary', async (signal) => {
-      const res = await fetch(`${target.baseUrl}/v1/chat/completions`, {
+      const res = await fetch(`${target.baseUrl}/v1/${embedder ? 'embeddings' : 'chat/completions'}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false }),
+        body: JSON.stringify(embedder
+          ? { model, input: [{ type: 'image_url', image_url: { url: CANARY_IMAGE } }] }
+          : { model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1, stream: false }),
         signal,
       });
-      const body = (await res.json().catch(() => undefined)) as { choices?: unknown[] } | undefined;
+      const body = (await res.json().catch(() => undefined)) as { choices?: unknown[]; data?: unknown[] } | undefined;
       if (!res.ok) return `HTTP ${res.status}`;
-      return Array.isArray(body?.choices) && body.choices.length > 0 ? undefined : 'malformed answer';
+      const answers = embedder ? body?.data : body?.choices;
+      return Array.isArray(answers) && answers.length > 0 ? undefined : 'malformed answer';
     }]);
   }
   for (const [step, run] of steps) {

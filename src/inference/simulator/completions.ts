@@ -8,7 +8,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { SimFaults } from './faults.js';
 import type { GpuModel } from './model.js';
-import { chatRequestSchema, describeIssue, embeddingsRequestSchema, promptText, sendError, type ChatRequest } from '../openai.js';
+import { chatRequestSchema, describeIssue, embeddingInputs, embeddingsRequestSchema, errorBody, promptText, sendError, type ChatRequest } from '../openai.js';
+import { decodeDataUrl, ImageInputError } from '../embedder/data-url.js';
 import { jsonSchemaOf, sampleFor } from './structured.js';
 import { embedText, estimateTokens, loremText, loremToken } from './text.js';
 
@@ -24,6 +25,8 @@ export interface CompletionContext {
 }
 
 const DEFAULT_MAX_TOKENS = 16;
+/** Prefill tokens an image costs, as a small vision encoder's patch grid. */
+const IMAGE_TOKENS = 256;
 
 /** Answers a fault gate (error status or hang); true when the request is taken care of. */
 function gate(reply: FastifyReply, faults: SimFaults): boolean {
@@ -149,8 +152,15 @@ export function embeddingsHandler(ctx: CompletionContext) {
     const admitted = admit(ctx, embeddingsRequestSchema, request, reply);
     if (!admitted) return reply;
     const { body, faults, res } = admitted;
-    const inputs = typeof body.input === 'string' ? [body.input] : body.input;
-    const promptTokens = inputs.reduce((n, t) => n + estimateTokens(t), 0);
+    let inputs: Array<string | Buffer>;
+    try {
+      // An image is embedded from its bytes, so the same photo gets the same vector however it was sent.
+      inputs = embeddingInputs(body).map((i) => (i.kind === 'text' ? i.text : decodeDataUrl(i.url)));
+    } catch (err) {
+      if (!(err instanceof ImageInputError)) throw err;
+      return void writeJson(res, 400, errorBody(400, err.message, err.code));
+    }
+    const promptTokens = inputs.reduce((n, t) => n + (typeof t === 'string' ? estimateTokens(t) : IMAGE_TOKENS), 0);
     let finished = false;
     const handle = ctx.model.submit({ promptTokens, maxTokens: 0 }, {
       onDone: () => {

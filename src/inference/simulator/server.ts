@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../../platform/clock/clock.js';
 import { chatHandler, embeddingsHandler } from './completions.js';
+import { EMBEDDINGS_BODY_LIMIT } from '../embedder/data-url.js';
 import { faultsSchema, type SimFaults } from './faults.js';
 import { llamacppMetrics, vllmMetrics, type SimFlavour } from './metrics.js';
 import { GpuModel, type GpuTiming } from './model.js';
@@ -41,7 +42,7 @@ export function buildSimBackend(opts: SimBackendOptions = {}): SimBackend {
   const clock = opts.clock ?? systemClock;
   const model = new GpuModel(opts.timing, clock);
   // forceCloseConnections: hanging and stalled requests must not keep close() waiting.
-  const app = Fastify({ logger: false, forceCloseConnections: true });
+  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: EMBEDDINGS_BODY_LIMIT });
   let faults: SimFaults = {};
   let refusingUntil = 0;
   const sockets = new Set<Socket>();

@@ -21,8 +21,8 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** Unit vector of `dim` dimensions seeded by the text's SHA-256 (xorshift32 stream, centred). */
-export function embedText(text: string, dim: number): number[] {
+/** Unit vector of `dim` dimensions seeded by the SHA-256 of a text or of bytes (an image's: xorshift32 stream, centred). */
+export function embedText(text: string | Uint8Array, dim: number): number[] {
   let state = createHash('sha256').update(text).digest().readUInt32LE(0) || 1;
   const raw: number[] = [];
   for (let i = 0; i < dim; i++) {
