@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ImageTooLargeError, UnsupportedImageError } from '../../platform/images/index.js';
 import { pngClaiming } from '../../platform/images/sample-images.testing.js';
 import { describeImage, descriptorDimension } from './descriptor.js';
+import { descriptorEmbedder, embedderFor } from './embedder.js';
 import { cosine, photoEdits, syntheticPhoto } from './matching.testing.js';
 
 describe('the deterministic image descriptor', () => {
@@ -44,5 +45,17 @@ describe('the deterministic image descriptor', () => {
     await expect(describeImage(jpeg.subarray(0, 600))).rejects.toBeInstanceOf(UnsupportedImageError);
     await expect(describeImage(Buffer.concat([jpeg.subarray(0, 20), Buffer.alloc(500, 0xff)]))).rejects.toBeInstanceOf(UnsupportedImageError);
     await expect(describeImage(await pngClaiming(100_000, 100_000))).rejects.toBeInstanceOf(ImageTooLargeError);
+  });
+});
+
+describe('the embedder the setting names', () => {
+  it('is the descriptor when unset or named, a wired model otherwise, and says what to do when none is wired', () => {
+    expect(embedderFor(undefined)).toBe(descriptorEmbedder);
+    expect(embedderFor('kona-descriptor-v1')).toBe(descriptorEmbedder);
+    expect(() => embedderFor('clip-vit-b32')).toThrow(/KONA_MATCHING_MODEL=clip-vit-b32 needs an image model.*Unset it/);
+    const model = { modelId: 'clip-vit-b32', dimension: 512, embed: async () => [] };
+    expect(embedderFor('clip-vit-b32', () => model)).toBe(model);
+    expect(() => embedderFor('clip-vit-b32', () => ({ ...model, modelId: 'other' }))).toThrow(/another model id/);
+    expect(() => embedderFor('Bad Id; drop table')).toThrow(/lower-case model id/);
   });
 });

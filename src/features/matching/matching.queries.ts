@@ -35,6 +35,9 @@ export function modelIndexName(modelId: string, dimension: number): string {
 export async function ensureModelIndex(db: Db, modelId: string, dimension: number): Promise<void> {
   checkedModel(modelId, dimension);
   const name = modelIndexName(modelId, dimension);
+  // Looked up first: CREATE INDEX takes a lock that blocks writers even when the index is there.
+  const found = await sql<{ n: number }>`select count(*)::int as n from pg_class where relname = ${name} and relkind = 'i'`.execute(db);
+  if (found.rows[0]!.n > 0) return;
   await sql`create index if not exists ${sql.id(name)} on photo_embeddings using hnsw ((embedding::vector(${sql.lit(dimension)})) vector_cosine_ops) where model_id = ${sql.lit(modelId)}`.execute(db);
 }
 
