@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { searchSimilar, searchSimilarExact } from '../src/features/matching/matching.public.js';
-import { ensureModelIndex, vectorLiteral } from '../src/features/matching/matching.queries.js';
+import { ensureModelIndex, nearestPlan, vectorLiteral } from '../src/features/matching/matching.queries.js';
 import { openEmbedded, openPostgres, type Database } from '../src/platform/db/driver.js';
 import { migrateSet } from '../src/platform/db/migrate.js';
 import type { TenantSchema } from '../src/platform/db/schema.js';
@@ -75,10 +75,7 @@ export async function benchSearch(db: Database<TenantSchema>, seeds: number[][],
     // Fresh statistics, as autovacuum would leave them: the planner picks between index and scan on them.
     await sql`analyze`.execute(k);
     const qs = Array.from({ length: queries }, () => near(seeds[Math.floor(r() * seeds.length)]!, 0.06, r));
-    const plan = await k.transaction().execute(async (tx) => {
-      await sql`set local hnsw.iterative_scan = strict_order`.execute(tx);
-      return sql<{ 'QUERY PLAN': string }>`explain select e.photo_id from photo_embeddings e where e.model_id = ${sql.lit(model)} order by e.embedding::vector(${sql.lit(seeds[0]!.length)}) <=> ${vectorLiteral(qs[0]!)}::vector(${sql.lit(seeds[0]!.length)}) limit 10`.execute(tx);
-    });
+    const plan = await nearestPlan(k, model, qs[0]!, 10);
     const hnswMs: number[] = [], exactMs: number[] = [];
     let overlap = 0;
     for (const q of qs) {
@@ -92,7 +89,7 @@ export async function benchSearch(db: Database<TenantSchema>, seeds: number[][],
       overlap += a.filter((c) => exact.has(c.photoId)).length / Math.max(1, exact.size);
     }
     const figures: SearchFigures = {
-      vectors: size, queries, k: 10, indexBuildMs, planUsesHnsw: plan.rows.some((row) => /photo_embeddings_hnsw/.test(Object.values(row)[0] as string)),
+      vectors: size, queries, k: 10, indexBuildMs, planUsesHnsw: plan.some((line) => /photo_embeddings_hnsw/.test(line)),
       hnswMs: { p50: pct(hnswMs, 50), p95: pct(hnswMs, 95) }, exactMs: { p50: pct(exactMs, 50), p95: pct(exactMs, 95) }, hnswRecallAt10: round(overlap / queries),
     };
     log(`  ${size} vectors: HNSW p50 ${figures.hnswMs.p50} ms p95 ${figures.hnswMs.p95} ms | exact p50 ${figures.exactMs.p50} ms p95 ${figures.exactMs.p95} ms | HNSW recall@10 vs exact ${figures.hnswRecallAt10} | index build ${indexBuildMs} ms${figures.planUsesHnsw ? '' : ' (plan did NOT use HNSW)'}`);

@@ -81,23 +81,36 @@ export interface NearestRow { photo_id: string; dog_id: string; similarity: numb
  * index, with pgvector's iterative scan so the filter cannot leave fewer than k rows.
  */
 export async function nearest(db: Db, modelId: string, vector: readonly number[], k: number, exact: boolean): Promise<NearestRow[]> {
-  checkedModel(modelId, vector.length);
-  const dim = sql.lit(vector.length);
-  const q = sql`${vectorLiteral(vector)}::vector(${dim})`;
-  const distance = sql`(e.embedding::vector(${dim}) <=> ${q})`;
+  const rows = await inSearchSettings(db, k, exact, (tx) => nearestQuery(modelId, vector, k, '').execute(tx));
+  return rows.rows.map((r) => ({ ...r, similarity: Number(r.similarity) }));
+}
+
+/** The plan the search would run with (EXPLAIN's lines), for the bench to say whether HNSW was chosen. */
+export async function nearestPlan(db: Db, modelId: string, vector: readonly number[], k: number): Promise<string[]> {
+  const rows = await inSearchSettings(db, k, false, (tx) => nearestQuery(modelId, vector, k, 'explain').execute(tx));
+  return rows.rows.map((r) => String(Object.values(r)[0]));
+}
+
+async function inSearchSettings<T>(db: Db, k: number, exact: boolean, run: (tx: Db) => Promise<T>): Promise<T> {
   if (!Number.isInteger(k) || k < 1 || k > 1000) throw new KonaError('KONA_ERR_VALIDATION', 'Ask for 1 to 1000 candidates.');
   return db.transaction().execute(async (tx) => {
     await sql`set local hnsw.iterative_scan = strict_order`.execute(tx);
     await sql`set local hnsw.ef_search = ${sql.lit(Math.max(40, k * 2))}`.execute(tx);
     if (exact) await sql`set local enable_indexscan = off`.execute(tx);
-    const rows = await sql<NearestRow>`
-      select e.photo_id, e.dog_id, 1 - ${distance} as similarity
-      from photo_embeddings e
-      join dog_photos p on p.id = e.photo_id and p.status = 'approved'
-      join dogs d on d.id = e.dog_id and d.status in (${sql.join(inCareStatuses.map((s) => sql.lit(s)))})
-      where e.model_id = ${sql.lit(modelId)}
-      order by ${distance}
-      limit ${sql.lit(k)}`.execute(tx);
-    return rows.rows.map((r) => ({ ...r, similarity: Number(r.similarity) }));
+    return run(tx);
   });
+}
+
+function nearestQuery(modelId: string, vector: readonly number[], k: number, prefix: '' | 'explain') {
+  checkedModel(modelId, vector.length);
+  const dim = sql.lit(vector.length);
+  const distance = sql`(e.embedding::vector(${dim}) <=> ${vectorLiteral(vector)}::vector(${dim}))`;
+  return sql<NearestRow>`${sql.raw(prefix)}
+    select e.photo_id, e.dog_id, 1 - ${distance} as similarity
+    from photo_embeddings e
+    join dog_photos p on p.id = e.photo_id and p.status = 'approved'
+    join dogs d on d.id = e.dog_id and d.status in (${sql.join(inCareStatuses.map((s) => sql.lit(s)))})
+    where e.model_id = ${sql.lit(modelId)}
+    order by ${distance}
+    limit ${sql.lit(k)}`;
 }
