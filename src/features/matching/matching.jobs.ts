@@ -28,6 +28,8 @@ export interface MatchingJobDeps {
   /** The embedder the settings name (throws, with the fix in its message, if it cannot be made). */
   embedder: () => ImageEmbedder;
   jobs: () => JobRegistry;
+  /** Photos a re-embed run takes (default {@link reembedBatchSize}). */
+  batchSize?: number;
 }
 
 /** The matching jobs' definitions. */
@@ -59,7 +61,7 @@ export function matchingJobs(deps: MatchingJobDeps): JobDefinition<z.ZodType>[] 
       const db = ctx.source.db.kysely as unknown as Kysely<TenantSchema>;
       if (!(await hasEmbeddingsTable(db))) return;
       const embedder = deps.embedder();
-      const run = await reembedBatch({ db, store: photoStoreFor(deps.uploadsDir, ctx.source.label), embedder }, reembedBatchSize);
+      const run = await reembedBatch({ db, store: photoStoreFor(deps.uploadsDir, ctx.source.label), embedder }, deps.batchSize ?? reembedBatchSize);
       if (run.embedded > 0 || run.removed > 0) ctx.logger.info({ model: embedder.modelId, embedded: run.embedded, removed: run.removed }, 're-embedding ran a batch');
       // Only while a run makes progress: photos that cannot be read must not chain runs forever (the cron retries them).
       if (!run.done && run.embedded > 0) await enqueueJob(ctx.source.db, deps.jobs(), reembedJob, {});

@@ -7,11 +7,12 @@ import { createTestApp, csrfFrom, signedInStaff, type Browser, type TestApp } fr
 import { engines } from '../../../test/harness/databases.js';
 import { createJobRunner } from '../../apps/web.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
-import { enqueueJob } from '../../platform/jobs/index.js';
+import { enqueueJob, jobSource } from '../../platform/jobs/index.js';
 import { photoStoreFor } from '../photos/photos.public.js';
 import { multipartBody } from '../photos/photos.testing.js';
 import { describeImage, descriptorDimension, descriptorModelId } from './descriptor.js';
 import { descriptorEmbedder, type ImageEmbedder } from './embedder.js';
+import { matchingJobs } from './matching.jobs.js';
 import { modelIndexName } from './matching.queries.js';
 import { assertMatchingAvailable, reembedBatch, searchSimilar, searchSimilarExact } from './matching.service.js';
 import { photoEdits, syntheticPhoto } from './matching.testing.js';
@@ -128,6 +129,23 @@ describe.each(engines)('photo matching on %s', (engine) => {
     await enqueueJob((await t.rt.ctx.tenants.get('alpha'))!.db, t.rt.jobs, 'matching.reembed', {});
     await runJobs();
     expect(await db.selectFrom('photo_embeddings').select(['model_id', 'dimension']).execute()).toEqual(approved.map(() => ({ model_id: descriptorModelId, dimension: descriptorDimension })));
+  });
+
+  it('the re-embed job queues its next run while photos are left, and stops once the old vectors are gone', async () => {
+    const handle = (await t.rt.ctx.tenants.get('alpha'))!;
+    const job = matchingJobs({ uploadsDir: t.rt.ctx.config.uploadsDir, jobs: () => t.rt.jobs, embedder: () => smallModel, batchSize: 2 }).find((j) => j.name === 'matching.reembed')!;
+    const logged: string[] = [];
+    const ctx = { jobId: 'x', attempt: 1, signal: new AbortController().signal, source: jobSource('alpha', handle.db), logger: { info: (_: unknown, m: string) => logged.push(m), warn: () => {}, error: () => {} } };
+    const queuedRuns = async () => (await db.selectFrom('jobs').select('id').where('name', '=', 'matching.reembed').where('status', '=', 'queued').execute()).length;
+    await db.deleteFrom('jobs').where('name', '=', 'matching.reembed').execute();
+    await job.handler({}, ctx);
+    expect(await queuedRuns()).toBe(1);
+    expect((await db.selectFrom('photo_embeddings').select('model_id').where('model_id', '=', 'test-small-v2').execute())).toHaveLength(2);
+    await db.deleteFrom('jobs').where('name', '=', 'matching.reembed').execute();
+    await job.handler({}, ctx);
+    expect(await queuedRuns()).toBe(0);
+    expect((await db.selectFrom('photo_embeddings').select('model_id').distinct().execute()).map((r) => r.model_id)).toEqual(['test-small-v2']);
+    expect(logged).toEqual(['re-embedding ran a batch', 're-embedding ran a batch']);
   });
 
   it('a database without pgvector\'s table queues nothing and says matching is unavailable', async () => {
