@@ -40,6 +40,7 @@ import { chatDogPage } from '../features/ai/chat.panels.public.js';
 import { healthRoutes } from '../platform/http/health.routes.js';
 import { aiRoutes } from '../features/ai/ai.routes.js';
 import { extractionRoutes, queueExtraction } from '../features/ai/ai.public.js';
+import { forgetRejectedPhoto, queuePhotoEmbedding } from '../features/matching/matching.public.js';
 import { aiDogPage } from '../features/ai/ai.panels.public.js';
 import { DogPage, dogsDashboardCard, dogScopeGuard } from '../features/dogs/dogs.public.js';
 import { fostersDogPage } from '../features/fosters/fosters.panels.public.js';
@@ -63,6 +64,6 @@ export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes],
   // Hooks first, so they cover every tenant route: the hub header's unread count, and the guard that
   // keeps a foster to the dogs in their care on every /hub/dogs/:id… route.
-  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage), fostersRoutes(dogPage), medicalRoutes({ documentStored: queueExtraction }), extractionRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, concernsRoutes, chatRoutes(dogPage), applyRoutes, applicationsHubRoutes, reviewRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage)],
+  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage, { photoApproved: queuePhotoEmbedding, photoRejected: forgetRejectedPhoto }), fostersRoutes(dogPage), medicalRoutes({ documentStored: queueExtraction }), extractionRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, concernsRoutes, chatRoutes(dogPage), applyRoutes, applicationsHubRoutes, reviewRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage)],
   operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes, backupsRoutes],
 };

@@ -5,7 +5,7 @@ import { wantsJson } from '../../platform/http/errors.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { serveBlob } from '../../platform/images/index.js';
 import { maxFilesPerUpload, receivePhotos, type UploadResult } from './photos.receive.js';
-import { selectVariantsBySha } from './photos.queries.js';
+import { selectPhoto, selectVariantsBySha } from './photos.queries.js';
 import { altTextSchema, confirmDeleteSchema, moveSchema, photoParamsSchema, servedPhotoParamsSchema } from './photos.schema.js';
 import { deletePhoto } from './photos.delete.js';
 import { approvePhoto, makePrimaryPhoto, movePhoto, rejectPhoto, setPhotoAltText } from './photos.service.js';
@@ -41,7 +41,22 @@ function batchStatus(results: UploadResult[]): number {
   return results[0]?.status ?? 400;
 }
 
-function uploadRoutes(app: TenantScope, dogPage: DogPage): void {
+/**
+ * What other features do when a photo's review changes, wired by the composition root (photo
+ * matching embeds an approved photo and forgets a rejected one). A failing hook never undoes the
+ * review: it is logged, and matching's periodic re-embed catches up.
+ */
+export interface PhotoHooks {
+  photoApproved?: (request: StaffRequest, dogId: string, photoId: string) => Promise<void>;
+  photoRejected?: (request: StaffRequest, dogId: string, photoId: string) => Promise<void>;
+}
+
+async function runHook(request: StaffRequest, hook: PhotoHooks[keyof PhotoHooks], dogId: string, photoId: string): Promise<void> {
+  if (!hook) return;
+  await hook(request, dogId, photoId).catch((err: unknown) => request.log.warn({ err: (err as Error).name }, 'a photo review hook failed'));
+}
+
+function uploadRoutes(app: TenantScope, dogPage: DogPage, hooks: PhotoHooks): void {
   // CSRF is checked in the route (receivePhotos) before any file is read: the body streams.
   app.post('/hub/dogs/:id/photos', { config: { permission: 'photos.upload', csrf: 'in-route' } }, async (request, reply) => {
     const dogId = dogIdOf(request);
@@ -49,6 +64,10 @@ function uploadRoutes(app: TenantScope, dogPage: DogPage): void {
     await getDog(db(request), dogId);
     const results = await receivePhotos(request, dogId);
     if (results.length === 0) results.push({ name: 'No file', ok: false, status: 400, message: 'Choose at least one photo to upload.' });
+    // Staff uploads are approved at once: tell the hook about each stored photo that is.
+    for (const r of results) {
+      if (r.ok && r.photoId && (await selectPhoto(db(request), dogId, r.photoId))?.status === 'approved') await runHook(request, hooks.photoApproved, dogId, r.photoId);
+    }
     const status = batchStatus(results);
     if (wantsJson(request)) return reply.code(status).send({ results });
     return dogPage.show(request, reply, dogId, status, { state: { [uploadResultsKey]: results } });
@@ -78,16 +97,22 @@ function formOrRefuse<T>(result: { ok: true; data: T } | { ok: false; state: { e
 }
 
 /** Dog photos: upload, review, order and alt text in the hub; variants served publicly once approved, while the dog is shown. */
-export const photosRoutes = (dogPage: DogPage) => inTenantScope(async (app) => {
+export const photosRoutes = (dogPage: DogPage, hooks: PhotoHooks = {}) => inTenantScope(async (app) => {
   const maxBytes = app.kona.ctx.config.settings.KONA_UPLOAD_MAX_MB * 1024 * 1024;
   // Registered in this scope only: no other route accepts multipart. fileSize sits one byte above
   // the limit so putStream, which counts while writing, is what refuses an oversized file.
   await app.fastify.register(multipart, { throwFileSizeLimit: false, limits: { fileSize: maxBytes + 1, files: maxFilesPerUpload, fields: 5, fieldSize: 1024, parts: maxFilesPerUpload + 5 } });
 
-  uploadRoutes(app, dogPage);
+  uploadRoutes(app, dogPage, hooks);
   pendingPhotosRoute(app);
-  actionRoute(app, dogPage, 'approve', 'photos.approve', 'photo-approved', (r, dogId, id) => approvePhoto(db(r), dogId, id, staffActor(r)));
-  actionRoute(app, dogPage, 'reject', 'photos.approve', 'photo-rejected', (r, dogId, id) => rejectPhoto(db(r), dogId, id, staffActor(r)));
+  actionRoute(app, dogPage, 'approve', 'photos.approve', 'photo-approved', async (r, dogId, id) => {
+    await approvePhoto(db(r), dogId, id, staffActor(r));
+    await runHook(r, hooks.photoApproved, dogId, id);
+  });
+  actionRoute(app, dogPage, 'reject', 'photos.approve', 'photo-rejected', async (r, dogId, id) => {
+    await rejectPhoto(db(r), dogId, id, staffActor(r));
+    await runHook(r, hooks.photoRejected, dogId, id);
+  });
   actionRoute(app, dogPage, 'primary', 'photos.approve', 'photo-primary', (r, dogId, id) => makePrimaryPhoto(db(r), dogId, id, staffActor(r)));
   actionRoute(app, dogPage, 'move', 'photos.approve', 'photo-moved', (r, dogId, id) =>
     movePhoto(db(r), dogId, id, formOrRefuse(parseForm(moveSchema, r.body), 'The photo was not moved').direction, staffActor(r)));

@@ -85,6 +85,9 @@ export const settingsSchema = z.object({
   KONA_AI_VISION_MODEL: z.string().min(1).optional().describe(
     'A vision-capable model the dispatcher serves: set, drafted bios and alt text send approved photos to it as image parts; unset, photos go as their alt text.',
   ),
+  KONA_MATCHING_MODEL: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be a lower-case model id').optional().describe(
+    'Image embedder for photo matching: unset, the built-in descriptor (kona-descriptor-v1); a model id, that image model through the dispatcher. Changing it re-embeds every approved photo in the background.',
+  ),
   KONA_AI_DEADLINE_SECONDS: positiveInt().default(20).describe(
     'Longest a staff-triggered AI draft waits for the model before the simpler path answers instead.',
   ),

@@ -504,6 +504,15 @@ export interface TenantSchema extends CommonTables {
     completed_by: string | null;
     completed_at: Timestamp;
   };
+  /** Photo matching (0024): present only where pgvector is; `embedding` is pgvector's text form, written as '[x,y,…]'. */
+  photo_embeddings: {
+    photo_id: string;
+    dog_id: string;
+    model_id: string;
+    dimension: number;
+    embedding: string;
+    created_at: Timestamp;
+  };
 }
 
 /** A query builder over either database; both hold the common tables. */

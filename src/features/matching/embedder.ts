@@ -1,0 +1,36 @@
+/**
+ * What turns a photo into a vector. The descriptor is always there; a model embedder (the image
+ * model behind the dispatcher) plugs in through the composition root when `KONA_MATCHING_MODEL`
+ * names one. Every stored vector and every score carries the `modelId` that made it.
+ */
+import { KonaError } from '../../platform/errors/errors.js';
+import { describeImage, descriptorDimension, descriptorModelId } from './descriptor.js';
+
+/** An image embedder: a model id, the dimension it declares, and bytes → unit vector. */
+export interface ImageEmbedder {
+  readonly modelId: string;
+  readonly dimension: number;
+  embed(bytes: Buffer): Promise<number[]>;
+}
+
+/** The deterministic descriptor as an embedder. */
+export const descriptorEmbedder: ImageEmbedder = { modelId: descriptorModelId, dimension: descriptorDimension, embed: describeImage };
+
+/** Makes the embedder for a model id other than the descriptor's (wired by src/apps when one exists). */
+export type ModelEmbedderFactory = (modelId: string) => ImageEmbedder;
+
+/** Model ids are stored and written into index names and predicates: a short, plain alphabet only. */
+export const modelIdPattern = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+/**
+ * The embedder the setting asks for: unset (or the descriptor's id) gives the descriptor; another id
+ * needs a model factory, and without one the job fails with a message that says what to set.
+ */
+export function embedderFor(setting: string | undefined, model?: ModelEmbedderFactory): ImageEmbedder {
+  if (!setting || setting === descriptorModelId) return descriptorEmbedder;
+  if (!modelIdPattern.test(setting)) throw new KonaError('KONA_ERR_VALIDATION', `KONA_MATCHING_MODEL must be a lower-case model id (letters, digits, ".", "_", "-"); got one that is not.`);
+  if (!model) throw new KonaError('KONA_ERR_UNAVAILABLE', `KONA_MATCHING_MODEL=${setting} needs an image model behind the dispatcher, and none is wired in this process. Unset it to use ${descriptorModelId}.`);
+  const embedder = model(setting);
+  if (embedder.modelId !== setting) throw new KonaError('KONA_ERR_INTERNAL', 'The image model answered for another model id.');
+  return embedder;
+}
