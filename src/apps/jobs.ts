@@ -6,7 +6,7 @@ import { adoptionsEncryptedColumns } from '../features/adoptions/adoptions.encry
 import { pruneApplicationAttempts } from '../features/adoptions/apply.limits.js';
 import { contractsEncryptedColumns } from '../features/contracts/contracts.encryption.js';
 import { aiEncryptedColumns, aiJobs, altTextJob, extractDocumentJob } from '../features/ai/ai.public.js';
-import { embedderFor, embedPhotoJob, matchingJobs, reembedJob } from '../features/matching/matching.public.js';
+import { dispatcherEmbedders, embedderFor, embedPhotoJob, matchingJobs, reembedJob } from '../features/matching/matching.public.js';
 import type { DispatcherClient } from '../inference/client.js';
 import type { Config } from '../platform/config/config.js';
 import { pruneAttempts } from '../platform/auth/login-throttle.js';
@@ -144,7 +144,7 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
     ...notificationJobs(deps),
     ...aiJobs({ config: deps.config, keyRing: deps.keyRing, inference: deps.inference, now: deps.now }),
     // The model embedder (through the dispatcher) plugs in here as embedderFor's factory once it exists.
-    ...matchingJobs({ uploadsDir: deps.uploadsDir, jobs: deps.jobs, embedder: () => embedderFor(deps.config.settings.KONA_MATCHING_MODEL) }),
+    ...matchingJobs({ uploadsDir: deps.uploadsDir, jobs: deps.jobs, embedder: () => embedderFor(deps.config.settings.KONA_MATCHING_MODEL, dispatcherEmbedders(deps.inference)) }),
     defineJob({
       name: pitrMarkJob,
       schema: z.object({}),

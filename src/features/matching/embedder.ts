@@ -3,6 +3,7 @@
  * model behind the dispatcher) plugs in through the composition root when `KONA_MATCHING_MODEL`
  * names one. Every stored vector and every score carries the `modelId` that made it.
  */
+import type { DispatcherClient } from '../../inference/client.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { describeImage, descriptorDimension, descriptorModelId } from './descriptor.js';
 
@@ -33,4 +34,28 @@ export function embedderFor(setting: string | undefined, model?: ModelEmbedderFa
   const embedder = model(setting);
   if (embedder.modelId !== setting) throw new KonaError('KONA_ERR_INTERNAL', 'The image model answered for another model id.');
   return embedder;
+}
+
+/**
+ * Image models behind the dispatcher (`kona embedder`, Infinity, vLLM), batch class: each photo is
+ * sent as a data URL to `/v1/embeddings` through the client. The dimension is the one the server
+ * declares, learned from its first answer; a vector of another length is refused by the service.
+ */
+export function dispatcherEmbedders(client: () => DispatcherClient | undefined): ModelEmbedderFactory {
+  return (modelId) => {
+    let declared = 0;
+    return {
+      modelId,
+      get dimension() {
+        return declared;
+      },
+      async embed(bytes: Buffer): Promise<number[]> {
+        const c = client();
+        if (!c) throw new KonaError('KONA_ERR_UNAVAILABLE', `KONA_MATCHING_MODEL=${modelId} needs the dispatcher (KONA_DISPATCHER_CONFIG or KONA_DISPATCHER_URL), and none is set. Unset it to use ${descriptorModelId}.`);
+        const answer = await c.embedImages([bytes], { model: modelId, priority: 'batch' });
+        declared = answer.dimension;
+        return answer.vectors[0]!;
+      },
+    };
+  };
 }
