@@ -103,6 +103,8 @@ describe('the demo rescue on the embedded default', () => {
     const [document] = await db.selectFrom('medical_documents').select(['id', 'dog_id']).execute();
     const queued = await db.selectFrom('jobs').select(['name', 'payload']).where('name', '=', 'ai.extract-document').execute();
     expect(queued.map((j) => j.payload)).toEqual([{ dogId: document!.dog_id, documentId: document!.id }]);
+    // And its photos wait for one re-embed run, for photo matching.
+    expect(await db.selectFrom('jobs').select('status').where('name', '=', 'matching.reembed').execute()).toEqual([{ status: 'queued' }]);
   });
 
   it("answers every application's questions in order, each answer fitting the question it is stored against", async () => {

@@ -4,6 +4,7 @@ import type { DogStatus } from '../platform/db/schema.js';
 import type { TenantHandle } from '../platform/tenancy/tenant-databases.js';
 import { enqueueJob } from '../platform/jobs/index.js';
 import { extractDocumentJob } from '../features/ai/ai.public.js';
+import { reembedJob } from '../features/matching/matching.public.js';
 import { bondDogs, changeDogStatus, recordWeight } from '../features/dogs/dog-actions.service.js';
 import { dogFormSchema } from '../features/dogs/dogs.schema.js';
 import { createDog } from '../features/dogs/dogs.service.js';
@@ -177,6 +178,8 @@ export async function seedDemoRescue(rt: Runtime, handle: TenantHandle, adminId:
   // Read by the worker as an upload is: its proposals wait on the document's extraction page.
   const documentId = await seedDemoDocument(photoDeps, id('waffles'), 'Waffles', actor);
   if (documentId) await enqueueJob(handle.db, rt.jobs, extractDocumentJob, { dogId: id('waffles'), documentId });
+  // The demo's photos were stored approved, not approved in the hub: one re-embed run embeds them all for photo matching.
+  await enqueueJob(handle.db, rt.jobs, reembedJob, {});
   await seedDemoContacts({ db, keyRing }, actor);
   await seedDemoApplications({ db, ring: keyRing, jobs: rt.jobs, rescueName: handle.name }, id, adminId);
   await seedDemoContract({ db, ring: keyRing, jobs: rt.jobs, rescueName: handle.name }, new URL(`/r/${handle.slug}`, rt.ctx.config.publicUrl).toString(), adminId);
