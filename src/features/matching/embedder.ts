@@ -52,7 +52,15 @@ export function dispatcherEmbedders(client: () => DispatcherClient | undefined):
       async embed(bytes: Buffer): Promise<number[]> {
         const c = client();
         if (!c) throw new KonaError('KONA_ERR_UNAVAILABLE', `KONA_MATCHING_MODEL=${modelId} needs the dispatcher (KONA_DISPATCHER_CONFIG or KONA_DISPATCHER_URL), and none is set. Unset it to use ${descriptorModelId}.`);
-        const answer = await c.embedImages([bytes], { model: modelId, priority: 'batch' });
+        let answer;
+        try {
+          answer = await c.embedImages([bytes], { model: modelId, priority: 'batch' });
+        } catch (err) {
+          // The model server refused this image (it cannot decode it, or it is too large): the photo is skipped, not retried.
+          const e = err as { status?: number; code?: string };
+          if ((e.code === 'invalid_image' || e.code === 'image_too_large') && e.status === 400) throw new KonaError('KONA_ERR_VALIDATION', `The image model ${modelId} could not read this photo (${e.code}).`);
+          throw err;
+        }
         declared = answer.dimension;
         return answer.vectors[0]!;
       },

@@ -61,6 +61,17 @@ describe.each(engines)('photo matching with an image model behind the dispatcher
     expect((await searchSimilar(db, 'clip-sim', vector, 2))[0]).toMatchObject({ dogId: dogIds[1], modelId: 'clip-sim' });
   });
 
+  it('a photo the model server cannot read is skipped (no vector, the batch goes on), not retried forever', async () => {
+    const refusing = new DispatcherClient({
+      baseUrl: 'http://dispatcher.test',
+      fetch: (async () => new Response(JSON.stringify({ error: { message: 'image 0 could not be decoded', type: 'invalid_request', code: 'invalid_image' } }), { status: 400, headers: { 'content-type': 'application/json' } })) as typeof fetch,
+    });
+    const embedder = embedderFor('clip-refusing', dispatcherEmbedders(() => refusing));
+    const deps = { db, store: photoStoreFor(t.rt.ctx.config.uploadsDir, 'alpha'), embedder };
+    expect(await reembedBatch(deps, 10)).toMatchObject({ embedded: 0, done: true });
+    expect(await db.selectFrom('photo_embeddings').select('photo_id').where('model_id', '=', 'clip-refusing').execute()).toEqual([]);
+  });
+
   it('without a dispatcher the model embedder says what to set, and nothing is stored for it', async () => {
     client = undefined;
     const embedder = embedderFor('clip-other', dispatcherEmbedders(() => client));
