@@ -1,15 +1,9 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import type { AxeResults } from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { textPdf } from '../../src/features/ai/extract/extract.testing.js';
 import { launchBrowser } from '../harness/browser.js';
+import { expectAxeClean, signInToDemo, viewports } from '../harness/hub-browser.js';
 import { serveDemo, type DemoServer } from '../harness/serve.js';
-
-const AXE = path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js');
-declare const axe: typeof import('axe-core');
-const viewports = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 
 // Staff attach a small generated vet PDF to a dog's medical record; the server's own job worker
 // reads it (a batch job, not the upload request), the document's page lists the proposed entries
@@ -29,20 +23,8 @@ describe('vet document extraction: attach, read, confirm (Chromium)', () => {
     await server?.stop();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto(`${server!.url}/r/demo/hub/sign-in`);
-    await page.getByLabel('Email').fill(server!.demo.email);
-    await page.getByLabel('Password').fill(server!.demo.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
-  }
-
-  async function audit(page: Page): Promise<void> {
-    await page.addScriptTag({ path: AXE });
-    const results: AxeResults = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-    expect(results.passes.length).toBeGreaterThan(0);
-  }
+  const signIn = (page: Page) => signInToDemo(page, server!);
+  const audit = expectAxeClean;
 
   for (const [name, viewport] of Object.entries(viewports)) {
     it(`attaches a vet PDF, sees the proposals with passages and confirms one, at ${name} width`, async () => {

@@ -1,17 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { AxeResults } from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimBackend, type RunningSimBackend } from '../../src/inference/simulator/server.js';
 import { launchBrowser } from '../harness/browser.js';
-import { serveDemo, type DemoServer } from '../harness/serve.js';
-
-const AXE = path.join(path.dirname(createRequire(import.meta.url).resolve('axe-core')), 'axe.min.js');
-declare const axe: typeof import('axe-core');
-const viewports = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+import { expectAxeClean, serveDemoWithAi, signInToDemo, viewports, type DemoWithAi } from '../harness/hub-browser.js';
+import type { DemoServer } from '../harness/serve.js';
 
 // Staff use the AI helpers against the in-process dispatcher and a simulated GPU server, in Chromium:
 // a bio drafted with the "Draft bio" button and approved (as drafted on a desktop, edited on a phone),
@@ -19,42 +10,24 @@ const viewports = { desktop: { width: 1280, height: 800 }, phone: { width: 390, 
 // alt text drafted for a photo, edited and approved onto the photo; an application's answers
 // reviewed, with the concerns and interview questions shown and which path made them.
 describe('AI helpers: button, draft, approve (Chromium)', () => {
-  let sim: RunningSimBackend | undefined;
-  let simDir: string | undefined;
+  let demo: DemoWithAi | undefined;
   let server: DemoServer | undefined;
   let browser: Browser | undefined;
   let dogUrl: string;
 
   beforeAll(async () => {
-    sim = await startSimBackend({ modelName: 'demo-model', timing: { slots: 2, baseStepMs: 2, alpha: 0.1, prefillMsPerToken: 0.01, kvTokenBudget: 100_000 } });
-    simDir = mkdtempSync(path.join(tmpdir(), 'kona-ai-browser-'));
-    const config = path.join(simDir, 'dispatcher.json');
-    writeFileSync(config, JSON.stringify({ backends: [{ name: 'gpu-1', baseUrl: sim.url, kind: 'vllm', tier: 'dedicated', models: ['demo-model'], slots: 2 }] }));
-    server = await serveDemo({ KONA_DISPATCHER_CONFIG: config, KONA_AI_MODEL: 'demo-model' });
+    demo = await serveDemoWithAi();
+    server = demo.server;
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
-    await server?.stop();
-    await sim?.close();
-    if (simDir) rmSync(simDir, { recursive: true, force: true });
+    await demo?.stop();
   });
 
-  async function signIn(page: Page): Promise<void> {
-    await page.goto(`${server!.url}/r/demo/hub/sign-in`);
-    await page.getByLabel('Email').fill(server!.demo.email);
-    await page.getByLabel('Password').fill(server!.demo.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
-  }
-
-  async function audit(page: Page): Promise<void> {
-    await page.addScriptTag({ path: AXE });
-    const results: AxeResults = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-    expect(results.passes.length).toBeGreaterThan(0);
-  }
+  const signIn = (page: Page) => signInToDemo(page, server!);
+  const audit = expectAxeClean;
 
   async function withPage(viewport: { width: number; height: number }, body: (page: Page) => Promise<void>): Promise<void> {
     const context = await browser!.newContext({ viewport });
