@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../harness/browser.js';
+import { screenshotFor } from '../harness/hub-browser.js';
 import { serveDemo, type DemoServer } from '../harness/serve.js';
 
 // The hub's navigation on the real server with the demo rescue: a "Menu" on a phone, sections on a desktop.
@@ -53,7 +54,7 @@ describe('hub navigation in Chromium (embedded)', () => {
     w = await widths();
     expect(w.header).toBeLessThanOrEqual(w.inner);
     expect(w.page).toBeLessThanOrEqual(w.inner);
-    await page.screenshot({ path: '/tmp/kona-hub-nav-phone.png', fullPage: true });
+    await screenshotFor(page, 'kona-hub-nav-phone', { fullPage: true });
     await nav.getByRole('link', { name: 'Applications' }).click();
     await page.getByRole('heading', { level: 1, name: 'Applications' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/r/demo/hub/applications');
@@ -68,7 +69,7 @@ describe('hub navigation in Chromium (embedded)', () => {
     // Side by side, not stacked: the Dogs and Adoptions sections' links share a row.
     const bottom = async (name: string) => (await nav.getByRole('list', { name }).boundingBox())!.y + (await nav.getByRole('list', { name }).boundingBox())!.height;
     expect(await bottom('Adoptions')).toBe(await bottom('Dogs'));
-    await page.screenshot({ path: '/tmp/kona-hub-nav-desktop.png' });
+    await screenshotFor(page, 'kona-hub-nav-desktop');
     await nav.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
     await page.context().close();

@@ -1,9 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../harness/browser.js';
+import { screenshotFor } from '../harness/hub-browser.js';
 import { serveDemo, type DemoServer } from '../harness/serve.js';
-
-const SCREENSHOT = '/tmp/kona-dashboard.png';
 
 // The real server (`kona serve` with the demo rescue) on a free port, driven by Chromium.
 describe('hub sign-in in Chromium (embedded)', () => {
@@ -44,7 +43,7 @@ describe('hub sign-in in Chromium (embedded)', () => {
     await page.getByLabel('Password').fill(demo.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expectDashboard(page);
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await screenshotFor(page, 'kona-dashboard', { fullPage: true });
     await page.context().close();
   });
 

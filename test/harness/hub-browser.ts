@@ -66,3 +66,9 @@ export async function serveDemoWithAi(faults?: SimFaults): Promise<DemoWithAi> {
     throw err;
   }
 }
+
+/** Saves a screenshot for a person to look at, only when KONA_SCREENSHOT_DIR names a folder (never a fixed path in /tmp). */
+export async function screenshotFor(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  const dir = process.env.KONA_SCREENSHOT_DIR;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), ...options });
+}
