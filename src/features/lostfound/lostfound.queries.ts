@@ -26,7 +26,7 @@ export function selectCandidateFacts(db: Db, photoIds: string[]) {
 
 /** A dog in care, found by the key of one of its approved photos (the reference a contact link carries). */
 export function selectDogByPhotoKey(db: Db, sha256: string, inCare: readonly string[]) {
-  return db.selectFrom('dog_photos as p').innerJoin('dogs as d', 'd.id', 'p.dog_id').select(['d.id', 'd.name', 'p.sha256'])
+  return db.selectFrom('dog_photos as p').innerJoin('dogs as d', 'd.id', 'p.dog_id').select(['d.id', 'd.name', 'p.sha256', 'p.variants'])
     .where('p.sha256', '=', sha256).where('p.status', '=', 'approved').where('d.status', 'in', [...inCare] as never[]).executeTakeFirst();
 }
 

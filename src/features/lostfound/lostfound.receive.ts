@@ -43,7 +43,8 @@ export async function receiveSearch(request: FastifyRequest, options: { maxBytes
         continue;
       }
       try {
-        const bytes = await readLimited(part.file, options.maxBytes);
+        // Not destroyed when readLimited stops early: the rest is drained so the next part can be read.
+        const bytes = await readLimited(part.file.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>, options.maxBytes);
         if (part.file.truncated) throw new TooLargeError(options.maxBytes);
         if (bytes.byteLength === 0) throw new KonaError('KONA_ERR_BAD_REQUEST', 'One of the files was empty.');
         out.photos.push(await cleanSearchPhoto(bytes));

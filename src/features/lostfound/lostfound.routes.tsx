@@ -10,7 +10,9 @@ import { inTenantScope, type TenantRequest } from '../../platform/http/scopes.js
 import type { FormState } from '../../platform/http/views/forms.js';
 import { renderPage, type PageContext } from '../../platform/http/views/layout.js';
 import { mapActiveTenants } from '../../platform/tenancy/fan-out.js';
+import { serveBlob } from '../../platform/images/index.js';
 import { embedderFor, inCareStatuses } from '../matching/matching.public.js';
+import { photoStoreFor } from '../photos/photos.public.js';
 import { sendContact } from './lostfound.contact.js';
 import { SearchLimiter } from './lostfound.limits.js';
 import { selectDogByPhotoKey, selectTakesPart } from './lostfound.queries.js';
@@ -124,6 +126,16 @@ export const lostFoundRoutes = inTenantScope(async (app) => {
       return contactPage(request, reply, 429, dog, { values: formValues(request.body), errors: {} }, err.message);
     }
     return reply.redirect(`${request.basePath}/lost-and-found/sent?dog=${encodeURIComponent(dog.photoKey)}`, 303);
+  });
+  // A candidate's photo (the medium JPEG variant: upright, no metadata), for any dog in care, since
+  // a found stray is usually not yet on the public listing whose photo route serves only listed dogs.
+  app.get('/lost-and-found/photo/:photoKey', { config: { permission: 'public', frame: false } }, async (request, reply) => {
+    const params = contactParamsSchema.safeParse(request.params);
+    const takesPart = (await selectTakesPart(request.tenant.db.kysely)).takesPart;
+    const dog = params.success && takesPart ? await selectDogByPhotoKey(request.tenant.db.kysely, params.data.photoKey, inCareStatuses) : undefined;
+    const key = dog?.variants['medium.jpg'];
+    if (!key) throw new KonaError('KONA_ERR_NOT_FOUND', 'That photo is not available.');
+    return serveBlob(request, reply, { store: photoStoreFor(ctx.config.uploadsDir, request.tenant.slug), key, contentType: 'image/jpeg', referenced: true });
   });
   app.get('/lost-and-found/sent', { config: { permission: 'public' } }, async (request, reply) => {
     const key = (request.query as { dog?: unknown }).dog;

@@ -55,7 +55,7 @@ export async function searchRescue(rescue: SearchedRescue, embedder: ImageEmbedd
   const candidates = [...best.values()].flatMap((b) => {
     const f = facts.get(b.photoId);
     if (!f) return [];
-    return [{ dogName: f.name, photoUrl: `${base}/photos/${f.sha256}/medium.jpg`, rescueName: name, rescueUrl: `${base}/`, area: settings.area, grade: b.grade, contactUrl: `${base}/lost-and-found/contact/${f.sha256}`, similarity: b.similarity }];
+    return [{ dogName: f.name, photoUrl: `${base}/lost-and-found/photo/${f.sha256}`, rescueName: name, rescueUrl: `${base}/`, area: settings.area, grade: b.grade, contactUrl: `${base}/lost-and-found/contact/${f.sha256}`, similarity: b.similarity }];
   });
   return { slug: rescue.slug, name, unavailable: false, candidates };
 }
