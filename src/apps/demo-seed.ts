@@ -3,6 +3,7 @@ import type { Actor } from '../platform/audit/audit.js';
 import type { DogStatus } from '../platform/db/schema.js';
 import type { TenantHandle } from '../platform/tenancy/tenant-databases.js';
 import { enqueueJob } from '../platform/jobs/index.js';
+import { reembedJob } from '../features/matching/matching.public.js';
 import { extractDocumentJob } from '../features/ai/ai.public.js';
 import { bondDogs, changeDogStatus, recordWeight } from '../features/dogs/dog-actions.service.js';
 import { dogFormSchema } from '../features/dogs/dogs.schema.js';
@@ -146,6 +147,9 @@ export async function seedDemoRescue(rt: Runtime, handle: TenantHandle, adminId:
     if (d.inDays > 20) await recordWeight(db, id, { kg: Math.round(weightOf(d) * (d.years < 1 ? 1.3 : 1.04) * 10) / 10, weighed_on: addDays(today, -3) }, actor);
   }
   const id = (key: string) => ids.get(key)!;
+  // The seed stores photos outside a request, so no approval hook ran: one re-embed run gives them
+  // their vectors at once (the job does nothing where the database has no pgvector), for lost and found.
+  await enqueueJob(handle.db, rt.jobs, reembedJob, {});
 
   for (const d of demoDogs) {
     // Adoption pending and adopted come from the demo applications below, as they would in use.
