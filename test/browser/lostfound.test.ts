@@ -47,10 +47,16 @@ describe('lost and found: upload, graded results, contact the rescue (Chromium)'
 
   /** Whether a search from Node already finds Biscuit (the vectors exist). */
   async function ready(base: string): Promise<boolean> {
-    const form = new FormData();
-    form.append('photos', new Blob([new Uint8Array(await sharp(found).toBuffer())], { type: 'image/jpeg' }), 'x.jpg');
-    const res = await fetch(`${base}/lost-and-found`, { method: 'POST', body: form });
-    return (await res.text()).includes('<h3>Biscuit</h3>');
+    const form = await fetch(`${base}/lost-and-found`);
+    const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+    const body = new FormData();
+    body.append('_csrf', token);
+    body.append('photos', new Blob([new Uint8Array(await sharp(found).toBuffer())], { type: 'image/jpeg' }), 'x.jpg');
+    const res = await fetch(`${base}/lost-and-found`, { method: 'POST', body, headers: { cookie } });
+    const html = await res.text();
+    if (res.status !== 200) throw new Error(`the readiness search answered ${res.status}`);
+    return html.includes('<h3>Biscuit</h3>');
   }
 
   afterAll(async () => {

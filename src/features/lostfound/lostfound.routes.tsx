@@ -6,6 +6,7 @@ import { addressKey } from '../../platform/auth/login-throttle.js';
 import type { AppContext } from '../../platform/http/context.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import { formValues, parseForm } from '../../platform/http/forms.js';
+import { accessGuard } from '../../platform/http/guards.js';
 import { inTenantScope, type TenantRequest } from '../../platform/http/scopes.js';
 import type { FormState } from '../../platform/http/views/forms.js';
 import { renderPage, type PageContext } from '../../platform/http/views/layout.js';
@@ -75,11 +76,14 @@ async function search(request: FastifyRequest, reply: FastifyReply, p: { ctx: Ap
 export const rootLostFoundRoutes: FastifyPluginAsync = async (app) => {
   const { ctx, page } = app.kona;
   const maxBytes = await registerMultipart(app, ctx);
+  // The root has no rescue scope to check tokens for it: the same guard runs here, in this plugin's
+  // scope only, so the form carries a CSRF token like every other form that changes something.
+  app.addHook('preHandler', accessGuard(ctx));
   const action = '/lost-and-found';
   const scope = 'every rescue on this site that takes part';
   app.get(action, { config: { permission: 'public' } }, async (request, reply) => html(reply, 200, h(SearchPage, { ctx: page(request), action, scope, form: { values: {}, errors: {} } })));
-  app.post(action, { config: { permission: 'public' } }, async (request, reply) =>
-    search(request, reply, { ctx, page: page(request), action, scope, maxBytes, csrf: false,
+  app.post(action, open, async (request, reply) =>
+    search(request, reply, { ctx, page: page(request), action, scope, maxBytes, csrf: true,
       rescues: async (step) => (await mapActiveTenants(ctx.control.kysely, ctx.tenants, fanOutConcurrency, step)).results }));
 };
 

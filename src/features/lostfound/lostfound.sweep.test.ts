@@ -3,7 +3,7 @@ import path from 'node:path';
 import pino from 'pino';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/harness/app.js';
+import { Browser, createTestApp, csrfFrom, type TestApp } from '../../../test/harness/app.js';
 import { createJobRunner } from '../../apps/web.js';
 import { ManualClock } from '../../platform/clock/clock.testing.js';
 import { enqueueJob } from '../../platform/jobs/index.js';
@@ -35,8 +35,11 @@ describe('lost-and-found search photos', () => {
   it('are stored without metadata at once, kept for KONA_LOSTFOUND_KEEP_DAYS, then deleted by lostfound.sweep', async () => {
     const withExif = await sharp(await syntheticPhoto(7)).jpeg().withMetadata({ exif: { IFD0: { Copyright: 'secret-gps-owner' } } }).toBuffer();
     expect((await sharp(withExif).metadata()).exif).toBeDefined();
-    const { payload, contentType } = multipartBody([{ name: 'photos', filename: 'found.jpg', type: 'image/jpeg', data: withExif }]);
-    const res = await t.app.inject({ method: 'POST', url: '/lost-and-found', payload, headers: { 'content-type': contentType } });
+    const browser = new Browser(t.app);
+    const token = csrfFrom((await browser.get('/lost-and-found')).body);
+    const { payload, contentType } = multipartBody([{ name: '_csrf', value: token }, { name: 'photos', filename: 'found.jpg', type: 'image/jpeg', data: withExif }]);
+    const cookie = Object.entries(browser.cookies()).map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await t.app.inject({ method: 'POST', url: '/lost-and-found', payload, headers: { 'content-type': contentType, cookie } });
     expect(res.statusCode).toBe(200);
     const dayDir = path.join(root(), '2026-12-01');
     const blobs = readdirSync(dayDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && /^[0-9a-f]{64}$/.test(e.name));

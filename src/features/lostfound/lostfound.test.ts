@@ -37,12 +37,14 @@ describe.each(engines)('lost and found on %s', (engine) => {
     return staff;
   }
 
-  /** Posts a search as a browser would (a rescue page sends its CSRF token first). */
-  async function searchAt(path: string, parts: Part[]) {
+  /** Posts a search as a browser would (the form's CSRF token first). */
+  async function searchAt(path: string, parts: Part[], cutAt?: number) {
     const browser = new Browser(t.app);
     const page = await browser.get(path);
-    const token = path.startsWith('/r/') ? [{ name: '_csrf', value: csrfFrom(page.body) }] : [];
-    const { payload, contentType } = multipartBody([...token, ...parts]);
+    const token = [{ name: '_csrf', value: csrfFrom(page.body) }];
+    const body = multipartBody([...token, ...parts]);
+    const { contentType } = body;
+    const payload = cutAt === undefined ? body.payload : body.payload.subarray(0, cutAt);
     const cookie = Object.entries(browser.cookies()).map(([k, v]) => `${k}=${v}`).join('; ');
     return t.app.inject({ method: 'POST', url: path, payload, headers: { 'content-type': contentType, cookie } });
   }
@@ -167,7 +169,12 @@ describe.each(engines)('lost and found on %s', (engine) => {
         expect(res.body, what).toMatch(/role="alert"|class="notice error"|error-summary/);
       }
     }
-    const cut = await t.app.inject({ method: 'POST', url: '/lost-and-found', payload: '--abc\r\nContent-Disposition: form-data; name="photos"; filename="x.jpg"\r\n\r\n\xff\xd8', headers: { 'content-type': 'multipart/form-data; boundary=abc' } });
+    // A body cut off mid-file (the connection dropped), and one without the form's token.
+    const cut = await searchAt('/lost-and-found', [where, file(jpeg)], 600);
     expect(cut.statusCode).toBe(400);
+    expect(cut.body).toMatch(/cut off or garbled|could not be read as a photo/);
+    expect(cut.body).toContain('value="By the old mill"');
+    const forged = await t.app.inject({ method: 'POST', url: '/lost-and-found', headers: { 'content-type': 'multipart/form-data; boundary=abc', 'x-csrf-token': 'forged' }, payload: '--abc--\r\n' });
+    expect(forged.statusCode).toBe(403);
   });
 });

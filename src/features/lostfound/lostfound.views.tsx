@@ -27,7 +27,7 @@ export function SearchPage(props: { ctx: PageContext; action: string; scope: str
       {outcome && <Results outcome={outcome} />}
       <ErrorSummary form={form} message={props.message} labels={{ where: 'Where', when: 'When', size: 'Size', colour: 'Colour', sex: 'Sex' }} />
       <form method="post" action={props.action} enctype="multipart/form-data" class="stack" novalidate>
-        {ctx.csrfToken && <Csrf token={ctx.csrfToken} />}
+        <Csrf token={ctx.csrfToken} />
         <div>
           <label for="f-photos">Photos of the dog (1 to 3; JPEG, PNG, WebP or HEIC)</label>
           <input id="f-photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp,image/heic,image/avif" multiple required />
