@@ -49,3 +49,9 @@ export class SearchLimiter {
     if (this.seen.size > 10_000) this.seen.delete(this.seen.keys().next().value!);
   }
 }
+
+/** Deletes message counts older than twice the window (run by the daily lostfound.sweep). */
+export async function pruneContactAttempts(db: Kysely<TenantSchema>, now: number): Promise<number> {
+  const result = await db.deleteFrom('lostfound_attempts').where('at', '<', new Date(now - 2 * contactRateLimit.windowMinutes * 60_000)).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -8,6 +8,7 @@ import type { TenantSchema } from '../../platform/db/schema.js';
 import { descriptorEmbedder } from '../matching/matching.public.js';
 import { photoEdits, syntheticPhoto } from '../matching/matching.testing.js';
 import { multipartBody, type Part } from '../photos/photos.testing.js';
+import { pruneContactAttempts } from './lostfound.limits.js';
 import { rankCandidates, searchRescue, type RescueResult } from './lostfound.search.js';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 180_000 });
@@ -138,6 +139,9 @@ describe.each(engines)('lost and found on %s', (engine) => {
     expect(limited.statusCode).toBe(429);
     expect(limited.body).toContain('one too many');
     expect(await db.selectFrom('lostfound_contacts').select('id').execute()).toHaveLength(5);
+    // The daily sweep forgets counts once they no longer count (the messages themselves stay).
+    expect(await pruneContactAttempts(db, Date.now())).toBe(0);
+    expect(await pruneContactAttempts(db, Date.now() + 3 * 3_600_000)).toBe(5);
   });
 
   it('bad uploads get a clear 400 or 413 with the form kept, never a 5xx', async () => {
