@@ -23,7 +23,15 @@ const knownFields = new Set(['where', 'when', 'size', 'colour', 'sex']);
 export async function receiveSearch(request: FastifyRequest, options: { maxBytes: number; csrf: boolean }): Promise<ReceivedSearch> {
   const out: ReceivedSearch = { fields: {}, photos: [] };
   const refuse = (status: 400 | 413, message: string) => { out.refusal ??= { status, message }; };
-  let csrfChecked = !options.csrf || request.headers['x-csrf-token'] !== undefined;
+  // The access guard checked the token already unless this is a multipart body without the header.
+  let csrfChecked = !options.csrf || request.headers['x-csrf-token'] !== undefined || !request.isMultipart();
+  if (!request.isMultipart()) {
+    // A form sent without its photos (an old browser, a script): keep what was typed.
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    for (const name of knownFields) if (typeof body[name] === 'string') out.fields[name] = body[name];
+    refuse(400, 'Send the form with its photos (multipart/form-data).');
+    return out;
+  }
   try {
     const parts = request.parts();
     for await (const part of parts) {

@@ -178,6 +178,11 @@ describe.each(engines)('lost and found on %s', (engine) => {
     expect(cut.statusCode).toBe(400);
     expect(cut.body).toMatch(/cut off or garbled|could not be read as a photo/);
     expect(cut.body).toContain('value="By the old mill"');
+    const browser = new Browser(t.app);
+    const plain = await browser.post('/lost-and-found', { _csrf: await browser.csrf('/lost-and-found'), where: 'By the old mill' });
+    expect(plain.statusCode).toBe(400);
+    expect(plain.body).toContain('multipart/form-data');
+    expect(plain.body).toContain('value="By the old mill"');
     const forged = await t.app.inject({ method: 'POST', url: '/lost-and-found', headers: { 'content-type': 'multipart/form-data; boundary=abc', 'x-csrf-token': 'forged' }, payload: '--abc--\r\n' });
     expect(forged.statusCode).toBe(403);
   });
