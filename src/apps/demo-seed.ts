@@ -178,7 +178,8 @@ export async function seedDemoRescue(rt: Runtime, handle: TenantHandle, adminId:
   // Read by the worker as an upload is: its proposals wait on the document's extraction page.
   const documentId = await seedDemoDocument(photoDeps, id('waffles'), 'Waffles', actor);
   if (documentId) await enqueueJob(handle.db, rt.jobs, extractDocumentJob, { dogId: id('waffles'), documentId });
-  // The demo's photos were stored approved, not approved in the hub: one re-embed run embeds them all for photo matching.
+  // The seed stores photos outside a request, so no approval hook ran: one re-embed run gives them
+  // their vectors at once (the job does nothing where the database has no pgvector), for lost and found.
   await enqueueJob(handle.db, rt.jobs, reembedJob, {});
   await seedDemoContacts({ db, keyRing }, actor);
   await seedDemoApplications({ db, ring: keyRing, jobs: rt.jobs, rescueName: handle.name }, id, adminId);

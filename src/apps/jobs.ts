@@ -7,6 +7,7 @@ import { pruneApplicationAttempts } from '../features/adoptions/apply.limits.js'
 import { contractsEncryptedColumns } from '../features/contracts/contracts.encryption.js';
 import { aiEncryptedColumns, aiJobs, altTextJob, extractDocumentJob } from '../features/ai/ai.public.js';
 import { dispatcherEmbedders, embedderFor, embedPhotoJob, matchingJobs, reembedJob } from '../features/matching/matching.public.js';
+import { lostFoundEncryptedColumns, lostFoundJobs, lostFoundSweepJob } from '../features/lostfound/lostfound.public.js';
 import type { DispatcherClient } from '../inference/client.js';
 import type { Config } from '../platform/config/config.js';
 import { pruneAttempts } from '../platform/auth/login-throttle.js';
@@ -25,10 +26,10 @@ import { pitrMarkJob, writePitrMark } from '../ops/backup/archive.layers.js';
  * Every job Kona declares. A process refuses to start if one has no handler below, so a job
  * enqueued by one release is never left without a worker that knows it.
  */
-export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', 'backup.restic', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob, pitrMarkJob, altTextJob, extractDocumentJob, embedPhotoJob, reembedJob] as const;
+export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', 'backup.restic', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob, pitrMarkJob, altTextJob, extractDocumentJob, embedPhotoJob, reembedJob, lostFoundSweepJob] as const;
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
-export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns, ...aiEncryptedColumns];
+export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns, ...aiEncryptedColumns, ...lostFoundEncryptedColumns];
 
 /** What handlers need from the running process. */
 export interface JobDeps {
@@ -143,8 +144,8 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
     }),
     ...notificationJobs(deps),
     ...aiJobs({ config: deps.config, keyRing: deps.keyRing, inference: deps.inference, now: deps.now }),
-    // The model embedder (through the dispatcher) plugs in here as embedderFor's factory once it exists.
     ...matchingJobs({ uploadsDir: deps.uploadsDir, jobs: deps.jobs, embedder: () => embedderFor(deps.config.settings.KONA_MATCHING_MODEL, dispatcherEmbedders(deps.inference)) }),
+    ...lostFoundJobs({ uploadsDir: deps.uploadsDir, now: deps.now, keepDays: () => deps.config.settings.KONA_LOSTFOUND_KEEP_DAYS }),
     defineJob({
       name: pitrMarkJob,
       schema: z.object({}),

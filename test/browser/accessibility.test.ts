@@ -154,6 +154,8 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
   const cases: Case[] = [
     { name: 'landing page /', h1: 'Rescues on this Kona', who: 'visitor', viewports: both, open: (p) => p.goto(url('/')) },
     { name: "rescue's public home /r/demo/", h1: 'Demo Rescue', who: 'visitor', viewports: both, open: (p) => p.goto(url('/r/demo/')) },
+    { name: "rescue's lost-and-found page", h1: 'Lost or found a dog?', who: 'visitor', viewports: both, open: (p) => p.goto(url('/r/demo/lost-and-found')) },
+    { name: 'cross-rescue lost-and-found page', h1: 'Lost or found a dog?', who: 'visitor', viewports: both, open: (p) => p.goto(url('/lost-and-found')) },
     { name: 'hub sign-in', h1: 'Sign in to the Demo Rescue hub', who: 'visitor', viewports: both, open: (p) => p.goto(url('/r/demo/hub/sign-in')) },
     {
       name: 'hub sign-in after a wrong password',

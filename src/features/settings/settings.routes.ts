@@ -12,6 +12,7 @@ import { settingsSchema } from './settings.schema.js';
 import { getRescueSettings, settingsFormValues, updateRescueSettings } from './settings.service.js';
 import { SettingsPage } from './settings.views.js';
 import { privacyNotice, privacySection } from './privacy.section.js';
+import { lostAndFoundNotice, lostAndFoundSection } from './lostfound.setting.js';
 
 const notices: Record<string, string> = {
   saved: 'The settings were saved. The public pages show them now.',
@@ -26,6 +27,8 @@ export interface SettingsPageExtras {
   logoError?: string;
   /** The Privacy form as it was sent, when it was refused. */
   privacy?: FormState;
+  /** The Lost and found form as it was sent, when it was refused. */
+  lostAndFound?: FormState;
 }
 
 /** Sends the settings page with a form state (the saved values, or what was typed and what was wrong). */
@@ -37,7 +40,7 @@ export async function showSettings(request: StaffRequest, reply: FastifyReply, s
     ctx: page(request, 'hub'), form: values, notice: extras.notice, logoError: extras.logoError, logoMaxMb: logoMaxBytes / (1024 * 1024),
     logoUrl: version ? `${request.basePath}/logo.png?v=${version}` : undefined,
     siteUrl: absoluteUrl(ctx.config.publicUrl, request.basePath, '/'),
-  }, await privacySection(request, extras.privacy)));
+  }, await privacySection(request, extras.privacy), await lostAndFoundSection(request, extras.lostAndFound)));
 }
 
 /** The rescue settings page: identity, contact details, time zone, currency, locale and default fees. */
@@ -46,7 +49,7 @@ export const settingsRoutes = inTenantScope(async (app) => {
   const permission = { config: { permission: 'settings.manage' as const } };
 
   app.get<{ Querystring: { done?: string } }>('/hub/settings', permission, async (request, reply) =>
-    showSettings(request, reply, 200, undefined, { notice: (request.query.done ? notices[request.query.done] : undefined) ?? privacyNotice(request.query) }));
+    showSettings(request, reply, 200, undefined, { notice: (request.query.done ? notices[request.query.done] : undefined) ?? privacyNotice(request.query) ?? lostAndFoundNotice(request.query) }));
 
   app.post('/hub/settings', permission, async (request, reply) => {
     const parsed = parseForm(settingsSchema, request.body);

@@ -71,6 +71,7 @@ export const publicSiteRoutes = inTenantScope(async (app) => {
             <DogCards basePath={basePath} dogs={dogs} today={today} filtered={isFiltered(query)} />
             <Pager basePath={basePath} query={query} page={current} pages={pages} total={all.length} />
           </section>
+          <p><a href={`${basePath}/lost-and-found`}>Lost or found a dog? Compare a photo with our dogs</a></p>
           <p><a href={`${basePath}/dogs.json`}>These dogs as a JSON feed</a></p>
           <p><a href={`${basePath}/hub`}>Staff and volunteers: sign in to the hub</a></p>
         </Layout>,
@@ -137,6 +138,7 @@ export const landingRoutes: FastifyPluginAsync = async (app) => {
           {tenants.length === 0 ? <p>No rescue has been set up yet.</p> : (
             <ul>{tenants.map((t) => <li key={t.slug}><a href={`/r/${t.slug}/`}>{t.name}</a></li>)}</ul>
           )}
+          <p><a href="/lost-and-found">Lost or found a dog? Compare a photo with every rescue's dogs</a></p>
           <p><a href="/operator">Operator console</a></p>
         </Layout>,
       ),

@@ -88,6 +88,9 @@ export const settingsSchema = z.object({
   KONA_MATCHING_MODEL: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'must be a lower-case model id').optional().describe(
     'Image embedder for photo matching: unset, the built-in descriptor (kona-descriptor-v1); a model id, that image model through the dispatcher. Changing it re-embeds every approved photo in the background.',
   ),
+  KONA_LOSTFOUND_KEEP_DAYS: positiveInt().default(7).describe(
+    'Days photos uploaded to the lost-and-found search are kept before the daily lostfound.sweep job deletes them.',
+  ),
   KONA_AI_DEADLINE_SECONDS: positiveInt().default(20).describe(
     'Longest a staff-triggered AI draft waits for the model before the simpler path answers instead.',
   ),

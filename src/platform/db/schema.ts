@@ -49,7 +49,7 @@ export type ApplicationStatus = 'new' | 'in_review' | 'interview_scheduled' | 'a
 export type QuestionKind = 'text' | 'choice' | 'yes_no';
 
 /** What an in-app notification is about (notifications feature). */
-export type NotificationKindColumn = 'application.new' | 'foster.note' | 'vaccination.due' | 'maintenance.announced' | 'contract.signed' | 'photo.pending' | 'interview.tomorrow' | 'medical.due';
+export type NotificationKindColumn = 'application.new' | 'foster.note' | 'vaccination.due' | 'maintenance.announced' | 'contract.signed' | 'photo.pending' | 'interview.tomorrow' | 'medical.due' | 'lostfound.contact';
 
 /** Tables shared by both database kinds. */
 export interface CommonTables {
@@ -172,6 +172,8 @@ export interface TenantSchema extends CommonTables {
     /** Blob key of each logo variant by "<size>.<ext>"; null without a logo. */
     /** 0018: whether viewers see applicants' email, phone and address. */
     viewers_see_contact_details: Generated<boolean>;
+    /** 0025: whether the public lost-and-found pages search this rescue's dogs (on by default). */
+    lost_and_found: Generated<boolean>;
     logo_variants: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
   };
   staff: {
@@ -513,6 +515,10 @@ export interface TenantSchema extends CommonTables {
     embedding: string;
     created_at: Timestamp;
   };
+  /** Lost and found (0025): a message about a candidate dog; the sender's details encrypted. */
+  lostfound_contacts: { id: Generated<string>; dog_id: string; name_enc: string; email_enc: string; phone_enc: string; message_enc: string; created_at: Timestamp };
+  /** Lost and found (0025): accepted messages per client address (a keyed hash), for the rate limit. */
+  lostfound_attempts: { address_hash: string; kind: 'contact'; at: Timestamp };
 }
 
 /** A query builder over either database; both hold the common tables. */

@@ -39,3 +39,34 @@ export function tenantFanOut(control: Kysely<ControlSchema>, tenants: () => Tena
     return run;
   };
 }
+
+/** One active rescue as a request-time fan-out sees it: its slug, its name and its own database. */
+export interface NamedTenant extends FannedTenant {
+  name: string;
+}
+
+/**
+ * The request-time way across rescues (the public lost-and-found search): runs `step` on every
+ * active rescue, at most `concurrency` at once, and returns each one's result in registry order.
+ * A rescue whose step throws is left out and named in `failed`, so one broken rescue cannot fail the rest.
+ */
+export async function mapActiveTenants<T>(control: Kysely<ControlSchema>, tenants: TenantDatabases, concurrency: number, step: (tenant: NamedTenant) => Promise<T>): Promise<{ results: T[]; failed: string[] }> {
+  const rows = (await selectTenants(control)).filter((r) => r.status === 'active');
+  const results: (T | undefined)[] = new Array(rows.length);
+  const failed: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < rows.length) {
+      const i = next++;
+      const row = rows[i]!;
+      try {
+        const handle = await tenants.get(row.slug);
+        if (handle) results[i] = await step({ slug: row.slug, name: row.name, db: handle.db.kysely });
+      } catch {
+        failed.push(row.slug);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, rows.length)) }, worker));
+  return { results: results.filter((r): r is T => r !== undefined), failed };
+}
