@@ -12,7 +12,7 @@
  * Per feature it reports the service call's wall time and the feature's own run (runFeature, from
  * the runtime's log line: model call, validation and the simpler path, no database), p50 and p95.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,11 +43,8 @@ import { photoStoreFor } from '../src/features/photos/photos.public.js';
 import { storePhotoBuffer } from '../src/features/photos/photos.upload.js';
 import { DispatcherClient } from '../src/inference/client.js';
 import { startFleet, type Fleet } from '../src/inference/dispatcher/dispatcher.testing.js';
-import { startDispatcherServer, type RunningDispatcher } from '../src/inference/dispatcher/server.js';
 import { loadNodeLlamaCpp } from '../src/inference/llm/engine.js';
-import { startLlmServer, type RunningLlmServer } from '../src/inference/llm/server.js';
-import { tinyModelGguf } from '../src/inference/llm/tiny-model.js';
-import { ManualClock } from '../src/platform/clock/clock.testing.js';
+import { startTinyModelFleet, type TinyModelFleet } from '../src/inference/llm/llm.testing.js';
 import { samplePhoto } from '../src/platform/images/sample-images.testing.js';
 
 export type AiPath = 'simpler' | 'simulator' | 'tiny';
@@ -104,30 +101,6 @@ async function seed(t: { rt: Runtime }) {
   return { db, store, dogId, photoId, appId, documentId };
 }
 
-/** A dispatcher over llm-serve on the tiny GGUF (a longer context, leaning towards JSON's closers, as the injection test uses it). */
-async function startTiny(dir: string): Promise<{ llm: RunningLlmServer; dispatcher: RunningDispatcher; close(): Promise<void> }> {
-  const modelPath = path.join(dir, 'kona-tiny-16k.gguf');
-  writeFileSync(modelPath, tinyModelGguf({ contextLength: 16384, closers: 0.9 }));
-  const llm = await startLlmServer({ modelPath, threads: 1, contextSize: 16384, slots: 1, modelName: 'm' });
-  const configFile = path.join(dir, 'dispatcher.json');
-  writeFileSync(configFile, JSON.stringify({
-    backends: [{ name: 'cpu', baseUrl: llm.url, kind: 'llamacpp', tier: 'dedicated', models: ['m'], slots: 1 }],
-    probe: { intervalMs: 2000, timeoutMs: 1000 }, reserve: { drafting: 0, batch: 0 },
-    timeouts: { firstTokenMs: 60_000, responseMs: 60_000, streamIdleMs: 60_000 },
-  }));
-  const clock = new ManualClock(1_000);
-  const dispatcher = await startDispatcherServer({ configFile, defaultMetrics: false, dispatcher: { monitor: false, clock } });
-  return {
-    llm, dispatcher,
-    async close() {
-      const closing = dispatcher.close();
-      clock.advance(0);
-      await closing;
-      await llm.close();
-    },
-  };
-}
-
 /** Runs the features and the corpus on every path available here. */
 export async function measureAiFeatures(opts: { runs: number; log?: (s: string) => void }): Promise<AiFeatureBench> {
   const log = opts.log ?? (() => {});
@@ -140,14 +113,15 @@ export async function measureAiFeatures(opts: { runs: number; log?: (s: string) 
   }), createLogger('silent'));
   const t = { rt };
   let fleet: Fleet | undefined;
-  let tiny: Awaited<ReturnType<typeof startTiny>> | undefined;
+  let tiny: TinyModelFleet | undefined;
   const out: AiFeatureBench = { paths: {}, injection: {}, skipped: {}, chat: { ttftMs: {} } };
   try {
     const s = await seed(t);
     fleet = await startFleet({ count: 1 });
     try {
       await loadNodeLlamaCpp();
-      tiny = await startTiny(dir);
+      // 16k of context: the chat's and extraction's prompts fit the nearly letter-by-letter vocabulary.
+      tiny = await startTinyModelFleet({ modelName: 'm', contextLength: 16384 });
     } catch (err) {
       out.skipped.tiny = (err as Error).message;
     }

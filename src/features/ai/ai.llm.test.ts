@@ -1,6 +1,6 @@
 /**
  * The AI features against a real inference engine. Every feature's output schema is a grammar the
- * engine accepts and answers within the feature's token budget; and the prompt-injection corpus: the generated tiny GGUF under
+ * engine accepts; and the prompt-injection corpus. The engine is the generated tiny GGUF under
  * llama.cpp (node-llama-cpp, one thread), served by llm-serve's code and reached through the real
  * dispatcher as a backend of kind `llamacpp`, exactly as the review feature reaches any model. The
  * tiny model has random weights, so this proves the mechanism rather than a model's judgement: the
@@ -10,16 +10,9 @@
  * Needs node-llama-cpp (`npm run install:llm`; CI installs it); fails loudly without it unless
  * KONA_SKIP_LLM_TESTS=1 switches it off by hand.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DispatcherClient } from '../../inference/client.js';
-import { startDispatcherServer, type RunningDispatcher } from '../../inference/dispatcher/server.js';
-import { requireNodeLlamaCpp, skipLlmTests } from '../../inference/llm/llm.testing.js';
-import { startLlmServer, type RunningLlmServer } from '../../inference/llm/server.js';
-import { tinyModelGguf } from '../../inference/llm/tiny-model.js';
-import { ManualClock } from '../../platform/clock/clock.testing.js';
+import { requireNodeLlamaCpp, skipLlmTests, startTinyModelFleet, type TinyModelFleet } from '../../inference/llm/llm.testing.js';
 import { runFeature, type AiRuntime } from './ai.feature.js';
 import { loadPrompt } from './ai.prompts.js';
 import { altTextFeature } from './ai.alt-text.js';
@@ -34,44 +27,22 @@ import { injectionCorpus } from './screening/injection.corpus.js';
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
 const MODEL = 'kona-tiny';
-let llm: RunningLlmServer | undefined;
-let dispatcher: RunningDispatcher | undefined;
-let configDir = '';
-const clock = new ManualClock(1_000);
+let fleet: TinyModelFleet | undefined;
 
 describe.skipIf(skipLlmTests)('the AI features on the tiny real model', () => {
   beforeAll(async () => {
     await requireNodeLlamaCpp(); // fails loudly with "node-llama-cpp is not installed; run …"
-    configDir = mkdtempSync(path.join(tmpdir(), 'kona-injection-llm-'));
-    // The tiny model's vocabulary is nearly letter by letter: the review's prompt and record take about
-    // 2,400 tokens, so this one is written with a longer context than the default 2,048, and leaning
-    // towards JSON's closers so its answers fit the review's token budget as a real model's would.
-    const modelPath = path.join(configDir, 'kona-tiny-8k.gguf');
-    writeFileSync(modelPath, tinyModelGguf({ contextLength: 8192, closers: 0.9 }));
-    llm = await startLlmServer({ modelPath, threads: 1, contextSize: 8192, slots: 1, modelName: MODEL });
-    const configFile = path.join(configDir, 'dispatcher.json');
-    writeFileSync(configFile, JSON.stringify({
-      backends: [{ name: 'cpu', baseUrl: llm.url, kind: 'llamacpp', tier: 'dedicated', models: [MODEL], slots: 1 }],
-      probe: { intervalMs: 2000, timeoutMs: 1000 },
-      reserve: { drafting: 0, batch: 0 },
-      // The dispatcher's limits run on the test's clock: a loaded machine cannot time them out.
-      timeouts: { firstTokenMs: 60_000, responseMs: 60_000, streamIdleMs: 60_000 },
-    }));
-    dispatcher = await startDispatcherServer({ configFile, defaultMetrics: false, dispatcher: { monitor: false, clock } });
+    // The tiny model's vocabulary is nearly letter by letter: the review's prompt and record take
+    // about 2,400 tokens, hence the fleet's longer context.
+    fleet = await startTinyModelFleet({ modelName: MODEL });
   });
 
   afterAll(async () => {
-    if (dispatcher) {
-      const closing = dispatcher.close();
-      clock.advance(0);
-      await closing;
-    }
-    await llm?.close();
-    if (configDir) rmSync(configDir, { recursive: true, force: true });
+    await fleet?.close();
   });
 
   it('takes every feature\'s output schema as a grammar and answers JSON that validates', async () => {
-    const client = new DispatcherClient({ baseUrl: dispatcher!.url, tenant: 'alpha' });
+    const client = new DispatcherClient({ baseUrl: fleet!.dispatcher.url, tenant: 'alpha' });
     for (const feature of [bioFeature, altTextFeature, socialFeature, reviewFeature, interviewFeature] as const) {
       const schema: z.ZodType = feature.output;
       const answer = await client.chatDetailed({
@@ -89,7 +60,7 @@ describe.skipIf(skipLlmTests)('the AI features on the tiny real model', () => {
 
   it('every case validates, no reason shown repeats the attack, and nothing leaks', async () => {
     const rt: AiRuntime = {
-      client: new DispatcherClient({ baseUrl: dispatcher!.url, tenant: 'alpha' }),
+      client: new DispatcherClient({ baseUrl: fleet!.dispatcher.url, tenant: 'alpha' }),
       model: MODEL,
       // A person's deadline is not what this measures: a slow shared CI box must not turn answers into fallbacks.
       deadlineMs: { drafting: 60_000, batch: 60_000 },

@@ -2,7 +2,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ManualClock } from '../../platform/clock/clock.testing.js';
+import { startDispatcherServer, type RunningDispatcher } from '../dispatcher/server.js';
 import { loadNodeLlamaCpp } from './engine.js';
+import { startLlmServer, type RunningLlmServer } from './server.js';
 import { tinyModelGguf } from './tiny-model.js';
 
 /**
@@ -34,4 +37,52 @@ export function tinyModelFile(): string {
 export function removeTinyModel(): void {
   if (cached) rmSync(cached.dir, { recursive: true, force: true });
   cached = undefined;
+}
+
+/** The tiny model served in-process by llm-serve's code, behind a real dispatcher as a `llamacpp` backend. */
+export interface TinyModelFleet {
+  llm: RunningLlmServer;
+  dispatcher: RunningDispatcher;
+  close(): Promise<void>;
+}
+
+/**
+ * Writes a tiny model (a longer context than the default and leaning towards JSON's closers, so a
+ * feature's prompt fits and its answers end within their budgets as a real model's would), serves
+ * it as `modelName`, and starts a dispatcher over it whose limits run on a test clock (a loaded
+ * machine cannot time them out).
+ */
+export async function startTinyModelFleet(opts: { modelName: string; contextLength?: number; closers?: number }): Promise<TinyModelFleet> {
+  const contextLength = opts.contextLength ?? 8192;
+  const dir = mkdtempSync(path.join(tmpdir(), 'kona-tiny-fleet-'));
+  const clock = new ManualClock(1_000);
+  let llm: RunningLlmServer | undefined;
+  try {
+    const modelPath = path.join(dir, 'kona-tiny.gguf');
+    writeFileSync(modelPath, tinyModelGguf({ contextLength, closers: opts.closers ?? 0.9 }));
+    llm = await startLlmServer({ modelPath, threads: 1, contextSize: contextLength, slots: 1, modelName: opts.modelName });
+    const configFile = path.join(dir, 'dispatcher.json');
+    writeFileSync(configFile, JSON.stringify({
+      backends: [{ name: 'cpu', baseUrl: llm.url, kind: 'llamacpp', tier: 'dedicated', models: [opts.modelName], slots: 1 }],
+      probe: { intervalMs: 2000, timeoutMs: 1000 },
+      reserve: { drafting: 0, batch: 0 },
+      timeouts: { firstTokenMs: 60_000, responseMs: 60_000, streamIdleMs: 60_000 },
+    }));
+    const dispatcher = await startDispatcherServer({ configFile, defaultMetrics: false, dispatcher: { monitor: false, clock } });
+    const running = llm;
+    return {
+      llm: running, dispatcher,
+      async close() {
+        const closing = dispatcher.close();
+        clock.advance(0); // the close grace runs on the dispatcher's clock
+        await closing;
+        await running.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await llm?.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
 }
