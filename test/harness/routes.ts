@@ -10,7 +10,7 @@ export interface RegisteredRoute {
 }
 
 /** Where a route is mounted, which decides the guard that runs before it. */
-export type RouteScope = 'tenant' | 'operator' | 'root';
+export type RouteScope = 'tenant' | 'operator' | 'vet' | 'root';
 
 type ServerModule = typeof import('../../src/platform/http/server.js');
 
@@ -54,6 +54,7 @@ export function routesOf(ctx: AppContext): RegisteredRoute[] {
 export function scopeOf(url: string): RouteScope {
   if (url === '/r/:tenant' || url.startsWith('/r/:tenant/')) return 'tenant';
   if (url === '/operator' || url.startsWith('/operator/')) return 'operator';
+  if (url === '/vet' || url.startsWith('/vet/')) return 'vet';
   return 'root';
 }
 

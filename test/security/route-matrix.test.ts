@@ -5,7 +5,7 @@ import { createOperator } from '../../src/features/operator/operator.service.js'
 import type { StaffRole } from '../../src/platform/db/schema.js';
 import { csrfTokenFor } from '../../src/platform/http/csrf.js';
 import { can, isPermission, type Permission } from '../../src/platform/http/permissions.js';
-import { createOperatorSession, createStaffSession, hashToken, operatorCookie, preSessionCookie, tenantCookie } from '../../src/platform/http/sessions.js';
+import { createOperatorSession, createStaffSession, createVetSession, hashToken, operatorCookie, preSessionCookie, tenantCookie, vetCookie } from '../../src/platform/http/sessions.js';
 import { createTestApp, signedInStaff, type TestApp } from '../harness/app.js';
 import { engines } from '../harness/databases.js';
 import { fillPath, routesOf, scopeOf, type RegisteredRoute } from '../harness/routes.js';
@@ -19,7 +19,7 @@ vi.mock('../../src/platform/http/server.js', async (importOriginal) => {
 
 const SLUG = 'matrix';
 const roles: StaffRole[] = ['viewer', 'foster', 'staff', 'admin'];
-const actors = ['anonymous', ...roles, 'operator'] as const;
+const actors = ['anonymous', ...roles, 'operator', 'vet'] as const;
 type ActorName = (typeof actors)[number];
 type Outcome = 'pass' | 'unauthenticated' | 'forbidden';
 
@@ -30,6 +30,7 @@ const isRole = (a: ActorName): a is StaffRole => (roles as string[]).includes(a)
 function expectedOutcome(permission: Permission, actor: ActorName): Outcome {
   if (permission === 'public') return 'pass';
   if (permission === 'operator') return actor === 'operator' ? 'pass' : 'unauthenticated';
+  if (permission === 'vet') return actor === 'vet' ? 'pass' : 'unauthenticated';
   if (!isRole(actor)) return 'unauthenticated';
   return can(actor, permission) ? 'pass' : 'forbidden';
 }
@@ -49,12 +50,19 @@ describe.each(engines)('route permission matrix on %s', (engine) => {
   let routes: RegisteredRoute[];
   const staffIds = new Map<StaffRole, string>();
   let operatorId: string;
+  let vetId: string;
 
   beforeAll(async () => {
     t = await createTestApp(engine);
     await t.addTenant(SLUG);
     for (const role of roles) staffIds.set(role, (await t.addStaff(SLUG, role)).id);
     operatorId = (await createOperator(t.rt.ctx.control.kysely, `matrix-op-${randomBytes(3).toString('hex')}`, { type: 'system' })).id;
+    // A verified vet, written as the vets feature writes one (what it holds is encrypted or hashed).
+    const ring = t.rt.ctx.secrets.keyRing;
+    vetId = (await t.rt.ctx.control.kysely.insertInto('vets').values({
+      name_enc: ring.encrypt('Dr Matrix'), clinic_enc: ring.encrypt('Matrix Clinic'), licence_enc: ring.encrypt('VET-1'), licence_hash: ring.blindIndex(`vet-licence:${randomBytes(4).toString('hex')}`),
+      email_enc: ring.encrypt('matrix@vets.example'), email_hash: ring.blindIndex(`vet-email:${randomBytes(4).toString('hex')}`), password_hash: 'unused', status: 'verified',
+    }).returning('id').executeTakeFirstOrThrow()).id;
     routes = routesOf(t.rt.ctx);
   });
   afterAll(() => t?.close());
@@ -69,7 +77,7 @@ describe.each(engines)('route permission matrix on %s', (engine) => {
     const pre = randomBytes(18).toString('base64url');
     const cookies = [`${preSessionCookie(config).name}=${pre}`];
     let sessionBinding: string | undefined;
-    let sessionScope: 'tenant' | 'operator' | undefined;
+    let sessionScope: 'tenant' | 'operator' | 'vet' | undefined;
     if (isRole(actor)) {
       const handle = await t.rt.ctx.tenants.get(SLUG);
       const token = await createStaffSession(handle!.db.kysely, staffIds.get(actor)!);
@@ -81,6 +89,11 @@ describe.each(engines)('route permission matrix on %s', (engine) => {
       cookies.push(`${operatorCookie(config).name}=${token}`);
       sessionBinding = hashToken(token);
       sessionScope = 'operator';
+    } else if (actor === 'vet') {
+      const token = await createVetSession(t.rt.ctx.control.kysely, vetId);
+      cookies.push(`${vetCookie(config).name}=${token}`);
+      sessionBinding = hashToken(token);
+      sessionScope = 'vet';
     }
     const binding = sessionBinding && sessionScope === scopeOf(route.url) ? sessionBinding : pre;
     return { cookie: cookies.join('; '), csrf: csrfTokenFor(secrets.sessionSecret, binding) };
@@ -134,7 +147,7 @@ describe.each(engines)('route permission matrix on %s', (engine) => {
     for (const route of routes.filter((r) => r.method === 'GET' && r.permission !== 'public')) {
       const res = await send(route, 'anonymous', { accept: 'text/html' });
       const url = fillPath(route.url, SLUG);
-      const signIn = route.permission === 'operator' ? '/operator/sign-in' : `/r/${SLUG}/hub/sign-in`;
+      const signIn = route.permission === 'operator' ? '/operator/sign-in' : route.permission === 'vet' ? '/vet/sign-in' : `/r/${SLUG}/hub/sign-in`;
       const expected = `${signIn}?next=${encodeURIComponent(url)}`;
       if (res.statusCode !== 303 || res.headers.location !== expected) violations.push(`GET ${route.url}: got ${res.statusCode} → ${res.headers.location}, expected 303 → ${expected}`);
     }
@@ -144,7 +157,7 @@ describe.each(engines)('route permission matrix on %s', (engine) => {
   it('refuses every state-changing route without a CSRF token, even for an actor who may use it', async () => {
     const violations: string[] = [];
     for (const route of routes.filter((r) => unsafe.has(r.method))) {
-      const actor: ActorName = route.permission === 'operator' ? 'operator' : route.permission === 'public' ? 'anonymous' : 'admin';
+      const actor: ActorName = route.permission === 'operator' ? 'operator' : route.permission === 'vet' ? 'vet' : route.permission === 'public' ? 'anonymous' : 'admin';
       const res = await send(route, actor, { csrf: false });
       if (res.statusCode !== 403 || problemCode(res) !== 'KONA_ERR_CSRF') violations.push(`${route.method} ${route.url} as ${actor}: got ${res.statusCode} ${problemCode(res) ?? ''}`);
     }

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely';
 import { commonTables, type ControlSchema, type EitherKysely } from '../db/schema.js';
 
-/** Who did something: a staff member, an operator, the system (jobs, start-up) or the public. */
+/** Who did something: a staff member, an operator, a vet, the system (jobs, start-up) or the public. */
 export interface Actor {
-  type: 'staff' | 'operator' | 'system' | 'public';
+  type: 'staff' | 'operator' | 'vet' | 'system' | 'public';
   id?: string | null;
 }
 

@@ -49,7 +49,7 @@ export type ApplicationStatus = 'new' | 'in_review' | 'interview_scheduled' | 'a
 export type QuestionKind = 'text' | 'choice' | 'yes_no';
 
 /** What an in-app notification is about (notifications feature). */
-export type NotificationKindColumn = 'application.new' | 'foster.note' | 'vaccination.due' | 'maintenance.announced' | 'contract.signed' | 'photo.pending' | 'interview.tomorrow' | 'medical.due' | 'lostfound.contact';
+export type NotificationKindColumn = 'application.new' | 'foster.note' | 'vaccination.due' | 'maintenance.announced' | 'contract.signed' | 'photo.pending' | 'interview.tomorrow' | 'medical.due' | 'lostfound.contact' | 'vet.request' | 'vet.message' | 'vet.upload';
 
 /** Tables shared by both database kinds. */
 export interface CommonTables {
@@ -139,8 +139,48 @@ export interface ControlSchema extends CommonTables {
     error: string | null;
     details: Json;
   };
+  /** Vet accounts (0006): verified by an operator or a rescue's admin; *_enc encrypted, *_hash keyed hashes. */
+  vets: {
+    id: Generated<string>;
+    name_enc: string;
+    clinic_enc: string;
+    clinic_area: Generated<string>;
+    licence_enc: string;
+    licence_hash: string;
+    email_enc: string;
+    email_hash: string;
+    password_hash: string;
+    status: ColumnType<VetStatus, VetStatus | undefined, VetStatus>;
+    decided_by_type: 'operator' | 'staff' | null;
+    decided_by_id: string | null;
+    decided_by_tenant: string | null;
+    decided_at: NullableTimestamp;
+    created_at: Timestamp;
+  };
+  vet_sessions: { token_hash: string; vet_id: string; created_at: Timestamp; last_seen_at: Timestamp };
+  /** A vet's request for one dog and, once approved, the grant (0006). */
+  vet_access_requests: {
+    id: Generated<string>;
+    vet_id: string;
+    tenant_slug: string;
+    dog_id: string;
+    reason_enc: string;
+    status: ColumnType<VetAccessStatus, VetAccessStatus | undefined, VetAccessStatus>;
+    decided_by: string | null;
+    decision_reason_enc: string | null;
+    decided_at: NullableTimestamp;
+    expires_at: NullableTimestamp;
+    revoked_by: string | null;
+    revoked_at: NullableTimestamp;
+    created_at: Timestamp;
+  };
   audit_log: CommonTables['audit_log'] & { tenant_slug: string | null };
 }
+
+/** Where a vet account stands: verified vets may search and ask for access. */
+export type VetStatus = 'pending' | 'verified' | 'rejected' | 'disabled';
+/** Where a vet's access request stands; an approved one is a grant until it expires or is revoked. */
+export type VetAccessStatus = 'pending' | 'approved' | 'denied' | 'revoked' | 'withdrawn';
 
 /** One rescue's database. */
 export interface TenantSchema extends CommonTables {
@@ -174,6 +214,8 @@ export interface TenantSchema extends CommonTables {
     viewers_see_contact_details: Generated<boolean>;
     /** 0025: whether the public lost-and-found pages search this rescue's dogs (on by default). */
     lost_and_found: Generated<boolean>;
+    /** Whether verified vets may find the rescue's dogs in care (0026). */
+    vet_search: Generated<boolean>;
     logo_variants: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
   };
   staff: {
@@ -516,6 +558,25 @@ export interface TenantSchema extends CommonTables {
     created_at: Timestamp;
   };
   /** Lost and found (0025): a message about a candidate dog; the sender's details encrypted. */
+  /** A grant's message thread (0026): the grant lives in the control plane, the words here, encrypted. */
+  vet_messages: { id: Generated<string>; grant_id: string; dog_id: string; author_type: 'vet' | 'staff'; author_id: string; body_enc: string; created_at: Timestamp };
+  /** A document a vet uploaded under a grant (0026), pending until staff accept it into the medical record. */
+  vet_uploads: {
+    id: Generated<string>;
+    grant_id: string;
+    dog_id: string;
+    vet_id: string;
+    sha256: string;
+    content_type: 'application/pdf' | 'image/jpeg' | 'image/png' | 'image/webp';
+    size_bytes: number;
+    title: string;
+    original_name: Generated<string>;
+    status: ColumnType<'pending' | 'accepted' | 'declined', 'pending' | 'accepted' | 'declined' | undefined, 'pending' | 'accepted' | 'declined'>;
+    decided_by: string | null;
+    decided_at: NullableTimestamp;
+    medical_document_id: string | null;
+    created_at: Timestamp;
+  };
   lostfound_contacts: { id: Generated<string>; dog_id: string; name_enc: string; email_enc: string; phone_enc: string; message_enc: string; created_at: Timestamp };
   /** Lost and found (0025): accepted messages per client address (a keyed hash), for the rate limit. */
   lostfound_attempts: { address_hash: string; kind: 'contact'; at: Timestamp };

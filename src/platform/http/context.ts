@@ -4,7 +4,7 @@ import type { Config } from '../config/config.js';
 import type { Secrets } from '../crypto/secrets.js';
 import type { Database } from '../db/driver.js';
 import type { JobRegistry } from '../jobs/index.js';
-import type { ControlSchema, StaffRole } from '../db/schema.js';
+import type { ControlSchema, StaffRole, VetStatus } from '../db/schema.js';
 import type { DispatcherClient } from '../../inference/client.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { RescueLocale } from '../locale/index.js';
@@ -47,6 +47,15 @@ export interface OperatorActor {
   sessionHash: string;
 }
 
+/** A signed-in vet (a control-plane account); `status` says whether they may search yet. */
+export interface VetActor {
+  kind: 'vet';
+  id: string;
+  name: string;
+  status: VetStatus;
+  sessionHash: string;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** The rescue this request is for; set only under /r/:tenant (or its hostname). */
@@ -61,7 +70,7 @@ declare module 'fastify' {
     rescueIdentity?: PublicIdentity;
     /** URL prefix of the tenant's pages: '' on its own hostname, '/r/<slug>' otherwise. */
     basePath: string;
-    actor?: StaffActor | OperatorActor;
+    actor?: StaffActor | OperatorActor | VetActor;
     /** Token to embed in this request's forms. */
     csrfToken: string;
     /** Site-wide notices for staff and operators (e.g. announced maintenance), filled by features. */

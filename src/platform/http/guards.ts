@@ -10,8 +10,10 @@ import { publicIdentityOf, rescueSettingsColumns } from './identity.js';
 import {
   loadOperatorSession,
   loadStaffSession,
+  loadVetSession,
   operatorCookie,
   preSessionCookie,
+  vetCookie,
   readCookie,
   sessionLimits,
   setCookie,
@@ -70,6 +72,16 @@ export function operatorResolver(ctx: AppContext) {
   };
 }
 
+/** Loads the vet session from the control plane. */
+export function vetResolver(ctx: AppContext) {
+  return async (request: FastifyRequest) => {
+    const token = readCookie(request, vetCookie(ctx.config));
+    if (!token) return;
+    const s = await loadVetSession(ctx.control.kysely, token, sessionLimits(ctx.config), ctx.clock);
+    if (s) request.actor = { kind: 'vet', id: s.id, name: ctx.secrets.keyRing.decrypt(s.nameEnc), status: s.status, sessionHash: s.sessionHash };
+  };
+}
+
 /** The CSRF binding of this request: its session, else the pre-session cookie (created if missing). */
 function csrfBinding(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, create: boolean): string | undefined {
   if (request.actor) return request.actor.sessionHash;
@@ -116,6 +128,10 @@ export function accessGuard(ctx: AppContext) {
     if (permission === 'operator') {
       if (actor?.kind === 'operator') return;
       return denyAnonymous(request, reply, '/operator/sign-in');
+    }
+    if (permission === 'vet') {
+      if (actor?.kind === 'vet') return;
+      return denyAnonymous(request, reply, '/vet/sign-in');
     }
     if (actor?.kind !== 'staff') return denyAnonymous(request, reply, `${request.basePath}/hub/sign-in`);
     if (!can(actor.role, permission)) {

@@ -72,6 +72,10 @@ export function pageContextFor(assets: Assets) {
     };
     if (request.tenant) base.locale = request.rescueLocale;
     if (area === 'public' && request.rescueIdentity) base.identity = { ...request.rescueIdentity, aboutInFull: isHomePage(request) };
+    if (actor?.kind === 'vet' && area === 'vet') {
+      base.user = { name: actor.name, role: 'vet' };
+      base.nav = actor.status === 'verified' ? [{ links: [{ href: '/vet', label: 'My requests' }, { href: '/vet/search', label: 'Find a dog' }] }] : [];
+    }
     if (area === 'hub' || area === 'operator') base.notices = request.siteNotices ?? [];
     if (actor?.kind === 'staff' && area === 'hub') {
       base.user = { name: actor.name, role: actor.role };

@@ -2,9 +2,9 @@ import type { StaffRole } from '../db/schema.js';
 
 /**
  * Every route declares one of these in `config.permission`. `public` needs nothing; `operator`
- * needs a signed-in operator; the rest need a signed-in member of the rescue whose role grants it.
+ * needs a signed-in operator; `vet` a signed-in vet (any status: routes check verification); the rest need a signed-in member of the rescue whose role grants it.
  */
-export const permissions = ['public', 'operator', 'hub.view', 'account.self', 'staff.manage', 'settings.manage', 'jobs.manage', 'audit.view', 'dogs.view', 'dogs.edit', 'mail.view', 'medical.view', 'medical.edit', 'fosters.manage', 'notes.write', 'photos.upload', 'photos.approve', 'people.view', 'people.manage', 'applications.view', 'applications.manage', 'adoptions.configure', 'notifications.self', 'data.export', 'dogs.all', 'care.record'] as const;
+export const permissions = ['public', 'operator', 'vet', 'hub.view', 'account.self', 'staff.manage', 'settings.manage', 'jobs.manage', 'audit.view', 'dogs.view', 'dogs.edit', 'mail.view', 'medical.view', 'medical.edit', 'fosters.manage', 'notes.write', 'photos.upload', 'photos.approve', 'people.view', 'people.manage', 'applications.view', 'applications.manage', 'adoptions.configure', 'notifications.self', 'data.export', 'dogs.all', 'care.record'] as const;
 /** One declared permission. */
 export type Permission = (typeof permissions)[number];
 

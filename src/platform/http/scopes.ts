@@ -8,7 +8,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest, RouteGenericInterface, RouteShorthandOptions } from 'fastify';
 import type { FastifyContextConfig } from 'fastify';
 import type { TenantHandle } from '../tenancy/tenant-databases.js';
-import type { OperatorActor, StaffActor } from './context.js';
+import type { OperatorActor, StaffActor, VetActor } from './context.js';
 import type { Permission } from './permissions.js';
 import type { KonaDecorations } from './server.js';
 
@@ -19,8 +19,11 @@ export type StaffRequest<G extends RouteGenericInterface = RouteGenericInterface
 /** A request to an operator route: the operator is signed in. */
 export type OperatorRequest<G extends RouteGenericInterface = RouteGenericInterface> = FastifyRequest<G> & { actor: OperatorActor };
 
+/** A request to a vet route: a vet is signed in (verified or not: `actor.status` says). */
+export type VetRequest<G extends RouteGenericInterface = RouteGenericInterface> = FastifyRequest<G> & { actor: VetActor };
+
 /** A permission that needs a signed-in member of the rescue. */
-export type StaffPermission = Exclude<Permission, 'public' | 'operator'>;
+export type StaffPermission = Exclude<Permission, 'public' | 'operator' | 'vet'>;
 
 /** Route options with the permission every route declares. */
 export type ScopedRouteOptions<P extends Permission> = Omit<RouteShorthandOptions, 'config'> & { config: FastifyContextConfig & { permission: P } };
@@ -35,6 +38,9 @@ export interface TenantRouteMethod {
 
 /** A route method of the operator scope. */
 export type OperatorRouteMethod = <G extends RouteGenericInterface = RouteGenericInterface>(url: string, options: ScopedRouteOptions<'operator' | 'public'>, handler: Handler<OperatorRequest<G>>) => void;
+
+/** A route method of the vet scope (`/vet`): public routes (register, sign in) and the vet's own. */
+export type VetRouteMethod = <G extends RouteGenericInterface = RouteGenericInterface>(url: string, options: ScopedRouteOptions<'vet' | 'public'>, handler: Handler<VetRequest<G>>) => void;
 
 /** What a feature's tenant routes are declared on. */
 export interface TenantScope {
@@ -67,6 +73,14 @@ function declare(app: FastifyInstance, method: Method, check: (request: FastifyR
   };
 }
 
+/** What a feature's vet routes are declared on. */
+export interface VetScope {
+  get: VetRouteMethod;
+  post: VetRouteMethod;
+  kona: KonaDecorations;
+  fastify: FastifyInstance;
+}
+
 // The resolver and the access guard make these impossible; a failure here is a wiring bug (500).
 function checkTenant(request: FastifyRequest, permission: Permission): void {
   if (!request.tenant) throw new Error('A tenant route ran without a resolved tenant');
@@ -75,6 +89,17 @@ function checkTenant(request: FastifyRequest, permission: Permission): void {
 
 function checkOperator(request: FastifyRequest, permission: Permission): void {
   if (permission !== 'public' && request.actor?.kind !== 'operator') throw new Error('An operator route ran without a signed-in operator');
+}
+
+function checkVet(request: FastifyRequest, permission: Permission): void {
+  if (permission !== 'public' && request.actor?.kind !== 'vet') throw new Error('A vet route ran without a signed-in vet');
+}
+
+/** Declares a feature's routes under `/vet`, with the vet typed as present. */
+export function inVetScope(declareRoutes: (scope: VetScope) => void | Promise<void>): FastifyPluginAsync {
+  return async (app) => {
+    await declareRoutes({ get: declare(app, 'GET', checkVet) as VetRouteMethod, post: declare(app, 'POST', checkVet) as VetRouteMethod, kona: app.kona, fastify: app });
+  };
 }
 
 /** Declares a feature's routes under `/r/:tenant`, with the tenant (and the member) typed as present. */

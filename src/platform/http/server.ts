@@ -7,7 +7,7 @@ import { Assets } from './assets.js';
 import type { AppContext } from './context.js';
 import { registerErrorHandling, sendError } from './errors.js';
 import { KonaError } from '../errors/errors.js';
-import { accessGuard, hostTenantMarker, loadRescueSettings, operatorResolver, tenantResolver } from './guards.js';
+import { accessGuard, hostTenantMarker, loadRescueSettings, operatorResolver, tenantResolver, vetResolver } from './guards.js';
 import { HostMap } from './host-map.js';
 import { pageContextFor } from './page.js';
 import { isPermission } from './permissions.js';
@@ -21,6 +21,8 @@ export interface FeatureRoutes {
   tenant: FastifyPluginAsync[];
   /** Mounted under `/operator`. */
   operator?: FastifyPluginAsync[];
+  /** Mounted under `/vet`: the vet care-team pages. */
+  vet?: FastifyPluginAsync[];
 }
 
 /** Shared pieces routes reach through `app.kona`. */
@@ -113,6 +115,14 @@ export async function buildServer(
       for (const plugin of routes.operator ?? []) await scope.register(plugin);
     },
     { prefix: '/operator' },
+  );
+  await app.register(
+    async (scope) => {
+      scope.addHook('onRequest', vetResolver(ctx));
+      scope.addHook('preValidation', accessGuard(ctx));
+      for (const plugin of routes.vet ?? []) await scope.register(plugin);
+    },
+    { prefix: '/vet' },
   );
   return app;
 }

@@ -104,6 +104,34 @@ export async function createOperatorSession(db: Kysely<ControlSchema>, operatorI
   return token;
 }
 
+/** The vet behind a session token, or undefined (`clock` judges expiry). Disabled and rejected vets have no session. */
+export async function loadVetSession(db: Kysely<ControlSchema>, token: string, limits: SessionLimits, clock: Clock = systemClock) {
+  const hash = hashToken(token);
+  const row = await db
+    .selectFrom('vet_sessions')
+    .innerJoin('vets', 'vets.id', 'vet_sessions.vet_id')
+    .select(['vet_sessions.created_at', 'vet_sessions.last_seen_at', 'vets.id', 'vets.name_enc', 'vets.status'])
+    .where('vet_sessions.token_hash', '=', hash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const now = clock.now();
+  if (row.status === 'disabled' || row.status === 'rejected' || expired(row, limits, now)) {
+    await db.deleteFrom('vet_sessions').where('token_hash', '=', hash).execute();
+    return undefined;
+  }
+  if (now - row.last_seen_at.getTime() > Math.min(touchEveryMs, limits.idleMs / 4)) {
+    await db.updateTable('vet_sessions').set({ last_seen_at: new Date(now) }).where('token_hash', '=', hash).execute();
+  }
+  return { id: row.id, nameEnc: row.name_enc, status: row.status, sessionHash: hash };
+}
+
+/** Starts a vet session and returns its token. */
+export async function createVetSession(db: Kysely<ControlSchema>, vetId: string): Promise<string> {
+  const { token, hash } = newSessionToken();
+  await db.insertInto('vet_sessions').values({ token_hash: hash, vet_id: vetId }).execute();
+  return token;
+}
+
 /** Which cookie carries a session: scoped to the tenant's path on a single box, `__Host-` on https. */
 export interface CookieSpec {
   name: string;
@@ -122,6 +150,11 @@ export function tenantCookie(config: Config, basePath: string): CookieSpec {
 /** The operator console's session cookie. */
 export function operatorCookie(config: Config): CookieSpec {
   return { name: config.secureCookies ? '__Host-kona_op' : 'kona_op', path: '/', secure: config.secureCookies };
+}
+
+/** The vet pages' session cookie (its own name, so a vet who also works at a rescue keeps both). */
+export function vetCookie(config: Config): CookieSpec {
+  return { name: config.secureCookies ? '__Host-kona_vet' : 'kona_vet', path: '/', secure: config.secureCookies };
 }
 
 /** The pre-session cookie that anonymous forms' CSRF tokens are bound to. */

@@ -16,7 +16,7 @@ export interface PageContext {
   user?: { name: string; role: string };
   /** The navigation the person may use, by section. */
   nav?: NavGroup[];
-  area: 'public' | 'hub' | 'operator' | 'error';
+  area: 'public' | 'hub' | 'operator' | 'vet' | 'error';
   /** Site-wide notices shown above the page (announced maintenance). */
   notices?: string[];
   /** The member's unread notifications (hub only), for the header's "Notifications (n)". */
@@ -96,8 +96,8 @@ export function Csrf({ token }: { token: string }) {
 /** The HTML frame: skip link, header with navigation, main landmark, footer. */
 export function Layout(props: { ctx: PageContext; title: string; children: ComponentChildren; /** Extra elements for <head> (meta tags for sharing). */ head?: ComponentChildren }) {
   const { ctx } = props;
-  const home = ctx.area === 'operator' ? '/operator' : ctx.area === 'hub' ? `${ctx.basePath}/hub` : `${ctx.basePath ?? ''}/`;
-  const brand = ctx.area === 'operator' ? 'Kona operator' : (ctx.rescueName ?? 'Kona');
+  const home = ctx.area === 'operator' ? '/operator' : ctx.area === 'vet' ? '/vet' : ctx.area === 'hub' ? `${ctx.basePath}/hub` : `${ctx.basePath ?? ''}/`;
+  const brand = ctx.area === 'operator' ? 'Kona operator' : ctx.area === 'vet' ? 'Kona for vets' : (ctx.rescueName ?? 'Kona');
   const identity = ctx.area === 'public' ? ctx.identity : undefined;
   return (
     <html lang="en">
@@ -123,7 +123,7 @@ export function Layout(props: { ctx: PageContext; title: string; children: Compo
             <a class="notifications-link" href={`${ctx.basePath}/hub/notifications`}>{ctx.unreadNotifications ? `Notifications (${ctx.unreadNotifications})` : 'Notifications'}</a>
           )}
           {ctx.user && (
-            <form method="post" action={ctx.area === 'operator' ? '/operator/sign-out' : `${ctx.basePath}/hub/sign-out`} class="inline">
+            <form method="post" action={ctx.area === 'operator' ? '/operator/sign-out' : ctx.area === 'vet' ? '/vet/sign-out' : `${ctx.basePath}/hub/sign-out`} class="inline">
               <Csrf token={ctx.csrfToken} />
               <span>{ctx.user.name} ({ctx.user.role}) </span>
               <button type="submit" class="link">Sign out</button>
