@@ -151,6 +151,11 @@ export class Browser {
     return this.submit(`${basePath}/hub/sign-in`, `${basePath}/hub/sign-in`, { email, password });
   }
 
+  /** Sets a cookie as a server would (a session made by a test without its sign-in form). */
+  setCookie(name: string, value: string, path = '/'): void {
+    this.jar.set(name, { value, path });
+  }
+
   /** Drops every cookie. */
   clear(): void {
     this.jar.clear();
