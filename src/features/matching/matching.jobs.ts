@@ -3,7 +3,8 @@
  * photos feature's hook). `matching.reembed` keeps every approved photo embedded by the embedder in
  * use: each run embeds one batch of photos lacking its vector and queues the next run until none
  * are left, then removes the vectors of other models. It also runs every 15 minutes, so a changed
- * KONA_MATCHING_MODEL (or a missed approval) is picked up without anyone asking.
+ * KONA_MATCHING_MODEL (or a missed approval) is picked up without anyone asking, and so is pgvector
+ * installed on a server after the rescue's database was migrated without it.
  */
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -12,7 +13,7 @@ import { KonaError } from '../../platform/errors/errors.js';
 import { defineJob, enqueueJob, type JobDefinition, type JobRegistry } from '../../platform/jobs/index.js';
 import { photoStoreFor } from '../photos/photos.public.js';
 import type { ImageEmbedder } from './embedder.js';
-import { hasEmbeddingsTable } from './matching.queries.js';
+import { ensureEmbeddingsTable, hasEmbeddingsTable } from './matching.queries.js';
 import { embedPhoto, reembedBatch } from './matching.service.js';
 
 /** Embeds one approved photo (batch). */
@@ -59,7 +60,8 @@ export function matchingJobs(deps: MatchingJobDeps): JobDefinition<z.ZodType>[] 
     handler: async (_payload, ctx) => {
       if (ctx.source.label === 'control') return;
       const db = ctx.source.db.kysely as unknown as Kysely<TenantSchema>;
-      if (!(await hasEmbeddingsTable(db))) return;
+      // pgvector may have been installed since the rescue's database was migrated: the table comes then.
+      if (!(await ensureEmbeddingsTable(db))) return;
       const embedder = deps.embedder();
       const run = await reembedBatch({ db, store: photoStoreFor(deps.uploadsDir, ctx.source.label), embedder }, deps.batchSize ?? reembedBatchSize);
       if (run.embedded > 0 || run.removed > 0) ctx.logger.info({ model: embedder.modelId, embedded: run.embedded, removed: run.removed }, 're-embedding ran a batch');

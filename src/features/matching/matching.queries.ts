@@ -18,6 +18,34 @@ export async function hasEmbeddingsTable(db: Db): Promise<boolean> {
   return !!row.rows[0]?.t;
 }
 
+/**
+ * Makes the embeddings table where pgvector arrived after the database was migrated (migration 0024
+ * left it out then): enables the extension if the server has it and Kona may, then creates the
+ * table as 0024 would have. Returns whether the table is there now. Safe to call on every run.
+ */
+export async function ensureEmbeddingsTable(db: Db): Promise<boolean> {
+  if (await hasEmbeddingsTable(db)) return true;
+  try {
+    await sql`create extension if not exists vector`.execute(db);
+  } catch {
+    // Not installed on the server, or no right to enable it: matching stays unavailable, and says so.
+    return false;
+  }
+  // The same table and indexes as migrations/tenant/0024_photo_embeddings.sql.
+  await sql`create table if not exists photo_embeddings (
+    photo_id uuid not null references dog_photos (id) on delete cascade,
+    dog_id uuid not null references dogs (id) on delete cascade,
+    model_id text not null check (model_id ~ '^[a-z0-9][a-z0-9._-]{0,62}$'),
+    dimension integer not null check (dimension between 1 and 4096),
+    embedding vector not null check (vector_dims(embedding) = dimension),
+    created_at timestamptz not null default now(),
+    primary key (photo_id, model_id)
+  )`.execute(db);
+  await sql`create index if not exists photo_embeddings_model on photo_embeddings (model_id, photo_id)`.execute(db);
+  await sql`create index if not exists photo_embeddings_dog on photo_embeddings (dog_id)`.execute(db);
+  return true;
+}
+
 function checkedModel(modelId: string, dimension: number): void {
   if (!modelIdPattern.test(modelId)) throw new KonaError('KONA_ERR_VALIDATION', 'A model id is lower-case letters, digits, ".", "_" and "-".');
   if (!Number.isInteger(dimension) || dimension < 1 || dimension > 2000) throw new KonaError('KONA_ERR_VALIDATION', `An HNSW index takes 1 to 2000 dimensions, not ${dimension}.`);

@@ -13,7 +13,7 @@ import { multipartBody } from '../photos/photos.testing.js';
 import { describeImage, descriptorDimension, descriptorModelId } from './descriptor.js';
 import { descriptorEmbedder, type ImageEmbedder } from './embedder.js';
 import { matchingJobs } from './matching.jobs.js';
-import { modelIndexName } from './matching.queries.js';
+import { hasEmbeddingsTable, modelIndexName } from './matching.queries.js';
 import { assertMatchingAvailable, reembedBatch, searchSimilar, searchSimilarExact } from './matching.service.js';
 import { photoEdits, syntheticPhoto } from './matching.testing.js';
 
@@ -153,5 +153,17 @@ describe.each(engines)('photo matching on %s', (engine) => {
     const extra = await upload(dogs[0]!.id, await sharp(await syntheticPhoto(999)).jpeg().toBuffer());
     expect(await db.selectFrom('jobs').select('id').where('name', '=', 'matching.embed-photo').where(sql<boolean>`payload->>'photoId' = ${extra}`).execute()).toEqual([]);
     await expect(assertMatchingAvailable(db)).rejects.toMatchObject({ code: 'KONA_ERR_UNAVAILABLE' });
+  });
+  it('pgvector installed after the database was migrated: the next re-embed run makes the table and fills it', async () => {
+    // The table is gone (the test before): as a rescue migrated on a server without pgvector would be.
+    expect(await hasEmbeddingsTable(db)).toBe(false);
+    const handle = (await t.rt.ctx.tenants.get('alpha'))!;
+    const job = matchingJobs({ uploadsDir: t.rt.ctx.config.uploadsDir, jobs: () => t.rt.jobs, embedder: () => descriptorEmbedder, batchSize: 50 }).find((j) => j.name === 'matching.reembed')!;
+    const silent = { info: () => {}, warn: () => {}, error: () => {} };
+    await job.handler({}, { jobId: 'x', attempt: 1, signal: new AbortController().signal, source: jobSource('alpha', handle.db), logger: silent });
+    expect(await hasEmbeddingsTable(db)).toBe(true);
+    const approvedPhotos = await db.selectFrom('dog_photos').select('id').where('status', '=', 'approved').execute();
+    expect(await db.selectFrom('photo_embeddings').select('photo_id').execute()).toHaveLength(approvedPhotos.length);
+    await expect(assertMatchingAvailable(db)).resolves.toBeUndefined();
   });
 });
