@@ -68,8 +68,12 @@ describe.each(engines)('photo matching with an image model behind the dispatcher
     });
     const embedder = embedderFor('clip-refusing', dispatcherEmbedders(() => refusing));
     const deps = { db, store: photoStoreFor(t.rt.ctx.config.uploadsDir, 'alpha'), embedder };
-    expect(await reembedBatch(deps, 10)).toMatchObject({ embedded: 0, done: true });
+    const before = await db.selectFrom('photo_embeddings').select(['photo_id', 'model_id']).orderBy('photo_id').execute();
+    expect(before.length).toBeGreaterThan(0);
+    expect(await reembedBatch(deps, 10)).toMatchObject({ embedded: 0, done: true, removed: 0 });
     expect(await db.selectFrom('photo_embeddings').select('photo_id').where('model_id', '=', 'clip-refusing').execute()).toEqual([]);
+    // A model that refused every photo leaves the previous model's vectors whole: switching back still finds the dogs.
+    expect(await db.selectFrom('photo_embeddings').select(['photo_id', 'model_id']).orderBy('photo_id').execute()).toEqual(before);
   });
 
   it('without a dispatcher the model embedder says what to set, and nothing is stored for it', async () => {

@@ -83,9 +83,15 @@ export async function deletePhotoEmbeddings(db: Db, photoId: string): Promise<nu
   return Number(r.numDeletedRows);
 }
 
-/** Removes the vectors of every model but the current one; returns how many went. */
+/**
+ * Removes other models' vectors of the photos the current model has embedded; returns how many went.
+ * A photo the new model could not embed (its server refused it) keeps its old vector, so switching
+ * back finds it, and a model that refused everything leaves the old index whole.
+ */
 export async function deleteOtherModels(db: Db, keep: string): Promise<number> {
-  const r = await db.deleteFrom('photo_embeddings').where('model_id', '<>', keep).executeTakeFirst();
+  const r = await db.deleteFrom('photo_embeddings').where('model_id', '<>', keep)
+    .where('photo_id', 'in', (eb) => eb.selectFrom('photo_embeddings as current').select('current.photo_id').where('current.model_id', '=', keep))
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 
