@@ -145,7 +145,7 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
     ...notificationJobs(deps),
     ...aiJobs({ config: deps.config, keyRing: deps.keyRing, inference: deps.inference, now: deps.now }),
     ...matchingJobs({ uploadsDir: deps.uploadsDir, jobs: deps.jobs, embedder: () => embedderFor(deps.config.settings.KONA_MATCHING_MODEL, dispatcherEmbedders(deps.inference)) }),
-    ...lostFoundJobs({ uploadsDir: deps.uploadsDir, now: deps.now, keepDays: () => deps.config.settings.KONA_LOSTFOUND_KEEP_DAYS }),
+    ...lostFoundJobs({ uploadsDir: deps.uploadsDir, now: deps.now, keepDays: () => deps.config.settings.KONA_LOSTFOUND_KEEP_DAYS, messageKeepDays: () => deps.config.settings.KONA_LOSTFOUND_MESSAGE_KEEP_DAYS }),
     defineJob({
       name: pitrMarkJob,
       schema: z.object({}),

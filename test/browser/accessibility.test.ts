@@ -179,6 +179,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
       },
     },
     { name: 'dashboard', h1: 'Dashboard', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub')) },
+    { name: 'lost-and-found messages', h1: 'Lost and found messages', who: 'admin', viewports: ['desktop'], open: (p) => p.goto(url('/r/demo/hub/lost-and-found')) },
     {
       name: 'dashboard with the phone menu open',
       h1: 'Dashboard',

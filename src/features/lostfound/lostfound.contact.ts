@@ -27,8 +27,8 @@ export async function sendContact(deps: ContactDeps, dog: { id: string; name: st
     await insertAttempt(tx, hash, new Date(deps.now));
     await notify(tx, {
       kind: 'lostfound.contact', title: `Lost and found: a message about ${dog.name}`,
-      body: `Someone who found or lost a dog thinks it may look like ${dog.name}. The message was emailed to the rescue's contact address.`,
-      link: `/hub/dogs/${dog.id}`, recipients: { roles: ['admin'] }, dedupeKey: `lostfound.contact:${id}`,
+      body: `Someone who found or lost a dog thinks it may look like ${dog.name}. Read it under Lost and found; it was also emailed to the rescue's contact address when one is set.`,
+      link: `/hub/lost-and-found#message-${id}`, recipients: { roles: ['admin'] }, dedupeKey: `lostfound.contact:${id}`,
     });
     return id;
   });

@@ -35,6 +35,19 @@ export async function insertContact(db: Db, row: { dog_id: string; name_enc: str
   return (await db.insertInto('lostfound_contacts').values(row).returning('id').executeTakeFirstOrThrow()).id;
 }
 
+/** The newest messages to the rescue (still encrypted), each with its dog's name. */
+export function selectContacts(db: Db, limit: number) {
+  return db.selectFrom('lostfound_contacts as c').innerJoin('dogs as d', 'd.id', 'c.dog_id')
+    .select(['c.id', 'c.dog_id', 'd.name as dog_name', 'c.name_enc', 'c.email_enc', 'c.phone_enc', 'c.message_enc', 'c.created_at'])
+    .orderBy('c.created_at', 'desc').orderBy('c.id').limit(limit).execute();
+}
+
+/** Deletes messages older than a time; returns how many went. */
+export async function deleteContactsBefore(db: Db, before: Date): Promise<number> {
+  const r = await db.deleteFrom('lostfound_contacts').where('created_at', '<', before).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 /** Accepted messages from an address since a time. */
 export async function selectAttemptsSince(db: Db, hash: string, since: Date): Promise<Date[]> {
   const rows = await db.selectFrom('lostfound_attempts').select('at').where('address_hash', '=', hash).where('kind', '=', 'contact').where('at', '>=', since).orderBy('at').execute();

@@ -26,7 +26,7 @@ describe('lost-and-found search photos', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp('embedded', { KONA_LOSTFOUND_KEEP_DAYS: '7' }, { clock });
+    t = await createTestApp('embedded', { KONA_LOSTFOUND_KEEP_DAYS: '7', KONA_LOSTFOUND_MESSAGE_KEEP_DAYS: '30' }, { clock });
   });
   afterAll(async () => {
     await t?.close();
@@ -53,5 +53,18 @@ describe('lost-and-found search photos', () => {
     clock.set(clock.now() + 1 * day + 1000);
     await sweep();
     expect(existsSync(dayDir)).toBe(false);
+  });
+  it('messages to a rescue are kept KONA_LOSTFOUND_MESSAGE_KEEP_DAYS, then deleted by the rescue\'s lostfound.sweep run', async () => {
+    await t.addTenant('keeper');
+    const handle = (await t.rt.ctx.tenants.get('keeper'))!;
+    const db = handle.db.kysely;
+    const ring = t.rt.ctx.secrets.keyRing;
+    const { id: dogId } = await db.insertInto('dogs').values({ name: 'Rolo', size: 'medium', intake_date: '2026-11-01', intake_type: 'stray' }).returning('id').executeTakeFirstOrThrow();
+    const message = (daysAgo: number) => ({ dog_id: dogId, name_enc: ring.encrypt('A'), email_enc: ring.encrypt('a@example.org'), phone_enc: ring.encrypt(''), message_enc: ring.encrypt('hi'), created_at: new Date(clock.now() - daysAgo * day) });
+    await db.insertInto('lostfound_contacts').values([message(31), message(29)]).execute();
+    await enqueueJob(handle.db, t.rt.ctx.jobs, lostFoundSweepJob, {});
+    await (await createJobRunner(t.rt, pino({ level: 'silent' }))).runOnce();
+    const left = await db.selectFrom('lostfound_contacts').select('created_at').execute();
+    expect(left.map((r) => Math.round((clock.now() - r.created_at.getTime()) / day))).toEqual([29]);
   });
 });

@@ -131,6 +131,15 @@ describe.each(engines)('lost and found on %s', (engine) => {
     const notices = await db.selectFrom('notifications').select(['kind', 'title']).where('kind', '=', 'lostfound.contact').execute();
     expect(notices.length).toBeGreaterThan(0);
     expect(notices[0]!.title).toBe('Lost and found: a message about Pepper');
+    // Staff read it in the hub (people.view); a foster, who may not see people's details, cannot.
+    const { browser: viewer } = await signedInStaff(t, 'alpha', 'viewer');
+    const inbox = await viewer.get('/r/alpha/hub/lost-and-found');
+    expect(inbox.statusCode).toBe(200);
+    expect(inbox.body).toContain(`id="message-${rows[0]!.id}"`);
+    for (const text of ['Sam Finder', 'sam@example.org', 'I found her by the river.', 'Pepper']) expect(inbox.body).toContain(text);
+    const { browser: foster } = await signedInStaff(t, 'alpha', 'foster');
+    expect((await foster.get('/r/alpha/hub/lost-and-found')).statusCode).toBe(403);
+    expect((await viewer.get('/r/beta/hub/lost-and-found')).statusCode).not.toBe(200);
     const mail = await db.selectFrom('jobs').select('payload').where('name', '=', 'mail.send').execute();
     expect(mail).toHaveLength(1);
     expect(JSON.stringify(mail[0]!.payload)).not.toContain('sam@example.org');

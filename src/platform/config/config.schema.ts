@@ -91,6 +91,9 @@ export const settingsSchema = z.object({
   KONA_LOSTFOUND_KEEP_DAYS: positiveInt().default(7).describe(
     'Days photos uploaded to the lost-and-found search are kept before the daily lostfound.sweep job deletes them.',
   ),
+  KONA_LOSTFOUND_MESSAGE_KEEP_DAYS: positiveInt().default(90).describe(
+    'Days a message sent to a rescue from the lost-and-found pages stays readable in the hub before the daily lostfound.sweep job deletes it.',
+  ),
   KONA_AI_DEADLINE_SECONDS: positiveInt().default(20).describe(
     'Longest a staff-triggered AI draft waits for the model before the simpler path answers instead.',
   ),
