@@ -5,6 +5,7 @@
  * control plane (and in the deciding rescue's own log), and is emailed to the vet. Rejecting or
  * disabling a vet ends their sessions at once.
  */
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { recordAudit, recordControlAudit } from '../../platform/audit/audit.js';
 import type { Clock } from '../../platform/clock/clock.js';
@@ -54,7 +55,8 @@ export async function decideVet(deps: VerifyDeps, vetId: string, decision: VetDe
       .where('id', '=', vetId).where('status', 'in', rule.from).returning(['id', 'email_enc']).executeTakeFirst();
     if (!row) return undefined;
     if (rule.to === 'rejected' || rule.to === 'disabled') await tx.deleteFrom('vet_sessions').where('vet_id', '=', vetId).execute();
-    await queueVetMail(tx, deps, row.email_enc, mails[decision], `vet-decision:${vetId}:${decision}:${now.getTime()}`);
+    // Once per decision: the compare-and-set above already refuses a retried request.
+    await queueVetMail(tx, deps, row.email_enc, mails[decision], `vet-decision:${vetId}:${decision}:${randomUUID()}`);
     await recordControlAudit(tx, { actor, action: rule.action, target: { type: 'vet', id: vetId }, detail: { status: rule.to }, ...(tenant ? { tenant } : {}) });
     return row;
   });
