@@ -34,6 +34,7 @@ const hubNav: { label?: string; links: NavEntry[] }[] = [
     label: 'Rescue',
     links: [
       { path: '/hub/staff', label: 'Staff', permission: 'staff.manage' },
+      { path: '/hub/vets', label: 'Vets', permission: 'staff.manage' },
       { path: '/hub/settings', label: 'Settings', permission: 'settings.manage' },
       { path: '/hub/jobs', label: 'Jobs', permission: 'jobs.manage' },
       { path: '/hub/outbox', label: 'Outbox', permission: 'mail.view' },
@@ -90,6 +91,7 @@ export function pageContextFor(assets: Assets) {
         { href: '/operator', label: 'Rescues' },
         { href: '/operator/maintenance', label: 'Maintenance' },
         { href: '/operator/backups', label: 'Backups' },
+        { href: '/operator/vets', label: 'Vets' },
       ] }];
     }
     return base;
