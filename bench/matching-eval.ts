@@ -19,6 +19,9 @@ export interface EvalResult {
   imagesPerSecond: number;
 }
 
+/** A ranked candidate of one query (top 10 dogs): its similarity and whether it is the query's dog. */
+export interface ScoredCandidate { similarity: number; rightDog: boolean }
+
 function xorshift(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => { s ^= s << 13; s >>>= 0; s ^= s >> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
@@ -53,7 +56,7 @@ export function folderSet(dir: string): EvalDog[] {
 }
 
 /** Embeds and scores a set with one embedder; unreadable photos are skipped and listed with their error code. */
-export async function evaluate(set: EvalDog[], embedder: ImageEmbedder): Promise<{ result: EvalResult; vectors: number[][] }> {
+export async function evaluate(set: EvalDog[], embedder: ImageEmbedder): Promise<{ result: EvalResult; vectors: number[][]; scored: ScoredCandidate[] }> {
   const skipped: EvalResult['skipped'] = [];
   const queries: { dog: string; v: number[] }[] = [];
   const gallery: { dog: string; v: number[] }[] = [];
@@ -74,6 +77,7 @@ export async function evaluate(set: EvalDog[], embedder: ImageEmbedder): Promise
   }
   const seconds = (performance.now() - started) / 1000;
   const grades: EvalResult['gradePrecision'] = { strong: { candidates: 0, rightDog: 0, precision: null }, possible: { candidates: 0, rightDog: 0, precision: null }, weak: { candidates: 0, rightDog: 0, precision: null } };
+  const scored: ScoredCandidate[] = [];
   let hits1 = 0, hits5 = 0, hits10 = 0, rr = 0;
   for (const q of queries) {
     const best = new Map<string, number>();
@@ -88,6 +92,7 @@ export async function evaluate(set: EvalDog[], embedder: ImageEmbedder): Promise
       const g = grades[gradeOf(embedder.modelId, sim)];
       g.candidates++;
       if (dog === q.dog) g.rightDog++;
+      scored.push({ similarity: sim, rightDog: dog === q.dog });
     }
   }
   for (const g of Object.values(grades)) g.precision = g.candidates ? round(g.rightDog / g.candidates) : null;
@@ -99,6 +104,7 @@ export async function evaluate(set: EvalDog[], embedder: ImageEmbedder): Promise
       imagesPerSecond: round(embedded / seconds),
     },
     vectors: [...queries, ...gallery].map((x) => x.v),
+    scored,
   };
 }
 

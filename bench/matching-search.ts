@@ -18,6 +18,8 @@ import { round } from './matching-eval.js';
 export interface SearchFigures {
   vectors: number; queries: number; k: number; indexBuildMs: number; planUsesHnsw: boolean;
   hnswMs: { p50: number; p95: number }; exactMs: { p50: number; p95: number }; hnswRecallAt10: number;
+  /** The recall computation checked on the exact scan against itself (a second run of the same queries): 1 unless the scan is unstable or the computation wrong. */
+  exactSelfRecallAt10: number;
 }
 
 const model = 'bench-search-v1';
@@ -57,6 +59,12 @@ async function fill(db: Kysely<TenantSchema>, from: number, to: number, seeds: n
   }
 }
 
+/** Share of the exact answer's photos that `found` also holds. */
+export function recallAgainst(found: readonly { photoId: string }[], exact: readonly { photoId: string }[]): number {
+  const truth = new Set(exact.map((c) => c.photoId));
+  return found.filter((c) => truth.has(c.photoId)).length / Math.max(1, truth.size);
+}
+
 /** Measures one engine at each size (the table grows from one size to the next). */
 export async function benchSearch(db: Database<TenantSchema>, seeds: number[][], sizes: number[], queries: number, log: (l: string) => void): Promise<SearchFigures[]> {
   await migrateSet(db, 'tenant');
@@ -78,6 +86,12 @@ export async function benchSearch(db: Database<TenantSchema>, seeds: number[][],
     const plan = await nearestPlan(k, model, qs[0]!, 10);
     const hnswMs: number[] = [], exactMs: number[] = [];
     let overlap = 0;
+    let self = 0;
+    const selfChecked = Math.min(5, qs.length);
+    for (const q of qs.slice(0, selfChecked)) {
+      const b = await searchSimilarExact(k, model, q, 10);
+      self += recallAgainst(await searchSimilarExact(k, model, q, 10), b);
+    }
     for (const q of qs) {
       let t = performance.now();
       const a = await searchSimilar(k, model, q, 10);
@@ -85,12 +99,11 @@ export async function benchSearch(db: Database<TenantSchema>, seeds: number[][],
       t = performance.now();
       const b = await searchSimilarExact(k, model, q, 10);
       exactMs.push(performance.now() - t);
-      const exact = new Set(b.map((c) => c.photoId));
-      overlap += a.filter((c) => exact.has(c.photoId)).length / Math.max(1, exact.size);
+      overlap += recallAgainst(a, b);
     }
     const figures: SearchFigures = {
       vectors: size, queries, k: 10, indexBuildMs, planUsesHnsw: plan.some((line) => /photo_embeddings_hnsw/.test(line)),
-      hnswMs: { p50: pct(hnswMs, 50), p95: pct(hnswMs, 95) }, exactMs: { p50: pct(exactMs, 50), p95: pct(exactMs, 95) }, hnswRecallAt10: round(overlap / queries),
+      hnswMs: { p50: pct(hnswMs, 50), p95: pct(hnswMs, 95) }, exactMs: { p50: pct(exactMs, 50), p95: pct(exactMs, 95) }, hnswRecallAt10: round(overlap / queries), exactSelfRecallAt10: round(self / selfChecked),
     };
     log(`  ${size} vectors: HNSW p50 ${figures.hnswMs.p50} ms p95 ${figures.hnswMs.p95} ms | exact p50 ${figures.exactMs.p50} ms p95 ${figures.exactMs.p95} ms | HNSW recall@10 vs exact ${figures.hnswRecallAt10} | index build ${indexBuildMs} ms${figures.planUsesHnsw ? '' : ' (plan did NOT use HNSW)'}`);
     out.push(figures);
