@@ -13,6 +13,7 @@ import { settingsRoutes } from '../features/settings/settings.routes.js';
 import { privacyRoutes } from '../features/settings/privacy.routes.js';
 import { lostAndFoundSettingRoutes } from '../features/settings/lostfound.setting.routes.js';
 import { lostFoundRoutes, rootLostFoundRoutes } from '../features/lostfound/lostfound.public.js';
+import { vetAccessRoutes, vetGrantHubRoutes } from '../features/vets/vets.public.js';
 import { settingsLogoRoutes } from '../features/settings/settings.logo.routes.js';
 import { rescueDefaultFees, rescueLogoIcon } from '../features/settings/settings.public.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
@@ -66,6 +67,7 @@ export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes, rootLostFoundRoutes],
   // Hooks first, so they cover every tenant route: the hub header's unread count, and the guard that
   // keeps a foster to the dogs in their care on every /hub/dogs/:id… route.
-  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage, { photoApproved: queuePhotoEmbedding, photoRejected: forgetRejectedPhoto }), fostersRoutes(dogPage), medicalRoutes({ documentStored: queueExtraction }), extractionRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, concernsRoutes, chatRoutes(dogPage), applyRoutes, applicationsHubRoutes, reviewRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, lostAndFoundSettingRoutes, lostFoundRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage)],
+  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage, { photoApproved: queuePhotoEmbedding, photoRejected: forgetRejectedPhoto }), fostersRoutes(dogPage), medicalRoutes({ documentStored: queueExtraction }), extractionRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, concernsRoutes, chatRoutes(dogPage), applyRoutes, applicationsHubRoutes, reviewRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, lostAndFoundSettingRoutes, lostFoundRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage), vetGrantHubRoutes],
   operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes, backupsRoutes],
+  vet: [vetAccessRoutes],
 };
