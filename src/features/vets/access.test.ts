@@ -192,6 +192,13 @@ describe.each(engines)('vet access under a grant on %s', (engine) => {
     expect(await db.selectFrom('notifications').select('id').where('kind', '=', 'vet.upload').where('link', '=', `/hub/vet-grants/${id}`).execute()).not.toHaveLength(0);
     expect(await db.selectFrom('medical_documents').select('id').where('sha256', '=', upload.sha256).execute()).toHaveLength(0);
 
+    // The same bytes attached to another dog and deleted there stay stored: the pending upload holds them.
+    expect((await uploadDocument(t, staff, 'alpha', dogB, documentFile(pdf, 'same.pdf', 'application/pdf'), { title: 'Same bytes' })).statusCode).toBe(303);
+    const copy = await db.selectFrom('medical_documents').select('id').where('dog_id', '=', dogB).where('sha256', '=', upload.sha256).executeTakeFirstOrThrow();
+    const deleted = await staff.post(`/r/alpha/hub/dogs/${dogB}/documents/${copy.id}/delete`, { _csrf: await staff.csrf(`/r/alpha/hub/dogs/${dogB}/medical`), confirm: 'yes' });
+    expect(deleted.statusCode).toBe(303);
+    expect(await rescueStore(t.rt.ctx, 'alpha').exists(upload.sha256)).toBe(true);
+
     const pending = await staff.get(`/r/alpha/hub/vet-grants/${id}/uploads/${upload.id}/file`);
     expect(pending.rawPayload.equals(pdf)).toBe(true);
     const accepted = await staff.post(`/r/alpha/hub/vet-grants/${id}/uploads/${upload.id}/accept`, { _csrf: await staff.csrf(`/r/alpha/hub/vet-grants/${id}`) });
