@@ -215,6 +215,10 @@ describe.each(engines)('vet access under a grant on %s', (engine) => {
     const second = await db.selectFrom('vet_uploads').selectAll().where('grant_id', '=', id).where('title', '=', 'Wound photo').executeTakeFirstOrThrow();
     expect((await staff.post(`/r/alpha/hub/vet-grants/${id}/uploads/${second.id}/decline`, { _csrf: await staff.csrf(`/r/alpha/hub/vet-grants/${id}`) })).statusCode).toBe(303);
     expect(await rescueStore(t.rt.ctx, 'alpha').exists(second.sha256)).toBe(false);
+    // Sent again after the decline, it is pending again, with its bytes stored.
+    expect((await vetUpload(vetBrowser, id, { title: 'Wound photo, again' }, documentFile(png, 'wound.png', 'image/png'))).statusCode).toBe(303);
+    expect(await db.selectFrom('vet_uploads').select(['status', 'title']).where('id', '=', second.id).executeTakeFirstOrThrow()).toEqual({ status: 'pending', title: 'Wound photo, again' });
+    expect(await rescueStore(t.rt.ctx, 'alpha').exists(second.sha256)).toBe(true);
   });
 
   it('refuses bad uploads with a clear 4xx, keeping the title, never a 5xx', async () => {

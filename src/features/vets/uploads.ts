@@ -5,7 +5,7 @@
  * member of staff accepts one into the dog's medical documents or declines it.
  */
 import { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
@@ -52,11 +52,14 @@ export async function storeVetUpload(deps: VetUploadDeps, grant: GrantRow, dogNa
   const put = await deps.store.putStream(Readable.from([prepared.data]), { maxBytes: prepared.data.byteLength });
   const row = { grant_id: grant.id, dog_id: grant.dog_id, vet_id: grant.vet_id, sha256: put.sha256, content_type: prepared.contentType, size_bytes: put.size, title: meta.title, original_name: meta.originalName };
   const stored = await deps.db.transaction().execute(async (tx) => {
-    const inserted = await tx.insertInto('vet_uploads').values(row).onConflict((oc) => oc.columns(['grant_id', 'sha256']).doNothing()).returning('id').executeTakeFirst();
+    // The same bytes again: a pending or accepted upload is found; a declined one is asked about afresh.
+    const inserted = await tx.insertInto('vet_uploads').values(row)
+      .onConflict((oc) => oc.columns(['grant_id', 'sha256']).doUpdateSet({ status: 'pending', title: row.title, original_name: row.original_name, decided_by: null, decided_at: null, created_at: sql`now()` }).where('vet_uploads.status', '=', 'declined'))
+      .returning('id').executeTakeFirst();
     if (!inserted) return { id: (await tx.selectFrom('vet_uploads').select('id').where('grant_id', '=', grant.id).where('sha256', '=', put.sha256).executeTakeFirstOrThrow()).id, duplicate: true };
     await notify(tx, {
       kind: 'vet.upload', title: `A vet sent a document about ${dogName}`, body: 'It waits for someone to accept it into the medical record or decline it.',
-      link: `/hub/vet-grants/${grant.id}`, recipients: { roles: ['admin', 'staff'] }, dedupeKey: `vet.upload:${inserted.id}`,
+      link: `/hub/vet-grants/${grant.id}`, recipients: { roles: ['admin', 'staff'] },
     });
     return { id: inserted.id, duplicate: false };
   }).catch(async (err: unknown) => {
@@ -94,7 +97,9 @@ async function pendingUpload(db: Db, grantId: string, uploadId: string) {
 export async function acceptVetUpload(ctx: AppContext, db: Db, grant: GrantRow, uploadId: string, actor: Actor & { id: string }, now: number): Promise<string> {
   const upload = await pendingUpload(db, grant.id, uploadId);
   const doc = await attachStoredDocument(db, grant.dog_id, { sha256: upload.sha256, contentType: upload.content_type, size: upload.size_bytes, title: upload.title, originalName: upload.original_name }, actor);
-  await db.updateTable('vet_uploads').set({ status: 'accepted', decided_by: actor.id, decided_at: new Date(now), medical_document_id: doc.id }).where('id', '=', upload.id).where('status', '=', 'pending').execute();
+  const decided = await db.updateTable('vet_uploads').set({ status: 'accepted', decided_by: actor.id, decided_at: new Date(now), medical_document_id: doc.id }).where('id', '=', upload.id).where('status', '=', 'pending').returning('id').executeTakeFirst();
+  // Accepted twice at once: the other click recorded it (the document is the same one).
+  if (!decided) return doc.id;
   await auditGrant(ctx, db, grant, actor, 'vet.document_accepted', { upload_id: upload.id, document_id: doc.id });
   return doc.id;
 }
@@ -102,7 +107,8 @@ export async function acceptVetUpload(ctx: AppContext, db: Db, grant: GrantRow, 
 /** Declines a pending upload and gives its bytes back unless something else of the rescue uses them. */
 export async function declineVetUpload(ctx: AppContext, db: Db, store: BlobStore, grant: GrantRow, uploadId: string, actor: Actor & { id: string }, now: number): Promise<void> {
   const upload = await pendingUpload(db, grant.id, uploadId);
-  await db.updateTable('vet_uploads').set({ status: 'declined', decided_by: actor.id, decided_at: new Date(now) }).where('id', '=', upload.id).where('status', '=', 'pending').execute();
+  const decided = await db.updateTable('vet_uploads').set({ status: 'declined', decided_by: actor.id, decided_at: new Date(now) }).where('id', '=', upload.id).where('status', '=', 'pending').returning('id').executeTakeFirst();
+  if (!decided) throw new KonaError('KONA_ERR_CONFLICT', 'This document was already accepted or declined. Reload the page to see where it stands.');
   await auditGrant(ctx, db, grant, actor, 'vet.document_declined', { upload_id: upload.id });
   await releaseBlobs(store, [upload.sha256], rescueBlobChecks(db));
 }
