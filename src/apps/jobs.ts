@@ -8,6 +8,7 @@ import { contractsEncryptedColumns } from '../features/contracts/contracts.encry
 import { aiEncryptedColumns, aiJobs, altTextJob, extractDocumentJob } from '../features/ai/ai.public.js';
 import { dispatcherEmbedders, embedderFor, embedPhotoJob, matchingJobs, reembedJob } from '../features/matching/matching.public.js';
 import { lostFoundEncryptedColumns, lostFoundJobs, lostFoundSweepJob } from '../features/lostfound/lostfound.public.js';
+import { vetThreadEncryptedColumns } from '../features/vets/vets.public.js';
 import type { DispatcherClient } from '../inference/client.js';
 import type { Config } from '../platform/config/config.js';
 import { pruneAttempts } from '../platform/auth/login-throttle.js';
@@ -29,7 +30,7 @@ import { pitrMarkJob, writePitrMark } from '../ops/backup/archive.layers.js';
 export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.prune-sessions', 'maintenance.sweep-uploads', 'keys.reencrypt', 'mail.send', 'backup.dump', 'backup.snapshot', 'backup.restic', medicalDueJob, interviewTomorrowJob, maintenanceAnnouncedJob, pitrMarkJob, altTextJob, extractDocumentJob, embedPhotoJob, reembedJob, lostFoundSweepJob] as const;
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
-export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns, ...aiEncryptedColumns, ...lostFoundEncryptedColumns];
+export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns, ...aiEncryptedColumns, ...lostFoundEncryptedColumns, ...vetThreadEncryptedColumns];
 
 /** What handlers need from the running process. */
 export interface JobDeps {

@@ -16,7 +16,7 @@ import { lostFoundInboxRoutes, lostFoundRoutes, rootLostFoundRoutes } from '../f
 import { settingsLogoRoutes } from '../features/settings/settings.logo.routes.js';
 import { rescueDefaultFees, rescueLogoIcon } from '../features/settings/settings.public.js';
 import { operatorRoutes } from '../features/operator/operator.routes.js';
-import { hubVetsRoutes, operatorVetsRoutes, vetAccountRoutes } from '../features/vets/vets.public.js';
+import { hubVetsRoutes, operatorVetsRoutes, vetAccessRoutes, vetAccountRoutes, vetGrantHubRoutes } from '../features/vets/vets.public.js';
 import { operatorResetRoutes } from '../features/operator/password-reset.routes.js';
 import { landingRoutes, publicSiteRoutes } from '../features/site/site.routes.js';
 import { embedRoutes } from '../features/site/embed.routes.js';
@@ -67,7 +67,7 @@ export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes, rootLostFoundRoutes],
   // Hooks first, so they cover every tenant route: the hub header's unread count, and the guard that
   // keeps a foster to the dogs in their care on every /hub/dogs/:id… route.
-  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage, { photoApproved: queuePhotoEmbedding, photoRejected: forgetRejectedPhoto }), fostersRoutes(dogPage), medicalRoutes({ documentStored: queueExtraction }), extractionRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, concernsRoutes, chatRoutes(dogPage), applyRoutes, applicationsHubRoutes, reviewRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, lostAndFoundSettingRoutes, lostFoundRoutes, lostFoundInboxRoutes, hubVetsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage)],
+  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage, { photoApproved: queuePhotoEmbedding, photoRejected: forgetRejectedPhoto }), fostersRoutes(dogPage), medicalRoutes({ documentStored: queueExtraction }), extractionRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, concernsRoutes, chatRoutes(dogPage), applyRoutes, applicationsHubRoutes, reviewRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, lostAndFoundSettingRoutes, lostFoundRoutes, lostFoundInboxRoutes, hubVetsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage), vetGrantHubRoutes],
   operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes, backupsRoutes, operatorVetsRoutes],
-  vet: [vetAccountRoutes],
+  vet: [vetAccountRoutes, vetAccessRoutes],
 };

@@ -39,6 +39,15 @@ export async function documentReferencesBlob(db: Db, key: string): Promise<boole
   return !!(await db.selectFrom('medical_documents').select('id').where('sha256', '=', key).limit(1).executeTakeFirst());
 }
 
+/**
+ * Whether a vet's upload still waiting for staff is stored under this blob key (the vets feature
+ * writes `vet_uploads`; the check lives here because the vets feature imports medical, not the
+ * other way round). An accepted upload is a document, so the check above covers it.
+ */
+export async function vetUploadReferencesBlob(db: Db, key: string): Promise<boolean> {
+  return !!(await db.selectFrom('vet_uploads').select('id').where('sha256', '=', key).where('status', '=', 'pending').limit(1).executeTakeFirst());
+}
+
 /** Whether the dog has this vaccination, treatment or visit (a document may be linked to it). */
 export async function entryBelongsToDog(db: Db, table: 'vaccinations' | 'treatments' | 'vet_visits', dogId: string, id: string): Promise<boolean> {
   return !!(await db.selectFrom(table).select('id').where('dog_id', '=', dogId).where('id', '=', id).executeTakeFirst());

@@ -8,7 +8,7 @@ import { prepareDocument } from '../../platform/images/index.js';
 import { ensureStored, readLimited, releaseBlobs, type BlobReferenceCheck, type BlobStore } from '../../platform/storage/index.js';
 import { getDog } from '../dogs/dogs.public.js';
 import { photoReferencesBlob } from '../photos/photos.public.js';
-import { deleteDocumentRow, documentReferencesBlob, entryBelongsToDog, insertDocument, selectDocument, selectDocumentBySha, type DocumentRow } from './documents.queries.js';
+import { deleteDocumentRow, documentReferencesBlob, entryBelongsToDog, vetUploadReferencesBlob, insertDocument, selectDocument, selectDocumentBySha, type DocumentRow } from './documents.queries.js';
 import { titleFromFileName } from './documents.names.js';
 import type { DocumentFormInput } from './medical.schema.js';
 
@@ -24,9 +24,9 @@ export interface DocumentDeps {
 const linkTables = { vaccination: 'vaccinations', treatment: 'treatments', visit: 'vet_visits' } as const;
 const linkColumns = { vaccination: 'vaccination_id', treatment: 'treatment_id', visit: 'visit_id' } as const;
 
-/** Every table in a rescue that holds blob keys, for {@link releaseBlobs}: photos and documents. */
+/** Every table in a rescue that holds blob keys, for {@link releaseBlobs}: photos, documents and vets' pending uploads. */
 export function rescueBlobChecks(db: Db): BlobReferenceCheck[] {
-  return [(key) => photoReferencesBlob(db, key), (key) => documentReferencesBlob(db, key)];
+  return [(key) => photoReferencesBlob(db, key), (key) => documentReferencesBlob(db, key), (key) => vetUploadReferencesBlob(db, key)];
 }
 
 /** Checks the upload's fields before any of the file is read: the dog exists and the link is one of its entries. */
@@ -82,6 +82,34 @@ export async function storeDocument(deps: DocumentDeps, dogId: string, source: A
   // A duplicate's row was written by an upload that does the same.
   if (!stored.duplicate) await ensureStored(store, [{ key: put.sha256, data: prepared.data }]);
   return stored;
+}
+
+/** Bytes already in the rescue's blob store, to be recorded as a dog's document. */
+export interface StoredBlob {
+  sha256: string;
+  contentType: DocumentRow['content_type'];
+  size: number;
+  title: string;
+  originalName: string;
+}
+
+/**
+ * Records bytes already stored (checked and re-encoded when they were received, e.g. a vet's
+ * upload) as a document of the dog, uploaded by `actor`, audited. The dog's document of the same
+ * bytes, when there is one, is returned instead of a second.
+ */
+export async function attachStoredDocument(db: Db, dogId: string, blob: StoredBlob, actor: Actor): Promise<StoredDocument> {
+  await getDog(db, dogId);
+  return db.transaction().execute(async (tx): Promise<StoredDocument> => {
+    const docId = await insertDocument(tx, {
+      dog_id: dogId, sha256: blob.sha256, content_type: blob.contentType, size_bytes: blob.size,
+      title: blob.title || titleFromFileName(blob.originalName), original_name: blob.originalName,
+      uploaded_by: actor.type === 'staff' ? (actor.id ?? null) : null,
+    });
+    if (!docId) return { id: (await selectDocumentBySha(tx, dogId, blob.sha256))!.id, duplicate: true };
+    await recordAudit(tx, { actor, action: 'medical.document_added', target: { type: 'dog', id: dogId }, detail: { document_id: docId } });
+    return { id: docId, duplicate: false };
+  });
 }
 
 /** One document of a dog, for download; a 404 when there is none. */

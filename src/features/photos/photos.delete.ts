@@ -3,15 +3,15 @@ import { recordAudit, type Actor } from '../../platform/audit/audit.js';
 import type { TenantSchema } from '../../platform/db/schema.js';
 import { notFound } from '../../platform/errors/errors.js';
 import { releaseBlobs, type BlobReferenceCheck, type BlobStore, type ReleaseResult } from '../../platform/storage/index.js';
-import { documentReferencesBlob } from '../medical/medical.public.js';
+import { documentReferencesBlob, vetUploadReferencesBlob } from '../medical/medical.public.js';
 import { deletePhotoRow, firstApprovedPhoto, updatePrimary } from './photos.queries.js';
 import { photoReferencesBlob } from './photos.public.js';
 
 type Db = Kysely<TenantSchema>;
 
-/** Every table of a rescue that holds blob keys: photos (originals and variants) and medical documents. */
+/** Every table of a rescue that holds blob keys: photos (originals and variants), medical documents and vets' pending uploads. */
 export function photoBlobChecks(db: Db): BlobReferenceCheck[] {
-  return [(key) => photoReferencesBlob(db, key), (key) => documentReferencesBlob(db, key)];
+  return [(key) => photoReferencesBlob(db, key), (key) => documentReferencesBlob(db, key), (key) => vetUploadReferencesBlob(db, key)];
 }
 
 /**
