@@ -53,6 +53,7 @@ import { newApplicationsWaiting } from '../features/adoptions/adoptions.public.j
 import { signedContractsWaiting } from '../features/contracts/contracts.public.js';
 import { pendingPhotosWaiting } from '../features/photos/photos.public.js';
 import { unreadFosterNotesWaiting } from '../features/notifications/notifications.public.js';
+import { vetRequestRoutes, vetRequestsHubRoutes, vetSearchRoutes, vetSearchSettingRoutes } from '../features/vets/vets.public.js';
 
 // The dog's hub page and the dashboard are composed here, from what each feature registers, so
 // the dogs and dashboard features import none of the features that add to them.
@@ -66,6 +67,7 @@ export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes, rootLostFoundRoutes],
   // Hooks first, so they cover every tenant route: the hub header's unread count, and the guard that
   // keeps a foster to the dogs in their care on every /hub/dogs/:id… route.
-  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage, { photoApproved: queuePhotoEmbedding, photoRejected: forgetRejectedPhoto }), fostersRoutes(dogPage), medicalRoutes({ documentStored: queueExtraction }), extractionRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, concernsRoutes, chatRoutes(dogPage), applyRoutes, applicationsHubRoutes, reviewRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, lostAndFoundSettingRoutes, lostFoundRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage)],
+  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage, { photoApproved: queuePhotoEmbedding, photoRejected: forgetRejectedPhoto }), fostersRoutes(dogPage), medicalRoutes({ documentStored: queueExtraction }), extractionRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, concernsRoutes, chatRoutes(dogPage), applyRoutes, applicationsHubRoutes, reviewRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, lostAndFoundSettingRoutes, vetSearchSettingRoutes, vetRequestsHubRoutes, lostFoundRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage)],
   operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes, backupsRoutes],
+  vet: [vetRequestRoutes, vetSearchRoutes],
 };

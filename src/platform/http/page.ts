@@ -17,6 +17,7 @@ const hubNav: { label?: string; links: NavEntry[] }[] = [
       { path: '/hub/my-dogs', label: 'My dogs', permission: 'notes.write', roles: ['foster'] },
       { path: '/hub/fosters', label: 'Foster homes', permission: 'fosters.manage' },
       { path: '/hub/medical/due', label: 'Medical due', permission: 'medical.view' },
+      { path: '/hub/vet-requests', label: 'Vet access', permission: 'medical.edit' },
     ],
   },
   {
