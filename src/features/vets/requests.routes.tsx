@@ -38,7 +38,9 @@ export const vetRequestRoutes = inVetScope(async (app) => {
 
   app.get<{ Querystring: { ref?: string } }>('/requests/new', { config: { permission: 'vet' } }, async (request, reply) => {
     assertVerifiedVet(request.actor);
-    return showForm(request, reply, 200, String(request.query.ref ?? ''), { values: {}, errors: {} });
+    // No reference at all: a request starts from a search result.
+    if (!request.query.ref) return reply.redirect('/vet/search', 303);
+    return showForm(request, reply, 200, String(request.query.ref), { values: {}, errors: {} });
   });
 
   app.post('/requests', { config: { permission: 'vet' } }, async (request, reply) => {

@@ -29,7 +29,7 @@ async function clinicArea(ctx: AppContext, vetId: string): Promise<string> {
   return (await ctx.control.kysely.selectFrom('vets').select('clinic_area').where('id', '=', vetId).executeTakeFirst())?.clinic_area ?? '';
 }
 
-/** GET/POST /vet/search (verified vets) and the candidates' photos, GET /vet/photo/:ref. */
+/** GET/POST /vet/search (verified vets) and the candidates' photos, GET /vet/photo?ref=. */
 export const vetSearchRoutes = inVetScope(async (app) => {
   const { ctx, page } = app.kona;
   const maxBytes = ctx.config.settings.KONA_UPLOAD_MAX_MB * 1024 * 1024;
@@ -82,9 +82,11 @@ export const vetSearchRoutes = inVetScope(async (app) => {
   // A candidate's photo: the reference names the rescue and dog for this vet; the dog must still be
   // in care at a rescue that lets vets search. Private to the vet's browser.
   const privateCache = async (_request: unknown, reply: FastifyReply, payload: unknown) => { reply.header('cache-control', 'private, max-age=300'); return payload; };
-  app.get<{ Params: { ref: string } }>('/photo/:ref', { config: { permission: 'vet', frame: false }, onSend: privateCache }, async (request, reply) => {
+  // The reference rides in the query: it is longer than a path parameter may be.
+  app.get<{ Querystring: { ref?: string } }>('/photo', { config: { permission: 'vet', frame: false }, onSend: privateCache }, async (request, reply) => {
     assertVerifiedVet(request.actor);
-    const ref = verifyCandidateRef(ctx.secrets.sessionSecret, request.actor.id, request.params.ref, nowOf(ctx));
+    if (!request.query.ref) throw new KonaError('KONA_ERR_NOT_FOUND', 'That photo is not available.');
+    const ref = verifyCandidateRef(ctx.secrets.sessionSecret, request.actor.id, request.query.ref, nowOf(ctx));
     const handle = await ctx.tenants.get(ref.tenant);
     if (!handle || !(await selectVetSearchSetting(handle.db.kysely)).on) throw refusedRef();
     const key = await selectShownPhoto(handle.db.kysely, ref.dogId, inCareStatuses);

@@ -94,7 +94,7 @@ export async function searchRescueForVet(rescue: NamedTenant, q: VetQuery, vet: 
     const strongest = f.reasons.some((r) => r.kind === 'microchip') ? 0 : f.reasons.some((r) => r.kind === 'photo') ? 1 : 2;
     const grade = f.reasons.find((r): r is Extract<MatchReason, { kind: 'photo' }> => r.kind === 'photo')?.grade;
     return {
-      ref, dogId: d.id, dogName: d.name, photoUrl: withPhotos.has(d.id) ? `/vet/photo/${ref}` : null, breeds: d.breeds, sex: d.sex,
+      ref, dogId: d.id, dogName: d.name, photoUrl: withPhotos.has(d.id) ? `/vet/photo?ref=${encodeURIComponent(ref)}` : null, breeds: d.breeds, sex: d.sex,
       ageYears: d.birth_date ? Math.max(0, Math.floor((vet.now - d.birth_date.getTime()) / yearMs)) : null,
       rescueName: name, rescueArea: setting.area, reasons: f.reasons,
       order: [strongest, grade ? gradeRank[grade] : 3, nearby, -f.similarity],
