@@ -53,14 +53,14 @@ import { newApplicationsWaiting } from '../features/adoptions/adoptions.public.j
 import { signedContractsWaiting } from '../features/contracts/contracts.public.js';
 import { pendingPhotosWaiting } from '../features/photos/photos.public.js';
 import { unreadFosterNotesWaiting } from '../features/notifications/notifications.public.js';
-import { vetRequestRoutes, vetRequestsHubRoutes, vetSearchRoutes, vetSearchSettingRoutes } from '../features/vets/vets.public.js';
+import { vetRequestRoutes, vetRequestsHubRoutes, vetRequestsWaiting, vetSearchRoutes, vetSearchSettingRoutes } from '../features/vets/vets.public.js';
 
 // The dog's hub page and the dashboard are composed here, from what each feature registers, so
 // the dogs and dashboard features import none of the features that add to them.
 const dogPage = new DogPage([fostersDogPage, medicalDogPage, photosDogPage, aiDogPage, chatDogPage]);
 const dashboardCards = [dogsDashboardCard, medicalDueDashboardCard];
 // What waits for someone, in the order the dashboard's "Waiting" card lists it.
-const waitingItems = [newApplicationsWaiting, signedContractsWaiting, pendingPhotosWaiting, unreadFosterNotesWaiting];
+const waitingItems = [newApplicationsWaiting, signedContractsWaiting, pendingPhotosWaiting, unreadFosterNotesWaiting, vetRequestsWaiting];
 
 /** Every feature's routes, by where they mount. The one place a new feature is added. */
 export const featureRoutes: FeatureRoutes = {

@@ -7,7 +7,9 @@ import type { AppContext } from '../../platform/http/context.js';
 import { parseForm } from '../../platform/http/forms.js';
 import { idParam, sendPage } from '../../platform/http/replies.js';
 import { inTenantScope, type StaffRequest } from '../../platform/http/scopes.js';
+import { counted, type WaitingItem } from '../dashboard/dashboard.public.js';
 import { rescueRequestRow, rescueRequestRows } from './requests.lists.js';
+import { countPendingRequests } from './requests.queries.js';
 import { approveSchema, denySchema, revokeSchema } from './requests.schema.js';
 import { decideRequest, type DecisionInput } from './requests.service.js';
 import { VetRequestPage, VetRequestsPage, type DecisionForms } from './requests.hub.views.js';
@@ -54,3 +56,11 @@ export const vetRequestsHubRoutes = inTenantScope(async (app) => {
   decision('deny', denySchema, (v) => ({ to: 'denied', reason: v.reason }));
   decision('revoke', revokeSchema, (v) => ({ to: 'revoked', reason: v.reason }));
 });
+
+/** The dashboard's "vet requests waiting" item: this rescue's requests waiting for a decision. */
+export const vetRequestsWaiting: WaitingItem = {
+  permission: 'medical.edit',
+  count: (request) => countPendingRequests(request.server.kona.ctx.control.kysely, request.tenant.slug),
+  label: (n) => `${counted(n, 'vet access request', 'vet access requests')} waiting for a decision`,
+  path: '/hub/vet-requests',
+};

@@ -76,6 +76,7 @@ describe.each(engines)('vet access requests on %s', (engine) => {
     const ctl = await control().selectFrom('audit_log').select(['actor_type', 'actor_id', 'tenant_slug', 'detail']).where('action', '=', 'vet.request').execute();
     expect(ctl).toEqual([{ actor_type: 'vet', actor_id: vet.id, tenant_slug: 'alpha', detail: { dogId: dogs.Biscuit, fields: ['reason'] } }]);
     expect(await db.selectFrom('audit_log').select('actor_type').where('action', '=', 'vet.request').execute()).toEqual([{ actor_type: 'vet' }]);
+    expect((await staff.alpha!.get('/r/alpha/hub')).body).toContain('1 vet access request waiting for a decision');
     const again = await ask(vetB, ref, 'Asking twice.');
     expect(again.headers.location).toBe('/vet?done=pending');
     expect(await control().selectFrom('vet_access_requests').select('id').where('vet_id', '=', vet.id).execute()).toHaveLength(1);
