@@ -54,20 +54,21 @@ import { newApplicationsWaiting } from '../features/adoptions/adoptions.public.j
 import { signedContractsWaiting } from '../features/contracts/contracts.public.js';
 import { pendingPhotosWaiting } from '../features/photos/photos.public.js';
 import { unreadFosterNotesWaiting } from '../features/notifications/notifications.public.js';
+import { vetRequestRoutes, vetRequestsHubRoutes, vetRequestsWaiting, vetSearchRoutes, vetSearchSettingRoutes } from '../features/vets/vets.public.js';
 
 // The dog's hub page and the dashboard are composed here, from what each feature registers, so
 // the dogs and dashboard features import none of the features that add to them.
 const dogPage = new DogPage([fostersDogPage, medicalDogPage, photosDogPage, aiDogPage, chatDogPage]);
 const dashboardCards = [dogsDashboardCard, medicalDueDashboardCard];
 // What waits for someone, in the order the dashboard's "Waiting" card lists it.
-const waitingItems = [newApplicationsWaiting, signedContractsWaiting, pendingPhotosWaiting, unreadFosterNotesWaiting];
+const waitingItems = [newApplicationsWaiting, signedContractsWaiting, pendingPhotosWaiting, unreadFosterNotesWaiting, vetRequestsWaiting];
 
 /** Every feature's routes, by where they mount. The one place a new feature is added. */
 export const featureRoutes: FeatureRoutes = {
   root: [maintenanceNotices, healthRoutes, landingRoutes, rootLostFoundRoutes],
   // Hooks first, so they cover every tenant route: the hub header's unread count, and the guard that
   // keeps a foster to the dogs in their care on every /hub/dogs/:id… route.
-  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage, { photoApproved: queuePhotoEmbedding, photoRejected: forgetRejectedPhoto }), fostersRoutes(dogPage), medicalRoutes({ documentStored: queueExtraction }), extractionRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, concernsRoutes, chatRoutes(dogPage), applyRoutes, applicationsHubRoutes, reviewRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, lostAndFoundSettingRoutes, lostFoundRoutes, lostFoundInboxRoutes, hubVetsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage), vetGrantHubRoutes],
+  tenant: [unreadNotificationCount, dogScopeGuard, publicSiteRoutes, embedRoutes, rescueIconRoutes(rescueLogoIcon), authRoutes, passwordResetRoutes, dashboardRoutes(dashboardCards, waitingItems), dogsRoutes(dogPage, rescueDefaultFees), photosRoutes(dogPage, { photoApproved: queuePhotoEmbedding, photoRejected: forgetRejectedPhoto }), fostersRoutes(dogPage), medicalRoutes({ documentStored: queueExtraction }), extractionRoutes, staffRoutes, invitationRoutes, peopleRoutes, questionsRoutes, concernsRoutes, chatRoutes(dogPage), applyRoutes, applicationsHubRoutes, reviewRoutes, adoptionTemplatesRoutes, settingsRoutes, settingsLogoRoutes, privacyRoutes, lostAndFoundSettingRoutes, vetSearchSettingRoutes, vetRequestsHubRoutes, lostFoundRoutes, lostFoundInboxRoutes, hubVetsRoutes, auditRoutes, jobsAdminRoutes, outboxRoutes, notificationsRoutes, contractsRoutes, contractSigningRoutes, exportRoutes, aiRoutes(dogPage), vetGrantHubRoutes],
   operator: [operatorRoutes, operatorResetRoutes, maintenanceRoutes, backupsRoutes, operatorVetsRoutes],
-  vet: [vetAccountRoutes, vetAccessRoutes],
+  vet: [vetAccountRoutes, vetRequestRoutes, vetSearchRoutes, vetAccessRoutes],
 };

@@ -13,6 +13,7 @@ import { getRescueSettings, settingsFormValues, updateRescueSettings } from './s
 import { SettingsPage } from './settings.views.js';
 import { privacyNotice, privacySection } from './privacy.section.js';
 import { lostAndFoundNotice, lostAndFoundSection } from './lostfound.setting.js';
+import { vetSearchNotice, vetSearchSection } from '../vets/vets.settings.public.js';
 
 const notices: Record<string, string> = {
   saved: 'The settings were saved. The public pages show them now.',
@@ -40,7 +41,7 @@ export async function showSettings(request: StaffRequest, reply: FastifyReply, s
     ctx: page(request, 'hub'), form: values, notice: extras.notice, logoError: extras.logoError, logoMaxMb: logoMaxBytes / (1024 * 1024),
     logoUrl: version ? `${request.basePath}/logo.png?v=${version}` : undefined,
     siteUrl: absoluteUrl(ctx.config.publicUrl, request.basePath, '/'),
-  }, await privacySection(request, extras.privacy), await lostAndFoundSection(request, extras.lostAndFound)));
+  }, await privacySection(request, extras.privacy), await lostAndFoundSection(request, extras.lostAndFound), await vetSearchSection(request)));
 }
 
 /** The rescue settings page: identity, contact details, time zone, currency, locale and default fees. */
@@ -49,7 +50,7 @@ export const settingsRoutes = inTenantScope(async (app) => {
   const permission = { config: { permission: 'settings.manage' as const } };
 
   app.get<{ Querystring: { done?: string } }>('/hub/settings', permission, async (request, reply) =>
-    showSettings(request, reply, 200, undefined, { notice: (request.query.done ? notices[request.query.done] : undefined) ?? privacyNotice(request.query) ?? lostAndFoundNotice(request.query) }));
+    showSettings(request, reply, 200, undefined, { notice: (request.query.done ? notices[request.query.done] : undefined) ?? privacyNotice(request.query) ?? lostAndFoundNotice(request.query) ?? vetSearchNotice(request.query) }));
 
   app.post('/hub/settings', permission, async (request, reply) => {
     const parsed = parseForm(settingsSchema, request.body);

@@ -18,6 +18,7 @@ const hubNav: { label?: string; links: NavEntry[] }[] = [
       { path: '/hub/fosters', label: 'Foster homes', permission: 'fosters.manage' },
       { path: '/hub/medical/due', label: 'Medical due', permission: 'medical.view' },
       { path: '/hub/lost-and-found', label: 'Lost and found', permission: 'people.view' },
+      { path: '/hub/vet-requests', label: 'Vet access', permission: 'medical.edit' },
     ],
   },
   {
