@@ -205,6 +205,14 @@ describe('tenancy by construction (static check)', () => {
     expect(hits).toEqual([]);
   });
 
+  // The one way to a rescue named by a control-plane record (a vet's grant, a reference Kona signed):
+  // only the vet flow needs it, and only these files, each reading the slug from such a record.
+  it('only the vet flow reaches a rescue named by a control-plane record, from the files that read such records', () => {
+    const allowed = ['src/features/vets/grants.ts', 'src/features/vets/requests.lists.ts', 'src/features/vets/requests.service.ts', 'src/features/vets/search.audit.ts', 'src/features/vets/search.routes.tsx'];
+    const users = sourceFiles(path.join(root, 'src/features')).filter((file) => /\brescueNamedByRecord\(/.test(readFileSync(file, 'utf8'))).map(rel).sort();
+    expect(users).toEqual(allowed);
+  });
+
   it('only the tenant resolver sets request.tenant', () => {
     const hits = sourceFiles(path.join(root, 'src')).flatMap((file) =>
       readFileSync(file, 'utf8')

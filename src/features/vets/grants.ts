@@ -13,6 +13,7 @@ import { KonaError, notFound } from '../../platform/errors/errors.js';
 import type { AppContext } from '../../platform/http/context.js';
 import type { TenantHandle } from '../../platform/tenancy/tenant-databases.js';
 import { selectGrant, selectTenantGrant, type GrantRow } from './grants.queries.js';
+import { rescueNamedByRecord } from '../../platform/tenancy/fan-out.js';
 
 export type { GrantRow } from './grants.queries.js';
 
@@ -53,7 +54,7 @@ export async function loadGrantForVet(ctx: AppContext, vetId: string, grantId: u
   const grant = await selectGrant(ctx.control.kysely, id.data);
   const now = nowOf(ctx);
   if (!grant || grant.vet_id !== vetId || !grantIsOpen(grant, now)) throw grantRefused();
-  const tenant = await ctx.tenants.get(grant.tenant_slug);
+  const tenant = await rescueNamedByRecord(ctx.tenants, grant.tenant_slug);
   if (!tenant) throw grantRefused();
   const dog = await tenant.db.kysely.selectFrom('dogs').select('id').where('id', '=', grant.dog_id).executeTakeFirst();
   if (!dog) throw grantRefused();

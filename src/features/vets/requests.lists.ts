@@ -4,6 +4,7 @@ import type { KeyRing } from '../../platform/crypto/keyring.js';
 import type { ControlSchema, TenantSchema, VetAccessStatus, VetStatus } from '../../platform/db/schema.js';
 import type { TenantDatabases } from '../../platform/tenancy/tenant-databases.js';
 import { selectRescueRequest, selectRescueRequests, selectVetRequests } from './requests.queries.js';
+import { rescueNamedByRecord } from '../../platform/tenancy/fan-out.js';
 
 /** One of the vet's requests on their home page. */
 export interface VetRequestRow { id: string; dogName: string; rescueName: string; status: VetAccessStatus; askedAt: Date; decidedAt: Date | null; expiresAt: Date | null; open: boolean }
@@ -20,7 +21,7 @@ export async function vetRequestRows(control: Kysely<ControlSchema>, tenants: Te
   const rescues = new Map((slugs.length ? await control.selectFrom('tenants').select(['slug', 'name']).where('slug', 'in', slugs).execute() : []).map((t) => [t.slug, t.name]));
   const names = new Map<string, Map<string, string>>();
   for (const slug of slugs) {
-    const handle = await tenants.get(slug);
+    const handle = await rescueNamedByRecord(tenants, slug);
     names.set(slug, handle ? await dogNames(handle.db.kysely, rows.filter((r) => r.tenant_slug === slug).map((r) => r.dog_id)) : new Map());
   }
   return rows.map((r) => ({

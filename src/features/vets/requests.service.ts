@@ -19,13 +19,14 @@ import { notify } from '../notifications/notifications.public.js';
 import { insertOrFindPending, selectRescueRequest, updateDecision } from './requests.queries.js';
 import { selectVetSearchSetting } from './search.queries.js';
 import { refusedRef, type CandidateRef } from './search.ref.js';
+import { rescueNamedByRecord } from '../../platform/tenancy/fan-out.js';
 
 /** What a request needs: the control plane, the rescues and the key ring. */
 export interface RequestDeps { control: Kysely<ControlSchema>; tenants: TenantDatabases; keyRing: KeyRing; now: number }
 
 /** The dog a checked reference names, while it is in care at a rescue that lets vets find it. */
 export async function dogOfRef(tenants: TenantDatabases, ref: CandidateRef): Promise<{ db: Kysely<TenantSchema>; dog: { id: string; name: string } }> {
-  const handle = await tenants.get(ref.tenant);
+  const handle = await rescueNamedByRecord(tenants, ref.tenant);
   if (!handle || !(await selectVetSearchSetting(handle.db.kysely)).on) throw refusedRef();
   const dog = await handle.db.kysely.selectFrom('dogs').select(['id', 'name']).where('id', '=', ref.dogId).where('status', 'in', [...inCareStatuses]).executeTakeFirst();
   if (!dog) throw new KonaError('KONA_ERR_NOT_FOUND', 'This dog is no longer in the rescue\u2019s care, so access cannot be asked for here. Contact the rescue directly.');

@@ -14,6 +14,7 @@ import type { ControlSchema } from '../../platform/db/schema.js';
 import { KonaError } from '../../platform/errors/errors.js';
 import type { TenantDatabases } from '../../platform/tenancy/tenant-databases.js';
 import { microchipHash } from './vets.keys.js';
+import { rescueNamedByRecord } from '../../platform/tenancy/fan-out.js';
 
 /** At most this many searches per vet in the window. */
 export const vetSearchLimit = { max: 30, windowMinutes: 60 } as const;
@@ -45,7 +46,7 @@ export async function recordVetSearch(deps: { control: Kysely<ControlSchema>; te
     rescuesSearched: r.rescuesSearched, candidates: r.shown, rescuesShown: [...r.byRescue.keys()],
   } });
   for (const [slug, dogIds] of r.byRescue) {
-    const handle = await deps.tenants.get(slug);
+    const handle = await rescueNamedByRecord(deps.tenants, slug);
     if (handle) await recordAudit(handle.db.kysely, { actor, action: 'vet.search_shown', detail: { dogIds, signals: r.signals } });
   }
 }

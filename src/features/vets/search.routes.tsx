@@ -19,6 +19,7 @@ import { assertVerifiedVet, refusedRef, verifyCandidateRef } from './search.ref.
 import { vetSearchFields, vetSearchSchema } from './search.schema.js';
 import { queryOf, rankVetCandidates, searchRescueForVet, signalsOf, type VetRescueResult } from './search.service.js';
 import { VetSearchPage } from './search.views.js';
+import { rescueNamedByRecord } from '../../platform/tenancy/fan-out.js';
 
 /** Rescues one search reaches at once. */
 export const vetFanOutConcurrency = 4;
@@ -87,7 +88,7 @@ export const vetSearchRoutes = inVetScope(async (app) => {
     assertVerifiedVet(request.actor);
     if (!request.query.ref) throw new KonaError('KONA_ERR_NOT_FOUND', 'That photo is not available.');
     const ref = verifyCandidateRef(ctx.secrets.sessionSecret, request.actor.id, request.query.ref, nowOf(ctx));
-    const handle = await ctx.tenants.get(ref.tenant);
+    const handle = await rescueNamedByRecord(ctx.tenants, ref.tenant);
     if (!handle || !(await selectVetSearchSetting(handle.db.kysely)).on) throw refusedRef();
     const key = await selectShownPhoto(handle.db.kysely, ref.dogId, inCareStatuses);
     if (!key) throw new KonaError('KONA_ERR_NOT_FOUND', 'That photo is not available.');

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ControlSchema, TenantSchema } from '../db/schema.js';
-import type { TenantDatabases } from './tenant-databases.js';
+import type { TenantDatabases, TenantHandle } from './tenant-databases.js';
 import { selectTenants } from './tenants.queries.js';
 
 /** One active rescue as a fan-out sees it: its slug and its own database. */
@@ -69,4 +69,15 @@ export async function mapActiveTenants<T>(control: Kysely<ControlSchema>, tenant
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, rows.length)) }, worker));
   return { results: results.filter((r): r is T => r !== undefined), failed };
+}
+
+/**
+ * The request-time way to ONE rescue that a control-plane record names: a vet's grant or access
+ * request (its `tenant_slug`), or a reference Kona signed itself (checked before this is called).
+ * Never call it with a slug from a URL, a form or a header: a request's own rescue is
+ * `request.tenant`, resolved by the tenant scope. Undefined when the rescue is unknown or switched off.
+ * The isolation test lists the files allowed to use it.
+ */
+export async function rescueNamedByRecord(tenants: TenantDatabases, recordedSlug: string): Promise<TenantHandle | undefined> {
+  return tenants.get(recordedSlug);
 }
