@@ -13,6 +13,7 @@ export const errorCodes = {
   KONA_ERR_PAYLOAD_TOO_LARGE: { status: 413, title: 'Too large' },
   KONA_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'This kind of file is not accepted' },
   KONA_ERR_UNAVAILABLE: { status: 503, title: 'Temporarily unavailable' },
+  KONA_ERR_WRITE_UNCONFIRMED: { status: 503, title: 'Your change may or may not be saved' },
   KONA_ERR_INTERNAL: { status: 500, title: 'Something went wrong on our side' },
 } as const;
 

@@ -45,7 +45,10 @@ export function sendPage<P>(reply: FastifyReply, status: number, page: VNode<P>)
   return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
 }
 
-/** Whether an error is a refusal the person can act on (re-show the form) rather than a fault. */
+/**
+ * Whether an error is one the person can act on (re-show the form, with what they typed) rather
+ * than a fault. An unconfirmed write is one: they check whether it was saved, then resubmit or not.
+ */
 export function isRefusal(err: unknown): err is KonaError {
-  return err instanceof KonaError && (err.code === 'KONA_ERR_CONFLICT' || err.code === 'KONA_ERR_VALIDATION');
+  return err instanceof KonaError && (err.code === 'KONA_ERR_CONFLICT' || err.code === 'KONA_ERR_VALIDATION' || err.code === 'KONA_ERR_WRITE_UNCONFIRMED');
 }
