@@ -4,7 +4,7 @@ import { vector } from '@electric-sql/pglite/vector';
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import { watchedPool } from './unconfirmed.js';
+import { watchedPool } from './watched-pool.js';
 
 /** Where a database lives: an embedded PGlite directory (or memory) or a PostgreSQL server URL. */
 export type DatabaseTarget = { kind: 'embedded'; dir: string | null } | { kind: 'postgres'; url: string };
@@ -71,7 +71,7 @@ export function openPostgres<S>(url: string, observer?: DatabaseObserver, max = 
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 });
   // An idle client losing its server (failover, restart) must not crash the process.
   pool.on('error', () => {});
-  // Kysely gets the pool through the watch: a commit whose standby wait was cancelled is an error.
+  // Kysely gets the pool through the watch (watched-pool.ts): unconfirmed commits, failovers.
   const watched = watchedPool(pool, observer?.onUnconfirmed?.bind(observer));
   const kysely = new Kysely<S>({ dialect: new PostgresDialect({ pool: watched }), log: kyselyLog(observer) });
   return {
