@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, startStandby, type PostgresServer, type StandbyServer } from '../../../test/harness/postgres.js';
+import { eventually } from '../../../test/harness/prometheus.js';
 import { openPostgres, type Database } from './driver.js';
 import { isSyncRepCancelNotice, isUnconfirmedWrite } from './unconfirmed.js';
 
@@ -20,23 +21,12 @@ let admin: pg.Client;
 let db: Database<Notes>;
 let unconfirmedSeen = 0;
 
-/** Polls until fn returns a value (bounded: a test that never sees it fails, it does not hang). */
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, limitMs = 20_000): Promise<T> {
-  const until = performance.now() + limitMs;
-  while (performance.now() < until) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** The backend of the one session waiting for its synchronous standby. */
 function waitingBackend(): Promise<number> {
   return eventually('a commit waiting for the standby', async () => {
     const res = await admin.query<{ pid: number }>(`select pid from pg_stat_activity where wait_event = 'SyncRep'`);
     return res.rows.length === 1 ? res.rows[0]!.pid : undefined;
-  });
+  }, 20_000, 20);
 }
 
 async function storedLocally(id: string): Promise<boolean> {
@@ -62,6 +52,8 @@ beforeAll(async () => {
   await admin.query('select pg_reload_conf()');
   await eventually('the standby to be synchronous', async () =>
     (await admin.query(`select 1 from pg_stat_replication where sync_state = 'sync'`)).rowCount === 1 ? true : undefined,
+    20_000,
+    20,
   );
   db = openPostgres<Notes>(primary.url, { onUnconfirmed: () => unconfirmedSeen++ }, 3);
 });
