@@ -43,14 +43,14 @@ class WatchedClient implements PostgresPoolClient {
     private readonly clients: Clients,
   ) {}
 
-  /** A notice from the pg client (routed here by watchedPool). */
-  notice(notice: { message?: string; detail?: string }): void {
-    if (this.running && isSyncRepCancelNotice(notice)) this.warned = true;
+  /** A notice from a pg client (routed here by watchedPool); one this wrapper let go of is ignored. */
+  notice(from: pg.PoolClient, notice: { message?: string; detail?: string }): void {
+    if (from === this.client && this.running && isSyncRepCancelNotice(notice)) this.warned = true;
   }
 
-  /** The pg client's socket ended or failed. */
-  connectionLost(): void {
-    this.lost = true;
+  /** A pg client's socket ended or failed (late events of a client already let go of are ignored). */
+  connectionLost(from: pg.PoolClient): void {
+    if (from === this.client) this.lost = true;
   }
 
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
@@ -138,11 +138,11 @@ export function watchedPool(pool: pg.Pool, onUnconfirmed?: UnconfirmedListener):
       const known = owners.get(client);
       if (!known || owner) {
         if (!known) {
-          client.on('notice', (n) => owners.get(client)?.notice(n));
+          client.on('notice', (n) => owners.get(client)?.notice(client, n));
           // A socket lost while checked out is also an 'error' event, which would crash the process
           // unheard; the running statement rejects with it anyway.
-          client.on('error', () => owners.get(client)?.connectionLost());
-          client.on('end', () => owners.get(client)?.connectionLost());
+          client.on('error', () => owners.get(client)?.connectionLost(client));
+          client.on('end', () => owners.get(client)?.connectionLost(client));
         }
         owners.set(client, owner ?? new WatchedClient(client, clients));
       }
