@@ -1,7 +1,10 @@
 import Fastify from 'fastify';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { databaseSwitching } from '../db/failover.js';
 import { unconfirmedWrite } from '../db/unconfirmed.js';
+import { KonaError } from '../errors/errors.js';
+import { isRefusal } from './replies.js';
 import { registerErrorHandling } from './errors.js';
 
 /** A bare app whose one route ends in an unconfirmed write, with its log lines kept. */
@@ -43,5 +46,13 @@ describe('an unconfirmed write over HTTP', () => {
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json()).toMatchObject({ code: 'KONA_ERR_WRITE_UNCONFIRMED', status: 503, detail: expect.stringContaining('may or may not be saved') });
     await app.close();
+  });
+});
+
+describe('forms that re-show on a refusal', () => {
+  it('re-show (keeping what was typed) on an unconfirmed write and on a switchover, not on a fault', () => {
+    expect(isRefusal(unconfirmedWrite())).toBe(true);
+    expect(isRefusal(databaseSwitching(new Error('Connection terminated unexpectedly')))).toBe(true);
+    expect(isRefusal(new KonaError('KONA_ERR_INTERNAL', 'x'))).toBe(false);
   });
 });
