@@ -121,19 +121,26 @@ export async function startStandby(primary: PostgresServer): Promise<StandbyServ
   const dir = mkdtempSync(path.join(tmpdir(), 'kona-pg-standby-'));
   if (user) chownSync(dir, user.uid, user.gid);
   const data = path.join(dir, 'data');
-  const port = await freePort();
-  await run(path.join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync'], user);
   const pgCtl = (args: string[]) => run(path.join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '60', ...args], user);
+  const stop = async () => {
+    await pgCtl(['-m', 'immediate', 'stop']).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const port = await freePort();
+  // max_connections must be at least the primary's, or the standby refuses to start.
   const start = () =>
     pgCtl(['-l', path.join(dir, 'server.log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c max_connections=200 -c cluster_name=kona_standby`, 'start']);
-  await start();
+  try {
+    await run(path.join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync'], user);
+    await start();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   return {
     port,
     pause: async () => void (await pgCtl(['-m', 'fast', 'stop'])),
     resume: async () => void (await start()),
-    stop: async () => {
-      await pgCtl(['-m', 'immediate', 'stop']).catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
