@@ -102,3 +102,45 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     },
   };
 }
+
+/** A streaming standby of a test server (pg_basebackup -R), which can be stopped and started again. */
+export interface StandbyServer {
+  port: number;
+  /** Stops it (fast): a primary that names it synchronous then waits at every commit. */
+  pause(): Promise<void>;
+  /** Starts it again after pause(). */
+  resume(): Promise<void>;
+  /** Stops it and removes its directory. */
+  stop(): Promise<void>;
+}
+
+/** Clones a running server into a streaming standby on a free port, started and connected. */
+export async function startStandby(primary: PostgresServer): Promise<StandbyServer> {
+  const bin = findPostgresBin()!;
+  const user = primary.runAs;
+  const dir = mkdtempSync(path.join(tmpdir(), 'kona-pg-standby-'));
+  if (user) chownSync(dir, user.uid, user.gid);
+  const data = path.join(dir, 'data');
+  const pgCtl = (args: string[]) => run(path.join(bin, 'pg_ctl'), ['-D', data, '-w', '-t', '60', ...args], user);
+  const stop = async () => {
+    await pgCtl(['-m', 'immediate', 'stop']).catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const port = await freePort();
+  // max_connections must be at least the primary's, or the standby refuses to start.
+  const start = () =>
+    pgCtl(['-l', path.join(dir, 'server.log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c max_connections=200 -c cluster_name=kona_standby`, 'start']);
+  try {
+    await run(path.join(bin, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', data, '-R', '-X', 'stream', '--no-sync'], user);
+    await start();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    port,
+    pause: async () => void (await pgCtl(['-m', 'fast', 'stop'])),
+    resume: async () => void (await start()),
+    stop,
+  };
+}

@@ -4,6 +4,7 @@ import { vector } from '@electric-sql/pglite/vector';
 import { Kysely, PostgresDialect, sql, type LogEvent } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { watchedPool } from './watched-pool.js';
 
 /** Where a database lives: an embedded PGlite directory (or memory) or a PostgreSQL server URL. */
 export type DatabaseTarget = { kind: 'embedded'; dir: string | null } | { kind: 'postgres'; url: string };
@@ -11,6 +12,8 @@ export type DatabaseTarget = { kind: 'embedded'; dir: string | null } | { kind: 
 /** Observers for query timings and pool state (wired to metrics by the caller). */
 export interface DatabaseObserver {
   onQuery?(durationMs: number, failed: boolean): void;
+  /** A write ended unconfirmed (see unconfirmed.ts): it may or may not be saved. */
+  onUnconfirmed?(): void;
 }
 
 /** A connection held exclusively: Kysely on it, plus multi-statement scripts (migrations). */
@@ -68,7 +71,9 @@ export function openPostgres<S>(url: string, observer?: DatabaseObserver, max = 
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 });
   // An idle client losing its server (failover, restart) must not crash the process.
   pool.on('error', () => {});
-  const kysely = new Kysely<S>({ dialect: new PostgresDialect({ pool }), log: kyselyLog(observer) });
+  // Kysely gets the pool through the watch (watched-pool.ts): unconfirmed commits, failovers.
+  const watched = watchedPool(pool, observer?.onUnconfirmed?.bind(observer));
+  const kysely = new Kysely<S>({ dialect: new PostgresDialect({ pool: watched }), log: kyselyLog(observer) });
   return {
     kind: 'postgres',
     kysely,

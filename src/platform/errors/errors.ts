@@ -13,6 +13,8 @@ export const errorCodes = {
   KONA_ERR_PAYLOAD_TOO_LARGE: { status: 413, title: 'Too large' },
   KONA_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'This kind of file is not accepted' },
   KONA_ERR_UNAVAILABLE: { status: 503, title: 'Temporarily unavailable' },
+  KONA_ERR_WRITE_UNCONFIRMED: { status: 503, title: 'Your change may or may not be saved' },
+  KONA_ERR_DB_SWITCHING: { status: 503, title: 'The database is switching over' },
   KONA_ERR_INTERNAL: { status: 500, title: 'Something went wrong on our side' },
 } as const;
 
@@ -28,9 +30,9 @@ export class KonaError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly options: { fields?: FieldErrors; retryAfterSeconds?: number } = {},
+    readonly options: { fields?: FieldErrors; retryAfterSeconds?: number; cause?: unknown } = {},
   ) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KonaError';
     this.status = errorCodes[code].status;
   }

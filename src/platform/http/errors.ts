@@ -55,8 +55,13 @@ export function registerErrorHandling(app: FastifyInstance, page: (r: FastifyReq
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     if (prepare) await prepare(request).catch(() => {});
     const known = error instanceof KonaError ? error : fromFastify(error);
-    if (known) {
+    if (known?.code === 'KONA_ERR_WRITE_UNCONFIRMED') {
+      // The history of writes for a drill or an audit: this one is neither ok nor failed.
+      request.log.warn({ code: known.code, status: known.status, outcome: 'indeterminate' }, 'write unconfirmed: it may or may not be saved');
+    } else if (known) {
       request.log.info({ code: known.code, status: known.status }, 'request refused');
+    }
+    if (known) {
       return sendError(request, reply, known, page);
     }
     request.log.error({ err: { type: error.name, message: error.message, stack: error.stack, code: error.code } }, 'unexpected error');

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Actor } from '../audit/audit.js';
 import type { KeyRing } from '../crypto/keyring.js';
 import type { TenantSchema } from '../db/schema.js';
-import { KonaError, notFound } from '../errors/errors.js';
+import { KonaError, notFound, type ErrorCode } from '../errors/errors.js';
 import { can, type Permission } from './permissions.js';
 import type { StaffRequest, TenantRequest } from './scopes.js';
 import { renderPage } from './views/layout.js';
@@ -45,7 +45,14 @@ export function sendPage<P>(reply: FastifyReply, status: number, page: VNode<P>)
   return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
 }
 
-/** Whether an error is a refusal the person can act on (re-show the form) rather than a fault. */
+const refusalCodes = new Set<ErrorCode>(['KONA_ERR_CONFLICT', 'KONA_ERR_VALIDATION', 'KONA_ERR_WRITE_UNCONFIRMED', 'KONA_ERR_DB_SWITCHING']);
+
+/**
+ * Whether an error is one the person can act on (re-show the form, with what they typed) rather
+ * than a fault. So are the database's failover answers: an unconfirmed write (they check whether it
+ * was saved, then resubmit or not) and a switchover that saved nothing (they submit again shortly).
+ */
 export function isRefusal(err: unknown): err is KonaError {
-  return err instanceof KonaError && (err.code === 'KONA_ERR_CONFLICT' || err.code === 'KONA_ERR_VALIDATION');
+  return err instanceof KonaError && refusalCodes.has(err.code);
 }
+

@@ -1,4 +1,4 @@
-import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Connection counts of one database pool, as reported by a pool source. */
 export interface PoolStats {
@@ -10,6 +10,8 @@ export interface PoolStats {
 /** Receives the timing of every query run against one database. */
 export interface DbObserver {
   onQuery(durationMs: number, failed: boolean): void;
+  /** A write ended unconfirmed: committed locally, its synchronous standby wait cancelled. */
+  onUnconfirmed(): void;
 }
 
 export interface MetricsOptions {
@@ -28,6 +30,7 @@ export class Metrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code' | 'tenant'>;
   readonly dbDuration: Histogram<'database' | 'outcome'>;
   readonly poolConnections: Gauge<'database' | 'state'>;
+  readonly dbUnconfirmed: Counter<'database'>;
   private readonly maxTenantLabels: number;
   private readonly tenants = new Set<string>();
   private readonly poolSources = new Map<string, () => PoolStats>();
@@ -48,6 +51,12 @@ export class Metrics {
       help: 'Database query duration in seconds',
       labelNames: ['database', 'outcome'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    this.dbUnconfirmed = new Counter({
+      name: 'db_unconfirmed_writes_total',
+      help: 'Writes answered as "may or may not be saved": the synchronous standby wait of their commit was cancelled',
+      labelNames: ['database'],
       registers: [this.registry],
     });
     const sources = this.poolSources;
@@ -94,9 +103,13 @@ export class Metrics {
   /** Returns an observer recording query durations for `label` ('control' or a tenantLabel). */
   dbObserver(label: string): DbObserver {
     const histogram = this.dbDuration;
+    const unconfirmed = this.dbUnconfirmed;
     return {
       onQuery(durationMs, failed) {
         histogram.observe({ database: label, outcome: failed ? 'error' : 'ok' }, durationMs / 1000);
+      },
+      onUnconfirmed() {
+        unconfirmed.inc({ database: label });
       },
     };
   }
