@@ -58,6 +58,8 @@ export interface CheckResult {
   crossTenant: string[];
   /** Rows found only on an old primary whose write was not indeterminate. */
   oldPrimaryOnly: string[];
+  /** Writes answered `fail` (nothing committed) whose row is there all the same (must be empty). */
+  failedButFound?: string[];
   /** What was read, from where. */
   sources: string[];
 }
