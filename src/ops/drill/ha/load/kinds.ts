@@ -10,7 +10,7 @@ import type pg from 'pg';
  */
 export const writeKinds = {
   /** A public adoption application: the id is its idempotency key (unique per tenant). */
-  application: `select idempotency_key as id from applications where idempotency_key like $1`,
+  application: `select idempotency_key::text as id from applications where idempotency_key::text like $1`,
   /** A vet visit added in the hub: the id is the marker in its reason ("drill <id>"). */
   medical: `select substring(reason from 7 for 36) as id from vet_visits where reason like 'drill ' || $1`,
 } as const;

@@ -22,6 +22,8 @@ export interface LoadOptions {
   concurrency: number;
   timeoutMs: number;
   historyFile: string;
+  /** The share of requests that are reads, in percent (default 60); the rest are writes. */
+  readPercent?: number;
   /** Staff per rescue for hub edits (medical entries); rescues without one get public load only. */
   staff?: Record<string, StaffLogin>;
   /** Stops starting new requests (the ones in flight finish). */
@@ -58,9 +60,9 @@ async function openRescue(options: LoadOptions, slug: string): Promise<Rescue> {
   const visitor = new Visitor(options.url, options.timeoutMs);
   const res = await visitor.request('GET', `${base}/dogs.json`);
   if (res.status !== 200) throw new Error(`${slug}: ${base}/dogs.json answered ${res.status}; is the rescue active at ${options.url}?`);
-  const feed = (await res.json()) as { dogs: { id: string; photos: { urls: Record<string, string> }[] }[] };
+  const feed = (await res.json()) as { dogs: { id: string; photo: { url: string } | null }[] };
   if (!feed.dogs.length) throw new Error(`${slug}: no dogs are listed for adoption; the load needs at least one.`);
-  const dogs = feed.dogs.map((d) => ({ id: d.id, photoUrls: d.photos.flatMap((p) => Object.values(p.urls)) }));
+  const dogs = feed.dogs.map((d) => ({ id: d.id, photoUrls: d.photo ? [new URL(d.photo.url).pathname] : [] }));
   const login = options.staff?.[slug];
   if (!login) return { slug, base, dogs };
   const staff = new Visitor(options.url, options.timeoutMs);
@@ -124,7 +126,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const apply = async (r: Rescue) => {
     const dog = pick(r.dogs);
     const applicant = new Visitor(options.url, options.timeoutMs);
-    const headers = { 'x-forwarded-for': applicantAddress(), accept: 'application/json, text/html;q=0.9' };
+    const headers = { 'x-forwarded-for': applicantAddress(), accept: 'application/json' };
     const t = clockT();
     let form: { status: number; body: string };
     try {
@@ -146,21 +148,24 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const dog = pick(r.dogs);
     const id = newWriteId(tag);
     const fields = { _csrf: staff.csrf, clinic: 'Drill Clinic', visit_on: yesterday(), reason: medicalMarker(id), outcome: '' };
-    await write(r, 'medical', id, () => staff.visitor.request('POST', `${r.base}/hub/dogs/${dog.id}/visits`, { form: fields, headers: { accept: 'application/json, text/html;q=0.9' } }),
+    await write(r, 'medical', id, () => staff.visitor.request('POST', `${r.base}/hub/dogs/${dog.id}/visits`, { form: fields, headers: { accept: 'application/json' } }),
       (location) => location.endsWith(`/hub/dogs/${dog.id}/medical?done=visit`));
   };
 
-  const oneRequest = (r: Rescue): Promise<void> => {
+  const oneRequest = async (r: Rescue): Promise<void> => {
+    // Reads: a third listing pages, a third dog pages, a quarter photos, the rest the JSON feed.
+    // Writes: half hub edits (where a staff login was given), half applications.
+    const reads = options.readPercent ?? 60;
     const roll = Math.random() * 100;
     const reader = new Visitor(options.url, options.timeoutMs);
-    if (roll < 20) return read(reader, `${r.base}/`);
-    if (roll < 40) return read(reader, `${r.base}/dogs/${pick(r.dogs).id}`);
-    if (roll < 55) {
+    if (roll < reads / 3) return read(reader, `${r.base}/`);
+    if (roll < (reads * 2) / 3) return read(reader, `${r.base}/dogs/${pick(r.dogs).id}`);
+    if (roll < (reads * 11) / 12) {
       const photos = r.dogs.flatMap((d) => d.photoUrls);
-      return read(reader, photos.length ? new URL(pick(photos)).pathname : `${r.base}/dogs/${pick(r.dogs).id}`);
+      return read(reader, photos.length ? pick(photos) : `${r.base}/dogs/${pick(r.dogs).id}`);
     }
-    if (roll < 60) return read(reader, `${r.base}/dogs.json`);
-    if (roll < 80 && r.staff) return addVisit(r);
+    if (roll < reads) return read(reader, `${r.base}/dogs.json`);
+    if (roll < reads + (100 - reads) / 2 && r.staff) return addVisit(r);
     return apply(r);
   };
 
@@ -174,7 +179,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         samples.push({ t: clockT(), latencyMs: 0, outcome: 'fail', error: 'shed' });
         continue;
       }
-      const p = oneRequest(pick(rescues)).finally(() => inFlight.delete(p));
+      // A bug of the generator's own must not stop the run: it is counted, not thrown.
+      const t = clockT();
+      const p = oneRequest(pick(rescues))
+        .catch((err: Error) => void samples.push({ t, latencyMs: 0, outcome: 'indeterminate', error: `generator-${err.name}` }))
+        .finally(() => inFlight.delete(p));
       inFlight.add(p);
     }
     await Promise.all(inFlight);
