@@ -1,10 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { insertAdoptableDog } from '../../../../features/adoptions/apply.testing.js';
-import { createTestApp, type TestApp } from '../../../../../test/harness/app.js';
+import { createTestApp, testEnv, type TestApp } from '../../../../../test/harness/app.js';
+import { createTenant } from '../../../../platform/tenancy/tenants.service.js';
+import { packageRoot } from '../../../../platform/runtime/paths.js';
 import { checkRun } from './check.js';
 import { readHistory } from './history.js';
 import { findWriteIds } from './kinds.js';
@@ -20,10 +24,18 @@ describe('the load generator under database faults', () => {
   const dbUrls: Record<string, string> = {};
   const staff: Record<string, StaffLogin> = {};
 
+  // Rescues made as `kona tenants create --server-url` makes them (kona_<slug>), so `kona drill
+  // check --db <server>` finds them; the slugs are this run's own on the shared test server.
+  const run = randomBytes(3).toString('hex');
+  const [a, b] = [`ld-a${run}`, `ld-b${run}`];
+  const server = inject('pgUrl');
+
   beforeAll(async () => {
     t = await createTestApp('postgres', { KONA_TRUST_PROXY: 'true' });
-    for (const slug of ['a', 'b']) {
-      await t.addTenant(slug);
+    const tenancy = { control: t.rt.ctx.control.kysely, dataDir: t.dataDir, embeddedAllowed: false, tenants: t.rt.ctx.tenants };
+    for (const slug of [a, b]) {
+      await createTenant(tenancy, { slug, name: `Rescue ${slug}`, hostnames: [], database: { kind: 'server', serverUrl: server } }, { type: 'system' });
+      await t.rt.ctx.onTenantsChanged?.();
       const db = (await t.rt.ctx.tenants.get(slug))!.db.kysely;
       await insertAdoptableDog(db, 'Rex');
       await insertAdoptableDog(db, 'Luna');
@@ -37,14 +49,13 @@ describe('the load generator under database faults', () => {
   });
   afterAll(async () => {
     await t?.close();
+    for (const slug of [a, b]) await asAdmin(`drop database if exists kona_${slug.replaceAll('-', '_')} with (force)`);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** Runs SQL as the superuser on a rescue's server (the test server's maintenance database). */
   async function asAdmin(text: string): Promise<void> {
-    const admin = new URL(dbUrls.a!);
-    admin.pathname = '/postgres';
-    const c = new pg.Client({ connectionString: admin.toString() });
+    const c = new pg.Client({ connectionString: server });
     await c.connect();
     try {
       await c.query(text);
@@ -58,32 +69,32 @@ describe('the load generator under database faults', () => {
 
   it('keeps every acknowledged write; refused and cut-off writes are fail and indeterminate', async () => {
     const historyFile = path.join(dir, 'history.jsonl');
-    const load = runLoad({ url, tenants: ['a', 'b'], seconds: 7, rate: 12, concurrency: 12, timeoutMs: 1500, historyFile, staff, readPercent: 20 });
+    const load = runLoad({ url, tenants: [a, b], seconds: 7, rate: 12, concurrency: 12, timeoutMs: 1500, historyFile, staff, readPercent: 20 });
     await pause(1000);
-    await Promise.all([terminate('a'), terminate('b')]);
+    await Promise.all([terminate(a), terminate(b)]);
     // A commit that is slower than the client waits: b's tables are locked past the timeout, so
     // those writes are indeterminate to the client and then saved when the lock goes.
-    const locker = new pg.Client({ connectionString: dbUrls.b! });
+    const locker = new pg.Client({ connectionString: dbUrls[b]! });
     await locker.connect();
     await locker.query('begin; lock table vet_visits, applications in exclusive mode');
     await pause(2000);
     await locker.query('commit');
     await locker.end();
     // A demoted primary: new sessions are read-only, so writes are refused with nothing saved.
-    await asAdmin(`alter database ${dbName('a')} set default_transaction_read_only = on`);
-    await terminate('a');
+    await asAdmin(`alter database ${dbName(a)} set default_transaction_read_only = on`);
+    await terminate(a);
     await pause(2000);
-    await asAdmin(`alter database ${dbName('a')} reset default_transaction_read_only`);
-    await terminate('a');
+    await asAdmin(`alter database ${dbName(a)} reset default_transaction_read_only`);
+    await terminate(a);
     const result = await load;
 
     const history = readHistory(historyFile);
     expect(history.length).toBe(result.writes.ok + result.writes.fail + result.writes.indeterminate);
     expect(new Set(history.map((e) => e.kind))).toEqual(new Set(['application', 'medical']));
-    expect(new Set(history.map((e) => e.tenant))).toEqual(new Set(['a', 'b']));
+    expect(new Set(history.map((e) => e.tenant))).toEqual(new Set([a, b]));
     expect(result.writes.ok).toBeGreaterThan(10);
     expect(history.some((e) => e.outcome === 'fail' && e.error === 'KONA_ERR_DB_SWITCHING')).toBe(true);
-    const timedOut = history.filter((e) => e.outcome === 'indeterminate' && e.error === 'timeout' && e.tenant === 'b').map((e) => e.id);
+    const timedOut = history.filter((e) => e.outcome === 'indeterminate' && e.error === 'timeout' && e.tenant === b).map((e) => e.id);
     expect(timedOut.length).toBeGreaterThan(0);
     expect(history.every((e) => e.error !== 'pending')).toBe(true);
     expect(readFileSync(historyFile, 'utf8').trim().split('\n').length).toBe(2 * history.length);
@@ -94,10 +105,46 @@ describe('the load generator under database faults', () => {
     expect(check).toMatchObject({ verdict: 'pass', lost: [], unexpected: [], duplicates: [], crossTenant: [], failedButFound: [] });
     expect(check.ok).toBe(result.writes.ok);
     // The writes the client gave up on were saved after all: why they are never counted as failed.
-    const reader = new pg.Client({ connectionString: dbUrls.b! });
+    const reader = new pg.Client({ connectionString: dbUrls[b]! });
     await reader.connect();
     const saved = [...(await findWriteIds(reader, [result.tag])).values()].flat();
     await reader.end();
     expect(timedOut.filter((id) => saved.includes(id)).length).toBeGreaterThan(0);
   });
+
+  it('runs as kona drill load and kona drill check (the real binary), which exits 1 on a lost write', async () => {
+    const staffFile = path.join(dir, 'staff.json');
+    writeFileSync(staffFile, JSON.stringify(staff), { mode: 0o600 });
+    const historyFile = path.join(dir, 'cli.jsonl');
+    const env = { PATH: process.env.PATH, ...testEnv(path.join(dir, 'unused')) };
+    const loaded = await kona(env, 'drill', 'load', '--url', url, '--tenants', `${a},${b}`, '--seconds', '2', '--rate', '8', '--history', historyFile, '--staff-file', staffFile);
+    expect(loaded.stderr).toBe('');
+    expect(loaded.code).toBe(0);
+    const summary = JSON.parse(loaded.stdout) as { writes: { ok: number }; timeline: string };
+    expect(summary.writes.ok).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(summary.timeline, 'utf8')).length).toBeGreaterThanOrEqual(2);
+
+    const checked = await kona(env, 'drill', 'check', '--history', historyFile, '--db', server, '--db', server);
+    expect(checked.code).toBe(0);
+    expect(JSON.parse(checked.stdout)).toMatchObject({ verdict: 'pass', lost: [], ok: summary.writes.ok });
+
+    const okId = readHistory(historyFile).find((e) => e.outcome === 'ok' && e.kind === 'application')!;
+    await new Promise<void>((resolve, reject) => {
+      const c = new pg.Client({ connectionString: dbUrls[okId.tenant]! });
+      c.connect().then(() => c.query('delete from applications where idempotency_key = $1', [okId.id])).then(() => c.end()).then(resolve, reject);
+    });
+    const lost = await kona(env, 'drill', 'check', '--history', historyFile, '--db', server);
+    expect(lost.code).toBe(1);
+    expect(JSON.parse(lost.stdout)).toMatchObject({ verdict: 'fail', lost: [okId.id] });
+  });
 });
+
+const cliJs = path.join(packageRoot(), 'dist/src/apps/cli.js');
+
+function kona(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cliJs, ...args], { cwd: packageRoot(), env, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * `kona drill …` for the high-availability drills (issue 18). Each part adds its own subcommands to
+ * the `drill` command: load and check here.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { checkRun, tenantDatabaseUrl, type CheckSource } from '../ops/drill/ha/load/check.js';
+import { readHistory } from '../ops/drill/ha/load/history.js';
+import { runLoad } from '../ops/drill/ha/load/load.js';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function positive(name: string, value: string, integer = false): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new Error(`${name} must be a positive ${integer ? 'whole ' : ''}number (got "${value}")`);
+  return n;
+}
+
+const staffFileSchema = z.record(z.string(), z.object({ email: z.string().min(1), password: z.string().min(1) }));
+
+function readStaffFile(file: string) {
+  const parsed = staffFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new Error(`${file}: expected {"<slug>": {"email": "…", "password": "…"}, …}`);
+  return parsed.data;
+}
+
+/** Adds `kona drill load` and `kona drill check` to the drill command. */
+export function addDrillLoadCommands(drill: Command): void {
+  drill
+    .command('load')
+    .description('Drive a realistic load at Kona (listing, dog and photo pages, applications, hub vet visits) and write the history of every write')
+    .requiredOption('--url <url>', 'the web address Kona answers on (rescues at /r/<slug>)')
+    .requiredOption('--tenants <slugs>', 'comma-separated rescues to load, e.g. a,b')
+    .option('--seconds <n>', 'how long to run', '30')
+    .option('--rate <r>', 'requests started per second (open loop)', '20')
+    .option('--concurrency <n>', 'at most this many requests in flight', '32')
+    .option('--timeout-ms <n>', 'per-request timeout', '5000')
+    .option('--read-percent <n>', 'share of requests that are reads', '60')
+    .option('--history <file>', 'the append-only history (JSON lines); the timeline goes beside it', `drill-history-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`)
+    .option('--staff-file <file>', 'JSON {"<slug>": {"email", "password"}} of staff accounts for hub edits; without it only public load')
+    .action(async (o: Record<string, string>) => {
+      const stop = new AbortController();
+      process.once('SIGINT', () => stop.abort());
+      const result = await runLoad({
+        url: o.url!,
+        tenants: o.tenants!.split(',').map((s) => s.trim()).filter(Boolean),
+        seconds: positive('--seconds', o.seconds!),
+        rate: positive('--rate', o.rate!),
+        concurrency: positive('--concurrency', o.concurrency!, true),
+        timeoutMs: positive('--timeout-ms', o.timeoutMs!),
+        readPercent: Math.min(100, Number(o.readPercent)),
+        historyFile: o.history!,
+        staff: o.staffFile ? readStaffFile(o.staffFile) : undefined,
+        signal: stop.signal,
+      });
+      const timelineFile = o.history!.replace(/\.jsonl$/, '') + '.timeline.json';
+      writeFileSync(timelineFile, `${JSON.stringify(result.timeline, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ tag: result.tag, requests: result.requests, writes: result.writes, history: o.history, timeline: timelineFile }, null, 2)}\n`);
+    });
+
+  drill
+    .command('check')
+    .description('Check a load history against the final state: nothing acknowledged lost, nothing unexpected, no duplicates, no cross-rescue ids, old-primary-only rows all indeterminate')
+    .requiredOption('--history <file>', 'the history kona drill load wrote')
+    .requiredOption('--db <url>', 'a server to read: the first is the new primary, the others replicas; a rescue\'s database is kona_<slug>, or {tenant} in the URL', collect, [])
+    .option('--old-primary <url>', 'a replaced primary (repeatable)', collect, [])
+    .action(async (o: { history: string; db: string[]; oldPrimary: string[] }) => {
+      const source = (role: CheckSource['role'], url: string): CheckSource => ({ role, urlFor: (t) => tenantDatabaseUrl(url, t) });
+      const sources = [...o.db.map((url, i) => source(i === 0 ? 'primary' : 'replica', url)), ...o.oldPrimary.map((url) => source('old-primary', url))];
+      const result = await checkRun(readHistory(o.history), sources);
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (result.verdict !== 'pass') process.exitCode = 1;
+    });
+}
