@@ -37,6 +37,7 @@ export function addDrillLoadCommands(drill: Command): void {
     .option('--concurrency <n>', 'at most this many requests in flight', '32')
     .option('--timeout-ms <n>', 'per-request timeout', '5000')
     .option('--read-percent <n>', 'share of requests that are reads', '60')
+    .option('--retries <n>', 'times an application is sent again with its idempotency key after a 503 or no answer', '1')
     .option('--history <file>', 'the append-only history (JSON lines); the timeline goes beside it', `drill-history-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`)
     .option('--staff-file <file>', 'JSON {"<slug>": {"email", "password"}} of staff accounts for hub edits; without it only public load')
     .action(async (o: Record<string, string>) => {
@@ -50,6 +51,7 @@ export function addDrillLoadCommands(drill: Command): void {
         concurrency: positive('--concurrency', o.concurrency!, true),
         timeoutMs: positive('--timeout-ms', o.timeoutMs!),
         readPercent: Math.min(100, Number(o.readPercent)),
+        retries: Math.max(0, Math.floor(Number(o.retries))),
         historyFile: o.history!,
         staff: o.staffFile ? readStaffFile(o.staffFile) : undefined,
         signal: stop.signal,

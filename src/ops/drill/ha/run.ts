@@ -20,6 +20,8 @@ export interface HistoryEntry {
   status?: number;
   /** Kona's problem code or the transport error (ECONNRESET, timeout), never a body. */
   error?: string;
+  /** How many times it was sent with the same idempotency key, when more than once. */
+  attempts?: number;
 }
 
 /** One second of the run. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HistoryFile, readHistory, timelineOf } from './history.js';
-import { judgeAnswer, judgeTransportError } from './outcome.js';
+import { combineAttempts, judgeAnswer, judgeTransportError } from './outcome.js';
 
 describe('the history', () => {
   let dir: string;
@@ -65,5 +65,14 @@ describe('judging a write', () => {
     expect(judgeAnswer({ status: 500, location: null }, false)).toMatchObject({ outcome: 'indeterminate', error: '500' });
     expect(judgeTransportError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }))).toMatchObject({ outcome: 'indeterminate' });
     expect(judgeTransportError(new DOMException('The operation timed out.', 'TimeoutError'))).toEqual({ outcome: 'indeterminate', error: 'timeout' });
+  });
+
+  it('combines attempts with one key: ok if any was acknowledged, fail only if all failed', () => {
+    const fail = { outcome: 'fail' as const, status: 503, error: 'KONA_ERR_DB_SWITCHING' };
+    const unknown = { outcome: 'indeterminate' as const, error: 'timeout' };
+    const ok = { outcome: 'ok' as const, status: 303 };
+    expect(combineAttempts(combineAttempts(undefined, fail), fail)).toEqual(fail);
+    expect(combineAttempts(combineAttempts(undefined, unknown), fail)).toEqual({ ...fail, outcome: 'indeterminate' });
+    expect(combineAttempts(combineAttempts(undefined, unknown), ok)).toEqual(ok);
   });
 });

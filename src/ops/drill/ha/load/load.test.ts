@@ -97,7 +97,11 @@ describe('the load generator under database faults', () => {
     const timedOut = history.filter((e) => e.outcome === 'indeterminate' && e.error === 'timeout' && e.tenant === b).map((e) => e.id);
     expect(timedOut.length).toBeGreaterThan(0);
     expect(history.every((e) => e.error !== 'pending')).toBe(true);
-    expect(readFileSync(historyFile, 'utf8').trim().split('\n').length).toBe(2 * history.length);
+    // A pending line per attempt, then the outcome line.
+    const attempts = history.reduce((n, e) => n + (e.attempts ?? 1), 0);
+    expect(readFileSync(historyFile, 'utf8').trim().split('\n').length).toBe(attempts + history.length);
+    // Applications refused while the database switched were sent again with the same key.
+    expect(history.some((e) => e.kind === 'application' && (e.attempts ?? 1) > 1)).toBe(true);
     expect(result.timeline.length).toBeGreaterThanOrEqual(5);
     expect(result.timeline.reduce((n, p) => n + p.requests, 0)).toBe(result.requests);
 
@@ -117,7 +121,7 @@ describe('the load generator under database faults', () => {
     writeFileSync(staffFile, JSON.stringify(staff), { mode: 0o600 });
     const historyFile = path.join(dir, 'cli.jsonl');
     const env = { PATH: process.env.PATH, ...testEnv(path.join(dir, 'unused')) };
-    const loaded = await kona(env, 'drill', 'load', '--url', url, '--tenants', `${a},${b}`, '--seconds', '2', '--rate', '8', '--history', historyFile, '--staff-file', staffFile);
+    const loaded = await kona(env, 'drill', 'load', '--url', url, '--tenants', `${a},${b}`, '--seconds', '2', '--rate', '8', '--read-percent', '20', '--history', historyFile, '--staff-file', staffFile);
     expect(loaded.stderr).toBe('');
     expect(loaded.code).toBe(0);
     const summary = JSON.parse(loaded.stdout) as { writes: { ok: number }; timeline: string };

@@ -2,7 +2,7 @@ import type { TimelinePoint } from '../run.js';
 import { csrfOf, questionAnswers, Visitor } from './client.js';
 import { HistoryFile, timelineOf, type RequestSample } from './history.js';
 import { medicalMarker, newRunTag, newWriteId, type WriteKind } from './kinds.js';
-import { judgeAnswer, judgeTransportError, transportErrorKind, type Answer, type Judged } from './outcome.js';
+import { combineAttempts, judgeAnswer, judgeTransportError, transportErrorKind, type Answer, type Judged } from './outcome.js';
 
 /** A staff account of one rescue that the generator signs in with for hub edits. */
 export interface StaffLogin {
@@ -22,6 +22,10 @@ export interface LoadOptions {
   concurrency: number;
   timeoutMs: number;
   historyFile: string;
+  /** Times an application is sent again with the same idempotency key after a 503 or no answer (default 1). */
+  retries?: number;
+  /** The pause before sending again (default 1000 ms). */
+  retryDelayMs?: number;
   /** The share of requests that are reads, in percent (default 60); the rest are writes. */
   readPercent?: number;
   /** Staff per rescue for hub edits (medical entries); rescues without one get public load only. */
@@ -106,21 +110,32 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
   };
 
-  // The pending line is on disk before the request leaves; the outcome line before it is counted.
-  const write = async (r: Rescue, kind: WriteKind, id: string, send: () => Promise<Response>, echoes: (location: string) => boolean) => {
+  // The pending line is on disk before each attempt leaves; the outcome line before it is counted.
+  // `retries`: only for a route that takes the id as its idempotency key, and only after an answer
+  // a person would send again on (a 503 or no answer), like pressing "send" once more.
+  const write = async (r: Rescue, kind: WriteKind, id: string, send: () => Promise<Response>, echoes: (location: string) => boolean, retries = 0) => {
     const t = clockT();
-    history.pending({ id, tenant: r.slug, kind, startT: t });
-    let judged: Judged;
-    try {
-      const answer = await answerOf(await send());
-      judged = judgeAnswer(answer, answer.location !== null && echoes(answer.location));
-    } catch (err) {
-      judged = judgeTransportError(err);
+    let judged: Judged | undefined;
+    let attempts = 0;
+    for (;;) {
+      history.pending({ id, tenant: r.slug, kind, startT: t });
+      const at = clockT();
+      let one: Judged;
+      try {
+        const answer = await answerOf(await send());
+        one = judgeAnswer(answer, answer.location !== null && echoes(answer.location));
+      } catch (err) {
+        one = judgeTransportError(err);
+      }
+      attempts++;
+      samples.push({ t: at, latencyMs: (clockT() - at) * 1000, outcome: one.outcome, ...(one.error ? { error: one.error } : {}) });
+      judged = combineAttempts(judged, one);
+      const again = one.outcome !== 'ok' && (one.status === undefined || one.status >= 500);
+      if (!again || attempts > retries || options.signal?.aborted) break;
+      await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 1000));
     }
-    const endT = clockT();
-    history.append({ id, tenant: r.slug, kind, startT: t, endT, ...judged });
+    history.append({ id, tenant: r.slug, kind, startT: t, endT: clockT(), ...judged, ...(attempts > 1 ? { attempts } : {}) });
     writes[judged.outcome]++;
-    samples.push({ t, latencyMs: (endT - t) * 1000, outcome: judged.outcome, ...(judged.error ? { error: judged.error } : {}) });
   };
 
   const apply = async (r: Rescue) => {
@@ -140,7 +155,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     if (form.status !== 200 || !csrf) return;
     const id = newWriteId(tag);
     const fields = { _csrf: csrf, idempotency_key: id, name: 'Load Drill', email: `drill-${id.slice(0, 13)}@example.org`, phone: '', address: '1 Drill Lane', ...questionAnswers(form.body) };
-    await write(r, 'application', id, () => applicant.request('POST', `${r.base}/dogs/${dog.id}/apply`, { form: fields, headers }), (location) => location.includes(`key=${id}`));
+    await write(r, 'application', id, () => applicant.request('POST', `${r.base}/dogs/${dog.id}/apply`, { form: fields, headers }), (location) => location.includes(`key=${id}`), options.retries ?? 1);
   };
 
   const addVisit = async (r: Rescue) => {

@@ -47,3 +47,14 @@ export function judgeTransportError(err: unknown): Judged {
   const error = transportErrorKind(err);
   return { outcome: error === 'ECONNREFUSED' ? 'fail' : 'indeterminate', error };
 }
+
+/**
+ * One write sent more than once with the same idempotency key: ok if any attempt was acknowledged;
+ * otherwise indeterminate if any attempt may have been committed; fail only if every attempt failed.
+ * The status and error are the last attempt's.
+ */
+export function combineAttempts(previous: Judged | undefined, next: Judged): Judged {
+  if (!previous || next.outcome === 'ok') return next;
+  if (previous.outcome === 'ok') return previous;
+  return { ...next, outcome: previous.outcome === 'indeterminate' ? 'indeterminate' : next.outcome };
+}
