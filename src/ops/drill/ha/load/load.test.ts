@@ -69,7 +69,7 @@ describe('the load generator under database faults', () => {
 
   it('keeps every acknowledged write; refused and cut-off writes are fail and indeterminate', async () => {
     const historyFile = path.join(dir, 'history.jsonl');
-    const load = runLoad({ url, tenants: [a, b], seconds: 7, rate: 12, concurrency: 12, timeoutMs: 1500, historyFile, staff, readPercent: 20 });
+    const load = runLoad({ url, tenants: [a, b], seconds: 9, rate: 12, concurrency: 16, timeoutMs: 1500, historyFile, staff, readPercent: 10, retryDelayMs: 800 });
     await pause(1000);
     await Promise.all([terminate(a), terminate(b)]);
     // A commit that is slower than the client waits: b's tables are locked past the timeout, so
@@ -77,7 +77,7 @@ describe('the load generator under database faults', () => {
     const locker = new pg.Client({ connectionString: dbUrls[b]! });
     await locker.connect();
     await locker.query('begin; lock table vet_visits, applications in exclusive mode');
-    await pause(2000);
+    await pause(4000);
     await locker.query('commit');
     await locker.end();
     // A demoted primary: new sessions are read-only, so writes are refused with nothing saved.
