@@ -38,7 +38,7 @@ describe('HA drill report in Chromium', () => {
   });
 
   it('draws the four charts with Chart.js, each with its series and some ink', async () => {
-    const drawn = await page.evaluate(() => [...document.querySelectorAll('canvas')].map((c) => {
+    const drawn = await page.evaluate(() => Array.from(document.querySelectorAll('canvas')).map((c) => {
       const ctx = c.getContext('2d')!;
       const pixels = ctx.getImageData(0, 0, c.width, c.height).data;
       let inked = 0;
