@@ -9,7 +9,8 @@ import { haDrillsDir } from '../ops/drill/ha/report/store.js';
 
 /** The program's `drill` command (made by the restore drills), or a new one. */
 export function drillCommand(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'drill') ?? program.command('drill').description('Drills: restore drills and high-availability drills');
+  const drill = program.commands.find((c) => c.name() === 'drill') ?? program.command('drill');
+  return drill.description('Drills: restore drills (restore) and high-availability drills');
 }
 
 /** Adds `kona drill report [id] [--dir <dir>]`: past HA drill runs newest first, or one run's files. */
