@@ -307,8 +307,12 @@ describe('vets: register, verify, search, consent, record, revoke and expire (Ch
       const replayToken = await requestForm.locator('main input[name="_csrf"]').inputValue();
       await requestForm.close();
       await hub.goto(`${server.url}/r/demo/hub/vet-requests/${grant}`);
+      const hubToken = await hub.locator('main input[name="_csrf"]').first().inputValue();
       await hub.getByRole('button', { name: 'Revoke access' }).click();
       await hub.getByText('Revoked').first().waitFor();
+      // A replayed approval (the form sent again) cannot reopen a revoked grant.
+      const reapproved = await hub.request.post(`${server.url}/r/demo/hub/vet-requests/${grant}/approve`, { form: { _csrf: hubToken, days: '30' }, maxRedirects: 0 });
+      expect(reapproved.status()).toBe(409);
 
       // At once: the page, the document, the photo and a message post answer 403.
       expect((await page.goto(access))!.status()).toBe(403);
