@@ -3,7 +3,7 @@ import { createStaff } from '../features/staff/staff.service.js';
 import { addGeneratedKey } from '../platform/crypto/secrets.js';
 import { keyUsage } from '../platform/crypto/reencrypt.js';
 import { enqueueJob } from '../platform/jobs/index.js';
-import { tenantEncryptedColumns } from './jobs.js';
+import { controlEncryptedColumns, tenantEncryptedColumns } from './jobs.js';
 import { createInvitation } from '../features/staff/invitations.service.js';
 import { createOperator, generatePassword } from '../features/operator/operator.service.js';
 import type { Actor } from '../platform/audit/audit.js';
@@ -71,7 +71,9 @@ const commands: Record<string, (rt: Runtime, args: Record<string, unknown>) => P
       await enqueueJob(handle!.db, rt.jobs, 'keys.reencrypt', { keyId }, { idempotencyKey: `keys.reencrypt:${keyId}` });
       queued.push(t.slug);
     }
-    return { currentKey: keyId, keyAdded: added, reencryptionQueuedFor: queued };
+    // The control plane's own encrypted values (operators' emails, vets' details and requests) too.
+    await enqueueJob(ctx.control, rt.jobs, 'keys.reencrypt', { keyId }, { idempotencyKey: `keys.reencrypt:${keyId}` });
+    return { currentKey: keyId, keyAdded: added, reencryptionQueuedFor: queued, controlPlaneQueued: true };
   },
   'keys.status': async (rt) => {
     const out: Record<string, Record<string, number>> = {};
@@ -79,7 +81,8 @@ const commands: Record<string, (rt: Runtime, args: Record<string, unknown>) => P
       if (t.status !== 'active') continue;
       out[t.slug] = await keyUsage((await rt.ctx.tenants.get(t.slug))!.db.kysely, tenantEncryptedColumns);
     }
-    return { currentKey: rt.ctx.secrets.keyRing.currentKeyId, valuesPerKey: out };
+    const controlPlane = await keyUsage(rt.ctx.control.kysely, controlEncryptedColumns);
+    return { currentKey: rt.ctx.secrets.keyRing.currentKeyId, controlPlane, valuesPerKey: out };
   },
   'operator.create': async (rt, args) =>
     createOperator(rt.ctx.control.kysely, String(args.username), cli, args.email ? { email: String(args.email), keyRing: rt.ctx.secrets.keyRing } : undefined),

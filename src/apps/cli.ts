@@ -11,7 +11,7 @@ import { acquireLock, lockHolder } from '../platform/runtime/lock.js';
 import { startupRefusal } from '../triage/ingest/auth.js';
 import { runAdminCommand } from './admin-commands.js';
 import { addBackupCommands } from './backup-cli.js';
-import { addDrillLoadCommands } from './drill-commands.js';
+import { addDrillLoadCommands, addDrillReportCommand, drillCommand } from './drill-commands.js';
 import { ArchiveCommandError } from './archive-commands.js';
 import { LayerNotConfigured } from '../ops/backup/archive.config.js';
 import { startInference } from './inference.js';
@@ -193,7 +193,8 @@ keys
   .action(async () => print(await admin(loadConfig(), { command: 'keys.status', args: {} })));
 
 addBackupCommands(program, keys, admin);
-addDrillLoadCommands(program.commands.find((c) => c.name() === 'drill')!);
+addDrillReportCommand(drillCommand(program));
+addDrillLoadCommands(drillCommand(program));
 
 program
   .command('sim-backend')

@@ -8,7 +8,7 @@ import { contractsEncryptedColumns } from '../features/contracts/contracts.encry
 import { aiEncryptedColumns, aiJobs, altTextJob, extractDocumentJob } from '../features/ai/ai.public.js';
 import { dispatcherEmbedders, embedderFor, embedPhotoJob, matchingJobs, reembedJob } from '../features/matching/matching.public.js';
 import { lostFoundEncryptedColumns, lostFoundJobs, lostFoundSweepJob } from '../features/lostfound/lostfound.public.js';
-import { vetThreadEncryptedColumns } from '../features/vets/vets.public.js';
+import { vetsEncryptedColumns, vetThreadEncryptedColumns } from '../features/vets/vets.public.js';
 import type { DispatcherClient } from '../inference/client.js';
 import type { Config } from '../platform/config/config.js';
 import { pruneAttempts } from '../platform/auth/login-throttle.js';
@@ -31,6 +31,9 @@ export const declaredJobs = ['maintenance.prune-login-attempts', 'maintenance.pr
 
 /** Every tenant table with application-encrypted columns; each feature lists its own. */
 export const tenantEncryptedColumns: EncryptedColumns[] = [...staffEncryptedColumns, ...peopleEncryptedColumns, ...adoptionsEncryptedColumns, ...contractsEncryptedColumns, ...aiEncryptedColumns, ...lostFoundEncryptedColumns, ...vetThreadEncryptedColumns];
+
+/** Every control-plane table with application-encrypted columns: operators' emails and the vets'. */
+export const controlEncryptedColumns: EncryptedColumns[] = [{ table: 'operators', key: 'id', columns: ['email_enc'] }, ...vetsEncryptedColumns];
 
 /** What handlers need from the running process. */
 export interface JobDeps {
@@ -103,7 +106,8 @@ export function jobDefinitions(deps: JobDeps): JobDefinition<z.ZodType>[] {
           throw new Error(`this process encrypts with key ${ring.currentKeyId}, not ${payload.keyId}: restart it with the new key ring`);
         }
         let changed = 0;
-        for (const spec of tenantEncryptedColumns) changed += await reencryptTable(ctx.source.db.kysely, spec, ring, ctx.signal);
+        const specs = ctx.source.label === 'control' ? controlEncryptedColumns : tenantEncryptedColumns;
+        for (const spec of specs) changed += await reencryptTable(ctx.source.db.kysely, spec, ring, ctx.signal);
         ctx.logger.info({ keyId: payload.keyId, rows: changed }, 're-encryption finished');
       },
     }),

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Browser } from '../../test/harness/app.js';
 import { createTestDatabase, engines } from '../../test/harness/databases.js';
 import { createStaff, listStaff } from '../features/staff/staff.service.js';
+import { createOperator } from '../features/operator/operator.service.js';
+import { addTestVet } from '../features/vets/vets.testing.js';
 import { loadConfig } from '../platform/config/config.js';
 import { KeyRing } from '../platform/crypto/keyring.js';
 import { keyUsage, reencryptTable } from '../platform/crypto/reencrypt.js';
@@ -56,8 +58,11 @@ describe('kona keys rotate on the embedded default', () => {
     try {
       expect(rt.ctx.secrets.source).toBe('generated');
       const demo = await createDemoRescue(rt);
+      // A vet and an operator with an email: the control plane's encrypted values rotate too.
+      await addTestVet(rt.ctx.control.kysely, rt.ctx.secrets.keyRing);
+      await createOperator(rt.ctx.control.kysely, 'keys-op', { type: 'system' }, { email: 'op@example.org', keyRing: rt.ctx.secrets.keyRing });
       const rotated = await runAdminCommand(rt, { command: 'keys.rotate', args: {} });
-      expect(rotated).toEqual({ ok: true, result: { currentKey: 'k2', keyAdded: true, reencryptionQueuedFor: ['demo'] } });
+      expect(rotated).toEqual({ ok: true, result: { currentKey: 'k2', keyAdded: true, reencryptionQueuedFor: ['demo'], controlPlaneQueued: true } });
       const file = JSON.parse(readFileSync(path.join(dataDir, 'secrets', 'keys.json'), 'utf8')) as { KONA_ENCRYPTION_KEYS: string };
       expect(file.KONA_ENCRYPTION_KEYS.split(',').map((k) => k.split(':')[0])).toEqual(['k1', 'k2']);
       const runner = await createJobRunner(rt, logger);
@@ -68,6 +73,8 @@ describe('kona keys rotate on the embedded default', () => {
       const perKey = (status as { result: { valuesPerKey: { demo: Record<string, number> } } }).result.valuesPerKey.demo;
       expect(Object.keys(perKey)).toEqual(['k2']);
       expect(perKey.k2).toBeGreaterThan(4);
+      const control = (status as { result: { controlPlane: Record<string, number> } }).result.controlPlane;
+      expect(control).toEqual({ k2: 5 });
       const app = await buildWebApp(rt, { logger: false });
       const res = await new Browser(app).signIn('/r/demo', demo.email, demo.password);
       expect(res.statusCode).toBe(303);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { systemClock } from '../platform/clock/clock.js';
+import { systemClock, type Clock } from '../platform/clock/clock.js';
 import type { Config } from '../platform/config/config.js';
 import { buildServer } from '../platform/http/server.js';
 import { JobRunner, jobSource } from '../platform/jobs/index.js';
@@ -60,9 +60,10 @@ export async function createJobRunner(rt: Runtime, logger: Logger): Promise<JobR
 /**
  * `kona serve`: the web server, and on a single box the job runner and the admin socket the CLI
  * talks to. SIGTERM stops taking new connections, lets in-flight requests finish, then closes
- * the databases.
+ * the databases. `options.clock` is the time the app judges sessions, grants and limits by (tests
+ * move it; production leaves it out for the system clock).
  */
-export async function serve(config: Config, logger: Logger): Promise<{ url: string; stop(): Promise<void> }> {
+export async function serve(config: Config, logger: Logger, options: { clock?: Clock } = {}): Promise<{ url: string; stop(): Promise<void> }> {
   const started = Date.now();
   const socket = adminSocketPath(config.dataDir);
   const lock = config.embeddedControlPlane ? acquireLock(config.dataDir, { role: 'serve', socket }) : { release: () => {} };
@@ -72,7 +73,7 @@ export async function serve(config: Config, logger: Logger): Promise<{ url: stri
   let rt: Runtime | undefined;
   let inference: Inference | undefined;
   try {
-    rt = await openRuntime(config, logger);
+    rt = await openRuntime(config, logger, { clock: options.clock });
     await sweepUploadsAtStart(rt);
     inference = await startInference(config, logger);
     rt.ctx.inference = inference.client;

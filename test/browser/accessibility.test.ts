@@ -42,6 +42,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
   const tabs = { admin: {}, visitor: {} } as Record<'admin' | 'visitor', Record<Viewport, Page>>;
   let invitePath: string;
   let invited = 0;
+  let vetsRegistered = 0;
   // A simulated GPU server behind the dispatcher Kona runs in-process, for the operator's page.
   let sim: RunningSimBackend;
   let simDir: string;
@@ -531,6 +532,28 @@ describe('accessibility (axe-core, WCAG 2.1 AA) in Chromium', () => {
         await p.getByRole('alert').waitFor();
       },
     },
+    { name: 'vet registration', h1: 'Register as a vet', who: 'visitor', viewports: both, open: (p) => p.goto(url('/vet/register')) },
+    { name: 'vet sign-in', h1: 'Sign in as a vet', who: 'visitor', viewports: both, open: (p) => p.goto(url('/vet/sign-in')) },
+    {
+      // Last of the visitor's cases: from here on the visitor's tabs hold a (pending) vet's session.
+      name: 'a vet just registered, waiting for verification', h1: 'Your vet account', who: 'visitor', viewports: both,
+      open: async (p) => {
+        const n = ++vetsRegistered;
+        await p.goto(url('/vet/register'));
+        await p.getByLabel('Your name').fill(`Dr Axe Example ${n}`);
+        await p.getByLabel('Clinic', { exact: true }).fill('Harbour Vets');
+        await p.getByLabel('Licence number').fill(`A11Y-${n}`);
+        await p.getByLabel('Email').fill(`a11y-vet-${n}@clinic.example`);
+        await p.getByLabel('Password', { exact: true }).fill('a long enough vet password');
+        await p.getByLabel('Password again').fill('a long enough vet password');
+        await p.getByRole('button', { name: 'Register' }).click();
+        await p.getByRole('heading', { level: 1, name: 'Your vet account' }).waitFor();
+      },
+    },
+    { name: "a pending vet's home", h1: 'Waiting for verification', who: 'visitor', viewports: both, open: (p) => p.goto(url('/vet')) },
+    { name: 'vets waiting for verification (hub)', h1: 'Vets waiting for verification', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/vets')) },
+    { name: 'vet access requests (hub)', h1: 'Vet access requests', who: 'admin', viewports: both, open: (p) => p.goto(url('/r/demo/hub/vet-requests')) },
+    { name: 'operator: vets', h1: 'Vets', who: 'admin', viewports: both, open: (p) => p.goto(url('/operator/vets')) },
   ];
 
   const runs = cases.flatMap((c) => c.viewports.map((viewport) => ({ ...c, viewport })));

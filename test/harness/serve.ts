@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { vi } from 'vitest';
 import { serve } from '../../src/apps/web.js';
+import type { Clock } from '../../src/platform/clock/clock.js';
 import { loadConfig } from '../../src/platform/config/config.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
 import { removeTestDirs, testEnv } from './app.js';
@@ -22,8 +23,9 @@ export interface DemoServer {
 /**
  * Starts `serve()` in-process with the demo rescue on a fresh data directory. serve() prints the
  * demo password to the terminal once; it is read from there and kept out of the test output.
+ * `options.clock` is the time the served app judges by (a test that needs days to pass moves it).
  */
-export async function serveDemo(env: Record<string, string> = {}): Promise<DemoServer> {
+export async function serveDemo(env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<DemoServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kona-browser-'));
   let server: { url: string; stop(): Promise<void> } | undefined;
   let printed = '';
@@ -34,7 +36,7 @@ export async function serveDemo(env: Record<string, string> = {}): Promise<DemoS
       return true;
     });
     try {
-      server = await serve(config, createLogger('silent'));
+      server = await serve(config, createLogger('silent'), options);
     } finally {
       write.mockRestore();
     }

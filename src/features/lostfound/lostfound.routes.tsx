@@ -12,7 +12,7 @@ import type { FormState } from '../../platform/http/views/forms.js';
 import { renderPage, type PageContext } from '../../platform/http/views/layout.js';
 import { mapActiveTenants } from '../../platform/tenancy/fan-out.js';
 import { serveBlob } from '../../platform/images/index.js';
-import { embedderFor, inCareStatuses } from '../matching/matching.public.js';
+import { dispatcherEmbedders, embedderFor, inCareStatuses } from '../matching/matching.public.js';
 import { photoStoreFor } from '../photos/photos.public.js';
 import { sendContact } from './lostfound.contact.js';
 import { SearchLimiter } from './lostfound.limits.js';
@@ -61,7 +61,7 @@ async function search(request: FastifyRequest, reply: FastifyReply, p: { ctx: Ap
     reply.header('retry-after', String(err.options.retryAfterSeconds ?? 3600));
     return show(429, typed, err.message);
   }
-  const embedder = embedderFor(p.ctx.config.settings.KONA_MATCHING_MODEL);
+  const embedder = embedderFor(p.ctx.config.settings.KONA_MATCHING_MODEL, dispatcherEmbedders(() => p.ctx.inference, 'interactive'));
   const vectors: number[][] = [];
   for (const photo of received.photos) {
     await keepSearchPhoto(p.ctx.config.uploadsDir, now, photo);

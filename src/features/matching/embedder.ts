@@ -37,11 +37,11 @@ export function embedderFor(setting: string | undefined, model?: ModelEmbedderFa
 }
 
 /**
- * Image models behind the dispatcher (`kona embedder`, Infinity, vLLM), batch class: each photo is
- * sent as a data URL to `/v1/embeddings` through the client. The dimension is the one the server
+ * Image models behind the dispatcher (`kona embedder`, Infinity, vLLM): each photo is sent as a
+ * data URL, in the batch class (the jobs) or the interactive one (a search a person waits on), to `/v1/embeddings` through the client. The dimension is the one the server
  * declares, learned from its first answer; a vector of another length is refused by the service.
  */
-export function dispatcherEmbedders(client: () => DispatcherClient | undefined): ModelEmbedderFactory {
+export function dispatcherEmbedders(client: () => DispatcherClient | undefined, priority: 'batch' | 'interactive' = 'batch'): ModelEmbedderFactory {
   return (modelId) => {
     let declared = 0;
     return {
@@ -54,7 +54,7 @@ export function dispatcherEmbedders(client: () => DispatcherClient | undefined):
         if (!c) throw new KonaError('KONA_ERR_UNAVAILABLE', `KONA_MATCHING_MODEL=${modelId} needs the dispatcher (KONA_DISPATCHER_CONFIG or KONA_DISPATCHER_URL), and none is set. Unset it to use ${descriptorModelId}.`);
         let answer;
         try {
-          answer = await c.embedImages([bytes], { model: modelId, priority: 'batch' });
+          answer = await c.embedImages([bytes], { model: modelId, priority });
         } catch (err) {
           // The model server refused this image (it cannot decode it, or it is too large): the photo is skipped, not retried.
           const e = err as { status?: number; code?: string };

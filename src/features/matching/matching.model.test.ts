@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createTestApp, csrfFrom, signedInStaff, type Browser, type TestApp } from '../../../test/harness/app.js';
+import { Browser, createTestApp, csrfFrom, signedInStaff, type TestApp } from '../../../test/harness/app.js';
 import { engines } from '../../../test/harness/databases.js';
 import { DispatcherClient } from '../../inference/client.js';
 import { backendsFor, startFleet, type Fleet } from '../../inference/dispatcher/dispatcher.testing.js';
@@ -28,7 +28,8 @@ describe.each(engines)('photo matching with an image model behind the dispatcher
 
   beforeAll(async () => {
     fleet = await startFleet({ count: 1, sim: { modelName: 'clip-sim', embeddingDim: 24 }, config: (sims) => ({ backends: backendsFor(sims, [{ models: ['clip-sim'] }]) }) });
-    t = await createTestApp(engine);
+    // The app's own searches use the model too (KONA_MATCHING_MODEL; the test gives it its dispatcher client).
+    t = await createTestApp(engine, { KONA_MATCHING_MODEL: 'clip-sim' });
     await t.addTenant('alpha');
     ({ browser: staff } = await signedInStaff(t, 'alpha', 'admin'));
     db = (await t.rt.ctx.tenants.get('alpha'))!.db.kysely;
@@ -59,6 +60,26 @@ describe.each(engines)('photo matching with an image model behind the dispatcher
     const [stored] = await db.selectFrom('photo_embeddings').select(['dog_id', 'embedding']).where('dog_id', '=', dogIds[1]!).execute();
     const vector = JSON.parse(stored!.embedding) as number[];
     expect((await searchSimilar(db, 'clip-sim', vector, 2))[0]).toMatchObject({ dogId: dogIds[1], modelId: 'clip-sim' });
+  });
+
+  it('the public lost-and-found search embeds the visitor\'s photo with the model through the dispatcher (interactive) and finds the dog by its vectors', async () => {
+    const visitor = new Browser(t.app);
+    const token = csrfFrom((await visitor.get('/r/alpha/lost-and-found')).body);
+    const { payload, contentType } = multipartBody([{ name: '_csrf', value: token }, { name: 'photos', filename: 'found.png', type: 'image/png', data: await syntheticPhoto(301) }]);
+    const cookie = Object.entries(visitor.cookies()).map(([k, v]) => `${k}=${v}`).join('; ');
+    const classes: string[] = [];
+    t.rt.ctx.inference = new DispatcherClient({ baseUrl: fleet.dispatcher.url, fetch: (async (url: string, init: RequestInit) => {
+      classes.push(new Headers(init.headers).get('x-kona-priority') ?? '');
+      return fetch(url, init);
+    }) as typeof fetch });
+    const res = await t.app.inject({ method: 'POST', url: '/r/alpha/lost-and-found', payload, headers: { 'content-type': contentType, cookie } });
+    expect(res.statusCode, res.body.slice(res.body.indexOf('<main'), res.body.indexOf('<main') + 600)).toBe(200);
+    expect(res.body).toContain('using the clip-sim image comparison');
+    // The simulator's vectors come from the bytes: the same photo finds Pepper first.
+    expect(res.body.indexOf('<h3>Pepper</h3>')).toBeGreaterThan(-1);
+    // A person waits on this search: the photo goes in the interactive class, not behind the batch jobs.
+    expect(classes).toEqual(['interactive']);
+    t.rt.ctx.inference = undefined;
   });
 
   it('a photo the model server cannot read is skipped (no vector, the batch goes on), not retried forever', async () => {

@@ -139,6 +139,7 @@ export const landingRoutes: FastifyPluginAsync = async (app) => {
             <ul>{tenants.map((t) => <li key={t.slug}><a href={`/r/${t.slug}/`}>{t.name}</a></li>)}</ul>
           )}
           <p><a href="/lost-and-found">Lost or found a dog? Compare a photo with every rescue's dogs</a></p>
+          <p><a href="/vet/sign-in">Vets: find a rescue dog you are treating</a> (new here? <a href="/vet/register">register as a vet</a>)</p>
           <p><a href="/operator">Operator console</a></p>
         </Layout>,
       ),

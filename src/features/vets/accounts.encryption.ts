@@ -1,10 +1,7 @@
 import type { EncryptedColumns } from '../../platform/crypto/reencrypt.js';
 
-/**
- * The vets feature's encrypted control-plane columns. Nothing re-encrypts control-plane tables when
- * keys rotate yet (`keys.reencrypt` walks tenant tables only, like operators.email_enc); this list is
- * what that job will walk once it covers the control plane.
- */
+/** The vets feature's encrypted control-plane columns, re-encrypted by `keys.reencrypt` when keys rotate. */
 export const vetsEncryptedColumns: EncryptedColumns[] = [
   { table: 'vets', key: 'id', columns: ['name_enc', 'clinic_enc', 'licence_enc', 'email_enc'] },
+  { table: 'vet_access_requests', key: 'id', columns: ['reason_enc', 'decision_reason_enc'] },
 ];

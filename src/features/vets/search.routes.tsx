@@ -10,7 +10,7 @@ import { inVetScope, type VetRequest } from '../../platform/http/scopes.js';
 import type { FormState } from '../../platform/http/views/forms.js';
 import { serveBlob } from '../../platform/images/index.js';
 import { mapActiveTenants } from '../../platform/tenancy/fan-out.js';
-import { embedderFor, inCareStatuses } from '../matching/matching.public.js';
+import { dispatcherEmbedders, embedderFor, inCareStatuses } from '../matching/matching.public.js';
 import { photoStoreFor } from '../photos/photos.public.js';
 import { recordVetSearch, takeVetSearch } from './search.audit.js';
 import { selectShownPhoto, selectVetSearchSetting } from './search.queries.js';
@@ -63,7 +63,7 @@ export const vetSearchRoutes = inVetScope(async (app) => {
       reply.header('retry-after', String(err.options.retryAfterSeconds ?? 3600));
       return show(request, reply, 429, typed, err.message);
     }
-    const embedder = received.photo ? embedderFor(ctx.config.settings.KONA_MATCHING_MODEL) : undefined;
+    const embedder = received.photo ? embedderFor(ctx.config.settings.KONA_MATCHING_MODEL, dispatcherEmbedders(() => ctx.inference, 'interactive')) : undefined;
     const vector = received.photo && embedder ? await embedder.embed(received.photo) : undefined;
     const q = queryOf(v, embedder?.modelId ?? '', now, vector);
     const vet = { id: request.actor.id, secret: ctx.secrets.sessionSecret, now };

@@ -10,7 +10,8 @@ export const vetSearchSchema = z.object({
     .refine((v) => v === '' || /^[\d\s.-]+$/.test(v), 'must be the chip\u2019s digits (spaces and dashes are fine)')
     .transform(normaliseMicrochip)
     .refine((v) => v === '' || (v.length >= 9 && v.length <= 15), 'must have 9 to 15 digits'),
-  breed: text(100),
+  // At least three letters: a one-letter "breed" would list most of a rescue's dogs.
+  breed: text(100).refine((v) => v === '' || v.replace(/[^\p{L}]/gu, '').length >= 3, 'must be at least three letters of a breed, like "collie"'),
   sex: z.enum(['', 'male', 'female'], { message: 'must be male, female or not sure' }).default(''),
   age: z.string().trim().default('')
     .refine((v) => v === '' || (/^\d{1,2}(\.\d)?$/.test(v) && Number(v) <= 30), 'must be a number of years from 0 to 30, like 3 or 0.5'),

@@ -113,6 +113,11 @@ describe.each(engines)('the vet search on %s', (engine) => {
     const aged = await search(browser, [{ name: 'breed', value: 'collie' }, { name: 'age', value: '4' }, { name: 'area', value: 'North Valley' }]);
     expect(names(aged.body)).toEqual(['Juno', 'Biscuit']);
     expect(names((await search(browser, [{ name: 'breed', value: 'lab' }, { name: 'age', value: '2' }])).body)).toEqual([]);
+    // A letter or two is not a breed: it would list most of a rescue's dogs.
+    const vague = await search(browser, [{ name: 'breed', value: 'a' }]);
+    expect(vague.statusCode).toBe(400);
+    expect(vague.body).toContain('at least three letters of a breed');
+    expect(names(vague.body)).toEqual([]);
   });
 
   it('a candidate carries exactly the allowed fields, and its photo is served to that vet only', async () => {

@@ -55,6 +55,13 @@ async function lockNotes(): Promise<pg.Client> {
 async function setReadOnly(on: boolean): Promise<void> {
   await admin.query(`alter system set default_transaction_read_only = ${on ? 'on' : 'off'}`);
   await admin.query('select pg_reload_conf()');
+  // The reload reaches each backend asynchronously (the postmaster passes the signal on): wait until
+  // the pooled connection itself reads the new setting, so the write after this meets it.
+  const want = on ? 'on' : 'off';
+  await eventually(`the pooled connection to see default_transaction_read_only = ${want}`, async () => {
+    const rows = (await sql<{ default_transaction_read_only: string }>`show default_transaction_read_only`.execute(db.kysely)).rows;
+    return rows[0]?.default_transaction_read_only === want ? true : undefined;
+  }, 10_000, 20);
 }
 
 beforeAll(async () => {
@@ -145,5 +152,22 @@ describe('statement kinds', () => {
     expect(transactionEffect('commit')).toBe(false);
     expect(transactionEffect('rollback to savepoint "a"')).toBeUndefined();
     expect(transactionEffect('begin; insert into notes values (1); commit')).toBeUndefined();
+  });
+});
+
+describe('a server that cannot be reached', () => {
+  it('answers "switching, nothing saved" when no connection can be made (refused), never a raw socket error', async () => {
+    // A port nothing listens on: what the pool meets while the address moves to a new primary.
+    const probe = await import('node:net').then(({ createServer }) => new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
+    }));
+    const away = openPostgres<Notes>(`postgres://kona@127.0.0.1:${probe}/kona`, undefined, 1);
+    try {
+      await expect(away.kysely.insertInto('notes').values({ id: 'never' }).execute()).rejects.toMatchObject({ code: 'KONA_ERR_DB_SWITCHING', status: 503 });
+      await expect(sql`select 1`.execute(away.kysely)).rejects.toMatchObject({ code: 'KONA_ERR_DB_SWITCHING' });
+    } finally {
+      await away.close();
+    }
   });
 });

@@ -134,7 +134,15 @@ export function watchedPool(pool: pg.Pool, onUnconfirmed?: UnconfirmedListener):
   const clients: Clients = {
     onUnconfirmed,
     async connect(owner) {
-      const client = await pool.connect();
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (err) {
+        // No connection, so no statement was sent: the server is away (refused, reset, starting up,
+        // shutting down) or the pool timed out waiting for it. Nothing was written; say so clearly.
+        if (isFailoverError(err) || (err instanceof Error && /timeout exceeded when trying to connect/i.test(err.message))) throw databaseSwitching(err);
+        throw err;
+      }
       const known = owners.get(client);
       if (!known || owner) {
         if (!known) {

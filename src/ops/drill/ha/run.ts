@@ -76,6 +76,8 @@ export interface DrillFigures {
   p99MsDuringDrill: number | null;
   /** First commit on the new timeline minus the last on the old one. */
   writeGapSeconds: number | null;
+  /** Partition drill: writes the old primary accepted after the new one was promoted (must be 0); set by the drill that measures it. */
+  oldPrimaryWritesAfterPromotion?: number;
 }
 
 /** A whole run. */
@@ -91,4 +93,6 @@ export interface DrillRun {
   figures: DrillFigures;
   alerts: { name: string; firedT: number; resolvedT?: number }[];
   triage: { t: number; action: string; outcome: string }[];
+  /** The write gap's marks: the last ok commit on the old timeline and the first on the new (report/figures.ts computeFigures). */
+  writeGap?: { lastOldT: number; firstNewT: number } | null;
 }
