@@ -11,6 +11,7 @@ import { acquireLock, lockHolder } from '../platform/runtime/lock.js';
 import { startupRefusal } from '../triage/ingest/auth.js';
 import { runAdminCommand } from './admin-commands.js';
 import { addBackupCommands } from './backup-cli.js';
+import { addDrillCommands } from './drill-commands.js';
 import { ArchiveCommandError } from './archive-commands.js';
 import { LayerNotConfigured } from '../ops/backup/archive.config.js';
 import { startInference } from './inference.js';
@@ -192,6 +193,7 @@ keys
   .action(async () => print(await admin(loadConfig(), { command: 'keys.status', args: {} })));
 
 addBackupCommands(program, keys, admin);
+addDrillCommands(program);
 
 program
   .command('sim-backend')
