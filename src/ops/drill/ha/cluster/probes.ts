@@ -78,6 +78,9 @@ export async function haproxyView(layout: ClusterLayout): Promise<Record<string,
   }
 }
 
+/** Thrown by a wait's check to stop waiting at once (a process it waits on has exited). */
+export class WaitAborted extends Error {}
+
 /** Polls `check` until it returns a value other than undefined, or throws naming `what`. */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -87,6 +90,7 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
       const value = await check();
       if (value !== undefined) return value;
     } catch (err) {
+      if (err instanceof WaitAborted) throw err;
       last = (err as Error).message;
     }
     if (Date.now() > deadline) throw new Error(`Timed out after ${Math.round(timeoutMs / 1000)} s waiting for ${what}${last ? ` (${last})` : ''}`);

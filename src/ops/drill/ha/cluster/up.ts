@@ -6,15 +6,15 @@
  * the folder (with its logs) is kept.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { generateSecrets } from '../../../../platform/crypto/secrets.js';
 import { packageRoot } from '../../../../platform/runtime/paths.js';
 import { freePort, postgresBinDir } from '../../pg-server.js';
 import { readLayout, rwUrl, writeLayout, type ClusterLayout } from './layout.js';
-import { etcdHealth, getJson, healthyShape, patroniMembers, waitFor } from './probes.js';
-import { alive, spawnDetached, stopGroups, unprivilegedUser, type ProcessRecord } from './procs.js';
+import { etcdHealth, getJson, healthyShape, patroniMembers, waitFor, WaitAborted } from './probes.js';
+import { alive, spawnDetached, stopGroups, unprivilegedUser, type ProcessRecord, type RunAs } from './procs.js';
 import { alertmanagerYml, dispatcherConfig, drillRules, etcdArgs, haproxyCfg, patroniYml, prometheusYml } from './render.js';
 import { konaCommand, runKona, startWeb } from './kona.js';
 
@@ -69,6 +69,25 @@ async function planLayout(dir: string, web: number): Promise<ClusterLayout> {
   };
 }
 
+/** The server user must enter every folder above its own: name the first it cannot. */
+function checkReachable(dir: string, runAs: RunAs | undefined): void {
+  if (!runAs) return;
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    const st = statSync(d);
+    const enters = st.uid === runAs.uid ? st.mode & 0o100 : st.gid === runAs.gid ? st.mode & 0o010 : st.mode & 0o001;
+    if (!enters) throw new Error(`PostgreSQL runs as the postgres user, which cannot enter ${d} (mode ${(st.mode & 0o777).toString(8)}): give a --dir under a folder others may enter (e.g. /tmp or /var/tmp).`);
+    if (d === path.dirname(d)) return;
+  }
+}
+
+/** Fails a wait early when a process of the cluster has exited, with the end of its log. */
+function guard(layout: ClusterLayout): void {
+  const dead = layout.processes.find((r) => !alive(r.pid));
+  if (!dead) return;
+  const tail = existsSync(dead.log) ? readFileSync(dead.log, 'utf8').trim().split('\n').slice(-5).join('\n') : '';
+  throw new WaitAborted(`${dead.name} exited; the end of ${dead.log}:\n${tail}`);
+}
+
 /** Refuses a folder that already holds a running cluster or other files. */
 function prepareDir(dir: string): void {
   if (existsSync(path.join(dir, 'cluster.json'))) {
@@ -88,11 +107,20 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterLayout> {
   const dir = path.resolve(opts.dir);
   const say = opts.progress ?? (() => {});
   const bins = { etcd: program('etcd'), patroni: program('patroni'), haproxy: program('haproxy'), prometheus: program('prometheus'), alertmanager: program('alertmanager'), pg: postgresBinDir() };
+  checkReachable(dir, unprivilegedUser());
   prepareDir(dir);
   const layout = await planLayout(dir, opts.web);
   writeLayout(layout);
   const deadline = Date.now() + (opts.timeoutMs ?? 240_000);
   const left = () => Math.max(1000, deadline - Date.now());
+  const wait = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs?: number) =>
+    waitFor(what, async () => {
+      guard(layout);
+      return check();
+    }, timeoutMs, everyMs).catch((err: Error) => {
+      guard(layout);
+      throw err;
+    });
   const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8' };
   const start = async (name: string, bin: string, args: string[], extra: { env?: Record<string, string>; runAs?: ReturnType<typeof unprivilegedUser>; cwd?: string } = {}) => {
     const rec: ProcessRecord = await spawnDetached({ name, bin, args, log: path.join(dir, 'logs', `${name}.log`), cwd: extra.cwd ?? dir, env: { ...baseEnv, HOME: dir, ...extra.env }, runAs: extra.runAs });
@@ -103,7 +131,7 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterLayout> {
   try {
     say('etcd: starting three members');
     for (let i = 0; i < 3; i++) await start(layout.etcd[i]!.name, bins.etcd, etcdArgs(layout, i));
-    await waitFor('etcd: all three members healthy', async () => (Object.values(await etcdHealth(layout)).every(Boolean) ? true : undefined), left());
+    await wait('etcd: all three members healthy', async () => (Object.values(await etcdHealth(layout)).every(Boolean) ? true : undefined), left());
 
     say('patroni: bootstrapping three PostgreSQL members (strict synchronous replication)');
     const runAs = unprivilegedUser();
@@ -116,19 +144,19 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterLayout> {
       }
       await start(`patroni-${m.name}`, bins.patroni, [path.join(m.dir, 'patroni.yml')], { runAs, cwd: m.dir, env: { HOME: m.dir } });
     }
-    await waitFor('Patroni: one leader and two streaming standbys, one synchronous', async () => (healthyShape(await patroniMembers(layout), 3) ? true : undefined), left(), 500);
+    await wait('Patroni: one leader and two streaming standbys, one synchronous', async () => (healthyShape(await patroniMembers(layout), 3) ? true : undefined), left(), 500);
 
     say('haproxy: read-write address on the primary, web address on the replicas');
     writeFileSync(path.join(dir, 'haproxy.cfg'), haproxyCfg(layout));
     await start('haproxy', bins.haproxy, ['-db', '-f', path.join(dir, 'haproxy.cfg')]);
-    await waitFor('haproxy: writes routed to the leader', () => writesReachLeader(layout), left(), 500);
+    await wait('haproxy: writes routed to the leader', () => writesReachLeader(layout), left(), 500);
     await prepareDatabases(layout);
 
     say('kona: dispatcher, simulated GPU backends, triage, migrations, demo rescue, web replicas, worker');
-    await startKonaSide(layout, start, left);
+    await startKonaSide(layout, start, wait, left);
 
     say('prometheus and alertmanager');
-    await startAlerting(layout, start, bins, left);
+    await startAlerting(layout, start, bins, wait, left);
     return layout;
   } catch (err) {
     const stuck = await stopGroups(layout.processes, 5000);
@@ -171,9 +199,11 @@ async function prepareDatabases(layout: ClusterLayout): Promise<void> {
   }
 }
 
+type Wait = <T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number, everyMs?: number) => Promise<T>;
+
 type Start = (name: string, bin: string, args: string[], extra?: { env?: Record<string, string>; cwd?: string }) => Promise<ProcessRecord>;
 
-async function startKonaSide(layout: ClusterLayout, start: Start, left: () => number): Promise<void> {
+async function startKonaSide(layout: ClusterLayout, start: Start, wait: Wait, left: () => number): Promise<void> {
   const dir = layout.dir;
   const kona = konaCommand();
   const model = 'kona-drafting';
@@ -198,7 +228,7 @@ async function startKonaSide(layout: ClusterLayout, start: Start, left: () => nu
     KONA_KEYS_FILE: keysFile,
     KONA_BACKUP_DIR: path.join(dir, 'kona', 'backups'),
     KONA_BACKUP_DUMP_CRON: 'off', KONA_BACKUP_SNAPSHOT_CRON: 'off', KONA_BACKUP_RESTIC_CRON: 'off',
-    KONA_DEMO: 'false', KONA_JOBS: 'false', KONA_TRUST_PROXY: 'true',
+    KONA_DEMO: 'false', KONA_JOBS: 'false', KONA_TRUST_PROXY: 'true', KONA_SHUTDOWN_GRACE_SECONDS: '3',
     KONA_PUBLIC_URL: `http://127.0.0.1:${layout.haproxy.webPort}`,
     KONA_DISPATCHER_URL: `http://127.0.0.1:${layout.dispatcherPort}`,
   };
@@ -208,9 +238,9 @@ async function startKonaSide(layout: ClusterLayout, start: Start, left: () => nu
   await runKona(layout.webEnv, ['tenant', 'create', 'demo', '--name', 'Demo Rescue (drill)', '--server'], path.join(dir, 'logs', 'setup.log'));
   for (const w of layout.web) await startWeb(layout, w.name, start);
   await start('worker', kona.bin, [...kona.args, 'worker'], { env: layout.webEnv });
-  await waitFor('the dispatcher answering', async () => ((await getJson(`http://127.0.0.1:${layout.dispatcherPort}/health`))?.status === 200 ? true : undefined), left());
-  await waitFor('triage answering', async () => ((await getJson(`http://127.0.0.1:${layout.triagePort}/health`))?.status === 200 ? true : undefined), left());
-  await waitFor('every web replica ready (/readyz 200) through haproxy', () => allWebReadyThroughHaproxy(layout), left(), 500);
+  await wait('the dispatcher answering', async () => ((await getJson(`http://127.0.0.1:${layout.dispatcherPort}/health`))?.status === 200 ? true : undefined), left());
+  await wait('triage answering', async () => ((await getJson(`http://127.0.0.1:${layout.triagePort}/health`))?.status === 200 ? true : undefined), left());
+  await wait('every web replica ready (/readyz 200) through haproxy', () => allWebReadyThroughHaproxy(layout), left(), 500);
 }
 
 /** True once each web replica has answered /readyz 200 through haproxy's web address. */
@@ -225,7 +255,7 @@ async function allWebReadyThroughHaproxy(layout: ClusterLayout): Promise<true | 
   return seen.size === layout.web.length ? true : undefined;
 }
 
-async function startAlerting(layout: ClusterLayout, start: Start, bins: { prometheus: string; alertmanager: string }, left: () => number): Promise<void> {
+async function startAlerting(layout: ClusterLayout, start: Start, bins: { prometheus: string; alertmanager: string }, wait: Wait, left: () => number): Promise<void> {
   const p = path.join(layout.dir, 'prometheus');
   writeFileSync(path.join(p, 'alertmanager.yml'), alertmanagerYml(layout));
   writeFileSync(path.join(p, 'drill-rules.yml'), drillRules());
@@ -235,12 +265,12 @@ async function startAlerting(layout: ClusterLayout, start: Start, bins: { promet
   const am = `http://127.0.0.1:${layout.alertmanagerPort}`;
   await start('alertmanager', bins.alertmanager, [`--config.file=${path.join(p, 'alertmanager.yml')}`, `--storage.path=${path.join(p, 'am-data')}`, `--web.listen-address=127.0.0.1:${layout.alertmanagerPort}`, '--cluster.listen-address=']);
   await start('prometheus', bins.prometheus, [`--config.file=${path.join(p, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(p, 'data')}`, '--storage.tsdb.retention.time=1d', `--web.listen-address=127.0.0.1:${layout.prometheusPort}`]);
-  await waitFor('alertmanager ready', async () => ((await getJson(`${am}/-/ready`))?.status === 200 ? true : undefined), left());
-  await waitFor('prometheus ready', async () => ((await getJson(`http://127.0.0.1:${layout.prometheusPort}/-/ready`))?.status === 200 ? true : undefined), left());
+  await wait('alertmanager ready', async () => ((await getJson(`${am}/-/ready`))?.status === 200 ? true : undefined), left());
+  await wait('prometheus ready', async () => ((await getJson(`http://127.0.0.1:${layout.prometheusPort}/-/ready`))?.status === 200 ? true : undefined), left());
   // A synthetic alert proves the path Alertmanager → triage before `up` says the cluster is ready.
   const alert = [{ labels: { alertname: 'KonaDrillClusterUp', severity: 'info', scope: layout.scope }, annotations: { summary: 'The drill cluster is up' } }];
   await fetch(`${am}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert) });
-  await waitFor('triage receiving alerts from Alertmanager', async () => {
+  await wait('triage receiving alerts from Alertmanager', async () => {
     const res = await fetch(`http://127.0.0.1:${layout.triagePort}/api/deliveries?limit=5`, { headers: { authorization: `Bearer ${layout.secrets.triageToken}` }, signal: AbortSignal.timeout(2000) });
     const body = (await res.json()) as { deliveries?: unknown[] };
     return res.status === 200 && (body.deliveries?.length ?? 0) > 0 ? true : undefined;
