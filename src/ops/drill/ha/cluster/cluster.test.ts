@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -117,5 +117,26 @@ describe('kona drill up / status / down: the local HA cluster', () => {
     expect(pids.filter((pid) => alive(-pid))).toEqual([]);
     const members = layout.members.map((m) => m.pgPort);
     for (const port of members) await expect(query(`postgres://postgres@127.0.0.1:${port}/postgres`, 'select 1')).rejects.toThrow();
+  });
+});
+
+describe('kona drill up / status: refusals', () => {
+  it('up refuses a folder that is not empty, and status a folder with no cluster, saying what to do', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kona-drill-refuse-'));
+    try {
+      writeFileSync(path.join(dir, 'notes.txt'), 'mine');
+      const up = await kona('drill', 'up', '--dir', dir);
+      expect(up.code).toBe(1);
+      expect(up.stderr).toContain(`${dir} is not empty`);
+      expect(readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('mine');
+      const status = await kona('drill', 'status', '--dir', dir);
+      expect(status.code).toBe(1);
+      expect(status.stderr).toContain('kona drill up --dir');
+      const web = await kona('drill', 'up', '--dir', path.join(dir, 'new'), '--web', '0');
+      expect(web.stderr).toContain('--web must be a whole number from 1 to 8');
+      expect(existsSync(path.join(dir, 'new'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -20,20 +20,15 @@ export function postmasters(layout: ClusterLayout): ProcessRecord[] {
   return found;
 }
 
-/** What `down` did. */
-export interface DownResult {
-  stopped: string[];
-  removed: boolean;
-}
-
-/** Stops the cluster in `dir`; throws naming any process that would not stop (the folder is then kept). */
-export async function clusterDown(dir: string, options: { keep?: boolean; graceMs?: number } = {}): Promise<DownResult> {
-  const layout = readLayout(path.resolve(dir));
+/**
+ * Stops every process of `layout`: Kona's side and the monitoring first (so the databases are not
+ * stopped under them), then the rest, then postmasters left behind. Returns what would not stop.
+ */
+export async function stopCluster(layout: ClusterLayout, graceMs = 10_000): Promise<string[]> {
   const running = layout.processes.filter((r) => alive(-r.pid));
-  // Stop the clients first, so the databases are not stopped under them, then the rest together.
   const clients = running.filter((r) => /^(web|worker|prometheus|alertmanager|triage|dispatcher|sim)/.test(r.name));
-  const stuck = await stopGroups(clients, options.graceMs ?? 10_000);
-  stuck.push(...await stopGroups(running.filter((r) => !clients.includes(r)), options.graceMs ?? 15_000));
+  const stuck = await stopGroups(clients, graceMs);
+  stuck.push(...await stopGroups(running.filter((r) => !clients.includes(r)), graceMs + 5_000));
   const pms = postmasters(layout);
   for (const pm of pms) {
     try {
@@ -45,6 +40,20 @@ export async function clusterDown(dir: string, options: { keep?: boolean; graceM
   const deadline = Date.now() + 10_000;
   while (pms.some((p) => alive(p.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   for (const pm of pms.filter((p) => alive(p.pid))) stuck.push(pm.name);
+  return stuck;
+}
+
+/** What `down` did. */
+export interface DownResult {
+  stopped: string[];
+  removed: boolean;
+}
+
+/** Stops the cluster in `dir`; throws naming any process that would not stop (the folder is then kept). */
+export async function clusterDown(dir: string, options: { keep?: boolean; graceMs?: number } = {}): Promise<DownResult> {
+  const layout = readLayout(path.resolve(dir));
+  const running = layout.processes.filter((r) => alive(-r.pid));
+  const stuck = await stopCluster(layout, options.graceMs);
   if (stuck.length) throw new Error(`These processes did not stop: ${stuck.join(', ')}; ${layout.dir} is kept.`);
   const removed = !options.keep;
   if (removed) rmSync(layout.dir, { recursive: true, force: true });

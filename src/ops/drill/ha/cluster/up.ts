@@ -14,7 +14,8 @@ import { packageRoot } from '../../../../platform/runtime/paths.js';
 import { freePort, postgresBinDir } from '../../pg-server.js';
 import { readLayout, rwUrl, writeLayout, type ClusterLayout } from './layout.js';
 import { etcdHealth, getJson, healthyShape, patroniMembers, waitFor, WaitAborted } from './probes.js';
-import { alive, spawnDetached, stopGroups, unprivilegedUser, type ProcessRecord, type RunAs } from './procs.js';
+import { stopCluster } from './down.js';
+import { alive, spawnDetached, unprivilegedUser, type ProcessRecord, type RunAs } from './procs.js';
 import { alertmanagerYml, dispatcherConfig, drillRules, etcdArgs, haproxyCfg, patroniYml, prometheusYml } from './render.js';
 import { konaCommand, runKona, startWeb } from './kona.js';
 
@@ -159,8 +160,8 @@ export async function clusterUp(opts: UpOptions): Promise<ClusterLayout> {
     await startAlerting(layout, start, bins, wait, left);
     return layout;
   } catch (err) {
-    const stuck = await stopGroups(layout.processes, 5000);
-    throw new Error(`${(err as Error).message}\nEverything started was stopped${stuck.length ? ` except ${stuck.join(', ')}` : ''}; logs are in ${path.join(dir, 'logs')}.`);
+    const stuck = await stopCluster(layout, 5000);
+    throw new Error(`${(err as Error).message}\nEverything started was stopped${stuck.length ? ` except ${stuck.join(', ')}` : ''}; logs are in ${path.join(dir, 'logs')}.`, { cause: err });
   }
 }
 
