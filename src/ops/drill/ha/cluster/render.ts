@@ -31,8 +31,8 @@ export const pgHba = [
 /**
  * patroni.yml for one member. Strict synchronous mode: a commit returns only once a standby has it,
  * and with no standby left writes wait instead of going on alone (what "nothing acknowledged is
- * lost" needs). ttl/loop_wait/retry_timeout are Patroni's smallest allowed (ttl ≥ 20), so a lost
- * primary is replaced in about ttl seconds.
+ * lost" needs). A lost primary's leader key expires after ttl (10 s) and a standby takes over:
+ * inside the 15 s target; loop_wait + 2 × retry_timeout must stay within ttl.
  */
 export function patroniYml(layout: ClusterLayout, member: PgMember, binDir: string): string {
   const s = layout.secrets;
@@ -45,7 +45,7 @@ export function patroniYml(layout: ClusterLayout, member: PgMember, binDir: stri
     etcd3: { hosts: layout.etcd.map((e) => `127.0.0.1:${e.clientPort}`) },
     bootstrap: {
       dcs: {
-        ttl: 20, loop_wait: 1, retry_timeout: 5, maximum_lag_on_failover: 1048576,
+        ttl: 10, loop_wait: 1, retry_timeout: 4, maximum_lag_on_failover: 1048576,
         synchronous_mode: true, synchronous_mode_strict: true,
         postgresql: {
           use_pg_rewind: true,
