@@ -3,7 +3,9 @@
  * the restore drills (`kona drill restore …`, backup-cli.ts) under the same `drill` command. Each part
  * adds its own subcommands here.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { loadConfig } from '../platform/config/config.js';
@@ -144,5 +146,42 @@ export function addDrillClusterCommands(drill: Command): void {
       const { clusterDown } = await import('../ops/drill/ha/cluster/down.js');
       const r = await clusterDown(o.dir, { keep: o.keep });
       process.stdout.write(`Stopped ${r.stopped.length} processes; ${r.removed ? `removed ${o.dir}` : `kept ${o.dir}`}\n`);
+    });
+}
+
+/** Adds `kona drill run <name>`: one HA drill under load on the local cluster, ending with its report. */
+export function addDrillRunCommand(drill: Command): void {
+  drill
+    .command('run')
+    .description('Run one HA drill under load on the local cluster (primary-kill, switchover, web-kill): fault, takeover, heal, check, report; exit 1 when the check fails')
+    .argument('<name>', 'the drill: primary-kill, switchover or web-kill')
+    .option('--dir <folder>', 'the cluster\'s folder: a cluster running there is used (and left up), else one is brought up there; default a new temporary folder')
+    .option('--seconds <n>', 'how long the load runs, about (a quarter as baseline before the fault)', '60')
+    .option('--rate <r>', 'requests started per second', '10')
+    .option('--short', 'the short version the tests run: 12 s at 6 requests a second, figures not recorded')
+    .option('--keep', 'leave a cluster this run brought up running')
+    .option('--report-dir <dir>', 'where the run\'s JSON, HTML and history go (default: <data dir>/drills/ha)')
+    .option('--no-record', 'do not record the figures in bench/results/drills.json')
+    .action(async (name: string, o: { dir?: string; seconds: string; rate: string; short?: boolean; keep?: boolean; reportDir?: string; record: boolean }) => {
+      const { drillNamed } = await import('../ops/drill/ha/drills/faults.js');
+      const { runDrill } = await import('../ops/drill/ha/drills/run-drill.js');
+      const { prepareDrillWorkload } = await import('./drill-workload.js');
+      const { DRILLS_RESULTS_FILE } = await import('../ops/drill/ha/report/targets.js');
+      const { packageRoot } = await import('../platform/runtime/paths.js');
+      drillNamed(name);
+      const seconds = o.short ? 12 : positive('--seconds', o.seconds);
+      const rate = o.short ? 6 : positive('--rate', o.rate);
+      const clusterDir = o.dir ?? path.join(mkdtempSync(path.join(tmpdir(), 'kona-drill-')), 'cluster');
+      if (!o.dir) chmodSync(path.dirname(clusterDir), 0o755); // PostgreSQL's user must enter it
+      const outcome = await runDrill({
+        drill: name, clusterDir, seconds, rate, keep: o.keep || undefined,
+        reportDir: o.reportDir ?? haDrillsDir(loadConfig().dataDir),
+        resultsFile: o.record && !o.short ? path.join(packageRoot(), DRILLS_RESULTS_FILE) : undefined,
+        workload: (layout) => prepareDrillWorkload(layout.dir, layout.webEnv),
+        progress: (line) => process.stderr.write(`${line}\n`),
+      });
+      if (!o.dir && !o.keep) rmSync(path.dirname(clusterDir), { recursive: true, force: true });
+      process.stdout.write(`${outcome.verdict}\nreport ${outcome.files.html}\n`);
+      if (outcome.run.check.verdict !== 'pass') process.exitCode = 1;
     });
 }

@@ -32,6 +32,8 @@ export interface LoadOptions {
   staff?: Record<string, StaffLogin>;
   /** Stops starting new requests (the ones in flight finish). */
   signal?: AbortSignal;
+  /** Called at the run's time 0 (after the rescues are opened), so a drill can time its events on the history's clock. */
+  onStart?: () => void;
 }
 
 /** What a load run did. */
@@ -96,6 +98,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const samples: RequestSample[] = [];
   const writes = { ok: 0, fail: 0, indeterminate: 0 };
   const start = performance.now();
+  options.onStart?.();
   const clockT = () => (performance.now() - start) / 1000;
 
   const read = async (visitor: Visitor, path: string) => {
