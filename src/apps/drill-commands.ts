@@ -182,6 +182,7 @@ export function addDrillRunCommand(drill: Command): void {
       });
       if (!o.dir && !o.keep) rmSync(path.dirname(clusterDir), { recursive: true, force: true });
       process.stdout.write(`${outcome.verdict}\nreport ${outcome.files.html}\n`);
+      if (o.keep && !o.dir) process.stdout.write(`The cluster is still up: kona drill down --dir ${clusterDir}\n`);
       if (outcome.run.check.verdict !== 'pass') process.exitCode = 1;
     });
 }
