@@ -11,7 +11,7 @@ import { acquireLock, lockHolder } from '../platform/runtime/lock.js';
 import { startupRefusal } from '../triage/ingest/auth.js';
 import { runAdminCommand } from './admin-commands.js';
 import { addBackupCommands } from './backup-cli.js';
-import { addDrillLoadCommands, addDrillReportCommand, drillCommand } from './drill-commands.js';
+import { addDrillClusterCommands, addDrillLoadCommands, addDrillReportCommand, drillCommand } from './drill-commands.js';
 import { ArchiveCommandError } from './archive-commands.js';
 import { LayerNotConfigured } from '../ops/backup/archive.config.js';
 import { startInference } from './inference.js';
@@ -195,6 +195,7 @@ keys
 addBackupCommands(program, keys, admin);
 addDrillReportCommand(drillCommand(program));
 addDrillLoadCommands(drillCommand(program));
+addDrillClusterCommands(drillCommand(program));
 
 program
   .command('sim-backend')
