@@ -1,7 +1,6 @@
 /**
- * `kona drill up|down|status|run|report|load|check`: the high-availability drills (issue 18), beside
- * the restore drills (`kona drill restore …`, backup-cli.ts) under the same `drill` command. Each part
- * adds its own subcommands here.
+ * `kona drill …` for the high-availability drills (issue 18), beside the restore drills that
+ * backup-cli.ts adds under the same `drill` command. Each part adds its own subcommands here.
  */
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,7 +112,7 @@ function parseWeb(value: string): number {
   return n;
 }
 
-/** Adds `kona drill up|down|status`: the local HA cluster (src/ops/drill/ha/cluster). */
+/** `kona drill up|down|status`: the local HA cluster (src/ops/drill/ha/cluster). */
 export function addDrillClusterCommands(drill: Command): void {
   drill
     .command('up')

@@ -79,8 +79,16 @@ describe('backup metrics', () => {
     expect(text).toContain('kona_backup_source_up{source="outcomes"} 1');
   });
 
+  it('exports no restic figures where the off-site copy is not configured (an unset gauge reads 0: "a snapshot from 1970")', async () => {
+    const text = await backupMetricsRegistry({}).metrics();
+    expect(text).not.toContain('kona_backup_restic_');
+    const configured = await backupMetricsRegistry({ resticSnapshots: async () => [] }).metrics();
+    expect(configured).toContain('kona_backup_restic_snapshots 0');
+  });
+
   it('every metric the alert rules use is one Kona exports', async () => {
-    const registry = backupMetricsRegistry({});
+    // Every source configured: the figures of an unconfigured one are left out on purpose.
+    const registry = backupMetricsRegistry({ resticSnapshots: async () => [] });
     const exported = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
     const rules = parse(readFileSync(`${rulesDir}backup-rules.yaml`, 'utf8')) as { groups: { rules: { expr: string }[] }[] };
     const used = new Set(rules.groups.flatMap((g) => g.rules.flatMap((r) => r.expr.match(/kona_backup_[a-z0-9_]+/g) ?? [])));

@@ -89,8 +89,10 @@ export function backupMetricsRegistry(sources: BackupMetricSources, options: Bac
   const repoOk = gauge('kona_backup_pgbackrest_repo_ok', 'Whether pgBackRest reports a repository ok (1) or not (0)', ['stanza', 'repo']);
   const lagSeconds = gauge('kona_backup_pgbackrest_repo2_lag_seconds', 'How much older repo2\'s newest base backup is than repo1\'s', ['stanza']);
   const lagSegments = gauge('kona_backup_pgbackrest_repo2_lag_segments', 'WAL segments in repo1\'s archive not yet in repo2\'s', ['stanza']);
-  const resticLast = gauge('kona_backup_restic_last_snapshot_timestamp_seconds', 'When the newest restic snapshot was taken (0: none)');
-  const resticCount = gauge('kona_backup_restic_snapshots', 'Snapshots in the restic repository');
+  // Only where the off-site copy is configured: an unset gauge still reads 0, which the stale-snapshot
+  // alert would take for a copy 56 years old on every install without restic.
+  const resticLast = sources.resticSnapshots && gauge('kona_backup_restic_last_snapshot_timestamp_seconds', 'When the newest restic snapshot was taken (0: none)');
+  const resticCount = sources.resticSnapshots && gauge('kona_backup_restic_snapshots', 'Snapshots in the restic repository');
 
   const read = {
     runs: sources.lastGoodRuns && cached(sources.lastGoodRuns, Math.min(ttl, 15_000), clock),
@@ -135,8 +137,8 @@ export function backupMetricsRegistry(sources: BackupMetricSources, options: Bac
       if (lag.archiveSegments !== null) lagSegments.set({ stanza: info.stanza }, lag.archiveSegments);
     },
     restic: (snapshots) => {
-      resticLast.set(seconds(snapshots.at(-1)?.time));
-      resticCount.set(snapshots.length);
+      resticLast?.set(seconds(snapshots.at(-1)?.time));
+      resticCount?.set(snapshots.length);
     },
   };
   async function refresh(): Promise<void> {
