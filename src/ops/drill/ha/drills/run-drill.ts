@@ -18,8 +18,14 @@ import { readHistory } from '../load/history.js';
 import { runLoad, type LoadResult, type StaffLogin } from '../load/load.js';
 import { finishDrillRun } from '../report/finish.js';
 import type { DrillRun, RunEvent } from '../run.js';
-import { drillNamed } from './faults.js';
+import { drillNamed, type Drill, type FaultOutcome } from './faults.js';
 import { runAlerts } from './alerts.js';
+
+/** The rescues a drill loads and their staff logins. */
+export interface Workload {
+  tenants: string[];
+  staff: Record<string, StaffLogin>;
+}
 
 /** How a drill runs. */
 export interface DrillOptions {
@@ -37,7 +43,7 @@ export interface DrillOptions {
   /** bench/results/drills.json, when the run's figures are to be recorded. */
   resultsFile?: string;
   /** The rescues to load and their staff logins (seeded by the app side: apps/drill-workload.ts). */
-  workload(layout: ClusterLayout): Promise<{ tenants: string[]; staff: Record<string, StaffLogin> }>;
+  workload(layout: ClusterLayout): Promise<Workload>;
   /** Bound on each wait (takeover, heal, catch-up); default 90 s. */
   timeoutMs?: number;
   progress?: (line: string) => void;
@@ -84,6 +90,76 @@ async function checkSources(control: ClusterControl, layout: ClusterLayout, oldP
   return [source('primary', leader.name), ...replicas, ...(oldPrimary && oldPrimary !== leader.name ? [source('old-primary', oldPrimary)] : [])];
 }
 
+/** The run's clock: seconds since the load's time 0 (the history's clock), and the events marked on it. */
+class RunClock {
+  private t0: number | undefined;
+  /** The wall clock at time 0 (for Prometheus). */
+  wallMs = Date.now();
+  readonly events: RunEvent[] = [];
+
+  constructor(private readonly say: (line: string) => void) {}
+
+  /** Time 0: called by the load when it starts. */
+  start(): void {
+    this.t0 = performance.now();
+    this.wallMs = Date.now();
+  }
+
+  get started(): boolean {
+    return this.t0 !== undefined;
+  }
+
+  now(): number {
+    return this.t0 === undefined ? 0 : (performance.now() - this.t0) / 1000;
+  }
+
+  /** Records an event now. */
+  mark = (kind: RunEvent['kind'], detail: string): void => {
+    this.events.push({ t: Math.round(this.now() * 1000) / 1000, kind, detail });
+    this.say(`${this.now().toFixed(1)} s  ${kind}: ${detail}`);
+  };
+}
+
+interface UnderLoad {
+  result: LoadResult;
+  outcome: FaultOutcome;
+  endT: number;
+}
+
+/** Starts the load, lets it run a baseline, runs the drill's fault and heal, keeps the load a tail, stops it. */
+async function faultUnderLoad(o: DrillOptions, drill: Drill, cluster: { control: ClusterControl; layout: ClusterLayout }, workload: Workload, historyFile: string, clock: RunClock, timeoutMs: number): Promise<UnderLoad> {
+  const stop = new AbortController();
+  // The load's own bound is generous: the drill stops it once the fault is healed and the tail has run.
+  const load = runLoad({
+    url: cluster.control.webUrl, tenants: workload.tenants, staff: workload.staff, seconds: o.seconds * 20 + 600, rate: o.rate,
+    concurrency: 64, timeoutMs: 5000, historyFile, signal: stop.signal, onStart: () => clock.start(),
+  });
+  let loadError: Error | undefined;
+  load.catch((err: Error) => (loadError = err));
+  let outcome: FaultOutcome;
+  try {
+    await waitFor('the load to start', async () => {
+      if (loadError) throw new WaitAborted(`the load could not start: ${loadError.message}`);
+      return clock.started ? true : undefined;
+    }, 60_000, 50);
+    await sleep(Math.max(2, o.seconds * 0.25) * 1000);
+    outcome = await drill.run({ ...cluster, mark: clock.mark, timeoutMs });
+    await sleep(Math.max(2, o.seconds - clock.now(), o.seconds * 0.15) * 1000);
+  } finally {
+    stop.abort();
+    await load.catch(() => undefined); // the requests in flight finish and the history is closed
+  }
+  return { result: await load, outcome, endT: clock.now() };
+}
+
+/** The one-line verdict. */
+function verdictLine(run: DrillRun, outcome: FaultOutcome): string {
+  const secs = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} s`);
+  const { check, figures: f } = run;
+  return `${run.drill}: ${check.verdict.toUpperCase()} — ${check.ok} acknowledged, ${check.lost.length} lost, ${check.indeterminate} indeterminate; `
+    + `write unavailability ${secs(f.writeUnavailableSeconds)}, recover ${secs(f.recoverSeconds)}${outcome.newPrimary ? `; new primary ${outcome.newPrimary}` : ''}`;
+}
+
 /** Runs one drill end to end; throws only when the drill could not run (the verdict is in the outcome). */
 export async function runDrill(o: DrillOptions): Promise<DrillOutcome> {
   const drill = drillNamed(o.drill);
@@ -97,57 +173,20 @@ export async function runDrill(o: DrillOptions): Promise<DrillOutcome> {
     mkdirSync(o.reportDir, { recursive: true });
     const historyFile = path.join(o.reportDir, `${id}.history.jsonl`);
     const startedAt = new Date().toISOString();
-    const events: RunEvent[] = [];
-    let t0: number | undefined;
-    let t0Wall = Date.now();
-    const now = () => (t0 === undefined ? 0 : (performance.now() - t0) / 1000);
-    const mark = (kind: RunEvent['kind'], detail: string) => {
-      events.push({ t: Math.round(now() * 1000) / 1000, kind, detail });
-      say(`${now().toFixed(1)} s  ${kind}: ${detail}`);
-    };
-    const stop = new AbortController();
+    const clock = new RunClock(say);
     say(`load: ${workload.tenants.join(', ')} at ${o.rate}/s through ${control.webUrl}`);
-    // The load's own bound is generous: the drill stops it once the fault is healed and the tail has run.
-    const load: Promise<LoadResult> = runLoad({
-      url: control.webUrl, tenants: workload.tenants, staff: workload.staff, seconds: o.seconds * 20 + 600, rate: o.rate,
-      concurrency: 64, timeoutMs: 5000, historyFile, signal: stop.signal, onStart: () => {
-        t0 = performance.now();
-        t0Wall = Date.now();
-      },
-    });
-    let loadError: Error | undefined;
-    load.catch((err: Error) => (loadError = err));
-    let outcome: Awaited<ReturnType<typeof drill.run>> = {};
-    try {
-      const baseline = Math.max(2, o.seconds * 0.25);
-      await waitFor('the load to start', async () => {
-        if (loadError) throw new WaitAborted(`the load could not start: ${loadError.message}`);
-        return t0 === undefined ? undefined : true;
-      }, 60_000, 50);
-      await sleep(baseline * 1000);
-      outcome = await drill.run({ control, layout, mark, timeoutMs });
-      const tail = Math.max(2, o.seconds - now(), o.seconds * 0.15);
-      await sleep(tail * 1000);
-    } finally {
-      stop.abort();
-    }
-    const result = await load;
-    const endT = now();
+    const { result, outcome, endT } = await faultUnderLoad(o, drill, { control, layout }, workload, historyFile, clock, timeoutMs);
     say(`load stopped: ${result.requests} requests; writes ok ${result.writes.ok}, fail ${result.writes.fail}, indeterminate ${result.writes.indeterminate}`);
     await waitCaughtUp(control, timeoutMs);
     const history = readHistory(historyFile);
     const check = await checkRun(history, await checkSources(control, layout, outcome.oldPrimary));
-    const alerts = await runAlerts(layout, t0Wall, endT);
     const run = {
       id, drill: drill.name, startedAt, finishedAt: new Date().toISOString(),
       settings: { seconds: o.seconds, rate: o.rate, tenants: workload.tenants, web: layout.web.length, members: layout.members.length, oldPrimary: outcome.oldPrimary, newPrimary: outcome.newPrimary, history: historyFile },
-      timeline: result.timeline, events, check, alerts, triage: [],
+      timeline: result.timeline, events: clock.events, check, alerts: await runAlerts(layout, clock.wallMs, endT), triage: [],
     };
     const { run: finished, files } = finishDrillRun({ dir: o.reportDir, run, history, ...(o.resultsFile ? { resultsFile: o.resultsFile } : {}) });
-    const f = finished.figures;
-    const secs = (v: number | null) => (v === null ? '—' : `${v.toFixed(1)} s`);
-    const verdict = `${drill.name}: ${check.verdict.toUpperCase()} — ${check.ok} acknowledged, ${check.lost.length} lost, ${check.indeterminate} indeterminate; write unavailability ${secs(f.writeUnavailableSeconds)}, recover ${secs(f.recoverSeconds)}${outcome.newPrimary ? `; new primary ${outcome.newPrimary}` : ''}`;
-    return { run: finished, files, verdict };
+    return { run: finished, files, verdict: verdictLine(finished, outcome) };
   } finally {
     if (started && !o.keep) await clusterDown(o.clusterDir);
   }
