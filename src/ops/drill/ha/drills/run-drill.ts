@@ -19,7 +19,7 @@ import { runLoad, type LoadResult, type StaffLogin } from '../load/load.js';
 import { finishDrillRun } from '../report/finish.js';
 import type { DrillRun, RunEvent } from '../run.js';
 import { drillNamed, type Drill, type FaultOutcome } from './faults.js';
-import { runAlerts } from './alerts.js';
+import { runAlerts, runTriage } from './alerts.js';
 
 /** The rescues a drill loads and their staff logins. */
 export interface Workload {
@@ -183,7 +183,7 @@ export async function runDrill(o: DrillOptions): Promise<DrillOutcome> {
     const run = {
       id, drill: drill.name, startedAt, finishedAt: new Date().toISOString(),
       settings: { seconds: o.seconds, rate: o.rate, tenants: workload.tenants, web: layout.web.length, members: layout.members.length, oldPrimary: outcome.oldPrimary, newPrimary: outcome.newPrimary, history: historyFile },
-      timeline: result.timeline, events: clock.events, check, alerts: await runAlerts(layout, clock.wallMs, endT), triage: [],
+      timeline: result.timeline, events: clock.events, check, alerts: await runAlerts(layout, clock.wallMs, endT), triage: await runTriage(layout, clock.wallMs),
     };
     const { run: finished, files } = finishDrillRun({ dir: o.reportDir, run, history, ...(o.resultsFile ? { resultsFile: o.resultsFile } : {}) });
     return { run: finished, files, verdict: verdictLine(finished, outcome) };
