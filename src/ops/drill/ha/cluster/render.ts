@@ -32,7 +32,10 @@ export const pgHba = [
  * patroni.yml for one member. Strict synchronous mode: a commit returns only once a standby has it,
  * and with no standby left writes wait instead of going on alone (what "nothing acknowledged is
  * lost" needs). A lost primary's leader key expires after ttl (10 s) and a standby takes over:
- * inside the 15 s target; loop_wait + 2 × retry_timeout must stay within ttl.
+ * inside the 15 s target; loop_wait + 2 × retry_timeout must stay within ttl. The surviving standby
+ * must then stream from the new primary before any commit returns (strict mode): its WAL receiver
+ * retries every wal_retrieve_retry_interval, 5 s by default, which writes waited out after each
+ * promotion; 500 ms.
  */
 export function patroniYml(layout: ClusterLayout, member: PgMember, binDir: string): string {
   const s = layout.secrets;
@@ -49,7 +52,7 @@ export function patroniYml(layout: ClusterLayout, member: PgMember, binDir: stri
         synchronous_mode: true, synchronous_mode_strict: true,
         postgresql: {
           use_pg_rewind: true,
-          parameters: { wal_level: 'replica', hot_standby: 'on', max_connections: 200, max_wal_senders: 10, max_replication_slots: 10, wal_keep_size: '256MB', wal_log_hints: 'on', password_encryption: 'scram-sha-256' },
+          parameters: { wal_level: 'replica', hot_standby: 'on', max_connections: 200, max_wal_senders: 10, max_replication_slots: 10, wal_keep_size: '256MB', wal_log_hints: 'on', password_encryption: 'scram-sha-256', wal_retrieve_retry_interval: '500ms' },
         },
       },
       initdb: [{ encoding: 'UTF8' }, { locale: 'C' }, 'data-checksums'],
