@@ -89,7 +89,10 @@ describe('kona drill run: short drills under load on the real cluster', () => {
     const { run, files } = await drill('web-kill');
     expectNothingLost(run, files);
     expect(run.events.map((e) => e.kind)).toEqual(['fault', 'note', 'heal']);
-    const heal = run.events.find((e) => e.kind === 'heal')!;
+    const [fault, heal] = [run.events.find((e) => e.kind === 'fault')!, run.events.find((e) => e.kind === 'heal')!];
+    // Served while web1 was down (by the other replica) and after it came back.
+    const history = readHistory(String(run.settings.history));
+    expect(history.filter((h) => h.outcome === 'ok' && h.startT > fault.t && h.endT < heal.t).length).toBeGreaterThan(0);
     expect(run.timeline.filter((p) => p.t > heal.t).reduce((n, p) => n + p.ok, 0)).toBeGreaterThan(0);
   });
 });
