@@ -41,8 +41,12 @@ describe.each(engines)('people (contact records) on %s', (engine) => {
     expect(page).toContain('<h1>Dr Vera Vet</h1>');
     expect(page).toContain('Vera@Clinic.example');
     expect(page).toContain('Riverside Vets');
-    const raw = JSON.stringify(await db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
-    for (const plain of ['Vera', 'Clinic', '7946', 'Surgery', 'Saturdays']) expect(raw).not.toContain(plain);
+    const row = await db.selectFrom('contacts').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const raw = JSON.stringify(row);
+    // The keyed hashes are hex: a digit run like 7946 turns up in them by chance, so digits are looked for elsewhere.
+    const withoutHashes = JSON.stringify(Object.fromEntries(Object.entries(row).filter(([k]) => !k.endsWith('_hash'))));
+    for (const plain of ['Vera', 'Clinic', 'Surgery', 'Saturdays']) expect(raw).not.toContain(plain);
+    expect(withoutHashes).not.toContain('7946');
     expect(raw).toContain('"roles":["vet"]');
     const audit = await db.selectFrom('audit_log').select(['action', 'detail', 'actor_type']).where('target_id', '=', id).execute();
     expect(audit).toEqual([{ action: 'contact.created', detail: { roles: ['vet'] }, actor_type: 'staff' }]);
